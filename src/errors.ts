@@ -1,0 +1,213 @@
+/**
+ * Every error this package throws. Each class sets `name`, so errors stay recognisable
+ * after a `structuredClone`, across realms, or in a log line.
+ *
+ * No error ever holds the client's token: request headers are never attached, and
+ * messages are built from the server's answer only.
+ */
+
+/** Base class of every error raised by this package. */
+export class InfluxDBClientError extends Error {
+  override name = 'InfluxDBClientError'
+}
+
+/** Response headers, lower-cased names. */
+export type ResponseHeaders = Record<string, string>
+
+/** What the constructor of {@link InfluxDBError} takes. */
+export interface InfluxDBErrorInit {
+  statusCode: number
+  statusText?: string
+  /** The response body, decoded as UTF-8 text (never raw bytes). */
+  body: string
+  headers: ResponseHeaders
+  /** Overrides the message derived from the body and headers. */
+  message?: string
+}
+
+/**
+ * A non-2xx answer from the server.
+ *
+ * `message` is the first of these that is present: the JSON body's `message`, the raw body,
+ * the `X-Influx-Error` / `X-InfluxDB-Error` / `X-Platform-Error-Code` header, the status text.
+ */
+export class InfluxDBError extends InfluxDBClientError {
+  override name = 'InfluxDBError'
+  /** HTTP status, for example 400 or 503. */
+  readonly statusCode: number
+  /** The server's error code (`invalid`, `unauthorized`, `not found`, …) when it gave one. */
+  readonly code: string | undefined
+  /** The response body as UTF-8 text. */
+  readonly body: string
+  /** Every response header, with lower-cased names. */
+  readonly headers: ResponseHeaders
+  /** The `Retry-After` header in seconds (delta-seconds or HTTP date), when present and valid. */
+  readonly retryAfter: number | undefined
+
+  constructor(init: InfluxDBErrorInit) {
+    const parsed = parseErrorBody(init.body)
+    super(init.message ?? deriveMessage(init, parsed))
+    this.statusCode = init.statusCode
+    this.body = init.body
+    this.headers = init.headers
+    this.code = parsed?.code ?? init.headers['x-platform-error-code'] ?? undefined
+    this.retryAfter = parseRetryAfter(init.headers['retry-after'])
+  }
+}
+
+/** One line that the server refused, as far as the server said which. */
+export interface RejectedLine {
+  /** 1-based line number within the request body, when the server gave one or it could be matched. */
+  lineNumber?: number
+  /** The line as sent, when known. */
+  line?: string
+  /** The server's reason for this line. */
+  reason: string
+}
+
+/**
+ * The server accepted some lines and refused others (InfluxDB 1.x `partial write`, 2.x 422,
+ * 3.x `partial write of line protocol occurred`). Never retried: resending cannot fix it.
+ */
+export class PartialWriteError extends InfluxDBError {
+  override name = 'PartialWriteError'
+  /** The refused lines, where the server names them. Empty when it gave only a count. */
+  readonly rejectedLines: RejectedLine[]
+  /** The number of points the server says it dropped, when it said so. */
+  readonly dropped: number | undefined
+
+  constructor(init: InfluxDBErrorInit & { rejectedLines: RejectedLine[]; dropped?: number }) {
+    super(init)
+    this.rejectedLines = init.rejectedLines
+    this.dropped = init.dropped
+  }
+}
+
+/** A record that cannot be written. Raised before any request is sent. */
+export class RecordError extends InfluxDBClientError {
+  override name = 'RecordError'
+  /**
+   * Where the record sits in what was passed to `write()`: `[3]` for the fourth item,
+   * `[3, 0]` for the first item of a nested iterable, `[]` for a lone record.
+   */
+  readonly path: readonly number[]
+  /** Why it was refused, without the position prefix. */
+  readonly reason: string
+
+  constructor(path: readonly number[], reason: string, options?: { cause?: unknown }) {
+    super(`${describeRecordPath(path)}: ${reason}`, options)
+    this.path = path
+    this.reason = reason
+  }
+}
+
+/** Renders a record path for messages: `record [2][0]`, or `record` for a lone one. */
+export function describeRecordPath(path: readonly number[]): string {
+  return path.length === 0 ? 'record' : `record ${path.map((i) => `[${i}]`).join('')}`
+}
+
+/** A call with a missing or malformed argument (org, bucket, time range, predicate, option). */
+export class InvalidArgumentError extends InfluxDBClientError {
+  override name = 'InvalidArgumentError'
+}
+
+/** The request did not complete within `timeout` milliseconds (connect, send and read together). */
+export class RequestTimeoutError extends InfluxDBClientError {
+  override name = 'RequestTimeoutError'
+  readonly timeoutMs: number
+  constructor(timeoutMs: number, what = 'request') {
+    super(`${what} timed out after ${timeoutMs} ms`)
+    this.timeoutMs = timeoutMs
+  }
+}
+
+/** The caller's `AbortSignal` fired. */
+export class RequestAbortedError extends InfluxDBClientError {
+  override name = 'RequestAbortedError'
+}
+
+/** The connection failed: refused, reset, DNS, TLS. `cause` holds the platform's error. */
+export class NetworkError extends InfluxDBClientError {
+  override name = 'NetworkError'
+  /** The platform's error code (`ECONNREFUSED`, `ECONNRESET`, …) when there is one. */
+  readonly errorCode: string | undefined
+  constructor(message: string, options?: { cause?: unknown; errorCode?: string }) {
+    super(message, options)
+    this.errorCode = options?.errorCode
+  }
+}
+
+/** The client, write API or batch writer was used after `close()`. */
+export class ClosedError extends InfluxDBClientError {
+  override name = 'ClosedError'
+}
+
+/** One batch that a {@link BatchWriter} could not deliver, and why. */
+export interface UndeliveredBatch {
+  lines: string[]
+  precision: string
+  reason: Error
+}
+
+/**
+ * Lines that could not be delivered after the retry policy gave up. Carries every line,
+ * grouped as they were sent, with the reason each group failed. Nothing is dropped silently.
+ */
+export class UndeliveredLinesError extends InfluxDBClientError {
+  override name = 'UndeliveredLinesError'
+  readonly batches: UndeliveredBatch[]
+  constructor(batches: UndeliveredBatch[]) {
+    const count = batches.reduce((n, b) => n + b.lines.length, 0)
+    const first = batches[0]?.reason.message ?? 'unknown reason'
+    super(`${count} line(s) in ${batches.length} batch(es) were not delivered; first reason: ${first}`)
+    this.batches = batches
+  }
+  /** Every undelivered line, in the order the batches failed. */
+  get lines(): string[] {
+    return this.batches.flatMap((b) => b.lines)
+  }
+}
+
+interface ParsedErrorBody {
+  code?: string
+  message?: string
+}
+
+function parseErrorBody(body: string): ParsedErrorBody | undefined {
+  if (body === '' || (body[0] !== '{' && body.trimStart()[0] !== '{')) return undefined
+  try {
+    const value: unknown = JSON.parse(body)
+    if (value === null || typeof value !== 'object') return undefined
+    const record = value as Record<string, unknown>
+    const result: ParsedErrorBody = {}
+    if (typeof record.code === 'string') result.code = record.code
+    // 2.x says `message`, 1.x and 3.x say `error`.
+    if (typeof record.message === 'string' && record.message !== '') result.message = record.message
+    else if (typeof record.error === 'string' && record.error !== '') result.message = record.error
+    return result
+  } catch {
+    return undefined
+  }
+}
+
+function deriveMessage(init: InfluxDBErrorInit, parsed: ParsedErrorBody | undefined): string {
+  if (parsed?.message !== undefined) return parsed.message
+  if (init.body !== '') return init.body
+  const h = init.headers
+  const fromHeader = h['x-influx-error'] ?? h['x-influxdb-error'] ?? h['x-platform-error-code']
+  if (fromHeader !== undefined && fromHeader !== '') return fromHeader
+  return init.statusText !== undefined && init.statusText !== '' ? init.statusText : `HTTP ${init.statusCode}`
+}
+
+/**
+ * Reads `Retry-After` as RFC 9110 defines it: delta-seconds, or an HTTP date.
+ * Returns seconds (possibly fractional for a date), never negative.
+ */
+export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
+  if (value === undefined) return undefined
+  const trimmed = value.trim()
+  if (/^\d+$/.test(trimmed)) return Number(trimmed)
+  const at = Date.parse(trimmed)
+  if (Number.isNaN(at)) return undefined
+  return Math.max(0, (at - now) / 1000)
+}
