@@ -1,0 +1,126 @@
+/**
+ * NDJSON lines → object records (`{ measurement, tags, fields, time }`, the shape `write()` reads).
+ *
+ * A line is one JSON object, in either of two shapes:
+ * - nested: `{"measurement":"m","tags":{"t":"a"},"fields":{"f":1.5},"time":1}`;
+ * - flat: `{"measurement":"m","t":"a","f":1.5,"time":1}`, where `--tag-columns` names the tags,
+ *   `--timestamp-column` the time key (default `time`) and every other key except `measurement` is a field.
+ * `--measurement` gives (or overrides) the measurement of every line.
+ *
+ * JSON has one number type, so numbers are floats. `--field-types f=int` (or `uint`) writes integers:
+ * a JSON number must then be a safe integer, and a larger integer must be given as a string of digits
+ * (`"f":"9007199254740993"`), which is converted exactly. Every line is checked here, so a bad line is
+ * refused alone, with its reason, before anything is sent.
+ */
+import { ValueError, intFromNumber, parseBoolText, parseFloatText, parseIntText, isIntegerText, type FieldValueType } from './values.js'
+
+const RESERVED_KEYS = new Set(['time', '_field', '_measurement'])
+
+export interface NdjsonOptions {
+  measurement?: string
+  tagKeys: readonly string[]
+  timeKey: string
+  fieldTypes: ReadonlyMap<string, FieldValueType>
+}
+
+/** The object record handed to `write()`. */
+export interface ObjectRecord {
+  measurement: string
+  tags: Record<string, string>
+  fields: Record<string, number | bigint | boolean | string>
+  time?: bigint | string
+}
+
+/** Reads one NDJSON line; throws `ValueError` with the reason when it cannot be written. */
+export function ndjsonToRecord(text: string, options: NdjsonOptions): ObjectRecord {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (error) {
+    throw new ValueError(`invalid JSON: ${(error as Error).message}`)
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ValueError('is not a JSON object')
+  const object = parsed as Record<string, unknown>
+  const nested = 'fields' in object
+  const measurement = options.measurement ?? object.measurement
+  if (typeof measurement !== 'string' || measurement === '') {
+    throw new ValueError('has no measurement (a non-empty "measurement" string, or give --measurement)')
+  }
+  const record: ObjectRecord = { measurement, tags: {}, fields: {} }
+  const timeValue = object[options.timeKey]
+  if (timeValue !== undefined && timeValue !== null) record.time = convertTime(timeValue)
+
+  const tagSource = nested ? asObject(object.tags ?? {}, 'tags') : pick(object, options.tagKeys)
+  for (const [key, value] of Object.entries(tagSource)) {
+    if (value === null || value === undefined || value === '') continue
+    if (typeof value === 'object') throw new ValueError(`tag ${JSON.stringify(key)} is not a string`)
+    if (RESERVED_KEYS.has(key)) throw new ValueError(`tag key ${JSON.stringify(key)} is reserved`)
+    record.tags[key] = String(value)
+  }
+
+  const fieldSource = nested ? asObject(object.fields, 'fields') : omit(object, ['measurement', options.timeKey, ...options.tagKeys])
+  for (const [key, value] of Object.entries(fieldSource)) {
+    if (value === null || value === undefined) continue
+    if (RESERVED_KEYS.has(key)) throw new ValueError(`field key ${JSON.stringify(key)} is reserved`)
+    try {
+      record.fields[key] = convertField(value, options.fieldTypes.get(key))
+    } catch (error) {
+      if (error instanceof ValueError) throw new ValueError(`field ${JSON.stringify(key)}: ${error.message}`)
+      throw error
+    }
+  }
+  if (Object.keys(record.fields).length === 0) throw new ValueError('has no field value')
+  return record
+}
+
+function convertTime(value: unknown): bigint | string {
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new ValueError(`time ${value} is not a safe integer; write it as a string of digits`)
+    return BigInt(value)
+  }
+  if (typeof value === 'string') return isIntegerText(value) ? BigInt(value) : value
+  throw new ValueError('time is neither a number nor a string')
+}
+
+function convertField(value: unknown, type: FieldValueType | undefined): number | bigint | boolean | string {
+  if (typeof value === 'object') throw new ValueError('nested objects and arrays cannot be field values')
+  if (type === undefined) {
+    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') return value
+    throw new ValueError(`unsupported value ${String(value)}`)
+  }
+  switch (type) {
+    case 'int':
+    case 'uint':
+      if (typeof value === 'number') return intFromNumber(value, type)
+      if (typeof value === 'string') return parseIntText(value, type)
+      break
+    case 'float':
+      if (typeof value === 'number') return value
+      if (typeof value === 'string') return parseFloatText(value)
+      break
+    case 'bool':
+      if (typeof value === 'boolean') return value
+      if (typeof value === 'string' && parseBoolText(value) !== undefined) return parseBoolText(value) as boolean
+      break
+    case 'string':
+      return String(value)
+  }
+  throw new ValueError(`${JSON.stringify(value)} cannot be read as ${type}`)
+}
+
+function asObject(value: unknown, what: string): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ValueError(`"${what}" is not an object`)
+  return value as Record<string, unknown>
+}
+
+function pick(object: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const key of keys) if (key in object) out[key] = object[key]
+  return out
+}
+
+function omit(object: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(object)) if (!keys.includes(key)) out[key] = value
+  return out
+}
