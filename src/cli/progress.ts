@@ -1,0 +1,76 @@
+/**
+ * The progress line of `write`: points acknowledged, points/s and input read. Drawn on stderr
+ * only when stderr is a terminal, so pipes and log files never get control characters.
+ */
+
+/** What the progress line shows; read on every redraw. */
+export interface ProgressState {
+  written: number
+  rejected: number
+  bytesRead: number
+  /** Total input bytes, when every input is a regular file. */
+  totalBytes: number | undefined
+}
+
+export interface ProgressTarget {
+  isTTY?: boolean
+  columns?: number
+  write(text: string): unknown
+}
+
+const REDRAW_MS = 100
+
+export class ProgressBar {
+  private readonly timer: NodeJS.Timeout | undefined
+  private readonly started = performance.now()
+  private drawn = false
+
+  constructor(
+    private readonly target: ProgressTarget,
+    private readonly read: () => ProgressState,
+  ) {
+    if (target.isTTY !== true) return
+    this.timer = setInterval(() => this.draw(), REDRAW_MS)
+    this.timer.unref()
+  }
+
+  /** Erases the line so that the summary starts on a clean one. */
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer)
+    if (this.drawn) this.target.write('\r\x1b[2K')
+    this.drawn = false
+  }
+
+  private draw(): void {
+    const seconds = (performance.now() - this.started) / 1000
+    this.target.write(`\r\x1b[2K${renderProgress(this.read(), seconds, this.target.columns ?? 80)}`)
+    this.drawn = true
+  }
+}
+
+/** One progress line, fitted into `columns` characters. */
+export function renderProgress(state: ProgressState, seconds: number, columns: number): string {
+  const rate = seconds > 0 ? Math.round(state.written / seconds) : 0
+  const counts = `${formatCount(state.written)} points  ${formatCount(rate)} points/s${state.rejected > 0 ? `  ${formatCount(state.rejected)} rejected` : ''}`
+  if (state.totalBytes === undefined || state.totalBytes === 0) {
+    return `${counts}  ${formatBytes(state.bytesRead)} read`.slice(0, columns - 1)
+  }
+  const fraction = Math.min(1, state.bytesRead / state.totalBytes)
+  const percent = `${Math.floor(fraction * 100)}%`.padStart(4)
+  const text = `${percent}  ${counts}`
+  const barWidth = Math.min(40, columns - text.length - 4)
+  if (barWidth < 10) return text.slice(0, columns - 1)
+  const filled = Math.round(fraction * barWidth)
+  return `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${text}`
+}
+
+/** 1234567 → "1,234,567". */
+export function formatCount(value: number): string {
+  return Math.round(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`
+}
