@@ -1,0 +1,71 @@
+/**
+ * How requests authenticate: a token (`Token …`), the token as HTTP Basic credentials (InfluxDB
+ * 1.8 behind a proxy), or a username/password session cookie from `/api/v2/signin`.
+ */
+import { InvalidArgumentError } from '../errors.js'
+
+/** Credentials, as the client options give them. */
+export interface AuthOptions {
+  token?: string
+  /** Send `Authorization: Basic base64(token)` instead of `Token …`. */
+  authBasic?: boolean
+  username?: string
+  password?: string
+}
+
+/** The resolved scheme. */
+export type Auth =
+  | { kind: 'none' }
+  | { kind: 'header'; authorization: string }
+  | { kind: 'session'; signinAuthorization: string }
+
+/** Picks the scheme: username and password win over a token, as in the reference client. */
+export function resolveAuth(options: AuthOptions): Auth {
+  const { token, username, password } = options
+  if (username !== undefined || password !== undefined) {
+    if (username === undefined || password === undefined) {
+      throw new InvalidArgumentError('"username" and "password" must be given together')
+    }
+    return { kind: 'session', signinAuthorization: `Basic ${base64(`${username}:${password}`)}` }
+  }
+  if (token === undefined || token === '') {
+    if (options.authBasic === true) throw new InvalidArgumentError('"authBasic" needs a "token" to send')
+    return { kind: 'none' }
+  }
+  return { kind: 'header', authorization: options.authBasic === true ? `Basic ${base64(token)}` : `Token ${token}` }
+}
+
+/** Every secret string derived from the options: these are removed from any error text. */
+export function secretsOf(options: AuthOptions, auth: Auth): string[] {
+  const secrets = [options.token, options.password]
+  if (auth.kind === 'header') secrets.push(auth.authorization.slice(auth.authorization.indexOf(' ') + 1))
+  if (auth.kind === 'session') secrets.push(auth.signinAuthorization.slice('Basic '.length))
+  return secrets.filter((s): s is string => s !== undefined && s.length >= 3)
+}
+
+/**
+ * The `Cookie` header to send from `Set-Cookie` values (one per line): only each cookie's
+ * `name=value`, never its attributes.
+ */
+export function cookieFromSetCookie(setCookie: string | undefined): string | undefined {
+  if (setCookie === undefined || setCookie === '') return undefined
+  const pairs = setCookie
+    .split('\n')
+    .map((entry) => entry.split(';', 1)[0]!.trim())
+    .filter((pair) => pair.includes('='))
+  return pairs.length === 0 ? undefined : pairs.join('; ')
+}
+
+function base64(text: string): string {
+  const bytes = new TextEncoder().encode(text)
+  let binary = ''
+  for (const byte of bytes) binary += String.fromCharCode(byte)
+  return btoa(binary)
+}
+
+/** Replaces every secret in `text` with `***`. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text
+  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join('***')
+  return out
+}

@@ -1,0 +1,135 @@
+/**
+ * Turns a non-2xx answer into the error to throw: a {@link PartialWriteError} when the server
+ * says it kept some lines and dropped others (1.x, 2.x and 3.x shapes), an {@link InfluxDBError}
+ * otherwise.
+ */
+import { InfluxDBError, PartialWriteError, type RejectedLine, type ResponseHeaders } from '../errors.js'
+
+/** The parts of an answer that the error is built from. */
+export interface ErrorResponse {
+  status: number
+  statusText?: string
+  headers: ResponseHeaders
+  body: string
+}
+
+const UNABLE_TO_PARSE = "unable to parse '"
+const DROPPED_SUFFIX = / dropped=(\d+)(?: for database: [^\n]*?)?(?: for retention policy: [^\n]*?)?$/
+
+/**
+ * Builds the error for a non-2xx answer. `sentBody` is the line-protocol text of a write,
+ * used to find the line numbers of lines that the server quotes back.
+ */
+export function errorFromResponse(response: ErrorResponse, sentBody?: string): InfluxDBError {
+  const init = {
+    statusCode: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+    body: response.body,
+    ...(response.status >= 300 && response.status < 400 ? { message: redirectMessage(response) } : {}),
+  }
+  const v3 = parseV3PartialWrite(response.body)
+  if (v3 !== undefined) return new PartialWriteError({ ...init, rejectedLines: v3, dropped: v3.length })
+  const probe = new InfluxDBError(init)
+  if (!isPartialWriteMessage(response.status, probe.message)) return probe
+  const dropped = DROPPED_SUFFIX.exec(probe.message)
+  return new PartialWriteError({
+    ...init,
+    rejectedLines: parseUnableToParse(probe.message, sentBody),
+    ...(dropped !== null ? { dropped: Number(dropped[1]) } : {}),
+  })
+}
+
+function redirectMessage(response: ErrorResponse): string {
+  const location = response.headers.location
+  const target = location !== undefined && location !== '' ? ` to ${location}` : ''
+  return `the server answered HTTP ${response.status} (redirect${target}); redirects are not followed, so that a write is never re-sent as a GET and credentials never leave the configured URL`
+}
+
+// 1.x says `partial write: …` with 400, 2.x with 422 (500 before 2.0.4), Cloud with 400 `partial write error (N written)`.
+function isPartialWriteMessage(status: number, message: string): boolean {
+  return (status === 400 || status === 422 || status === 500) && /\bpartial write\b/.test(message)
+}
+
+/** 3.x `/api/v3/write_lp`: `{"error":"partial write of line protocol occurred","data":[{original_line,line_number,error_message}]}`. */
+function parseV3PartialWrite(body: string): RejectedLine[] | undefined {
+  if (!body.includes('partial write of line protocol')) return undefined
+  let value: unknown
+  try {
+    value = JSON.parse(body)
+  } catch {
+    return undefined
+  }
+  if (value === null || typeof value !== 'object') return undefined
+  const data = (value as { data?: unknown }).data
+  if (!Array.isArray(data)) return undefined
+  return data.map((entry: unknown): RejectedLine => {
+    const item = (entry ?? {}) as Record<string, unknown>
+    const rejected: RejectedLine = {
+      reason: typeof item.error_message === 'string' ? item.error_message : 'rejected by the server',
+    }
+    if (typeof item.line_number === 'number') rejected.lineNumber = item.line_number
+    if (typeof item.original_line === 'string') rejected.line = item.original_line
+    return rejected
+  })
+}
+
+/**
+ * Reads every `unable to parse '<line>': <reason>` of a 1.x/2.x message. A line may itself
+ * contain `': `, so when the sent body is known the quoted text is matched against the sent
+ * lines first; the longest sent line that fits wins.
+ */
+export function parseUnableToParse(message: string, sentBody?: string): RejectedLine[] {
+  const starts: number[] = []
+  for (let at = message.indexOf(UNABLE_TO_PARSE); at !== -1; at = message.indexOf(UNABLE_TO_PARSE, at + 1)) starts.push(at)
+  if (starts.length === 0) return []
+  const lineNumbers = indexSentLines(sentBody)
+  const used = new Set<number>()
+  return starts.map((start, i) => {
+    const textStart = start + UNABLE_TO_PARSE.length
+    const end = i + 1 < starts.length ? starts[i + 1]! : message.length
+    const segment = message.slice(textStart, end)
+    const matched = matchSentLine(segment, lineNumbers, used)
+    const separator = matched !== undefined ? matched.line.length : segment.indexOf("': ")
+    const rejected: RejectedLine = { reason: cleanReason(separator === -1 ? segment : segment.slice(separator + 3)) }
+    if (matched !== undefined) {
+      rejected.line = matched.line
+      rejected.lineNumber = matched.lineNumber
+    } else if (separator !== -1) {
+      rejected.line = segment.slice(0, separator)
+    }
+    return rejected
+  })
+}
+
+function cleanReason(text: string): string {
+  return text.replace(/\n$/, '').replace(DROPPED_SUFFIX, '').trim()
+}
+
+/** Sent lines grouped by text, each with its 1-based line numbers in order. */
+function indexSentLines(sentBody: string | undefined): Map<string, number[]> {
+  const index = new Map<string, number[]>()
+  if (sentBody === undefined) return index
+  sentBody.split('\n').forEach((line, i) => {
+    const numbers = index.get(line)
+    if (numbers === undefined) index.set(line, [i + 1])
+    else numbers.push(i + 1)
+  })
+  return index
+}
+
+function matchSentLine(
+  segment: string,
+  lineNumbers: Map<string, number[]>,
+  used: Set<number>,
+): { line: string; lineNumber: number } | undefined {
+  let best: { line: string; lineNumber: number } | undefined
+  for (let at = segment.indexOf("': "); at !== -1; at = segment.indexOf("': ", at + 1)) {
+    const candidate = segment.slice(0, at)
+    const numbers = lineNumbers.get(candidate)
+    const lineNumber = numbers?.find((n) => !used.has(n))
+    if (lineNumber !== undefined) best = { line: candidate, lineNumber }
+  }
+  if (best !== undefined) used.add(best.lineNumber)
+  return best
+}

@@ -1,0 +1,168 @@
+/**
+ * When and how long to wait before trying a request again. Used by one-shot `write()` and
+ * `delete()` (through {@link RetryPolicy.run}) and by the BatchWriter, which schedules retries
+ * itself with {@link RetryPolicy.isRetriable} and {@link RetryPolicy.nextDelay}.
+ */
+import {
+  InfluxDBError,
+  InvalidArgumentError,
+  NetworkError,
+  PartialWriteError,
+  RequestAbortedError,
+  RequestTimeoutError,
+} from '../errors.js'
+
+/** Retry settings. Every field is optional; missing ones take {@link DEFAULT_RETRY_OPTIONS}. */
+export interface RetryOptions {
+  /** Retries after the first attempt (so `maxRetries + 1` attempts at most). Default 3. */
+  maxRetries?: number
+  /** Smallest wait before a retry, ms. Default 1000. */
+  minRetryDelay?: number
+  /** Largest backoff wait, ms (a longer `Retry-After` is still honoured). Default 30000. */
+  maxRetryDelay?: number
+  /** Total time budget from the first attempt, ms: no retry is started that would begin after it. Default 60000. */
+  maxRetryTime?: number
+  /** Growth of the backoff ceiling per attempt. Default 2. */
+  exponentialBase?: number
+  /** HTTP statuses that are retried. Default `[408, 429, 502, 503, 504]`; add 500 to retry internal errors. */
+  retryStatusCodes?: readonly number[]
+}
+
+/** The defaults, chosen for an awaited one-shot call: a few quick retries within a minute. */
+export const DEFAULT_RETRY_OPTIONS: Readonly<Required<RetryOptions>> = Object.freeze({
+  maxRetries: 3,
+  minRetryDelay: 1000,
+  maxRetryDelay: 30_000,
+  maxRetryTime: 60_000,
+  exponentialBase: 2,
+  retryStatusCodes: Object.freeze([408, 429, 502, 503, 504]),
+})
+
+/** What {@link RetryPolicy.run} reports before each wait. */
+export interface RetryEvent {
+  /** The attempt that failed, from 1. */
+  attempt: number
+  /** The wait before the next attempt, ms. */
+  delay: number
+  error: unknown
+}
+
+/** Options of one {@link RetryPolicy.run}. */
+export interface RetryRunOptions {
+  signal?: AbortSignal
+  onRetry?: (event: RetryEvent) => void
+}
+
+/**
+ * Exponential backoff with full jitter: the wait before retry n is uniform between
+ * `minRetryDelay` and `min(maxRetryDelay, minRetryDelay * exponentialBase^(n-1))`, and never
+ * shorter than the server's `Retry-After`. Retried: network errors, timeouts and the statuses
+ * in `retryStatusCodes`. Never retried: any other status, partial writes and aborts.
+ */
+export class RetryPolicy {
+  readonly options: Readonly<Required<RetryOptions>>
+  readonly #random: () => number
+  readonly #now: () => number
+
+  constructor(options: RetryOptions = {}, clock: { random?: () => number; now?: () => number } = {}) {
+    this.options = Object.freeze(validateRetryOptions({ ...DEFAULT_RETRY_OPTIONS, ...definedOnly(options) }))
+    this.#random = clock.random ?? Math.random
+    this.#now = clock.now ?? Date.now
+  }
+
+  /** True when a later attempt might succeed where this one failed. */
+  isRetriable(error: unknown): boolean {
+    if (error instanceof PartialWriteError) return false
+    if (error instanceof InfluxDBError) return this.options.retryStatusCodes.includes(error.statusCode)
+    return error instanceof NetworkError || error instanceof RequestTimeoutError
+  }
+
+  /**
+   * The wait in ms before the attempt after `attempt` (1 = the first attempt failed), or
+   * `undefined` to give up: not retriable, out of retries, or the wait would end beyond the
+   * `maxRetryTime` budget (`elapsed` = ms since the first attempt started).
+   */
+  nextDelay(attempt: number, error: unknown, elapsed: number): number | undefined {
+    if (!this.isRetriable(error) || attempt > this.options.maxRetries) return undefined
+    const { minRetryDelay, maxRetryDelay, exponentialBase, maxRetryTime } = this.options
+    const ceiling = Math.max(minRetryDelay, Math.min(maxRetryDelay, minRetryDelay * exponentialBase ** (attempt - 1)))
+    let delay = minRetryDelay + this.#random() * (ceiling - minRetryDelay)
+    const retryAfter = error instanceof InfluxDBError ? error.retryAfter : undefined
+    if (retryAfter !== undefined) delay = Math.max(delay, retryAfter * 1000)
+    delay = Math.ceil(delay)
+    return elapsed + delay > maxRetryTime ? undefined : delay
+  }
+
+  /**
+   * Calls `attempt(1)`, and again with 2, 3, … while it fails with a retriable error and the
+   * policy allows, waiting in between. Resolves with the first success; rejects with the last
+   * error, or with {@link RequestAbortedError} when `signal` fires (also during a wait).
+   */
+  async run<T>(attempt: (attemptNumber: number) => Promise<T>, options: RetryRunOptions = {}): Promise<T> {
+    const started = this.#now()
+    for (let n = 1; ; n++) {
+      throwIfAborted(options.signal)
+      try {
+        return await attempt(n)
+      } catch (error) {
+        if (options.signal?.aborted === true || error instanceof RequestAbortedError) throw error
+        const delay = this.nextDelay(n, error, this.#now() - started)
+        if (delay === undefined) throw error
+        options.onRetry?.({ attempt: n, delay, error })
+        await sleep(delay, options.signal)
+      }
+    }
+  }
+}
+
+/**
+ * Resolves after `ms`, or rejects with {@link RequestAbortedError} when `signal` fires. The timer
+ * keeps the process alive on purpose: someone is awaiting the retry.
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(abortedError(signal))
+      return
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer)
+      reject(abortedError(signal!))
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/** The error for an aborted operation, keeping the signal's reason as `cause`. */
+export function abortedError(signal: AbortSignal): RequestAbortedError {
+  return new RequestAbortedError('the request was aborted', { cause: signal.reason })
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw abortedError(signal)
+}
+
+function definedOnly(options: RetryOptions): RetryOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as RetryOptions
+}
+
+function validateRetryOptions(o: Required<RetryOptions>): Required<RetryOptions> {
+  const check = (name: string, value: number, min: number): void => {
+    if (typeof value !== 'number' || !(value >= min) || value === Infinity) {
+      throw new InvalidArgumentError(`retry.${name} must be a finite number >= ${min}, got ${String(value)}`)
+    }
+  }
+  check('maxRetries', o.maxRetries, 0)
+  check('minRetryDelay', o.minRetryDelay, 0)
+  check('maxRetryDelay', o.maxRetryDelay, 0)
+  check('maxRetryTime', o.maxRetryTime, 0)
+  check('exponentialBase', o.exponentialBase, 1)
+  if (o.maxRetryDelay < o.minRetryDelay) {
+    throw new InvalidArgumentError(`retry.maxRetryDelay (${o.maxRetryDelay}) is smaller than retry.minRetryDelay (${o.minRetryDelay})`)
+  }
+  return { ...o, retryStatusCodes: Object.freeze([...o.retryStatusCodes]) }
+}

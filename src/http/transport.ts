@@ -1,0 +1,233 @@
+/**
+ * One HTTP request to the server: URL and query, authentication, gzip, a total timeout, abort,
+ * and the mapping of every failure to this package's errors. Redirects are never followed.
+ * The token, password and session cookie never appear in an error.
+ */
+import { ClosedError, InfluxDBError, InvalidArgumentError, NetworkError, RequestAbortedError, RequestTimeoutError } from '../errors.js'
+import { cookieFromSetCookie, redact, resolveAuth, secretsOf, type Auth, type AuthOptions } from './auth.js'
+import type { Engine, RawResponse, TlsOptions } from './engine.js'
+import { createFetchEngine, type FetchFunction } from './fetch-engine.js'
+import { errorFromResponse } from './errors.js'
+import { gzipBody } from './gzip.js'
+import { createNodeEngine } from './node-engine.js'
+import { abortedError } from './retry.js'
+import { buildRequestUrl, normalizeBaseUrl } from './url.js'
+import { USER_AGENT } from './version.js'
+
+/** Default total time for one request, ms. */
+export const DEFAULT_TIMEOUT = 10_000
+
+/** Settings of a {@link Transport}. */
+export interface TransportOptions extends AuthOptions {
+  /** Server URL, http or https; a path prefix is kept. */
+  url: string
+  /** Total time for one request (connect, send, read), ms. Default 10000. */
+  timeout?: number
+  /** Extra headers on every request. */
+  headers?: Readonly<Record<string, string>>
+  /** Send through this fetch instead of node:http. Without it, node:http is used where it exists, else the global fetch. */
+  fetch?: FetchFunction
+  /** Most sockets kept per host (node:http only). Default: unlimited. */
+  maxSockets?: number
+  /** TLS settings for https (node:https only). */
+  tls?: TlsOptions
+}
+
+/** One request. `path` is appended to the base URL (`/api/v2/write`). */
+export interface HttpRequest {
+  method: 'GET' | 'POST'
+  path: string
+  /** Query parameters, sent in insertion order; undefined values are left out. */
+  query?: Readonly<Record<string, string | undefined>>
+  headers?: Readonly<Record<string, string>>
+  body?: string | Uint8Array
+  /** Compress the body with gzip and send `Content-Encoding: gzip`. */
+  gzip?: boolean
+  /** Overrides the transport's timeout, ms. */
+  timeout?: number
+  signal?: AbortSignal
+}
+
+/** A 2xx answer. */
+export interface HttpResponse {
+  status: number
+  /** Lower-cased names. */
+  headers: Record<string, string>
+  /** The body decoded as UTF-8. */
+  body: string
+}
+
+const SIGNIN_PATH = '/api/v2/signin'
+const SIGNOUT_PATH = '/api/v2/signout'
+
+/**
+ * Sends requests to one server. `request` resolves for 2xx answers only and otherwise throws
+ * {@link InfluxDBError} (or its subclass `PartialWriteError`), {@link RequestTimeoutError},
+ * {@link RequestAbortedError}, {@link NetworkError} or {@link ClosedError}.
+ */
+export class Transport {
+  /** The normalised base URL. */
+  readonly url: string
+  readonly timeout: number
+  readonly #auth: Auth
+  readonly #secrets: string[]
+  readonly #headers: Record<string, string>
+  readonly #engine: Promise<Engine>
+  #cookie: string | undefined
+  #signin: Promise<void> | undefined
+  #closing: Promise<void> | undefined
+
+  constructor(options: TransportOptions) {
+    this.url = normalizeBaseUrl(options.url)
+    this.timeout = checkTimeout(options.timeout ?? DEFAULT_TIMEOUT, 'timeout')
+    this.#auth = resolveAuth(options)
+    this.#secrets = secretsOf(options, this.#auth)
+    this.#headers = { 'user-agent': USER_AGENT, accept: 'application/json' }
+    if (this.#auth.kind === 'header') this.#headers.authorization = this.#auth.authorization
+    for (const [name, value] of Object.entries(options.headers ?? {})) this.#headers[name.toLowerCase()] = value
+    this.#engine = selectEngine(options, this.url.startsWith('https:'))
+    // An engine that fails to load is reported by the first request, not as an unhandled rejection.
+    this.#engine.catch(() => undefined)
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.#closing !== undefined
+  }
+
+  /** Sends one request; see the class description for what it throws. */
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    if (this.#closing !== undefined) throw new ClosedError('the client is closed')
+    if (this.#auth.kind === 'session' && this.#cookie === undefined) await this.#signIn(req.signal)
+    return this.#send(req, this.#cookie)
+  }
+
+  /** Signs out of a session (errors ignored) and drops pooled connections. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close()
+    return this.#closing
+  }
+
+  async #close(): Promise<void> {
+    await this.#signin?.catch(() => undefined)
+    if (this.#cookie !== undefined) {
+      const cookie = this.#cookie
+      this.#cookie = undefined
+      await this.#send({ method: 'POST', path: SIGNOUT_PATH }, cookie).catch(() => undefined)
+    }
+    const engine = await this.#engine.catch(() => undefined)
+    engine?.close()
+  }
+
+  #signIn(signal: AbortSignal | undefined): Promise<void> {
+    this.#signin ??= (async () => {
+      const auth = this.#auth as Extract<Auth, { kind: 'session' }>
+      const response = await this.#send({
+        method: 'POST',
+        path: SIGNIN_PATH,
+        headers: { authorization: auth.signinAuthorization, 'content-type': 'application/json' },
+        ...(signal !== undefined ? { signal } : {}),
+      })
+      this.#cookie = cookieFromSetCookie(response.headers['set-cookie'])
+      if (this.#cookie === undefined) {
+        throw new InfluxDBError({ statusCode: response.status, body: '', headers: {}, message: 'signin answered without a session cookie' })
+      }
+    })()
+    // A failed signin is retried by the next request rather than remembered forever.
+    this.#signin.catch(() => {
+      this.#signin = undefined
+    })
+    return this.#signin
+  }
+
+  async #send(req: HttpRequest, cookie?: string): Promise<HttpResponse> {
+    const timeout = checkTimeout(req.timeout ?? this.timeout, 'timeout')
+    const url = buildRequestUrl(this.url, req.path, req.query)
+    const headers: Record<string, string> = { ...this.#headers }
+    if (cookie !== undefined) headers.cookie = cookie
+    for (const [name, value] of Object.entries(req.headers ?? {})) headers[name.toLowerCase()] = value
+
+    const controller = new AbortController()
+    const timeoutError = new RequestTimeoutError(timeout, `${req.method} ${req.path}`)
+    const timer = setTimeout(() => controller.abort(timeoutError), timeout)
+    const onCallerAbort = (): void => controller.abort(abortedError(req.signal!))
+    if (req.signal?.aborted === true) onCallerAbort()
+    else req.signal?.addEventListener('abort', onCallerAbort, { once: true })
+
+    try {
+      let body: Uint8Array | undefined
+      if (req.body !== undefined) {
+        body = typeof req.body === 'string' ? new TextEncoder().encode(req.body) : req.body
+        if (req.gzip === true) {
+          body = await gzipBody(body)
+          headers['content-encoding'] = 'gzip'
+        }
+      }
+      if (controller.signal.aborted) throw controller.signal.reason
+      const engine = await this.#engine
+      const raw = await engine.send({ url, method: req.method, headers, ...(body !== undefined ? { body } : {}), signal: controller.signal })
+      return this.#toResponse(raw, req)
+    } catch (error) {
+      throw this.#toClientError(error, req, url)
+    } finally {
+      clearTimeout(timer)
+      req.signal?.removeEventListener('abort', onCallerAbort)
+    }
+  }
+
+  #toResponse(raw: RawResponse, req: HttpRequest): HttpResponse {
+    const body = redact(new TextDecoder().decode(raw.body), this.#secrets)
+    const headers: Record<string, string> = {}
+    for (const [name, value] of Object.entries(raw.headers)) headers[name] = redact(value, this.#secrets)
+    if (raw.status >= 200 && raw.status < 300) return { status: raw.status, headers, body }
+    const sent = typeof req.body === 'string' ? req.body : undefined
+    throw errorFromResponse({ status: raw.status, statusText: raw.statusText, headers, body }, sent)
+  }
+
+  #toClientError(error: unknown, req: HttpRequest, url: string): Error {
+    if (error instanceof InfluxDBError || error instanceof RequestTimeoutError || error instanceof RequestAbortedError) return error
+    if (error instanceof ClosedError) return error
+    const { code, message } = describePlatformError(error)
+    const safeMessage = redact(message, this.#secrets)
+    const cause = Object.assign(new Error(safeMessage), code !== undefined ? { code } : {})
+    const where = `${req.method} ${redact(url, this.#secrets)}`
+    return new NetworkError(`${where} failed: ${code !== undefined && !safeMessage.includes(code) ? `${code} ` : ''}${safeMessage}`, {
+      cause,
+      ...(code !== undefined ? { errorCode: code } : {}),
+    })
+  }
+}
+
+async function selectEngine(options: TransportOptions, https: boolean): Promise<Engine> {
+  if (options.fetch !== undefined) return createFetchEngine(options.fetch)
+  const node = await createNodeEngine({
+    https,
+    ...(options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {}),
+    ...(options.tls !== undefined ? { tls: options.tls } : {}),
+  })
+  if (node !== undefined) return node
+  if (typeof globalThis.fetch !== 'function') throw new NetworkError('neither node:http nor fetch is available in this runtime')
+  return createFetchEngine()
+}
+
+/** Reads a platform error's code and message, looking through fetch's `cause` wrapper. */
+function describePlatformError(error: unknown): { code?: string; message: string } {
+  const seen = new Set<unknown>()
+  let current: unknown = error
+  let message = error instanceof Error ? error.message : String(error)
+  while (current instanceof Error && !seen.has(current)) {
+    seen.add(current)
+    const code = (current as { code?: unknown }).code
+    if (typeof code === 'string') return { code, message: current.message }
+    current = current.cause
+    if (current instanceof Error) message = `${message}: ${current.message}`
+  }
+  return { message }
+}
+
+function checkTimeout(value: number, name: string): number {
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new InvalidArgumentError(`"${name}" must be a positive number of milliseconds, got ${String(value)}`)
+  }
+  return value
+}

@@ -1,0 +1,279 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { inspect } from 'node:util'
+import { gzipSync } from 'node:zlib'
+import { createServer } from 'node:net'
+import { Transport, type TransportOptions } from '../../src/http/transport.js'
+import { ClosedError, InfluxDBError, InvalidArgumentError, NetworkError, RequestAbortedError, RequestTimeoutError } from '../../src/errors.js'
+import { startRecordingServer } from '../support/recording-server.js'
+import { USER_AGENT } from '../../src/http/version.js'
+
+const TOKEN = 'SECRET-TOKEN-123'
+
+function assertNoSecret(error: unknown, secret = TOKEN): void {
+  const texts = [JSON.stringify(error), inspect(error, { depth: 10, showHidden: true }), String(error)]
+  if (error instanceof Error && error.cause !== undefined) texts.push(inspect(error.cause, { depth: 10, showHidden: true }))
+  for (const text of texts) assert.ok(!text.includes(secret), `secret leaked in: ${text}`)
+}
+
+async function closedPortUrl(): Promise<string> {
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const port = (probe.address() as { port: number }).port
+  await new Promise<void>((resolve) => probe.close(() => resolve()))
+  return `http://127.0.0.1:${port}`
+}
+
+for (const engine of ['node', 'fetch'] as const) {
+  const extra: Partial<TransportOptions> = engine === 'fetch' ? { fetch: globalThis.fetch.bind(globalThis) } : {}
+
+  describe(`Transport over ${engine}`, () => {
+    test('sends the request line, query in order, headers and body exactly', async () => {
+      const server = await startRecordingServer()
+      const transport = new Transport({ url: `${server.url}/`, token: TOKEN, headers: { 'X-Extra': 'yes' }, ...extra })
+      try {
+        const response = await transport.request({
+          method: 'POST',
+          path: '/api/v2/write',
+          query: { org: 'my org/ü', bucket: 'my bucket&x', precision: 's' },
+          headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+          body: 'h2o,location=us-west level=125i 1',
+        })
+        assert.equal(response.status, 204)
+        const [req] = server.requests
+        assert.equal(req!.method, 'POST')
+        assert.equal(req!.path, '/api/v2/write')
+        assert.equal(req!.rawQuery, 'org=my+org%2F%C3%BC&bucket=my+bucket%26x&precision=s')
+        assert.equal(req!.headers.authorization, `Token ${TOKEN}`)
+        assert.equal(req!.headers['user-agent'], USER_AGENT)
+        assert.equal(req!.headers['content-type'], 'text/plain; charset=utf-8')
+        assert.equal(req!.headers.accept, 'application/json')
+        assert.equal(req!.headers['x-extra'], 'yes')
+        assert.equal(req!.headers['content-length'], '33')
+        assert.equal(req!.headers['content-encoding'], undefined)
+        assert.equal(req!.body, 'h2o,location=us-west level=125i 1')
+      } finally {
+        await transport.close()
+        await server.close()
+      }
+    })
+
+    test('gzips the body when asked and decodes a gzipped answer', async () => {
+      const server = await startRecordingServer([
+        { status: 200, headers: { 'content-encoding': 'gzip', 'content-type': 'text/plain' }, body: gzipSync('ünïcode ok') },
+      ])
+      const transport = new Transport({ url: server.url, ...extra })
+      try {
+        const response = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1 1\nm f=2 2', gzip: true })
+        assert.equal(response.body, 'ünïcode ok')
+        const [req] = server.requests
+        assert.equal(req!.headers['content-encoding'], 'gzip')
+        assert.deepEqual(req!.rawBody.subarray(0, 2), Buffer.from([0x1f, 0x8b]))
+        assert.equal(req!.body, 'm f=1 1\nm f=2 2')
+        assert.equal(req!.headers.authorization, undefined, 'no token, no Authorization header')
+      } finally {
+        await transport.close()
+        await server.close()
+      }
+    })
+
+    // Connection pooling under fetch belongs to the fetch implementation, so only node:http is checked.
+    if (engine === 'node') test('reuses one connection for sequential requests (keep-alive)', async () => {
+      const server = await startRecordingServer()
+      const transport = new Transport({ url: server.url, token: TOKEN, ...extra })
+      try {
+        for (let i = 0; i < 5; i++) await transport.request({ method: 'POST', path: '/api/v2/write', body: `m f=${i}` })
+        assert.equal(server.requests.length, 5)
+        assert.equal(server.connections, 1)
+        assert.deepEqual(new Set(server.requests.map((r) => r.connection)), new Set([1]))
+      } finally {
+        await transport.close()
+        await server.close()
+      }
+    })
+
+    test('a slow answer fails with RequestTimeoutError after the total timeout', async () => {
+      const server = await startRecordingServer([{ status: 204, delayMs: 5000 }])
+      const transport = new Transport({ url: server.url, token: TOKEN, timeout: 150, ...extra })
+      try {
+        const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
+        assert.ok(error instanceof RequestTimeoutError, String(error))
+        assert.equal(error.timeoutMs, 150)
+        assert.equal(error.message, 'POST /api/v2/write timed out after 150 ms')
+        assertNoSecret(error)
+      } finally {
+        await transport.close()
+        await server.close()
+      }
+    })
+
+    test('the caller\'s AbortSignal aborts a request in flight, and a pre-aborted signal sends nothing', async () => {
+      const server = await startRecordingServer([{ status: 204, delayMs: 5000 }])
+      const transport = new Transport({ url: server.url, token: TOKEN, ...extra })
+      try {
+        const controller = new AbortController()
+        const pending = transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1', signal: controller.signal })
+        setTimeout(() => controller.abort(new Error('stop')), 50)
+        const error = await pending.catch((e: unknown) => e)
+        assert.ok(error instanceof RequestAbortedError, String(error))
+        assertNoSecret(error)
+        const before = server.requests.length
+        const again = await transport
+          .request({ method: 'POST', path: '/api/v2/write', body: 'm f=1', signal: AbortSignal.abort() })
+          .catch((e: unknown) => e)
+        assert.ok(again instanceof RequestAbortedError)
+        assert.equal(server.requests.length, before)
+      } finally {
+        await transport.close()
+        await server.close()
+      }
+    })
+
+    test('a refused connection is a NetworkError with errorCode, without the token', async () => {
+      const transport = new Transport({ url: await closedPortUrl(), token: TOKEN, ...extra })
+      try {
+        const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
+        assert.ok(error instanceof NetworkError, String(error))
+        assert.equal(error.errorCode, 'ECONNREFUSED')
+        assert.match(error.message, /^POST http:\/\/127\.0\.0\.1:\d+\/api\/v2\/write failed: .*ECONNREFUSED/)
+        assertNoSecret(error)
+      } finally {
+        await transport.close()
+      }
+    })
+
+    test('a reset connection is a NetworkError', async () => {
+      const server = await startRecordingServer([{ destroy: true }])
+      const transport = new Transport({ url: server.url, token: TOKEN, ...extra })
+      try {
+        const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
+        assert.ok(error instanceof NetworkError, String(error))
+        assert.ok(error.errorCode !== undefined)
+        assertNoSecret(error)
+      } finally {
+        await transport.close()
+        await server.close()
+      }
+    })
+
+    for (const status of [301, 302, 307, 308]) {
+      test(`a ${status} redirect is not followed and is an InfluxDBError`, async () => {
+        const target = await startRecordingServer()
+        const server = await startRecordingServer([{ status, headers: { location: `${target.url}/api/v2/write` } }])
+        const transport = new Transport({ url: server.url, token: TOKEN, ...extra })
+        try {
+          const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
+          assert.ok(error instanceof InfluxDBError, String(error))
+          assert.equal(error.statusCode, status)
+          assert.match(error.message, new RegExp(`^the server answered HTTP ${status} \\(redirect to ${target.url}/api/v2/write\\); redirects are not followed`))
+          assert.equal(server.requests.length, 1)
+          assert.equal(target.requests.length, 0, 'nothing reached the redirect target')
+          assertNoSecret(error)
+        } finally {
+          await transport.close()
+          await server.close()
+          await target.close()
+        }
+      })
+    }
+
+    test('the token never appears in an error even when the server echoes it', async () => {
+      const server = await startRecordingServer((req) => ({
+        status: 400,
+        headers: { 'x-influx-error': String(req.headers.authorization), 'content-type': 'application/json' },
+        body: JSON.stringify({ code: 'invalid', message: `bad ${String(req.headers.authorization)}` }),
+      }))
+      const transport = new Transport({ url: server.url, token: TOKEN, ...extra })
+      try {
+        const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
+        assert.ok(error instanceof InfluxDBError)
+        assert.equal(error.message, 'bad Token ***')
+        assertNoSecret(error)
+      } finally {
+        await transport.close()
+        await server.close()
+      }
+    })
+
+    test('keeps a URL path prefix', async () => {
+      const server = await startRecordingServer()
+      const transport = new Transport({ url: `${server.url}/influx/`, ...extra })
+      try {
+        await transport.request({ method: 'GET', path: '/ping' })
+        assert.equal(server.requests[0]!.path, '/influx/ping')
+      } finally {
+        await transport.close()
+        await server.close()
+      }
+    })
+
+    test('username/password: signs in once, sends only the cookie pair, signs out on close', async () => {
+      const server = await startRecordingServer((req) =>
+        req.path === '/api/v2/signin'
+          ? { status: 204, headers: { 'set-cookie': ['influxdb-oss-session=abc123; Path=/api/; HttpOnly', 'other=x; Secure'] } }
+          : { status: 204 },
+      )
+      const transport = new Transport({ url: server.url, username: 'me', password: 'SECRET-PASS', token: TOKEN, ...extra })
+      await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' })
+      await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=2' })
+      await transport.close()
+      await transport.close()
+      await server.close()
+      assert.deepEqual(
+        server.requests.map((r) => `${r.method} ${r.path}`),
+        ['POST /api/v2/signin', 'POST /api/v2/write', 'POST /api/v2/write', 'POST /api/v2/signout'],
+      )
+      assert.equal(server.requests[0]!.headers.authorization, `Basic ${Buffer.from('me:SECRET-PASS').toString('base64')}`)
+      for (const r of server.requests.slice(1)) {
+        assert.equal(r.headers.cookie, 'influxdb-oss-session=abc123; other=x')
+        assert.equal(r.headers.authorization, undefined)
+      }
+    })
+
+    test('a failed signin is an InfluxDBError without the password', async () => {
+      const server = await startRecordingServer([{ status: 401, body: '{"code":"unauthorized","message":"unauthorized access"}' }])
+      const transport = new Transport({ url: server.url, username: 'me', password: 'SECRET-PASS', ...extra })
+      try {
+        const error = await transport.request({ method: 'GET', path: '/ping' }).catch((e: unknown) => e)
+        assert.ok(error instanceof InfluxDBError)
+        assert.equal(error.statusCode, 401)
+        assert.equal(error.message, 'unauthorized access')
+        assertNoSecret(error, 'SECRET-PASS')
+        assertNoSecret(error, Buffer.from('me:SECRET-PASS').toString('base64'))
+      } finally {
+        await transport.close()
+        await server.close()
+      }
+    })
+  })
+}
+
+describe('Transport options', () => {
+  test('authBasic sends the whole token as Basic credentials', async () => {
+    const server = await startRecordingServer()
+    const transport = new Transport({ url: server.url, token: 'my-token', authBasic: true })
+    try {
+      await transport.request({ method: 'GET', path: '/ping' })
+      assert.equal(server.requests[0]!.headers.authorization, 'Basic bXktdG9rZW4=')
+    } finally {
+      await transport.close()
+      await server.close()
+    }
+  })
+
+  test('rejects bad URLs and timeouts', () => {
+    assert.throws(() => new Transport({ url: 'ftp://h' }), InvalidArgumentError)
+    assert.throws(() => new Transport({ url: 'localhost:8086' }), InvalidArgumentError)
+    assert.throws(() => new Transport({ url: 'http://u:p@h:8086' }), /must not contain credentials/)
+    assert.throws(() => new Transport({ url: 'http://h', timeout: 0 }), InvalidArgumentError)
+  })
+
+  test('requests after close() fail with ClosedError and send nothing', async () => {
+    const server = await startRecordingServer()
+    const transport = new Transport({ url: server.url })
+    await transport.close()
+    await assert.rejects(transport.request({ method: 'GET', path: '/ping' }), ClosedError)
+    assert.equal(server.requests.length, 0)
+    await server.close()
+  })
+})
