@@ -1,0 +1,96 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { errorFromResponse } from '../../src/http/errors.js'
+import { InfluxDBError, PartialWriteError } from '../../src/errors.js'
+
+const json = { 'content-type': 'application/json; charset=utf-8' }
+
+describe('errorFromResponse: message priority and fields', () => {
+  test('JSON message wins, code from the body', () => {
+    const e = errorFromResponse({ status: 400, statusText: 'Bad Request', headers: { ...json, 'x-platform-error-code': 'invalid' }, body: '{"code":"invalid","message":"unable to parse \'m f=\': missing field value"}' })
+    assert.ok(!(e instanceof PartialWriteError))
+    assert.equal(e.message, "unable to parse 'm f=': missing field value")
+    assert.equal(e.code, 'invalid')
+    assert.equal(e.statusCode, 400)
+  })
+  test('raw body, then headers, then status text', () => {
+    assert.equal(errorFromResponse({ status: 429, headers: { 'retry-after': '30' }, body: 'too many' }).message, 'too many')
+    assert.equal(errorFromResponse({ status: 503, headers: { 'x-influx-error': 'overloaded' }, body: '' }).message, 'overloaded')
+    assert.equal(errorFromResponse({ status: 503, headers: { 'x-influxdb-error': 'throttled' }, body: '' }).message, 'throttled')
+    assert.equal(errorFromResponse({ status: 503, statusText: 'Service Unavailable', headers: {}, body: '' }).message, 'Service Unavailable')
+    assert.equal(errorFromResponse({ status: 500, headers: {}, body: '{"code":"internal error"}' }).message, '{"code":"internal error"}')
+    assert.equal(errorFromResponse({ status: 404, headers: {}, body: '{"error":"database not found: \\"db\\""}' }).message, 'database not found: "db"')
+  })
+  test('retryAfter in seconds from delta-seconds and from an HTTP date', () => {
+    assert.equal(errorFromResponse({ status: 429, headers: { 'retry-after': '30' }, body: '' }).retryAfter, 30)
+    const date = new Date(Date.now() + 20_000).toUTCString()
+    const after = errorFromResponse({ status: 503, headers: { 'retry-after': date }, body: '' }).retryAfter
+    assert.ok(after !== undefined && after > 18 && after <= 20, String(after))
+    assert.equal(errorFromResponse({ status: 503, headers: { 'retry-after': 'soon' }, body: '' }).retryAfter, undefined)
+  })
+})
+
+describe('errorFromResponse: partial writes', () => {
+  test('2.x 422 type conflict: dropped count, no named lines', () => {
+    const message = 'failure writing points to database: partial write: field type conflict: input field "f" on measurement "m" is type integer, already exists as type float dropped=1'
+    const e = errorFromResponse({ status: 422, headers: json, body: JSON.stringify({ code: 'unprocessable entity', message }) })
+    assert.ok(e instanceof PartialWriteError)
+    assert.equal(e.dropped, 1)
+    assert.deepEqual(e.rejectedLines, [])
+    assert.equal(e.message, message)
+    assert.equal(e.code, 'unprocessable entity')
+  })
+
+  test('1.x 400 partial write with several unparsable lines matched to line numbers', () => {
+    const sent = ['m f=1 1', "m,t=a f= 2", 'good f=2 3', "we'ird': x f= 4", 'bad']
+    const message = "partial write: unable to parse 'm,t=a f= 2': missing field value\nunable to parse 'we'ird': x f= 4': missing field value\nunable to parse 'bad': missing fields dropped=0"
+    const e = errorFromResponse({ status: 400, headers: { 'x-influxdb-error': message.slice(0, 20) }, body: JSON.stringify({ error: message }) }, sent.join('\n'))
+    assert.ok(e instanceof PartialWriteError)
+    assert.equal(e.dropped, 0)
+    assert.deepEqual(e.rejectedLines, [
+      { lineNumber: 2, line: 'm,t=a f= 2', reason: 'missing field value' },
+      { lineNumber: 4, line: "we'ird': x f= 4", reason: 'missing field value' },
+      { lineNumber: 5, line: 'bad', reason: 'missing fields' },
+    ])
+  })
+
+  test('1.x partial write without the sent body still names the lines', () => {
+    const message = "partial write: unable to parse 'x y': invalid field format dropped=0 for database: db for retention policy: autogen"
+    const e = errorFromResponse({ status: 400, headers: {}, body: JSON.stringify({ error: message }) })
+    assert.ok(e instanceof PartialWriteError)
+    assert.deepEqual(e.rejectedLines, [{ line: 'x y', reason: 'invalid field format' }])
+    assert.equal(e.dropped, 0)
+  })
+
+  test('1.x type conflict', () => {
+    const message = 'partial write: field type conflict: input field "f" on measurement "m" is type float, already exists as type integer dropped=1'
+    const e = errorFromResponse({ status: 400, headers: {}, body: JSON.stringify({ error: message }) })
+    assert.ok(e instanceof PartialWriteError)
+    assert.equal(e.dropped, 1)
+    assert.deepEqual(e.rejectedLines, [])
+  })
+
+  test('3.x partial write names each line', () => {
+    const body = JSON.stringify({
+      error: 'partial write of line protocol occurred',
+      data: [
+        { original_line: 'm f=', line_number: 2, error_message: 'missing field value' },
+        { original_line: 'm,t= f=1', line_number: 5, error_message: 'bad tag' },
+      ],
+    })
+    const e = errorFromResponse({ status: 400, headers: json, body })
+    assert.ok(e instanceof PartialWriteError)
+    assert.equal(e.message, 'partial write of line protocol occurred')
+    assert.equal(e.dropped, 2)
+    assert.deepEqual(e.rejectedLines, [
+      { lineNumber: 2, line: 'm f=', reason: 'missing field value' },
+      { lineNumber: 5, line: 'm,t= f=1', reason: 'bad tag' },
+    ])
+  })
+
+  test('2.x 400 parse failure (nothing written) is a plain InfluxDBError', () => {
+    const e = errorFromResponse({ status: 400, headers: json, body: JSON.stringify({ code: 'invalid', message: "unable to parse 'invalid': missing fields" }) }, 'm f=1\ninvalid')
+    assert.ok(e instanceof InfluxDBError)
+    assert.ok(!(e instanceof PartialWriteError))
+  })
+})

@@ -1,0 +1,92 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { RetryPolicy, DEFAULT_RETRY_OPTIONS, sleep } from '../../src/http/retry.js'
+import { InfluxDBError, InvalidArgumentError, NetworkError, PartialWriteError, RequestAbortedError, RequestTimeoutError } from '../../src/errors.js'
+
+const httpError = (statusCode: number, headers: Record<string, string> = {}): InfluxDBError =>
+  new InfluxDBError({ statusCode, body: '', headers })
+
+describe('RetryPolicy.isRetriable', () => {
+  const policy = new RetryPolicy()
+  test('retries network errors, timeouts, 408, 429, 502, 503, 504', () => {
+    assert.equal(policy.isRetriable(new NetworkError('x', { errorCode: 'ECONNRESET' })), true)
+    assert.equal(policy.isRetriable(new RequestTimeoutError(10)), true)
+    for (const s of [408, 429, 502, 503, 504]) assert.equal(policy.isRetriable(httpError(s)), true, String(s))
+  })
+  test('never retries 4xx, 500, partial writes, aborts or other errors', () => {
+    for (const s of [300, 301, 400, 401, 403, 404, 405, 413, 422, 500, 501]) assert.equal(policy.isRetriable(httpError(s)), false, String(s))
+    assert.equal(policy.isRetriable(new PartialWriteError({ statusCode: 503, body: '', headers: {}, rejectedLines: [] })), false)
+    assert.equal(policy.isRetriable(new RequestAbortedError('x')), false)
+    assert.equal(policy.isRetriable(new TypeError('bug')), false)
+  })
+  test('500 can be opted in', () => {
+    assert.equal(new RetryPolicy({ retryStatusCodes: [500, 503] }).isRetriable(httpError(500)), true)
+  })
+})
+
+describe('RetryPolicy.nextDelay', () => {
+  test('full jitter between min and the exponential ceiling', () => {
+    const low = new RetryPolicy({ minRetryDelay: 100, maxRetryDelay: 1000, maxRetries: 10, maxRetryTime: 1e9 }, { random: () => 0 })
+    const high = new RetryPolicy({ minRetryDelay: 100, maxRetryDelay: 1000, maxRetries: 10, maxRetryTime: 1e9 }, { random: () => 1 })
+    const err = httpError(503)
+    assert.deepEqual([1, 2, 3, 4, 5].map((n) => low.nextDelay(n, err, 0)), [100, 100, 100, 100, 100])
+    assert.deepEqual([1, 2, 3, 4, 5].map((n) => high.nextDelay(n, err, 0)), [100, 200, 400, 800, 1000])
+  })
+  test('never sooner than Retry-After, even above maxRetryDelay', () => {
+    const policy = new RetryPolicy({ minRetryDelay: 10, maxRetryDelay: 100, maxRetryTime: 60_000 }, { random: () => 0 })
+    assert.equal(policy.nextDelay(1, httpError(429, { 'retry-after': '3' }), 0), 3000)
+  })
+  test('gives up after maxRetries, when the budget would be exceeded, and on non-retriable errors', () => {
+    const policy = new RetryPolicy({ maxRetries: 2, minRetryDelay: 100, maxRetryDelay: 100, maxRetryTime: 1000 }, { random: () => 0 })
+    assert.equal(policy.nextDelay(2, httpError(503), 0), 100)
+    assert.equal(policy.nextDelay(3, httpError(503), 0), undefined)
+    assert.equal(policy.nextDelay(1, httpError(503), 950), undefined)
+    assert.equal(policy.nextDelay(1, httpError(429, { 'retry-after': '2' }), 0), undefined)
+    assert.equal(policy.nextDelay(1, httpError(400), 0), undefined)
+  })
+  test('defaults and validation', () => {
+    assert.deepEqual({ ...new RetryPolicy().options, retryStatusCodes: [...new RetryPolicy().options.retryStatusCodes] }, {
+      maxRetries: 3, minRetryDelay: 1000, maxRetryDelay: 30_000, maxRetryTime: 60_000, exponentialBase: 2, retryStatusCodes: [408, 429, 502, 503, 504],
+    })
+    assert.equal(DEFAULT_RETRY_OPTIONS.maxRetries, 3)
+    assert.throws(() => new RetryPolicy({ maxRetries: -1 }), InvalidArgumentError)
+    assert.throws(() => new RetryPolicy({ minRetryDelay: 10, maxRetryDelay: 5 }), /smaller than/)
+  })
+})
+
+describe('RetryPolicy.run', () => {
+  test('retries until success and reports each retry', async () => {
+    const policy = new RetryPolicy({ minRetryDelay: 1, maxRetryDelay: 5 })
+    const events: number[] = []
+    const result = await policy.run(
+      async (n) => {
+        if (n < 3) throw httpError(503)
+        return `ok after ${n}`
+      },
+      { onRetry: (e) => events.push(e.attempt) },
+    )
+    assert.equal(result, 'ok after 3')
+    assert.deepEqual(events, [1, 2])
+  })
+  test('rethrows the last error when retries run out, and at once for non-retriable', async () => {
+    const policy = new RetryPolicy({ maxRetries: 2, minRetryDelay: 1, maxRetryDelay: 2 })
+    let calls = 0
+    await assert.rejects(policy.run(async () => { calls++; throw httpError(503) }), (e: unknown) => e instanceof InfluxDBError && e.statusCode === 503)
+    assert.equal(calls, 3)
+    calls = 0
+    await assert.rejects(policy.run(async () => { calls++; throw httpError(401) }), InfluxDBError)
+    assert.equal(calls, 1)
+  })
+  test('an abort during the wait rejects with RequestAbortedError', async () => {
+    const policy = new RetryPolicy({ minRetryDelay: 10_000, maxRetryDelay: 10_000 })
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 30)
+    const started = Date.now()
+    await assert.rejects(policy.run(async () => { throw httpError(503) }, { signal: controller.signal }), RequestAbortedError)
+    assert.ok(Date.now() - started < 5000)
+  })
+  test('sleep resolves, and rejects when already aborted', async () => {
+    await sleep(1)
+    await assert.rejects(sleep(1000, AbortSignal.abort()), RequestAbortedError)
+  })
+})
