@@ -1,0 +1,190 @@
+/**
+ * Delivers one batch: send, retry what the policy allows, split on 413, and account for every
+ * line as either delivered or undelivered with a reason. Never rejects: whatever happens ends up
+ * in the returned outcome, so no background promise of the writer can go unhandled.
+ */
+import { InfluxDBError, PartialWriteError, RequestAbortedError, type UndeliveredBatch } from '../errors.js'
+import type { WritePrecision } from '../line-protocol/precision.js'
+
+/** Sends one body; resolves on a 2xx answer and throws the transport's errors otherwise. */
+export type SendBody = (body: string, precision: WritePrecision, signal: AbortSignal) => Promise<void>
+
+/** How long to wait before retry number `attempt` (attempt = the failed try, from 1), or `undefined` to give up. */
+export interface RetryDecider {
+  nextDelay(attempt: number, error: unknown, elapsedMs: number): number | undefined
+}
+
+export interface DeliveryContext {
+  send: SendBody
+  /** `undefined` when retries are off. */
+  retry: RetryDecider | undefined
+  /** Fires when the writer is aborted: requests and retry waits stop at once. */
+  signal: AbortSignal
+  /** Called around each request and each retry wait, for the writer's statistics. */
+  onRequest(delta: 1 | -1): void
+  onRetryWait(delta: 1 | -1): void
+}
+
+/** What became of a batch's lines. `delivered + Σ undelivered lines` = the batch's line count. */
+export interface DeliveryOutcome {
+  delivered: number
+  undelivered: UndeliveredBatch[]
+  /** Requests made, counting retries and 413 halves. */
+  requests: number
+}
+
+export async function deliverBatch(
+  lines: string[],
+  precision: WritePrecision,
+  ctx: DeliveryContext,
+): Promise<DeliveryOutcome> {
+  const outcome: DeliveryOutcome = { delivered: 0, undelivered: [], requests: 0 }
+  await deliverPart(lines, precision, ctx, outcome)
+  return outcome
+}
+
+async function deliverPart(
+  lines: string[],
+  precision: WritePrecision,
+  ctx: DeliveryContext,
+  outcome: DeliveryOutcome,
+): Promise<void> {
+  const body = lines.join('\n')
+  const started = Date.now()
+  for (let attempt = 1; ; attempt++) {
+    if (ctx.signal.aborted) {
+      outcome.undelivered.push({ lines, precision, reason: abortReason(ctx.signal) })
+      return
+    }
+    let failure: unknown
+    ctx.onRequest(1)
+    outcome.requests++
+    try {
+      await ctx.send(body, precision, ctx.signal)
+      outcome.delivered += lines.length
+      return
+    } catch (error) {
+      failure = error
+    } finally {
+      ctx.onRequest(-1)
+    }
+    const reason = asError(failure)
+    if (ctx.signal.aborted) {
+      outcome.undelivered.push({ lines, precision, reason: abortReason(ctx.signal) })
+      return
+    }
+    if (reason instanceof InfluxDBError && reason.statusCode === 413) {
+      if (lines.length === 1) {
+        outcome.undelivered.push({ lines, precision, reason })
+        return
+      }
+      // Each half keeps its own retry budget: a 413 says nothing about the server's health.
+      const middle = Math.ceil(lines.length / 2)
+      await deliverPart(lines.slice(0, middle), precision, ctx, outcome)
+      await deliverPart(lines.slice(middle), precision, ctx, outcome)
+      return
+    }
+    if (reason instanceof PartialWriteError) {
+      recordPartialWrite(lines, precision, reason, outcome)
+      return
+    }
+    const delay = ctx.retry?.nextDelay(attempt, reason, Date.now() - started)
+    if (delay === undefined) {
+      outcome.undelivered.push({ lines, precision, reason })
+      return
+    }
+    ctx.onRetryWait(1)
+    try {
+      await waitAtLeast(delay, ctx.signal)
+    } finally {
+      ctx.onRetryWait(-1)
+    }
+  }
+}
+
+/**
+ * The server wrote part of the body. When it names every refused line, only those are
+ * undelivered and the rest count as delivered. When it does not (a bare `dropped=N`), nobody can
+ * tell which lines made it, so the whole batch is reported: resending it is safe, because writing
+ * the same point again overwrites it with the same value.
+ */
+function recordPartialWrite(
+  lines: string[],
+  precision: WritePrecision,
+  error: PartialWriteError,
+  outcome: DeliveryOutcome,
+): void {
+  const refused = identifyRefusedLines(lines, error)
+  if (refused === undefined) {
+    outcome.undelivered.push({ lines, precision, reason: error })
+    return
+  }
+  outcome.delivered += lines.length - refused.length
+  outcome.undelivered.push({ lines: refused, precision, reason: error })
+}
+
+/** The refused lines in body order, or `undefined` when any of them cannot be pinned down. */
+function identifyRefusedLines(lines: string[], error: PartialWriteError): string[] | undefined {
+  if (error.rejectedLines.length === 0) return undefined
+  if (error.dropped !== undefined && error.dropped > error.rejectedLines.length) return undefined
+  const indexes = new Set<number>()
+  let byText: Map<string, number> | undefined
+  for (const rejected of error.rejectedLines) {
+    const n = rejected.lineNumber
+    if (n !== undefined && Number.isInteger(n) && n >= 1 && n <= lines.length) {
+      if (rejected.line === undefined || rejected.line === lines[n - 1]) {
+        indexes.add(n - 1)
+        continue
+      }
+    }
+    if (rejected.line === undefined) return undefined
+    byText ??= firstIndexByText(lines)
+    const index = byText.get(rejected.line)
+    if (index === undefined) return undefined
+    indexes.add(index)
+  }
+  return [...indexes].sort((a, b) => a - b).map((i) => lines[i]!)
+}
+
+function firstIndexByText(lines: string[]): Map<string, number> {
+  const map = new Map<string, number>()
+  lines.forEach((line, i) => {
+    if (!map.has(line)) map.set(line, i)
+  })
+  return map
+}
+
+/**
+ * Waits `ms` of wall-clock time, never less: a timer may fire a little early against the real
+ * clock, and a server that said `Retry-After` must not hear from us before it asked.
+ * Resolves early (without error) when `signal` fires; the caller checks the signal.
+ */
+function waitAtLeast(ms: number, signal: AbortSignal): Promise<void> {
+  const deadline = performance.now() + ms
+  return new Promise<void>((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const finish = (): void => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', finish)
+      resolve()
+    }
+    const arm = (): void => {
+      const left = deadline - performance.now()
+      if (left <= 0) finish()
+      else timer = setTimeout(arm, Math.ceil(left))
+    }
+    signal.addEventListener('abort', finish, { once: true })
+    arm()
+  })
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return new RequestAbortedError('the batch writer was aborted before this batch was acknowledged', {
+    cause: signal.reason,
+  })
+}
+
+/** `value` if it is an Error, else an Error with its text. */
+export function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value))
+}

@@ -1,0 +1,80 @@
+// 1,000,000 points through a BatchWriter into a server that fails about a third of the requests
+// (503, 429 + Retry-After, connection reset, stall past the timeout). Every line must arrive,
+// Retry-After must be respected per batch, and close() must resolve after the last 204.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { startFaultServer } from '../support/fault-server.js'
+import { lineNumberOf, numberedLines, stringWriter } from './harness.js'
+
+const POINTS = 1_000_000
+const SEED = Number(process.env.FAULT_SEED ?? 20261126)
+
+test(`fault injection: ${POINTS} points, ~1/3 of requests fail, none lost (seed ${SEED})`, { timeout: 120_000 }, async () => {
+  const seen = new Uint8Array(POINTS)
+  let distinct = 0
+  let foreign = 0
+  const server = await startFaultServer({
+    faultRate: 1 / 3,
+    retryAfterSeconds: 1,
+    stallMs: 1500,
+    seed: SEED,
+    onAcknowledged: (lines) => {
+      for (const line of lines) {
+        const n = lineNumberOf(line)
+        if (n < 0 || n >= POINTS) foreign++
+        else if (seen[n] === 0) {
+          seen[n] = 1
+          distinct++
+        }
+      }
+    },
+  })
+  const { writer, transport } = stringWriter(server.url, {
+    batchSize: 4000,
+    maxInFlight: 4,
+    timeout: 300,
+    retry: { minRetryDelay: 5, maxRetryDelay: 100, maxRetries: 40, maxRetryTime: 90_000 },
+  })
+  try {
+    async function* source(): AsyncGenerator<string> {
+      yield* numberedLines(POINTS)
+    }
+    await writer.writeAll(source())
+    await writer.close()
+    const closedAt = performance.now()
+
+    assert.equal(foreign, 0, 'the server received lines that were never written')
+    assert.equal(distinct, POINTS, `distinct lines acknowledged (faults: ${JSON.stringify(server.faultCounts)})`)
+    assert.ok(closedAt >= server.lastAcknowledgedAt, 'close() resolved before the last acknowledgement')
+    assert.equal(writer.stats.writtenLines, POINTS)
+    assert.equal(writer.stats.failedLines, 0)
+    assert.equal(writer.stats.bufferedLines, 0)
+
+    // Every kind of fault really happened, about a third of the time.
+    for (const kind of ['503', '429', 'reset', 'stall']) {
+      assert.ok((server.faultCounts[kind] ?? 0) > 0, `no ${kind} was injected: ${JSON.stringify(server.faultCounts)}`)
+    }
+    const faults = Object.values(server.faultCounts).reduce((a, b) => a + b, 0)
+    const share = faults / server.requests.length
+    assert.ok(share > 0.2 && share < 0.45, `fault share ${share}`)
+
+    // After a 429 with Retry-After: 1, the same body must not come back sooner than 1 s later.
+    let checked = 0
+    for (const r of server.requests) {
+      if (r.notBefore === undefined) continue
+      const next = server.requests.find((later) => later.index > r.index && later.hash === r.hash)
+      assert.ok(next !== undefined, `the batch answered 429 at request ${r.index} was never retried`)
+      assert.ok(
+        next.arrivedAt >= r.notBefore,
+        `request ${next.index} came ${(r.notBefore - next.arrivedAt).toFixed(1)} ms before Retry-After allowed`,
+      )
+      checked++
+    }
+    assert.equal(checked, server.faultCounts['429'])
+  } finally {
+    writer.abort()
+    await writer.close().catch(() => undefined)
+    await transport.close()
+    await server.close()
+  }
+})

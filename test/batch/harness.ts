@@ -1,0 +1,75 @@
+// Builds BatchWriters for the tests: a real Transport to a local server, and a serialiser for
+// plain line-protocol strings (and iterables of them) that follows the records/ chunk contract.
+import { Transport } from '../../src/http/transport.js'
+import { BatchWriter, type BatchWriterOptions } from '../../src/write/batch-writer.js'
+import type { BatchSerializer } from '../../src/write/batch-serializer.js'
+import type { LineChunkLike } from '../../src/write/batch-assembler.js'
+import type { SendBody } from '../../src/write/batch-delivery.js'
+
+/** Strings, and sync or async iterables of strings, to chunks of at most `maxLines`. */
+export const stringSerializer: BatchSerializer = (records, context, limits) => {
+  const precision = context.precision
+  if (typeof records === 'object' && records !== null && Symbol.asyncIterator in records) {
+    return (async function* () {
+      let lines: string[] = []
+      for await (const line of records as AsyncIterable<string>) {
+        lines.push(line)
+        if (lines.length === limits.maxLines) {
+          yield chunkOf(precision, lines)
+          lines = []
+        }
+      }
+      if (lines.length > 0) yield chunkOf(precision, lines)
+    })()
+  }
+  const all = typeof records === 'string' ? [records] : [...(records as Iterable<string>)]
+  return (function* () {
+    for (let i = 0; i < all.length; i += limits.maxLines) yield chunkOf(precision, all.slice(i, i + limits.maxLines))
+  })()
+}
+
+function chunkOf(precision: LineChunkLike['precision'], lines: string[]): LineChunkLike {
+  let bytes = 0
+  for (const line of lines) bytes += Buffer.byteLength(line) + 1
+  return { precision, lines, bytes }
+}
+
+/** A send function posting to `/api/v2/write` through the package's Transport. */
+export function transportSend(transport: Transport, bucket = 'b', org = 'o'): SendBody {
+  return async (body, precision, signal) => {
+    await transport.request({
+      method: 'POST',
+      path: '/api/v2/write',
+      query: { org, bucket, precision },
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body,
+      signal,
+    })
+  }
+}
+
+/** A writer on `url` with the string serialiser; close the returned transport at the end. */
+export function stringWriter(
+  url: string,
+  options: Partial<BatchWriterOptions> & { timeout?: number } = {},
+): { writer: BatchWriter; transport: Transport } {
+  const { timeout, ...writerOptions } = options
+  const transport = new Transport({ url, token: 'test-token', timeout: timeout ?? 5000 })
+  const writer = new BatchWriter(
+    { bucket: 'b', org: 'o', ...writerOptions },
+    { send: transportSend(transport), serialize: stringSerializer },
+  )
+  return { writer, transport }
+}
+
+/** `count` distinct short lines: `m,t=x v=<i>i <i>`. */
+export function* numberedLines(count: number, start = 0): Generator<string> {
+  for (let i = start; i < start + count; i++) yield `m,t=x v=${i}i ${i}`
+}
+
+/** The number in a line made by {@link numberedLines}, or -1 if the line is not one of them. */
+export function lineNumberOf(line: string): number {
+  const match = /^m,t=x v=(\d+)i (\d+)$/.exec(line)
+  if (match === null || match[1] !== match[2]) return -1
+  return Number(match[1])
+}
