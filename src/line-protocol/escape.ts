@@ -1,0 +1,113 @@
+/**
+ * Escaping of names and string values in line protocol.
+ *
+ * The rule: every name is written so that InfluxDB 1.x/2.x (the Go parser) stores exactly the
+ * characters the user gave, and a name that no escaping can carry is refused with the reason,
+ * instead of being stored as something else.
+ *
+ * Names (measurement, tag key, tag value, field key):
+ * - `,` and space become `\,` and `\ `; in tag keys, tag values and field keys `=` becomes `\=`
+ *   (the measurement keeps `=` as it is: Go and Rust both store it literally there).
+ * - A backslash is written as it is. Go keeps a backslash before any other character literally
+ *   (`a\b` is stored as `a\b`, `a\\b` as `a\\b`). Rust (InfluxDB 3) and VictoriaMetrics turn `\\`
+ *   into one backslash, so a name holding two backslashes in a row is stored differently there.
+ * - Refused, because no escaping round-trips on every parser:
+ *   a backslash at the end of a name (it would escape the delimiter that follows),
+ *   a backslash followed by `,`, space, `=` or `"` (the server unescapes the pair),
+ *   a raw line feed (line protocol has no escape for it; the reference's two-character `\n`
+ *   would be stored as a backslash and an `n`), an empty measurement or field key,
+ *   a measurement starting with `#` (the line would be a comment), and a measurement or field
+ *   key starting with a tab or NUL (Go skips them as leading whitespace).
+ * - Tab, carriage return and every other character, including any Unicode, pass through raw:
+ *   Go stores them as given.
+ *
+ * String field values: `\` becomes `\\` and `"` becomes `\"`, inside double quotes. A raw line
+ * feed is kept: InfluxDB 1.x, 2.x and 3 store it (their line splitters track quotes), but
+ * VictoriaMetrics splits the line there and drops both halves.
+ */
+
+/** Any character that the escaping of a measurement has to look at. */
+const MEASUREMENT_SPECIAL = /[, \\\n]/
+/** Any character that the escaping of a tag key, tag value or field key has to look at. */
+const KEY_SPECIAL = /[,= \\\n]/
+const MEASUREMENT_ESCAPES = /[, ]/g
+const KEY_ESCAPES = /[,= ]/g
+/** A backslash that the server would read as an escape, or a trailing one. */
+const UNREPRESENTABLE_BACKSLASH = /\\(?:[,= "]|$)/
+const STRING_SPECIAL = /["\\]/
+const STRING_ESCAPES = /["\\]/g
+
+const TAB = 9
+const NUL = 0
+
+/** Thrown when a name cannot be written so that the server stores it unchanged. */
+export class UnrepresentableNameError extends TypeError {
+  override name = 'UnrepresentableNameError'
+}
+
+/**
+ * Escapes a measurement name. Throws {@link UnrepresentableNameError} for a name that the server
+ * could not store exactly (see the rule at the top of this file).
+ */
+export function escapeMeasurement(name: string): string {
+  const first = name.charCodeAt(0)
+  if (first === 35 /* # */ || first === TAB || first === NUL || name.length === 0) {
+    throw new UnrepresentableNameError(measurementStartReason(name))
+  }
+  if (!MEASUREMENT_SPECIAL.test(name)) return name
+  checkRepresentable(name)
+  return name.replace(MEASUREMENT_ESCAPES, '\\$&')
+}
+
+function measurementStartReason(name: string): string {
+  if (name.length === 0) return 'the measurement is empty'
+  if (name[0] === '#') return `measurement ${JSON.stringify(name)} starts with "#", which makes the line a comment`
+  return `measurement ${JSON.stringify(name)} starts with a tab or NUL, which the server strips as whitespace`
+}
+
+/**
+ * Escapes a tag key, a tag value or a field key. An empty string is returned as it is (the
+ * caller decides: an empty tag is skipped, an empty field key is an error). Throws
+ * {@link UnrepresentableNameError} for a name that the server could not store exactly.
+ */
+export function escapeKey(key: string): string {
+  if (!KEY_SPECIAL.test(key)) return key
+  checkRepresentable(key)
+  return key.replace(KEY_ESCAPES, '\\$&')
+}
+
+/**
+ * Escapes a field key: {@link escapeKey}, and also refuses an empty key and a key starting with
+ * a tab or NUL, which Go strips as leading whitespace when the field comes first.
+ */
+export function escapeFieldKey(key: string): string {
+  const first = key.charCodeAt(0)
+  if (first === TAB || first === NUL || key.length === 0) {
+    throw new UnrepresentableNameError(
+      key.length === 0
+        ? 'the field key is empty'
+        : `field key ${JSON.stringify(key)} starts with a tab or NUL, which the server strips as whitespace`,
+    )
+  }
+  return escapeKey(key)
+}
+
+function checkRepresentable(name: string): void {
+  if (name.includes('\n')) {
+    throw new UnrepresentableNameError(`${JSON.stringify(name)} contains a line feed, which line protocol cannot carry in a name`)
+  }
+  const bad = UNREPRESENTABLE_BACKSLASH.exec(name)
+  if (bad !== null) {
+    throw new UnrepresentableNameError(
+      bad[0] === '\\'
+        ? `${JSON.stringify(name)} ends with a backslash, which would escape the delimiter after it`
+        : `${JSON.stringify(name)} has a backslash before ${JSON.stringify(bad[0][1])}, which the server would read as an escape`,
+    )
+  }
+}
+
+/** Quotes a string field value: `"` and `\` are escaped, everything else is kept raw. */
+export function escapeStringValue(value: string): string {
+  if (!STRING_SPECIAL.test(value)) return `"${value}"`
+  return `"${value.replace(STRING_ESCAPES, '\\$&')}"`
+}

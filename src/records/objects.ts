@@ -1,0 +1,84 @@
+/**
+ * Plain objects and class instances as records (the reference's dict, NamedTuple and dataclass).
+ *
+ * - Measurement: `recordMeasurementName` when given, else the member named by
+ *   `recordMeasurementKey` (default `measurement`).
+ * - Tags: the members named in `recordTagKeys` (absent or `null` ones skipped), else the
+ *   `tags` member (an object or a Map), when present.
+ * - Fields: the members named in `recordFieldKeys`, else the `fields` member (required).
+ * - Time: the member named by `recordTimeKey` (default `time`), in the write precision.
+ * - Field types: the record's own `fieldTypes` (or `field_types`) member, read only in the
+ *   `{ measurement, tags, fields }` form, wins per field over the `fieldTypes` option.
+ *
+ * Members are read with `record[key]`, so getters of class instances work too.
+ */
+import { Point, type TagValue } from '../line-protocol/point.js'
+import type { WritePrecision } from '../line-protocol/precision.js'
+import { describeType } from '../line-protocol/values.js'
+import type { FieldType, RecordOptions } from '../write/write-options.js'
+
+type FieldTypes = Readonly<Record<string, FieldType>>
+
+/**
+ * Reads one object record into a {@link Point}. `precision`, when given, becomes the point's own
+ * precision for its time. Throws `TypeError`/`RangeError` with the reason.
+ */
+export function pointFromRecord(record: object, options: RecordOptions, precision?: WritePrecision): Point {
+  const members = record as Record<string, unknown>
+  const point = new Point(readMeasurement(members, options))
+  const tagKeys = options.recordTagKeys
+  if (tagKeys !== undefined) {
+    for (const key of tagKeys) point.tag(key, members[key] as TagValue)
+  } else if (members.tags !== undefined && members.tags !== null) {
+    forEachEntry(members.tags, 'tags', (key, value) => point.tag(key, value as TagValue))
+  }
+  const fieldKeys = options.recordFieldKeys
+  const optionTypes = options.fieldTypes
+  if (fieldKeys !== undefined) {
+    for (const key of fieldKeys) point.typedField(key, members[key], optionTypes?.[key])
+  } else {
+    if (members.fields === undefined || members.fields === null) {
+      throw new TypeError('no fields: the record has no "fields" member (or name the field members with recordFieldKeys)')
+    }
+    const ownTypes = readOwnFieldTypes(members)
+    forEachEntry(members.fields, 'fields', (key, value) =>
+      point.typedField(key, value, ownTypes?.[key] ?? optionTypes?.[key]),
+    )
+  }
+  const time = members[options.recordTimeKey ?? 'time']
+  if (time !== undefined && time !== null) point.time(time as never, precision)
+  return point
+}
+
+function readMeasurement(members: Record<string, unknown>, options: RecordOptions): string {
+  if (options.recordMeasurementName !== undefined) return options.recordMeasurementName
+  const key = options.recordMeasurementKey ?? 'measurement'
+  const measurement = members[key]
+  if (typeof measurement === 'string' && measurement !== '') return measurement
+  if (measurement === undefined || measurement === null || measurement === '') {
+    throw new TypeError(`missing measurement: the record has no ${JSON.stringify(key)} member (or pass recordMeasurementName)`)
+  }
+  throw new TypeError(`measurement: ${describeType(measurement)} in ${JSON.stringify(key)} is not a string`)
+}
+
+function readOwnFieldTypes(members: Record<string, unknown>): FieldTypes | undefined {
+  const own = members.fieldTypes ?? members.field_types
+  if (own === undefined || own === null) return undefined
+  if (typeof own !== 'object') throw new TypeError(`fieldTypes: ${describeType(own)} is not an object`)
+  return own as FieldTypes
+}
+
+function forEachEntry(container: unknown, what: string, visit: (key: string, value: unknown) => void): void {
+  if (container instanceof Map) {
+    for (const [key, value] of container) {
+      if (typeof key !== 'string') throw new TypeError(`${what}: a ${describeType(key)} key is not a string`)
+      visit(key, value)
+    }
+    return
+  }
+  if (typeof container !== 'object' || container === null || Array.isArray(container)) {
+    throw new TypeError(`${what}: ${describeType(container)} is not an object of key → value`)
+  }
+  const values = container as Record<string, unknown>
+  for (const key of Object.keys(values)) visit(key, values[key])
+}
