@@ -2,25 +2,54 @@
  * Tables as records: Apache Arrow `Table` / `RecordBatch`, nodejs-polars and danfo.js
  * `DataFrame`, and plain columnar objects `{ column: array | TypedArray }`.
  * Detected by shape only, so none of those libraries is imported at runtime.
+ *
+ * Each row becomes one line: measurement `dataFrameMeasurementName`, the
+ * `dataFrameTagColumns` as tags (plus default tags that no column shadows), every other
+ * column except the timestamp as a field. Rows whose fields are all missing are skipped and
+ * counted in {@link TableSource.skippedRows}.
  */
+import { columnarModel, isColumnarObject } from './columnar.js'
 import type { TableContext } from './context.js'
+import type { TableModel } from './model.js'
+import { serializeTable } from './serialize-table.js'
 
 export type { TableContext } from './context.js'
 
 /** A table found among the records, ready to be turned into line protocol. */
 export interface TableSource {
   /**
-   * Validates the table against `ctx` (throws `RecordError` naming `path`) before the first
-   * line, then yields one line per row lazily. Rows with no field left are not yielded:
-   * they are counted in {@link TableSource.skippedRows}.
+   * Validates the table against `ctx` right away (throws `RecordError` naming `path`), then
+   * returns its lines, produced lazily row block by row block. A row with no field left is not
+   * produced: it is counted in {@link TableSource.skippedRows}. Row-level problems (a bad
+   * timestamp text, an integer out of range) throw `RecordError` naming the row and column
+   * when iteration reaches that row.
    */
   lines(ctx: TableContext, path: readonly number[]): Iterable<string>
-  /** Rows skipped so far because every field was missing (null, NaN, ±Infinity). */
+  /** Rows skipped by the latest `lines()` iteration so far, because every field was missing. */
   readonly skippedRows: number
 }
 
 /** Returns a {@link TableSource} when `value` is a supported table, else `undefined`. */
 export function asTable(value: unknown): TableSource | undefined {
-  void value
+  const model = detectModel(value)
+  return model === undefined ? undefined : new TableRecord(model)
+}
+
+/** Reads the table's shape lazily: detection must stay cheap for values that are not written. */
+function detectModel(value: unknown): (() => TableModel) | undefined {
+  if (isColumnarObject(value)) return () => columnarModel(value)
   return undefined
+}
+
+class TableRecord implements TableSource {
+  skippedRows = 0
+
+  constructor(private readonly model: () => TableModel) {}
+
+  lines(ctx: TableContext, path: readonly number[]): Iterable<string> {
+    this.skippedRows = 0
+    return serializeTable(this.model(), ctx, path, () => {
+      this.skippedRows++
+    })
+  }
 }
