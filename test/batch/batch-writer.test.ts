@@ -1,0 +1,456 @@
+// BatchWriter behaviour against a real node:http server on loopback: what goes on the wire,
+// flush/close semantics, retries, 413 splitting, partial writes, abort.
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import {
+  ClosedError,
+  InfluxDBError,
+  InvalidArgumentError,
+  PartialWriteError,
+  RequestAbortedError,
+  UndeliveredLinesError,
+} from '../../src/errors.js'
+import { startFaultServer, type FaultServer, type FaultServerOptions } from '../support/fault-server.js'
+import { numberedLines, stringWriter } from './harness.js'
+import type { BatchFailedInfo, BatchWriterOptions, BatchWrittenInfo } from '../../src/write/batch-writer.js'
+
+const FAST_RETRY = { minRetryDelay: 1, maxRetryDelay: 5, maxRetries: 3, maxRetryTime: 10_000 }
+
+/** Runs `body` with a server and a writer, and always cleans both up. */
+async function withWriter(
+  serverOptions: FaultServerOptions,
+  writerOptions: Partial<BatchWriterOptions> & { timeout?: number },
+  body: (ctx: { server: FaultServer; writer: ReturnType<typeof stringWriter>['writer']; bodies: string[] }) => Promise<void>,
+): Promise<void> {
+  const bodies: string[] = []
+  const server = await startFaultServer({
+    ...serverOptions,
+    onAcknowledged: (lines, request) => {
+      bodies.push(`${request.url}\n${lines.join('\n')}`)
+      serverOptions.onAcknowledged?.(lines, request)
+    },
+  })
+  const { writer, transport } = stringWriter(server.url, { retry: FAST_RETRY, ...writerOptions })
+  try {
+    await body({ server, writer, bodies })
+  } finally {
+    writer.abort()
+    await writer.close().catch(() => undefined)
+    await transport.close()
+    await server.close()
+  }
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise
+  } catch (error) {
+    return error
+  }
+  assert.fail('expected a rejection')
+}
+
+describe('BatchWriter: what goes on the wire', () => {
+  test('full batches of batchSize lines, joined by \\n, precision in the query', async () => {
+    await withWriter({}, { batchSize: 3, maxInFlight: 1 }, async ({ writer, bodies }) => {
+      await writer.write(['a v=1 1', 'a v=2 2', 'a v=3 3', 'a v=4 4'])
+      await writer.write('a v=5 5', { writePrecision: 's' })
+      await writer.close()
+      assert.deepEqual(bodies, [
+        '/api/v2/write?org=o&bucket=b&precision=ns\na v=1 1\na v=2 2\na v=3 3',
+        '/api/v2/write?org=o&bucket=b&precision=ns\na v=4 4',
+        '/api/v2/write?org=o&bucket=b&precision=s\na v=5 5',
+      ])
+    })
+  })
+
+  test('small writes are gathered into one batch per precision', async () => {
+    await withWriter({}, { batchSize: 100, maxInFlight: 1 }, async ({ writer, bodies }) => {
+      await writer.write('a v=1 1')
+      await writer.write('a v=2 2', { writePrecision: 'ms' })
+      await writer.write('a v=3 3')
+      await writer.write('a v=4 4', { writePrecision: 'ms' })
+      await writer.flush()
+      assert.deepEqual(bodies, [
+        '/api/v2/write?org=o&bucket=b&precision=ns\na v=1 1\na v=3 3',
+        '/api/v2/write?org=o&bucket=b&precision=ms\na v=2 2\na v=4 4',
+      ])
+    })
+  })
+
+  test('maxBatchBytes cuts batches by UTF-8 size; a longer line travels alone', async () => {
+    // 'é' is 2 bytes, so the short lines are 11 bytes with their newline: two fit in 22, three do not.
+    const lines = ['a s="é" 1', 'a s="é" 2', 'a s="é" 3', 'a s="a much longer line" 4', 'a s="é" 5']
+    await withWriter({}, { batchSize: 100, maxBatchBytes: 22, maxInFlight: 1 }, async ({ writer, bodies }) => {
+      await writer.write(lines)
+      await writer.close()
+      const sent = bodies.map((b) => b.split('\n').slice(1))
+      assert.deepEqual(sent, [[lines[0], lines[1]], [lines[2]], [lines[3]], [lines[4]]])
+    })
+  })
+
+  test('flushInterval sends a partial batch without flush()', async () => {
+    await withWriter({}, { batchSize: 100, flushInterval: 30 }, async ({ writer, server }) => {
+      await writer.write(['a v=1 1', 'a v=2 2'])
+      assert.equal(server.requests.length, 0)
+      const started = Date.now()
+      while (server.acknowledgedLines < 2 && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 5))
+      assert.equal(server.acknowledgedLines, 2)
+      assert.equal(server.requests.length, 1)
+    })
+  })
+
+  test('flushInterval 0 sends a partial batch only on flush()', async () => {
+    await withWriter({}, { batchSize: 100, flushInterval: 0 }, async ({ writer, server }) => {
+      await writer.write(['a v=1 1'])
+      await new Promise((r) => setTimeout(r, 100))
+      assert.equal(server.requests.length, 0)
+      await writer.flush()
+      assert.equal(server.acknowledgedLines, 1)
+    })
+  })
+
+  test('maxInFlight 1 keeps batches in order', async () => {
+    const lines = [...numberedLines(1000)]
+    await withWriter({ delayMs: 2 }, { batchSize: 37, maxInFlight: 1 }, async ({ writer, bodies }) => {
+      await writer.write(lines)
+      await writer.close()
+      assert.deepEqual(bodies.flatMap((b) => b.split('\n').slice(1)), lines)
+    })
+  })
+})
+
+describe('BatchWriter: flush and close', () => {
+  test('flush() resolves only once every earlier line is acknowledged, across retries', async () => {
+    let calls = 0
+    await withWriter(
+      { decide: () => (++calls <= 2 ? '503' : 'ok') },
+      { batchSize: 10, maxInFlight: 2 },
+      async ({ writer, server }) => {
+        await writer.write([...numberedLines(25)])
+        await writer.flush()
+        assert.equal(server.acknowledgedLines, 25)
+        assert.equal(server.faultCounts['503'], 2)
+        assert.equal(writer.stats.bufferedLines, 0)
+        assert.equal(writer.stats.writtenLines, 25)
+      },
+    )
+  })
+
+  test('flush() rejects with exactly the lines that failed; close() does not report them again', async () => {
+    await withWriter(
+      { decide: ({ lines }) => (lines.includes('m,t=x v=3i 3') ? { status: 400, body: '{"code":"invalid","message":"bad"}' } : 'ok') },
+      { batchSize: 5, maxInFlight: 2 },
+      async ({ writer, server }) => {
+        await writer.write([...numberedLines(12)])
+        const error = await rejection(writer.flush())
+        assert.ok(error instanceof UndeliveredLinesError)
+        assert.deepEqual(error.lines, ['m,t=x v=0i 0', 'm,t=x v=1i 1', 'm,t=x v=2i 2', 'm,t=x v=3i 3', 'm,t=x v=4i 4'])
+        assert.equal(error.batches.length, 1)
+        assert.ok(error.batches[0]!.reason instanceof InfluxDBError)
+        assert.equal((error.batches[0]!.reason as InfluxDBError).statusCode, 400)
+        assert.equal(server.acknowledgedLines, 7)
+        // A 400 is never retried.
+        assert.equal(server.requests.filter((r) => r.answer === '400').length, 1)
+        await writer.flush()
+        await writer.close()
+      },
+    )
+  })
+
+  test('retry budget exhausted: close() rejects with exactly the lines written, with their reason', async () => {
+    const lines = [...numberedLines(2345)]
+    await withWriter({ decide: () => '503' }, { batchSize: 500, maxInFlight: 3 }, async ({ writer, server }) => {
+      await writer.write(lines)
+      const error = await rejection(writer.close())
+      assert.ok(error instanceof UndeliveredLinesError, String(error))
+      assert.equal(error.lines.length, lines.length)
+      assert.deepEqual([...error.lines].sort(), [...lines].sort())
+      for (const batch of error.batches) {
+        assert.equal(batch.precision, 'ns')
+        assert.ok(batch.reason instanceof InfluxDBError)
+        assert.equal((batch.reason as InfluxDBError).statusCode, 503)
+      }
+      // 5 batches, each tried 1 + maxRetries times.
+      assert.equal(server.requests.length, 5 * (1 + FAST_RETRY.maxRetries))
+      assert.equal(writer.stats.failedLines, lines.length)
+      assert.equal(writer.stats.bufferedLines, 0)
+    })
+  })
+
+  test('close() waits for requests in flight and resolves after the last acknowledgement', async () => {
+    await withWriter({ delayMs: 80 }, { batchSize: 10, maxInFlight: 4 }, async ({ writer, server }) => {
+      await writer.write([...numberedLines(40)])
+      await writer.close()
+      const closedAt = performance.now()
+      assert.equal(server.acknowledgedLines, 40)
+      assert.ok(closedAt >= server.lastAcknowledgedAt)
+    })
+  })
+
+  test('close() lets a running write finish and rejects writes started after it', async () => {
+    await withWriter({ delayMs: 10 }, { batchSize: 10, maxBufferedLines: 20, maxInFlight: 1 }, async ({ writer, server }) => {
+      const running = writer.write([...numberedLines(100)])
+      const closing = writer.close()
+      assert.equal(writer.close(), closing)
+      const late = await rejection(writer.write('m v=1 1'))
+      assert.ok(late instanceof ClosedError)
+      await running
+      await closing
+      assert.equal(server.acknowledgedLines, 100)
+    })
+  })
+
+  test('await using closes the writer', async () => {
+    const server = await startFaultServer({})
+    const made = stringWriter(server.url, {})
+    try {
+      {
+        await using writer = made.writer
+        await writer.write(['a v=1 1', 'a v=2 2'])
+      }
+      assert.equal(server.acknowledgedLines, 2)
+      assert.equal(made.writer.closed, true)
+      assert.ok((await rejection(made.writer.write('a v=3 3'))) instanceof ClosedError)
+    } finally {
+      await made.transport.close()
+      await server.close()
+    }
+  })
+})
+
+describe('BatchWriter: retries and refusals', () => {
+  test('413 splits the batch in halves until it fits; a single line still refused is undelivered', async () => {
+    const failed: BatchFailedInfo[] = []
+    const huge = 'm,t=x huge=1i 1'
+    await withWriter(
+      { decide: ({ lines }) => (lines.length > 100 || lines.includes(huge) ? { status: 413, body: '{"code":"request too large","message":"points batch is too large"}' } : 'ok') },
+      { batchSize: 1000, maxInFlight: 2, onBatchFailed: (info) => void failed.push(info) },
+      async ({ writer, server }) => {
+        const lines = [...numberedLines(999)]
+        lines.splice(500, 0, huge)
+        await writer.write(lines)
+        const error = await rejection(writer.close())
+        assert.ok(error instanceof UndeliveredLinesError)
+        assert.deepEqual(error.lines, [huge])
+        assert.equal((error.batches[0]!.reason as InfluxDBError).statusCode, 413)
+        assert.equal(server.acknowledgedLines, 999)
+        assert.equal(failed.length, 1)
+        assert.deepEqual(failed[0]!.lines, [huge])
+        // Never retried as is: every 413'd body is sent once.
+        const refused = server.requests.filter((r) => r.answer === '413')
+        assert.equal(new Set(refused.map((r) => r.hash)).size, refused.length)
+      },
+    )
+  })
+
+  test('a 1.x partial write that names the refused line: only that line is undelivered', async () => {
+    const bad = 'm,t=x v=2i 2'
+    const written: BatchWrittenInfo[] = []
+    await withWriter(
+      {
+        decide: ({ lines }) =>
+          lines.includes(bad)
+            ? { status: 400, body: JSON.stringify({ error: `partial write: unable to parse '${bad}': injected dropped=0` }) }
+            : 'ok',
+      },
+      { batchSize: 5, maxInFlight: 1, onBatchWritten: (info) => void written.push(info) },
+      async ({ writer, server }) => {
+        await writer.write([...numberedLines(10)])
+        const error = await rejection(writer.close())
+        assert.ok(error instanceof UndeliveredLinesError)
+        assert.deepEqual(error.lines, [bad])
+        assert.ok(error.batches[0]!.reason instanceof PartialWriteError)
+        assert.equal(writer.stats.writtenLines, 9)
+        assert.equal(server.requests.length, 2)
+        // The accepted lines of the partial batch count as written.
+        assert.deepEqual(written.map((w) => w.lineCount), [4, 5])
+      },
+    )
+  })
+
+  test('a 2.x 422 partial write with only a count: the whole batch is reported undelivered', async () => {
+    const message = 'failure writing points to database: partial write: field type conflict dropped=1'
+    await withWriter(
+      { decide: ({ index }) => (index === 0 ? { status: 422, body: JSON.stringify({ code: 'unprocessable entity', message }) } : 'ok') },
+      { batchSize: 3, maxInFlight: 1 },
+      async ({ writer }) => {
+        await writer.write([...numberedLines(6)])
+        const error = await rejection(writer.close())
+        assert.ok(error instanceof UndeliveredLinesError)
+        assert.deepEqual(error.lines, ['m,t=x v=0i 0', 'm,t=x v=1i 1', 'm,t=x v=2i 2'])
+        assert.ok(error.batches[0]!.reason instanceof PartialWriteError)
+        assert.equal(error.batches[0]!.reason.message, message)
+      },
+    )
+  })
+
+  test('retry: false sends each batch once', async () => {
+    await withWriter({ decide: () => '503' }, { batchSize: 2, retry: false }, async ({ writer, server }) => {
+      await writer.write(['a v=1 1', 'a v=2 2', 'a v=3 3'])
+      const error = await rejection(writer.close())
+      assert.ok(error instanceof UndeliveredLinesError)
+      assert.equal(error.lines.length, 3)
+      assert.equal(server.requests.length, 2)
+    })
+  })
+
+  test('Retry-After as an HTTP date is honoured', async () => {
+    let first = true
+    await withWriter(
+      {
+        decide: () => {
+          if (!first) return 'ok'
+          first = false
+          return { status: 503, headers: { 'retry-after': new Date(Date.now() + 2000).toUTCString() } }
+        },
+      },
+      { batchSize: 10 },
+      async ({ writer, server }) => {
+        await writer.write(['a v=1 1'])
+        await writer.flush()
+        const [refused, accepted] = server.requests
+        // An HTTP date has whole seconds, so at least 1 s must have passed.
+        assert.ok(accepted!.arrivedAt - refused!.answeredAt! >= 1000, `${accepted!.arrivedAt - refused!.answeredAt!} ms`)
+      },
+    )
+  })
+
+  test('onBatchWritten and onBatchFailed report each batch; an async callback holds the lines', async () => {
+    const written: BatchWrittenInfo[] = []
+    let releaseFailed: () => void = () => undefined
+    const failedHeld = new Promise<void>((resolve) => (releaseFailed = resolve))
+    const failed: BatchFailedInfo[] = []
+    await withWriter(
+      { decide: ({ lines }) => (lines[0] === 'a v=3 3' ? { status: 401, body: '{"code":"unauthorized","message":"unauthorized access"}' } : 'ok') },
+      {
+        batchSize: 2,
+        maxInFlight: 1,
+        onBatchWritten: (info) => void written.push(info),
+        onBatchFailed: async (info) => {
+          failed.push(info)
+          await failedHeld
+        },
+      },
+      async ({ writer }) => {
+        await writer.write(['a v=1 1', 'a v=2 2', 'a v=3 3', 'a v=4 4'])
+        const closing = rejection(writer.close())
+        while (failed.length === 0) await new Promise((r) => setTimeout(r, 2))
+        assert.equal(writer.stats.bufferedLines, 2, 'the failed lines stay buffered while the callback runs')
+        releaseFailed()
+        const error = await closing
+        assert.ok(error instanceof UndeliveredLinesError)
+        assert.deepEqual(written.map((w) => [w.precision, w.lineCount, w.requests]), [['ns', 2, 1]])
+        assert.deepEqual(failed.map((f) => f.lines), [['a v=3 3', 'a v=4 4']])
+        assert.equal((failed[0]!.reason as InfluxDBError).statusCode, 401)
+      },
+    )
+  })
+
+  test('a throwing callback is reported by the next flush', async () => {
+    await withWriter(
+      {},
+      {
+        batchSize: 2,
+        onBatchWritten: () => {
+          throw new Error('callback bug')
+        },
+      },
+      async ({ writer }) => {
+        await writer.write(['a v=1 1'])
+        const error = await rejection(writer.flush())
+        assert.ok(error instanceof Error)
+        assert.match(error.message, /callback threw: callback bug/)
+        await writer.flush()
+      },
+    )
+  })
+})
+
+describe('BatchWriter: backpressure', () => {
+  test('slow server: buffered lines and requests in flight never exceed their limits', async () => {
+    const limits = { batchSize: 200, maxBufferedLines: 1000, maxInFlight: 2 }
+    await withWriter({ delayMs: 50 }, { ...limits, flushInterval: 20 }, async ({ writer, server }) => {
+      let maxSampled = 0
+      const sampler = setInterval(() => {
+        maxSampled = Math.max(maxSampled, writer.stats.bufferedLines)
+      }, 1)
+      try {
+        // Many small writes and one large one, concurrently.
+        const small = (async () => {
+          for (const line of numberedLines(3000)) await writer.write(line)
+        })()
+        const large = writer.write([...numberedLines(3000, 3000)])
+        await Promise.all([small, large])
+        await writer.close()
+      } finally {
+        clearInterval(sampler)
+      }
+      assert.equal(server.acknowledgedLines, 6000)
+      assert.ok(writer.stats.peakBufferedLines <= limits.maxBufferedLines, `peak buffered ${writer.stats.peakBufferedLines}`)
+      assert.ok(maxSampled <= limits.maxBufferedLines)
+      assert.equal(writer.stats.peakBufferedLines, limits.maxBufferedLines, 'the buffer did fill up: the producers were held back')
+      assert.ok(server.peakConcurrent <= limits.maxInFlight, `server saw ${server.peakConcurrent} at once`)
+      assert.equal(writer.stats.peakInFlight, limits.maxInFlight)
+    })
+  })
+
+  test('dead server: batches waiting for retry hold the buffer, write() waits, abort() reports everything', async () => {
+    await withWriter(
+      { decide: () => '503' },
+      { batchSize: 100, maxBufferedLines: 300, maxInFlight: 2, retry: { minRetryDelay: 20, maxRetryDelay: 20, maxRetries: 1000, maxRetryTime: 600_000 } },
+      async ({ writer }) => {
+        const writing = writer.write([...numberedLines(1000)])
+        let settled = false
+        writing.then(
+          () => (settled = true),
+          () => (settled = true),
+        )
+        await new Promise((r) => setTimeout(r, 300))
+        assert.equal(settled, false, 'write() must wait while the buffer is full')
+        assert.equal(writer.stats.bufferedLines, 300)
+        assert.ok(writer.stats.retryWaits + writer.stats.inFlight > 0)
+        writer.abort(new Error('shutting down'))
+        assert.ok((await rejection(writing)) instanceof RequestAbortedError)
+        const error = await rejection(writer.close())
+        assert.ok(error instanceof UndeliveredLinesError)
+        assert.deepEqual([...error.lines].sort(), [...numberedLines(300)].sort())
+        for (const batch of error.batches) assert.ok(batch.reason instanceof RequestAbortedError)
+      },
+    )
+  })
+
+  test('options.signal aborts requests on the wire', async () => {
+    const controller = new AbortController()
+    await withWriter({ decide: () => 'stall', stallMs: 10_000 }, { batchSize: 2, signal: controller.signal }, async ({ writer }) => {
+      await writer.write(['a v=1 1', 'a v=2 2', 'a v=3 3'])
+      while (writer.stats.inFlight === 0) await new Promise((r) => setTimeout(r, 2))
+      controller.abort()
+      const error = await rejection(writer.close())
+      assert.ok(error instanceof UndeliveredLinesError)
+      assert.deepEqual([...error.lines].sort(), ['a v=1 1', 'a v=2 2', 'a v=3 3'])
+      assert.ok((await rejection(writer.write('a v=4 4'))) instanceof ClosedError)
+    })
+  })
+})
+
+describe('BatchWriter: options', () => {
+  test('bad options are refused before anything is sent', async () => {
+    const server = await startFaultServer({})
+    try {
+      for (const [options, message] of [
+        [{ batchSize: 10, maxBufferedLines: 5 }, /maxBufferedLines \(5\) must be at least batchSize \(10\)/],
+        [{ batchSize: 0 }, /batchSize must be an integer >= 1, got 0/],
+        [{ maxInFlight: 1.5 }, /maxInFlight must be an integer >= 1, got 1.5/],
+        [{ flushInterval: -1 }, /flushInterval must be an integer >= 0/],
+        [{ writePrecision: 'h' }, /writePrecision must be ns, us, ms or s, got h/],
+        [{ bucket: '' }, /needs a bucket/],
+      ] as const) {
+        assert.throws(() => stringWriter(server.url, options as Partial<BatchWriterOptions>), (e: unknown) => e instanceof InvalidArgumentError && message.test(e.message))
+      }
+      assert.equal(server.requests.length, 0)
+    } finally {
+      await server.close()
+    }
+  })
+})
