@@ -24,6 +24,8 @@ export interface OptionSpec {
   /** Environment variables read when the flag is absent, first set wins. */
   env?: readonly string[]
   default?: string
+  /** The flag may be repeated; its value is then a list. */
+  multiple?: boolean
 }
 
 export interface CommandSpec {
@@ -52,16 +54,16 @@ export const CONNECTION_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 
 /** What a parsed command line holds: flag values (after env and defaults) and positionals. */
 export interface ParsedCommand {
-  values: Record<string, string | boolean | undefined>
+  values: Record<string, string | boolean | string[] | undefined>
   positionals: string[]
 }
 
 /** Parses `argv` (without the command name) against `spec`; throws {@link UsageError} for bad flags. */
 export function parseCommand(spec: CommandSpec, argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ParsedCommand {
   const all = { ...spec.options, ...GLOBAL_OPTIONS }
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {}
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {}
   for (const [name, option] of Object.entries(all)) {
-    options[name] = option.short === undefined ? { type: option.type } : { type: option.type, short: option.short }
+    options[name] = { type: option.type, ...(option.short === undefined ? {} : { short: option.short }), ...(option.multiple === true ? { multiple: true } : {}) }
   }
   let parsed: ReturnType<typeof parseArgs>
   try {
@@ -72,14 +74,13 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[], env: No
   if (parsed.positionals.length > 0 && spec.positionals === undefined && parsed.values.help !== true) {
     throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[0])}`, spec.name)
   }
-  const values: Record<string, string | boolean | undefined> = {}
+  const values: ParsedCommand['values'] = {}
   for (const [name, option] of Object.entries(all)) {
     const given = parsed.values[name]
-    if (Array.isArray(given)) throw new UsageError(`--${name} given more than once`, spec.name)
-    values[name] = given ?? fromEnv(option.env, env) ?? option.default
-    if (option.type === 'string' && values[name] === '' && given !== undefined) {
-      throw new UsageError(`--${name} needs a non-empty value`, spec.name)
-    }
+    if (Array.isArray(given) && option.multiple !== true) throw new UsageError(`--${name} given more than once`, spec.name)
+    values[name] = (given as string | boolean | string[] | undefined) ?? fromEnv(option.env, env) ?? option.default
+    const empty = Array.isArray(given) ? given.includes('') : given === ''
+    if (option.type === 'string' && empty) throw new UsageError(`--${name} needs a non-empty value`, spec.name)
   }
   return { values, positionals: parsed.positionals }
 }
@@ -101,7 +102,7 @@ function describeParseError(error: unknown): string {
 /** Reads a flag as a positive integer, naming the flag when it is not one. */
 export function positiveInteger(values: ParsedCommand['values'], name: string, command: string): number | undefined {
   const raw = values[name]
-  if (raw === undefined || typeof raw === 'boolean') return undefined
+  if (typeof raw !== 'string') return undefined
   if (!/^\d+$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) {
     throw new UsageError(`--${name} must be a positive integer, got ${JSON.stringify(raw)}`, command)
   }

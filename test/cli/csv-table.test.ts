@@ -29,7 +29,6 @@ describe('CsvTableBuilder', () => {
     })
     assert.deepEqual(b.add({ fields: ['1', '-1', 'x'], line: 4 })?.reason, 'column "b": -1 is out of the uint64 range')
     assert.deepEqual(b.add({ fields: ['1.5', '1', 'x'], line: 5 })?.reason, 'column "a": "1.5" is not an integer')
-    assert.deepEqual(b.fieldTypeOptions(), { a: 'int', b: 'uint' })
   })
 
   test('a column keeps the type of its first value; a misfit refuses the row and leaves the table unchanged', () => {

@@ -110,13 +110,6 @@ export class CsvTableBuilder {
     return table
   }
 
-  /** Line-protocol field types for columns whose JS values alone would not say (uint). */
-  fieldTypeOptions(): Record<string, 'int' | 'uint'> {
-    const out: Record<string, 'int' | 'uint'> = {}
-    for (const [name, type] of this.options.fieldTypes) if (type === 'int' || type === 'uint') out[name] = type
-    return out
-  }
-
   private convert(index: number, text: string): Cell {
     if (text === '') return null
     if (this.tagIndexes.has(index)) return text

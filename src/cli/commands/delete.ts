@@ -1,0 +1,45 @@
+/** `influx-async delete`: deletes points in a time range, optionally matching a predicate. */
+import { CONNECTION_OPTIONS, parseCommand, requiredString, stringValue, type CommandSpec } from '../args.js'
+import { connectionFrom, createClient } from '../connection.js'
+import { commandHelp } from '../help.js'
+import { EXIT_OK } from '../report.js'
+import type { CommandIo } from './io.js'
+
+export const deleteSpec: CommandSpec = {
+  name: 'delete',
+  summary: 'Delete points in a time range, optionally matching a predicate',
+  options: {
+    ...CONNECTION_OPTIONS,
+    bucket: { type: 'string', short: 'b', value: 'name-or-id', help: 'Bucket to delete from (required)', env: ['INFLUX_BUCKET'] },
+    start: { type: 'string', value: 'time', help: 'Start of the range, inclusive, RFC 3339 (required)' },
+    stop: { type: 'string', value: 'time', help: 'End of the range, inclusive, RFC 3339 (required)' },
+    predicate: { type: 'string', short: 'p', value: 'expr', help: 'Which points, e.g. \'_measurement="h2o" AND location="us-west"\' (default: all)' },
+  },
+  details: `Examples:
+  influx-async delete -b my-bucket --start 1970-01-01T00:00:00Z --stop 2030-01-01T00:00:00Z
+  influx-async delete -b my-bucket --start 2024-01-01T00:00:00Z --stop 2024-02-01T00:00:00Z \\
+      --predicate '_measurement="h2o_feet" AND location="us-west"'`,
+}
+
+export async function runDelete(argv: readonly string[], io: CommandIo): Promise<number> {
+  const { values } = parseCommand(deleteSpec, argv, io.env)
+  if (values.help === true) {
+    io.stdout.write(commandHelp(deleteSpec))
+    return EXIT_OK
+  }
+  const connection = connectionFrom(values, 'delete')
+  io.setUrl(connection.url)
+  const bucket = requiredString(values, 'bucket', 'delete', 'INFLUX_BUCKET')
+  const start = requiredString(values, 'start', 'delete')
+  const stop = requiredString(values, 'stop', 'delete')
+  const predicate = stringValue(values, 'predicate') ?? ''
+  const client = createClient(connection)
+  try {
+    await client.deleteApi().delete(start, stop, predicate, bucket, connection.org)
+  } finally {
+    await client.close()
+  }
+  const what = predicate === '' ? 'every point' : `points matching ${predicate}`
+  io.stdout.write(`deleted ${what} from ${start} to ${stop} in bucket ${bucket}\n`)
+  return EXIT_OK
+}

@@ -1,0 +1,31 @@
+/** `influx-async ping`: checks that the server answers. */
+import { CONNECTION_OPTIONS, parseCommand, type CommandSpec } from '../args.js'
+import { connectionFrom, createClient } from '../connection.js'
+import { commandHelp } from '../help.js'
+import { EXIT_OK } from '../report.js'
+import type { CommandIo } from './io.js'
+
+export const pingSpec: CommandSpec = {
+  name: 'ping',
+  summary: 'Check that the server answers',
+  options: { ...CONNECTION_OPTIONS },
+  details: 'Prints "OK <url>" and exits 0 when the server answers /ping, else explains why and exits 1.',
+}
+
+export async function runPing(argv: readonly string[], io: CommandIo): Promise<number> {
+  const { values } = parseCommand(pingSpec, argv, io.env)
+  if (values.help === true) {
+    io.stdout.write(commandHelp(pingSpec))
+    return EXIT_OK
+  }
+  const connection = connectionFrom(values, 'ping')
+  io.setUrl(connection.url)
+  const client = createClient(connection)
+  try {
+    await client.ping()
+  } finally {
+    await client.close()
+  }
+  io.stdout.write(`OK ${connection.url}\n`)
+  return EXIT_OK
+}

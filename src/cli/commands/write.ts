@@ -1,0 +1,290 @@
+/**
+ * `influx-async write`: streams line protocol, CSV or NDJSON from files or stdin into a bucket
+ * through a BatchWriter. Memory stays bounded whatever the input size: input is read chunk by
+ * chunk, and reading waits whenever the writer's buffer is full.
+ *
+ * Lines the server refuses do not stop the run: a 400 that names its bad lines is answered by
+ * resending the batch without them, a 422 has already kept the good ones. The refused lines go to
+ * `--errors-file` with their reasons and the exit code is 3. Any other failure (server unreachable,
+ * bad token, unknown bucket) stops reading at once, and the lines not written go to the errors file.
+ */
+import { InfluxDBError, PartialWriteError, RequestAbortedError, UndeliveredLinesError } from '../../errors.js'
+import { parseUnableToParse } from '../../http/errors.js'
+import { isWritePrecision, type WritePrecision } from '../../line-protocol/precision.js'
+import type { BatchFailedInfo, BatchWrittenInfo } from '../../write/batch-writer.js'
+import {
+  CONNECTION_OPTIONS, UsageError, parseCommand, positiveInteger, requiredString, stringValue, type CommandSpec,
+} from '../args.js'
+import { connectionFrom, createClient, type Connection } from '../connection.js'
+import { commandHelp } from '../help.js'
+import { detectFormat, INPUT_FORMATS, readInput, type InputFormat, type ReaderConfig } from '../input/readers.js'
+import { openSource, type InputSource } from '../input/source.js'
+import { ValueError, parseFieldTypes, parseList } from '../input/values.js'
+import { ProgressBar } from '../progress.js'
+import { RejectionLog } from '../rejections.js'
+import { EXIT_OK, EXIT_REJECTED, describeError } from '../report.js'
+import type { CommandIo } from './io.js'
+
+export const writeSpec: CommandSpec = {
+  name: 'write',
+  summary: 'Write line protocol, CSV or NDJSON from files or stdin',
+  positionals: '[file ...]  (none or - reads stdin)',
+  options: {
+    ...CONNECTION_OPTIONS,
+    bucket: { type: 'string', short: 'b', value: 'name-or-id', help: 'Bucket to write to (required)', env: ['INFLUX_BUCKET'] },
+    file: { type: 'string', short: 'f', value: 'path', help: 'Input file, like a positional argument (repeatable)', multiple: true },
+    precision: { type: 'string', short: 'p', value: 'ns|us|ms|s', help: 'Unit of integer timestamps', default: 'ns' },
+    format: { type: 'string', value: 'lp|csv|ndjson', help: 'Input format (default: by extension .csv, .ndjson/.jsonl, else line protocol)' },
+    measurement: { type: 'string', short: 'm', value: 'name', help: 'CSV: measurement of every row (required); NDJSON: overrides "measurement"' },
+    'tag-columns': { type: 'string', value: 'a,b', help: 'CSV columns / NDJSON keys written as tags' },
+    'timestamp-column': { type: 'string', value: 'name', help: 'CSV column / NDJSON key holding the time (NDJSON default: time)' },
+    timezone: { type: 'string', value: 'zone', help: 'CSV: IANA zone of timestamps written without one (default UTC)' },
+    'field-types': { type: 'string', value: 'f=int,g=uint', help: 'Pin field types: float, int, uint, bool or string' },
+    gzip: { type: 'boolean', help: 'Compress request bodies with gzip' },
+    'batch-size': { type: 'string', value: 'lines', help: 'Lines per request', default: '5000' },
+    'errors-file': { type: 'string', value: 'path', help: 'Write refused lines and rows here, each after a "# where: reason" line' },
+  },
+  details: `Input formats:
+  Line protocol  passed through as is; blank lines and # comments are skipped.
+  CSV            RFC 4180 with a header row. Tag columns are strings; --timestamp-column
+                 holds integers in --precision units, or date-time text (naive text is
+                 read in --timezone). Other columns are fields, typed by their first
+                 non-empty cell: true/false -> boolean, a number -> float, else string;
+                 a later cell that does not fit refuses its row. Pin a type with
+                 --field-types (int and uint are exact 64-bit integers). Empty cells are
+                 missing values.
+  NDJSON         one JSON object per line, nested {"measurement","tags","fields","time"}
+                 or flat (tags named by --tag-columns, every other key a field).
+                 JSON numbers are floats; with --field-types n=int a number must be a
+                 safe integer, and larger integers are written as strings of digits.
+
+A refused row or line is listed with its file, line and reason (in --errors-file when
+given); the rest are still written, and the exit code is 3.
+
+Examples:
+  ${'influx-async'} write -b my-bucket data.lp
+  cat data.lp | influx-async write -b my-bucket --gzip
+  influx-async write -b my-bucket -m weather --tag-columns station \\
+      --timestamp-column time --timezone Europe/Paris readings.csv
+  influx-async write -b my-bucket --format ndjson --field-types count=int < events.jsonl`,
+}
+
+/** The summary counts of one run. */
+interface WriteTotals {
+  written: number
+  rejected: number
+}
+
+export async function runWrite(argv: readonly string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = parseCommand(writeSpec, argv, io.env)
+  if (values.help === true) {
+    io.stdout.write(commandHelp(writeSpec))
+    return EXIT_OK
+  }
+  const connection = connectionFrom(values, 'write')
+  io.setUrl(connection.url)
+  const bucket = requiredString(values, 'bucket', 'write', 'INFLUX_BUCKET')
+  const precision = stringValue(values, 'precision') as string
+  if (!isWritePrecision(precision)) throw new UsageError(`--precision must be ns, us, ms or s, got ${JSON.stringify(precision)}`, 'write')
+  const format = stringValue(values, 'format')
+  if (format !== undefined && !INPUT_FORMATS.includes(format as InputFormat)) {
+    throw new UsageError(`--format must be lp, csv or ndjson, got ${JSON.stringify(format)}`, 'write')
+  }
+  const batchSize = positiveInteger(values, 'batch-size', 'write') as number
+  const config = readerConfig(values, batchSize)
+  const names = [...positionals, ...((values.file as string[] | undefined) ?? [])]
+  if (names.length === 0) names.push('-')
+  if (names.filter((n) => n === '-').length > 1) throw new UsageError('stdin (-) can be read only once', 'write')
+
+  const sources: InputSource[] = []
+  for (const name of names) sources.push(await openSource(name, io.stdin))
+  const rejections = await RejectionLog.open(stringValue(values, 'errors-file'), io.stderr)
+  const started = performance.now()
+  const summarize = (totals: WriteTotals): void => {
+    const seconds = (performance.now() - started) / 1000
+    io.stdout.write(
+      `written: ${totals.written} points, rejected: ${totals.rejected}, ${seconds.toFixed(2)} s, ${Math.round(totals.written / Math.max(seconds, 1e-3))} points/s\n`,
+    )
+  }
+  let totals: WriteTotals
+  try {
+    totals = await writeSources({
+      sources, format: format as InputFormat | undefined, config, connection, bucket, precision, batchSize,
+      gzip: values.gzip === true, rejections, io,
+    })
+  } catch (error) {
+    if (!(error instanceof WriteStoppedError)) throw error
+    summarize(error)
+    if (rejections.path !== undefined) io.stderr.write(`lines not written and their reasons are in ${rejections.path}\n`)
+    throw error.reason
+  }
+  summarize(totals)
+  if (totals.rejected > 0 && rejections.path !== undefined) io.stderr.write(`refused lines and reasons are in ${rejections.path}\n`)
+  return totals.rejected > 0 ? EXIT_REJECTED : EXIT_OK
+}
+
+function readerConfig(values: Record<string, unknown>, rowsPerBatch: number): ReaderConfig {
+  let fieldTypes
+  try {
+    fieldTypes = parseFieldTypes(values['field-types'] as string | undefined)
+  } catch (error) {
+    if (error instanceof ValueError) throw new UsageError(error.message, 'write')
+    throw error
+  }
+  const measurement = values.measurement as string | undefined
+  const timestampColumn = values['timestamp-column'] as string | undefined
+  const timezone = values.timezone as string | undefined
+  if (timezone !== undefined && !isTimeZone(timezone)) throw new UsageError(`--timezone ${JSON.stringify(timezone)} is not an IANA time zone`, 'write')
+  return {
+    ...(measurement === undefined ? {} : { measurement }),
+    ...(timestampColumn === undefined ? {} : { timestampColumn }),
+    ...(timezone === undefined ? {} : { timezone }),
+    tagColumns: parseList(values['tag-columns'] as string | undefined),
+    fieldTypes,
+    rowsPerBatch,
+  }
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone })
+    return true
+  } catch {
+    return false
+  }
+}
+
+interface WriteJob {
+  sources: InputSource[]
+  format: InputFormat | undefined
+  config: ReaderConfig
+  connection: Connection
+  bucket: string
+  precision: WritePrecision
+  batchSize: number
+  gzip: boolean
+  rejections: RejectionLog
+  io: CommandIo
+}
+
+async function writeSources(job: WriteJob): Promise<WriteTotals> {
+  const { connection, bucket, rejections, io } = job
+  const client = createClient(connection, { enableGzip: job.gzip })
+  const writeApi = client.writeApi()
+  let written = 0
+  let fatal: Error | undefined
+  const org = connection.org
+  const rejectServerLines = async (lines: readonly string[], reasonOf: (line: string) => string): Promise<void> => {
+    for (const line of lines) await rejections.add({ where: 'server', text: line, reason: reasonOf(line) })
+  }
+  // Runs before the batch's lines leave the writer's buffer, so the resend below is under the
+  // same backpressure as everything else.
+  const onBatchFailed = async (info: BatchFailedInfo): Promise<void> => {
+    const { reason } = info
+    if (reason instanceof PartialWriteError) {
+      const reasons = new Map(reason.rejectedLines.filter((r) => r.line !== undefined).map((r) => [r.line as string, r.reason]))
+      await rejectServerLines(info.lines, (line) => reasons.get(line) ?? reason.message)
+      return
+    }
+    const salvage = fatal === undefined ? splitParseFailures(info.lines, reason) : undefined
+    if (salvage !== undefined) {
+      await rejectServerLines(salvage.refused.map((r) => r.line), (line) => salvage.reasons.get(line) ?? reason.message)
+      if (salvage.rest.length === 0) return
+      try {
+        await writeApi.write(bucket, org, salvage.rest, info.precision)
+        written += salvage.rest.length
+      } catch (error) {
+        await rejectServerLines(salvage.rest, () => describeError(error, connection.url))
+      }
+      return
+    }
+    fatal ??= reason
+    writer.abort(reason)
+    await rejectServerLines(info.lines, () => describeError(reason, connection.url))
+  }
+  const writer = writeApi.batchWriter({
+    bucket,
+    ...(org === undefined ? {} : { org }),
+    writePrecision: job.precision,
+    batchSize: job.batchSize,
+    onBatchWritten: (info: BatchWrittenInfo) => {
+      written += info.lineCount
+    },
+    onBatchFailed,
+  })
+  const totalBytes = job.sources.every((s) => s.size !== undefined) ? job.sources.reduce((n, s) => n + (s.size as number), 0) : undefined
+  const progress = new ProgressBar(io.stderr, () => ({
+    written,
+    rejected: rejections.rejected,
+    bytesRead: job.sources.reduce((n, s) => n + s.bytesRead, 0),
+    totalBytes,
+  }))
+  const reject = (r: Parameters<RejectionLog['add']>[0]): Promise<void> => rejections.add(r)
+  try {
+    try {
+      for (const source of job.sources) {
+        const format = detectFormat(source.name, job.format)
+        for await (const batch of readInput(format, source, job.config, reject)) {
+          if (fatal !== undefined) break
+          await writer.write(batch.records, batch.options)
+        }
+        if (fatal !== undefined) break
+      }
+    } catch (error) {
+      if (!(error instanceof RequestAbortedError && fatal !== undefined)) {
+        writer.abort(error)
+        await settle(writer.close())
+        throw error
+      }
+    }
+    await settle(writer.close())
+  } finally {
+    progress.stop()
+    await rejections.close()
+    await client.close()
+  }
+  if (fatal !== undefined) {
+    throw new WriteStoppedError(fatal, written, rejections.rejected)
+  }
+  return { written, rejected: rejections.rejected }
+}
+
+/** `close()` reports failures already handled by `onBatchFailed`; anything else is rethrown. */
+async function settle(closing: Promise<void>): Promise<void> {
+  try {
+    await closing
+  } catch (error) {
+    if (!(error instanceof UndeliveredLinesError)) throw error
+  }
+}
+
+/**
+ * For a 400 that lists the lines it could not parse (nothing of the batch was written), the
+ * refused lines and the rest to resend. `undefined` when the answer is any other failure, or
+ * when not every refused line can be pinned down (then nothing is resent blindly).
+ */
+function splitParseFailures(lines: readonly string[], reason: Error):
+  { refused: { line: string }[]; reasons: Map<string, string>; rest: string[] } | undefined {
+  if (!(reason instanceof InfluxDBError) || reason.statusCode !== 400) return undefined
+  const parsed = parseUnableToParse(reason.message, lines.join('\n'))
+  if (parsed.length === 0 || parsed.some((r) => r.lineNumber === undefined)) return undefined
+  const refusedIndexes = new Set(parsed.map((r) => (r.lineNumber as number) - 1))
+  const reasons = new Map(parsed.map((r) => [lines[(r.lineNumber as number) - 1] as string, r.reason]))
+  return {
+    refused: [...refusedIndexes].sort((a, b) => a - b).map((i) => ({ line: lines[i] as string })),
+    reasons,
+    rest: lines.filter((_, i) => !refusedIndexes.has(i)),
+  }
+}
+
+/** The write stopped on a failure that no retry or resend could get past. */
+export class WriteStoppedError extends Error {
+  override name = 'WriteStoppedError'
+  constructor(
+    readonly reason: Error,
+    readonly written: number,
+    readonly rejected: number,
+  ) {
+    super(reason.message, { cause: reason })
+  }
+}

@@ -1,0 +1,39 @@
+/** The server connection a command talks to, from flags and environment. */
+import { InfluxDBClientAsync } from '../client.js'
+import { UsageError, positiveInteger, stringValue, type ParsedCommand } from './args.js'
+
+export interface Connection {
+  url: string
+  token: string | undefined
+  org: string | undefined
+  timeout: number
+}
+
+export function connectionFrom(values: ParsedCommand['values'], command: string): Connection {
+  const url = stringValue(values, 'host') as string
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new UsageError(`--host ${JSON.stringify(url)} is not a URL (for example http://localhost:8086)`, command)
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new UsageError(`--host must be an http:// or https:// URL, got ${JSON.stringify(url)}`, command)
+  }
+  return {
+    url,
+    token: stringValue(values, 'token'),
+    org: stringValue(values, 'org'),
+    timeout: positiveInteger(values, 'timeout', command) ?? 10_000,
+  }
+}
+
+export function createClient(connection: Connection, options: { enableGzip?: boolean } = {}): InfluxDBClientAsync {
+  return new InfluxDBClientAsync({
+    url: connection.url,
+    ...(connection.token === undefined ? {} : { token: connection.token }),
+    ...(connection.org === undefined ? {} : { org: connection.org }),
+    timeout: connection.timeout,
+    enableGzip: options.enableGzip ?? false,
+  })
+}

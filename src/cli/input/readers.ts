@@ -1,0 +1,137 @@
+/**
+ * The three input formats of `write`, each read as a stream of batches ready for the BatchWriter.
+ * Rows and lines that cannot be written are handed to `reject` (with their position) and left out;
+ * everything else is passed on unchanged.
+ */
+import type { BatchWriteOptions } from '../../write/batch-writer.js'
+import { parseCsvStream, CsvSyntaxError } from './csv-parser.js'
+import { CsvTableBuilder, CsvHeaderError } from './csv-table.js'
+import { ndjsonToRecord } from './ndjson.js'
+import { splitLines, InputError, type InputSource } from './source.js'
+import { ValueError, type FieldValueType } from './values.js'
+import type { Rejection } from '../rejections.js'
+
+export type InputFormat = 'lp' | 'csv' | 'ndjson'
+
+export const INPUT_FORMATS: readonly InputFormat[] = ['lp', 'csv', 'ndjson']
+
+/** Records for one `BatchWriter.write()` call, and how many points they are. */
+export interface InputBatch {
+  records: unknown
+  options?: BatchWriteOptions
+  points: number
+}
+
+/** What the CSV and NDJSON readers need from the command line. */
+export interface ReaderConfig {
+  measurement?: string
+  tagColumns: readonly string[]
+  timestampColumn?: string
+  timezone?: string
+  fieldTypes: ReadonlyMap<string, FieldValueType>
+  /** Rows per table handed to the writer. */
+  rowsPerBatch: number
+}
+
+export type RejectFn = (rejection: Rejection) => Promise<void>
+
+/** The format for a source: `--format` when given, else by extension, else line protocol. */
+export function detectFormat(name: string, explicit: InputFormat | undefined): InputFormat {
+  if (explicit !== undefined) return explicit
+  const lower = name.toLowerCase()
+  if (lower.endsWith('.csv')) return 'csv'
+  if (lower.endsWith('.ndjson') || lower.endsWith('.jsonl')) return 'ndjson'
+  return 'lp'
+}
+
+export function readInput(format: InputFormat, source: InputSource, config: ReaderConfig, reject: RejectFn): AsyncGenerator<InputBatch> {
+  switch (format) {
+    case 'lp':
+      return readLineProtocol(source)
+    case 'csv':
+      return readCsv(source, config, reject)
+    case 'ndjson':
+      return readNdjson(source, config, reject)
+  }
+}
+
+/** Line protocol passes through as text; blank lines and `#` comments are not points. */
+async function* readLineProtocol(source: InputSource): AsyncGenerator<InputBatch> {
+  for await (const batch of splitLines(source.text())) {
+    const lines: string[] = []
+    for (const { text } of batch) {
+      const start = firstNonSpace(text)
+      if (start === -1 || text.charCodeAt(start) === 0x23) continue
+      lines.push(text)
+    }
+    if (lines.length > 0) yield { records: lines, points: lines.length }
+  }
+}
+
+function firstNonSpace(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return i
+  }
+  return -1
+}
+
+async function* readCsv(source: InputSource, config: ReaderConfig, reject: RejectFn): AsyncGenerator<InputBatch> {
+  if (config.measurement === undefined) throw new InputError(`${source.name}: CSV needs --measurement`)
+  let builder: CsvTableBuilder | undefined
+  const tableOptions: BatchWriteOptions = {
+    dataFrameMeasurementName: config.measurement,
+    dataFrameTagColumns: config.tagColumns,
+    ...(config.timestampColumn === undefined ? {} : { dataFrameTimestampColumn: config.timestampColumn }),
+    ...(config.timezone === undefined ? {} : { dataFrameTimestampTimezone: config.timezone }),
+    fieldTypes: integerFieldTypes(config.fieldTypes),
+    chunkSize: config.rowsPerBatch,
+  }
+  try {
+    for await (const records of parseCsvStream(source.text())) {
+      for (const record of records) {
+        if (builder === undefined) {
+          builder = new CsvTableBuilder(record.fields, config)
+          continue
+        }
+        const refused = builder.add(record)
+        if (refused !== undefined) await reject({ where: `${source.name}:${refused.line}`, text: refused.text, reason: refused.reason })
+        else if (builder.rows >= config.rowsPerBatch) yield { points: builder.rows, records: builder.take(), options: tableOptions }
+      }
+    }
+  } catch (error) {
+    if (error instanceof CsvSyntaxError || error instanceof CsvHeaderError) throw new InputError(`${source.name}: ${error.message}`)
+    throw error
+  }
+  if (builder !== undefined && builder.rows > 0) yield { points: builder.rows, records: builder.take(), options: tableOptions }
+}
+
+async function* readNdjson(source: InputSource, config: ReaderConfig, reject: RejectFn): AsyncGenerator<InputBatch> {
+  const options = {
+    ...(config.measurement === undefined ? {} : { measurement: config.measurement }),
+    tagKeys: config.tagColumns,
+    timeKey: config.timestampColumn ?? 'time',
+    fieldTypes: config.fieldTypes,
+  }
+  // Integers arrive as bigints; only `uint` needs saying, but saying both keeps the types explicit.
+  const writeOptions: BatchWriteOptions = { fieldTypes: integerFieldTypes(config.fieldTypes) }
+  for await (const batch of splitLines(source.text())) {
+    const records = []
+    for (const { text, line } of batch) {
+      if (firstNonSpace(text) === -1) continue
+      try {
+        records.push(ndjsonToRecord(text, options))
+      } catch (error) {
+        if (!(error instanceof ValueError)) throw error
+        await reject({ where: `${source.name}:${line}`, text, reason: error.message })
+      }
+    }
+    if (records.length > 0) yield { records, points: records.length, options: writeOptions }
+  }
+}
+
+function integerFieldTypes(types: ReadonlyMap<string, FieldValueType>): Record<string, 'int' | 'uint'> {
+  const out: Record<string, 'int' | 'uint'> = {}
+  for (const [name, type] of types) if (type === 'int' || type === 'uint') out[name] = type
+  return out
+}

@@ -1,0 +1,72 @@
+/**
+ * The `influx-async` command: dispatches to one module per command and turns every failure into a
+ * clear message and an exit code (0 ok, 1 failure, 2 usage, 3 some lines refused).
+ */
+import { createRequire } from 'node:module'
+import { UsageError, type CommandSpec } from './args.js'
+import { deleteSpec, runDelete } from './commands/delete.js'
+import type { CommandIo } from './commands/io.js'
+import { pingSpec, runPing } from './commands/ping.js'
+import { runServe, serveSpec } from './commands/serve.js'
+import { runWrite, writeSpec } from './commands/write.js'
+import { commandHelp, programHelp, PROGRAM } from './help.js'
+import { EXIT_OK, EXIT_USAGE, reportError } from './report.js'
+
+interface Command {
+  spec: CommandSpec
+  run(argv: readonly string[], io: CommandIo): Promise<number>
+}
+
+const COMMANDS: readonly Command[] = [
+  { spec: writeSpec, run: runWrite },
+  { spec: deleteSpec, run: runDelete },
+  { spec: pingSpec, run: runPing },
+  { spec: serveSpec, run: runServe },
+]
+
+/** Runs the command line `argv` (without node and the script) and returns the exit code. */
+export async function main(argv: readonly string[], io: Omit<CommandIo, 'setUrl'>): Promise<number> {
+  let url: string | undefined
+  const debug = argv.includes('--debug')
+  try {
+    const [name, ...rest] = argv
+    if (name === undefined) {
+      io.stderr.write(programHelp(COMMANDS.map((c) => c.spec)))
+      return EXIT_USAGE
+    }
+    if (name === '--help' || name === '-h') {
+      io.stdout.write(programHelp(COMMANDS.map((c) => c.spec)))
+      return EXIT_OK
+    }
+    if (name === '--version' || name === '-V') {
+      io.stdout.write(`${PROGRAM} ${packageVersion()}\n`)
+      return EXIT_OK
+    }
+    if (name === 'help') return help(rest[0], io)
+    const command = COMMANDS.find((c) => c.spec.name === name)
+    if (command === undefined) {
+      const hint = name.startsWith('-') ? `expected a command before ${name}` : `unknown command ${JSON.stringify(name)}`
+      throw new UsageError(`${hint}; commands: ${COMMANDS.map((c) => c.spec.name).join(', ')}`)
+    }
+    return await command.run(rest, { ...io, setUrl: (u) => { url = u } })
+  } catch (error) {
+    return reportError(error, { debug, ...(url === undefined ? {} : { url }), stderr: io.stderr })
+  }
+}
+
+function help(name: string | undefined, io: Omit<CommandIo, 'setUrl'>): number {
+  if (name === undefined) {
+    io.stdout.write(programHelp(COMMANDS.map((c) => c.spec)))
+    return EXIT_OK
+  }
+  const command = COMMANDS.find((c) => c.spec.name === name)
+  if (command === undefined) throw new UsageError(`unknown command ${JSON.stringify(name)}`)
+  io.stdout.write(commandHelp(command.spec))
+  return EXIT_OK
+}
+
+function packageVersion(): string {
+  // Two levels up from both src/cli and dist/cli.
+  const pkg = createRequire(import.meta.url)('../../package.json') as { version: string }
+  return pkg.version
+}

@@ -1,0 +1,60 @@
+/**
+ * Where refused lines and rows go: the `--errors-file` (each one preceded by a `# where: reason`
+ * comment line, so the file can be fixed and fed back to `write`), or, without that flag, a
+ * short list on stderr. Either way every refusal is counted and none is lost silently.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs'
+import { once } from 'node:events'
+
+/** One refused input: where it came from, its text, and why. */
+export interface Rejection {
+  /** `file.csv:12`, or `server` for a line refused by the server. */
+  where: string
+  text: string
+  reason: string
+}
+
+/** How many refusals are listed on stderr when there is no errors file. */
+const STDERR_LIMIT = 10
+
+export class RejectionLog {
+  private count = 0
+  private constructor(
+    private readonly file: WriteStream | undefined,
+    private readonly stderr: { write(text: string): unknown },
+    readonly path: string | undefined,
+  ) {}
+
+  /** Opens (truncates) the errors file, failing early when it cannot be created. */
+  static async open(path: string | undefined, stderr: { write(text: string): unknown } = process.stderr): Promise<RejectionLog> {
+    if (path === undefined) return new RejectionLog(undefined, stderr, undefined)
+    const file = createWriteStream(path)
+    await Promise.race([once(file, 'open'), once(file, 'error').then(([error]) => Promise.reject(new Error(`cannot write --errors-file ${path}: ${(error as Error).message}`)))])
+    return new RejectionLog(file, stderr, path)
+  }
+
+  get rejected(): number {
+    return this.count
+  }
+
+  /** Records one refusal; waits when the file's buffer is full, so memory stays bounded. */
+  async add(rejection: Rejection): Promise<void> {
+    this.count++
+    const reason = rejection.reason.replace(/\r?\n/g, ' ')
+    if (this.file !== undefined) {
+      if (!this.file.write(`# ${rejection.where}: ${reason}\n${rejection.text}\n`)) await once(this.file, 'drain')
+    } else if (this.count <= STDERR_LIMIT) {
+      this.stderr.write(`rejected ${rejection.where}: ${reason}\n`)
+    }
+  }
+
+  /** Flushes and closes the file; says on stderr how many refusals were not listed there. */
+  async close(): Promise<void> {
+    if (this.file !== undefined) {
+      this.file.end()
+      await once(this.file, 'close')
+    } else if (this.count > STDERR_LIMIT) {
+      this.stderr.write(`… and ${this.count - STDERR_LIMIT} more rejected (use --errors-file to keep them all)\n`)
+    }
+  }
+}
