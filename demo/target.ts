@@ -1,0 +1,61 @@
+/**
+ * Where the demo writes: the embedded server (default), or a real InfluxDB when INFLUX_URL is set.
+ * Only the embedded server can be read back here, because this client has no query API.
+ */
+import { randomBytes } from 'node:crypto'
+import { startTestServer } from '../src/testing/index.js'
+
+export interface DemoTarget {
+  url: string
+  token: string
+  org: string
+  bucket: string
+  /** A one-line description for the banner. */
+  description: string
+  /** Point counts per measurement, or `undefined` when the server cannot be read back. */
+  holdings(): Promise<Map<string, number> | undefined>
+  /** Body of the last write request, when the server recorded it (embedded only). */
+  lastWriteBody(): string | undefined
+  close(): Promise<void>
+}
+
+export async function openTarget(env: NodeJS.ProcessEnv = process.env): Promise<DemoTarget> {
+  const url = env.INFLUX_URL
+  if (url !== undefined && url !== '') return realTarget(url, env)
+  const token = randomBytes(12).toString('base64url')
+  const org = 'my-org'
+  const bucket = 'my-bucket'
+  const server = await startTestServer({ port: 0, token, org, buckets: [bucket] })
+  return {
+    url: server.url,
+    token,
+    org,
+    bucket,
+    description: `the embedded InfluxDB-compatible server at ${server.url} (set INFLUX_URL to use a real InfluxDB)`,
+    async holdings() {
+      const counts = new Map<string, number>()
+      for (const point of server.points(bucket)) counts.set(point.measurement, (counts.get(point.measurement) ?? 0) + 1)
+      return new Map([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    },
+    lastWriteBody() {
+      const writes = server.requests.filter((r) => r.path === '/api/v2/write')
+      return writes.at(-1)?.body
+    },
+    close: () => server.close(),
+  }
+}
+
+function realTarget(url: string, env: NodeJS.ProcessEnv): DemoTarget {
+  const missing = ['INFLUX_TOKEN', 'INFLUX_ORG', 'INFLUX_BUCKET'].filter((name) => (env[name] ?? '') === '')
+  if (missing.length > 0) throw new Error(`INFLUX_URL is set, so the demo needs ${missing.join(', ')} too`)
+  return {
+    url,
+    token: env.INFLUX_TOKEN as string,
+    org: env.INFLUX_ORG as string,
+    bucket: env.INFLUX_BUCKET as string,
+    description: `the InfluxDB at ${url} (INFLUX_URL)`,
+    holdings: () => Promise.resolve(undefined),
+    lastWriteBody: () => undefined,
+    close: () => Promise.resolve(),
+  }
+}
