@@ -3,31 +3,28 @@
  * the precision is a query parameter of the request and cannot vary inside a body.
  */
 import type { WritePrecision } from '../line-protocol/precision.js'
+import { utf8Length } from '../records/serialize.js'
 
 /** A run of lines that go out as one request body. */
 export interface AssembledBatch {
   precision: WritePrecision
   lines: string[]
-  /** UTF-8 length of the body including the newlines between and after lines. */
+  /** UTF-8 length of the body, `lines.join('\n')`. */
   bytes: number
 }
 
-/** The shape serialisers produce (records/serialize.ts `LineChunk`). */
+/** The shape serialisers produce (records/serialize.ts `LineChunk`): `bytes` = UTF-8 length of `lines.join('\n')`. */
 export interface LineChunkLike {
   precision: WritePrecision
   lines: string[]
   bytes: number
 }
 
-const utf8 = new TextEncoder()
-
-/** UTF-8 length of a line plus its newline. */
-export function lineBytes(line: string): number {
-  // Line protocol is overwhelmingly ASCII; only pay for a real count when it is not.
-  for (let i = 0; i < line.length; i++) {
-    if (line.charCodeAt(i) > 0x7f) return utf8.encode(line).length + 1
-  }
-  return line.length + 1
+/** UTF-8 length of `lines.join('\n')`. */
+export function bodyBytes(lines: readonly string[]): number {
+  let bytes = lines.length - 1
+  for (const line of lines) bytes += utf8Length(line)
+  return Math.max(bytes, 0)
 }
 
 export class BatchAssembler {
@@ -65,13 +62,14 @@ export class BatchAssembler {
     const ascii = isAsciiChunk(chunk)
     let batch = open ?? this.#openBatch(chunk.precision)
     for (const line of chunk.lines) {
-      const size = ascii ? line.length + 1 : lineBytes(line)
-      if (batch.lines.length > 0 && batch.bytes + size > this.#maxBytes) {
+      const size = ascii ? line.length : utf8Length(line)
+      // Each line after the first adds its separating newline.
+      if (batch.lines.length > 0 && batch.bytes + 1 + size > this.#maxBytes) {
         this.#complete(batch)
         batch = this.#openBatch(chunk.precision)
       }
+      batch.bytes += batch.lines.length > 0 ? size + 1 : size
       batch.lines.push(line)
-      batch.bytes += size
       this.#openLines++
       if (batch.lines.length >= this.#maxLines) {
         this.#complete(batch)
@@ -100,9 +98,12 @@ export class BatchAssembler {
   }
 }
 
-/** True when every character is ASCII, judged from the chunk's own byte count. */
+/**
+ * True when every character is ASCII, judged from the chunk's own byte count: UTF-8 never has
+ * fewer bytes than UTF-16 code units, and has as many only for ASCII.
+ */
 function isAsciiChunk(chunk: LineChunkLike): boolean {
-  let chars = 0
-  for (const line of chunk.lines) chars += line.length + 1
-  return chars === chunk.bytes
+  let units = chunk.lines.length - 1
+  for (const line of chunk.lines) units += line.length
+  return units === chunk.bytes
 }

@@ -1,6 +1,6 @@
 /**
  * The seam between the BatchWriter and the record serialisers, so the writer can be driven by
- * any source of line chunks (the client passes `serializeForBatch` from batch-records.ts).
+ * any source of line chunks (the client passes `serializeForBatch` from batch-factory.ts).
  */
 import type { WritePrecision } from '../line-protocol/precision.js'
 import type { RecordOptions, TableOptions } from './write-options.js'

@@ -9,22 +9,16 @@
  * A line holds its place in the budget until the server acknowledged it or it was declared
  * undelivered, so batches waiting for a retry stop producers instead of growing memory.
  *
- * Construction (what `WriteApiAsync.batchWriter(options)` does):
- * ```ts
- * new BatchWriter(options, {
- *   send: (body, precision, signal) => …POST one body to the write endpoint; resolve on 2xx, throw otherwise…,
- *   serialize: serializeForBatch,   // records → line chunks (write/batch-records.ts)
- *   defaultTags,           // resolved client/writeApi default tags
- *   retry,                 // client-level RetryOptions | false, below `options.retry`
- * })
- * ```
+ * Users get one from `client.writeApi().batchWriter(options)` (write/batch-factory.ts wires the
+ * transport); the constructor takes the sending and serialising functions so it can be driven
+ * by anything.
  */
 import { ClosedError, InfluxDBClientError, InvalidArgumentError, RequestAbortedError, UndeliveredLinesError } from '../errors.js'
 import type { UndeliveredBatch } from '../errors.js'
 import { isWritePrecision, type WritePrecision } from '../line-protocol/precision.js'
 import { RetryPolicy, type RetryOptions } from '../http/retry.js'
 import type { RecordOptions, TableOptions } from './write-options.js'
-import { BatchAssembler, lineBytes, type AssembledBatch, type LineChunkLike } from './batch-assembler.js'
+import { BatchAssembler, bodyBytes, type AssembledBatch, type LineChunkLike } from './batch-assembler.js'
 import { LineBudget } from './batch-line-budget.js'
 import { asError, deliverBatch, type DeliveryOutcome, type RetryDecider, type SendBody } from './batch-delivery.js'
 import type { BatchSerializer } from './batch-serializer.js'
@@ -48,6 +42,8 @@ export interface BatchWriterOptions extends RecordOptions, TableOptions {
    * `write()` waits while it is reached. At least `batchSize`. Default `batchSize * (2 * maxInFlight + 2)`.
    */
   maxBufferedLines?: number
+  /** Total time of one request, ms (default: the client's `timeout`). */
+  timeout?: number
   /** Retry settings, or `false` for none. Defaults: up to 10 retries within 3 minutes. */
   retry?: RetryOptions | false
   /** Aborting it is {@link BatchWriter.abort}. */
@@ -111,7 +107,7 @@ export interface BatchWriterStats {
 /** What {@link BatchWriter} needs from the client. */
 export interface BatchWriterContext {
   send: SendBody
-  /** Turns records into line chunks; `serializeForBatch` from write/batch-records.ts in the client. */
+  /** Turns records into line chunks; `serializeForBatch` from write/batch-factory.ts in the client. */
   serialize: BatchSerializer
   defaultTags?: Readonly<Record<string, string>>
   /** The client's retry settings, overridden field by field by `options.retry`. */
@@ -323,7 +319,7 @@ export class BatchWriter implements AsyncDisposable {
     if (chunk.lines.length > this.#batchSize) {
       for (let i = 0; i < chunk.lines.length; i += this.#batchSize) {
         const lines = chunk.lines.slice(i, i + this.#batchSize)
-        await this.#accept({ precision: chunk.precision, lines, bytes: sumLineBytes(lines) })
+        await this.#accept({ precision: chunk.precision, lines, bytes: bodyBytes(lines) })
       }
       return
     }
@@ -556,10 +552,4 @@ function pickRecordOptions(options: BatchWriterOptions): RecordOptions & TableOp
 function makeRetry(clientRetry: RetryOptions | false | undefined, writerRetry: RetryOptions | false | undefined): RetryDecider | undefined {
   if (writerRetry === false || (writerRetry === undefined && clientRetry === false)) return undefined
   return new RetryPolicy({ ...BATCH_RETRY_DEFAULTS, ...(clientRetry || {}), ...(writerRetry ?? {}) })
-}
-
-function sumLineBytes(lines: string[]): number {
-  let bytes = 0
-  for (const line of lines) bytes += lineBytes(line)
-  return bytes
 }

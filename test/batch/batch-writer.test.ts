@@ -79,7 +79,7 @@ describe('BatchWriter: what goes on the wire', () => {
   })
 
   test('maxBatchBytes cuts batches by UTF-8 size; a longer line travels alone', async () => {
-    // 'é' is 2 bytes, so the short lines are 11 bytes with their newline: two fit in 22, three do not.
+    // 'é' is 2 bytes, so a short line is 10 bytes: two joined by a newline are 21, three are 32.
     const lines = ['a s="é" 1', 'a s="é" 2', 'a s="é" 3', 'a s="a much longer line" 4', 'a s="é" 5']
     await withWriter({}, { batchSize: 100, maxBatchBytes: 22, maxInFlight: 1 }, async ({ writer, bodies }) => {
       await writer.write(lines)

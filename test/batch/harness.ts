@@ -3,7 +3,7 @@
 import { Transport } from '../../src/http/transport.js'
 import { BatchWriter, type BatchWriterOptions } from '../../src/write/batch-writer.js'
 import type { BatchSerializer } from '../../src/write/batch-serializer.js'
-import type { LineChunkLike } from '../../src/write/batch-assembler.js'
+import { bodyBytes, type LineChunkLike } from '../../src/write/batch-assembler.js'
 import type { SendBody } from '../../src/write/batch-delivery.js'
 
 /** Strings, and sync or async iterables of strings, to chunks of at most `maxLines`. */
@@ -29,9 +29,7 @@ export const stringSerializer: BatchSerializer = (records, context, limits) => {
 }
 
 function chunkOf(precision: LineChunkLike['precision'], lines: string[]): LineChunkLike {
-  let bytes = 0
-  for (const line of lines) bytes += Buffer.byteLength(line) + 1
-  return { precision, lines, bytes }
+  return { precision, lines, bytes: bodyBytes(lines) }
 }
 
 /** A send function posting to `/api/v2/write` through the package's Transport. */
