@@ -33,7 +33,7 @@ type Holdings = Map<string, number>
 
 /** Prints the server's point counts per measurement; returns them for the next comparison. */
 async function printHoldings(target: DemoTarget, step: string, before?: Holdings): Promise<Holdings | undefined> {
-  const holdings = await target.holdings()
+  const holdings = await target.holdings(['h2o_feet', 'cpu'])
   if (holdings === undefined) {
     say(`   after ${step}: not read back (that needs the query API, which this client does not have; query the bucket with Flux or InfluxQL)`)
     return undefined

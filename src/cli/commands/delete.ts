@@ -35,6 +35,8 @@ export async function runDelete(argv: readonly string[], io: CommandIo): Promise
   const predicate = stringValue(values, 'predicate') ?? ''
   const client = createClient(connection)
   try {
+    // A dead server fails here at once, instead of after the retry budget.
+    await client.ping()
     await client.deleteApi().delete(start, stop, predicate, bucket, connection.org)
   } finally {
     await client.close()

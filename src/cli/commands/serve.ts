@@ -3,7 +3,6 @@
  * then closes it (which persists the data when `--data` is given).
  */
 import { randomBytes } from 'node:crypto'
-import { startTestServer } from '../../testing/index.js'
 import { UsageError, parseCommand, stringValue, type CommandSpec } from '../args.js'
 import { commandHelp } from '../help.js'
 import { EXIT_OK } from '../report.js'
@@ -41,6 +40,8 @@ export async function runServe(argv: readonly string[], io: CommandIo): Promise<
   const org = stringValue(values, 'org') as string
   const bucket = stringValue(values, 'bucket') as string
   const data = stringValue(values, 'data')
+  // Loaded only here, so that the other commands do not pay for the server's code.
+  const { startTestServer } = await import('../../testing/index.js')
   let server
   try {
     server = await startTestServer({ port, token, org, buckets: [bucket], ...(data === undefined ? {} : { persistPath: data }) })

@@ -170,6 +170,14 @@ interface WriteJob {
 async function writeSources(job: WriteJob): Promise<WriteTotals> {
   const { connection, bucket, rejections, io } = job
   const client = createClient(connection, { enableGzip: job.gzip })
+  try {
+    // A dead server fails here at once, instead of after the writer's retry budget.
+    await client.ping()
+  } catch (error) {
+    await rejections.close()
+    await client.close()
+    throw error
+  }
   const writeApi = client.writeApi()
   let written = 0
   let fatal: Error | undefined
