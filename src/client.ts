@@ -1,0 +1,151 @@
+/**
+ * InfluxDBClientAsync: holds the connection settings and hands out write and delete APIs.
+ * Every client owns its own connection pool and a copy of its options; nothing is shared.
+ */
+import { ClosedError, InvalidArgumentError } from './errors.js'
+import { settingsFromEnv } from './config/env.js'
+import { settingsFromFile, type ConfigFileOptions } from './config/file.js'
+import type { ClientSettings } from './config/settings.js'
+import { DeleteApiAsync } from './delete/delete-api.js'
+import { Transport } from './http/transport.js'
+import { resolveDefaultTags, type DefaultTagValue } from './line-protocol/default-tags.js'
+import { CLIENT_DEFAULTS, type ClientOptions, type OrgInput } from './options.js'
+import { PointSettings } from './write/point-settings.js'
+import { WriteApiAsync } from './write/write-api.js'
+
+/** Per-call options of `ping()` and `version()`. */
+export interface PingOptions {
+  signal?: AbortSignal
+  /** Overrides the client's timeout, ms. */
+  timeout?: number
+}
+
+/** The async client for the InfluxDB write and delete APIs. */
+export class InfluxDBClientAsync implements AsyncDisposable {
+  /** The server URL, without a trailing slash. */
+  readonly url: string
+  /** The default organization for write and delete. */
+  readonly org: OrgInput | undefined
+  readonly #options: Readonly<ClientOptions>
+  readonly #defaultTags: Readonly<Record<string, DefaultTagValue>>
+  readonly #transport: Transport
+
+  /** See {@link ClientOptions} for every option and its default. */
+  constructor(options: ClientOptions) {
+    if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('InfluxDBClientAsync needs an options object with at least "url"')
+    const org = options.org
+    if (org !== undefined && typeof org !== 'string' && (typeof org !== 'object' || org === null || typeof org.id !== 'string')) {
+      throw new InvalidArgumentError('"org" must be a name, an ID or an object with an "id"')
+    }
+    if (options.enableGzip !== undefined && typeof options.enableGzip !== 'boolean') throw new InvalidArgumentError('"enableGzip" must be a boolean')
+    this.#defaultTags = Object.freeze({ ...options.defaultTags })
+    // Checks the tags now, so a bad one fails at setup rather than at the first write.
+    resolveDefaultTags(this.#defaultTags)
+    this.#options = Object.freeze({ ...options, defaultTags: this.#defaultTags })
+    this.#transport = new Transport(options)
+    this.url = this.#transport.url
+    this.org = typeof org === 'object' ? Object.freeze({ id: org.id }) : org
+  }
+
+  /**
+   * A client configured from `INFLUXDB_V2_*` environment variables: `_URL` (default
+   * `http://localhost:8086`), `_TOKEN`, `_ORG`, `_TIMEOUT`, `_GZIP`, `_AUTH_BASIC`, `_USERNAME`,
+   * `_PASSWORD`, `_VERIFY_SSL`, `_SSL_CA_CERT`, `_CERT_FILE`, `_CERT_KEY_FILE`,
+   * `_CONNECTION_POOL_MAXSIZE`, and `INFLUXDB_V2_TAG_<NAME>` default tags (`<name>` lower-cased).
+   * There are no placeholder token or org defaults. `overrides` win over the environment.
+   */
+  static fromEnv(overrides: Partial<ClientOptions> = {}): InfluxDBClientAsync {
+    return new InfluxDBClientAsync(mergeSettings(settingsFromEnv(), overrides, 'the environment'))
+  }
+
+  /**
+   * A client configured from a file: INI (`[influx2]` section and a `[tags]` section), TOML (the
+   * same tables, typed values) or flat JSON with a `tags` object. The format comes from the
+   * extension (`.ini`/`.cfg`/`.conf`, `.toml`, `.json`), else from the content. Keys: `url`
+   * (required), `token`, `org`, `timeout`, `gzip`/`enable_gzip`, `auth_basic`, `username`,
+   * `password`, `verify_ssl`, `ssl_ca_cert`, `cert_file`, `cert_key_file`,
+   * `connection_pool_maxsize`; others are ignored. Booleans: true/yes/1/on, false/no/0/off.
+   * Tag values like `${env.NAME}` are resolved when a write API is created. `overrides` win.
+   */
+  static fromConfigFile(path: string, overrides: Partial<ClientOptions> = {}, fileOptions: ConfigFileOptions = {}): InfluxDBClientAsync {
+    return new InfluxDBClientAsync(mergeSettings(settingsFromFile(path, fileOptions), overrides, path))
+  }
+
+  /** The options this client was built with (a frozen copy). */
+  get options(): Readonly<ClientOptions> {
+    return this.#options
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.#transport.closed
+  }
+
+  /**
+   * A write API. Its default tags are the client's `defaultTags` overlaid by the PointSettings'
+   * (or `{ defaultTags }`) with the same key; `${env.NAME}` values are read now. A record's own
+   * tag always wins over a default tag.
+   */
+  writeApi(pointSettings?: PointSettings | { defaultTags?: Readonly<Record<string, DefaultTagValue>> }): WriteApiAsync {
+    this.#throwIfClosed()
+    const own = pointSettings instanceof PointSettings ? pointSettings.defaultTags : (pointSettings?.defaultTags ?? {})
+    return new WriteApiAsync({
+      transport: this.#transport,
+      org: this.org,
+      defaultTags: resolveDefaultTags({ ...this.#defaultTags, ...own }),
+      enableGzip: this.#options.enableGzip ?? CLIENT_DEFAULTS.enableGzip,
+      retry: this.#options.retry ?? {},
+    })
+  }
+
+  /** A delete API. */
+  deleteApi(): DeleteApiAsync {
+    this.#throwIfClosed()
+    return new DeleteApiAsync({ transport: this.#transport, org: this.org, retry: this.#options.retry ?? {} })
+  }
+
+  /** `GET /ping`: resolves `true` when the server answers 2xx, throws otherwise. Not retried. */
+  async ping(options: PingOptions = {}): Promise<true> {
+    await this.#ping(options)
+    return true
+  }
+
+  /** The server's version from the `X-Influxdb-Version` header of `/ping`, or `'unknown'`. */
+  async version(options: PingOptions = {}): Promise<string> {
+    const response = await this.#ping(options)
+    return response.headers['x-influxdb-version'] || 'unknown'
+  }
+
+  /** Signs out of a username/password session and closes pooled connections. Idempotent. */
+  close(): Promise<void> {
+    return this.#transport.close()
+  }
+
+  /** `await using client = …` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
+  #ping(options: PingOptions) {
+    return this.#transport.request({
+      method: 'GET',
+      path: '/ping',
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
+      ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+    })
+  }
+
+  #throwIfClosed(): void {
+    if (this.#transport.closed) throw new ClosedError('the client is closed')
+  }
+}
+
+function mergeSettings(settings: ClientSettings, overrides: Partial<ClientOptions>, source: string): ClientOptions {
+  const merged: Partial<ClientOptions> = { ...settings, ...overrides }
+  if (settings.defaultTags !== undefined || overrides.defaultTags !== undefined) {
+    merged.defaultTags = { ...settings.defaultTags, ...overrides.defaultTags }
+  }
+  if (settings.tls !== undefined && overrides.tls !== undefined) merged.tls = { ...settings.tls, ...overrides.tls }
+  if (merged.url === undefined) throw new InvalidArgumentError(`${source}: no "url" given`)
+  return merged as ClientOptions
+}

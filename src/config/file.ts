@@ -1,0 +1,90 @@
+/**
+ * Client settings from a config file: INI (`[influx2]` and `[tags]` sections), the TOML subset
+ * (the same tables) or JSON (a flat object with a `tags` object). The format comes from the
+ * extension (`.ini`/`.cfg`/`.conf`, `.toml`, `.json`), else from the content.
+ */
+import { InvalidArgumentError } from '../errors.js'
+import { parseSections, type Sections, type SettingValue } from './ini.js'
+import { applySettings, loadFs, type ClientSettings } from './settings.js'
+
+/** Options of {@link settingsFromFile}. */
+export interface ConfigFileOptions {
+  /** The section (table, or JSON member) with the client settings. Default `influx2`. */
+  section?: string
+}
+
+/** The config formats. */
+export type ConfigFormat = 'ini' | 'toml' | 'json'
+
+/** Reads and parses a config file. Throws {@link InvalidArgumentError} naming the file. */
+export function settingsFromFile(path: string, options: ConfigFileOptions = {}): ClientSettings {
+  let text: string
+  try {
+    text = loadFs().readFileSync(path, 'utf8')
+  } catch (error) {
+    if (error instanceof InvalidArgumentError) throw error
+    throw new InvalidArgumentError(`cannot read config file ${JSON.stringify(path)}: ${(error as Error).message}`, { cause: error })
+  }
+  return settingsFromText(text, detectFormat(path, text), path, options)
+}
+
+/** Picks the format from the extension, else from the content. */
+export function detectFormat(path: string, text: string): ConfigFormat {
+  const extension = /\.([^./\\]+)$/.exec(path)?.[1]?.toLowerCase()
+  if (extension === 'json') return 'json'
+  if (extension === 'toml') return 'toml'
+  if (extension === 'ini' || extension === 'cfg' || extension === 'conf') return 'ini'
+  const start = text.trimStart()
+  if (start.startsWith('{')) return 'json'
+  // TOML values are typed (strings are quoted); a file that is not valid TOML is read as INI.
+  try {
+    parseSections(text, 'toml')
+    return 'toml'
+  } catch {
+    return 'ini'
+  }
+}
+
+/** Parses config text in a known format. */
+export function settingsFromText(text: string, format: ConfigFormat, source: string, options: ConfigFileOptions = {}): ClientSettings {
+  const section = options.section ?? 'influx2'
+  const sections = format === 'json' ? sectionsFromJson(text, source, section) : parseSections(text, format, source)
+  const main = sections.get(section)
+  if (main === undefined) throw new InvalidArgumentError(`${source}: no [${section}] section`)
+  const settings = applySettings({}, main, (key) => `${source}: ${format === 'json' ? '' : `[${section}] `}${key}`)
+  const tags = sections.get('tags')
+  if (tags !== undefined && Object.keys(tags).length > 0) {
+    settings.defaultTags = Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, String(v)]))
+  }
+  return settings
+}
+
+function sectionsFromJson(text: string, source: string, section: string): Sections {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
+    throw new InvalidArgumentError(`${source}: invalid JSON: ${(error as Error).message}`, { cause: error })
+  }
+  if (!isPlainObject(value)) throw new InvalidArgumentError(`${source}: expected a JSON object`)
+  // Flat, as the reference reads it; a member named like the section is accepted too.
+  const nested = value[section]
+  const main = isPlainObject(nested) ? nested : value
+  const tags = isPlainObject(main.tags) ? main.tags : isPlainObject(value.tags) ? value.tags : undefined
+  const sections: Sections = new Map([[section, scalars(main, source)]])
+  if (tags !== undefined) sections.set('tags', scalars(tags, `${source}: tags`))
+  return sections
+}
+
+function scalars(object: Record<string, unknown>, source: string): Record<string, SettingValue> {
+  const out: Record<string, SettingValue> = {}
+  for (const [key, value] of Object.entries(object)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[key] = value
+    else if (value !== null && key !== 'tags' && typeof value !== 'object') throw new InvalidArgumentError(`${source}: ${key} must be a string, number or boolean`)
+  }
+  return out
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

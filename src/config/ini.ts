@@ -1,0 +1,91 @@
+/**
+ * A small parser for the INI and TOML subsets that client config files use: `[section]`
+ * headers, `key = value` lines and comments. INI values are raw text (one pair of surrounding
+ * quotes is removed, as the reference's configparser reading does); TOML values are strings
+ * (basic `"…"` with escapes, literal `'…'`), integers, floats and booleans.
+ */
+import { InvalidArgumentError } from '../errors.js'
+
+/** A scalar setting value. */
+export type SettingValue = string | number | boolean
+
+/** Sections by name (`''` holds keys before the first header), each a map of keys to values. */
+export type Sections = Map<string, Record<string, SettingValue>>
+
+/** Parses INI (`mode = 'ini'`) or the TOML subset (`mode = 'toml'`). Errors name the file line. */
+export function parseSections(text: string, mode: 'ini' | 'toml', source = 'config'): Sections {
+  const sections: Sections = new Map([['', {}]])
+  let current = sections.get('')!
+  text.split(/\r?\n/).forEach((rawLine, index) => {
+    const line = rawLine.trim()
+    const where = `${source}:${index + 1}`
+    if (line === '' || line.startsWith('#') || (mode === 'ini' && line.startsWith(';'))) return
+    const header = /^\[\s*([^\]]+?)\s*\]\s*(?:#.*)?$/.exec(line)
+    if (header !== null) {
+      const name = unquoteKey(header[1]!)
+      current = sections.get(name) ?? {}
+      sections.set(name, current)
+      return
+    }
+    const separator = mode === 'ini' ? /[=:]/.exec(line)?.index : line.indexOf('=')
+    if (separator === undefined || separator <= 0) throw new InvalidArgumentError(`${where}: expected "key = value", got ${JSON.stringify(line)}`)
+    const key = unquoteKey(line.slice(0, separator).trim())
+    const rawValue = line.slice(separator + 1).trim()
+    current[key] = mode === 'ini' ? stripQuotes(rawValue) : parseTomlValue(rawValue, where)
+  })
+  return sections
+}
+
+function unquoteKey(key: string): string {
+  return stripQuotes(key.trim())
+}
+
+function stripQuotes(value: string): string {
+  if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.at(-1) === value[0]) return value.slice(1, -1)
+  return value
+}
+
+const TOML_ESCAPES: Record<string, string> = { b: '\b', t: '\t', n: '\n', f: '\f', r: '\r', '"': '"', '\\': '\\' }
+
+function parseTomlValue(raw: string, where: string): SettingValue {
+  if (raw.startsWith('"')) {
+    let out = ''
+    for (let i = 1; i < raw.length; i++) {
+      const c = raw[i]!
+      if (c === '"') return expectOnlyComment(raw.slice(i + 1), out, where)
+      if (c !== '\\') {
+        out += c
+        continue
+      }
+      const e = raw[++i]
+      if (e === 'u' || e === 'U') {
+        const length = e === 'u' ? 4 : 8
+        const hex = raw.slice(i + 1, i + 1 + length)
+        if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== length) throw new InvalidArgumentError(`${where}: bad \\${e} escape`)
+        out += String.fromCodePoint(parseInt(hex, 16))
+        i += length
+      } else if (e !== undefined && TOML_ESCAPES[e] !== undefined) {
+        out += TOML_ESCAPES[e]
+      } else {
+        throw new InvalidArgumentError(`${where}: unknown escape \\${e ?? ''} in a string`)
+      }
+    }
+    throw new InvalidArgumentError(`${where}: unterminated string`)
+  }
+  if (raw.startsWith("'")) {
+    const end = raw.indexOf("'", 1)
+    if (end === -1) throw new InvalidArgumentError(`${where}: unterminated string`)
+    return expectOnlyComment(raw.slice(end + 1), raw.slice(1, end), where)
+  }
+  const bare = raw.replace(/\s+#.*$/, '')
+  if (bare === 'true' || bare === 'false') return bare === 'true'
+  if (/^[+-]?\d[\d_]*$/.test(bare)) return Number(bare.replace(/_/g, ''))
+  if (/^[+-]?\d[\d_]*(\.\d[\d_]*)?([eE][+-]?\d+)?$/.test(bare)) return Number(bare.replace(/_/g, ''))
+  throw new InvalidArgumentError(`${where}: unsupported TOML value ${JSON.stringify(raw)} (use a quoted string, a number or true/false)`)
+}
+
+function expectOnlyComment(rest: string, value: string, where: string): string {
+  const trimmed = rest.trim()
+  if (trimmed !== '' && !trimmed.startsWith('#')) throw new InvalidArgumentError(`${where}: unexpected text after the string: ${JSON.stringify(trimmed)}`)
+  return value
+}

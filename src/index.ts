@@ -1,0 +1,31 @@
+export { InfluxDBClientAsync, type PingOptions } from './client.js'
+export { CLIENT_DEFAULTS, type ClientOptions, type OrgInput } from './options.js'
+export { WriteApiAsync, MAX_WRITE_BODY_BYTES, STREAM_CHUNK_LINES } from './write/write-api.js'
+export { PointSettings } from './write/point-settings.js'
+export type { WriteCallOptions, WriteParameters, RecordOptions, TableOptions, FieldType } from './write/write-options.js'
+export { DeleteApiAsync, type DeleteCallOptions, type DeleteParameters } from './delete/delete-api.js'
+export { predicate, validatePredicate, type PredicateValue } from './delete/predicate.js'
+export { type DeleteTime } from './delete/time-range.js'
+export { WritePrecision } from './line-protocol/precision.js'
+export { Point } from './line-protocol/point.js'
+export {
+  InfluxDBClientError,
+  InfluxDBError,
+  PartialWriteError,
+  RecordError,
+  InvalidArgumentError,
+  RequestTimeoutError,
+  RequestAbortedError,
+  NetworkError,
+  ClosedError,
+  UndeliveredLinesError,
+  parseRetryAfter,
+  type RejectedLine,
+  type UndeliveredBatch,
+  type ResponseHeaders,
+} from './errors.js'
+export { RetryPolicy, DEFAULT_RETRY_OPTIONS, type RetryOptions, type RetryEvent, type RetryRunOptions } from './http/retry.js'
+export { DEFAULT_TIMEOUT } from './http/transport.js'
+export type { TlsOptions } from './http/engine.js'
+export type { FetchFunction } from './http/fetch-engine.js'
+export type { ConfigFileOptions } from './config/file.js'

@@ -1,0 +1,71 @@
+/**
+ * Client options, their defaults, and org resolution. Config-file and environment parsing
+ * live in `config/`.
+ */
+import { InvalidArgumentError } from './errors.js'
+import type { TlsOptions } from './http/engine.js'
+import type { FetchFunction } from './http/fetch-engine.js'
+import type { RetryOptions } from './http/retry.js'
+import type { DefaultTagValue } from './line-protocol/default-tags.js'
+
+/** An organization: its name, its ID, or an object with an `id` (the reference's `Organization`). */
+export type OrgInput = string | { readonly id: string }
+
+/** Options of `new InfluxDBClientAsync(…)`. */
+export interface ClientOptions {
+  /** Server URL, `http://` or `https://`; a path prefix such as `http://proxy/influx` is kept. Required. */
+  url: string
+  /** API token, sent as `Authorization: Token …`. */
+  token?: string
+  /** Default organization (name, ID or `{ id }`) for write and delete. */
+  org?: OrgInput
+  /** Total time for one request (connect, send, read), ms. Default 10000. */
+  timeout?: number
+  /** gzip write bodies (`Content-Encoding: gzip`). Default false. */
+  enableGzip?: boolean
+  /** Tags added to every written record that lacks them; `${env.NAME}` reads an environment variable. */
+  defaultTags?: Readonly<Record<string, DefaultTagValue>>
+  /** Username for a session (`/api/v2/signin`); needs `password`. Wins over `token`. */
+  username?: string
+  password?: string
+  /** Send the token as `Authorization: Basic base64(token)` (InfluxDB 1.8 behind a basic-auth proxy). Default false. */
+  authBasic?: boolean
+  /** Extra headers on every request. */
+  headers?: Readonly<Record<string, string>>
+  /** Retry settings for one-shot `write()` and `delete()`, or `false` for none. Default: see `DEFAULT_RETRY_OPTIONS`. */
+  retry?: RetryOptions | false
+  /** Send through this `fetch` instead of node:http (default: node:http where it exists, else the global fetch). */
+  fetch?: FetchFunction
+  /** Most sockets per host (node:http only). Default unlimited. */
+  maxSockets?: number
+  /** TLS settings for https (node:https only). */
+  tls?: TlsOptions
+}
+
+/** The defaults of the optional {@link ClientOptions}. */
+export const CLIENT_DEFAULTS = Object.freeze({
+  timeout: 10_000,
+  enableGzip: false,
+  authBasic: false,
+})
+
+/**
+ * The `org` query value: the call's org, else the client's; an `{ id }` gives its id.
+ * Throws {@link InvalidArgumentError} when neither names one.
+ */
+export function resolveOrg(org: OrgInput | undefined | null, fallback: OrgInput | undefined, operation: string): string {
+  const chosen = org ?? fallback
+  const value = typeof chosen === 'object' && chosen !== null ? chosen.id : chosen
+  if (typeof value !== 'string' || value === '') {
+    throw new InvalidArgumentError(`${operation}: no organization given; pass "org" to the call or set "org" on the client`)
+  }
+  return value
+}
+
+/** Checks a bucket argument. */
+export function requireBucket(bucket: unknown, operation: string): string {
+  if (typeof bucket !== 'string' || bucket === '') {
+    throw new InvalidArgumentError(`${operation}: "bucket" must be a non-empty bucket name or ID`)
+  }
+  return bucket
+}

@@ -1,0 +1,238 @@
+/**
+ * One-shot writes: `await writeApi.write(bucket, org, records)` resolves `true` once every line
+ * is accepted, or throws. Records are serialised by `records/serialize.ts`; each chunk goes out
+ * as one request through the retry policy, and a 413 answer splits the chunk in halves.
+ */
+import { InfluxDBError, InvalidArgumentError } from '../errors.js'
+import type { Transport } from '../http/transport.js'
+import { abortedError, RetryPolicy, type RetryOptions } from '../http/retry.js'
+import { isWritePrecision, type WritePrecision } from '../line-protocol/precision.js'
+import { resolveOrg, requireBucket, type OrgInput } from '../options.js'
+import { serializeAny, serializeSync, type ChunkLimits, type LineChunk, type SerializeContext } from '../records/serialize.js'
+import type { WriteCallOptions, WriteParameters } from './write-options.js'
+import { createBatchWriter } from './batch-factory.js'
+import type { BatchWriter, BatchWriterOptions } from './batch-writer.js'
+
+/** Largest body of one one-shot request, bytes. Below InfluxDB 3's default 10 MiB limit. */
+export const MAX_WRITE_BODY_BYTES = 8 * 1024 * 1024
+/** Lines per request when streaming an async source. */
+export const STREAM_CHUNK_LINES = 5000
+/** Requests of one synchronous write() on the wire at once. */
+export const WRITE_CONCURRENCY = 4
+
+/** What a write API needs from its client. */
+export interface WriteApiContext {
+  transport: Transport
+  /** The client's default org. */
+  org: OrgInput | undefined
+  /** Resolved default tags (client's, then the PointSettings'); a record's own tag wins. */
+  defaultTags: Readonly<Record<string, string>>
+  enableGzip: boolean
+  retry: RetryOptions | false
+}
+
+/** Where and how one body is sent. */
+interface Target {
+  bucket: string
+  org: string
+  signal: AbortSignal | undefined
+  timeout: number | undefined
+}
+
+/**
+ * Writes records: line-protocol text, bytes, Points, plain objects, class instances, tables,
+ * and any (async) iterable of them, to any depth.
+ */
+export class WriteApiAsync {
+  readonly #ctx: WriteApiContext
+  readonly #retry: RetryPolicy | undefined
+
+  /** Use `client.writeApi()`. */
+  constructor(context: WriteApiContext) {
+    this.#ctx = { ...context, defaultTags: Object.freeze({ ...context.defaultTags }) }
+    this.#retry = context.retry === false ? undefined : new RetryPolicy(context.retry)
+  }
+
+  /** The resolved default tags this API adds to records that lack them. */
+  get defaultTags(): Readonly<Record<string, string>> {
+    return this.#ctx.defaultTags
+  }
+
+  /**
+   * A {@link BatchWriter} for writing at volume: background batches with backpressure, bounded
+   * requests in flight and retries. `await writer.close()` (or `await using`) when done.
+   */
+  batchWriter(options: BatchWriterOptions): BatchWriter {
+    return createBatchWriter(options, this.#ctx)
+  }
+
+  /**
+   * Writes `record` and resolves `true` when the server accepted every line.
+   *
+   * - Org and bucket are checked first; `org` falls back to the client's.
+   * - Synchronous input is serialised and validated completely before the first request, so a
+   *   bad record means nothing is sent. One request per precision (first-seen order), split
+   *   at line boundaries above 8 MiB; all requests are awaited, then the first error is thrown.
+   * - An async iterable is streamed in chunks of 5000 lines, one request at a time. A bad record
+   *   late in the stream fails after earlier chunks were written; the error message says how many lines were.
+   * - Nothing to write resolves `true` without a request.
+   */
+  write(bucket: string, org?: OrgInput, record?: unknown, writePrecision?: WritePrecision, options?: WriteCallOptions): Promise<true>
+  write(parameters: WriteParameters): Promise<true>
+  async write(
+    bucketOrParameters: string | WriteParameters,
+    org?: OrgInput,
+    record?: unknown,
+    writePrecision?: WritePrecision,
+    options: WriteCallOptions = {},
+  ): Promise<true> {
+    const call = normalizeWriteCall(bucketOrParameters, org, record, writePrecision, options)
+    const target: Target = {
+      bucket: requireBucket(call.bucket, 'write'),
+      org: resolveOrg(call.org, this.#ctx.org, 'write'),
+      signal: call.options.signal,
+      timeout: call.options.timeout,
+    }
+    const precision = call.writePrecision ?? 'ns'
+    if (!isWritePrecision(precision)) {
+      throw new InvalidArgumentError(`write: "writePrecision" must be one of ns, us, ms, s; got ${JSON.stringify(precision)}`)
+    }
+    if (target.signal?.aborted === true) throw abortedError(target.signal)
+    const ctx: SerializeContext = { ...recordOptionsOf(call.options), precision, defaultTags: this.#ctx.defaultTags }
+    if (needsAsyncPath(call.record)) return this.#writeStream(call.record, ctx, target)
+    const chunks = [...serializeSync(call.record, ctx, { maxLines: Number.MAX_SAFE_INTEGER, maxBytes: MAX_WRITE_BODY_BYTES })]
+    const results = await mapLimit(chunks, WRITE_CONCURRENCY, (chunk) => this.#sendLines(chunk.lines, chunk.precision, target))
+    const failure = results.find((r) => r.status === 'rejected')
+    if (failure !== undefined) throw (failure as PromiseRejectedResult).reason
+    return true
+  }
+
+  async #writeStream(record: unknown, ctx: SerializeContext, target: Target): Promise<true> {
+    const limits: ChunkLimits = { maxLines: STREAM_CHUNK_LINES, maxBytes: MAX_WRITE_BODY_BYTES }
+    let written = 0
+    // One request on the wire while the next chunk is being serialised.
+    let inFlight: Promise<unknown> | undefined
+    let failure: { error: unknown } | undefined
+    const send = (chunk: LineChunk): Promise<unknown> =>
+      this.#sendLines(chunk.lines, chunk.precision, target).then(
+        () => (written += chunk.lines.length),
+        (error: unknown) => (failure ??= { error }),
+      )
+    try {
+      for await (const chunk of serializeAny(record, ctx, limits)) {
+        await inFlight
+        if (failure !== undefined) break
+        inFlight = send(chunk)
+      }
+      await inFlight
+    } catch (error) {
+      await inFlight
+      failure ??= { error }
+    }
+    if (failure !== undefined) throw noteWrittenLines(failure.error, written)
+    return true
+  }
+
+  /**
+   * Sends lines of one precision as one request (retried per the policy). On 413 the lines are
+   * split in halves, and each half is sent the same way; a single line that is still too large
+   * fails.
+   */
+  async #sendLines(lines: readonly string[], precision: WritePrecision, target: Target): Promise<void> {
+    if (lines.length === 0) return
+    try {
+      await this.#sendBody(lines.join('\n'), precision, target)
+    } catch (error) {
+      if (!(error instanceof InfluxDBError && error.statusCode === 413 && lines.length > 1)) throw error
+      const middle = Math.ceil(lines.length / 2)
+      const halves = await Promise.allSettled([
+        this.#sendLines(lines.slice(0, middle), precision, target),
+        this.#sendLines(lines.slice(middle), precision, target),
+      ])
+      const failed = halves.find((r) => r.status === 'rejected')
+      if (failed !== undefined) throw (failed as PromiseRejectedResult).reason
+    }
+  }
+
+  #sendBody(body: string, precision: WritePrecision, target: Target): Promise<unknown> {
+    const attempt = (): Promise<unknown> =>
+      this.#ctx.transport.request({
+        method: 'POST',
+        path: '/api/v2/write',
+        query: { org: target.org, bucket: target.bucket, precision },
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        body,
+        gzip: this.#ctx.enableGzip,
+        ...(target.timeout !== undefined ? { timeout: target.timeout } : {}),
+        ...(target.signal !== undefined ? { signal: target.signal } : {}),
+      })
+    if (this.#retry === undefined) return attempt()
+    return this.#retry.run(attempt, target.signal !== undefined ? { signal: target.signal } : {})
+  }
+}
+
+interface WriteCall {
+  bucket: unknown
+  org: OrgInput | undefined
+  record: unknown
+  writePrecision: WritePrecision | undefined
+  options: WriteCallOptions
+}
+
+function normalizeWriteCall(
+  first: string | WriteParameters,
+  org: OrgInput | undefined,
+  record: unknown,
+  writePrecision: WritePrecision | undefined,
+  options: WriteCallOptions,
+): WriteCall {
+  if (typeof first === 'object' && first !== null) {
+    const { bucket, org: o, record: r, writePrecision: p, ...rest } = first
+    return { bucket, org: o, record: r, writePrecision: p, options: rest }
+  }
+  return { bucket: first, org, record, writePrecision, options: options ?? {} }
+}
+
+function recordOptionsOf(options: WriteCallOptions): Omit<WriteCallOptions, 'signal' | 'timeout'> {
+  const { signal: _signal, timeout: _timeout, ...rest } = options
+  return rest
+}
+
+/**
+ * True when the input holds an async iterable: at the top, or inside arrays and Sets (which can
+ * be looked into without consuming them). An async iterable inside a generator is found only
+ * while serialising synchronously, and is then refused with a clear error.
+ */
+function needsAsyncPath(record: unknown, depth = 0): boolean {
+  if (typeof record !== 'object' || record === null || depth > 32) return false
+  if (typeof (record as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function') return true
+  if (Array.isArray(record) || record instanceof Set) {
+    for (const item of record) if (needsAsyncPath(item, depth + 1)) return true
+  }
+  return false
+}
+
+function noteWrittenLines(error: unknown, written: number): unknown {
+  if (written > 0 && error instanceof Error) {
+    error.message += ` (${written} line(s) of this streamed write were written before this error)`
+  }
+  return error
+}
+
+/** Runs `task` over `items` with at most `limit` at once; settles all, in input order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+  const results: PromiseSettledResult<R>[] = new Array(items.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++
+      try {
+        results[index] = { status: 'fulfilled', value: await task(items[index]!) }
+      } catch (reason) {
+        results[index] = { status: 'rejected', reason }
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return results
+}

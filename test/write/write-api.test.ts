@@ -1,0 +1,277 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { InfluxDBClientAsync } from '../../src/client.js'
+import type { ClientOptions } from '../../src/options.js'
+import { PointSettings } from '../../src/write/point-settings.js'
+import { Point } from '../../src/line-protocol/point.js'
+import { InfluxDBError, InvalidArgumentError, NetworkError, PartialWriteError, RecordError, RequestAbortedError } from '../../src/errors.js'
+import { startRecordingServer, type Reply, type Responder, type RecordingServer } from '../support/recording-server.js'
+
+async function withServer(
+  replies: Reply[] | Responder,
+  options: Partial<ClientOptions>,
+  run: (client: InfluxDBClientAsync, server: RecordingServer) => Promise<void>,
+): Promise<void> {
+  const server = await startRecordingServer(replies)
+  const client = new InfluxDBClientAsync({ url: server.url, token: 'SECRET-TOKEN-123', org: 'my-org', retry: false, ...options })
+  try {
+    await run(client, server)
+  } finally {
+    await client.close()
+    await server.close()
+  }
+}
+
+const noRetryDelay = { minRetryDelay: 1, maxRetryDelay: 5 }
+
+describe('WriteApiAsync.write: the request', () => {
+  test('positional form: exact request line, query, headers and body', async () => {
+    await withServer([], {}, async (client, server) => {
+      const result = await client.writeApi().write('my-bucket', 'my-org', 'h2o_feet,location=us-west level=125i 1')
+      assert.equal(result, true)
+      assert.equal(server.requests.length, 1)
+      const [req] = server.requests
+      assert.equal(`${req!.method} ${req!.path}?${req!.rawQuery}`, 'POST /api/v2/write?org=my-org&bucket=my-bucket&precision=ns')
+      assert.equal(req!.headers.authorization, 'Token SECRET-TOKEN-123')
+      assert.equal(req!.headers['content-type'], 'text/plain; charset=utf-8')
+      assert.equal(req!.headers.accept, 'application/json')
+      assert.match(String(req!.headers['user-agent']), /^influxdb-client-async\/\d+\.\d+\.\d+/)
+      assert.equal(req!.body, 'h2o_feet,location=us-west level=125i 1')
+    })
+  })
+
+  test('object form, org fallback to the client, {id} org, precision', async () => {
+    await withServer([], {}, async (client, server) => {
+      const api = client.writeApi()
+      await api.write({ bucket: 'b', record: 'm f=1 1', writePrecision: 's' })
+      await api.write({ bucket: 'b', org: { id: '0123456789abcdef' }, record: ['m f=2 2'] })
+      assert.deepEqual(server.requests.map((r) => r.rawQuery), ['org=my-org&bucket=b&precision=s', 'org=0123456789abcdef&bucket=b&precision=ns'])
+    })
+  })
+
+  test('one request per precision, in first-seen order, with Points keeping their own precision', async () => {
+    await withServer([], {}, async (client, server) => {
+      await client.writeApi().write('b', undefined, [
+        new Point('m').field('f', 1).time(1577836800n, 's'),
+        'raw f=5 1',
+        new Point('m').field('f', 2).time(1577836800000n, 'ms'),
+        new Point('m').field('f', 3).time(7n, 's'),
+      ], 'us')
+      assert.deepEqual(
+        server.requests.map((r) => [new URLSearchParams(r.rawQuery).get('precision'), r.body]),
+        [['s', 'm f=1 1577836800\nm f=3 7'], ['us', 'raw f=5 1'], ['ms', 'm f=2 1577836800000']],
+      )
+    })
+  })
+
+  test('gzip when enabled', async () => {
+    await withServer([], { enableGzip: true }, async (client, server) => {
+      await client.writeApi().write('b', 'o', 'm f=1 1')
+      assert.equal(server.requests[0]!.headers['content-encoding'], 'gzip')
+      assert.equal(server.requests[0]!.body, 'm f=1 1')
+    })
+  })
+
+  test('nothing to write resolves true with no request', async () => {
+    await withServer([], {}, async (client, server) => {
+      const api = client.writeApi()
+      assert.equal(await api.write('b', 'o', []), true)
+      assert.equal(await api.write('b', 'o', undefined), true)
+      assert.equal(await api.write('b', 'o', ''), true)
+      assert.equal(await api.write('b', 'o', (function* () {})()), true)
+      assert.equal(server.requests.length, 0)
+    })
+  })
+
+  test('missing org or bucket fails before any request', async () => {
+    await withServer([], { org: undefined }, async (client, server) => {
+      const api = client.writeApi()
+      await assert.rejects(api.write('b', undefined, 'm f=1'), (e: unknown) => e instanceof InvalidArgumentError && /no organization given/.test(e.message))
+      await assert.rejects(api.write('', 'o', 'm f=1'), (e: unknown) => e instanceof InvalidArgumentError && /"bucket"/.test(e.message))
+      await assert.rejects(api.write({ bucket: 'b', org: 'o', record: 'm f=1', writePrecision: 'n' as 'ns' }), /writePrecision/)
+      assert.equal(server.requests.length, 0)
+    })
+  })
+
+  test('an invalid record anywhere means nothing is sent', async () => {
+    await withServer([], {}, async (client, server) => {
+      const records = ['m f=1 1', { measurement: 'm', fields: { f: 1 } }, { measurement: 'm', fields: {} }]
+      await assert.rejects(client.writeApi().write('b', 'o', records), (e: unknown) => e instanceof RecordError && e.path.join() === '2')
+      assert.equal(server.requests.length, 0)
+    })
+  })
+
+  test('default tags: client then PointSettings, a record\'s own tag wins, nothing mutated, ${env.X} resolved', async () => {
+    process.env.H2_TEST_DC = 'LA'
+    const clientTags = { host: 'client-host', dc: 'client-dc' }
+    await withServer([], { defaultTags: clientTags }, async (client, server) => {
+      const settings = new PointSettings({ dc: '${env.H2_TEST_DC}', missing: '${env.H2_TEST_UNSET_VAR}' }).addDefaultTag('id', '132')
+      const point = new Point('m').tag('host', 'own').field('f', 1)
+      await client.writeApi(settings).write('b', 'o', point)
+      await client.writeApi({ defaultTags: { rack: 'r1' } }).write('b', 'o', 'raw f=1')
+      await client.writeApi().write('b', 'o', new Point('m').field('f', 2))
+      assert.deepEqual(server.requests.map((r) => r.body), [
+        'm,dc=LA,host=own,id=132 f=1',
+        'raw f=1',
+        'm,dc=client-dc,host=client-host f=2',
+      ])
+      assert.deepEqual(point.tags, { host: 'own' })
+      assert.deepEqual(clientTags, { host: 'client-host', dc: 'client-dc' })
+    })
+    delete process.env.H2_TEST_DC
+  })
+
+  test('two clients never share default tags', async () => {
+    await withServer([], { defaultTags: { a: '1' } }, async (first, server) => {
+      const second = new InfluxDBClientAsync({ url: server.url, org: 'o', retry: false })
+      await second.writeApi().write('b', 'o', new Point('m').field('f', 1))
+      await first.writeApi().write('b', 'o', new Point('m').field('f', 1))
+      await second.close()
+      assert.deepEqual(server.requests.map((r) => r.body), ['m f=1', 'm,a=1 f=1'])
+    })
+  })
+
+  test('async iterables are streamed in chunks of 5000 lines', async () => {
+    await withServer([], {}, async (client, server) => {
+      async function* source() {
+        for (let i = 0; i < 12_000; i++) yield `m f=${i} ${i}`
+      }
+      assert.equal(await client.writeApi().write('b', 'o', source()), true)
+      assert.deepEqual(server.requests.map((r) => r.body.split('\n').length), [5000, 5000, 2000])
+      assert.equal(server.requests[2]!.body.split('\n').at(-1), 'm f=11999 11999')
+    })
+  })
+
+  test('async iterable nested in an array goes through the streaming path', async () => {
+    await withServer([], {}, async (client, server) => {
+      async function* more() {
+        yield 'b f=2 2'
+      }
+      await client.writeApi().write('b', 'o', ['a f=1 1', more()])
+      assert.deepEqual(server.requests.map((r) => r.body), ['a f=1 1\nb f=2 2'])
+    })
+  })
+
+  test('a bad record late in an async stream fails after earlier chunks and says how many lines were written', async () => {
+    await withServer([], {}, async (client, server) => {
+      async function* source() {
+        for (let i = 0; i < 6000; i++) yield `m f=${i} ${i}`
+        yield { measurement: 'm', fields: {} }
+      }
+      const error = await client.writeApi().write('b', 'o', source()).catch((e: unknown) => e)
+      assert.ok(error instanceof RecordError, String(error))
+      assert.match(error.message, /\(5000 line\(s\) of this streamed write were written before this error\)$/)
+      assert.equal(server.requests.length, 1)
+    })
+  })
+})
+
+describe('WriteApiAsync.write: errors and retries', () => {
+  test('all precision groups are sent, then the first error in group order is thrown', async () => {
+    await withServer((req) => (req.rawQuery.includes('precision=ns') ? { status: 400, body: '{"code":"invalid","message":"bad ns"}' } : { status: 204 }), {}, async (client, server) => {
+      const error = await client
+        .writeApi()
+        .write('b', 'o', [new Point('m').field('f', 1).time(1n, 's'), 'raw f=1 1', new Point('m').field('f', 1).time(1n, 'ms')])
+        .catch((e: unknown) => e)
+      assert.ok(error instanceof InfluxDBError)
+      assert.equal(error.message, 'bad ns')
+      assert.equal(server.requests.length, 3)
+    })
+  })
+
+  test('partial write from 1.x names the rejected lines', async () => {
+    const message = "partial write: unable to parse 'bad line': invalid field format dropped=0"
+    await withServer([{ status: 400, body: JSON.stringify({ error: message }) }], {}, async (client) => {
+      const error = await client.writeApi().write('b', 'o', 'm f=1 1\nbad line\nm f=2 2').catch((e: unknown) => e)
+      assert.ok(error instanceof PartialWriteError)
+      assert.deepEqual(error.rejectedLines, [{ lineNumber: 2, line: 'bad line', reason: 'invalid field format' }])
+    })
+  })
+
+  for (const status of [503, 429]) {
+    test(`retries ${status} after Retry-After (1 s) and then succeeds`, async () => {
+      await withServer([{ status, headers: { 'retry-after': '1' } }, { status: 204 }], { retry: noRetryDelay }, async (client, server) => {
+        assert.equal(await client.writeApi().write('b', 'o', 'm f=1 1'), true)
+        assert.equal(server.requests.length, 2)
+        const gap = server.requests[1]!.receivedAt - server.requests[0]!.receivedAt
+        assert.ok(gap >= 990, `retried after ${gap} ms, before Retry-After`)
+        assert.equal(server.requests[1]!.body, 'm f=1 1')
+      })
+    })
+  }
+
+  for (const status of [400, 401, 403, 404, 422]) {
+    test(`no retry on ${status}`, async () => {
+      await withServer([{ status, body: '{"code":"x","message":"no"}' }, { status: 204 }], { retry: noRetryDelay }, async (client, server) => {
+        await assert.rejects(client.writeApi().write('b', 'o', 'm f=1 1'), (e: unknown) => e instanceof InfluxDBError && e.statusCode === status)
+        assert.equal(server.requests.length, 1)
+      })
+    })
+  }
+
+  test('network errors are retried', async () => {
+    await withServer([{ destroy: true }, { status: 204 }], { retry: noRetryDelay }, async (client, server) => {
+      assert.equal(await client.writeApi().write('b', 'o', 'm f=1 1'), true)
+      assert.equal(server.requests.length, 2)
+    })
+  })
+
+  test('gives up when retries run out and throws the last error', async () => {
+    await withServer([{ status: 503, body: 'busy' }], { retry: { ...noRetryDelay, maxRetries: 2 } }, async (client, server) => {
+      await assert.rejects(client.writeApi().write('b', 'o', 'm f=1 1'), (e: unknown) => e instanceof InfluxDBError && e.statusCode === 503)
+      assert.equal(server.requests.length, 3)
+    })
+  })
+
+  test('gives up when Retry-After exceeds the maxRetryTime budget', async () => {
+    await withServer([{ status: 429, headers: { 'retry-after': '5' } }], { retry: { ...noRetryDelay, maxRetryTime: 2000 } }, async (client, server) => {
+      await assert.rejects(client.writeApi().write('b', 'o', 'm f=1 1'), (e: unknown) => e instanceof InfluxDBError && e.retryAfter === 5)
+      assert.equal(server.requests.length, 1)
+    })
+  })
+
+  test('retry: false sends once', async () => {
+    await withServer([{ status: 503 }], { retry: false }, async (client, server) => {
+      await assert.rejects(client.writeApi().write('b', 'o', 'm f=1 1'), InfluxDBError)
+      assert.equal(server.requests.length, 1)
+    })
+  })
+
+  test('413 splits the body in halves until it fits; a single line still too large fails', async () => {
+    const tooLarge: Responder = (req) => (req.body.split('\n').length > 2 || req.body.includes('huge') ? { status: 413, body: '{"code":"request too large","message":"too large"}' } : { status: 204 })
+    await withServer(tooLarge, { retry: noRetryDelay }, async (client, server) => {
+      const lines = ['m f=1 1', 'm f=2 2', 'm f=3 3', 'm f=4 4', 'm f=5 5']
+      assert.equal(await client.writeApi().write('b', 'o', lines), true)
+      const accepted = server.requests.filter((r) => r.body.split('\n').length <= 2).map((r) => r.body)
+      assert.deepEqual(accepted.sort(), ['m f=1 1\nm f=2 2', 'm f=3 3', 'm f=4 4\nm f=5 5'])
+      server.requests.length = 0
+      await assert.rejects(client.writeApi().write('b', 'o', ['ok f=1 1', 'huge f=1 1']), (e: unknown) => e instanceof InfluxDBError && e.statusCode === 413)
+      assert.deepEqual(server.requests.map((r) => r.body), ['ok f=1 1\nhuge f=1 1', 'ok f=1 1', 'huge f=1 1'])
+    })
+  })
+
+  test('an aborted signal rejects with RequestAbortedError and stops retrying', async () => {
+    await withServer([{ status: 503 }], { retry: { minRetryDelay: 10_000, maxRetryDelay: 10_000 } }, async (client, server) => {
+      const controller = new AbortController()
+      setTimeout(() => controller.abort(), 100)
+      await assert.rejects(client.writeApi().write('b', 'o', 'm f=1 1', 'ns', { signal: controller.signal }), RequestAbortedError)
+      assert.equal(server.requests.length, 1)
+      await assert.rejects(client.writeApi().write('b', 'o', 'm f=1 1', 'ns', { signal: AbortSignal.abort() }), RequestAbortedError)
+      assert.equal(server.requests.length, 1)
+    })
+  })
+
+  test('errors never carry the token', async () => {
+    await withServer([{ status: 401, body: '{"code":"unauthorized","message":"unauthorized access"}' }], {}, async (client) => {
+      const error = await client.writeApi().write('b', 'o', 'm f=1').catch((e: unknown) => e)
+      assert.ok(error instanceof InfluxDBError)
+      assert.equal(error.message, 'unauthorized access')
+      assert.ok(!JSON.stringify(error).includes('SECRET-TOKEN-123'))
+    })
+    const client = new InfluxDBClientAsync({ url: 'http://127.0.0.1:1', token: 'SECRET-TOKEN-123', org: 'o', retry: false })
+    const error = await client.writeApi().write('b', 'o', 'm f=1').catch((e: unknown) => e)
+    await client.close()
+    assert.ok(error instanceof NetworkError)
+    assert.ok(!JSON.stringify(error).includes('SECRET-TOKEN-123') && !String(error.stack).includes('SECRET-TOKEN-123'))
+  })
+})
