@@ -1,0 +1,204 @@
+// One series (measurement + tag set) stored column by column: a time vector and one typed
+// vector per field, with a presence vector only for fields that some row lacks.
+import type { ChunkedVector } from './chunked.js'
+import { byteVector, float64Vector, int64Vector, stringVector, uint64Vector } from './chunked.js'
+import type { FieldType, FieldValue, ParsedField } from './line-protocol.js'
+
+/** One stored row of a series: the time and the fields it has. */
+export interface Row {
+  time: bigint
+  fields: Map<string, FieldValue>
+}
+
+type Values =
+  | { readonly type: 'float'; readonly data: ChunkedVector<number> }
+  | { readonly type: 'integer'; readonly data: ChunkedVector<bigint> }
+  | { readonly type: 'unsigned'; readonly data: ChunkedVector<bigint> }
+  | { readonly type: 'string'; readonly data: ChunkedVector<string> }
+  | { readonly type: 'boolean'; readonly data: ChunkedVector<number> }
+
+class Column {
+  readonly values: Values
+  // undefined while every row has the field: the common case costs no memory.
+  private present: ChunkedVector<number> | undefined
+  lastRow = -1
+
+  constructor(type: FieldType, rowsBefore: number) {
+    this.values = newValues(type)
+    if (rowsBefore > 0) {
+      this.present = byteVector()
+      for (let i = 0; i < rowsBefore; i++) {
+        this.present.push(0)
+        pushDefault(this.values)
+      }
+    }
+  }
+
+  push(value: FieldValue, row: number): void {
+    const v = this.values
+    switch (v.type) {
+      case 'float':
+        v.data.push(value as number)
+        break
+      case 'integer':
+      case 'unsigned':
+        v.data.push(value as bigint)
+        break
+      case 'string':
+        v.data.push(value as string)
+        break
+      case 'boolean':
+        v.data.push(value === true ? 1 : 0)
+        break
+    }
+    this.present?.push(1)
+    this.lastRow = row
+  }
+
+  pushAbsent(): void {
+    if (this.present === undefined) {
+      this.present = byteVector()
+      for (let i = 0; i < this.values.data.length; i++) this.present.push(1)
+    }
+    this.present.push(0)
+    pushDefault(this.values)
+  }
+
+  has(row: number): boolean {
+    return this.present === undefined || this.present.get(row) === 1
+  }
+
+  get(row: number): FieldValue {
+    const v = this.values
+    if (v.type === 'boolean') return v.data.get(row) === 1
+    return v.data.get(row)
+  }
+}
+
+function newValues(type: FieldType): Values {
+  switch (type) {
+    case 'float':
+      return { type, data: float64Vector() }
+    case 'integer':
+      return { type, data: int64Vector() }
+    case 'unsigned':
+      return { type, data: uint64Vector() }
+    case 'string':
+      return { type, data: stringVector() }
+    case 'boolean':
+      return { type, data: byteVector() }
+  }
+}
+
+function pushDefault(values: Values): void {
+  switch (values.type) {
+    case 'float':
+    case 'boolean':
+      values.data.push(0)
+      break
+    case 'integer':
+    case 'unsigned':
+      values.data.push(0n)
+      break
+    case 'string':
+      values.data.push('')
+      break
+  }
+}
+
+/** The rows of one series. Rows are appended in arrival order and put in time order on demand. */
+export class Series {
+  private times = int64Vector()
+  private columns = new Map<string, Column>()
+  private inOrder = true
+  private lastTime = 0n
+
+  constructor(
+    readonly measurement: string,
+    readonly tags: ReadonlyArray<readonly [string, string]>,
+    readonly key: string,
+  ) {}
+
+  get rowCount(): number {
+    return this.times.length
+  }
+
+  /** Appends one row. Fields must already have been checked against the measurement's types. */
+  append(time: bigint, fields: readonly ParsedField[]): void {
+    const row = this.times.length
+    if (row > 0 && time <= this.lastTime) this.inOrder = false
+    this.lastTime = time
+    this.times.push(time)
+    for (const field of withoutRepeatedKeys(fields)) {
+      let column = this.columns.get(field.key)
+      if (column === undefined) {
+        column = new Column(field.type, row)
+        this.columns.set(field.key, column)
+      }
+      column.push(field.value, row)
+    }
+    for (const column of this.columns.values()) if (column.lastRow !== row) column.pushAbsent()
+  }
+
+  /** Every row in storage order, without merging duplicates. */
+  private rows(): Row[] {
+    const rows: Row[] = []
+    this.times.forEach((time, index) => {
+      const fields = new Map<string, FieldValue>()
+      for (const [key, column] of this.columns) if (column.has(index)) fields.set(key, column.get(index))
+      rows.push({ time, fields })
+    })
+    return rows
+  }
+
+  /** Puts the rows in time order, merging rows with the same time (later values win per field). */
+  normalize(): void {
+    if (this.inOrder) return
+    this.replaceRows(this.rows())
+  }
+
+  /** The rows in time order, duplicates merged. */
+  orderedRows(): Row[] {
+    this.normalize()
+    return this.rows()
+  }
+
+  /** The type of each field column. */
+  fieldTypes(): Map<string, FieldType> {
+    return new Map([...this.columns].map(([key, column]) => [key, column.values.type]))
+  }
+
+  /** Replaces the stored rows with `rows` (any order); used by deletes and merges. */
+  replaceRows(rows: Row[]): void {
+    const types = this.fieldTypes()
+    const indexed = rows.map((row, index) => ({ row, index }))
+    indexed.sort((a, b) => (a.row.time < b.row.time ? -1 : a.row.time > b.row.time ? 1 : a.index - b.index))
+    const merged: Row[] = []
+    for (const { row } of indexed) {
+      const previous = merged[merged.length - 1]
+      if (previous !== undefined && previous.time === row.time) {
+        for (const [key, value] of row.fields) previous.fields.set(key, value)
+      } else if (row.fields.size > 0) {
+        merged.push({ time: row.time, fields: new Map(row.fields) })
+      }
+    }
+    this.times = int64Vector()
+    this.columns = new Map()
+    this.inOrder = true
+    for (const row of merged) {
+      const fields: ParsedField[] = []
+      for (const [key, value] of row.fields) fields.push({ key, type: types.get(key)!, value })
+      this.append(row.time, fields)
+    }
+  }
+}
+
+// A line naming a field twice keeps the last value, as the server's field union does.
+function withoutRepeatedKeys(fields: readonly ParsedField[]): readonly ParsedField[] {
+  for (let i = 1; i < fields.length; i++) {
+    for (let j = 0; j < i; j++) {
+      if (fields[i]!.key === fields[j]!.key) return [...new Map(fields.map((f) => [f.key, f])).values()]
+    }
+  }
+  return fields
+}

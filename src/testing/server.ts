@@ -1,0 +1,342 @@
+// The embedded InfluxDB-2.x-compatible HTTP server: routing, fault injection, request log.
+import { createServer } from 'node:http'
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { gunzipSync } from 'node:zlib'
+import type { Reply, RequestContext } from './http-reply.js'
+import { codeForStatus, errorReply, SERVER_VERSION } from './http-reply.js'
+import type { Journal } from './journal.js'
+import { openJournal } from './journal.js'
+import type { Bucket, Permission, RetentionRule, TokenSpec } from './registry.js'
+import { Registry } from './registry.js'
+import { handleBuckets, handleOrgs } from './resource-handlers.js'
+import { handleDelete } from './delete-handler.js'
+import type { PointFilter, StoredPoint } from './storage.js'
+import { handleHealth, handlePing } from './system-handlers.js'
+import { handleWrite } from './write-handler.js'
+
+/** Options of {@link startTestServer}. */
+export interface TestServerOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number
+  /** Interface to bind; default `127.0.0.1`. */
+  host?: string
+  /** The all-access token; default `test-token`. */
+  token?: string
+  /** More tokens, for example a read-only one to provoke 403. */
+  tokens?: TokenSpec[]
+  /** The organization created at start; default `test-org`. */
+  org?: string
+  /** Buckets created in that org at start; default `['test-bucket']`. */
+  buckets?: string[]
+  /** A file that journals every change; it is replayed at start, so data survives restarts. */
+  persistPath?: string
+  /** How many requests {@link TestServer.requests} keeps (the newest); default 1000, 0 keeps none. */
+  maxRecordedRequests?: number
+}
+
+/** A request as the server received it. */
+export interface RecordedRequest {
+  method: string
+  path: string
+  query: Record<string, string>
+  headers: IncomingHttpHeaders
+  /** The body as text; a valid gzip body is shown decompressed. */
+  body: string
+  /** The status answered; 0 when the connection was dropped on purpose. */
+  status: number
+  time: Date
+}
+
+/** Options of {@link TestServer.failNext}. */
+export interface FailureOptions {
+  /** HTTP status to answer, for example 429, 500 or 503. */
+  status: number
+  /** Seconds for the `Retry-After` header. */
+  retryAfter?: number
+  /** The body: an object is sent as JSON; default `{code, message: "injected failure"}`. */
+  body?: string | object
+  /** How many requests fail; default 1. */
+  times?: number
+  /** Which path fails; default `/api/v2/write`. */
+  path?: string
+}
+
+/** A running embedded server. */
+export interface TestServer {
+  /** `http://host:port`. */
+  readonly url: string
+  /** The all-access token. */
+  readonly token: string
+  /** The default org name. */
+  readonly org: string
+  readonly orgID: string
+  /** The requests received so far, oldest first (see `maxRecordedRequests`). */
+  readonly requests: RecordedRequest[]
+  /** The points of a bucket (name in the default org, or ID). */
+  points(bucket: string, filter?: PointFilter): StoredPoint[]
+  /** The number of points in a bucket. */
+  count(bucket: string): number
+  /** Creates a bucket (idempotent) and returns its ID. */
+  createBucket(name: string, options?: { org?: string; retentionRules?: RetentionRule[] }): string
+  /** The next `times` requests to `path` answer `status`, without being processed. */
+  failNext(options: FailureOptions): void
+  /** Every response waits `ms` milliseconds before the request is processed; 0 turns it off. */
+  delay(ms: number): void
+  /** The next `times` requests to `path` (default `/api/v2/write`) have their connection destroyed unanswered. */
+  dropConnections(times?: number, path?: string): void
+  /** Forgets every point, recorded request and injected fault; orgs and buckets stay. */
+  reset(): void
+  /** Stops listening and closes every connection. Idempotent. */
+  close(): Promise<void>
+}
+
+interface Failure {
+  reply: Reply
+  remaining: number
+  path: string
+}
+
+const DEFAULTS = { host: '127.0.0.1', token: 'test-token', org: 'test-org', buckets: ['test-bucket'], maxRecordedRequests: 1000 }
+
+/**
+ * Starts an InfluxDB-2.x-compatible server on loopback for tests and demos.
+ *
+ * @example
+ * const server = await startTestServer()
+ * // … point the client at server.url with server.token and server.org, write to 'test-bucket' …
+ * assert.equal(server.points('test-bucket').length, 1)
+ * await server.close()
+ */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const state = new ServerState(options)
+  await state.listen(options.port ?? 0, options.host ?? DEFAULTS.host)
+  return state.api()
+}
+
+class ServerState {
+  readonly registry = new Registry()
+  readonly tokens = new Map<string, TokenSpec>()
+  readonly requests: RecordedRequest[] = []
+  private readonly failures: Failure[] = []
+  private readonly drops: Array<{ remaining: number; path: string }> = []
+  private delayMs = 0
+  private readonly server: Server
+  private readonly journal: Journal | undefined
+  private readonly maxRecorded: number
+  private readonly clockOrigin = { wall: BigInt(Date.now()) * 1_000_000n, mono: process.hrtime.bigint() }
+  private closed: Promise<void> | undefined
+  private url = ''
+  readonly orgName: string
+  readonly orgID: string
+  readonly token: string
+
+  constructor(options: TestServerOptions) {
+    this.token = options.token ?? DEFAULTS.token
+    this.tokens.set(this.token, { token: this.token, permissions: 'all' })
+    for (const spec of options.tokens ?? []) this.tokens.set(spec.token, spec)
+    this.maxRecorded = options.maxRecordedRequests ?? DEFAULTS.maxRecordedRequests
+    this.orgName = options.org ?? DEFAULTS.org
+    const org = this.registry.createOrg(this.orgName)
+    this.orgID = org.id
+    for (const name of options.buckets ?? DEFAULTS.buckets) this.registry.createBucket(org.id, name)
+    this.journal = options.persistPath === undefined ? undefined : openJournal(options.persistPath, this.registry)
+    this.server = createServer({ keepAlive: true }, (req, res) => this.onRequest(req, res))
+  }
+
+  listen(port: number, host: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject)
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject)
+        const address = this.server.address() as AddressInfo
+        const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
+        this.url = `http://${shownHost}:${address.port}`
+        resolve()
+      })
+    })
+  }
+
+  now(): bigint {
+    return this.clockOrigin.wall + (process.hrtime.bigint() - this.clockOrigin.mono)
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const drop = this.drops.find((d) => d.path === url.pathname && d.remaining > 0)
+    if (drop !== undefined) {
+      drop.remaining--
+      this.record(req, url, '', 0)
+      req.socket.destroy()
+      return
+    }
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('error', () => req.socket.destroy())
+    req.on('end', () => {
+      const body = Buffer.concat(chunks)
+      const respond = (): void => this.respond(req, res, url, body)
+      if (this.delayMs > 0) setTimeout(respond, this.delayMs)
+      else respond()
+    })
+  }
+
+  private respond(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): void {
+    const ctx: RequestContext = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      registry: this.registry,
+      tokens: this.tokens,
+    }
+    let reply: Reply
+    try {
+      reply = this.injectedFailure(url.pathname) ?? this.route(ctx)
+    } catch (error) {
+      // A bug in the server must still answer like InfluxDB would, and be visible.
+      console.error('influxdb-client-async test server:', error)
+      reply = errorReply(500, 'internal error', 'An internal error has occurred - check server logs')
+    }
+    this.record(req, url, bodyText(body, req.headers['content-encoding']), reply.status)
+    if (res.destroyed) return
+    const headers: Record<string, string> = { 'X-Influxdb-Build': 'OSS', 'X-Influxdb-Version': SERVER_VERSION, ...reply.headers }
+    if (reply.json === undefined) {
+      res.writeHead(reply.status, headers)
+      res.end()
+      return
+    }
+    const text = typeof reply.json === 'string' ? reply.json : JSON.stringify(reply.json)
+    headers['Content-Type'] ??= 'application/json; charset=utf-8'
+    res.writeHead(reply.status, headers)
+    res.end(text)
+  }
+
+  private route(ctx: RequestContext): Reply {
+    const route = ROUTES[ctx.path]
+    if (route === undefined) return errorReply(404, 'not found', 'path not found')
+    const handler = route[ctx.method]
+    if (handler === undefined) {
+      return errorReply(405, 'method not allowed', `allow: ${Object.keys(route).join(', ')}`)
+    }
+    return handler(ctx, this)
+  }
+
+  private injectedFailure(path: string): Reply | undefined {
+    const failure = this.failures.find((f) => f.path === path && f.remaining > 0)
+    if (failure === undefined) return undefined
+    failure.remaining--
+    return failure.reply
+  }
+
+  private record(req: IncomingMessage, url: URL, body: string, status: number): void {
+    if (this.maxRecorded <= 0) return
+    this.requests.push({
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: req.headers,
+      body,
+      status,
+      time: new Date(),
+    })
+    if (this.requests.length > this.maxRecorded) this.requests.splice(0, this.requests.length - this.maxRecorded)
+  }
+
+  bucketFor(nameOrId: string, orgName?: string): Bucket {
+    const org = orgName === undefined ? this.registry.orgById(this.orgID) : this.registry.orgByName(orgName)
+    if (org === undefined) throw new Error(`organization "${orgName}" not found`)
+    const bucket = this.registry.bucketByName(org.id, nameOrId) ?? this.registry.bucketById(nameOrId)
+    if (bucket === undefined) throw new Error(`bucket "${nameOrId}" not found`)
+    return bucket
+  }
+
+  journalOrUndefined(): Journal | undefined {
+    return this.journal
+  }
+
+  api(): TestServer {
+    const state = this
+    return {
+      url: this.url,
+      token: this.token,
+      org: this.orgName,
+      orgID: this.orgID,
+      requests: this.requests,
+      points: (bucket, filter) => state.bucketFor(bucket).storage.points(filter),
+      count: (bucket) => state.bucketFor(bucket).storage.count(),
+      createBucket: (name, options = {}) => {
+        const org = options.org === undefined ? state.registry.orgById(state.orgID) : state.registry.orgByName(options.org)
+        if (org === undefined) throw new Error(`organization "${options.org}" not found`)
+        const existing = state.registry.bucketByName(org.id, name)
+        if (existing !== undefined) return existing.id
+        const bucket = state.registry.createBucket(org.id, name, options.retentionRules ?? [])
+        state.journal?.createBucket(bucket)
+        return bucket.id
+      },
+      failNext: ({ status, retryAfter, body, times = 1, path = '/api/v2/write' }) => {
+        const code = codeForStatus(status)
+        const reply: Reply =
+          body === undefined
+            ? errorReply(status, code, 'injected failure')
+            : { status, json: body, headers: { 'X-Platform-Error-Code': code } }
+        if (retryAfter !== undefined) reply.headers = { ...reply.headers, 'Retry-After': String(retryAfter) }
+        state.failures.push({ reply, remaining: times, path })
+      },
+      delay: (ms) => {
+        state.delayMs = ms
+      },
+      dropConnections: (times = 1, path = '/api/v2/write') => {
+        state.drops.push({ remaining: times, path })
+      },
+      reset: () => {
+        for (const bucket of state.registry.buckets.values()) bucket.storage.clear()
+        state.requests.length = 0
+        state.failures.length = 0
+        state.drops.length = 0
+        state.delayMs = 0
+        state.journal?.reset()
+      },
+      close: () => state.close(),
+    }
+  }
+
+  close(): Promise<void> {
+    this.closed ??= new Promise<void>((resolve) => {
+      this.server.close(() => resolve())
+      this.server.closeAllConnections()
+    }).then(() => this.journal?.close())
+    return this.closed
+  }
+}
+
+/** The server state handlers may use beyond the request. */
+export interface HandlerEnvironment {
+  now(): bigint
+  journalOrUndefined(): Journal | undefined
+}
+
+type Handler = (ctx: RequestContext, env: HandlerEnvironment) => Reply
+const ROUTES: Record<string, Record<string, Handler>> = {
+  '/ping': { GET: handlePing, HEAD: handlePing },
+  '/health': { GET: handleHealth },
+  '/api/v2/write': { POST: (ctx, env) => handleWrite(ctx, env.now(), env.journalOrUndefined()) },
+  '/api/v2/delete': { POST: (ctx, env) => handleDelete(ctx, env.journalOrUndefined()) },
+  '/api/v2/buckets': { GET: (ctx) => handleBuckets(ctx), POST: (ctx, env) => handleBuckets(ctx, env.journalOrUndefined()) },
+  '/api/v2/orgs': { GET: (ctx) => handleOrgs(ctx), POST: (ctx, env) => handleOrgs(ctx, env.journalOrUndefined()) },
+}
+
+function bodyText(body: Buffer, encoding: string | undefined): string {
+  if (encoding === 'gzip' || encoding === 'x-gzip') {
+    try {
+      return gunzipSync(body).toString('utf8')
+    } catch {
+      return body.toString('latin1')
+    }
+  }
+  return body.toString('utf8')
+}
+
+/** Permissions a token can carry, re-exported for option types. */
+export type { Permission }

@@ -1,0 +1,164 @@
+// The points of one bucket: series by key, and the type of every field per measurement
+// (fixed by the first write, as in InfluxDB's shards).
+import type { FieldType, FieldValue, ParsedPoint } from './line-protocol.js'
+import type { Row } from './series.js'
+import { Series } from './series.js'
+
+/** A stored point as {@link TestServer.points} returns it. */
+export interface StoredPoint {
+  measurement: string
+  /** Tags sorted by key. */
+  tags: Record<string, string>
+  /** float → number, integer and unsigned → bigint, string, boolean. */
+  fields: Record<string, FieldValue>
+  /** The line-protocol type of each field, which tells integer from unsigned. */
+  fieldTypes: Record<string, FieldType>
+  /** Nanoseconds since the epoch. */
+  time: bigint
+}
+
+/** Narrows {@link TestServer.points}. Every given criterion must hold. */
+export interface PointFilter {
+  measurement?: string
+  /** Each listed tag must have exactly this value. */
+  tags?: Record<string, string>
+  /** Inclusive lower bound, nanoseconds. */
+  start?: bigint
+  /** Inclusive upper bound, nanoseconds. */
+  stop?: bigint
+}
+
+/** What a write did: the points the storage dropped and the first reason. */
+export interface StoreOutcome {
+  written: number
+  dropped: number
+  /** The first reason for a partial write; undefined when nothing needs reporting. */
+  reason?: string
+}
+
+/** Decides what a delete removes: whole series, or single fields of a series. */
+export interface DeleteMatcher {
+  /** True when the predicate names `_field`, so the decision is per field. */
+  readonly perField: boolean
+  matches(measurement: string, tags: ReadonlyMap<string, string>, field: string): boolean
+}
+
+const TIME_FIELD = 'time'
+
+/** The points of one bucket. */
+export class BucketStorage {
+  private readonly series = new Map<string, Series>()
+  private readonly fieldTypes = new Map<string, Map<string, FieldType>>()
+
+  /** Stores the points that agree with the known field types; reports the rest as InfluxDB does. */
+  write(points: readonly ParsedPoint[]): StoreOutcome {
+    let written = 0
+    let dropped = 0
+    let reason: string | undefined
+    for (const point of points) {
+      let fields = point.fields
+      if (fields.some((f) => f.key === TIME_FIELD)) {
+        fields = fields.filter((f) => f.key !== TIME_FIELD)
+        const invalid = `invalid field name: input field "${TIME_FIELD}" on measurement "${point.measurement}" is invalid`
+        if (fields.length === 0) {
+          dropped++
+          reason ??= invalid
+          continue
+        }
+        reason ??= `${invalid}. Field "${TIME_FIELD}" has been stripped from point.`
+      }
+      let types = this.fieldTypes.get(point.measurement)
+      const conflict = findConflict(types, fields)
+      if (conflict !== undefined) {
+        dropped++
+        reason ??= `field type conflict: input field "${conflict.key}" on measurement "${point.measurement}" is type ${conflict.type}, already exists as type ${conflict.existing}`
+        continue
+      }
+      if (types === undefined) {
+        types = new Map()
+        this.fieldTypes.set(point.measurement, types)
+      }
+      for (const field of fields) if (!types.has(field.key)) types.set(field.key, field.type)
+      let series = this.series.get(point.seriesKey)
+      if (series === undefined) {
+        series = new Series(point.measurement, point.tags, point.seriesKey)
+        this.series.set(point.seriesKey, series)
+      }
+      series.append(point.time, fields)
+      written++
+    }
+    return reason === undefined ? { written, dropped } : { written, dropped, reason }
+  }
+
+  /** The stored points, sorted by measurement, then tag set, then time. */
+  points(filter: PointFilter = {}): StoredPoint[] {
+    const out: StoredPoint[] = []
+    for (const series of this.sortedSeries()) {
+      if (filter.measurement !== undefined && series.measurement !== filter.measurement) continue
+      const tags = Object.fromEntries(series.tags)
+      if (filter.tags !== undefined && !Object.entries(filter.tags).every(([k, v]) => tags[k] === v)) continue
+      const types = Object.fromEntries(series.fieldTypes())
+      for (const row of series.orderedRows()) {
+        if (filter.start !== undefined && row.time < filter.start) continue
+        if (filter.stop !== undefined && row.time > filter.stop) continue
+        const fieldTypes: Record<string, FieldType> = {}
+        for (const key of row.fields.keys()) fieldTypes[key] = types[key]!
+        out.push({ measurement: series.measurement, tags: { ...tags }, fields: Object.fromEntries(row.fields), fieldTypes, time: row.time })
+      }
+    }
+    return out
+  }
+
+  /** The number of stored points (duplicates merged). */
+  count(): number {
+    let total = 0
+    for (const series of this.series.values()) {
+      series.normalize()
+      total += series.rowCount
+    }
+    return total
+  }
+
+  /** Removes the points with `start <= time <= stop` that `matcher` selects. */
+  delete(start: bigint, stop: bigint, matcher: DeleteMatcher): void {
+    for (const [key, series] of this.series) {
+      const tags = new Map(series.tags)
+      const columns = [...series.fieldTypes().keys()]
+      const doomed = columns.filter((field) => matcher.matches(series.measurement, tags, field))
+      if (doomed.length === 0) continue
+      const kept: Row[] = []
+      for (const row of series.orderedRows()) {
+        if (row.time >= start && row.time <= stop) for (const field of doomed) row.fields.delete(field)
+        if (row.fields.size > 0) kept.push(row)
+      }
+      if (kept.length === 0) this.series.delete(key)
+      else series.replaceRows(kept)
+    }
+  }
+
+  /** Forgets every point and field type. */
+  clear(): void {
+    this.series.clear()
+    this.fieldTypes.clear()
+  }
+
+  private sortedSeries(): Series[] {
+    return [...this.series.values()].sort((a, b) =>
+      a.measurement < b.measurement ? -1 : a.measurement > b.measurement ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+    )
+  }
+}
+
+function findConflict(
+  types: ReadonlyMap<string, FieldType> | undefined,
+  fields: ParsedPoint['fields'],
+): { key: string; type: FieldType; existing: FieldType } | undefined {
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!
+    let existing = types?.get(field.key)
+    // A new field named twice in one line must not change type within the line either.
+    for (let j = 0; existing === undefined && j < i; j++) if (fields[j]!.key === field.key) existing = fields[j]!.type
+    if (existing !== undefined && existing !== field.type) return { key: field.key, type: field.type, existing }
+  }
+  return undefined
+}
