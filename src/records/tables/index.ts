@@ -8,7 +8,10 @@
  * column except the timestamp as a field. Rows whose fields are all missing are skipped and
  * counted in {@link TableSource.skippedRows}.
  */
+import { arrowModel, isArrowRecordBatch, isArrowTable } from './arrow.js'
 import { columnarModel, isColumnarObject } from './columnar.js'
+import { danfoModel, isDanfoDataFrame } from './danfo.js'
+import { isPolarsDataFrame, polarsModel } from './polars.js'
 import type { TableContext } from './context.js'
 import type { TableModel } from './model.js'
 import { serializeTable } from './serialize-table.js'
@@ -37,6 +40,10 @@ export function asTable(value: unknown): TableSource | undefined {
 
 /** Reads the table's shape lazily: detection must stay cheap for values that are not written. */
 function detectModel(value: unknown): (() => TableModel) | undefined {
+  if (isArrowTable(value)) return () => arrowModel(value, 'Arrow Table')
+  if (isArrowRecordBatch(value)) return () => arrowModel(value, 'Arrow RecordBatch')
+  if (isPolarsDataFrame(value)) return () => polarsModel(value)
+  if (isDanfoDataFrame(value)) return () => danfoModel(value)
   if (isColumnarObject(value)) return () => columnarModel(value)
   return undefined
 }

@@ -11,7 +11,7 @@ import { escapeFieldKey, escapeKey, escapeMeasurement } from '../../line-protoco
 import type { FieldType } from '../../write/write-options.js'
 import { CellError } from './cell-error.js'
 import type { TableContext } from './context.js'
-import { DictionaryTextCache, formatFieldCells, type FieldFormat } from './field-cells.js'
+import { DictionaryTextCache, formatFieldCells, type FieldColumnFormat, type FieldFormat } from './field-cells.js'
 import type { ColumnInfo, ColumnKind, RowBlock, TableModel } from './model.js'
 import { TagColumnFormatter } from './tag-cells.js'
 import { TimeColumnFormatter } from './time-cells.js'
@@ -28,7 +28,7 @@ const TAG_KINDS = FIELD_KINDS
 const TIME_KINDS: ReadonlySet<ColumnKind> = new Set(['temporal', 'date', 'string', 'int', 'uint', 'float', 'null'])
 const NUMERIC_KINDS: ReadonlySet<ColumnKind> = new Set(['float', 'int', 'uint', 'null'])
 
-interface FieldPlan { column: number; name: string; prefix: string; format: FieldFormat }
+interface FieldPlan extends FieldColumnFormat { column: number }
 interface TagPlan { column: number; name: string; formatter: TagColumnFormatter }
 /** A default tag that no column shadows: the same text on every row. */
 interface ConstantTagPlan { name: string; text: string }
@@ -248,7 +248,7 @@ function formatBlock(
     })
     plan.fields.forEach((field, f) => {
       current = field.name
-      formatFieldCells(block.cells(field.column), block.length, field.prefix, field.format, fieldTexts[f] as (string | undefined)[], dictionaryCaches[f] as DictionaryTextCache)
+      formatFieldCells(block.cells(field.column), block.length, field, fieldTexts[f] as (string | undefined)[], dictionaryCaches[f] as DictionaryTextCache)
     })
     if (plan.time !== undefined) {
       current = plan.time.name

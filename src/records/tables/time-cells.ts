@@ -11,6 +11,7 @@
  * Converting to a coarser precision truncates toward zero, as everywhere in this client.
  */
 import { NANOS_PER_UNIT, type WritePrecision } from '../../line-protocol/precision.js'
+import { bigintUnitsToTimestamp, dateToNanos, nanosToTimestamp, numberUnitsToTimestamp } from '../../line-protocol/time.js'
 import { CellError } from './cell-error.js'
 import type { CellBlock, CellValue } from './model.js'
 import { parseTimestampText } from './timestamp-text.js'
@@ -20,6 +21,7 @@ const NANOS_PER_MS = 1_000_000n
 
 /** Converts the timestamp cells of one column into ` <timestamp>` texts. */
 export class TimeColumnFormatter {
+  private readonly precision: WritePrecision
   private readonly precisionNanos: bigint
   /** Undefined when naive times are UTC (no zone given, or a zone that is UTC all the time). */
   private readonly zone: TimeZoneOffsets | undefined
@@ -27,6 +29,7 @@ export class TimeColumnFormatter {
   private dictionaryTexts: (string | CellError | undefined)[] = []
 
   constructor(precision: WritePrecision, zone: TimeZoneOffsets | undefined) {
+    this.precision = precision
     this.precisionNanos = NANOS_PER_UNIT[precision]
     this.zone = zone?.isUtc === true ? undefined : zone
   }
@@ -55,20 +58,25 @@ export class TimeColumnFormatter {
   private formatTemporal(block: Extract<CellBlock, { kind: 'temporal' }>, length: number, out: (string | undefined)[]): void {
     const { values, offset, valid, unitNanos } = block
     const shifted = block.naive && this.zone !== undefined
-    const precisionNanos = this.precisionNanos
+    const sameUnit = !shifted && unitNanos === this.precisionNanos
+    const precision = this.precision
     for (let i = 0; i < length; i++) {
       const v = values[offset + i]
       if (v === null || v === undefined || (valid !== undefined && !valid(i))) {
         out[i] = undefined
         continue
       }
-      if (!shifted && unitNanos === precisionNanos) {
-        out[i] = ' ' + v
-        continue
+      try {
+        if (sameUnit) {
+          out[i] = ' ' + (typeof v === 'bigint' ? bigintUnitsToTimestamp(v, precision) : numberUnitsToTimestamp(v, precision))
+        } else {
+          let nanos = BigInt(v) * unitNanos
+          if (shifted) nanos = this.wallClockToUtc(nanos, i)
+          out[i] = ' ' + nanosToTimestamp(nanos, precision)
+        }
+      } catch (error) {
+        throw asCellError(error, i)
       }
-      let nanos = BigInt(v) * unitNanos
-      if (shifted) nanos = this.wallClockToUtc(nanos, i)
-      out[i] = ' ' + nanos / precisionNanos
     }
   }
 
@@ -99,29 +107,23 @@ export class TimeColumnFormatter {
 
   /** One timestamp value → its text in the write precision. */
   private textOf(value: CellValue, index: number): string {
-    switch (typeof value) {
-      case 'bigint':
-        return String(value)
-      case 'number':
-        if (!Number.isSafeInteger(value)) throw new CellError(index, `timestamp ${value} is not a safe integer`)
-        return String(value)
-      case 'string': {
-        let parsed
-        try {
-          parsed = parseTimestampText(value)
-        } catch (error) {
-          throw new CellError(index, (error as Error).message)
+    try {
+      switch (typeof value) {
+        case 'bigint':
+          return bigintUnitsToTimestamp(value, this.precision)
+        case 'number':
+          return numberUnitsToTimestamp(value, this.precision)
+        case 'string': {
+          const parsed = parseTimestampText(value)
+          const nanos = parsed.naive && this.zone !== undefined ? this.wallClockToUtc(parsed.nanos, index, value) : parsed.nanos
+          return nanosToTimestamp(nanos, this.precision)
         }
-        const nanos = parsed.naive && this.zone !== undefined ? this.wallClockToUtc(parsed.nanos, index, value) : parsed.nanos
-        return String(nanos / this.precisionNanos)
+        default:
+          if (value instanceof Date) return nanosToTimestamp(dateToNanos(value), this.precision)
+          throw new CellError(index, `a ${typeof value} is not a timestamp`)
       }
-      default:
-        if (value instanceof Date) {
-          const ms = value.getTime()
-          if (Number.isNaN(ms)) throw new CellError(index, 'the timestamp is an invalid Date')
-          return String((BigInt(ms) * NANOS_PER_MS) / this.precisionNanos)
-        }
-        throw new CellError(index, `a ${typeof value} is not a timestamp`)
+    } catch (error) {
+      throw asCellError(error, index)
     }
   }
 
@@ -136,4 +138,8 @@ export class TimeColumnFormatter {
     }
     return wallNanos - (wallMs - BigInt(utcMs)) * NANOS_PER_MS
   }
+}
+
+function asCellError(error: unknown, index: number): CellError {
+  return error instanceof CellError ? error : new CellError(index, (error as Error).message)
 }
