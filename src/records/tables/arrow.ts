@@ -149,7 +149,11 @@ function arrowKind(type: ArrowTypeShape): ColumnKind {
 /** Reads the cells of rows `[start, start + length)` of one column of one batch. */
 type BlockReader = (start: number, length: number) => CellBlock
 
-/** Builds the reader of one column of one batch. */
+/**
+ * Builds the reader of one column of one batch. apache-arrow slices the value and offset
+ * buffers when it slices a column, so they are indexed from the slice's first row; only the
+ * bit buffers (validity, Bool values) keep the whole column and are indexed from `data.offset`.
+ */
 function columnReader(batch: ArrowRecordBatchShape, column: number): BlockReader {
   const data = batch.data.children[column] as ArrowDataShape
   const type = data.type
@@ -161,11 +165,11 @@ function columnReader(batch: ArrowRecordBatchShape, column: number): BlockReader
     case TYPE.Int: {
       const values = int64Values(data)
       const kind = arrowKind(type) as 'int' | 'uint'
-      return (start) => ({ kind, values, offset: data.offset + start, valid: at(start) })
+      return (start) => ({ kind, values, offset: start, valid: at(start) })
     }
     case TYPE.Float: {
       const values = type.precision === 0 ? halfFloats(data.values as Uint16Array) : (data.values as Float32Array | Float64Array)
-      return (start) => ({ kind: 'float', values, offset: data.offset + start, valid: at(start) })
+      return (start) => ({ kind: 'float', values, offset: start, valid: at(start) })
     }
     case TYPE.Bool: {
       const bits = data.values as Uint8Array
@@ -181,11 +185,11 @@ function columnReader(batch: ArrowRecordBatchShape, column: number): BlockReader
       const unitNanos = temporalUnitNanos(type)
       // Arrow stores zoned timestamps as UTC instants; a zone-less one, and any date, is wall clock.
       const naive = type.typeId === TYPE.Date || type.timezone === null || type.timezone === undefined || type.timezone === ''
-      return (start) => ({ kind: 'temporal', values, offset: data.offset + start, valid: at(start), unitNanos, naive })
+      return (start) => ({ kind: 'temporal', values, offset: start, valid: at(start), unitNanos, naive })
     }
     case TYPE.Dictionary: {
       const indices = data.values as ArrayLike<number | bigint>
-      return (start) => ({ kind: 'dictionary', indices, offset: data.offset + start, valid: at(start), dictionary: dictionaryValues(data) })
+      return (start) => ({ kind: 'dictionary', indices, offset: start, valid: at(start), dictionary: dictionaryValues(data) })
     }
     default:
       return () => ({ kind: 'null' })
@@ -270,7 +274,7 @@ function stringReader(
   }
   return (start, length) => {
     const values = new Array<string>(length)
-    const first = data.offset + start
+    const first = start
     for (let i = 0; i < length; i++) {
       values[i] = utf8.decode(bytes.subarray(Number(offsets[first + i]), Number(offsets[first + i + 1])))
     }
