@@ -11,7 +11,8 @@ describe('predicate builder', () => {
     assert.equal(predicate({ n: 5, b: true, big: 12n }), 'n="5" AND b="true" AND big="12"')
   })
   test('every built predicate passes the validator', () => {
-    for (const p of [{ _measurement: 'h2o', location: 'us west' }, { 'a b': 'c"d', or: 'and', x: '\\' }]) validatePredicate(predicate(p))
+    const samples: Array<Record<string, string>> = [{ _measurement: 'h2o', location: 'us west' }, { 'a b': 'c"d', or: 'and', x: '\\' }]
+    for (const p of samples) validatePredicate(predicate(p))
   })
   test('refuses an empty object, _field, null values and line breaks', () => {
     assert.throws(() => predicate({}), /pass '' to delete\(\) to delete everything/)

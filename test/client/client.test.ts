@@ -1,0 +1,186 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { fileURLToPath } from 'node:url'
+import { InfluxDBClientAsync } from '../../src/client.js'
+import { PointSettings } from '../../src/write/point-settings.js'
+import { ClosedError, InfluxDBError, InvalidArgumentError } from '../../src/errors.js'
+import { startRecordingServer } from '../support/recording-server.js'
+
+const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url))
+
+/** Runs `body` with exactly these INFLUXDB_V2_* variables set, restoring the environment after. */
+function withEnv(vars: Record<string, string>, body: () => void): void {
+  const saved = Object.entries(process.env).filter(([k]) => k.startsWith('INFLUXDB_V2_') || k === 'data_center')
+  for (const [k] of saved) delete process.env[k]
+  Object.assign(process.env, vars)
+  try {
+    body()
+  } finally {
+    for (const k of Object.keys(process.env)) if (k.startsWith('INFLUXDB_V2_') || k === 'data_center') delete process.env[k]
+    for (const [k, v] of saved) process.env[k] = v
+  }
+}
+
+describe('InfluxDBClientAsync construction', () => {
+  test('URL: one trailing slash stripped, a path prefix kept, bad URLs refused', () => {
+    assert.equal(new InfluxDBClientAsync({ url: 'http://h:8086/' }).url, 'http://h:8086')
+    assert.equal(new InfluxDBClientAsync({ url: 'https://h/influx/' }).url, 'https://h/influx')
+    assert.throws(() => new InfluxDBClientAsync({ url: 'ws://h' }), InvalidArgumentError)
+    assert.throws(() => new InfluxDBClientAsync({ url: 42 as unknown as string }), /"url" must be a non-empty string/)
+    assert.throws(() => new InfluxDBClientAsync({ url: 'http://h', org: 5 as unknown as string }), /"org" must be/)
+    assert.throws(() => new InfluxDBClientAsync({ url: 'http://h', username: 'u' }), /"username" and "password" must be given together/)
+  })
+
+  test('options are copied, so later changes to the caller\'s objects do not leak in', () => {
+    const tags = { a: '1' }
+    const client = new InfluxDBClientAsync({ url: 'http://h', defaultTags: tags })
+    tags.a = '2'
+    assert.deepEqual(client.writeApi().defaultTags, { a: '1' })
+    assert.ok(Object.isFrozen(client.options))
+  })
+})
+
+describe('InfluxDBClientAsync.fromEnv', () => {
+  test('reads URL, token, org, timeout, gzip, auth and tags; overrides win', () => {
+    withEnv(
+      {
+        INFLUXDB_V2_URL: 'http://env.example:9999/',
+        INFLUXDB_V2_TOKEN: 'env-token',
+        INFLUXDB_V2_ORG: 'env-org',
+        INFLUXDB_V2_TIMEOUT: '5500',
+        INFLUXDB_V2_GZIP: 'yes',
+        INFLUXDB_V2_AUTH_BASIC: 'false',
+        INFLUXDB_V2_TAG_DATA_CENTER: 'LA',
+        INFLUXDB_V2_TAG_RACK: '${env.data_center}',
+        data_center: 'dc-7',
+      },
+      () => {
+        const client = InfluxDBClientAsync.fromEnv({ org: 'override-org' })
+        assert.equal(client.url, 'http://env.example:9999')
+        assert.equal(client.org, 'override-org')
+        assert.equal(client.options.token, 'env-token')
+        assert.equal(client.options.timeout, 5500)
+        assert.equal(client.options.enableGzip, true)
+        assert.equal(client.options.authBasic, false)
+        assert.deepEqual(client.writeApi().defaultTags, { data_center: 'LA', rack: 'dc-7' })
+      },
+    )
+  })
+
+  test('no placeholder token or org; URL defaults to http://localhost:8086', () => {
+    withEnv({}, () => {
+      const client = InfluxDBClientAsync.fromEnv()
+      assert.equal(client.url, 'http://localhost:8086')
+      assert.equal(client.options.token, undefined)
+      assert.equal(client.org, undefined)
+    })
+  })
+
+  test('bad values are named', () => {
+    withEnv({ INFLUXDB_V2_TIMEOUT: '10s' }, () => {
+      assert.throws(() => InfluxDBClientAsync.fromEnv(), /INFLUXDB_V2_TIMEOUT: expected a positive integer, got "10s"/)
+    })
+    withEnv({ INFLUXDB_V2_AUTH_BASIC: 'maybe' }, () => {
+      assert.throws(() => InfluxDBClientAsync.fromEnv(), /INFLUXDB_V2_AUTH_BASIC: expected true\/false/)
+    })
+  })
+})
+
+describe('InfluxDBClientAsync.fromConfigFile', () => {
+  const expectedTags = { id: '132-987-655', customer: 'California Miner', data_center: 'LA' }
+
+  test('ini: [influx2] and [tags]; ${env.X} stays raw until a write API resolves it', () => {
+    withEnv({ data_center: 'LA' }, () => {
+      const client = InfluxDBClientAsync.fromConfigFile(fixture('config.ini'))
+      assert.equal(client.url, 'http://localhost:8086')
+      assert.equal(client.org, 'my-org')
+      assert.equal(client.options.token, 'my-token')
+      assert.equal(client.options.timeout, 6000)
+      assert.equal(client.options.maxSockets, 55)
+      assert.equal(client.options.authBasic, false)
+      assert.deepEqual(client.options.defaultTags, { id: '132-987-655', customer: 'California Miner', data_center: '${env.data_center}' })
+      assert.deepEqual(client.writeApi().defaultTags, expectedTags)
+    })
+  })
+
+  test('toml: quoted values with escapes, typed numbers and booleans', () => {
+    withEnv({ data_center: 'LA' }, () => {
+      const client = InfluxDBClientAsync.fromConfigFile(fixture('config.toml'))
+      assert.equal(client.url, 'http://localhost:8086')
+      assert.equal(client.options.timeout, 6000)
+      assert.equal(client.options.enableGzip, true)
+      assert.deepEqual(client.writeApi().defaultTags, { ...expectedTags, customer: 'California "Miner"' })
+    })
+  })
+
+  test('json: flat with a tags object', () => {
+    withEnv({ data_center: 'LA' }, () => {
+      const client = InfluxDBClientAsync.fromConfigFile(fixture('config.json'), { timeout: 1234 })
+      assert.equal(client.org, 'my-org')
+      assert.equal(client.options.timeout, 1234, 'overrides win')
+      assert.equal(client.options.enableGzip, true)
+      assert.equal(client.options.authBasic, false)
+      assert.deepEqual(client.writeApi().defaultTags, expectedTags)
+    })
+  })
+
+  test('format from content when the extension says nothing', () => {
+    const toml = InfluxDBClientAsync.fromConfigFile(fixture('config-toml-no-extension'))
+    assert.equal(toml.url, 'http://toml.example:8086')
+    assert.equal(toml.options.timeout, 7000)
+    const ini = InfluxDBClientAsync.fromConfigFile(fixture('config-ini-no-extension'))
+    assert.equal(ini.url, 'http://ini.example:8086')
+    assert.equal(ini.options.token, 'abc def')
+  })
+
+  test('another section, and errors that name the file and key', () => {
+    const prod = InfluxDBClientAsync.fromConfigFile(fixture('config-custom-section.ini'), {}, { section: 'production' })
+    assert.equal(prod.url, 'https://prod.example:8086')
+    assert.equal(prod.options.tls?.rejectUnauthorized, false)
+    assert.throws(() => InfluxDBClientAsync.fromConfigFile(fixture('config-bad-bool.ini')), /config-bad-bool\.ini: \[influx2\] auth_basic: expected true\/false/)
+    assert.throws(() => InfluxDBClientAsync.fromConfigFile(fixture('config.ini'), {}, { section: 'nope' }), /no \[nope\] section/)
+    assert.throws(() => InfluxDBClientAsync.fromConfigFile(fixture('does-not-exist.ini')), /cannot read config file/)
+  })
+})
+
+describe('InfluxDBClientAsync lifecycle', () => {
+  test('ping, version, and ping errors', async () => {
+    const server = await startRecordingServer((req, i) => (i < 2 ? { status: 204, headers: { 'x-influxdb-version': '1.6.7' } } : { status: 503, body: 'down' }))
+    const client = new InfluxDBClientAsync({ url: server.url, token: 't' })
+    try {
+      assert.equal(await client.ping(), true)
+      assert.equal(await client.version(), '1.6.7')
+      await assert.rejects(client.ping(), (e: unknown) => e instanceof InfluxDBError && e.statusCode === 503 && e.message === 'down')
+      assert.deepEqual(server.requests.map((r) => `${r.method} ${r.path}`), ['GET /ping', 'GET /ping', 'GET /ping'])
+    } finally {
+      await client.close()
+      await server.close()
+    }
+  })
+
+  test('version is unknown without the header', async () => {
+    const server = await startRecordingServer()
+    const client = new InfluxDBClientAsync({ url: server.url })
+    assert.equal(await client.version(), 'unknown')
+    await client.close()
+    await server.close()
+  })
+
+  test('await using closes the client (and signs out a session); close is idempotent; use after close is refused', async () => {
+    const server = await startRecordingServer((req) => (req.path === '/api/v2/signin' ? { status: 204, headers: { 'set-cookie': 's=1; Path=/' } } : { status: 204 }))
+    let outer: InfluxDBClientAsync | undefined
+    {
+      await using client = new InfluxDBClientAsync({ url: server.url, username: 'u', password: 'p', org: 'o' })
+      outer = client
+      await client.writeApi(new PointSettings()).write('b', undefined, 'm f=1')
+    }
+    assert.equal(outer.closed, true)
+    await outer.close()
+    assert.throws(() => outer!.writeApi(), ClosedError)
+    assert.throws(() => outer!.deleteApi(), ClosedError)
+    await assert.rejects(outer.ping(), ClosedError)
+    assert.deepEqual(server.requests.map((r) => r.path), ['/api/v2/signin', '/api/v2/write', '/api/v2/signout'])
+    assert.equal(server.requests[2]!.headers.cookie, 's=1')
+    await server.close()
+  })
+})
