@@ -48,6 +48,21 @@ export class RejectionLog {
     }
   }
 
+  /**
+   * Records lines of which the server refused `refused` without saying which (a 2.x 422 says only
+   * `dropped=N`). They are kept together under one comment, since any of them may be the one.
+   */
+  async addGroup(where: string, lines: readonly string[], refused: number, reason: string): Promise<void> {
+    const note = `${refused} of the next ${lines.length} line(s) refused, the server did not say which (writing them again is safe)`
+    this.count += refused
+    const flat = reason.replace(/\r?\n/g, ' ')
+    if (this.file !== undefined) {
+      if (!this.file.write(`# ${where}: ${note}: ${flat}\n${lines.join('\n')}\n`)) await once(this.file, 'drain')
+    } else if (this.count - refused < STDERR_LIMIT) {
+      this.stderr.write(`rejected ${where}: ${note}: ${flat}\n`)
+    }
+  }
+
   /** Flushes and closes the file; says on stderr how many refusals were not listed there. */
   async close(): Promise<void> {
     if (this.file !== undefined) {

@@ -187,13 +187,21 @@ async function writeSources(job: WriteJob): Promise<WriteTotals> {
   }
   // Runs before the batch's lines leave the writer's buffer, so the resend below is under the
   // same backpressure as everything else.
-  const onBatchFailed = async (info: BatchFailedInfo): Promise<void> => {
-    const { reason } = info
-    if (reason instanceof PartialWriteError) {
-      const reasons = new Map(reason.rejectedLines.filter((r) => r.line !== undefined).map((r) => [r.line as string, r.reason]))
-      await rejectServerLines(info.lines, (line) => reasons.get(line) ?? reason.message)
+  const onPartialWrite = async (lines: readonly string[], error: PartialWriteError): Promise<void> => {
+    const reasons = new Map(error.rejectedLines.filter((r) => r.line !== undefined).map((r) => [r.line as string, r.reason]))
+    if (lines.every((line) => reasons.has(line))) {
+      await rejectServerLines(lines, (line) => reasons.get(line) as string)
       return
     }
+    const dropped = Math.min(lines.length, error.dropped ?? lines.length)
+    written += lines.length - dropped
+    await rejections.addGroup('server', lines, dropped, describeError(error, connection.url))
+  }
+  // Runs before the batch's lines leave the writer's buffer, so the resend below is under the
+  // same backpressure as everything else.
+  const onBatchFailed = async (info: BatchFailedInfo): Promise<void> => {
+    const { reason } = info
+    if (reason instanceof PartialWriteError) return onPartialWrite(info.lines, reason)
     const salvage = fatal === undefined ? splitParseFailures(info.lines, reason) : undefined
     if (salvage !== undefined) {
       await rejectServerLines(salvage.refused.map((r) => r.line), (line) => salvage.reasons.get(line) ?? reason.message)
@@ -202,7 +210,8 @@ async function writeSources(job: WriteJob): Promise<WriteTotals> {
         await writeApi.write(bucket, org, salvage.rest, info.precision)
         written += salvage.rest.length
       } catch (error) {
-        await rejectServerLines(salvage.rest, () => describeError(error, connection.url))
+        if (error instanceof PartialWriteError) await onPartialWrite(salvage.rest, error)
+        else await rejectServerLines(salvage.rest, () => describeError(error, connection.url))
       }
       return
     }
