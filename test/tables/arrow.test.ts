@@ -141,7 +141,7 @@ describe('Arrow: timestamps keep their unit and zone', () => {
       us: raw64(new arrow.TimestampMicrosecond('UTC'), [instant / 1_000n]),
       ns: raw64(new arrow.TimestampNanosecond('UTC'), [instant]),
     })
-    const at = (column: string, precision: 'ns' | 'us' | 'ms' | 's'): string => {
+    const at = (column: 's' | 'ms' | 'us' | 'ns', precision: 'ns' | 'us' | 'ms' | 's'): string => {
       return linesOf(table.select(['v', column]), { dataFrameTimestampColumn: column }, precision)[0] as string
     }
     assert.equal(at('ns', 'ns'), 'm v=1 1590307200123456789')
