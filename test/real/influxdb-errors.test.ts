@@ -19,7 +19,7 @@ describe('errors from real InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL}/p
     await target?.close()
   })
 
-  test('field type conflict → PartialWriteError with the server reason', async () => {
+  test('field type conflict → PartialWriteError with the server reason and count', async () => {
     const api = target.client.writeApi()
     await api.write(DB, undefined, { measurement: 'conflict', fields: { v: 1n }, time: 1n })
     const error = await api.write(DB, undefined, { measurement: 'conflict', fields: { v: 1.5 }, time: 2n }).then(
@@ -30,11 +30,8 @@ describe('errors from real InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL}/p
     assert.equal(error.statusCode, 400)
     assert.equal(error.dropped, 1)
     const reason = 'field type conflict: input field "v" on measurement "conflict" is type float, already exists as type integer'
-    assert.match(error.message, new RegExp(reason.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-    assert.ok(
-      error.rejectedLines.some((r) => r.reason.includes(reason)),
-      JSON.stringify(error.rejectedLines),
-    )
+    assert.ok(error.message.includes(reason), error.message)
+    // 1.x names the measurement and field here, not the line, so there is no line to report.
   })
 
   test('a bad line among good ones: the good ones are stored, the bad one is named', async () => {

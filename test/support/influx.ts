@@ -97,9 +97,18 @@ export async function selectRows(db: string, influxql: string, options: QueryOpt
 
 /** Field key → InfluxDB type (`float`, `integer`, `string`, `boolean`) of one measurement. */
 export async function fieldTypes(db: string, measurement: string): Promise<Record<string, string>> {
-  const result: Record<string, string> = {}
-  for (const series of await selectSeries(db, `SHOW FIELD KEYS FROM ${quoteIdentifier(measurement)}`)) {
-    for (const [key, type] of series.values) result[String(key)] = String(type)
+  return (await fieldTypesByMeasurement(db, `SHOW FIELD KEYS FROM ${quoteIdentifier(measurement)}`))[measurement] ?? {}
+}
+
+/**
+ * Measurement → field key → type, for every measurement of the database. Use it for names that
+ * InfluxQL cannot quote: its scanner turns a carriage return into a line feed, which ends a quoted name.
+ */
+export async function fieldTypesByMeasurement(db: string, statement = 'SHOW FIELD KEYS'): Promise<Record<string, Record<string, string>>> {
+  const result: Record<string, Record<string, string>> = {}
+  for (const series of await selectSeries(db, statement)) {
+    const types: Record<string, string> = (result[series.name] ??= {})
+    for (const [key, type] of series.values) types[String(key)] = String(type)
   }
   return result
 }
