@@ -7,6 +7,7 @@ import { settingsFromEnv } from './config/env.js'
 import { settingsFromFile, type ConfigFileOptions } from './config/file.js'
 import type { ClientSettings } from './config/settings.js'
 import { DeleteApiAsync } from './delete/delete-api.js'
+import { RetryPolicy } from './http/retry.js'
 import { Transport } from './http/transport.js'
 import { resolveDefaultTags, type DefaultTagValue } from './line-protocol/default-tags.js'
 import { CLIENT_DEFAULTS, type ClientOptions, type OrgInput } from './options.js'
@@ -42,6 +43,8 @@ export class InfluxDBClientAsync implements AsyncDisposable {
     // Checks the tags now, so a bad one fails at setup rather than at the first write.
     resolveDefaultTags(this.#defaultTags)
     this.#options = Object.freeze({ ...options, defaultTags: this.#defaultTags })
+    // Checked now, so a bad retry setting fails at setup rather than at the first write.
+    if (options.retry !== undefined && options.retry !== false) new RetryPolicy(options.retry)
     this.#transport = new Transport(options)
     this.url = this.#transport.url
     this.org = typeof org === 'object' ? Object.freeze({ id: org.id }) : org

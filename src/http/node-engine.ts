@@ -9,6 +9,8 @@ import { gunzipBody } from './gzip.js'
 type HttpModule = typeof import('node:http')
 type HttpsModule = typeof import('node:https')
 
+const FREE_SOCKET_TIMEOUT = 4000
+
 /** Options of the node engine. */
 export interface NodeEngineOptions {
   https: boolean
@@ -35,6 +37,9 @@ class NodeEngine implements Engine {
     this.#module = module
     this.#agent = new module.Agent({
       keepAlive: true,
+      // Idle pooled sockets are dropped before common server idle timeouts (Node's 5 s) close them
+      // under a new request. Only free sockets are affected: the agent ignores it for active ones.
+      timeout: FREE_SOCKET_TIMEOUT,
       ...(options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {}),
       ...(options.https ? options.tls : {}),
     })

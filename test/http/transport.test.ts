@@ -277,3 +277,33 @@ describe('Transport options', () => {
     await server.close()
   })
 })
+
+describe('Transport over a caller-supplied fetch', () => {
+  test('never follows redirects and sets no credentials field', async () => {
+    const calls: Array<{ url: string; init: RequestInit }> = []
+    const fakeFetch = async (url: string, init: RequestInit): Promise<Response> => {
+      calls.push({ url, init })
+      return new Response(null, { status: 204 })
+    }
+    const transport = new Transport({ url: 'http://influx.example:8086', token: TOKEN, fetch: fakeFetch })
+    await transport.request({ method: 'POST', path: '/api/v2/write', query: { org: 'o', bucket: 'b' }, body: 'm f=1' })
+    await transport.close()
+    assert.equal(calls.length, 1)
+    assert.equal(calls[0]!.url, 'http://influx.example:8086/api/v2/write?org=o&bucket=b')
+    assert.equal(calls[0]!.init.redirect, 'manual')
+    assert.equal(calls[0]!.init.method, 'POST')
+    assert.ok(!('credentials' in calls[0]!.init))
+    assert.equal((calls[0]!.init.headers as Record<string, string>).authorization, `Token ${TOKEN}`)
+    assert.equal(new TextDecoder().decode(calls[0]!.init.body as Uint8Array), 'm f=1')
+  })
+
+  test('an opaque redirect (browsers) is an InfluxDBError', async () => {
+    const opaque = Object.assign(new Response(null, { status: 200 }), {})
+    Object.defineProperty(opaque, 'type', { value: 'opaqueredirect' })
+    const transport = new Transport({ url: 'http://influx.example:8086', fetch: async () => opaque })
+    const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
+    await transport.close()
+    assert.ok(error instanceof InfluxDBError)
+    assert.equal(error.statusCode, 302)
+  })
+})
