@@ -81,6 +81,41 @@ describe('BatchWriter, 1,000,000 points into InfluxDB 1.6.7', await needServer(`
   })
 })
 
+describe('BatchWriter, mixed precisions into InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL}/ping`, 204, 'InfluxDB 1.6.7'), () => {
+  const DB = 'h3_batch_precisions'
+  let target: InfluxTarget
+  before(async () => {
+    target = await openInfluxTarget(DB)
+  })
+  after(async () => {
+    await target?.close()
+  })
+
+  test('each precision gets its own batches and every point its instant', async () => {
+    const writer = target.client.writeApi().batchWriter({ bucket: DB, writePrecision: 'us', batchSize: 7, flushInterval: 0 })
+    const expected = new Map<string, bigint>()
+    for (let i = 0; i < 40; i++) {
+      const s = BigInt(1_700_000_000 + i)
+      await writer.write([
+        new Point('bp').tag('i', String(i)).tag('p', 's').field('v', i).time(s, 's'),
+        new Point('bp').tag('i', String(i)).tag('p', 'ms').field('v', i).time(s * 1000n + 1n, 'ms'),
+        { measurement: 'bp', tags: { i: String(i), p: 'us' }, fields: { v: i }, time: s * 1_000_000n + 2n },
+        new Point('bp').tag('i', String(i)).tag('p', 'ns').field('v', i).time(s * 1_000_000_000n + 3n, 'ns'),
+      ])
+      expected.set(`${i}/s`, s * 1_000_000_000n)
+      expected.set(`${i}/ms`, s * 1_000_000_000n + 1_000_000n)
+      expected.set(`${i}/us`, s * 1_000_000_000n + 2_000n)
+      expected.set(`${i}/ns`, s * 1_000_000_000n + 3n)
+    }
+    await writer.close()
+    const precisions = new Set(target.requestsTo('/api/v2/write').map((e) => new URL(e.url, 'http://x').searchParams.get('precision')))
+    assert.deepEqual([...precisions].sort(), ['ms', 'ns', 's', 'us'])
+    const rows = await selectRows(DB, 'SELECT * FROM bp GROUP BY *')
+    const stored = new Map(rows.map((r) => [`${r.tags.i}/${r.tags.p}`, BigInt((r.values.time as JsonNumber).raw)]))
+    assert.deepEqual(stored, expected)
+  })
+})
+
 describe('BatchWriter, 1,000,000 points into VictoriaMetrics', await needServer(`${VICTORIA_URL}/health`, 200, 'VictoriaMetrics'), () => {
   const measurement = `h3vm_volume_${process.pid}_${Date.now()}`
   let client: InfluxDBClientAsync

@@ -251,6 +251,31 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
     assert.deepEqual(await fieldTypes(DB, 'kinds'), { count: 'integer' })
   })
 
+  test('a body above the 8 MiB request limit is split at line boundaries; every line arrives', async () => {
+    const filler = 'x'.repeat(60)
+    const lines = Array.from({ length: 150_000 }, (_, i) => `big,h=${i % 10} i=${i}i,s="${filler}" ${i}`)
+    const bytes = lines.reduce((n, l) => n + l.length + 1, 0)
+    assert.ok(bytes > 10 * 1024 * 1024, `body is ${bytes} bytes`)
+    const before = target.requestsTo('/api/v2/write').length
+    await target.client.writeApi().write(DB, undefined, lines)
+    assert.ok(target.requestsTo('/api/v2/write').length - before >= 2, 'expected more than one request')
+    const [row] = await selectRows(DB, 'SELECT count(i), sum(i) FROM big')
+    assert.equal((row?.values.count as JsonNumber).raw, '150000')
+    assert.equal((row?.values.sum as JsonNumber).raw, String((149_999 * 150_000) / 2))
+  })
+
+  test('an async source longer than one chunk is streamed completely', async () => {
+    async function* source(): AsyncGenerator<{ measurement: string; tags: Record<string, string>; fields: Record<string, bigint>; time: bigint }> {
+      for (let i = 0; i < 12_345; i++) yield { measurement: 'streamed', tags: { h: String(i % 3) }, fields: { i: BigInt(i) }, time: BigInt(i) }
+    }
+    const before = target.requestsTo('/api/v2/write').length
+    await target.client.writeApi().write(DB, undefined, source())
+    assert.ok(target.requestsTo('/api/v2/write').length - before >= 3)
+    const [row] = await selectRows(DB, 'SELECT count(i), sum(i) FROM streamed')
+    assert.equal((row?.values.count as JsonNumber).raw, '12345')
+    assert.equal((row?.values.sum as JsonNumber).raw, String((12_344 * 12_345) / 2))
+  })
+
   test('default tags: client, env, PointSettings; the record wins; nothing mutated', async () => {
     process.env.H3_REAL_SERVER_HOST = 'node-7'
     const client = new InfluxDBClientAsync({
