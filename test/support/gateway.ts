@@ -7,6 +7,8 @@
 //   GET  /ping, /health                                           → GET /ping
 // Errors keep the 1.x status and text (so partial-write text reaches the client's parser) in the
 // 2.x body `{"code":…,"message":…}`.
+// Limit: InfluxQL cannot quote a name holding a carriage return (its scanner reads CR as a line
+// feed), so a delete whose predicate names one fails with 400 from InfluxDB; writes are unaffected.
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { INFLUX_V1_URL } from './servers.js'
