@@ -144,7 +144,6 @@ function parsePoint(line: string, defaultTime: bigint, unit: bigint): ParsedPoin
   const fieldsStart = skipWhitespace(line, key.end)
   const fieldsEnd = scanFields(line, fieldsStart)
   const fields = readFields(line, fieldsStart, fieldsEnd)
-  if (fields.length === 0) throw new LineError('missing fields')
   for (const field of fields) {
     const size = key.byteLength + 4 + utf8Length(field.rawKey)
     if (size > MAX_KEY_LENGTH) throw new LineError(`max key length exceeded: ${size} > ${MAX_KEY_LENGTH}`)
@@ -422,8 +421,9 @@ function readFields(buf: string, start: number, end: number): RawField[] {
     }
     const raw = buf.slice(valueStart, i)
     i++
-    // Go's field iterator skips a field without a key or value (only reachable through escapes).
-    if (rawKey.length === 0 || raw.length === 0) continue
+    // Go's field iterator skips a value-less field (only reachable through escapes); an empty
+    // key is accepted (for example after a tab: `m \t=1`), so it is kept.
+    if (raw.length === 0) continue
     fields.push({ rawKey, key: unescape(rawKey, FIELD_KEY_ESCAPES), ...typedValue(raw) })
   }
   return fields

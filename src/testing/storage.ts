@@ -57,6 +57,8 @@ export class BucketStorage {
     let reason: string | undefined
     for (const point of points) {
       let fields = point.fields
+      // Only escapes can produce a line whose fields all lack a value; InfluxDB stores nothing for it.
+      if (fields.length === 0) continue
       if (fields.some((f) => f.key === TIME_FIELD)) {
         fields = fields.filter((f) => f.key !== TIME_FIELD)
         const invalid = `invalid field name: input field "${TIME_FIELD}" on measurement "${point.measurement}" is invalid`
