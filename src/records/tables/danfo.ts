@@ -1,10 +1,14 @@
 /**
  * danfo.js `DataFrame`, read by shape. danfo keeps every column as a JavaScript array, so its
- * columns are read like a plain columnar object, with danfo's dtype deciding one thing:
- * an `int32` column is written as integers (`i`), as pandas' int dtype is. danfo's integers are
- * JavaScript numbers, so they are exact up to 2^53; a non-integer or larger number in an `int32`
- * column is an error naming its row (danfo guesses dtypes from the first values only).
- * `float32` → float, `boolean`, `string`, `datetime` (Dates, timestamps only).
+ * columns are read like a plain columnar object:
+ * numbers → float, bigints → `i`, booleans, strings, Dates (timestamps only).
+ *
+ * danfo's `int32` dtype is NOT written as `i`: danfo guesses it from the values (a column of
+ * whole numbers is `int32`, the same column with one `1.5` is `float32`), so following it would
+ * change a field's type with its data and make the server refuse later writes (field type
+ * conflict). As everywhere in this client (design.md §3), a number is a float; write integers
+ * with `fieldTypes: { column: 'int' }` (exact up to 2^53, a non-integer is an error naming its row)
+ * or with bigint values.
  *
  * The index stands in for the timestamp column when it holds times: every entry a `Date`, or
  * every entry a string with the first one a timestamp text.
@@ -44,10 +48,7 @@ const INDEX_NAME = 'index'
 export function danfoModel(frame: DanfoDataFrameShape): TableModel {
   const names = frame.columns
   const arrays = names.map((name) => frame.column(name).values)
-  const columns: ColumnInfo[] = names.map((name, i) => {
-    const dtype = frame.dtypes[i]
-    return { name, ...inspectArray(arrays[i] as readonly unknown[], dtype === 'int32') }
-  })
+  const columns: ColumnInfo[] = names.map((name, i) => ({ name, ...inspectArray(arrays[i] as readonly unknown[]) }))
   const index = frame.index
   const timeIndex = indexHoldsTimes(index) ? { name: INDEX_NAME, ...inspectArray(index) } : undefined
   const rowCount = frame.shape[0] ?? index.length

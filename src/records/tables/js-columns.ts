@@ -34,10 +34,10 @@ export function inspectTypedArray(values: TypedArray): InspectedColumn {
 }
 
 /**
- * Scans a JavaScript array. `number` values are floats unless `numbersAreIntegers` (danfo's
- * `int32` dtype); `bigint` values are integers; `null` and `undefined` are missing cells.
+ * Scans a JavaScript array. `number` values are floats (design.md §3), `bigint` values are
+ * integers; `null` and `undefined` are missing cells.
  */
-export function inspectArray(values: readonly unknown[], numbersAreIntegers = false): InspectedColumn {
+export function inspectArray(values: readonly unknown[]): InspectedColumn {
   const seen = new Set<string>()
   for (let i = 0; i < values.length; i++) {
     const value = values[i]
@@ -54,7 +54,7 @@ export function inspectArray(values: readonly unknown[], numbersAreIntegers = fa
   if (names.length > 1) return { kind: 'mixed', typeName: names.join(' and ') }
   const only = names[0] as string
   switch (only) {
-    case 'number': return { kind: numbersAreIntegers ? 'int' : 'float', typeName: only }
+    case 'number': return { kind: 'float', typeName: only }
     case 'bigint': return { kind: 'int', typeName: only }
     case 'boolean': return { kind: 'bool', typeName: only }
     case 'string': return { kind: 'string', typeName: only }
