@@ -4,7 +4,7 @@ import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { InfluxDBClientAsync, Point } from '../../src/index.js'
 import { INFLUX_V1_URL, VICTORIA_URL, needServer } from '../support/servers.js'
-import { openInfluxTarget, type InfluxTarget } from '../support/real-influx.js'
+import { useInfluxTarget } from '../support/real-influx.js'
 import { selectRows } from '../support/influx.js'
 import { deleteSeries, forceFlush, instantQuery } from '../support/victoria.js'
 import type { JsonNumber } from '../support/lossless-json.js'
@@ -30,17 +30,11 @@ const timeOf = (i: number): bigint => BASE_MS + BigInt(Math.floor(i / SERIES))
 
 describe('BatchWriter, 1,000,000 points into InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL}/ping`, 204, 'InfluxDB 1.6.7'), () => {
   const DB = 'h3_volume'
-  let target: InfluxTarget
-  before(async () => {
-    target = await openInfluxTarget(DB)
-  })
-  after(async () => {
-    await target?.close()
-  })
+  const target = useInfluxTarget(DB)
 
   test('every point arrives and is counted back', { timeout: 180_000 }, async (t) => {
     const failed: string[] = []
-    const writer = target.client.writeApi().batchWriter({
+    const writer = target().client.writeApi().batchWriter({
       bucket: DB,
       writePrecision: 'ms',
       ...BATCH,
@@ -83,16 +77,10 @@ describe('BatchWriter, 1,000,000 points into InfluxDB 1.6.7', await needServer(`
 
 describe('BatchWriter, mixed precisions into InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL}/ping`, 204, 'InfluxDB 1.6.7'), () => {
   const DB = 'h3_batch_precisions'
-  let target: InfluxTarget
-  before(async () => {
-    target = await openInfluxTarget(DB)
-  })
-  after(async () => {
-    await target?.close()
-  })
+  const target = useInfluxTarget(DB)
 
   test('each precision gets its own batches and every point its instant', async () => {
-    const writer = target.client.writeApi().batchWriter({ bucket: DB, writePrecision: 'us', batchSize: 7, flushInterval: 0 })
+    const writer = target().client.writeApi().batchWriter({ bucket: DB, writePrecision: 'us', batchSize: 7, flushInterval: 0 })
     const expected = new Map<string, bigint>()
     for (let i = 0; i < 40; i++) {
       const s = BigInt(1_700_000_000 + i)
@@ -108,7 +96,7 @@ describe('BatchWriter, mixed precisions into InfluxDB 1.6.7', await needServer(`
       expected.set(`${i}/ns`, s * 1_000_000_000n + 3n)
     }
     await writer.close()
-    const precisions = new Set(target.requestsTo('/api/v2/write').map((e) => new URL(e.url, 'http://x').searchParams.get('precision')))
+    const precisions = new Set(target().requestsTo('/api/v2/write').map((e) => new URL(e.url, 'http://x').searchParams.get('precision')))
     assert.deepEqual([...precisions].sort(), ['ms', 'ns', 's', 'us'])
     const rows = await selectRows(DB, 'SELECT * FROM bp GROUP BY *')
     const stored = new Map(rows.map((r) => [`${r.tags.i}/${r.tags.p}`, BigInt((r.values.time as JsonNumber).raw)]))

@@ -1,26 +1,20 @@
 // Real errors from InfluxDB 1.6.7 (through the gateway) reach the caller as the right error
 // class, with the server's own words, and never with the token.
-import { test, describe, before, after } from 'node:test'
+import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
 import { InfluxDBClientAsync, InfluxDBError, PartialWriteError } from '../../src/index.js'
 import { INFLUX_V1_URL, needServer } from '../support/servers.js'
-import { openInfluxTarget, TEST_ORG, type InfluxTarget } from '../support/real-influx.js'
+import { useInfluxTarget, TEST_ORG } from '../support/real-influx.js'
 import { selectRows } from '../support/influx.js'
 import type { JsonNumber } from '../support/lossless-json.js'
 
 const DB = 'h3_errors'
 
 describe('errors from real InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL}/ping`, 204, 'InfluxDB 1.6.7'), () => {
-  let target: InfluxTarget
-  before(async () => {
-    target = await openInfluxTarget(DB)
-  })
-  after(async () => {
-    await target?.close()
-  })
+  const target = useInfluxTarget(DB)
 
   test('field type conflict → PartialWriteError with the server reason and count', async () => {
-    const api = target.client.writeApi()
+    const api = target().client.writeApi()
     await api.write(DB, undefined, { measurement: 'conflict', fields: { v: 1n }, time: 1n })
     const error = await api.write(DB, undefined, { measurement: 'conflict', fields: { v: 1.5 }, time: 2n }).then(
       () => assert.fail('a type conflict must reject'),
@@ -36,7 +30,7 @@ describe('errors from real InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL}/p
 
   test('a bad line among good ones: the good ones are stored, the bad one is named', async () => {
     const body = ['pw v=1 1', 'pw,a=1,a=2 v=2 2', 'pw v=3 3'].join('\n')
-    const error = await target.client.writeApi().write(DB, undefined, body).then(
+    const error = await target().client.writeApi().write(DB, undefined, body).then(
       () => assert.fail('must reject'),
       (e: unknown) => e,
     )
@@ -52,7 +46,7 @@ describe('errors from real InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL}/p
   })
 
   test('an unparsable raw line alone → InfluxDBError 400 "invalid" with the parser text', async () => {
-    const error = await target.client.writeApi().write(DB, undefined, 'bad,t=1 f= 1').then(
+    const error = await target().client.writeApi().write(DB, undefined, 'bad,t=1 f= 1').then(
       () => assert.fail('must reject'),
       (e: unknown) => e,
     )
@@ -65,7 +59,7 @@ describe('errors from real InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL}/p
   })
 
   test('unknown database → 404 "not found"', async () => {
-    const error = await target.client.writeApi().write('h3_no_such_database', undefined, 'm v=1 1').then(
+    const error = await target().client.writeApi().write('h3_no_such_database', undefined, 'm v=1 1').then(
       () => assert.fail('must reject'),
       (e: unknown) => e,
     )
@@ -77,7 +71,7 @@ describe('errors from real InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL}/p
 
   test('wrong token → 401, and the token appears nowhere in the error', async () => {
     const secret = 'wrong-token-3f9a1c'
-    const client = new InfluxDBClientAsync({ url: target.gateway.url, token: secret, org: TEST_ORG })
+    const client = new InfluxDBClientAsync({ url: target().gateway.url, token: secret, org: TEST_ORG })
     try {
       const error = await client.writeApi().write(DB, undefined, 'm v=1 1').then(
         () => assert.fail('must reject'),
@@ -94,7 +88,7 @@ describe('errors from real InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL}/p
   })
 
   test('delete errors from the server side come back as InfluxDBError', async () => {
-    const error = await target.client.deleteApi().delete(0n, 1n, '', 'h3_no_such_database').then(
+    const error = await target().client.deleteApi().delete(0n, 1n, '', 'h3_no_such_database').then(
       () => assert.fail('must reject'),
       (e: unknown) => e,
     )

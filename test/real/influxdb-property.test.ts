@@ -16,13 +16,13 @@
 // - lone UTF-16 surrogates in any name or string                                  → client refuses
 // Empty tag keys and values are generated: the client skips such a tag (documented on Point.tag),
 // so the expected point lacks it.
-import { test, describe, before, after } from 'node:test'
+import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
 import { isDeepStrictEqual } from 'node:util'
 import fc from 'fast-check'
 import { InfluxDBError, RecordError } from '../../src/index.js'
 import { INFLUX_V1_URL, needServer } from '../support/servers.js'
-import { openInfluxTarget, type InfluxTarget } from '../support/real-influx.js'
+import { useInfluxTarget } from '../support/real-influx.js'
 import { createDatabase, fieldTypesByMeasurement, selectSeries } from '../support/influx.js'
 import { JsonNumber, type JsonValue } from '../support/lossless-json.js'
 
@@ -101,20 +101,14 @@ function sameValue(stored: JsonValue | undefined, expected: FieldValue): boolean
 }
 
 describe('property: random points round-trip exactly through real InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL}/ping`, 204, 'InfluxDB 1.6.7'), () => {
-  let target: InfluxTarget
-  before(async () => {
-    target = await openInfluxTarget(DB)
-  })
-  after(async () => {
-    await target?.close()
-  })
+  const target = useInfluxTarget(DB)
 
   test('measurements, tags, fields and ns timestamps come back exactly', async () => {
     await fc.assert(
       fc.asyncProperty(caseArb, async (c) => {
         await createDatabase(DB)
         const records = c.points.map((p) => ({ measurement: c.measurement, tags: p.tags, fields: p.fields, time: p.time }))
-        assert.equal(await target.client.writeApi().write(DB, undefined, records), true)
+        assert.equal(await target().client.writeApi().write(DB, undefined, records), true)
 
         const series = await selectSeries(DB, 'SELECT * FROM /.*/ GROUP BY *')
         const stored = series.flatMap((s) =>
@@ -143,7 +137,7 @@ describe('property: random points round-trip exactly through real InfluxDB 1.6.7
 
   test('the excluded names are refused before sending, or fail loudly: never stored as something else', async () => {
     await createDatabase(DB)
-    const before = target.requestsTo('/api/v2/write').length
+    const before = target().requestsTo('/api/v2/write').length
     const refusedByClient = fc.oneof(
       rawName.map((n) => `${n}\n${n}`),
       rawName.map((n) => `${n}\\`),
@@ -158,7 +152,7 @@ describe('property: random points round-trip exactly through real InfluxDB 1.6.7
           fields: at === 'fieldKey' ? { [name]: 1 } : { v: 1 },
           time: 1n,
         }
-        await assert.rejects(target.client.writeApi().write(DB, undefined, record), RecordError)
+        await assert.rejects(target().client.writeApi().write(DB, undefined, record), RecordError)
       }),
       { numRuns: 60 },
     )
@@ -174,16 +168,16 @@ describe('property: random points round-trip exactly through real InfluxDB 1.6.7
       { measurement: 'm', fields: { 'f\uD83D': 1 } },
       { measurement: 'm', fields: { s: 'x\uD83Dy' } },
     ]) {
-      await assert.rejects(target.client.writeApi().write(DB, undefined, record), RecordError, JSON.stringify(record))
+      await assert.rejects(target().client.writeApi().write(DB, undefined, record), RecordError, JSON.stringify(record))
     }
-    assert.equal(target.requestsTo('/api/v2/write').length, before, 'refused records must not be sent')
+    assert.equal(target().requestsTo('/api/v2/write').length, before, 'refused records must not be sent')
 
     // `time` as a tag or field key: the server drops it; the caller must hear about it.
     for (const record of [
       { measurement: 'reserved', tags: { time: 'x' }, fields: { v: 1 }, time: 1n },
       { measurement: 'reserved', fields: { time: 1 }, time: 1n },
     ]) {
-      await assert.rejects(target.client.writeApi().write(DB, undefined, record), (e: unknown) => e instanceof RecordError || e instanceof InfluxDBError)
+      await assert.rejects(target().client.writeApi().write(DB, undefined, record), (e: unknown) => e instanceof RecordError || e instanceof InfluxDBError)
     }
   })
 })

@@ -1,11 +1,11 @@
 // Writes through the public client API (v2 path → gateway → real InfluxDB 1.6.7) and reads
 // every value back with InfluxQL, comparing exactly: types, escaping, timestamps, precisions,
 // record kinds and default tags.
-import { test, describe, before, after } from 'node:test'
+import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
 import { InfluxDBClientAsync, Point, PointSettings, RecordError } from '../../src/index.js'
 import { INFLUX_V1_URL, needServer } from '../support/servers.js'
-import { openInfluxTarget, TEST_TOKEN, type InfluxTarget } from '../support/real-influx.js'
+import { useInfluxTarget, TEST_TOKEN } from '../support/real-influx.js'
 import { asBigInt, fieldTypes, quoteIdentifier, selectRows, selectSeries, type Row } from '../support/influx.js'
 import { JsonNumber, type JsonValue } from '../support/lossless-json.js'
 
@@ -24,13 +24,7 @@ function assertFloat(actual: JsonValue | undefined, expected: number, what: stri
 }
 
 describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needServer(`${INFLUX_V1_URL}/ping`, 204, 'InfluxDB 1.6.7'), () => {
-  let target: InfluxTarget
-  before(async () => {
-    target = await openInfluxTarget(DB)
-  })
-  after(async () => {
-    await target?.close()
-  })
+  const target = useInfluxTarget(DB)
 
   test('floats keep every bit: 1e-300, 5e-324, 0.30000000000000004, -0, ±max', async () => {
     const floats: Record<string, number> = {
@@ -45,7 +39,7 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
       third: 1 / 3,
       negative: -1.5,
     }
-    assert.equal(await target.client.writeApi().write(DB, undefined, { measurement: 'floats', fields: floats, time: 1n }), true)
+    assert.equal(await target().client.writeApi().write(DB, undefined, { measurement: 'floats', fields: floats, time: 1n }), true)
     const row = await onlyRow(DB, 'floats')
     for (const [key, value] of Object.entries(floats)) assertFloat(row.values[key], value, key)
     assert.deepEqual(await fieldTypes(DB, 'floats'), Object.fromEntries(Object.keys(floats).map((k) => [k, 'float'])))
@@ -57,7 +51,7 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
       fields: { min: -9223372036854775808n, max: 9223372036854775807n, zero: 0n, minusOne: -1n, typed: 42, typedBig: 2n ** 62n },
       time: 1n,
     }
-    await target.client.writeApi().write({ bucket: DB, record, fieldTypes: { typed: 'int', typedBig: 'int' } })
+    await target().client.writeApi().write({ bucket: DB, record, fieldTypes: { typed: 'int', typedBig: 'int' } })
     const row = await onlyRow(DB, 'ints')
     const asText = (key: string): string => (row.values[key] as JsonNumber).raw
     assert.equal(asText('min'), '-9223372036854775808')
@@ -88,7 +82,7 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
     const point = new Point('strings').time(1n)
     for (const [key, value] of Object.entries(strings)) point.field(key, value)
     point.field('yes', true).field('no', false)
-    await target.client.writeApi().write(DB, undefined, point)
+    await target().client.writeApi().write(DB, undefined, point)
     const row = await onlyRow(DB, 'strings')
     for (const [key, value] of Object.entries(strings)) assert.equal(row.values[key], value, key)
     assert.equal(row.values.yes, true)
@@ -110,7 +104,7 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
       _underscore: '#hash',
     }
     const fields = { 'f k,e=y': 1.5, 'f"q': 'x', 'ü 😀': true, 'C:\\f': 2n }
-    await target.client.writeApi().write(DB, undefined, { measurement, tags, fields, time: 1_000n })
+    await target().client.writeApi().write(DB, undefined, { measurement, tags, fields, time: 1_000n })
     const [series, ...others] = await selectSeries(DB, `SELECT * FROM ${quoteIdentifier(measurement)} GROUP BY *`)
     assert.equal(others.length, 0)
     assert.ok(series)
@@ -122,7 +116,7 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
   })
 
   test('a name no escaping can carry is refused before any request', async () => {
-    const before = target.requestsTo('/api/v2/write').length
+    const before = target().requestsTo('/api/v2/write').length
     for (const record of [
       { measurement: 'ok', tags: { t: 'ends with \\' }, fields: { v: 1 } },
       { measurement: 'ok', tags: { t: 'a\\,b' }, fields: { v: 1 } },
@@ -130,13 +124,13 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
       { measurement: '#comment', fields: { v: 1 } },
       { measurement: 'ok', fields: {} },
     ]) {
-      await assert.rejects(target.client.writeApi().write(DB, undefined, [{ measurement: 'fine', fields: { v: 1 } }, record]), (e: unknown) => {
+      await assert.rejects(target().client.writeApi().write(DB, undefined, [{ measurement: 'fine', fields: { v: 1 } }, record]), (e: unknown) => {
         assert.ok(e instanceof RecordError, String(e))
         assert.deepEqual(e.path, [1])
         return true
       })
     }
-    assert.equal(target.requestsTo('/api/v2/write').length, before, 'nothing may be sent')
+    assert.equal(target().requestsTo('/api/v2/write').length, before, 'nothing may be sent')
     assert.deepEqual(await selectRows(DB, 'SELECT * FROM fine'), [])
   })
 
@@ -156,22 +150,22 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
       ['isoPreEpoch', '1969-12-31T23:59:59.999999999Z', -1n],
     ]
     const records = cases.map(([name, time]) => ({ measurement: 'ts', tags: { case: name }, fields: { v: 1 }, time }))
-    await target.client.writeApi().write(DB, undefined, records)
+    await target().client.writeApi().write(DB, undefined, records)
     const rows = await selectRows(DB, 'SELECT * FROM ts GROUP BY "case"')
     const stored = Object.fromEntries(rows.map((r) => [r.tags.case, asBigInt(r.values.time)]))
     assert.deepEqual(stored, Object.fromEntries(cases.map(([name, , ns]) => [name, ns])))
   })
 
   test('a timestamp outside the int64 range the server accepts is refused before sending', async () => {
-    const before = target.requestsTo('/api/v2/write').length
+    const before = target().requestsTo('/api/v2/write').length
     for (const time of [9_223_372_036_854_775_807n, -9_223_372_036_854_775_807n, '2262-04-11T23:47:16.854775807Z']) {
-      await assert.rejects(target.client.writeApi().write(DB, undefined, { measurement: 'ts_out', fields: { v: 1 }, time }), RecordError)
+      await assert.rejects(target().client.writeApi().write(DB, undefined, { measurement: 'ts_out', fields: { v: 1 }, time }), RecordError)
     }
-    assert.equal(target.requestsTo('/api/v2/write').length, before)
+    assert.equal(target().requestsTo('/api/v2/write').length, before)
   })
 
   test('all four precisions in one call: one request each, in first-seen order, each at its instant', async () => {
-    const before = target.requestsTo('/api/v2/write').length
+    const before = target().requestsTo('/api/v2/write').length
     const records = [
       new Point('prec').tag('p', 's').field('v', 1).time(1_700_000_001n, 's'),
       new Point('prec').tag('p', 'ms').field('v', 1).time(1_700_000_001_002n, 'ms'),
@@ -181,8 +175,8 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
       new Point('prec').tag('p', 's2').field('v', 1).time(1_700_000_005n, 's'),
       new Point('prec').tag('p', 'dateUs').field('v', 1).time(new Date('2023-11-14T22:13:20.123Z'), 'us'),
     ]
-    await target.client.writeApi().write(DB, undefined, records, 'ms')
-    const sent = target.requestsTo('/api/v2/write').slice(before)
+    await target().client.writeApi().write(DB, undefined, records, 'ms')
+    const sent = target().requestsTo('/api/v2/write').slice(before)
     assert.deepEqual(
       sent.map((e) => new URL(e.url, 'http://x').searchParams.get('precision')),
       ['s', 'ms', 'us', 'ns'],
@@ -200,7 +194,7 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
   })
 
   test('a plain string record in precision us lands in microseconds', async () => {
-    await target.client.writeApi().write(DB, undefined, 'us_text v=1 1700000000000001', 'us')
+    await target().client.writeApi().write(DB, undefined, 'us_text v=1 1700000000000001', 'us')
     const rows = await selectRows(DB, 'SELECT * FROM us_text')
     assert.deepEqual(rows.map((r) => asBigInt(r.values.time)), [1_700_000_000_000_001_000n])
   })
@@ -216,7 +210,7 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
       ) {}
     }
     const cars = [new Car('Ford', 'Model T', 72.5, 2n, new Date(1_000)), new Car('Tesla', 'S 90', 250.1, 1n, new Date(2_000))]
-    await target.client.writeApi().write({
+    await target().client.writeApi().write({
       bucket: DB,
       record: cars,
       recordMeasurementName: 'car',
@@ -241,8 +235,8 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
     async function* streamed(): AsyncGenerator<unknown> {
       for (let i = 0; i < 3; i++) yield { measurement: 'kinds', tags: { kind: `async${i}` }, fields: { count: i }, time: 10n + BigInt(i) }
     }
-    await target.client.writeApi().write({ bucket: DB, record: [generated(), [[Buffer.from('kinds,kind=bytes count=5i 5')]]], fieldTypes: { count: 'int' } })
-    await target.client.writeApi().write({ bucket: DB, record: streamed(), fieldTypes: { count: 'int' } })
+    await target().client.writeApi().write({ bucket: DB, record: [generated(), [[Buffer.from('kinds,kind=bytes count=5i 5')]]], fieldTypes: { count: 'int' } })
+    await target().client.writeApi().write({ bucket: DB, record: streamed(), fieldTypes: { count: 'int' } })
     const kindRows = await selectRows(DB, 'SELECT * FROM kinds GROUP BY kind')
     assert.deepEqual(
       kindRows.map((r) => `${r.tags.kind}=${(r.values.count as JsonNumber).raw}@${asBigInt(r.values.time)}`),
@@ -256,9 +250,9 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
     const lines = Array.from({ length: 150_000 }, (_, i) => `big,h=${i % 10} i=${i}i,s="${filler}" ${i}`)
     const bytes = lines.reduce((n, l) => n + l.length + 1, 0)
     assert.ok(bytes > 10 * 1024 * 1024, `body is ${bytes} bytes`)
-    const before = target.requestsTo('/api/v2/write').length
-    await target.client.writeApi().write(DB, undefined, lines)
-    assert.ok(target.requestsTo('/api/v2/write').length - before >= 2, 'expected more than one request')
+    const before = target().requestsTo('/api/v2/write').length
+    await target().client.writeApi().write(DB, undefined, lines)
+    assert.ok(target().requestsTo('/api/v2/write').length - before >= 2, 'expected more than one request')
     const [row] = await selectRows(DB, 'SELECT count(i), sum(i) FROM big')
     assert.equal((row?.values.count as JsonNumber).raw, '150000')
     assert.equal((row?.values.sum as JsonNumber).raw, String((149_999 * 150_000) / 2))
@@ -268,9 +262,9 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
     async function* source(): AsyncGenerator<{ measurement: string; tags: Record<string, string>; fields: Record<string, bigint>; time: bigint }> {
       for (let i = 0; i < 12_345; i++) yield { measurement: 'streamed', tags: { h: String(i % 3) }, fields: { i: BigInt(i) }, time: BigInt(i) }
     }
-    const before = target.requestsTo('/api/v2/write').length
-    await target.client.writeApi().write(DB, undefined, source())
-    assert.ok(target.requestsTo('/api/v2/write').length - before >= 3)
+    const before = target().requestsTo('/api/v2/write').length
+    await target().client.writeApi().write(DB, undefined, source())
+    assert.ok(target().requestsTo('/api/v2/write').length - before >= 3)
     const [row] = await selectRows(DB, 'SELECT count(i), sum(i) FROM streamed')
     assert.equal((row?.values.count as JsonNumber).raw, '12345')
     assert.equal((row?.values.sum as JsonNumber).raw, String((12_344 * 12_345) / 2))
@@ -279,7 +273,7 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
   test('default tags: client, env, PointSettings; the record wins; nothing mutated', async () => {
     process.env.H3_REAL_SERVER_HOST = 'node-7'
     const client = new InfluxDBClientAsync({
-      url: target.gateway.url,
+      url: target().gateway.url,
       token: TEST_TOKEN,
       org: 'o',
       defaultTags: { dc: 'eu-1', host: '${env.H3_REAL_SERVER_HOST}', gone: '${env.H3_SURELY_UNSET_VARIABLE}' },
@@ -307,12 +301,12 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
   })
 
   test('gzip: the body is compressed on the wire and stored exactly', async () => {
-    const client = new InfluxDBClientAsync({ url: target.gateway.url, token: TEST_TOKEN, org: 'o', enableGzip: true })
+    const client = new InfluxDBClientAsync({ url: target().gateway.url, token: TEST_TOKEN, org: 'o', enableGzip: true })
     try {
       const lines = Array.from({ length: 2000 }, (_, i) => `gz,i=${i % 7} v=${i}i,s="${'x'.repeat(i % 50)}" ${i}`)
-      const before = target.requestsTo('/api/v2/write').length
+      const before = target().requestsTo('/api/v2/write').length
       await client.writeApi().write(DB, undefined, lines)
-      const sent = target.requestsTo('/api/v2/write').slice(before)
+      const sent = target().requestsTo('/api/v2/write').slice(before)
       assert.ok(sent.length >= 1)
       assert.ok(sent.every((e) => e.contentEncoding === 'gzip'))
       const [count] = await selectRows(DB, 'SELECT count(v), sum(v) FROM gz')

@@ -1,5 +1,6 @@
 // Common setup of the client-level tests against real InfluxDB 1.6.7: a fresh database, the
 // v2→v1 gateway in front of it, and a client pointed at the gateway (so the client's v2 path runs).
+import { before, after } from 'node:test'
 import { InfluxDBClientAsync } from '../../src/index.js'
 import { startGateway, type Gateway } from './gateway.js'
 import { createDatabase, dropDatabase } from './influx.js'
@@ -33,5 +34,23 @@ export async function openInfluxTarget(db: string, clientOptions: Partial<Client
       await gateway.close()
       await dropDatabase(db)
     },
+  }
+}
+
+/**
+ * For a `describe` body: opens a target for `db` before its tests and closes it after them.
+ * Returns a getter, since the target exists only once the `before` hook ran.
+ */
+export function useInfluxTarget(db: string): () => InfluxTarget {
+  let target: InfluxTarget | undefined
+  before(async () => {
+    target = await openInfluxTarget(db)
+  })
+  after(async () => {
+    await target?.close()
+  })
+  return () => {
+    if (target === undefined) throw new Error(`the target for ${db} is not open (used outside a test?)`)
+    return target
   }
 }
