@@ -5,6 +5,7 @@
  */
 import { InfluxDBError, PartialWriteError, RequestAbortedError, type UndeliveredBatch } from '../errors.js'
 import type { WritePrecision } from '../line-protocol/precision.js'
+import { LinePayload } from './batch-payload.js'
 
 /** Sends one body; resolves on a 2xx answer and throws the transport's errors otherwise. */
 export type SendBody = (body: string, precision: WritePrecision, signal: AbortSignal) => Promise<void>
@@ -34,34 +35,33 @@ export interface DeliveryOutcome {
 }
 
 export async function deliverBatch(
-  lines: string[],
+  payload: LinePayload,
   precision: WritePrecision,
   ctx: DeliveryContext,
 ): Promise<DeliveryOutcome> {
   const outcome: DeliveryOutcome = { delivered: 0, undelivered: [], requests: 0 }
-  await deliverPart(lines, precision, ctx, outcome)
+  await deliverPart(payload, precision, ctx, outcome)
   return outcome
 }
 
 async function deliverPart(
-  lines: string[],
+  payload: LinePayload,
   precision: WritePrecision,
   ctx: DeliveryContext,
   outcome: DeliveryOutcome,
 ): Promise<void> {
-  const body = lines.join('\n')
   const started = Date.now()
   for (let attempt = 1; ; attempt++) {
     if (ctx.signal.aborted) {
-      outcome.undelivered.push({ lines, precision, reason: abortReason(ctx.signal) })
+      outcome.undelivered.push({ lines: payload.lines(), precision, reason: abortReason(ctx.signal) })
       return
     }
     let failure: unknown
     ctx.onRequest(1)
     outcome.requests++
     try {
-      await ctx.send(body, precision, ctx.signal)
-      outcome.delivered += lines.length
+      await ctx.send(payload.body, precision, ctx.signal)
+      outcome.delivered += payload.lineCount
       return
     } catch (error) {
       failure = error
@@ -70,27 +70,28 @@ async function deliverPart(
     }
     const reason = asError(failure)
     if (ctx.signal.aborted) {
-      outcome.undelivered.push({ lines, precision, reason: abortReason(ctx.signal) })
+      outcome.undelivered.push({ lines: payload.lines(), precision, reason: abortReason(ctx.signal) })
       return
     }
     if (reason instanceof InfluxDBError && reason.statusCode === 413) {
+      const lines = payload.lines()
       if (lines.length === 1) {
         outcome.undelivered.push({ lines, precision, reason })
         return
       }
       // Each half keeps its own retry budget: a 413 says nothing about the server's health.
       const middle = Math.ceil(lines.length / 2)
-      await deliverPart(lines.slice(0, middle), precision, ctx, outcome)
-      await deliverPart(lines.slice(middle), precision, ctx, outcome)
+      await deliverPart(LinePayload.of(lines.slice(0, middle)), precision, ctx, outcome)
+      await deliverPart(LinePayload.of(lines.slice(middle)), precision, ctx, outcome)
       return
     }
     if (reason instanceof PartialWriteError) {
-      recordPartialWrite(lines, precision, reason, outcome)
+      recordPartialWrite(payload.lines(), precision, reason, outcome)
       return
     }
     const delay = ctx.retry?.nextDelay(attempt, reason, Date.now() - started)
     if (delay === undefined) {
-      outcome.undelivered.push({ lines, precision, reason })
+      outcome.undelivered.push({ lines: payload.lines(), precision, reason })
       return
     }
     ctx.onRetryWait(1)

@@ -20,6 +20,7 @@ import { RetryPolicy, type RetryOptions } from '../http/retry.js'
 import type { RecordOptions, TableOptions } from './write-options.js'
 import { BatchAssembler, bodyBytes, type AssembledBatch, type LineChunkLike } from './batch-assembler.js'
 import { LineBudget } from './batch-line-budget.js'
+import { LinePayload } from './batch-payload.js'
 import { asError, deliverBatch, type DeliveryOutcome, type RetryDecider, type SendBody } from './batch-delivery.js'
 import type { BatchSerializer } from './batch-serializer.js'
 
@@ -120,8 +121,11 @@ export const BATCH_RETRY_DEFAULTS: Readonly<RetryOptions> = Object.freeze({
   maxRetryTime: 180_000,
 })
 
-interface SealedBatch extends AssembledBatch {
+/** A complete batch, joined into its body: what waits in the queue and travels. */
+interface SealedBatch {
   seq: number
+  precision: WritePrecision
+  payload: LinePayload
 }
 
 interface Failure {
@@ -361,7 +365,7 @@ export class BatchWriter implements AsyncDisposable {
 
   #enqueue(batch: AssembledBatch): void {
     this.#unsettled++
-    this.#queue.push({ ...batch, seq: this.#nextSeq++ })
+    this.#queue.push({ seq: this.#nextSeq++, precision: batch.precision, payload: LinePayload.of(batch.lines) })
     this.#dispatch()
   }
 
@@ -383,7 +387,7 @@ export class BatchWriter implements AsyncDisposable {
     const started = Date.now()
     let outcome: DeliveryOutcome
     try {
-      outcome = await deliverBatch(batch.lines, batch.precision, {
+      outcome = await deliverBatch(batch.payload, batch.precision, {
         send: this.#ctx.send,
         retry: this.#retry,
         signal: this.#abort.signal,
@@ -393,7 +397,8 @@ export class BatchWriter implements AsyncDisposable {
         },
       })
     } catch (error) {
-      outcome = { delivered: 0, requests: 0, undelivered: [{ lines: batch.lines, precision: batch.precision, reason: asError(error) }] }
+      const undelivered = [{ lines: batch.payload.lines(), precision: batch.precision, reason: asError(error) }]
+      outcome = { delivered: 0, requests: 0, undelivered }
     }
     this.#slotsBusy--
     this.#dispatch()
@@ -428,7 +433,7 @@ export class BatchWriter implements AsyncDisposable {
         await this.#callSafely(this.#onFailed, { lines: u.lines, precision: batch.precision, reason: u.reason })
       }
     }
-    this.#budget.release(batch.lines.length)
+    this.#budget.release(batch.payload.lineCount)
     this.#unsettled--
     this.#afterSettle(batch.seq)
   }

@@ -1,0 +1,217 @@
+// End-to-end write throughput: 1,000,000 points built as Point objects (2 tags; float, int and
+// bool fields; ns timestamp) → HTTP → the null sink (bench/sink.ts, a separate process). The
+// clock starts before the first Point is built and stops when the sink reports that it has
+// received every line, so nothing still in flight is counted as done.
+//
+// Compared, in the same run and interleaved: this client's BatchWriter; @influxdata/influxdb-client's
+// WriteApi as users get it (defaults: gzip above 1000 bytes, the default agent) and tuned
+// (keep-alive agent, no gzip); @influxdata/influxdb3-client, which has no batching, fed chunks of
+// the same size with the same concurrency; and the ceiling: the same bodies serialised before
+// the clock starts, posted with node:http keep-alive at the same concurrency.
+//
+// Env: BENCH_POINTS (default 1000000), BENCH_RUNS (default 3), BENCH_ONLY (comma-separated
+// substrings of variant names to run, for profiling one of them).
+import http from 'node:http'
+import { InfluxDB, Point as OfficialPoint } from '@influxdata/influxdb-client'
+import { InfluxDBClient as V3Client, Point as V3Point } from '@influxdata/influxdb3-client'
+import { InfluxDBClientAsync, Point } from '../src/index.js'
+import { startSink, type Sink } from './sink-control.js'
+
+const POINTS = Number(process.env.BENCH_POINTS ?? 1_000_000)
+const RUNS = Number(process.env.BENCH_RUNS ?? 3)
+const BATCH_SIZE = 5000
+const CONCURRENCY = 3
+/** Points built per write() call: a realistic producer hands over pages, not single points. */
+const PAGE = 5000
+const BASE_NS = 1_700_000_000_000_000_000n
+const REGIONS = ['eu-west', 'eu-central', 'us-east', 'us-west'] as const
+
+function ourPoint(i: number): Point {
+  return new Point('bench')
+    .tag('host', `host-${i % 100}`)
+    .tag('region', REGIONS[i & 3]!)
+    .floatField('usage', i * 0.25)
+    .intField('count', i)
+    .booleanField('ok', (i & 1) === 0)
+    .time(BASE_NS + BigInt(i), 'ns')
+}
+
+function officialPoint(i: number): OfficialPoint {
+  return new OfficialPoint('bench')
+    .tag('host', `host-${i % 100}`)
+    .tag('region', REGIONS[i & 3]!)
+    .floatField('usage', i * 0.25)
+    .intField('count', i)
+    .booleanField('ok', (i & 1) === 0)
+    .timestamp(String(BASE_NS + BigInt(i)))
+}
+
+function v3Point(i: number): V3Point {
+  return V3Point.measurement('bench')
+    .setTag('host', `host-${i % 100}`)
+    .setTag('region', REGIONS[i & 3]!)
+    .setFloatField('usage', i * 0.25)
+    .setIntegerField('count', i)
+    .setBooleanField('ok', (i & 1) === 0)
+    .setTimestamp(String(BASE_NS + BigInt(i)))
+}
+
+function page<T>(start: number, n: number, make: (i: number) => T): T[] {
+  const out: T[] = new Array(Math.min(PAGE, n - start))
+  for (let k = 0; k < out.length; k++) out[k] = make(start + k)
+  return out
+}
+
+type Variant = { name: string; run: (sink: Sink, n: number) => Promise<void> }
+
+const ours: Variant = {
+  name: 'influxdb-client-async BatchWriter',
+  run: async (sink, n) => {
+    const client = new InfluxDBClientAsync({ url: sink.url, token: 'bench', org: 'bench' })
+    const writer = client.writeApi().batchWriter({ bucket: 'bench', batchSize: BATCH_SIZE, maxInFlight: CONCURRENCY })
+    for (let start = 0; start < n; start += PAGE) await writer.write(page(start, n, ourPoint))
+    await writer.close()
+    await sink.received(n)
+    await client.close()
+  },
+}
+
+const oursPerPoint: Variant = {
+  name: 'influxdb-client-async BatchWriter, await write(point) per point',
+  run: async (sink, n) => {
+    const client = new InfluxDBClientAsync({ url: sink.url, token: 'bench', org: 'bench' })
+    const writer = client.writeApi().batchWriter({ bucket: 'bench', batchSize: BATCH_SIZE, maxInFlight: CONCURRENCY })
+    for (let i = 0; i < n; i++) await writer.write(ourPoint(i))
+    await writer.close()
+    await sink.received(n)
+    await client.close()
+  },
+}
+
+function officialVariant(name: string, tuned: boolean): Variant {
+  return {
+    name,
+    run: async (sink, n) => {
+      const agent = tuned ? new http.Agent({ keepAlive: true }) : undefined
+      const influx = new InfluxDB({ url: sink.url, token: 'bench', ...(agent ? { transportOptions: { agent } } : {}) })
+      const writeApi = influx.getWriteApi('bench', 'bench', 'ns', {
+        batchSize: BATCH_SIZE,
+        ...(tuned ? { gzipThreshold: Number.MAX_SAFE_INTEGER } : {}),
+      })
+      for (let start = 0; start < n; start += PAGE) writeApi.writePoints(page(start, n, officialPoint))
+      await writeApi.close()
+      await sink.received(n)
+      agent?.destroy()
+    },
+  }
+}
+
+const v3: Variant = {
+  name: '@influxdata/influxdb3-client write() of 5000-point chunks, 3 at once',
+  run: async (sink, n) => {
+    const client = new V3Client({ host: sink.url, token: 'bench', database: 'bench' })
+    let next = 0
+    const worker = async (): Promise<void> => {
+      while (next < n) {
+        const start = next
+        next += BATCH_SIZE
+        await client.write(page(start, n, v3Point), 'bench')
+      }
+    }
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker))
+    await sink.received(n)
+    await client.close()
+  },
+}
+
+/** Bodies built before the clock starts: what the wire alone allows. */
+function ceilingVariant(bodies: Buffer[]): Variant {
+  return {
+    name: 'ceiling: pre-serialised bodies, node:http keep-alive',
+    run: async (sink, n) => {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY })
+      const url = new URL('/api/v2/write?org=bench&bucket=bench&precision=ns', sink.url)
+      const post = (body: Buffer): Promise<void> =>
+        new Promise((resolve, reject) => {
+          const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length } }, (res) => {
+            res.resume()
+            res.on('end', () => (res.statusCode === 204 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))))
+          })
+          req.on('error', reject)
+          req.end(body)
+        })
+      let next = 0
+      const count = Math.ceil(n / BATCH_SIZE)
+      const worker = async (): Promise<void> => {
+        while (next < count) await post(bodies[next++]!)
+      }
+      await Promise.all(Array.from({ length: CONCURRENCY }, worker))
+      await sink.received(n)
+      agent.destroy()
+    },
+  }
+}
+
+function buildBodies(n: number): Buffer[] {
+  const bodies: Buffer[] = []
+  for (let start = 0; start < n; start += BATCH_SIZE) {
+    const lines: string[] = []
+    for (let i = start; i < Math.min(n, start + BATCH_SIZE); i++) lines.push(ourPoint(i).toLineProtocol()!)
+    bodies.push(Buffer.from(lines.join('\n')))
+  }
+  return bodies
+}
+
+async function measure(sink: Sink, variant: Variant, n: number): Promise<number> {
+  await sink.reset()
+  ;(globalThis as { gc?: () => void }).gc?.()
+  const started = performance.now()
+  await variant.run(sink, n)
+  const seconds = (performance.now() - started) / 1000
+  return n / seconds
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+const fmt = (pps: number): string => `${(pps / 1e6).toFixed(3)} M points/s`
+
+async function main(): Promise<void> {
+  const sink = await startSink()
+  const officialDefault = officialVariant('@influxdata/influxdb-client WriteApi, as shipped (gzip > 1000 B, default agent)', false)
+  const officialTuned = officialVariant('@influxdata/influxdb-client WriteApi, tuned (keep-alive agent, no gzip)', true)
+  const ceiling = ceilingVariant(buildBodies(POINTS))
+  const only = (process.env.BENCH_ONLY ?? '').split(',').filter((x) => x !== '')
+  const variants = [ours, oursPerPoint, officialDefault, officialTuned, v3, ceiling].filter(
+    (v) => only.length === 0 || only.some((o) => v.name.includes(o)),
+  )
+  const results = new Map<Variant, number[]>(variants.map((v) => [v, []]))
+  try {
+    // Warm-up: JIT, sockets; not recorded.
+    for (const v of variants) await measure(sink, v, Math.min(POINTS, 100_000))
+    for (let run = 0; run < RUNS; run++) {
+      for (const v of variants) {
+        const pps = await measure(sink, v, POINTS)
+        results.get(v)!.push(pps)
+        console.log(`  run ${run + 1}: ${v.name}: ${fmt(pps)}`)
+      }
+    }
+  } finally {
+    await sink.stop()
+  }
+  const m = (v: Variant): number => median(results.get(v) ?? [Number.NaN])
+  console.log(`\n${POINTS} points, batches of ${BATCH_SIZE}, ${CONCURRENCY} requests at once; median of ${RUNS} runs`)
+  for (const v of variants) console.log(`  ${fmt(m(v)).padStart(18)}  ${v.name}`)
+  if (variants.length < 6) return
+  console.log('\nratios (same run):')
+  console.log(`  ours / official as shipped  = ${(m(ours) / m(officialDefault)).toFixed(2)}x   (target >= 5x)`)
+  console.log(`  ours / official tuned       = ${(m(ours) / m(officialTuned)).toFixed(2)}x`)
+  console.log(`  ours / influxdb3-client     = ${(m(ours) / m(v3)).toFixed(2)}x`)
+  console.log(`  ceiling / ours              = ${(m(ceiling) / m(ours)).toFixed(2)}x   (target <= 3x)`)
+  console.log(`  ours per point / ours pages = ${(m(oursPerPoint) / m(ours)).toFixed(2)}x`)
+}
+
+await main()
