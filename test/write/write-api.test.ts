@@ -4,7 +4,7 @@ import { InfluxDBClientAsync } from '../../src/client.js'
 import type { ClientOptions } from '../../src/options.js'
 import { PointSettings } from '../../src/write/point-settings.js'
 import { Point } from '../../src/line-protocol/point.js'
-import { InfluxDBError, InvalidArgumentError, NetworkError, PartialWriteError, RecordError, RequestAbortedError } from '../../src/errors.js'
+import { InfluxDBError, InvalidArgumentError, NetworkError, PartialWriteError, RecordError, RequestAbortedError, RequestTimeoutError } from '../../src/errors.js'
 import { startRecordingServer, type Reply, type Responder, type RecordingServer } from '../support/recording-server.js'
 
 async function withServer(
@@ -199,6 +199,23 @@ describe('WriteApiAsync.write: errors and retries', () => {
       })
     })
   }
+
+  test('Retry-After as an HTTP date is honoured', async () => {
+    const date = (): string => new Date(Date.now() + 2000).toUTCString()
+    await withServer((_req, i) => (i === 0 ? { status: 503, headers: { 'retry-after': date() } } : { status: 204 }), { retry: noRetryDelay }, async (client, server) => {
+      assert.equal(await client.writeApi().write('b', 'o', 'm f=1 1'), true)
+      const gap = server.requests[1]!.receivedAt - server.requests[0]!.receivedAt
+      // The date has whole seconds, so the server asked for 1-2 s.
+      assert.ok(gap >= 900, `retried after ${gap} ms`)
+    })
+  })
+
+  test('a request timeout is retried, and the last RequestTimeoutError is thrown', async () => {
+    await withServer([{ status: 204, delayMs: 3000 }], { timeout: 100, retry: { ...noRetryDelay, maxRetries: 1 } }, async (client, server) => {
+      await assert.rejects(client.writeApi().write('b', 'o', 'm f=1 1'), RequestTimeoutError)
+      assert.equal(server.requests.length, 2)
+    })
+  })
 
   for (const status of [400, 401, 403, 404, 422]) {
     test(`no retry on ${status}`, async () => {
