@@ -21,12 +21,13 @@ const DROPPED_SUFFIX = / dropped=(\d+)(?: for database: [^\n]*?)?(?: for retenti
  * used to find the line numbers of lines that the server quotes back.
  */
 export function errorFromResponse(response: ErrorResponse, sentBody?: string): InfluxDBError {
+  const override = response.status >= 300 && response.status < 400 ? redirectMessage(response) : v3ParseErrorMessage(response.body)
   const init = {
     statusCode: response.status,
     statusText: response.statusText,
     headers: response.headers,
     body: response.body,
-    ...(response.status >= 300 && response.status < 400 ? { message: redirectMessage(response) } : {}),
+    ...(override !== undefined ? { message: override } : {}),
   }
   const v3 = parseV3PartialWrite(response.body)
   if (v3 !== undefined) return new PartialWriteError({ ...init, rejectedLines: v3, dropped: v3.length })
@@ -49,6 +50,27 @@ function redirectMessage(response: ErrorResponse): string {
 // 1.x says `partial write: …` with 400, 2.x with 422 (500 before 2.0.4), Cloud with 400 `partial write error (N written)`.
 function isPartialWriteMessage(status: number, message: string): boolean {
   return (status === 400 || status === 422 || status === 500) && /\bpartial write\b/.test(message)
+}
+
+/**
+ * 3.x rejects a whole body with `{"error":"line protocol parsing error","data":{original_line,line_number,error_message}}`;
+ * the bare `error` says nothing about which line, so the message names it.
+ */
+function v3ParseErrorMessage(body: string): string | undefined {
+  if (!body.includes('"data"') || !body.includes('"error"')) return undefined
+  let value: unknown
+  try {
+    value = JSON.parse(body)
+  } catch {
+    return undefined
+  }
+  const { error, data } = (value ?? {}) as { error?: unknown; data?: unknown }
+  if (typeof error !== 'string' || data === null || typeof data !== 'object' || Array.isArray(data)) return undefined
+  const detail = data as Record<string, unknown>
+  if (typeof detail.error_message !== 'string') return undefined
+  const where = typeof detail.line_number === 'number' ? ` at line ${detail.line_number}` : ''
+  const line = typeof detail.original_line === 'string' ? ` (${JSON.stringify(detail.original_line)})` : ''
+  return `${error}${where}${line}: ${detail.error_message}`
 }
 
 /** 3.x `/api/v3/write_lp`: `{"error":"partial write of line protocol occurred","data":[{original_line,line_number,error_message}]}`. */

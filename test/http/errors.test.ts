@@ -88,6 +88,14 @@ describe('errorFromResponse: partial writes', () => {
     ])
   })
 
+  test('3.x whole-body parse error names the line in the message', () => {
+    const body = JSON.stringify({ error: 'line protocol parsing error', data: { original_line: 'm f=', line_number: 3, error_message: 'missing field value' } })
+    const e = errorFromResponse({ status: 400, headers: json, body })
+    assert.ok(!(e instanceof PartialWriteError))
+    assert.equal(e.message, 'line protocol parsing error at line 3 ("m f="): missing field value')
+    assert.equal(e.body, body)
+  })
+
   test('2.x 400 parse failure (nothing written) is a plain InfluxDBError', () => {
     const e = errorFromResponse({ status: 400, headers: json, body: JSON.stringify({ code: 'invalid', message: "unable to parse 'invalid': missing fields" }) }, 'm f=1\ninvalid')
     assert.ok(e instanceof InfluxDBError)
