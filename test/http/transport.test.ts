@@ -307,3 +307,9 @@ describe('Transport over a caller-supplied fetch', () => {
     assert.equal(error.statusCode, 302)
   })
 })
+
+test('User-Agent carries the package version', async () => {
+  const { readFile } = await import('node:fs/promises')
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  assert.equal(USER_AGENT, `influxdb-client-async/${pkg.version}`)
+})
