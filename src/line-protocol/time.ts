@@ -23,6 +23,12 @@ const MAX_IN_UNITS: Readonly<Record<WritePrecision, bigint>> = {
   ms: MAX_TIMESTAMP_NS / NANOS_PER_UNIT.ms,
   s: MAX_TIMESTAMP_NS / NANOS_PER_UNIT.s,
 }
+const MIN_IN_UNITS: Readonly<Record<WritePrecision, bigint>> = {
+  ns: -MAX_IN_UNITS.ns,
+  us: -MAX_IN_UNITS.us,
+  ms: -MAX_IN_UNITS.ms,
+  s: -MAX_IN_UNITS.s,
+}
 // Every safe integer fits ns and us, so only ms and s need a check for numbers.
 const MAX_NUMBER_IN_UNITS: Readonly<Record<WritePrecision, number>> = {
   ns: Number.MAX_SAFE_INTEGER,
@@ -58,8 +64,7 @@ export function toTimestamp(value: unknown, precision: WritePrecision): string |
 
 /** A bigint already in `precision` units, range-checked. */
 export function bigintUnitsToTimestamp(value: bigint, precision: WritePrecision): string {
-  const max = MAX_IN_UNITS[precision]
-  if (value > max || value < -max) throw outOfRange(`${value}`, precision)
+  if (value > MAX_IN_UNITS[precision] || value < MIN_IN_UNITS[precision]) throw outOfRange(`${value}`, precision)
   return `${value}`
 }
 

@@ -49,6 +49,8 @@ function formatTypedValue(key: string, value: unknown, fieldType: FieldType): st
   if (typeof value === 'number' && !Number.isFinite(value)) return undefined
   switch (fieldType) {
     case 'int':
+      // Every safe integer is in int64 range: skip the BigInt round trip.
+      if (Number.isSafeInteger(value)) return `${value as number}i`
       return formatInteger(key, toExactInteger(key, value, 'int'))
     case 'uint':
       return formatUnsigned(key, toExactInteger(key, value, 'uint'))

@@ -1,0 +1,192 @@
+// Serialisation speed, side by side in one process (the machine is shared: compare ratios, not times).
+// Run: node --expose-gc --import tsx bench/serialize.bench.ts [points]
+//
+// Each point: measurement, 2 tags, 3 fields (float, integer, boolean) and an ns timestamp.
+// Both clients get the same data and use their typed builders (floatField/intField/booleanField);
+// the timestamp is given in each client's native ns form: a bigint here, a decimal string to
+// @influxdata/influxdb-client (its Point takes no bigint). Measured, best of several rounds:
+//   build+serialize   points are created and serialised inside the timed loop (what an app does)
+//   serialize only    points are built untimed, in slices of 100k, then toLineProtocol() is timed
+//   write() path      (this client) serializeSync over an array of prebuilt points, chunks of 5000 lines
+//   template string   a hand-written template literal over the same data, no Point at all
+import { Point as OfficialPoint } from '@influxdata/influxdb-client'
+import { Point } from '../src/line-protocol/point.js'
+import { serializeSync } from '../src/records/serialize.js'
+
+const TOTAL = Number(process.argv[2] ?? 1_000_000)
+const SLICE = 100_000
+const ROUNDS = 3
+
+interface Data {
+  hosts: string[]
+  regions: string[]
+  floats: Float64Array
+  ints: Int32Array
+  bools: Uint8Array
+  times: bigint[]
+  timeTexts: string[]
+}
+
+function makeData(count: number): Data {
+  const hosts: string[] = []
+  const regions: string[] = []
+  const floats = new Float64Array(count)
+  const ints = new Int32Array(count)
+  const bools = new Uint8Array(count)
+  const times: bigint[] = []
+  const timeTexts: string[] = []
+  const start = 1_700_000_000_000_000_000n
+  for (let i = 0; i < count; i++) {
+    hosts.push(`server${i % 100}`)
+    regions.push(`region-${i % 7}`)
+    floats[i] = Math.round(Math.random() * 1e6) / 1000
+    ints[i] = (i * 7919) % 100_000
+    bools[i] = i & 1
+    const t = start + BigInt(i) * 1000n
+    times.push(t)
+    timeTexts.push(String(t))
+  }
+  return { hosts, regions, floats, ints, bools, times, timeTexts }
+}
+
+function buildOurs(d: Data, i: number): Point {
+  return new Point('cpu')
+    .tag('host', d.hosts[i] as string)
+    .tag('region', d.regions[i] as string)
+    .floatField('usage', d.floats[i] as number)
+    .intField('count', d.ints[i] as number)
+    .booleanField('ok', d.bools[i] === 1)
+    .time(d.times[i] as bigint)
+}
+
+function buildOfficial(d: Data, i: number): OfficialPoint {
+  return new OfficialPoint('cpu')
+    .tag('host', d.hosts[i] as string)
+    .tag('region', d.regions[i] as string)
+    .floatField('usage', d.floats[i] as number)
+    .intField('count', d.ints[i] as number)
+    .booleanField('ok', d.bools[i] === 1)
+    .timestamp(d.timeTexts[i] as string)
+}
+
+type Case = { name: string; run: (d: Data) => { ms: number; bytes: number } }
+
+// CPU time of this process (user + system, GC threads included), not wall time: the machine is
+// shared, and wall time mostly measures the other processes.
+function cpuMs(): number {
+  const usage = process.cpuUsage()
+  return (usage.user + usage.system) / 1000
+}
+
+function timed(work: () => number): { ms: number; bytes: number } {
+  const t0 = cpuMs()
+  const bytes = work()
+  return { ms: cpuMs() - t0, bytes }
+}
+
+const cases: Case[] = [
+  {
+    name: 'this client: build+serialize',
+    run: (d) => timed(() => {
+      let n = 0
+      for (let i = 0; i < d.times.length; i++) n += (buildOurs(d, i).toLineProtocol() as string).length
+      return n
+    }),
+  },
+  {
+    name: '@influxdata/influxdb-client: build+serialize',
+    run: (d) => timed(() => {
+      let n = 0
+      for (let i = 0; i < d.times.length; i++) n += (buildOfficial(d, i).toLineProtocol() as string).length
+      return n
+    }),
+  },
+  {
+    name: 'this client: serialize only',
+    run: (d) => sliced(d, buildOurs, (p) => p.toLineProtocol() as string),
+  },
+  {
+    name: '@influxdata/influxdb-client: serialize only',
+    run: (d) => sliced(d, buildOfficial, (p) => p.toLineProtocol() as string),
+  },
+  {
+    name: 'this client: write() path (serializeSync)',
+    run: (d) => {
+      let ms = 0
+      let bytes = 0
+      for (let from = 0; from < d.times.length; from += SLICE) {
+        const points: Point[] = []
+        for (let i = from; i < Math.min(from + SLICE, d.times.length); i++) points.push(buildOurs(d, i))
+        const r = timed(() => {
+          let n = 0
+          for (const chunk of serializeSync(points, { precision: 'ns', defaultTags: {} }, { maxLines: 5000, maxBytes: 8 << 20 })) n += chunk.bytes
+          return n
+        })
+        ms += r.ms
+        bytes += r.bytes
+      }
+      return { ms, bytes }
+    },
+  },
+  {
+    name: 'template string',
+    run: (d) => timed(() => {
+      let n = 0
+      for (let i = 0; i < d.times.length; i++) {
+        n += `cpu,host=${d.hosts[i]},region=${d.regions[i]} count=${d.ints[i]}i,ok=${d.bools[i] === 1},usage=${d.floats[i]} ${d.times[i]}`.length
+      }
+      return n
+    }),
+  },
+]
+
+function sliced<P>(d: Data, build: (d: Data, i: number) => P, serialize: (p: P) => string): { ms: number; bytes: number } {
+  let ms = 0
+  let bytes = 0
+  for (let from = 0; from < d.times.length; from += SLICE) {
+    const points: P[] = []
+    for (let i = from; i < Math.min(from + SLICE, d.times.length); i++) points.push(build(d, i))
+    const r = timed(() => {
+      let n = 0
+      for (const p of points) n += serialize(p).length
+      return n
+    })
+    ms += r.ms
+    bytes += r.bytes
+  }
+  return { ms, bytes }
+}
+
+function collect(): void {
+  ;(globalThis as { gc?: () => void }).gc?.()
+}
+
+// Same line for both clients (the official one spells booleans T/F), or the comparison means nothing.
+const probe = makeData(3)
+for (let i = 0; i < 3; i++) {
+  const ours = buildOurs(probe, i).toLineProtocol()
+  const theirs = buildOfficial(probe, i).toLineProtocol()?.replace('ok=T', 'ok=true').replace('ok=F', 'ok=false')
+  if (ours !== theirs) throw new Error(`lines differ:\n  ours:   ${ours}\n  theirs: ${theirs}`)
+}
+
+const warm = makeData(200_000)
+for (const c of cases) c.run(warm)
+const data = makeData(TOTAL)
+const best = new Map<string, number>()
+for (let round = 0; round < ROUNDS; round++) {
+  for (const c of cases) {
+    collect()
+    const { ms } = c.run(data)
+    best.set(c.name, Math.min(best.get(c.name) ?? Infinity, ms))
+  }
+}
+
+const rate = (name: string): number => TOTAL / ((best.get(name) as number) / 1000)
+console.log(`${TOTAL} points, 2 tags, 3 fields, ns timestamp; best of ${ROUNDS} rounds; node ${process.version}`)
+for (const c of cases) {
+  console.log(`${c.name.padEnd(48)} ${(best.get(c.name) as number).toFixed(0).padStart(6)} ms  ${(rate(c.name) / 1e3).toFixed(0).padStart(6)}k points/s`)
+}
+const ratio = (a: string, b: string): string => (rate(a) / rate(b)).toFixed(2)
+console.log(`ratio build+serialize (this / official): ${ratio('this client: build+serialize', '@influxdata/influxdb-client: build+serialize')}x`)
+console.log(`ratio serialize only  (this / official): ${ratio('this client: serialize only', '@influxdata/influxdb-client: serialize only')}x`)
+console.log(`ratio build+serialize (this / template string): ${ratio('this client: build+serialize', 'template string')}x`)
