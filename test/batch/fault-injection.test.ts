@@ -3,8 +3,10 @@
 // Retry-After must be respected per batch, and close() must resolve after the last 204.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
+import { InfluxDBError, RequestTimeoutError } from '../../src/errors.js'
 import { startFaultServer } from '../support/fault-server.js'
-import { lineNumberOf, numberedLines, stringWriter } from './harness.js'
+import { lineNumberOf, numberedLines, stringWriter, type ClientSend } from './harness.js'
 
 const POINTS = 1_000_000
 const SEED = Number(process.env.FAULT_SEED ?? 20261126)
@@ -29,7 +31,15 @@ test(`fault injection: ${POINTS} points, ~1/3 of requests fail, none lost (seed 
       }
     },
   })
+  // What the client saw, per body hash, in order.
+  const sends = new Map<string, ClientSend[]>()
   const { writer, transport } = stringWriter(server.url, {
+    observe: (send) => {
+      const hash = createHash('sha256').update(send.body).digest('hex')
+      const list = sends.get(hash) ?? []
+      list.push({ ...send, body: '' })
+      sends.set(hash, list)
+    },
     batchSize: 4000,
     maxInFlight: 4,
     timeout: 300,
@@ -58,19 +68,39 @@ test(`fault injection: ${POINTS} points, ~1/3 of requests fail, none lost (seed 
     const share = faults / server.requests.length
     assert.ok(share > 0.2 && share < 0.45, `fault share ${share}`)
 
-    // After a 429 with Retry-After: 1, the same body must not come back sooner than 1 s later.
+    // Client side: after it received a 429 with Retry-After: 1, the same body was not sent again
+    // sooner than 1 s later.
+    let seen429 = 0
+    for (const list of sends.values()) {
+      list.forEach((send, i) => {
+        if (!(send.error instanceof InfluxDBError && send.error.statusCode === 429)) return
+        seen429++
+        assert.equal(send.error.retryAfter, 1)
+        const next = list[i + 1]
+        assert.ok(next !== undefined, 'a batch answered 429 was never sent again')
+        assert.ok(next.startedAt - send.endedAt >= 1000, `re-sent ${(next.startedAt - send.endedAt).toFixed(1)} ms after a 429 with Retry-After: 1`)
+      })
+    }
+    assert.ok(seen429 > 0)
+    // Server side: the same body never arrived sooner than 1 s after the 429 was sent, unless the
+    // client never read that 429 because its own timeout fired first (a busy event loop).
     let checked = 0
+    let unread = 0
     for (const r of server.requests) {
       if (r.notBefore === undefined) continue
       const next = server.requests.find((later) => later.index > r.index && later.hash === r.hash)
       assert.ok(next !== undefined, `the batch answered 429 at request ${r.index} was never retried`)
-      assert.ok(
-        next.arrivedAt >= r.notBefore,
-        `request ${next.index} came ${(r.notBefore - next.arrivedAt).toFixed(1)} ms before Retry-After allowed`,
-      )
       checked++
+      if (next.arrivedAt >= r.notBefore) continue
+      const timedOut = (sends.get(r.hash) ?? []).some(
+        (s) => s.error instanceof RequestTimeoutError && s.startedAt <= r.arrivedAt && s.endedAt <= next.arrivedAt,
+      )
+      assert.ok(timedOut, `request ${next.index} came ${(r.notBefore - next.arrivedAt).toFixed(1)} ms before Retry-After allowed`)
+      unread++
     }
     assert.equal(checked, server.faultCounts['429'])
+    // A 429 the client read is never one it missed; some it may have missed and retried late anyway.
+    assert.ok(seen429 + unread <= checked, `${seen429} read + ${unread} missed > ${checked} sent`)
   } finally {
     writer.abort()
     await writer.close().catch(() => undefined)

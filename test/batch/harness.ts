@@ -46,17 +46,37 @@ export function transportSend(transport: Transport, bucket = 'b', org = 'o'): Se
   }
 }
 
+/** One request as the client saw it. Times are `performance.now()`. */
+export interface ClientSend {
+  body: string
+  startedAt: number
+  endedAt: number
+  /** undefined when it succeeded. */
+  error?: unknown
+}
+
 /** A writer on `url` with the string serialiser; close the returned transport at the end. */
 export function stringWriter(
   url: string,
-  options: Partial<BatchWriterOptions> & { timeout?: number } = {},
+  options: Partial<BatchWriterOptions> & { timeout?: number; observe?: (send: ClientSend) => void } = {},
 ): { writer: BatchWriter; transport: Transport } {
-  const { timeout, ...writerOptions } = options
+  const { timeout, observe, ...writerOptions } = options
   const transport = new Transport({ url, token: 'test-token', timeout: timeout ?? 5000 })
-  const writer = new BatchWriter(
-    { bucket: 'b', org: 'o', ...writerOptions },
-    { send: transportSend(transport), serialize: stringSerializer },
-  )
+  const send = transportSend(transport)
+  const observed: SendBody =
+    observe === undefined
+      ? send
+      : async (body, precision, signal) => {
+          const startedAt = performance.now()
+          try {
+            await send(body, precision, signal)
+            observe({ body, startedAt, endedAt: performance.now() })
+          } catch (error) {
+            observe({ body, startedAt, endedAt: performance.now(), error })
+            throw error
+          }
+        }
+  const writer = new BatchWriter({ bucket: 'b', org: 'o', ...writerOptions }, { send: observed, serialize: stringSerializer })
   return { writer, transport }
 }
 
