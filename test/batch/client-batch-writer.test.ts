@@ -1,0 +1,74 @@
+// client.writeApi().batchWriter(): the writer as users get it, with the package's serialisers,
+// default tags, org resolution and transport, checked byte for byte at a local server.
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { InfluxDBClientAsync, Point, RecordError, InvalidArgumentError } from '../../src/index.js'
+import { startFaultServer } from '../support/fault-server.js'
+
+async function withClient(
+  body: (ctx: { client: InfluxDBClientAsync; requests: string[] }) => Promise<void>,
+): Promise<void> {
+  const requests: string[] = []
+  const server = await startFaultServer({ onAcknowledged: (lines, r) => requests.push(`${r.url}\n${lines.join('\n')}`) })
+  const client = new InfluxDBClientAsync({ url: server.url, token: 'tok', org: 'my-org', defaultTags: { dc: 'eu' } })
+  try {
+    await body({ client, requests })
+  } finally {
+    await client.close()
+    await server.close()
+  }
+}
+
+describe('client.writeApi().batchWriter()', () => {
+  test('Points, objects and text: default tags, per-precision batches, exact bodies', async () => {
+    await withClient(async ({ client, requests }) => {
+      const writer = client.writeApi().batchWriter({ bucket: 'my-bucket', batchSize: 100 })
+      await writer.write([
+        new Point('pt').tag('host', 'a').floatField('v', 1.5).time(1n, 's'),
+        'raw,a=1 f=1 5',
+        { measurement: 'obj', tags: { t: 'x' }, fields: { v: 2n }, time: 7n },
+      ])
+      await writer.write(new Point('pt').tag('host', 'b').booleanField('ok', true).time(2n, 's'))
+      await writer.close()
+      assert.deepEqual(requests, [
+        '/api/v2/write?org=my-org&bucket=my-bucket&precision=s\npt,dc=eu,host=a v=1.5 1\npt,dc=eu,host=b ok=true 2',
+        '/api/v2/write?org=my-org&bucket=my-bucket&precision=ns\nraw,a=1 f=1 5\nobj,dc=eu,t=x v=2i 7',
+      ])
+    })
+  })
+
+  test('writeAll streams an async generator through the same path', async () => {
+    await withClient(async ({ client, requests }) => {
+      const writer = client.writeApi().batchWriter({ bucket: 'b', org: 'other-org', batchSize: 2, writePrecision: 'ms', maxInFlight: 1 })
+      async function* points(): AsyncGenerator<Point> {
+        for (let i = 0; i < 3; i++) yield new Point('m').intField('i', i).time(BigInt(i))
+      }
+      await writer.writeAll(points())
+      await writer.close()
+      assert.deepEqual(requests, [
+        '/api/v2/write?org=other-org&bucket=b&precision=ms\nm,dc=eu i=0i 0\nm,dc=eu i=1i 1',
+        '/api/v2/write?org=other-org&bucket=b&precision=ms\nm,dc=eu i=2i 2',
+      ])
+    })
+  })
+
+  test('a bad record rejects write() with its path, and nothing of that call within a batch is sent', async () => {
+    await withClient(async ({ client, requests }) => {
+      const writer = client.writeApi().batchWriter({ bucket: 'b', batchSize: 100 })
+      const error = await writer.write([new Point('m').floatField('v', 1), 42]).then(
+        () => assert.fail('expected a RecordError'),
+        (e: unknown) => e,
+      )
+      assert.ok(error instanceof RecordError)
+      assert.deepEqual(error.path, [1])
+      await writer.close()
+      assert.deepEqual(requests, [])
+    })
+  })
+
+  test('a missing bucket is refused when the writer is made', async () => {
+    await withClient(async ({ client }) => {
+      assert.throws(() => client.writeApi().batchWriter({ bucket: '' }), InvalidArgumentError)
+    })
+  })
+})
