@@ -141,7 +141,12 @@ stop_one() {
     if (($(now_ms) > deadline)); then
       log "$name (pid $pid) ignored SIGTERM for ${STOP_TIMEOUT_S}s; sending SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
-      sleep 0.2
+      local waited=0
+      while kill -0 "$pid" 2>/dev/null && ((waited < 50)); do
+        sleep 0.1
+        waited=$((waited + 1))
+      done
+      kill -0 "$pid" 2>/dev/null && { log "$name (pid $pid) survived SIGKILL"; return 1; }
       break
     fi
     sleep 0.1
