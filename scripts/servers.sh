@@ -26,6 +26,15 @@ die() { log "ERROR: $*"; exit 1; }
 
 now_ms() { date +%s%3N; }
 
+# True while the process exists and is not a zombie (an exited server waiting to be reaped by
+# whichever process adopted it is as good as stopped).
+is_alive() {
+  kill -0 "$1" 2>/dev/null || return 1
+  local state
+  state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+  [[ $state != Z ]]
+}
+
 # HTTP status of a GET, or 000 when nothing answers.
 http_status() {
   curl -s -o /dev/null -m 2 -w '%{http_code}' "$1" 2>/dev/null || true
@@ -38,7 +47,7 @@ live_pid() {
   [[ -s $pid_file ]] || return 1
   pid=$(<"$pid_file")
   [[ $pid =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
+  is_alive "$pid" || return 1
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$program" || return 1
   printf '%s\n' "$pid"
 }
@@ -87,7 +96,7 @@ wait_ready() {
   started=$(now_ms)
   deadline=$((started + READY_TIMEOUT_S * 1000))
   while :; do
-    if ! kill -0 "$pid" 2>/dev/null; then
+    if ! is_alive "$pid"; then
       log "$name (pid $pid) exited during startup; last lines of $log_file:"
       tail -n 40 "$log_file" >&2 || true
       return 1
@@ -137,16 +146,16 @@ stop_one() {
   started=$(now_ms)
   deadline=$((started + STOP_TIMEOUT_S * 1000))
   kill -TERM "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null; do
+  while is_alive "$pid"; do
     if (($(now_ms) > deadline)); then
       log "$name (pid $pid) ignored SIGTERM for ${STOP_TIMEOUT_S}s; sending SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
       local waited=0
-      while kill -0 "$pid" 2>/dev/null && ((waited < 50)); do
+      while is_alive "$pid" && ((waited < 50)); do
         sleep 0.1
         waited=$((waited + 1))
       done
-      kill -0 "$pid" 2>/dev/null && { log "$name (pid $pid) survived SIGKILL"; return 1; }
+      is_alive "$pid" && { log "$name (pid $pid) survived SIGKILL"; return 1; }
       break
     fi
     sleep 0.1
