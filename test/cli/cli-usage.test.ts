@@ -64,16 +64,17 @@ describe('influx-async usage errors (exit 2, no stack trace)', () => {
     ['unknown flag', ['write', '--bogus'], 'influx-async: Unknown option \'--bogus\'\nRun \'influx-async write --help\' for usage.\n'],
     ['flag without its value', ['ping', '--host'], 'influx-async: Option \'--host <value>\' argument missing\nRun \'influx-async ping --help\' for usage.\n'],
     ['missing bucket', ['write', 'x.lp'], 'influx-async: --bucket is required (or set INFLUX_BUCKET)\nRun \'influx-async write --help\' for usage.\n'],
-    ['bad precision', ['write', '-b', 'b', '--precision', 'h'], 'influx-async: --precision must be ns, us, ms or s, got "h"\nRun \'influx-async write --help\' for usage.\n'],
-    ['bad format', ['write', '-b', 'b', '--format', 'xml'], 'influx-async: --format must be lp, csv or ndjson, got "xml"\nRun \'influx-async write --help\' for usage.\n'],
-    ['bad batch size', ['write', '-b', 'b', '--batch-size', '0'], 'influx-async: --batch-size must be a positive integer, got "0"\nRun \'influx-async write --help\' for usage.\n'],
-    ['bad field types', ['write', '-b', 'b', '--field-types', 'a=long'], 'influx-async: --field-types: "a=long" is not name=type with type one of float, int, uint, bool, string\nRun \'influx-async write --help\' for usage.\n'],
-    ['bad time zone', ['write', '-b', 'b', '--timezone', 'Mars/Base'], 'influx-async: --timezone "Mars/Base" is not an IANA time zone\nRun \'influx-async write --help\' for usage.\n'],
+    ['missing org', ['write', '-b', 'b'], 'influx-async: --org is required (or set INFLUX_ORG)\nRun \'influx-async write --help\' for usage.\n'],
+    ['bad precision', ['write', '-b', 'b', '-o', 'o', '--precision', 'h'], 'influx-async: --precision must be ns, us, ms or s, got "h"\nRun \'influx-async write --help\' for usage.\n'],
+    ['bad format', ['write', '-b', 'b', '-o', 'o', '--format', 'xml'], 'influx-async: --format must be lp, csv or ndjson, got "xml"\nRun \'influx-async write --help\' for usage.\n'],
+    ['bad batch size', ['write', '-b', 'b', '-o', 'o', '--batch-size', '0'], 'influx-async: --batch-size must be a positive integer, got "0"\nRun \'influx-async write --help\' for usage.\n'],
+    ['bad field types', ['write', '-b', 'b', '-o', 'o', '--field-types', 'a=long'], 'influx-async: --field-types: "a=long" is not name=type with type one of float, int, uint, bool, string\nRun \'influx-async write --help\' for usage.\n'],
+    ['bad time zone', ['write', '-b', 'b', '-o', 'o', '--timezone', 'Mars/Base'], 'influx-async: --timezone "Mars/Base" is not an IANA time zone\nRun \'influx-async write --help\' for usage.\n'],
     ['bad host', ['ping', '--host', 'localhost:8086'], 'influx-async: --host must be an http:// or https:// URL, got "localhost:8086"\nRun \'influx-async ping --help\' for usage.\n'],
     ['stray argument', ['ping', 'extra'], 'influx-async: unexpected argument "extra"\nRun \'influx-async ping --help\' for usage.\n'],
-    ['delete without a range', ['delete', '-b', 'b', '--start', '2024-01-01T00:00:00Z'], 'influx-async: --stop is required\nRun \'influx-async delete --help\' for usage.\n'],
+    ['delete without a range', ['delete', '-b', 'b', '-o', 'o', '--start', '2024-01-01T00:00:00Z'], 'influx-async: --stop is required\nRun \'influx-async delete --help\' for usage.\n'],
     ['serve on a bad port', ['serve', '--port', '70000'], 'influx-async: --port must be 0 to 65535, got "70000"\nRun \'influx-async serve --help\' for usage.\n'],
-    ['stdin twice', ['write', '-b', 'b', '-', '-'], 'influx-async: stdin (-) can be read only once\nRun \'influx-async write --help\' for usage.\n'],
+    ['stdin twice', ['write', '-b', 'b', '-o', 'o', '-', '-'], 'influx-async: stdin (-) can be read only once\nRun \'influx-async write --help\' for usage.\n'],
   ]
   for (const [name, args, stderr] of cases) {
     test(name, async () => {
@@ -87,7 +88,7 @@ describe('influx-async usage errors (exit 2, no stack trace)', () => {
 
 describe('influx-async failures (exit 1, one clear line)', () => {
   test('an unreadable file is named before any connection is made', async () => {
-    const result = await runCli(['write', '-b', 'b', '--host', 'http://127.0.0.1:9', '/nonexistent/data.lp'])
+    const result = await runCli(['write', '-b', 'b', '-o', 'o', '--host', 'http://127.0.0.1:9', '/nonexistent/data.lp'])
     assert.equal(result.stderr, 'influx-async: cannot read /nonexistent/data.lp: no such file\n')
     assert.equal(result.code, 1)
   })
@@ -98,9 +99,9 @@ describe('influx-async failures (exit 1, one clear line)', () => {
     const expected = `influx-async: cannot reach ${host}: ECONNREFUSED\n`
     const ping = await runCli(['ping', '--host', host])
     assert.deepEqual([ping.code, ping.stdout, ping.stderr], [1, '', expected])
-    const write = await runCli(['write', '--host', host, '-b', 'b'], { stdin: 'm f=1 1\n' })
+    const write = await runCli(['write', '--host', host, '-b', 'b', '-o', 'o'], { stdin: 'm f=1 1\n' })
     assert.deepEqual([write.code, write.stdout, write.stderr], [1, '', expected])
-    const del = await runCli(['delete', '--host', host, '-b', 'b', '--start', '1970-01-01T00:00:00Z', '--stop', '1970-01-01T00:00:01Z'])
+    const del = await runCli(['delete', '--host', host, '-b', 'b', '-o', 'o', '--start', '1970-01-01T00:00:00Z', '--stop', '1970-01-01T00:00:01Z'])
     assert.deepEqual([del.code, del.stdout, del.stderr], [1, '', expected])
   })
 

@@ -30,6 +30,7 @@ export async function runDelete(argv: readonly string[], io: CommandIo): Promise
   const connection = connectionFrom(values, 'delete')
   io.setUrl(connection.url)
   const bucket = requiredString(values, 'bucket', 'delete', 'INFLUX_BUCKET')
+  requiredString(values, 'org', 'delete', 'INFLUX_ORG')
   const start = requiredString(values, 'start', 'delete')
   const stop = requiredString(values, 'stop', 'delete')
   const predicate = stringValue(values, 'predicate') ?? ''

@@ -84,6 +84,7 @@ export async function runWrite(argv: readonly string[], io: CommandIo): Promise<
   const connection = connectionFrom(values, 'write')
   io.setUrl(connection.url)
   const bucket = requiredString(values, 'bucket', 'write', 'INFLUX_BUCKET')
+  requiredString(values, 'org', 'write', 'INFLUX_ORG')
   const precision = stringValue(values, 'precision') as string
   if (!isWritePrecision(precision)) throw new UsageError(`--precision must be ns, us, ms or s, got ${JSON.stringify(precision)}`, 'write')
   const format = stringValue(values, 'format')
