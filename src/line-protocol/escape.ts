@@ -26,10 +26,6 @@
  * VictoriaMetrics splits the line there and drops both halves.
  */
 
-/** Any character that the escaping of a measurement has to look at. */
-const MEASUREMENT_SPECIAL = /[, \\\n]/
-/** Any character that the escaping of a tag key, tag value or field key has to look at. */
-const KEY_SPECIAL = /[,= \\\n]/
 const MEASUREMENT_ESCAPES = /[, ]/g
 const KEY_ESCAPES = /[,= ]/g
 /** A backslash that the server would read as an escape, or a trailing one. */
@@ -54,7 +50,7 @@ export function escapeMeasurement(name: string): string {
   if (first === 35 /* # */ || first === TAB || first === NUL || name.length === 0) {
     throw new UnrepresentableNameError(measurementStartReason(name))
   }
-  if (!MEASUREMENT_SPECIAL.test(name)) return name
+  if (!needsKeyWork(name)) return name
   checkRepresentable(name)
   return name.replace(MEASUREMENT_ESCAPES, '\\$&')
 }
@@ -71,7 +67,7 @@ function measurementStartReason(name: string): string {
  * {@link UnrepresentableNameError} for a name that the server could not store exactly.
  */
 export function escapeKey(key: string): string {
-  if (!KEY_SPECIAL.test(key)) return key
+  if (!needsKeyWork(key)) return key
   checkRepresentable(key)
   return key.replace(KEY_ESCAPES, '\\$&')
 }
@@ -90,6 +86,26 @@ export function escapeFieldKey(key: string): string {
     )
   }
   return escapeKey(key)
+}
+
+const COMMA = 44
+const EQUALS = 61
+const SPACE = 32
+const BACKSLASH = 92
+const LF = 10
+
+/**
+ * True when a name holds `,`, `=`, space, backslash or line feed. A plain loop: names are short,
+ * and for short strings it measured about twice as fast as a regex test. (`=` is checked for
+ * measurements too: the regex replace after it then simply finds nothing to escape.)
+ */
+function needsKeyWork(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i)
+    if (c <= EQUALS && (c === COMMA || c === SPACE || c === EQUALS || c === LF)) return true
+    if (c === BACKSLASH) return true
+  }
+  return false
 }
 
 function checkRepresentable(name: string): void {

@@ -169,6 +169,8 @@ export class RecordWalker {
       this.stack.push({ kind: 'lines', iterator: lines[Symbol.iterator](), index: -1, inPath: false })
       return false
     }
+    // Typed arrays and DataViews are iterable, but their numbers are not records.
+    if (ArrayBuffer.isView(value)) return this.unsupported(value)
     if (value instanceof Map) {
       throw this.error('a Map is not a record; pass map.values(), or an object with measurement, tags and fields')
     }
@@ -180,7 +182,7 @@ export class RecordWalker {
       this.stack.push({ kind: 'async', iterator: value[Symbol.asyncIterator](), index: -1, inPath: true, result: undefined })
       return false
     }
-    if (value instanceof Date || value instanceof RegExp || value instanceof Promise || ArrayBuffer.isView(value)) {
+    if (value instanceof Date || value instanceof RegExp || value instanceof Promise) {
       return this.unsupported(value)
     }
     const point = this.attempt(() => pointFromRecord(value, this.ctx))

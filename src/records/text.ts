@@ -2,8 +2,9 @@
  * Line-protocol text records (strings and UTF-8 bytes): split into lines, not validated.
  *
  * Lines are split where the server splits them. A line feed inside a double-quoted string field
- * belongs to the value (Go and Rust both track quotes), so text that contains a `"` is split
- * with the same scan as Go's `scanLine`; text without quotes is split at every line feed.
+ * belongs to the value (Go and Rust both track quotes), and Go's `scanLine` lets a backslash
+ * skip the next byte; so text that contains a `"` or a `\` is split with the same scan as Go's
+ * `scanLine`, and other text is split at every line feed.
  * Empty and whitespace-only lines are dropped, and a carriage return before a line feed is
  * removed (every server except VictoriaMetrics rejects `\r` at the end of a line).
  * Everything else is kept verbatim.
@@ -25,7 +26,7 @@ export function forEachLine(text: string, emit: (line: string) => void): void {
     emitLine(text, emit)
     return
   }
-  if (!text.includes('"')) {
+  if (!text.includes('"') && !text.includes('\\')) {
     for (const line of text.split('\n')) emitLine(line, emit)
     return
   }

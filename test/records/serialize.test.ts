@@ -124,6 +124,7 @@ describe('errors name the record path and the reason', () => {
     assert.throws(() => chunks([Promise.resolve(1)]), recordError([0], /Promise \(await it first\)/))
     assert.throws(() => chunks([new Map([['a', 'b']])]), recordError([0], /a Map is not a record/))
     assert.throws(() => chunks([Symbol('s')]), recordError([0], /unsupported record type symbol/))
+    assert.throws(() => chunks([Int32Array.of(1)]), recordError([0], /unsupported record type Int32Array/))
   })
   test('missing measurement and bad time in objects', () => {
     assert.throws(() => chunks([{ fields: { f: 1 } }]), recordError([0], /missing measurement/))

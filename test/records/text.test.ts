@@ -1,0 +1,44 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { decodeUtf8, splitLines } from '../../src/records/text.js'
+
+describe('splitLines', () => {
+  const cases: [string, string[]][] = [
+    ['m f=1', ['m f=1']],
+    ['m f=1\n', ['m f=1']],
+    ['a f=1\nb f=2', ['a f=1', 'b f=2']],
+    ['a f=1\r\nb f=2\r\n', ['a f=1', 'b f=2']],
+    ['\n\n  \n\t\n', []],
+    ['\u00a0\n\u2003', []],
+    ['  a f=1  ', ['  a f=1  ']],
+    ['# comment\na f=1', ['# comment', 'a f=1']],
+    // a line feed inside a quoted string field belongs to the value
+    ['a s="x\ny" 1\nb f=2', ['a s="x\ny" 1', 'b f=2']],
+    // an escaped quote does not close the string
+    ['a s="q\\"\nstill" 1\nb f=2', ['a s="q\\"\nstill" 1', 'b f=2']],
+    // quotes in the measurement, tags and field keys are plain characters
+    ['m"x,t="v f=1\nb f=2', ['m"x,t="v f=1', 'b f=2']],
+    ['m f"k=1\nb f=2', ['m f"k=1', 'b f=2']],
+    // a second string field after a comma
+    ['m a="1",b="x\ny"\nc f=1', ['m a="1",b="x\ny"', 'c f=1']],
+    // Go's scanLine: a backslash skips the byte after it, a line feed included
+    ['a,t=x\\\ny f=1\nb f=2', ['a,t=x\\\ny f=1', 'b f=2']],
+  ]
+  for (const [text, expected] of cases) {
+    test(JSON.stringify(text), () => {
+      assert.deepEqual(splitLines(text), expected)
+    })
+  }
+})
+
+describe('decodeUtf8', () => {
+  test('decodes UTF-8 and drops a leading byte-order mark', () => {
+    assert.equal(decodeUtf8(Buffer.from('温度 v=1')), '温度 v=1')
+    assert.equal(decodeUtf8(Uint8Array.of(0xef, 0xbb, 0xbf, 0x6d)), 'm')
+    assert.equal(decodeUtf8(new ArrayBuffer(0)), '')
+  })
+  test('invalid UTF-8 is a TypeError, never replacement characters', () => {
+    assert.throws(() => decodeUtf8(Uint8Array.of(0x6d, 0xc3)), { name: 'TypeError', message: 'the bytes are not valid UTF-8' })
+    assert.throws(() => decodeUtf8(Uint8Array.of(0xed, 0xa0, 0x80)), TypeError)
+  })
+})
