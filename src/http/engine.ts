@@ -6,7 +6,8 @@ export interface RawRequest {
   method: string
   /** Lower-cased names. */
   headers: Record<string, string>
-  body?: Uint8Array
+  /** A string is sent as UTF-8. */
+  body?: string | Uint8Array
   /** Fires on timeout or on the caller's abort; the engine then rejects with `signal.reason`. */
   signal: AbortSignal
 }

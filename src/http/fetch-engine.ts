@@ -18,7 +18,7 @@ export function createFetchEngine(fetchFunction: FetchFunction = globalThis.fetc
         redirect: 'manual',
         signal: request.signal,
       }
-      if (request.body !== undefined) init.body = request.body as Uint8Array<ArrayBuffer>
+      if (request.body !== undefined) init.body = request.body as string | Uint8Array<ArrayBuffer>
       let response: Response
       let body: Uint8Array
       try {

@@ -53,7 +53,10 @@ class NodeEngine implements Engine {
         return
       }
       const headers: Record<string, string> = { 'accept-encoding': 'gzip', ...request.headers }
-      if (request.body !== undefined) headers['content-length'] = String(request.body.byteLength)
+      if (request.body !== undefined) {
+        const length = typeof request.body === 'string' ? Buffer.byteLength(request.body) : request.body.byteLength
+        headers['content-length'] = String(length)
+      }
       const req = this.#module.request(request.url, { method: request.method, headers, agent: this.#agent })
       const onAbort = (): void => {
         req.destroy()

@@ -155,13 +155,11 @@ export class Transport {
     else req.signal?.addEventListener('abort', onCallerAbort, { once: true })
 
     try {
-      let body: Uint8Array | undefined
-      if (req.body !== undefined) {
-        body = typeof req.body === 'string' ? new TextEncoder().encode(req.body) : req.body
-        if (req.gzip === true) {
-          body = await gzipBody(body)
-          headers['content-encoding'] = 'gzip'
-        }
+      // A string body goes to the engine as is: node:http encodes it while writing, without a copy.
+      let body = req.body
+      if (body !== undefined && req.gzip === true) {
+        body = await gzipBody(body)
+        headers['content-encoding'] = 'gzip'
       }
       if (controller.signal.aborted) throw controller.signal.reason
       const engine = await this.#engine
