@@ -22,7 +22,7 @@ import { BatchAssembler, bodyBytes, type AssembledBatch, type LineChunkLike } fr
 import { LineBudget } from './batch-line-budget.js'
 import { LinePayload } from './batch-payload.js'
 import { asError, deliverBatch, type DeliveryOutcome, type RetryDecider, type SendBody } from './batch-delivery.js'
-import type { BatchSerializer } from './batch-serializer.js'
+import type { BatchSerializeContext, BatchSerializer } from './batch-serializer.js'
 
 /** Options of {@link BatchWriter}. Record options given here apply to every `write()`. */
 export interface BatchWriterOptions extends RecordOptions, TableOptions {
@@ -157,10 +157,10 @@ export class BatchWriter implements AsyncDisposable {
   readonly #ctx: Required<Pick<BatchWriterContext, 'send' | 'serialize'>> & { defaultTags: Readonly<Record<string, string>> }
   readonly #precision: WritePrecision
   readonly #batchSize: number
-  readonly #maxBatchBytes: number
   readonly #flushInterval: number
   readonly #maxInFlight: number
-  readonly #recordOptions: RecordOptions & TableOptions
+  readonly #baseContext: BatchSerializeContext
+  readonly #limits: { maxLines: number; maxBytes: number }
   readonly #retry: RetryDecider | undefined
   readonly #onWritten: BatchWriterOptions['onBatchWritten']
   readonly #onFailed: BatchWriterOptions['onBatchFailed']
@@ -188,10 +188,8 @@ export class BatchWriter implements AsyncDisposable {
     const o = validateOptions(options)
     this.#precision = o.writePrecision
     this.#batchSize = o.batchSize
-    this.#maxBatchBytes = o.maxBatchBytes
     this.#flushInterval = o.flushInterval
     this.#maxInFlight = o.maxInFlight
-    this.#recordOptions = pickRecordOptions(options)
     this.#retry = makeRetry(context.retry, options.retry)
     this.#onWritten = options.onBatchWritten
     this.#onFailed = options.onBatchFailed
@@ -200,6 +198,8 @@ export class BatchWriter implements AsyncDisposable {
       serialize: context.serialize,
       defaultTags: context.defaultTags ?? {},
     }
+    this.#baseContext = { ...pickRecordOptions(options), precision: o.writePrecision, defaultTags: this.#ctx.defaultTags }
+    this.#limits = { maxLines: o.batchSize, maxBytes: o.maxBatchBytes }
     this.#budget = new LineBudget(o.maxBufferedLines)
     this.#assembler = new BatchAssembler({ maxLines: o.batchSize, maxBytes: o.maxBatchBytes }, (b) => this.#enqueue(b))
     if (options.signal !== undefined) {
@@ -240,23 +240,29 @@ export class BatchWriter implements AsyncDisposable {
     if (this.#closed) throw new ClosedError('write() on a BatchWriter that was closed')
     this.#activeWrites++
     try {
-      const precision = options?.writePrecision ?? this.#precision
-      if (!isWritePrecision(precision)) throw new InvalidArgumentError(`writePrecision must be ns, us, ms or s, got ${String(precision)}`)
-      const chunks = this.#ctx.serialize(
-        records,
-        { ...this.#recordOptions, ...options, precision, defaultTags: this.#ctx.defaultTags },
-        { maxLines: this.#batchSize, maxBytes: this.#maxBatchBytes },
-      )
+      const chunks = this.#ctx.serialize(records, this.#serializeContext(options), this.#limits)
       if (Symbol.asyncIterator in chunks) {
         for await (const chunk of chunks) await this.#accept(chunk)
       } else {
-        for (const chunk of chunks) await this.#accept(chunk)
+        for (const chunk of chunks) {
+          // Awaited only when the buffer is full: a promise per chunk is measurable at volume.
+          const wait = this.#accept(chunk)
+          if (wait !== undefined) await wait
+        }
       }
     } finally {
       this.#activeWrites--
       this.#checkIdle()
     }
   }
+
+  #serializeContext(options: BatchWriteOptions | undefined): BatchSerializeContext {
+    if (options === undefined) return this.#baseContext
+    const precision = options.writePrecision ?? this.#precision
+    if (!isWritePrecision(precision)) throw new InvalidArgumentError(`writePrecision must be ns, us, ms or s, got ${String(precision)}`)
+    return { ...this.#baseContext, ...options, precision }
+  }
+
 
   /** Streams `source` (sync or async iterable of records) through the same path as {@link write}. */
   writeAll(source: AsyncIterable<unknown> | Iterable<unknown>, options?: BatchWriteOptions): Promise<void> {
@@ -317,24 +323,33 @@ export class BatchWriter implements AsyncDisposable {
     if (error !== undefined) throw error
   }
 
-  async #accept(chunk: LineChunkLike): Promise<void> {
-    // A serialiser may hand over more than a batch; the budget is taken per batch-sized piece
-    // so that no single wait can exceed the limit.
-    if (chunk.lines.length > this.#batchSize) {
-      for (let i = 0; i < chunk.lines.length; i += this.#batchSize) {
-        const lines = chunk.lines.slice(i, i + this.#batchSize)
-        await this.#accept({ precision: chunk.precision, lines, bytes: bodyBytes(lines) })
-      }
-      return
-    }
+  /** Buffers one chunk; returns a promise only when it has to wait for room. */
+  #accept(chunk: LineChunkLike): Promise<void> | undefined {
     const count = chunk.lines.length
-    if (count === 0) return
+    if (count === 0) return undefined
+    // A serialiser may hand over more than a batch; room is taken per batch-sized piece so
+    // that no single wait can exceed the limit.
+    if (count > this.#batchSize) return this.#acceptInPieces(chunk)
     const wait = this.#budget.acquire(count)
-    if (wait !== undefined) {
-      // Under backpressure an open batch must not sit on room that nobody will free.
-      this.#sealAll()
-      await wait
+    if (wait === undefined) {
+      this.#place(chunk)
+      return undefined
     }
+    // Under backpressure an open batch must not sit on room that nobody will free.
+    this.#sealAll()
+    return wait.then(() => this.#place(chunk))
+  }
+
+  async #acceptInPieces(chunk: LineChunkLike): Promise<void> {
+    for (let i = 0; i < chunk.lines.length; i += this.#batchSize) {
+      const lines = chunk.lines.slice(i, i + this.#batchSize)
+      await this.#accept({ precision: chunk.precision, lines, bytes: bodyBytes(lines) })
+    }
+  }
+
+  /** Hands a chunk whose room is taken to the assembler. */
+  #place(chunk: LineChunkLike): void {
+    const count = chunk.lines.length
     if (this.#abort.signal.aborted) {
       this.#budget.release(count)
       throw new RequestAbortedError('the batch writer was aborted')
@@ -344,6 +359,7 @@ export class BatchWriter implements AsyncDisposable {
     if (this.#budget.waiting > 0) this.#sealAll()
     else if (wasEmpty && this.#assembler.openLines > 0) this.#armTimer()
   }
+
 
   #armTimer(): void {
     if (this.#flushInterval === 0 || this.#timer !== undefined) return
