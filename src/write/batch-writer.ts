@@ -394,7 +394,8 @@ export class BatchWriter implements AsyncDisposable {
         this.#queueHead = 0
       }
       this.#slotsBusy++
-      void this.#run(batch)
+      // #run routes every failure itself; this catch only keeps a bug from becoming an unhandled rejection.
+      this.#run(batch).catch((error: unknown) => this.#callbackErrors.push(error))
     }
   }
 
