@@ -50,32 +50,33 @@ async function printHoldings(target: DemoTarget, step: string, before?: Holdings
 async function writeSeedRecords(client: InfluxDBClientAsync, target: DemoTarget): Promise<void> {
   const writeApi = client.writeApi()
   const { bucket, org } = target
-  const show = (label: string, code: string): void => {
+  const show = async (label: string, code: string): Promise<void> => {
     say(`   ${label}: ${code}`)
+    await target.refreshLastWriteBody()
     const body = target.lastWriteBody()
     if (body !== undefined) say(`      sent: ${body.replaceAll('\n', '\n            ')}`)
   }
 
   await writeApi.write(bucket, org, 'h2o_feet,location=us-west level=125i 1')
-  show('line protocol', `'h2o_feet,location=us-west level=125i 1'`)
+  await show('line protocol', `'h2o_feet,location=us-west level=125i 1'`)
 
   await writeApi.write(bucket, org, { measurement: 'h2o_feet', tags: { location: 'us-west' }, fields: { level: 125n }, time: 1 })
-  show('object', `{ measurement: 'h2o_feet', tags: { location: 'us-west' }, fields: { level: 125n }, time: 1 }`)
+  await show('object', `{ measurement: 'h2o_feet', tags: { location: 'us-west' }, fields: { level: 125n }, time: 1 }`)
 
   await writeApi.write(bucket, org, new Point('h2o_feet').tag('location', 'us-west').field('level', 125n).time(1))
-  show('Point', `new Point('h2o_feet').tag('location', 'us-west').field('level', 125n).time(1)`)
+  await show('Point', `new Point('h2o_feet').tag('location', 'us-west').field('level', 125n).time(1)`)
 
   await writeApi.write({
     bucket, org, record: new H2OFeet('us-west', 125n, 1),
     recordMeasurementName: 'h2o_feet', recordTagKeys: ['location'], recordFieldKeys: ['level'], recordTimeKey: 'time',
   })
-  show('class instance', `new H2OFeet('us-west', 125n, 1) with recordMeasurementName, recordTagKeys, recordFieldKeys`)
+  await show('class instance', `new H2OFeet('us-west', 125n, 1) with recordMeasurementName, recordTagKeys, recordFieldKeys`)
 
   await writeApi.write({
     bucket, org, record: { location: ['us-west', 'us-east', 'us-east'], level: [125n, 130n, 131n], time: [1n, 1n, 2n] },
     dataFrameMeasurementName: 'h2o_feet', dataFrameTagColumns: ['location'], dataFrameTimestampColumn: 'time',
   })
-  show('table', `{ location: ['us-west', 'us-east', 'us-east'], level: [125n, 130n, 131n], time: [1n, 1n, 2n] }`)
+  await show('table', `{ location: ['us-west', 'us-east', 'us-east'], level: [125n, 130n, 131n], time: [1n, 1n, 2n] }`)
   say('   (the first four records, and the table\'s first row, are the same point: writing it again overwrites it)')
 }
 
