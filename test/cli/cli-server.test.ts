@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { startTestServer, type TestServer, type StoredPoint } from '../../src/testing/index.js'
-import { runCli, summaryOf } from './run-cli.js'
+import { runCli, spawnCli, summaryOf } from './run-cli.js'
 
 const BUCKET = 'cli-bucket'
 let server: TestServer
@@ -96,6 +96,19 @@ describe('influx-async write: line protocol', () => {
     assert.equal(summaryOf(result.stdout), 'written: 5 points, rejected: 0, <s>, <rate>\n')
     assert.deepEqual(writeRequests().map((r) => r.body).sort(), ['m v=1 1\nm v=2 2', 'm v=3 3\nm v=4 4', 'm v=5 5'])
     assert.equal(held().length, 5)
+  })
+
+  test('streams: points reach the server while stdin is still open', async () => {
+    const child = spawnCli(['write', ...connection(), '--batch-size', '2'])
+    let stdout = ''
+    child.stdout?.setEncoding('utf8').on('data', (t: string) => { stdout += t })
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve))
+    child.stdin?.write('m v=1 1\nm v=2 2\nm v=3 3\nm v=4 4\n')
+    for (let i = 0; i < 200 && server.count(BUCKET) < 4; i++) await new Promise((resolve) => setTimeout(resolve, 50))
+    assert.equal(server.count(BUCKET), 4, 'two full batches were written before the input ended')
+    child.stdin?.end('m v=5 5\n')
+    assert.equal(await exited, 0)
+    assert.equal(summaryOf(stdout), 'written: 5 points, rejected: 0, <s>, <rate>\n')
   })
 
   test('--gzip compresses the bodies', async () => {
