@@ -3,8 +3,17 @@
 // kernel's own high-water mark (resourceUsage().maxRSS) is printed too, since a sampler can miss
 // a short spike. Target: peak RSS under 150 MB.
 //
+// The TypeScript loader (tsx) alone adds about 35 MB of RSS to a process, which is not the
+// library's and which a user running built JavaScript never pays. So, run as .ts, this file
+// transpiles src/ and itself to plain JavaScript (with the declared `typescript` package, under
+// node_modules/.cache/) and measures in a child `node` without any loader; run as .js, it measures.
+//
 // Env: BENCH_MEMORY_POINTS (default 10000000), BENCH_MEMORY_PAGE (points per yielded array,
 // default 1000; 1 yields single Points).
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { InfluxDBClientAsync, Point } from '../src/index.js'
 import { startSink } from './sink-control.js'
 
@@ -39,10 +48,10 @@ async function* source(): AsyncGenerator<Point | Point[]> {
 
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`
 
-async function main(): Promise<void> {
+async function measure(): Promise<void> {
   const sink = await startSink()
   const client = new InfluxDBClientAsync({ url: sink.url, token: 'bench', org: 'bench' })
-  const writer = client.writeApi().batchWriter({ bucket: 'bench', ...(process.env.MB_MAXBUF ? { maxBufferedLines: Number(process.env.MB_MAXBUF) } : {}) })
+  const writer = client.writeApi().batchWriter({ bucket: 'bench' })
   ;(globalThis as { gc?: () => void }).gc?.()
   const before = process.memoryUsage()
   const baseline = before.rss
@@ -81,4 +90,38 @@ async function main(): Promise<void> {
   }
 }
 
-await main()
+/** Transpiles src/ and the benchmark files to .js under `outDir`, keeping the layout (imports already end in .js). */
+async function transpile(root: string, outDir: string): Promise<void> {
+  const ts = (await import('typescript')).default
+  const files = [...tsFiles(join(root, 'src')), ...['memory.bench.ts', 'sink.ts', 'sink-control.ts'].map((f) => join(root, 'bench', f))]
+  for (const file of files) {
+    const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+      fileName: file,
+    })
+    const target = join(outDir, relative(root, file)).replace(/\.ts$/, '.js')
+    mkdirSync(dirname(target), { recursive: true })
+    writeFileSync(target, outputText)
+  }
+  writeFileSync(join(outDir, 'package.json'), '{"type":"module"}\n')
+}
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name)
+    if (statSync(full).isDirectory()) return tsFiles(full)
+    return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [full] : []
+  })
+}
+
+if (import.meta.url.endsWith('.ts')) {
+  const root = fileURLToPath(new URL('..', import.meta.url))
+  const outDir = join(root, 'node_modules', '.cache', 'influxdb-client-async-bench')
+  await transpile(root, outDir)
+  const bare = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.memoryUsage().rss))'], { encoding: 'utf8' })
+  console.log(`(plain JavaScript, no loader; a bare \`node\` process starts at ${mb(Number(bare.stdout))} RSS)`)
+  const child = spawnSync(process.execPath, ['--expose-gc', join(outDir, 'bench', 'memory.bench.js')], { stdio: 'inherit' })
+  process.exitCode = child.status ?? 1
+} else {
+  await measure()
+}

@@ -13,8 +13,10 @@ export interface Sink {
 }
 
 export async function startSink(): Promise<Sink> {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./sink.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+  // Run as TypeScript under tsx, or as the plain JavaScript that memory.bench.ts transpiles.
+  const typescript = import.meta.url.endsWith('.ts')
+  const child: ChildProcess = fork(fileURLToPath(new URL(typescript ? './sink.ts' : './sink.js', import.meta.url)), [], {
+    execArgv: typescript ? ['--import', 'tsx'] : [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   const waiting = new Map<SinkReply['type'], (reply: SinkReply) => void>()
