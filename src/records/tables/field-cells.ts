@@ -5,8 +5,9 @@
  * `true`/`false`, a string `"…"` escaped; null, undefined, NaN and ±Infinity leave the field out.
  */
 import { escapeStringValue } from '../../line-protocol/escape.js'
-import { formatFieldValue, formatFloat } from '../../line-protocol/values.js'
+import { formatFieldValue } from '../../line-protocol/values.js'
 import { CellError } from './cell-error.js'
+import { floatText } from './float-text.js'
 import type { CellBlock, CellValue } from './model.js'
 
 /** The line-protocol type a field column is written as. */
@@ -89,7 +90,7 @@ function formatFloats(
   for (let i = 0; i < length; i++) {
     const v = values[offset + i]
     // `v - v` is NaN for NaN and ±Infinity, and 0 for every finite number.
-    out[i] = v === null || v === undefined || v - v !== 0 || (valid !== undefined && !valid(i)) ? undefined : prefix + formatFloat(v)
+    out[i] = v === null || v === undefined || v - v !== 0 || (valid !== undefined && !valid(i)) ? undefined : prefix + floatText(v)
   }
 }
 

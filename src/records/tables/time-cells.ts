@@ -11,7 +11,13 @@
  * Converting to a coarser precision truncates toward zero, as everywhere in this client.
  */
 import { NANOS_PER_UNIT, type WritePrecision } from '../../line-protocol/precision.js'
-import { bigintUnitsToTimestamp, dateToNanos, nanosToTimestamp, numberUnitsToTimestamp } from '../../line-protocol/time.js'
+import {
+  bigintUnitsToTimestamp,
+  dateToNanos,
+  MAX_TIMESTAMP_NS,
+  nanosToTimestamp,
+  numberUnitsToTimestamp,
+} from '../../line-protocol/time.js'
 import { CellError } from './cell-error.js'
 import type { CellBlock, CellValue } from './model.js'
 import { parseTimestampText } from './timestamp-text.js'
@@ -60,6 +66,8 @@ export class TimeColumnFormatter {
     const shifted = block.naive && this.zone !== undefined
     const sameUnit = !shifted && unitNanos === this.precisionNanos
     const precision = this.precision
+    // In range when |v| ≤ max; checked inline on the hot path, `time.ts` words the error.
+    const max = MAX_TIMESTAMP_NS / this.precisionNanos
     for (let i = 0; i < length; i++) {
       const v = values[offset + i]
       if (v === null || v === undefined || (valid !== undefined && !valid(i))) {
@@ -68,7 +76,8 @@ export class TimeColumnFormatter {
       }
       try {
         if (sameUnit) {
-          out[i] = ' ' + (typeof v === 'bigint' ? bigintUnitsToTimestamp(v, precision) : numberUnitsToTimestamp(v, precision))
+          out[i] = typeof v === 'bigint' && v <= max && v >= -max ? ' ' + v
+            : ' ' + (typeof v === 'bigint' ? bigintUnitsToTimestamp(v, precision) : numberUnitsToTimestamp(v, precision))
         } else {
           let nanos = BigInt(v) * unitNanos
           if (shifted) nanos = this.wallClockToUtc(nanos, i)

@@ -1,0 +1,184 @@
+// Tables as records: a 1,000,000-row Arrow table against the same data as Points, side by side
+// in one process (the machine is shared: compare ratios, not times).
+// Run: node --expose-gc --import tsx bench/tables.bench.ts [rows]
+//
+// Table: 2 tag columns (dictionary-encoded strings, as tableFromArrays makes them), 3 field
+// columns (Float64, Int64, Bool) and a Timestamp<NANOSECOND> column. Cases, best of ROUNDS, CPU time:
+//   Arrow table, write() path   serializeSync(table) in chunks of 5000 lines, as write() runs it
+//   Arrow table, lines()        the table's own line iterator, without chunking
+//   this client, Points         a Point built per row from the same columns, then serializeSync
+//   @influxdata/influxdb-client a Point built per row, then toLineProtocol()
+// Targets (issue 3): the table ≥ 2× this client's Points and ≥ 10× @influxdata/influxdb-client.
+import { Point as OfficialPoint } from '@influxdata/influxdb-client'
+import * as arrow from 'apache-arrow'
+import { Point } from '../src/line-protocol/point.js'
+import { serializeSync, type SerializeContext } from '../src/records/serialize.js'
+import { asTable } from '../src/records/tables/index.js'
+
+const ROWS = Number(process.argv[2] ?? 1_000_000)
+const ROUNDS = 3
+const LIMITS = { maxLines: 5000, maxBytes: 8 << 20 }
+const CONTEXT: SerializeContext = {
+  precision: 'ns',
+  defaultTags: {},
+  dataFrameMeasurementName: 'cpu',
+  dataFrameTagColumns: ['host', 'region'],
+  dataFrameTimestampColumn: 'time',
+}
+
+interface Columns {
+  host: string[]
+  region: string[]
+  usage: Float64Array
+  count: BigInt64Array
+  ok: boolean[]
+  time: BigInt64Array
+}
+
+function makeColumns(rows: number): Columns {
+  const columns: Columns = {
+    host: new Array<string>(rows),
+    region: new Array<string>(rows),
+    usage: new Float64Array(rows),
+    count: new BigInt64Array(rows),
+    ok: new Array<boolean>(rows),
+    time: new BigInt64Array(rows),
+  }
+  const start = 1_700_000_000_000_000_000n
+  for (let i = 0; i < rows; i++) {
+    columns.host[i] = `server${i % 100}`
+    columns.region[i] = `region-${i % 7}`
+    columns.usage[i] = Math.round(Math.random() * 1e6) / 1000
+    columns.count[i] = BigInt((i * 7919) % 100_000)
+    columns.ok[i] = (i & 1) === 1
+    columns.time[i] = start + BigInt(i) * 1000n
+  }
+  return columns
+}
+
+function makeTable(c: Columns): arrow.Table {
+  const time = arrow.makeVector(arrow.makeData({ type: new arrow.TimestampNanosecond(), length: c.time.length, data: c.time }))
+  return new arrow.Table({
+    host: arrow.vectorFromArray(c.host, new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32())),
+    region: arrow.vectorFromArray(c.region, new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32())),
+    usage: arrow.makeVector(c.usage),
+    count: arrow.makeVector(c.count),
+    ok: arrow.vectorFromArray(c.ok, new arrow.Bool()),
+    time,
+  })
+}
+
+function* ourPoints(c: Columns): Generator<Point> {
+  for (let i = 0; i < c.time.length; i++) {
+    yield new Point('cpu')
+      .tag('host', c.host[i] as string)
+      .tag('region', c.region[i] as string)
+      .floatField('usage', c.usage[i] as number)
+      .intField('count', c.count[i] as bigint)
+      .booleanField('ok', c.ok[i] as boolean)
+      .time(c.time[i] as bigint)
+  }
+}
+
+function officialPoint(c: Columns, i: number): OfficialPoint {
+  return new OfficialPoint('cpu')
+    .tag('host', c.host[i] as string)
+    .tag('region', c.region[i] as string)
+    .floatField('usage', c.usage[i] as number)
+    .intField('count', Number(c.count[i]))
+    .booleanField('ok', c.ok[i] as boolean)
+    .timestamp(String(c.time[i]))
+}
+
+// CPU time of this process (user + system), not wall time: the machine is shared.
+function cpuMs(): number {
+  const usage = process.cpuUsage()
+  return (usage.user + usage.system) / 1000
+}
+
+function chunkBytes(record: unknown): number {
+  let bytes = 0
+  for (const chunk of serializeSync(record, CONTEXT, LIMITS)) bytes += chunk.bytes
+  return bytes
+}
+
+interface Case {
+  name: string
+  run: (c: Columns, table: arrow.Table) => number
+}
+
+const TABLE_WRITE = 'Arrow table, write() path (serializeSync)'
+const TABLE_LINES = 'Arrow table, lines() only'
+const OUR_POINTS = 'this client, Points: build + serializeSync'
+const OFFICIAL = '@influxdata/influxdb-client: build + toLineProtocol'
+
+const cases: Case[] = [
+  { name: TABLE_WRITE, run: (_c, table) => chunkBytes(table) },
+  {
+    name: TABLE_LINES,
+    run: (_c, table) => {
+      let n = 0
+      for (const line of (asTable(table) as NonNullable<ReturnType<typeof asTable>>).lines(CONTEXT, [])) n += line.length + 1
+      return n
+    },
+  },
+  { name: OUR_POINTS, run: (c) => chunkBytes(ourPoints(c)) },
+  {
+    name: OFFICIAL,
+    run: (c) => {
+      let n = 0
+      for (let i = 0; i < c.time.length; i++) n += (officialPoint(c, i).toLineProtocol() as string).length + 1
+      return n
+    },
+  },
+]
+
+function firstLines(record: unknown, count: number): string[] {
+  const lines: string[] = []
+  for (const chunk of serializeSync(record, CONTEXT, { maxLines: count, maxBytes: 1 << 20 })) {
+    lines.push(...chunk.lines)
+    if (lines.length >= count) break
+  }
+  return lines.slice(0, count)
+}
+
+// All three produce the same lines (the official client spells booleans T/F), or the comparison means nothing.
+const probe = makeColumns(3)
+const fromTable = firstLines(makeTable(probe), 3)
+const fromPoints = firstLines([...ourPoints(probe)], 3)
+const fromOfficial = [0, 1, 2].map((i) => officialPoint(probe, i).toLineProtocol()?.replace(/ok=T\b/, 'ok=true').replace(/ok=F\b/, 'ok=false'))
+for (let i = 0; i < 3; i++) {
+  if (fromTable[i] !== fromPoints[i] || fromTable[i] !== fromOfficial[i]) {
+    throw new Error(`lines differ:\n  table:    ${fromTable[i]}\n  points:   ${fromPoints[i]}\n  official: ${fromOfficial[i]}`)
+  }
+}
+
+const warmColumns = makeColumns(100_000)
+const warmTable = makeTable(warmColumns)
+for (const c of cases) c.run(warmColumns, warmTable)
+
+const columns = makeColumns(ROWS)
+const table = makeTable(columns)
+const best = new Map<string, number>()
+for (let round = 0; round < ROUNDS; round++) {
+  for (const c of cases) {
+    ;(globalThis as { gc?: () => void }).gc?.()
+    const t0 = cpuMs()
+    const bytes = c.run(columns, table)
+    const ms = cpuMs() - t0
+    if (bytes <= 0) throw new Error(`${c.name} produced nothing`)
+    best.set(c.name, Math.min(best.get(c.name) ?? Infinity, ms))
+  }
+}
+
+const rate = (name: string): number => ROWS / ((best.get(name) as number) / 1000)
+console.log(`${ROWS} rows, 2 tag columns, 3 field columns (float, int64, bool), ns timestamp; best of ${ROUNDS} rounds, CPU time; node ${process.version}`)
+for (const c of cases) {
+  console.log(`${c.name.padEnd(52)} ${(best.get(c.name) as number).toFixed(0).padStart(6)} ms  ${(rate(c.name) / 1e3).toFixed(0).padStart(6)}k rows/s`)
+}
+const ratio = (a: string, b: string): number => rate(a) / rate(b)
+const vsPoints = ratio(TABLE_WRITE, OUR_POINTS)
+const vsOfficial = ratio(TABLE_WRITE, OFFICIAL)
+console.log(`ratio table write() path / this client's Points:        ${vsPoints.toFixed(2)}x (target ≥ 2x)`)
+console.log(`ratio table write() path / @influxdata/influxdb-client: ${vsOfficial.toFixed(2)}x (target ≥ 10x)`)
+if (vsPoints < 2 || vsOfficial < 10) console.log('!!! below target')
