@@ -100,6 +100,17 @@ describe('BatchWriter: what goes on the wire', () => {
     })
   })
 
+  test('the flushInterval timer does not keep the process alive', async () => {
+    const { spawnSync } = await import('node:child_process')
+    // A timer that kept the process alive would hold it for 60 s: spawnSync kills it at 30 s (status null).
+    const child = spawnSync(process.execPath, ['--import', 'tsx', new URL('./unref-child.ts', import.meta.url).pathname], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    })
+    assert.equal(child.status, 0, child.stderr)
+    assert.equal(child.stdout, 'buffered 1\n')
+  })
+
   test('flushInterval 0 sends a partial batch only on flush()', async () => {
     await withWriter({}, { batchSize: 100, flushInterval: 0 }, async ({ writer, server }) => {
       await writer.write(['a v=1 1'])

@@ -1,0 +1,11 @@
+// Child process of the "timer does not keep the process alive" test: leaves a writer with an
+// open batch and a long flushInterval, and simply ends. The parent checks that it exits at once.
+import { BatchWriter } from '../../src/write/batch-writer.js'
+import { stringSerializer } from './harness.js'
+
+const writer = new BatchWriter(
+  { bucket: 'b', flushInterval: 60_000, batchSize: 100 },
+  { send: async () => undefined, serialize: stringSerializer },
+)
+await writer.write('m v=1 1')
+console.log(`buffered ${writer.stats.bufferedLines}`)
