@@ -50,6 +50,9 @@ export class CsvTableBuilder {
   readonly header: readonly string[]
   private readonly options: CsvTableOptions
   private readonly fieldColumns: readonly number[]
+  /** `isField[i]`: column i is a field (not a tag, not the timestamp). */
+  private readonly isField: readonly boolean[]
+  private readonly unpinnedFieldCount: number
   private readonly tagIndexes: ReadonlySet<number>
   private readonly timeIndex: number
   /** Types of the unpinned field columns, settled by their first non-empty cell. */
@@ -65,6 +68,8 @@ export class CsvTableBuilder {
     this.tagIndexes = new Set(options.tagColumns.map((name) => header.indexOf(name)))
     this.timeIndex = options.timestampColumn === undefined ? -1 : header.indexOf(options.timestampColumn)
     this.fieldColumns = header.map((_, i) => i).filter((i) => !this.tagIndexes.has(i) && i !== this.timeIndex)
+    this.isField = header.map((_, i) => this.fieldColumns.includes(i))
+    this.unpinnedFieldCount = this.fieldColumns.filter((i) => !options.fieldTypes.has(header[i] as string)).length
     this.columns = header.map(() => [])
   }
 
@@ -75,28 +80,36 @@ export class CsvTableBuilder {
 
   /** Adds one record; returns the reason when the row is refused (the table is left unchanged). */
   add(record: CsvRecord): RejectedRow | undefined {
-    const reject = (reason: string): RejectedRow => ({ line: record.line, text: formatCsvRow(record.fields), reason })
     const { fields } = record
     if (fields.length !== this.header.length) {
-      return reject(`has ${fields.length} cell(s), the header has ${this.header.length}`)
+      return rejectRow(record, `has ${fields.length} cell(s), the header has ${this.header.length}`)
     }
-    const row: Cell[] = new Array<Cell>(fields.length)
+    // Cells go straight into the columns (no per-row array: this runs once per row of a large
+    // file) and are taken back out if a later cell refuses the row.
     let fieldCount = 0
     for (let i = 0; i < fields.length; i++) {
-      const text = fields[i] as string
+      let cell: Cell
       try {
-        row[i] = this.convert(i, text)
+        cell = this.convert(i, fields[i] as string)
       } catch (error) {
-        if (error instanceof ValueError) return reject(`column ${JSON.stringify(this.header[i])}: ${error.message}`)
+        this.dropPartialRow(i)
+        if (error instanceof ValueError) return rejectRow(record, `column ${JSON.stringify(this.header[i])}: ${error.message}`)
         throw error
       }
-      if (row[i] !== null && !this.tagIndexes.has(i) && i !== this.timeIndex) fieldCount++
+      ;(this.columns[i] as Cell[]).push(cell)
+      if (cell !== null && this.isField[i] === true) fieldCount++
     }
-    if (fieldCount === 0) return reject('has no field value (every field cell is empty)')
-    this.settleInferredTypes(row)
-    for (let i = 0; i < row.length; i++) (this.columns[i] as Cell[]).push(row[i] as Cell)
+    if (fieldCount === 0) {
+      this.dropPartialRow(fields.length)
+      return rejectRow(record, 'has no field value (every field cell is empty)')
+    }
+    if (this.inferred.size < this.unpinnedFieldCount) this.settleInferredTypes()
     this.rowCount++
     return undefined
+  }
+
+  private dropPartialRow(cellsPushed: number): void {
+    for (let i = 0; i < cellsPushed; i++) (this.columns[i] as Cell[]).pop()
   }
 
   /** Hands over the rows built so far as a columnar table and starts a new one. */
@@ -138,13 +151,18 @@ export class CsvTableBuilder {
     return kind === 'integer' ? BigInt(text) : text
   }
 
-  private settleInferredTypes(row: readonly Cell[]): void {
+  /** Fixes the type of each unpinned field column from its first non-empty cell (the row just added). */
+  private settleInferredTypes(): void {
     for (const i of this.fieldColumns) {
-      const cell = row[i]
-      if (cell === null || this.inferred.has(i) || this.options.fieldTypes.has(this.header[i] as string)) continue
+      const cell = (this.columns[i] as Cell[]).at(-1)
+      if (cell === null || cell === undefined || this.inferred.has(i) || this.options.fieldTypes.has(this.header[i] as string)) continue
       this.inferred.set(i, typeof cell === 'boolean' ? 'bool' : typeof cell === 'number' ? 'float' : 'string')
     }
   }
+}
+
+function rejectRow(record: CsvRecord, reason: string): RejectedRow {
+  return { line: record.line, text: formatCsvRow(record.fields), reason }
 }
 
 function inferType(text: string): FieldValueType {
