@@ -76,6 +76,7 @@ export function parseLineProtocol(text: string, options: ParseOptions): ParseRes
   const defaultTime = options.now - (((options.now % unit) + unit) % unit)
   const points: ParsedPoint[] = []
   const errors: string[] = []
+  const keys: KeyCache = new Map()
   let pos = 0
   while (pos < text.length) {
     const end = scanLine(text, pos)
@@ -86,7 +87,7 @@ export function parseLineProtocol(text: string, options: ParseOptions): ParseRes
     if (start >= block.length || block.charCodeAt(start) === HASH) continue
     const line = start === 0 ? block : block.slice(start)
     try {
-      points.push(parsePoint(line, defaultTime, unit))
+      points.push(parsePoint(line, defaultTime, unit, keys))
     } catch (error) {
       if (!(error instanceof LineError)) throw error
       errors.push(`unable to parse '${line}': ${error.message}`)
@@ -139,23 +140,31 @@ function skipWhitespace(buf: string, i: number): number {
   return i
 }
 
-function parsePoint(line: string, defaultTime: bigint, unit: bigint): ParsedPoint {
-  const key = scanKey(line)
+// Keys already scanned in this body, by their raw text: most lines of a batch repeat a few
+// series, and a raw key that scanned cleanly once always scans to the same result.
+type KeyCache = Map<string, ScannedKey>
+const KEY_CACHE_LIMIT = 10_000
+
+function parsePoint(line: string, defaultTime: bigint, unit: bigint, keys: KeyCache): ParsedPoint {
+  const rawKeyEnd = firstUnescapedSpace(line)
+  const rawKey = rawKeyEnd < 0 ? undefined : line.slice(0, rawKeyEnd)
+  let key = rawKey === undefined ? undefined : keys.get(rawKey)
+  if (key === undefined) {
+    key = scanKey(line)
+    if (rawKey !== undefined && key.end === rawKeyEnd && keys.size < KEY_CACHE_LIMIT) keys.set(rawKey, key)
+  }
   const fieldsStart = skipWhitespace(line, key.end)
   const fieldsEnd = scanFields(line, fieldsStart)
-  const fields = readFields(line, fieldsStart, fieldsEnd)
-  for (const field of fields) {
-    const size = key.byteLength + 4 + utf8Length(field.rawKey)
-    if (size > MAX_KEY_LENGTH) throw new LineError(`max key length exceeded: ${size} > ${MAX_KEY_LENGTH}`)
-  }
+  const fields = readFields(line, fieldsStart, fieldsEnd, key.byteLength)
   const time = scanTime(line, fieldsEnd, defaultTime, unit)
-  return {
-    measurement: key.measurement,
-    tags: key.tags,
-    fields: fields.map(({ key: k, type, value }) => ({ key: k, type, value })),
-    time,
-    seriesKey: key.seriesKey,
-  }
+  return { measurement: key.measurement, tags: key.tags, fields, time, seriesKey: key.seriesKey }
+}
+
+// Where scanKey ends when it succeeds: the first space not preceded by a backslash.
+function firstUnescapedSpace(line: string): number {
+  let i = line.indexOf(' ')
+  while (i > 0 && line.charCodeAt(i - 1) === BACKSLASH) i = line.indexOf(' ', i + 1)
+  return i
 }
 
 interface ScannedKey {
@@ -387,13 +396,9 @@ function scanBoolean(buf: string, i: number): number {
 const BOOLEAN_WORDS = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'])
 const TRUE_WORDS = new Set(['t', 'T', 'true', 'True', 'TRUE'])
 
-interface RawField extends ParsedField {
-  readonly rawKey: string
-}
-
 // Splits the validated field section into typed fields, as Go's field iterator does.
-function readFields(buf: string, start: number, end: number): RawField[] {
-  const fields: RawField[] = []
+function readFields(buf: string, start: number, end: number, keyByteLength: number): ParsedField[] {
+  const fields: ParsedField[] = []
   let i = start
   while (i < end) {
     const keyStart = i
@@ -424,19 +429,21 @@ function readFields(buf: string, start: number, end: number): RawField[] {
     // Go's field iterator skips a value-less field (only reachable through escapes); an empty
     // key is accepted (for example after a tab: `m \t=1`), so it is kept.
     if (raw.length === 0) continue
-    fields.push({ rawKey, key: unescape(rawKey, FIELD_KEY_ESCAPES), ...typedValue(raw) })
+    const size = keyByteLength + 4 + utf8Length(rawKey)
+    if (size > MAX_KEY_LENGTH) throw new LineError(`max key length exceeded: ${size} > ${MAX_KEY_LENGTH}`)
+    fields.push(typedField(unescape(rawKey, FIELD_KEY_ESCAPES), raw))
   }
   return fields
 }
 
-function typedValue(raw: string): { type: FieldType; value: FieldValue } {
+function typedField(key: string, raw: string): ParsedField {
   const first = raw.charCodeAt(0)
-  if (first === QUOTE) return { type: 'string', value: unescapeString(raw.slice(1, -1)) }
+  if (first === QUOTE) return { key, type: 'string', value: unescapeString(raw.slice(1, -1)) }
   const last = raw.charCodeAt(raw.length - 1)
-  if (last === 0x69) return { type: 'integer', value: BigInt(raw.slice(0, -1)) }
-  if (last === 0x75) return { type: 'unsigned', value: BigInt(raw.slice(0, -1)) }
-  if (isNumeric(first) || first === MINUS) return { type: 'float', value: Number(raw) }
-  return { type: 'boolean', value: TRUE_WORDS.has(raw) }
+  if (last === 0x69) return { key, type: 'integer', value: BigInt(raw.slice(0, -1)) }
+  if (last === 0x75) return { key, type: 'unsigned', value: BigInt(raw.slice(0, -1)) }
+  if (isNumeric(first) || first === MINUS) return { key, type: 'float', value: Number(raw) }
+  return { key, type: 'boolean', value: TRUE_WORDS.has(raw) }
 }
 
 function unescapeString(text: string): string {

@@ -32,7 +32,7 @@ export async function send(
 ): Promise<Answer> {
   const res = await fetch(server.url + pathAndQuery, {
     method,
-    body,
+    body: typeof body === 'string' || body === undefined ? body : new Blob([new Uint8Array(body)]),
     headers: { Authorization: `Token ${server.token}`, ...headers },
   })
   const text = await res.text()
