@@ -1,5 +1,14 @@
 import type { FieldType, RecordOptions } from '../write/write-options.js'
-import { escapeFieldKey, escapeKey, escapeMeasurement } from './escape.js'
+import {
+  type Entry,
+  entryValue,
+  insertIntoList,
+  listFromText,
+  parseEntries,
+  removeFromList,
+  textFromList,
+} from './entries.js'
+import { escapeFieldKey, escapeKey, escapeMeasurement, escapeStringValue } from './escape.js'
 import { isWritePrecision, NANOS_PER_UNIT, type WritePrecision } from './precision.js'
 import {
   bigintUnitsToTimestamp,
@@ -9,7 +18,7 @@ import {
   numberUnitsToTimestamp,
   parseIsoToNanos,
 } from './time.js'
-import { describeType, formatFieldValue } from './values.js'
+import { describeType, formatFieldValue, formatFloat } from './values.js'
 import { pointFromRecord } from '../records/objects.js'
 
 /** What `.time()` accepts: units of the precision (bigint or safe integer), a `Date`, or an RFC 3339 string. */
@@ -17,11 +26,6 @@ export type TimeInput = bigint | number | Date | string
 
 /** What `.tag()` accepts; numbers, bigints and booleans are written as their text. */
 export type TagValue = string | number | bigint | boolean | null | undefined
-
-// Tags and fields live in flat arrays, sorted by key, three slots per entry:
-// [key, raw value, escaped `key=value`]. Serialising is then concatenation only, and a point
-// costs two small arrays instead of one object per entry.
-const STRIDE = 3
 
 /**
  * One line of line protocol: a measurement, tags, fields and an optional timestamp.
@@ -44,8 +48,19 @@ const STRIDE = 3
 export class Point {
   private readonly _measurement: string
   private readonly _escapedName: string
-  private _tags: unknown[] = []
-  private _fields: unknown[] = []
+  // Each set is text while keys arrive in ascending order (an append), and a flat sorted list
+  // once they do not (entries.ts). No array is allocated for a point built in key order.
+  /** `,k=v,k=v`, sorted by key; meaningful while `_tagList` is undefined. */
+  private _tagText = ''
+  private _tagList: string[] | undefined = undefined
+  private _tagCount = 0
+  /** The largest tag key in `_tagText`: a larger key is simply appended. */
+  private _lastTagKey = ''
+  /** `k=v,k=v`, sorted by key; meaningful while `_fieldList` is undefined. */
+  private _fieldText = ''
+  private _fieldList: string[] | undefined = undefined
+  private _fieldCount = 0
+  private _lastFieldKey = ''
   private _timeUnits: bigint | number | undefined = undefined
   private _timeNanos: bigint | undefined = undefined
   private _precision: WritePrecision | undefined = undefined
@@ -87,20 +102,28 @@ export class Point {
   /** The tags as given, by key. A fresh object. */
   get tags(): Record<string, string> {
     const result: Record<string, string> = {}
-    for (let i = 0; i < this._tags.length; i += STRIDE) result[this._tags[i] as string] = this._tags[i + 1] as string
+    for (const entry of parseEntries(this.tagText(), 'tags')) result[entry.key] = entryValue(entry, 'tags')
     return result
   }
 
-  /** The field values as given, by key. A fresh object. */
-  get fields(): Record<string, unknown> {
-    const result: Record<string, unknown> = {}
-    for (let i = 0; i < this._fields.length; i += STRIDE) result[this._fields[i] as string] = this._fields[i + 1]
+  /** The fields as written in line protocol (`1.5`, `3i`, `"text"`), by key. A fresh object. */
+  get fieldTexts(): Record<string, string> {
+    const result: Record<string, string> = {}
+    for (const entry of parseEntries(this.fieldText(), 'fields')) result[entry.key] = entryValue(entry, 'fields')
     return result
   }
 
   /** True when at least one field is set (a point without fields cannot be written). */
   hasFields(): boolean {
-    return this._fields.length > 0
+    return this._fieldList === undefined ? this._fieldCount > 0 : this._fieldList.length > 0
+  }
+
+  private tagText(): string {
+    return this._tagList === undefined ? this._tagText : textFromList(this._tagList, 'tags')
+  }
+
+  private fieldText(): string {
+    return this._fieldList === undefined ? this._fieldText : textFromList(this._fieldList, 'fields')
   }
 
   /**
@@ -110,17 +133,34 @@ export class Point {
   tag(key: string, value: TagValue): this {
     const text = tagText(key, value)
     if (text === undefined || key === '') {
-      removeEntry(this._tags, key)
+      if (this._tagList === undefined && this._tagCount === 0) return this
+      removeFromList(this.tagListForChange(), key)
+      return this
+    }
+    let pair: string
+    try {
+      pair = escapeKey(key) + '=' + escapeKey(text)
+    } catch (error) {
+      throw new TypeError(`tag ${JSON.stringify(key)}: ${(error as Error).message}`)
+    }
+    if (this._tagList === undefined && key > this._lastTagKey) {
+      this._tagText += ',' + pair
+      this._lastTagKey = key
+      this._tagCount++
     } else {
-      let pair: string
-      try {
-        pair = `${escapeKey(key)}=${escapeKey(text)}`
-      } catch (error) {
-        throw new TypeError(`tag ${JSON.stringify(key)}: ${(error as Error).message}`)
-      }
-      setEntry(this._tags, key, text, pair)
+      insertIntoList(this.tagListForChange(), key, pair)
     }
     return this
+  }
+
+  private tagListForChange(): string[] {
+    this._tagList ??= listFromText(this._tagText, 'tags', this._tagCount, this._lastTagKey)
+    return this._tagList
+  }
+
+  private fieldListForChange(): string[] {
+    this._fieldList ??= listFromText(this._fieldText, 'fields', this._fieldCount, this._lastFieldKey)
+    return this._fieldList
   }
 
   /**
@@ -129,55 +169,61 @@ export class Point {
    * Throws `TypeError`/`RangeError` naming the field for any other value.
    */
   field(key: string, value: unknown): this {
-    return this.setField(key, value, undefined)
+    return this.setField(key, formatFieldValue(key, value, undefined))
   }
 
   /** Sets a field written with a given type: `int` → `i`, `uint` → `u`, `float`. */
   typedField(key: string, value: unknown, fieldType: FieldType | undefined): this {
-    return this.setField(key, value, fieldType)
+    return this.setField(key, formatFieldValue(key, value, fieldType))
   }
 
   /** Sets an integer field (`125i`): a bigint in int64 range, or a safe-integer number. */
   intField(key: string, value: number | bigint): this {
-    return this.setField(key, value, 'int')
+    return this.setField(key, formatFieldValue(key, value, 'int'))
   }
 
   /** Sets an unsigned integer field (`125u`): 0 … 2^64-1. */
   uintField(key: string, value: number | bigint): this {
-    return this.setField(key, value, 'uint')
+    return this.setField(key, formatFieldValue(key, value, 'uint'))
   }
 
   /** Sets a float field. */
   floatField(key: string, value: number): this {
     if (typeof value !== 'number') throw new TypeError(`field ${JSON.stringify(key)}: ${describeType(value)} is not a number`)
-    return this.setField(key, value, undefined)
+    return this.setField(key, Number.isFinite(value) ? formatFloat(value) : undefined)
   }
 
   /** Sets a string field. */
   stringField(key: string, value: string): this {
     if (typeof value !== 'string') throw new TypeError(`field ${JSON.stringify(key)}: ${describeType(value)} is not a string`)
-    return this.setField(key, value, undefined)
+    return this.setField(key, escapeStringValue(value))
   }
 
   /** Sets a boolean field. */
   booleanField(key: string, value: boolean): this {
     if (typeof value !== 'boolean') throw new TypeError(`field ${JSON.stringify(key)}: ${describeType(value)} is not a boolean`)
-    return this.setField(key, value, undefined)
+    return this.setField(key, value ? 'true' : 'false')
   }
 
-  private setField(key: string, value: unknown, fieldType: FieldType | undefined): this {
+  private setField(key: string, formatted: string | undefined): this {
     if (typeof key !== 'string') throw new TypeError(`field key: ${describeType(key)} is not a string`)
-    const formatted = formatFieldValue(key, value, fieldType)
     if (formatted === undefined) {
-      removeEntry(this._fields, key)
+      if (this._fieldList === undefined && this._fieldCount === 0) return this
+      removeFromList(this.fieldListForChange(), key)
+      return this
+    }
+    let pair: string
+    try {
+      pair = escapeFieldKey(key) + '=' + formatted
+    } catch (error) {
+      throw new TypeError(`field ${JSON.stringify(key)}: ${(error as Error).message}`)
+    }
+    if (this._fieldList === undefined && key > this._lastFieldKey) {
+      this._fieldText = this._fieldCount === 0 ? pair : this._fieldText + ',' + pair
+      this._lastFieldKey = key
+      this._fieldCount++
     } else {
-      let escapedKey: string
-      try {
-        escapedKey = escapeFieldKey(key)
-      } catch (error) {
-        throw new TypeError(`field ${JSON.stringify(key)}: ${(error as Error).message}`)
-      }
-      setEntry(this._fields, key, value, `${escapedKey}=${formatted}`)
+      insertIntoList(this.fieldListForChange(), key, pair)
     }
     return this
   }
@@ -189,6 +235,12 @@ export class Point {
    * clears the time (the server stamps the line). Throws for anything else.
    */
   time(value: TimeInput | null | undefined, precision?: WritePrecision): this {
+    if (typeof value === 'bigint' && precision === undefined) {
+      this._timeUnits = value
+      this._timeNanos = undefined
+      this._precision = undefined
+      return this
+    }
     if (precision !== undefined && !isWritePrecision(precision)) {
       throw new TypeError(`time: precision ${JSON.stringify(precision)} is not one of ns, us, ms, s`)
     }
@@ -221,21 +273,15 @@ export class Point {
    * the point itself is not changed. Throws `RangeError` when the time is out of range.
    */
   toLineProtocol(precision?: WritePrecision, defaultTags?: Readonly<Record<string, string>>): string | undefined {
-    const fields = this._fields
-    if (fields.length === 0) return undefined
+    const fieldText = this._fieldList === undefined ? this._fieldText : textFromList(this._fieldList, 'fields')
+    if (fieldText === '') return undefined
     const target = precision ?? this._precision ?? 'ns'
-    // No cache of the line on purpose: keeping each young line alive from an older Point costs
-    // write barriers and old-generation garbage, and measured 10x slower than rebuilding it.
-    let line = this._escapedName
-    const tags = this._tags
+    // The line is not cached on purpose: keeping each young line alive from an older Point costs
+    // write barriers and old-generation garbage, and measured several times slower than rebuilding.
     const defaults = defaultTags === undefined ? undefined : compileDefaultTags(defaultTags)
-    if (defaults === undefined || defaults.length === 0) {
-      for (let i = 2; i < tags.length; i += STRIDE) line += ',' + (tags[i] as string)
-    } else {
-      line = appendMergedTags(line, tags, defaults)
-    }
-    line += ' ' + (fields[2] as string)
-    for (let i = 5; i < fields.length; i += STRIDE) line += ',' + (fields[i] as string)
+    const ownTags = this._tagList === undefined ? this._tagText : textFromList(this._tagList, 'tags')
+    const tags = defaults === undefined || defaults.length === 0 ? ownTags : mergeTags(ownTags, defaults)
+    let line = this._escapedName + tags + ' ' + fieldText
     const time = this.timestamp(target)
     if (time !== undefined) line += ' ' + time
     return line
@@ -261,8 +307,14 @@ export class Point {
   /** An independent copy: changing one never changes the other. */
   copy(): Point {
     const copy = new Point(this._measurement)
-    copy._tags = this._tags.slice()
-    copy._fields = this._fields.slice()
+    copy._tagText = this._tagText
+    copy._tagList = this._tagList?.slice()
+    copy._tagCount = this._tagCount
+    copy._lastTagKey = this._lastTagKey
+    copy._fieldText = this._fieldText
+    copy._fieldList = this._fieldList?.slice()
+    copy._fieldCount = this._fieldCount
+    copy._lastFieldKey = this._lastFieldKey
     copy._timeUnits = this._timeUnits
     copy._timeNanos = this._timeNanos
     copy._precision = this._precision
@@ -284,33 +336,6 @@ function tagText(key: string, value: TagValue): string | undefined {
     default:
       if (value === null) return undefined
       throw new TypeError(`tag ${JSON.stringify(key)}: ${describeType(value)} is not a tag value (use a string)`)
-  }
-}
-
-/** Inserts or replaces the entry for `key`, keeping the array sorted by key. */
-function setEntry(entries: unknown[], key: string, value: unknown, pair: string): void {
-  const length = entries.length
-  // Keys usually arrive in order or nearly so: check the end first.
-  if (length === 0 || (entries[length - STRIDE] as string) < key) {
-    entries.push(key, value, pair)
-    return
-  }
-  let i = 0
-  while (i < length && (entries[i] as string) < key) i += STRIDE
-  if (entries[i] === key) {
-    entries[i + 1] = value
-    entries[i + 2] = pair
-  } else {
-    entries.splice(i, 0, key, value, pair)
-  }
-}
-
-function removeEntry(entries: unknown[], key: string): void {
-  for (let i = 0; i < entries.length; i += STRIDE) {
-    if (entries[i] === key) {
-      entries.splice(i, STRIDE)
-      return
-    }
   }
 }
 
@@ -337,23 +362,30 @@ function compileDefaultTags(defaultTags: Readonly<Record<string, string>>): read
   return compiled
 }
 
-/** Appends the point's tags merged with the default tags; the point's own tag wins on a shared key. */
-function appendMergedTags(line: string, tags: readonly unknown[], defaults: readonly string[]): string {
+/** The point's tag text merged with the default tags; the point's own tag wins on a shared key. */
+function mergeTags(tagText: string, defaults: readonly string[]): string {
+  if (tagText === '') {
+    let merged = ''
+    for (let j = 1; j < defaults.length; j += 2) merged += ',' + (defaults[j] as string)
+    return merged
+  }
+  const own = parseEntries(tagText, 'tags')
+  let merged = ''
   let i = 0
   let j = 0
-  while (i < tags.length && j < defaults.length) {
-    const own = tags[i] as string
+  while (i < own.length && j < defaults.length) {
+    const entry = own[i] as Entry
     const fallback = defaults[j] as string
-    if (own <= fallback) {
-      line += ',' + (tags[i + 2] as string)
-      i += STRIDE
-      if (own === fallback) j += 2
+    if (entry.key <= fallback) {
+      merged += ',' + entry.pair
+      i++
+      if (entry.key === fallback) j += 2
     } else {
-      line += ',' + (defaults[j + 1] as string)
+      merged += ',' + (defaults[j + 1] as string)
       j += 2
     }
   }
-  for (; i < tags.length; i += STRIDE) line += ',' + (tags[i + 2] as string)
-  for (; j < defaults.length; j += 2) line += ',' + (defaults[j + 1] as string)
-  return line
+  for (; i < own.length; i++) merged += ',' + (own[i] as Entry).pair
+  for (; j < defaults.length; j += 2) merged += ',' + (defaults[j + 1] as string)
+  return merged
 }

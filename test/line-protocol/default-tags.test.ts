@@ -15,8 +15,8 @@ describe('resolveDefaultTags', () => {
   })
   test('returns a fresh object and never mutates the input', () => {
     const input = Object.freeze({ id: '132', gone: null, no: undefined })
-    const out = resolveDefaultTags(input, {})
-    assert.deepEqual(out, { id: '132' })
+    const out: Record<string, string> = resolveDefaultTags(input, {})
+    assert.deepEqual({ ...out }, { id: '132' })
     assert.notEqual(out, input)
     out.extra = 'x'
     assert.deepEqual(input, { id: '132', gone: null, no: undefined })

@@ -1,6 +1,9 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import fc from 'fast-check'
 import { Point } from '../../src/line-protocol/point.js'
+import { escapeKey } from '../../src/line-protocol/escape.js'
+import { formatFieldValue } from '../../src/line-protocol/values.js'
 
 describe('Point → line protocol (the reference examples, with JS number = float)', () => {
   test('escaped measurement, empty tag key skipped', () => {
@@ -145,11 +148,19 @@ describe('Point default tags, copy, accessors', () => {
     assert.equal(b.toLineProtocol(), 'm,t=2 f=1,g=2 5')
     assert.equal(b.writePrecision, 'ms')
   })
-  test('name, tags and fields give back what was set', () => {
-    const p = new Point('my m').tag('a b', 'c').field('x', 1n).field('s', 'v')
+  test('name, tags and fieldTexts give back what was set', () => {
+    const p = new Point('my m').tag('a b', 'c').tag('k=,', 'v, =\\x').field('x', 1n).field('s', 'v,"w"').field('f=,', 1.5)
     assert.equal(p.name, 'my m')
-    assert.deepEqual(p.tags, { 'a b': 'c' })
-    assert.deepEqual(p.fields, { s: 'v', x: 1n })
+    assert.deepEqual(p.tags, { 'a b': 'c', 'k=,': 'v, =\\x' })
+    assert.deepEqual(p.fieldTexts, { 'f=,': '1.5', s: '"v,\\"w\\""', x: '1i' })
+  })
+  test('keys set out of order, replaced and removed keep the sets sorted and exact', () => {
+    const p = new Point('m')
+      .tag('b', 'x,y').tag('a', 'p q').tag('c', '1').tag('b', 'z=1').tag('a', null)
+      .field('y', 's,"q"').field('x', 1).field('z', true).field('y', 'again, "x"').field('x', null).field('w', 2n)
+    assert.equal(p.toLineProtocol(), 'm,b=z\\=1,c=1 w=2i,y="again, \\"x\\"",z=true')
+    assert.equal(p.tag('b', null).tag('c', null).toLineProtocol(), 'm w=2i,y="again, \\"x\\"",z=true')
+    assert.equal(p.tag('a', '1').field('a', 1).toLineProtocol(), 'm,a=1 a=1,w=2i,y="again, \\"x\\"",z=true')
   })
 })
 
@@ -214,5 +225,41 @@ describe('Point.fromRecord (the reference from_dict cases)', () => {
   test('tags and fields may be Maps', () => {
     const p = Point.fromRecord({ measurement: 'm', tags: new Map([['t', 'v']]), fields: new Map<string, unknown>([['f', 1n]]) })
     assert.equal(p.toLineProtocol(), 'm,t=v f=1i')
+  })
+})
+
+describe('Point tag and field sets under any sequence of changes', () => {
+  const key = fc.constantFrom('a', 'b', 'c', 'a b', 'a,b', 'a=b', 'é', 'b\\x', 'z')
+  const tagValue = fc.option(fc.constantFrom('1', 'x y', 'p,q', 'k=v', '"q"', 'c\\d', '😀'), { nil: null })
+  const fieldValue = fc.option(fc.oneof(fc.constantFrom('s', 'a,b', 'q"q', 'x\\', 'l\nf', ''), fc.integer().map(BigInt), fc.boolean(), fc.double({ noNaN: true, noDefaultInfinity: true })), { nil: null })
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('tag' as const), key, value: tagValue }),
+    fc.record({ kind: fc.constant('field' as const), key, value: fieldValue }),
+  )
+  test('the line equals one built from a Map of the last values, sorted', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 20 }), (ops) => {
+        const point = new Point('m')
+        const tags = new Map<string, string>()
+        const fields = new Map<string, unknown>()
+        for (const o of ops) {
+          if (o.kind === 'tag') {
+            point.tag(o.key, o.value)
+            if (o.value === null) tags.delete(o.key)
+            else tags.set(o.key, o.value)
+          } else {
+            point.field(o.key, o.value)
+            if (o.value === null) fields.delete(o.key)
+            else fields.set(o.key, o.value)
+          }
+        }
+        const sorted = <T>(map: Map<string, T>): [string, T][] => [...map].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+        const tagText = sorted(tags).map(([k, v]) => `,${escapeKey(k)}=${escapeKey(v)}`).join('')
+        const fieldText = sorted(fields).map(([k, v]) => `${escapeKey(k)}=${formatFieldValue(k, v)}`).join(',')
+        assert.equal(point.toLineProtocol(), fields.size === 0 ? undefined : `m${tagText} ${fieldText}`)
+        assert.deepEqual(point.tags, Object.fromEntries(tags))
+      }),
+      { numRuns: 2000 },
+    )
   })
 })
