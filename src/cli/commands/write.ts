@@ -115,7 +115,8 @@ export async function runWrite(argv: readonly string[], io: CommandIo): Promise<
     })
   } catch (error) {
     if (!(error instanceof WriteStoppedError)) throw error
-    summarize(error)
+    const seconds = (performance.now() - started) / 1000
+    io.stdout.write(`stopped after ${seconds.toFixed(2)} s: written: ${error.written} points, not written: ${error.rejected} (the rest of the input was not read)\n`)
     if (rejections.path !== undefined) io.stderr.write(`lines not written and their reasons are in ${rejections.path}\n`)
     throw error.reason
   }
