@@ -13,7 +13,8 @@
 // - the key `time` for a tag or field: InfluxDB 1.x drops it (partial write)       → server error, never silent
 // - a field key equal to a tag key of the same point: storable, but InfluxQL's
 //   SELECT * renames one of them (`k_1`), so the read-back would be ambiguous       (generator only)
-// - lone UTF-16 surrogates in any name or string                                  → client refuses
+// - lone UTF-16 surrogates in any name or string: UTF-8 cannot encode them       → client refuses
+//   (checked in influxdb-roundtrip.test.ts)
 // Empty tag keys and values are generated: the client skips such a tag (documented on Point.tag),
 // so the expected point lacks it.
 import { test, describe } from 'node:test'
@@ -162,11 +163,6 @@ describe('property: random points round-trip exactly through real InfluxDB 1.6.7
       { measurement: 'm', fields: { '\tlead': 1 } },
       { measurement: '', fields: { v: 1 } },
       { measurement: 'm', fields: { '': 1 } },
-      // UTF-8 cannot encode a lone surrogate: it would be stored as U+FFFD.
-      { measurement: 'm\uD800', fields: { v: 1 } },
-      { measurement: 'm', tags: { k: 'a\uDC00' }, fields: { v: 1 } },
-      { measurement: 'm', fields: { 'f\uD83D': 1 } },
-      { measurement: 'm', fields: { s: 'x\uD83Dy' } },
     ]) {
       await assert.rejects(target().client.writeApi().write(DB, undefined, record), RecordError, JSON.stringify(record))
     }

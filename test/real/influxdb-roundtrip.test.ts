@@ -134,6 +134,24 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
     assert.deepEqual(await selectRows(DB, 'SELECT * FROM fine'), [])
   })
 
+  test('lone UTF-16 surrogates are refused before sending, not stored as U+FFFD', async () => {
+    const before = target().requestsTo('/api/v2/write').length
+    for (const record of [
+      { measurement: 'm\uD800', fields: { v: 1 } },
+      { measurement: 'm', tags: { k: 'a\uDC00' }, fields: { v: 1 } },
+      { measurement: 'm', tags: { ['k\uDFFF']: 'v' }, fields: { v: 1 } },
+      { measurement: 'm', fields: { 'f\uD83D': 1 } },
+      { measurement: 'm', fields: { s: 'x\uD83Dy' } },
+    ]) {
+      await assert.rejects(target().client.writeApi().write(DB, undefined, record), RecordError, JSON.stringify(record))
+    }
+    assert.equal(target().requestsTo('/api/v2/write').length, before)
+    // A well-formed pair is fine and stored exactly.
+    await target().client.writeApi().write(DB, undefined, { measurement: 'pair', tags: { k: '\uD83D\uDE00' }, fields: { s: '\uD83D\uDE00' }, time: 1n })
+    const row = await onlyRow(DB, 'pair')
+    assert.deepEqual([row.tags.k, row.values.s], ['😀', '😀'])
+  })
+
   test('ns timestamps: exact, near the int64 bounds, before the epoch, from Date and RFC 3339', async () => {
     const cases: [string, bigint | Date | string, bigint][] = [
       ['exact', 1_700_000_000_123_456_789n, 1_700_000_000_123_456_789n],
