@@ -163,6 +163,15 @@ export class Series {
     return this.rows()
   }
 
+  /** The number of rows with `start <= time <= stop` (either bound may be absent); call after normalize(). */
+  countBetween(start: bigint | undefined, stop: bigint | undefined): number {
+    let count = 0
+    this.times.forEach((time) => {
+      if ((start === undefined || time >= start) && (stop === undefined || time <= stop)) count++
+    })
+    return count
+  }
+
   /** The type of each field column. */
   fieldTypes(): Map<string, FieldType> {
     return new Map([...this.columns].map(([key, column]) => [key, column.values.type]))

@@ -31,7 +31,10 @@ export interface TestServerOptions {
   buckets?: string[]
   /** A file that journals every change; it is replayed at start, so data survives restarts. */
   persistPath?: string
-  /** How many requests {@link TestServer.requests} keeps (the newest); default 1000, 0 keeps none. */
+  /**
+   * How many requests {@link TestServer.requests} keeps (the newest); default 1000, 0 keeps none.
+   * Whatever this says, older requests are also let go once the kept bodies pass 64 MiB.
+   */
   maxRecordedRequests?: number
 }
 
@@ -75,8 +78,8 @@ export interface TestServer {
   readonly requests: RecordedRequest[]
   /** The points of a bucket (name in the default org, or ID). */
   points(bucket: string, filter?: PointFilter): StoredPoint[]
-  /** The number of points in a bucket. */
-  count(bucket: string): number
+  /** The number of points in a bucket that `filter` selects, counted without building them. */
+  count(bucket: string, filter?: PointFilter): number
   /** Creates a bucket (idempotent) and returns its ID. */
   createBucket(name: string, options?: { org?: string; retentionRules?: RetentionRule[] }): string
   /** The next `times` requests to `path` answer `status`, without being processed. */
@@ -97,6 +100,8 @@ interface Failure {
   path: string
 }
 
+// Bounds the memory that recorded bodies take when a long-running `serve` ingests millions of points.
+const MAX_RECORDED_BODY_CHARS = 64 * 1024 * 1024
 const DEFAULTS = { host: '127.0.0.1', token: 'test-token', org: 'test-org', buckets: ['test-bucket'], maxRecordedRequests: 1000 }
 
 /**
@@ -126,6 +131,7 @@ class ServerState {
   private readonly maxRecorded: number
   private readonly clockOrigin = { wall: BigInt(Date.now()) * 1_000_000n, mono: process.hrtime.bigint() }
   private closed: Promise<void> | undefined
+  private recordedBytes = 0
   private url = ''
   readonly orgName: string
   readonly orgID: string
@@ -199,7 +205,7 @@ class ServerState {
       console.error('influxdb-client-async test server:', error)
       reply = errorReply(500, 'internal error', 'An internal error has occurred - check server logs')
     }
-    this.record(req, url, bodyText(body, req.headers['content-encoding']), reply.status)
+    if (this.maxRecorded > 0) this.record(req, url, bodyText(body, req.headers['content-encoding']), reply.status)
     if (res.destroyed) return
     const headers: Record<string, string> = { 'X-Influxdb-Build': 'OSS', 'X-Influxdb-Version': SERVER_VERSION, ...reply.headers }
     if (reply.json === undefined) {
@@ -241,7 +247,16 @@ class ServerState {
       status,
       time: new Date(),
     })
-    if (this.requests.length > this.maxRecorded) this.requests.splice(0, this.requests.length - this.maxRecorded)
+    this.recordedBytes += body.length
+    let drop = 0
+    while (
+      drop < this.requests.length - 1 &&
+      (this.requests.length - drop > this.maxRecorded || this.recordedBytes > MAX_RECORDED_BODY_CHARS)
+    ) {
+      this.recordedBytes -= this.requests[drop]!.body.length
+      drop++
+    }
+    if (drop > 0) this.requests.splice(0, drop)
   }
 
   bucketFor(nameOrId: string, orgName?: string): Bucket {
@@ -265,7 +280,7 @@ class ServerState {
       orgID: this.orgID,
       requests: this.requests,
       points: (bucket, filter) => state.bucketFor(bucket).storage.points(filter),
-      count: (bucket) => state.bucketFor(bucket).storage.count(),
+      count: (bucket, filter) => state.bucketFor(bucket).storage.count(filter),
       createBucket: (name, options = {}) => {
         const org = options.org === undefined ? state.registry.orgById(state.orgID) : state.registry.orgByName(options.org)
         if (org === undefined) throw new Error(`organization "${options.org}" not found`)
@@ -293,6 +308,7 @@ class ServerState {
       reset: () => {
         for (const bucket of state.registry.buckets.values()) bucket.storage.clear()
         state.requests.length = 0
+        state.recordedBytes = 0
         state.failures.length = 0
         state.drops.length = 0
         state.delayMs = 0

@@ -96,9 +96,8 @@ export class BucketStorage {
   points(filter: PointFilter = {}): StoredPoint[] {
     const out: StoredPoint[] = []
     for (const series of this.sortedSeries()) {
-      if (filter.measurement !== undefined && series.measurement !== filter.measurement) continue
+      if (!seriesMatches(series, filter)) continue
       const tags = Object.fromEntries(series.tags)
-      if (filter.tags !== undefined && !Object.entries(filter.tags).every(([k, v]) => tags[k] === v)) continue
       const types = Object.fromEntries(series.fieldTypes())
       for (const row of series.orderedRows()) {
         if (filter.start !== undefined && row.time < filter.start) continue
@@ -111,12 +110,13 @@ export class BucketStorage {
     return out
   }
 
-  /** The number of stored points (duplicates merged). */
-  count(): number {
+  /** The number of stored points that `filter` selects (duplicates merged), without building them. */
+  count(filter: PointFilter = {}): number {
     let total = 0
     for (const series of this.series.values()) {
+      if (!seriesMatches(series, filter)) continue
       series.normalize()
-      total += series.rowCount
+      total += filter.start === undefined && filter.stop === undefined ? series.rowCount : series.countBetween(filter.start, filter.stop)
     }
     return total
   }
@@ -149,6 +149,12 @@ export class BucketStorage {
       a.measurement < b.measurement ? -1 : a.measurement > b.measurement ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
     )
   }
+}
+
+function seriesMatches(series: Series, filter: PointFilter): boolean {
+  if (filter.measurement !== undefined && series.measurement !== filter.measurement) return false
+  if (filter.tags === undefined) return true
+  return Object.entries(filter.tags).every(([k, v]) => series.tags.some(([key, value]) => key === k && value === v))
 }
 
 function findConflict(

@@ -168,6 +168,9 @@ describe('inspection and fault injection', () => {
     assert.deepEqual(times({ tags: { t: '1' } }), [1n, 4n, 3n])
     assert.deepEqual(times({ start: 2n, stop: 3n }), [2n, 3n])
     assert.throws(() => server().points('nope'), /bucket "nope" not found/)
+    assert.equal(server().count('test-bucket', { measurement: 'a' }), 3)
+    assert.equal(server().count('test-bucket', { tags: { t: '1' }, start: 2n }), 2)
+    assert.equal(server().count('test-bucket', { stop: 1n }), 1)
   })
 })
 
@@ -185,6 +188,16 @@ describe('startTestServer options', () => {
     } finally {
       await custom.close()
       await custom.close()
+    }
+  })
+
+  test('maxRecordedRequests keeps the newest requests only', async () => {
+    const s = await startTestServer({ maxRecordedRequests: 2 })
+    try {
+      for (const v of [1, 2, 3]) await write(s, `m v=${v} ${v}`)
+      assert.deepEqual(s.requests.map((r) => r.body), ['m v=2 2', 'm v=3 3'])
+    } finally {
+      await s.close()
     }
   })
 
