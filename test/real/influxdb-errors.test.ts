@@ -58,6 +58,17 @@ describe('errors from real InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL}/p
     assert.deepEqual(JSON.parse(error.body), { code: 'invalid', message: "unable to parse 'bad,t=1 f= 1': missing field value" })
   })
 
+  test('uint fields: InfluxDB 1.6.7 has none, and its refusal reaches the caller', async () => {
+    const record = { measurement: 'uints', fields: { c: 42n }, time: 1n }
+    const error = await target().client.writeApi().write({ bucket: DB, record, fieldTypes: { c: 'uint' } }).then(
+      () => assert.fail('must reject'),
+      (e: unknown) => e,
+    )
+    assert.ok(error instanceof InfluxDBError, String(error))
+    assert.equal(error.statusCode, 400)
+    assert.equal(error.message, "unable to parse 'uints c=42u 1': invalid number")
+  })
+
   test('unknown database → 404 "not found"', async () => {
     const error = await target().client.writeApi().write('h3_no_such_database', undefined, 'm v=1 1').then(
       () => assert.fail('must reject'),

@@ -25,16 +25,16 @@ describe('client → VictoriaMetrics /api/v2/write (gzip)', await needServer(`${
     await deleteSeries(ALL)
   })
 
-  test('floats, integers and booleans become float samples; tags become labels', async () => {
+  test('floats, integers, unsigned integers and booleans become float samples; tags become labels', async () => {
     const m = `${PREFIX}_types`
     await client.writeApi().write('bucket-ignored', undefined, [
       {
         measurement: m,
         tags: { host: 'h 1,x=y', 城市: '東京' },
-        fields: { f: -1.25, big: 1e10, i: 42n, neg: -7n, exact53: 2n ** 53n, yes: true, no: false, frac: 123456.789 },
+        fields: { f: -1.25, big: 1e10, i: 42n, neg: -7n, exact53: 2n ** 53n, yes: true, no: false, frac: 123456.789, u: 7n },
         time: baseMs,
       },
-    ], 'ms')
+    ], 'ms', { fieldTypes: { u: 'uint' } })
     await forceFlush()
     const series = await exportSeries(`{__name__=~"${m}_.*"}`)
     const got = Object.fromEntries(series.map((s) => [seriesKey(s), [s.values, s.timestamps]]))
@@ -48,6 +48,7 @@ describe('client → VictoriaMetrics /api/v2/write (gzip)', await needServer(`${
       [`${m}_i${labels}`]: [[42], [t]],
       [`${m}_neg${labels}`]: [[-7], [t]],
       [`${m}_no${labels}`]: [[0], [t]],
+      [`${m}_u${labels}`]: [[7], [t]],
       [`${m}_yes${labels}`]: [[1], [t]],
     })
   })
