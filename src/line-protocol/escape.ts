@@ -56,9 +56,9 @@ export function escapeMeasurement(name: string): string {
 }
 
 function measurementStartReason(name: string): string {
-  if (name.length === 0) return 'the measurement is empty'
-  if (name[0] === '#') return `measurement ${JSON.stringify(name)} starts with "#", which makes the line a comment`
-  return `measurement ${JSON.stringify(name)} starts with a tab or NUL, which the server strips as whitespace`
+  if (name.length === 0) return 'it is empty'
+  if (name[0] === '#') return `${JSON.stringify(name)} starts with "#", which makes the line a comment`
+  return `${JSON.stringify(name)} starts with a tab or NUL, which the server strips as whitespace`
 }
 
 /**
@@ -82,7 +82,7 @@ export function escapeFieldKey(key: string): string {
     throw new UnrepresentableNameError(
       key.length === 0
         ? 'the field key is empty'
-        : `field key ${JSON.stringify(key)} starts with a tab or NUL, which the server strips as whitespace`,
+        : `${JSON.stringify(key)} starts with a tab or NUL, which the server strips as whitespace`,
     )
   }
   return escapeKey(key)

@@ -71,7 +71,11 @@ export class Point {
       throw new TypeError(`measurement: ${describeType(measurement)} is not a string`)
     }
     this._measurement = measurement
-    this._escapedName = escapeMeasurement(measurement)
+    try {
+      this._escapedName = escapeMeasurement(measurement)
+    } catch (error) {
+      throw new TypeError(`measurement: ${(error as Error).message}`)
+    }
   }
 
   /** Same as `new Point(name)`. */

@@ -34,10 +34,13 @@ export class RecordWalker {
   private readonly sink: LineSink
   private readonly emitText: (line: string) => void
   private textFull = false
+  /** `undefined` when there are none, so that points skip the default-tag merge entirely. */
+  private readonly defaultTags: Readonly<Record<string, string>> | undefined
 
   constructor(root: unknown, ctx: TableContext, sink: LineSink) {
     this.ctx = ctx
     this.sink = sink
+    this.defaultTags = Object.keys(ctx.defaultTags).length === 0 ? undefined : ctx.defaultTags
     // The root sits in a frame of its own that is not part of any record path.
     this.stack = root === undefined || root === null ? [] : [{ kind: 'array', items: [root], index: -1, inPath: false }]
     this.emitText = (line) => {
@@ -194,7 +197,7 @@ export class RecordWalker {
     let line: string | undefined
     // Inline rather than through attempt(): no closure per point on the hot path.
     try {
-      line = point.toLineProtocol(precision, this.ctx.defaultTags)
+      line = point.toLineProtocol(precision, this.defaultTags)
     } catch (error) {
       throw this.error((error as Error).message, error)
     }

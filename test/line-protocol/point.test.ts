@@ -23,7 +23,9 @@ describe('Point → line protocol (the reference examples, with JS number = floa
     assert.equal(p.toLineProtocol(), 'h2\ro\t_data,carriage\rreturn=carriage\rreturn,t\tab=t\tab level=2i')
   })
   test('a line feed in a name is refused at the setter, naming the key', () => {
-    assert.throws(() => new Point('h\n2'), /line feed/)
+    assert.throws(() => new Point('h\n2'), { name: 'TypeError', message: 'measurement: "h\\n2" contains a line feed, which line protocol cannot carry in a name' })
+    assert.throws(() => new Point('#m'), { name: 'TypeError', message: 'measurement: "#m" starts with "#", which makes the line a comment' })
+    assert.throws(() => new Point(''), { name: 'TypeError', message: 'measurement: it is empty' })
     assert.throws(() => new Point('m').tag('new\nline', 'x'), { name: 'TypeError', message: /^tag "new\\nline": .*line feed/ })
     assert.throws(() => new Point('m').field('f\n', 1), /^TypeError: field "f\\n": .*line feed/)
   })
