@@ -7,7 +7,7 @@
  * 4. after each step, prints what the server holds.
  *
  * It starts the embedded server unless INFLUX_URL (with INFLUX_TOKEN, INFLUX_ORG, INFLUX_BUCKET)
- * names a real InfluxDB.
+ * names a real InfluxDB. DEMO_POINTS changes how many points step 2 streams.
  */
 import { InfluxDBClientAsync, Point } from '../src/index.js'
 import { ProgressBar, formatCount } from '../src/cli/progress.js'
@@ -91,7 +91,7 @@ async function streamPoints(client: InfluxDBClientAsync, target: DemoTarget): Pr
       written += info.lineCount
     },
   })
-  const progress = new ProgressBar(process.stderr, () => ({ written, rejected: 0, bytesRead: 0, totalBytes: undefined }))
+  const progress = new ProgressBar(process.stderr, () => ({ written, rejected: 0, totalPoints: STREAMED_POINTS }))
   const started = performance.now()
   try {
     await writer.writeAll(generateCpuLines(STREAMED_POINTS))

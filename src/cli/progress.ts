@@ -7,9 +7,12 @@
 export interface ProgressState {
   written: number
   rejected: number
-  bytesRead: number
+  /** Input bytes read, when the input is read from files or stdin. */
+  bytesRead?: number
   /** Total input bytes, when every input is a regular file. */
-  totalBytes: number | undefined
+  totalBytes?: number
+  /** Points expected in all, when known in advance (then the bar follows points, not bytes). */
+  totalPoints?: number
 }
 
 export interface ProgressTarget {
@@ -43,7 +46,9 @@ export class ProgressBar {
 
   private draw(): void {
     const seconds = (performance.now() - this.started) / 1000
-    this.target.write(`\r\x1b[2K${renderProgress(this.read(), seconds, this.target.columns ?? 80)}`)
+    // A pseudo-terminal without a size reports 0 columns.
+    const columns = this.target.columns !== undefined && this.target.columns > 0 ? this.target.columns : 80
+    this.target.write(`\r\x1b[2K${renderProgress(this.read(), seconds, columns)}`)
     this.drawn = true
   }
 }
@@ -52,16 +57,22 @@ export class ProgressBar {
 export function renderProgress(state: ProgressState, seconds: number, columns: number): string {
   const rate = seconds > 0 ? Math.round(state.written / seconds) : 0
   const counts = `${formatCount(state.written)} points  ${formatCount(rate)} points/s${state.rejected > 0 ? `  ${formatCount(state.rejected)} rejected` : ''}`
-  if (state.totalBytes === undefined || state.totalBytes === 0) {
-    return `${counts}  ${formatBytes(state.bytesRead)} read`.slice(0, columns - 1)
+  const fraction = progressFraction(state)
+  if (fraction === undefined) {
+    return `${counts}${state.bytesRead === undefined ? '' : `  ${formatBytes(state.bytesRead)} read`}`.slice(0, columns - 1)
   }
-  const fraction = Math.min(1, state.bytesRead / state.totalBytes)
   const percent = `${Math.floor(fraction * 100)}%`.padStart(4)
   const text = `${percent}  ${counts}`
   const barWidth = Math.min(40, columns - text.length - 4)
   if (barWidth < 10) return text.slice(0, columns - 1)
   const filled = Math.round(fraction * barWidth)
   return `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${text}`
+}
+
+function progressFraction(state: ProgressState): number | undefined {
+  if (state.totalPoints !== undefined && state.totalPoints > 0) return Math.min(1, (state.written + state.rejected) / state.totalPoints)
+  if (state.totalBytes !== undefined && state.totalBytes > 0 && state.bytesRead !== undefined) return Math.min(1, state.bytesRead / state.totalBytes)
+  return undefined
 }
 
 /** 1234567 → "1,234,567". */

@@ -19,6 +19,12 @@ describe('progress', () => {
     const line = renderProgress({ written: 123456789, rejected: 0, bytesRead: 1, totalBytes: 2 }, 1, 30)
     assert.equal(line, ' 50%  123,456,789 points  123', 'cut to columns - 1 so the cursor never wraps')
   })
+  test('follows points when the total number of points is known', () => {
+    assert.equal(
+      renderProgress({ written: 250, rejected: 0, totalPoints: 1000 }, 1, 80),
+      `[${'#'.repeat(10)}${'.'.repeat(30)}]  25%  250 points  250 points/s`,
+    )
+  })
   test('formatCount', () => {
     assert.deepEqual([0, 999, 1000, 1234567].map(formatCount), ['0', '999', '1,000', '1,234,567'])
   })
@@ -27,6 +33,13 @@ describe('progress', () => {
     const bar = new ProgressBar({ isTTY: false, write: (t: string) => written.push(t) }, () => ({ written: 1, rejected: 0, bytesRead: 0, totalBytes: undefined }))
     bar.stop()
     assert.deepEqual(written, [])
+  })
+  test('a terminal reporting 0 columns (a pseudo-terminal without a size) gets 80', async () => {
+    const written: string[] = []
+    const bar = new ProgressBar({ isTTY: true, columns: 0, write: (t: string) => written.push(t) }, () => ({ written: 5, rejected: 0, totalPoints: 10 }))
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    bar.stop()
+    assert.match(written[0] ?? '', /^\r\x1b\[2K\[#{20}\.{20}\]  50%  5 points  \d+ points\/s$/)
   })
   test('draws on a terminal and erases the line on stop', async () => {
     const written: string[] = []
