@@ -7,8 +7,8 @@ import { InfluxDBError, PartialWriteError, RequestAbortedError, type Undelivered
 import type { WritePrecision } from '../line-protocol/precision.js'
 import { LinePayload } from './batch-payload.js'
 
-/** Sends one body; resolves on a 2xx answer and throws the transport's errors otherwise. */
-export type SendBody = (body: string, precision: WritePrecision, signal: AbortSignal) => Promise<void>
+/** Sends one UTF-8 body; resolves on a 2xx answer and throws the transport's errors otherwise. */
+export type SendBody = (body: Uint8Array, precision: WritePrecision, signal: AbortSignal) => Promise<void>
 
 /** How long to wait before retry number `attempt` (attempt = the failed try, from 1), or `undefined` to give up. */
 export interface RetryDecider {

@@ -381,7 +381,7 @@ export class BatchWriter implements AsyncDisposable {
 
   #enqueue(batch: AssembledBatch): void {
     this.#unsettled++
-    this.#queue.push({ seq: this.#nextSeq++, precision: batch.precision, payload: LinePayload.of(batch.lines) })
+    this.#queue.push({ seq: this.#nextSeq++, precision: batch.precision, payload: LinePayload.of(batch.lines, batch.bytes) })
     this.#dispatch()
   }
 

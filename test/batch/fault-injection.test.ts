@@ -37,7 +37,7 @@ test(`fault injection: ${POINTS} points, ~1/3 of requests fail, none lost (seed 
     observe: (send) => {
       const hash = createHash('sha256').update(send.body).digest('hex')
       const list = sends.get(hash) ?? []
-      list.push({ ...send, body: '' })
+      list.push({ ...send, body: new Uint8Array(0) })
       sends.set(hash, list)
     },
     batchSize: 4000,

@@ -48,7 +48,7 @@ export function transportSend(transport: Transport, bucket = 'b', org = 'o'): Se
 
 /** One request as the client saw it. Times are `performance.now()`. */
 export interface ClientSend {
-  body: string
+  body: Uint8Array
   startedAt: number
   endedAt: number
   /** undefined when it succeeded. */
