@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { gunzipSync } from 'node:zlib'
+import { gzipSync } from 'node:zlib'
 import { startTestServer, type TestServer, type StoredPoint } from '../../src/testing/index.js'
 import { runCli, spawnCli, summaryOf } from './run-cli.js'
 
@@ -197,6 +197,14 @@ describe('influx-async write: CSV', () => {
     })
     assert.equal(result.code, 0)
     assert.deepEqual(held(), ['cpu,host=h1 n=-5i 1700000000000000000', 'cpu,host=h2 n=7i 1700000000001000000'])
+  })
+
+  test('a .csv.gz file is decompressed as it is read', async () => {
+    const path = join(dir, 'rows.csv.gz')
+    await writeFile(path, gzipSync('host,v,t\na,1,1\nb,2,2\n'))
+    const result = await runCli(['write', ...connection(), '-m', 'z', '--tag-columns', 'host', '--timestamp-column', 't', path])
+    assert.equal(result.code, 0, result.stderr)
+    assert.deepEqual(held(), ['z,host=a v=1 1', 'z,host=b v=2 2'])
   })
 
   test('CSV without --measurement is an input error', async () => {

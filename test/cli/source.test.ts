@@ -4,6 +4,7 @@ import { mkdtemp, writeFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
+import { gzipSync } from 'node:zlib'
 import { openSource, splitLines, InputError, type TextLine } from '../../src/cli/input/source.js'
 
 async function collect(chunks: string[]): Promise<TextLine[]> {
@@ -38,6 +39,28 @@ describe('openSource', () => {
       for await (const chunk of source.text()) text += chunk
       assert.equal(text, 'é\n')
       assert.equal(source.bytesRead, 6)
+    } finally {
+      await rm(dir, { recursive: true })
+    }
+  })
+
+  test('a .gz file is decompressed; progress counts compressed bytes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-source-'))
+    try {
+      const path = join(dir, 'in.lp.gz')
+      const compressed = gzipSync('m v=1 1\n'.repeat(1000))
+      await writeFile(path, compressed)
+      const source = await openSource(path)
+      assert.equal(source.size, compressed.length)
+      let text = ''
+      for await (const chunk of source.text()) text += chunk
+      assert.equal(text, 'm v=1 1\n'.repeat(1000))
+      assert.equal(source.bytesRead, compressed.length)
+      await writeFile(path, 'not gzip')
+      const broken = await openSource(path)
+      await assert.rejects(async () => {
+        for await (const chunk of broken.text()) void chunk
+      }, new InputError(`cannot read ${path}: incorrect header check`))
     } finally {
       await rm(dir, { recursive: true })
     }

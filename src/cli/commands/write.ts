@@ -34,7 +34,7 @@ export const writeSpec: CommandSpec = {
     bucket: { type: 'string', short: 'b', value: 'name-or-id', help: 'Bucket to write to (required)', env: ['INFLUX_BUCKET'] },
     file: { type: 'string', short: 'f', value: 'path', help: 'Input file, like a positional argument (repeatable)', multiple: true },
     precision: { type: 'string', short: 'p', value: 'ns|us|ms|s', help: 'Unit of integer timestamps', default: 'ns' },
-    format: { type: 'string', value: 'lp|csv|ndjson', help: 'Input format (default: by extension .csv, .ndjson/.jsonl, else line protocol)' },
+    format: { type: 'string', value: 'lp|csv|ndjson', help: 'Input format (default: by extension .csv, .ndjson/.jsonl, else line protocol; a .gz file is decompressed)' },
     measurement: { type: 'string', short: 'm', value: 'name', help: 'CSV: measurement of every row (required); NDJSON: overrides "measurement"' },
     'tag-columns': { type: 'string', value: 'a,b', help: 'CSV columns / NDJSON keys written as tags' },
     'timestamp-column': { type: 'string', value: 'name', help: 'CSV column / NDJSON key holding the time (NDJSON default: time)' },

@@ -35,10 +35,10 @@ export interface ReaderConfig {
 
 export type RejectFn = (rejection: Rejection) => Promise<void>
 
-/** The format for a source: `--format` when given, else by extension, else line protocol. */
+/** The format for a source: `--format` when given, else by extension (before a `.gz`), else line protocol. */
 export function detectFormat(name: string, explicit: InputFormat | undefined): InputFormat {
   if (explicit !== undefined) return explicit
-  const lower = name.toLowerCase()
+  const lower = name.toLowerCase().replace(/\.gz$/, '')
   if (lower.endsWith('.csv')) return 'csv'
   if (lower.endsWith('.ndjson') || lower.endsWith('.jsonl')) return 'ndjson'
   return 'lp'

@@ -1,8 +1,10 @@
 /**
  * Input sources for `write`: files or stdin, read as UTF-8 text chunk by chunk (never whole),
- * with a byte count for the progress bar.
+ * with a byte count for the progress bar. A file whose name ends in `.gz` is decompressed as it
+ * is read.
  */
-import { createReadStream } from 'node:fs'
+import { createReadStream, type ReadStream } from 'node:fs'
+import { createGunzip } from 'node:zlib'
 import { stat } from 'node:fs/promises'
 import { StringDecoder } from 'node:string_decoder'
 
@@ -10,7 +12,7 @@ import { StringDecoder } from 'node:string_decoder'
 export interface InputSource {
   /** `-` for stdin, else the path as given. */
   readonly name: string
-  /** Size in bytes for a regular file; undefined for stdin and pipes. */
+  /** Size in bytes for a regular file (compressed size for `.gz`); undefined for stdin and pipes. */
   readonly size: number | undefined
   /** Bytes consumed so far. */
   readonly bytesRead: number
@@ -37,22 +39,34 @@ export async function openSource(name: string, stdin: NodeJS.ReadableStream = pr
     if (error instanceof InputError) throw error
     throw new InputError(`cannot read ${name}: ${describeFsError(error)}`)
   }
-  const stream = createReadStream(name, { highWaterMark: READ_CHUNK })
+  const file = createReadStream(name, { highWaterMark: READ_CHUNK })
   // Opening is asynchronous: surface a permission error here, not half-way through the run.
   await new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve())
-    stream.once('error', (error) => reject(new InputError(`cannot read ${name}: ${describeFsError(error)}`)))
+    file.once('open', () => resolve())
+    file.once('error', (error) => reject(new InputError(`cannot read ${name}: ${describeFsError(error)}`)))
   })
-  return new StreamSource(name, size, stream)
+  if (!name.toLowerCase().endsWith('.gz')) return new StreamSource(name, size, file, file)
+  const gunzip = createGunzip()
+  file.once('error', (error) => gunzip.destroy(error))
+  return new StreamSource(name, size, file.pipe(gunzip), file)
 }
 
 class StreamSource implements InputSource {
-  bytesRead = 0
+  private counted = 0
+  /**
+   * @param stream the bytes to decode
+   * @param file the file underneath, whose position is the progress (compressed bytes for .gz)
+   */
   constructor(
     readonly name: string,
     readonly size: number | undefined,
     private readonly stream: NodeJS.ReadableStream,
+    private readonly file?: ReadStream,
   ) {}
+
+  get bytesRead(): number {
+    return this.file?.bytesRead ?? this.counted
+  }
 
   async *text(): AsyncIterable<string> {
     const decoder = new StringDecoder('utf8')
@@ -60,7 +74,7 @@ class StreamSource implements InputSource {
     try {
       for await (const chunk of this.stream) {
         const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer)
-        this.bytesRead += bytes.length
+        this.counted += bytes.length
         let text = decoder.write(bytes)
         if (first && text.length > 0) {
           first = false
