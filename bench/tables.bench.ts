@@ -8,7 +8,11 @@
 //   Arrow table, lines()        the table's own line iterator, without chunking
 //   this client, Points         a Point built per row from the same columns, then serializeSync
 //   @influxdata/influxdb-client a Point built per row, then toLineProtocol()
+//   template literal            for scale: a bare template string per row over the same arrays
+//                               (no escaping, no checks, no chunking), roughly the ceiling of any JS path
 // Targets (issue 3): the table ≥ 2× this client's Points and ≥ 10× @influxdata/influxdb-client.
+// Then memory: a 10,000,000-row table through serializeSync in chunks of 5000 lines, with the
+// peak heap growth over the table's own size (it must stay far below the size of all its lines).
 import { Point as OfficialPoint } from '@influxdata/influxdb-client'
 import * as arrow from 'apache-arrow'
 import { Point } from '../src/line-protocol/point.js'
@@ -111,6 +115,7 @@ const TABLE_WRITE = 'Arrow table, write() path (serializeSync)'
 const TABLE_LINES = 'Arrow table, lines() only'
 const OUR_POINTS = 'this client, Points: build + serializeSync'
 const OFFICIAL = '@influxdata/influxdb-client: build + toLineProtocol'
+const TEMPLATE = 'template literal (no escaping, no checks)'
 
 const cases: Case[] = [
   { name: TABLE_WRITE, run: (_c, table) => chunkBytes(table) },
@@ -128,6 +133,16 @@ const cases: Case[] = [
     run: (c) => {
       let n = 0
       for (let i = 0; i < c.time.length; i++) n += (officialPoint(c, i).toLineProtocol() as string).length + 1
+      return n
+    },
+  },
+  {
+    name: TEMPLATE,
+    run: (c) => {
+      let n = 0
+      for (let i = 0; i < c.time.length; i++) {
+        n += `cpu,host=${c.host[i]},region=${c.region[i]} count=${c.count[i]}i,ok=${c.ok[i]},usage=${c.usage[i]} ${c.time[i]}`.length + 1
+      }
       return n
     },
   },
@@ -181,4 +196,56 @@ const vsPoints = ratio(TABLE_WRITE, OUR_POINTS)
 const vsOfficial = ratio(TABLE_WRITE, OFFICIAL)
 console.log(`ratio table write() path / this client's Points:        ${vsPoints.toFixed(2)}x (target ≥ 2x)`)
 console.log(`ratio table write() path / @influxdata/influxdb-client: ${vsOfficial.toFixed(2)}x (target ≥ 10x)`)
+console.log(`for scale, template literal / @influxdata/influxdb-client: ${ratio(TEMPLATE, OFFICIAL).toFixed(2)}x`)
 if (vsPoints < 2 || vsOfficial < 10) console.log('!!! below target')
+
+// --- memory: 10M rows, chunk by chunk ----------------------------------------------------------
+const BIG_ROWS = Number(process.env.TABLES_BENCH_BIG_ROWS ?? 10_000_000)
+
+/** A big table built straight from typed arrays (dictionary indices, no 10M JS strings). */
+function bigTable(rows: number): arrow.Table {
+  const hostIndices = new Int32Array(rows)
+  const usage = new Float64Array(rows)
+  const time = new BigInt64Array(rows)
+  for (let i = 0; i < rows; i++) {
+    hostIndices[i] = i % 100
+    usage[i] = (i % 100_000) / 1000
+    time[i] = 1_700_000_000_000_000_000n + BigInt(i)
+  }
+  const hostType = new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32())
+  const dictionary = arrow.vectorFromArray(Array.from({ length: 100 }, (_, i) => `server${i}`), new arrow.Utf8())
+  return new arrow.Table({
+    host: arrow.makeVector(arrow.makeData({ type: hostType, length: rows, data: hostIndices, dictionary })),
+    usage: arrow.makeVector(usage),
+    time: arrow.makeVector(arrow.makeData({ type: new arrow.TimestampNanosecond(), length: rows, data: time })),
+  })
+}
+
+const collect = (): void => (globalThis as { gc?: () => void }).gc?.()
+const big = bigTable(BIG_ROWS)
+collect()
+const baseHeap = process.memoryUsage().heapUsed
+const baseRss = process.memoryUsage().rss
+let peakHeap = baseHeap
+let peakRss = baseRss
+let lineCount = 0
+let totalBytes = 0
+let chunkCount = 0
+const bigStart = cpuMs()
+for (const chunk of serializeSync(big, { ...CONTEXT, dataFrameTagColumns: ['host'] }, LIMITS)) {
+  lineCount += chunk.lines.length
+  totalBytes += chunk.bytes
+  if (++chunkCount % 50 === 0) {
+    const usage = process.memoryUsage()
+    peakHeap = Math.max(peakHeap, usage.heapUsed)
+    peakRss = Math.max(peakRss, usage.rss)
+  }
+}
+const bigMs = cpuMs() - bigStart
+const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`
+console.log(
+  `${BIG_ROWS} rows (1 tag, 1 float, ns time) in ${chunkCount} chunks: ${lineCount} lines, ${mib(totalBytes)} of line protocol, ` +
+    `${(bigMs / 1000).toFixed(1)} s CPU; peak heap growth ${mib(peakHeap - baseHeap)}, peak RSS growth ${mib(peakRss - baseRss)}`,
+)
+if (lineCount !== BIG_ROWS) throw new Error(`expected ${BIG_ROWS} lines, got ${lineCount}`)
+if (peakHeap - baseHeap > totalBytes / 4) console.log('!!! heap grew with the table: lines are being kept')

@@ -191,7 +191,7 @@ describe('plain columnar objects: names, tags and default tags', () => {
     )
     assertRecordError(
       () => linesOf({ v: [1] }, { dataFrameMeasurementName: '#m' }),
-      'record: dataFrameMeasurementName: measurement "#m" starts with "#", which makes the line a comment',
+      'record: dataFrameMeasurementName: "#m" starts with "#", which makes the line a comment',
     )
   })
 })

@@ -117,6 +117,11 @@ function planTable(model: TableModel, ctx: TableContext, path: readonly number[]
   })
   if (fields.length === 0) fail(`the ${model.description} has no field column (every column is a tag or the timestamp)`)
   fields.sort((a, b) => compareCodePoints(a.name, b.name))
+  // Each field text carries the separator before it: a space for the first field, a comma for
+  // the others, so that a line is the head and the texts one after the other.
+  fields.forEach((field, i) => {
+    field.prefix = (i === 0 ? ' ' : ',') + field.prefix
+  })
   return { measurement, tags, fields, time }
 }
 
@@ -227,7 +232,9 @@ class TableLines implements IterableIterator<string> {
       let fieldSet: string | undefined
       for (let f = 0; f < fieldCount; f++) {
         const text = (fieldTexts[f] as (string | undefined)[])[row]
-        if (text !== undefined) fieldSet = fieldSet === undefined ? text : fieldSet + ',' + text
+        if (text === undefined) continue
+        // The first field present takes a space, whatever column it comes from.
+        fieldSet = fieldSet !== undefined ? fieldSet + text : f === 0 ? text : ' ' + text.slice(1)
       }
       if (fieldSet === undefined) {
         this.onSkippedRow()
@@ -238,7 +245,7 @@ class TableLines implements IterableIterator<string> {
         const text = (tagTexts[t] as (string | undefined)[])[row]
         if (text !== undefined) line += text
       }
-      line += ' ' + fieldSet
+      line += fieldSet
       const time = this.plan.time
       if (time !== undefined) {
         const timestamp = this.timeTexts[row]
