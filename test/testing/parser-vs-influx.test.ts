@@ -137,9 +137,12 @@ const CORPUS = [
 
 describe('line-protocol parser versus InfluxDB 1.6.7', availability, () => {
   before(async () => {
-    const res = await fetch(`${INFLUX_V1_URL}/query`, { method: 'POST', body: new URLSearchParams({ q: `CREATE DATABASE ${DB}` }) })
-    assert.equal(res.status, 200)
-    await res.arrayBuffer()
+    // A fresh database, so that measurements of an earlier run cannot cause field type conflicts.
+    for (const q of [`DROP DATABASE ${DB}`, `CREATE DATABASE ${DB}`]) {
+      const res = await fetch(`${INFLUX_V1_URL}/query`, { method: 'POST', body: new URLSearchParams({ q }) })
+      assert.equal(res.status, 200)
+      await res.arrayBuffer()
+    }
   })
 
   const tally = { accepted: 0, rejected: 0, reasons: new Map<string, number>() }
@@ -175,13 +178,15 @@ describe('line-protocol parser versus InfluxDB 1.6.7', availability, () => {
     let failedBodies = 0
     await fc.assert(
       fc.asyncProperty(body, async (text) => {
+        // A mutation can still make an unsigned value (`1u5` → `1u`); 1.6 cannot judge those lines.
+        if (/\du/.test(text)) return
         const ours = parseLineProtocol(text, { precision: 'ns', now: 0n }).errors.join('\n')
         const res = await fetch(`${INFLUX_V1_URL}/write?db=${DB}&precision=n`, { method: 'POST', body: text })
         const raw = res.status === 204 ? '' : (JSON.parse(await res.text()) as { error: string }).error
         // 1.x writes the good lines and wraps the parse errors as a partial write.
         const influx = raw.replace(/^partial write: /, '').replace(/ dropped=\d+$/, '')
-        // A storage drop (a field named twice with two types) is not a parse error.
-        if (influx.startsWith('field type conflict')) return assert.equal(ours, '')
+        // A storage drop (a line naming a field twice with two types) replaces 1.x's parse errors in its answer.
+        if (influx !== '' && !influx.startsWith('unable to parse')) return
         if (influx !== '') failedBodies++
         assert.equal(ours, influx, `body ${JSON.stringify(text)}`)
       }),
