@@ -7,7 +7,7 @@ import type { Reply, RequestContext } from './http-reply.js'
 import { codeForStatus, errorReply, SERVER_VERSION } from './http-reply.js'
 import type { Journal } from './journal.js'
 import { openJournal } from './journal.js'
-import type { Bucket, Permission, RetentionRule, TokenSpec } from './registry.js'
+import type { Bucket, RetentionRule, TokenSpec } from './registry.js'
 import { Registry } from './registry.js'
 import { handleBuckets, handleOrgs } from './resource-handlers.js'
 import { handleDelete } from './delete-handler.js'
@@ -63,6 +63,8 @@ export interface FailureOptions {
   times?: number
   /** Which path fails; default `/api/v2/write`. */
   path?: string
+  /** Extra response headers, for example `{ 'Content-Type': 'text/html' }` for a proxy's error page. */
+  headers?: Record<string, string>
 }
 
 /** A running embedded server. */
@@ -290,13 +292,13 @@ class ServerState {
         state.journal?.createBucket(bucket)
         return bucket.id
       },
-      failNext: ({ status, retryAfter, body, times = 1, path = '/api/v2/write' }) => {
+      failNext: ({ status, retryAfter, body, times = 1, path = '/api/v2/write', headers = {} }) => {
         const code = codeForStatus(status)
         const reply: Reply =
           body === undefined
             ? errorReply(status, code, 'injected failure')
             : { status, json: body, headers: { 'X-Platform-Error-Code': code } }
-        if (retryAfter !== undefined) reply.headers = { ...reply.headers, 'Retry-After': String(retryAfter) }
+        reply.headers = { ...reply.headers, ...(retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) }), ...headers }
         state.failures.push({ reply, remaining: times, path })
       },
       delay: (ms) => {
@@ -353,6 +355,3 @@ function bodyText(body: Buffer, encoding: string | undefined): string {
   }
   return body.toString('utf8')
 }
-
-/** Permissions a token can carry, re-exported for option types. */
-export type { Permission }

@@ -126,6 +126,11 @@ describe('inspection and fault injection', () => {
     assert.equal(custom.status, 503)
     assert.deepEqual(custom.json, error('unavailable', 'busy'))
     assert.equal(custom.headers.get('retry-after'), null)
+    server().failNext({ status: 413, body: '<html>413 Request Entity Too Large</html>', headers: { 'Content-Type': 'text/html' } })
+    const html = await write(server(), 'm v=1 1')
+    assert.equal(html.status, 413)
+    assert.equal(html.text, '<html>413 Request Entity Too Large</html>')
+    assert.equal(html.headers.get('content-type'), 'text/html')
   })
 
   test('failNext for another path leaves writes alone', async () => {
