@@ -1,102 +1,164 @@
 /**
- * A Point's tag set and field set, kept as finished line-protocol text, sorted by key:
- * tags as `,k=v,k=v` (each entry with its comma, appended right after the measurement) and
- * fields as `k=v,k=v`. Setting keys in ascending order is a plain append to that text; the
- * first out-of-order key, replaced key or removal moves the set to a flat sorted list
- * `[key, pair, …]` (splitting the text back into entries), which is joined when the line is made.
+ * A Point's tag set and field set, kept as finished line-protocol text sorted by key, with one
+ * separator before each entry: tags as `,k=v,k=v` (appended right after the measurement) and
+ * fields as ` k=v,k=v` (the space that precedes the field set, then commas). Serialising is
+ * then one concatenation, and a point holds no array at all.
  *
- * Splitting is exact because of the escaping rule (escape.ts): a name never holds a backslash
- * before `,`, `=`, space or `"`, so every `\` in a name starts a two-character pair, and every
- * `,` or `=` outside such a pair (and outside a quoted string value) is a delimiter.
+ * Setting keys in ascending order is a plain append (done by the Point). An out-of-order key,
+ * a replaced key or a removal scans the text for the place, in place and without allocating
+ * until the new text is cut and joined.
+ *
+ * Scanning is exact because of the escaping rule (escape.ts): a name never holds a backslash
+ * before `,`, `=`, space or `"`, so every `\` in a name starts a two-character pair, and a `,`
+ * or `=` outside such a pair (and, in fields, outside a quoted string value) is a delimiter.
  */
 
 /** Which of the two sets a text holds. */
 export type EntrySet = 'tags' | 'fields'
-
-/** One `key=value` entry: the key as the user gave it, and the escaped pair. */
-export interface Entry {
-  key: string
-  pair: string
-  /** Index in `pair` where the value starts (after the `=`). */
-  valueStart: number
-}
 
 const BACKSLASH = 92
 const QUOTE = 34
 const COMMA = 44
 const EQUALS = 61
 
-/** Splits a tag or field text back into its entries. */
-export function parseEntries(text: string, set: EntrySet): Entry[] {
-  const entries: Entry[] = []
+// Results of scanEntry(), kept in module variables so that scanning allocates nothing.
+let keyStart = 0
+let keyEnd = 0
+let entryEnd = 0
+let keyHasEscape = false
+
+/** Scans the entry whose separator is at `start`; sets keyStart, keyEnd, entryEnd, keyHasEscape. */
+function scanEntry(text: string, set: EntrySet, start: number): void {
   const length = text.length
-  let i = set === 'tags' ? 1 : 0
-  while (i < length) {
-    const start = i
-    while (i < length && text.charCodeAt(i) !== EQUALS) i += text.charCodeAt(i) === BACKSLASH ? 2 : 1
-    const keyEnd = i
+  let i = start + 1
+  keyStart = i
+  keyHasEscape = false
+  while (i < length && text.charCodeAt(i) !== EQUALS) {
+    if (text.charCodeAt(i) === BACKSLASH) {
+      keyHasEscape = true
+      i += 2
+    } else i++
+  }
+  keyEnd = i
+  i++
+  if (set === 'fields' && text.charCodeAt(i) === QUOTE) {
     i++
-    if (set === 'fields' && text.charCodeAt(i) === QUOTE) {
-      i++
-      while (i < length && text.charCodeAt(i) !== QUOTE) i += text.charCodeAt(i) === BACKSLASH ? 2 : 1
-      i++
-    } else {
-      while (i < length && text.charCodeAt(i) !== COMMA) i += text.charCodeAt(i) === BACKSLASH ? 2 : 1
+    while (i < length && text.charCodeAt(i) !== QUOTE) i += text.charCodeAt(i) === BACKSLASH ? 2 : 1
+    i++
+  } else {
+    while (i < length && text.charCodeAt(i) !== COMMA) i += text.charCodeAt(i) === BACKSLASH ? 2 : 1
+  }
+  entryEnd = i
+}
+
+/** Compares the key of the entry just scanned with `key`, in UTF-16 code-unit order. */
+function compareScannedKey(text: string, key: string): number {
+  if (keyHasEscape) {
+    const own = unescapeName(text.slice(keyStart, keyEnd))
+    return own < key ? -1 : own > key ? 1 : 0
+  }
+  const ownLength = keyEnd - keyStart
+  const common = Math.min(ownLength, key.length)
+  for (let k = 0; k < common; k++) {
+    const difference = text.charCodeAt(keyStart + k) - key.charCodeAt(k)
+    if (difference !== 0) return difference
+  }
+  return ownLength - key.length
+}
+
+// Where locate() stopped: the end of the entry found, and whether its key is the one sought.
+let locatedEnd = 0
+let locatedEqual = false
+
+/** The separator index of the first entry whose key is >= `key`, or `text.length`. */
+function locate(text: string, set: EntrySet, key: string): number {
+  let i = 0
+  while (i < text.length) {
+    scanEntry(text, set, i)
+    const order = compareScannedKey(text, key)
+    if (order >= 0) {
+      locatedEnd = entryEnd
+      locatedEqual = order === 0
+      return i
     }
-    entries.push({ key: unescapeName(text.slice(start, keyEnd)), pair: text.slice(start, i), valueStart: keyEnd - start + 1 })
-    i++ // the comma between entries
+    i = entryEnd
+  }
+  locatedEnd = text.length
+  locatedEqual = false
+  return text.length
+}
+
+function firstSeparator(set: EntrySet): string {
+  return set === 'tags' ? ',' : ' '
+}
+
+/** The text with `pair` for `key` inserted at its sorted place, or replacing that key's pair. */
+export function upsertEntry(text: string, set: EntrySet, key: string, pair: string): string {
+  const at = locate(text, set, key)
+  const separator = at === 0 ? firstSeparator(set) : ','
+  if (locatedEqual) return text.slice(0, at) + separator + pair + text.slice(locatedEnd)
+  if (at === text.length) return text + separator + pair
+  // The entry that was first now follows a comma.
+  if (at === 0) return separator + pair + ',' + text.slice(1)
+  return text.slice(0, at) + ',' + pair + text.slice(at)
+}
+
+/** The text without the entry of `key` (unchanged when there is none). */
+export function removeEntry(text: string, set: EntrySet, key: string): string {
+  const at = locate(text, set, key)
+  if (!locatedEqual) return text
+  const rest = text.slice(locatedEnd)
+  if (at === 0 && rest !== '') return firstSeparator(set) + rest.slice(1)
+  return text.slice(0, at) + rest
+}
+
+/** The largest key of a text ('' when empty). */
+export function lastKey(text: string, set: EntrySet): string {
+  let last = ''
+  for (let i = 0; i < text.length; i = entryEnd) {
+    scanEntry(text, set, i)
+    if (entryEnd >= text.length) last = unescapeName(text.slice(keyStart, keyEnd))
+  }
+  return last
+}
+
+/** Every entry as [key as given, value text]: unescaped for tags, as written for fields. */
+export function entriesOf(text: string, set: EntrySet): [string, string][] {
+  const entries: [string, string][] = []
+  for (let i = 0; i < text.length; i = entryEnd) {
+    scanEntry(text, set, i)
+    const value = text.slice(keyEnd + 1, entryEnd)
+    entries.push([unescapeName(text.slice(keyStart, keyEnd)), set === 'tags' ? unescapeName(value) : value])
   }
   return entries
 }
 
 /**
- * The entries of a text as a flat sorted list `[key, pair, key, pair, …]`, for the slow path.
- * With one entry, its key is already known and nothing needs parsing.
+ * Tag text merged with default tags (`[key, escaped pair, …]`, sorted): a default tag is added
+ * where the text has no tag of that key; the text's own tag wins.
  */
-export function listFromText(text: string, set: EntrySet, count: number, lastKey: string): string[] {
-  if (count === 0) return []
-  if (count === 1) return [lastKey, set === 'tags' ? text.slice(1) : text]
-  const list: string[] = []
-  for (const entry of parseEntries(text, set)) list.push(entry.key, entry.pair)
-  return list
-}
-
-/** Inserts `pair` for `key` at its sorted place in a flat list, or replaces that key's pair. */
-export function insertIntoList(list: string[], key: string, pair: string): void {
-  let i = list.length
-  // Keys mostly arrive in order: walk back from the end.
-  while (i > 0 && (list[i - 2] as string) > key) i -= 2
-  if (i > 0 && list[i - 2] === key) list[i - 1] = pair
-  else list.splice(i, 0, key, pair)
-}
-
-/** Removes `key` from a flat list, if present. */
-export function removeFromList(list: string[], key: string): void {
-  for (let i = 0; i < list.length; i += 2) {
-    if (list[i] === key) {
-      list.splice(i, 2)
-      return
+export function mergeTags(text: string, defaults: readonly string[]): string {
+  let merged = ''
+  let copiedUpTo = 0
+  let j = 0
+  for (let i = 0; i < text.length && j < defaults.length; ) {
+    scanEntry(text, 'tags', i)
+    const order = compareScannedKey(text, defaults[j] as string)
+    if (order > 0) {
+      merged += text.slice(copiedUpTo, i) + ',' + (defaults[j + 1] as string)
+      copiedUpTo = i
+      j += 2
+      continue
     }
+    if (order === 0) j += 2
+    i = entryEnd
   }
-}
-
-/** A flat list back to text: `,k=v,k=v` for tags, `k=v,k=v` for fields. */
-export function textFromList(list: readonly string[], set: EntrySet): string {
-  let text = ''
-  for (let i = 1; i < list.length; i += 2) {
-    const pair = list[i] as string
-    text += set === 'tags' || i > 1 ? ',' + pair : pair
-  }
-  return text
+  merged += text.slice(copiedUpTo)
+  for (; j < defaults.length; j += 2) merged += ',' + (defaults[j + 1] as string)
+  return merged
 }
 
 /** Undoes escapeKey: every `\,`, `\=` and `\ ` in an escaped name is an escape (see above). */
 export function unescapeName(escaped: string): string {
   return escaped.includes('\\') ? escaped.replace(/\\([,= ])/g, '$1') : escaped
-}
-
-/** The value text of an entry: unescaped for a tag, as written (quoted, suffixed) for a field. */
-export function entryValue(entry: Entry, set: EntrySet): string {
-  const raw = entry.pair.slice(entry.valueStart)
-  return set === 'tags' ? unescapeName(raw) : raw
 }

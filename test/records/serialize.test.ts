@@ -1,6 +1,13 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { containsAsync, serializeAny, serializeSync, type LineChunk, type SerializeContext } from '../../src/records/serialize.js'
+import {
+  containsAsync,
+  portableUtf8Length,
+  serializeAny,
+  serializeSync,
+  type LineChunk,
+  type SerializeContext,
+} from '../../src/records/serialize.js'
 import { Point } from '../../src/line-protocol/point.js'
 import { InvalidArgumentError, RecordError } from '../../src/errors.js'
 
@@ -181,6 +188,7 @@ describe('chunk limits', () => {
     const lines = ['ascii f=1', 'é,ü=ß f=2', '温度 s="東京"', 'm s="😀 naïve — ✓"', 'lone s="\ud800x"', 'lone2 s="\udc00"']
     const out = chunks(lines)[0] as LineChunk
     assert.equal(out.bytes, Buffer.byteLength(out.lines.join('\n')))
+    for (const line of lines) assert.equal(portableUtf8Length(line), Buffer.byteLength(line), line)
   })
   test('chunks of one precision keep record order across precisions', () => {
     const records = [
