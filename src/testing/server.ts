@@ -117,7 +117,13 @@ const DEFAULTS = { host: '127.0.0.1', token: 'test-token', org: 'test-org', buck
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const state = new ServerState(options)
-  await state.listen(options.port ?? 0, options.host ?? DEFAULTS.host)
+  try {
+    await state.listen(options.port ?? 0, options.host ?? DEFAULTS.host)
+  } catch (error) {
+    // For example EADDRINUSE: release the journal so that a retry on another port can open it.
+    state.journalOrUndefined()?.close()
+    throw error
+  }
   return state.api()
 }
 

@@ -196,6 +196,11 @@ describe('startTestServer options', () => {
     }
   })
 
+  test('a busy port rejects with EADDRINUSE', async () => {
+    const port = Number(new URL(server().url).port)
+    await assert.rejects(startTestServer({ port }), { code: 'EADDRINUSE' })
+  })
+
   test('maxRecordedRequests keeps the newest requests only', async () => {
     const s = await startTestServer({ maxRecordedRequests: 2 })
     try {
