@@ -9,6 +9,7 @@ import { abortedError, RetryPolicy, type RetryOptions } from '../http/retry.js'
 import { isWritePrecision, type WritePrecision } from '../line-protocol/precision.js'
 import { resolveOrg, requireBucket, type OrgInput } from '../options.js'
 import { serializeAny, serializeSync, type ChunkLimits, type LineChunk, type SerializeContext } from '../records/serialize.js'
+import { containsTable } from '../records/tables/index.js'
 import type { WriteCallOptions, WriteParameters } from './write-options.js'
 import { createBatchWriter } from './batch-factory.js'
 import type { BatchWriter, BatchWriterOptions } from './batch-writer.js'
@@ -75,6 +76,9 @@ export class WriteApiAsync {
    *   at line boundaries above 8 MiB; all requests are awaited, then the first error is thrown.
    * - An async iterable is streamed in chunks of 5000 lines, one request at a time. A bad record
    *   late in the stream fails after earlier chunks were written; the error message says how many lines were.
+   * - So is input holding a table, in chunks of `chunkSize` rows (default 5000): a table is
+   *   checked as a whole (measurement, columns, types) before its first line, a bad cell fails
+   *   when its chunk is reached.
    * - Nothing to write resolves `true` without a request.
    */
   write(bucket: string, org?: OrgInput, record?: unknown, writePrecision?: WritePrecision, options?: WriteCallOptions): Promise<true>
@@ -99,7 +103,8 @@ export class WriteApiAsync {
     }
     if (target.signal?.aborted === true) throw abortedError(target.signal)
     const ctx: SerializeContext = { ...recordOptionsOf(call.options), precision, defaultTags: this.#ctx.defaultTags }
-    if (needsAsyncPath(call.record)) return this.#writeStream(call.record, ctx, target)
+    // Tables can be any size: streamed in chunks of `chunkSize` rows rather than collected whole.
+    if (needsAsyncPath(call.record) || containsTable(call.record)) return this.#writeStream(call.record, ctx, target)
     const chunks = [...serializeSync(call.record, ctx, { maxLines: Number.MAX_SAFE_INTEGER, maxBytes: MAX_WRITE_BODY_BYTES })]
     const results = await mapLimit(chunks, WRITE_CONCURRENCY, (chunk) => this.#sendLines(chunk.lines, chunk.precision, target))
     const failure = results.find((r) => r.status === 'rejected')
@@ -108,7 +113,7 @@ export class WriteApiAsync {
   }
 
   async #writeStream(record: unknown, ctx: SerializeContext, target: Target): Promise<true> {
-    const limits: ChunkLimits = { maxLines: STREAM_CHUNK_LINES, maxBytes: MAX_WRITE_BODY_BYTES }
+    const limits: ChunkLimits = { maxLines: ctx.chunkSize ?? STREAM_CHUNK_LINES, maxBytes: MAX_WRITE_BODY_BYTES }
     let written = 0
     // One request on the wire while the next chunk is being serialised.
     let inFlight: Promise<unknown> | undefined

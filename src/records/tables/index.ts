@@ -38,6 +38,19 @@ export function asTable(value: unknown): TableSource | undefined {
   return model === undefined ? undefined : new TableRecord(model)
 }
 
+/**
+ * True when `record` is a table, or an array or Set holding one (to any depth up to 32):
+ * the write path streams such input in chunks of `chunkSize` rows instead of collecting it whole.
+ */
+export function containsTable(record: unknown, depth = 0): boolean {
+  if (typeof record !== 'object' || record === null || depth > 32) return false
+  if (Array.isArray(record) || record instanceof Set) {
+    for (const item of record) if (containsTable(item, depth + 1)) return true
+    return false
+  }
+  return detectModel(record) !== undefined
+}
+
 /** Reads the table's shape lazily: detection must stay cheap for values that are not written. */
 function detectModel(value: unknown): (() => TableModel) | undefined {
   if (isArrowTable(value)) return () => arrowModel(value, 'Arrow Table')
