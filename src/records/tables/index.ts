@@ -1,12 +1,34 @@
 /**
  * Tables as records: Apache Arrow `Table` / `RecordBatch`, nodejs-polars and danfo.js
  * `DataFrame`, and plain columnar objects `{ column: array | TypedArray }`.
- * Detected by shape only, so none of those libraries is imported at runtime.
+ * Detected by shape only, so none of those libraries is imported at runtime
+ * (they are optional peer dependencies).
  *
- * Each row becomes one line: measurement `dataFrameMeasurementName`, the
- * `dataFrameTagColumns` as tags (plus default tags that no column shadows), every other
- * column except the timestamp as a field. Rows whose fields are all missing are skipped and
- * counted in {@link TableSource.skippedRows}.
+ * Each row becomes one line:
+ * - measurement `dataFrameMeasurementName` (required: a `RecordError` names it when missing);
+ * - tags: the `dataFrameTagColumns`, plus the default tags whose name is not a column
+ *   (a column always wins, even where its cell is empty); sorted by key;
+ * - fields: every other column except the timestamp, sorted by key;
+ * - timestamp: `dataFrameTimestampColumn`, else danfo's index when it holds times, else a
+ *   column named exactly `time`, else none (the server stamps the line).
+ *
+ * Values: see each library module for its types. In short, 64-bit integers are exact (`i`,
+ * unsigned `u`), narrower integer types are `i`, JavaScript numbers are floats (design.md §3;
+ * `fieldTypes` can make a numeric column `int`/`uint`/`float`), strings (dictionary-encoded
+ * too) are quoted, times are only allowed in the timestamp column.
+ *
+ * Missing values: a null, undefined, NaN or ±Infinity cell leaves its field out; a null, NaN
+ * or empty tag cell leaves its tag out; a row left with no field is not written and is counted
+ * in {@link TableSource.skippedRows}; a row with fields but no timestamp (when the table has a
+ * timestamp column) is an error.
+ *
+ * Timestamps (`time-cells.ts`): typed times keep their unit with exact bigint math; naive
+ * times (no zone in the type or the text) are read in `dataFrameTimestampTimezone` (IANA or
+ * `±HH:MM`, default UTC), where a wall-clock time repeated when clocks go back is the earlier
+ * instant, and one skipped when clocks go forward is an error naming the row.
+ *
+ * Laziness: lines are produced block by block (1024 rows) as they are consumed; nothing holds
+ * more than one block of text.
  */
 import { arrowModel, isArrowRecordBatch, isArrowTable } from './arrow.js'
 import { columnarModel, isColumnarObject } from './columnar.js'
