@@ -20,7 +20,7 @@ import { RetryPolicy, type RetryOptions } from '../http/retry.js'
 import type { RecordOptions, TableOptions } from './write-options.js'
 import { BatchAssembler, bodyBytes, type AssembledBatch, type LineChunkLike } from './batch-assembler.js'
 import { LineBudget } from './batch-line-budget.js'
-import { LinePayload } from './batch-payload.js'
+import { BodyPool, LinePayload } from './batch-payload.js'
 import { asError, deliverBatch, type DeliveryOutcome, type RetryDecider, type SendBody } from './batch-delivery.js'
 import type { BatchSerializeContext, BatchSerializer } from './batch-serializer.js'
 
@@ -166,6 +166,7 @@ export class BatchWriter implements AsyncDisposable {
   readonly #onFailed: BatchWriterOptions['onBatchFailed']
   readonly #abort = new AbortController()
   readonly #budget: LineBudget
+  readonly #bodies: BodyPool
   readonly #assembler: BatchAssembler
   readonly #queue: SealedBatch[] = []
   #queueHead = 0
@@ -201,6 +202,8 @@ export class BatchWriter implements AsyncDisposable {
     this.#baseContext = { ...pickRecordOptions(options), precision: o.writePrecision, defaultTags: this.#ctx.defaultTags }
     this.#limits = { maxLines: o.batchSize, maxBytes: o.maxBatchBytes }
     this.#budget = new LineBudget(o.maxBufferedLines)
+    // As many buffers as full batches fit in the budget: what can be in use at once.
+    this.#bodies = new BodyPool(Math.ceil(o.maxBufferedLines / o.batchSize) + 1)
     this.#assembler = new BatchAssembler({ maxLines: o.batchSize, maxBytes: o.maxBatchBytes }, (b) => this.#enqueue(b))
     if (options.signal !== undefined) {
       this.#externalSignal = options.signal
@@ -381,7 +384,7 @@ export class BatchWriter implements AsyncDisposable {
 
   #enqueue(batch: AssembledBatch): void {
     this.#unsettled++
-    this.#queue.push({ seq: this.#nextSeq++, precision: batch.precision, payload: LinePayload.of(batch.lines, batch.bytes) })
+    this.#queue.push({ seq: this.#nextSeq++, precision: batch.precision, payload: LinePayload.of(batch.lines, batch.bytes, this.#bodies) })
     this.#dispatch()
   }
 
@@ -450,6 +453,8 @@ export class BatchWriter implements AsyncDisposable {
         await this.#callSafely(this.#onFailed, { lines: u.lines, precision: batch.precision, reason: u.reason })
       }
     }
+    // Every line that needed reading was read by now (undelivered ones are in the outcome).
+    this.#bodies.release(batch.payload.body)
     this.#budget.release(batch.payload.lineCount)
     this.#unsettled--
     this.#afterSettle(batch.seq)
