@@ -96,6 +96,7 @@ export async function runWrite(argv: readonly string[], io: CommandIo): Promise<
   const names = [...positionals, ...((values.file as string[] | undefined) ?? [])]
   if (names.length === 0) names.push('-')
   if (names.filter((n) => n === '-').length > 1) throw new UsageError('stdin (-) can be read only once', 'write')
+  checkFlagsApply(values, new Set(names.map((name) => detectFormat(name, format as InputFormat | undefined))))
 
   const sources: InputSource[] = []
   for (const name of names) sources.push(await openSource(name, io.stdin))
@@ -144,6 +145,21 @@ function readerConfig(values: Record<string, unknown>, rowsPerBatch: number): Re
     tagColumns: parseList(values['tag-columns'] as string | undefined),
     fieldTypes,
     rowsPerBatch,
+  }
+}
+
+/** Flags that would be silently ignored by every input given are a usage error instead. */
+function checkFlagsApply(values: Record<string, unknown>, formats: ReadonlySet<InputFormat>): void {
+  const applies: Record<string, readonly InputFormat[]> = {
+    measurement: ['csv', 'ndjson'],
+    'tag-columns': ['csv', 'ndjson'],
+    'timestamp-column': ['csv', 'ndjson'],
+    'field-types': ['csv', 'ndjson'],
+    timezone: ['csv'],
+  }
+  for (const [flag, formatsOfFlag] of Object.entries(applies)) {
+    if (values[flag] === undefined || formatsOfFlag.some((f) => formats.has(f))) continue
+    throw new UsageError(`--${flag} applies to ${formatsOfFlag.map((f) => f.toUpperCase()).join(' and ')} input only; the input here is ${[...formats].map((f) => (f === 'lp' ? 'line protocol' : f.toUpperCase())).join(' and ')} (use --format)`, 'write')
   }
 }
 
