@@ -135,6 +135,8 @@ const CORPUS = [
   'nofields,c=1 1000', 'nofields2 1000', 'novalue,c=1 f= 1000', 'notagval,t= f=1 1000', 'm =1 1000', ',t=1 f=1 1000',
   'unterm s="abc 1000', 'm s="a"b" 1000', 'tagdup,a=1,a=2 v=1 1000', 'm v=1 1 2', 'm', 'm x', 'm v=1,', 'm v=1,,w=2',
   'm,t==a v=1', 'm v="a"b', 'm v=1i,v2=1.5', 'm\\ v=1', '  m v=1', 'm\tv=1', 'm v=1\t5',
+  // The documented differences, so that each allowance is exercised on every run.
+  'm v=1u', 'm v=18446744073709551615u', 'm,time=x v=1', 'm,_field=x v=1', 'm,_measurement=x v=1', 'm time=1,v=2', 'm time=1',
 ]
 
 describe('line-protocol parser versus InfluxDB 1.6.7', availability, () => {
