@@ -151,10 +151,43 @@ export class Series {
     return rows
   }
 
-  /** Puts the rows in time order, merging rows with the same time (later values win per field). */
+  /**
+   * Puts the rows in time order, merging rows with the same time (later values win per field).
+   * Works on the columns through a sorted index, so that millions of out-of-order rows do not
+   * turn into millions of row objects.
+   */
   normalize(): void {
     if (this.inOrder) return
-    this.replaceRows(this.rows())
+    const n = this.times.length
+    const times = new BigInt64Array(n)
+    this.times.forEach((time, i) => {
+      times[i] = time
+    })
+    const order = new Uint32Array(n)
+    for (let i = 0; i < n; i++) order[i] = i
+    order.sort((a, b) => (times[a]! < times[b]! ? -1 : times[a]! > times[b]! ? 1 : a - b))
+    const old = [...this.columns]
+    this.times = int64Vector()
+    this.columns = new Map()
+    this.inOrder = true
+    for (let start = 0; start < n; ) {
+      const time = times[order[start]!]!
+      let end = start + 1
+      while (end < n && times[order[end]!] === time) end++
+      const fields: ParsedField[] = []
+      for (const [key, column] of old) {
+        // The latest row of the run that has the field gives its value.
+        for (let k = end - 1; k >= start; k--) {
+          const row = order[k]!
+          if (column.has(row)) {
+            fields.push({ key, type: column.values.type, value: column.get(row) })
+            break
+          }
+        }
+      }
+      if (fields.length > 0) this.append(time, fields)
+      start = end
+    }
   }
 
   /** The rows in time order, duplicates merged. */

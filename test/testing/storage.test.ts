@@ -7,6 +7,7 @@ import { ChunkedVector, float64Vector } from '../../src/testing/chunked.js'
 import { parseLineProtocol } from '../../src/testing/line-protocol.js'
 import { BucketStorage } from '../../src/testing/storage.js'
 import { startTestServer } from '../../src/testing/index.js'
+import fc from 'fast-check'
 import { send, write } from './http.js'
 
 const parse = (text: string) => parseLineProtocol(text, { precision: 'ns', now: 0n }).points
@@ -57,6 +58,41 @@ describe('BucketStorage', () => {
     const storage = new BucketStorage()
     storage.write(parse('m a=1,a=2 1'))
     assert.deepEqual(storage.points()[0]!.fields, { a: 2 })
+  })
+
+  test('any order of writes gives what a field-by-field merge gives (property)', () => {
+    const write = fc.record({ time: fc.integer({ min: 0, max: 20 }), field: fc.constantFrom('a', 'b', 'c'), value: fc.integer({ min: -9, max: 9 }) })
+    fc.assert(
+      fc.property(fc.array(fc.array(write, { minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 4 }), (batches) => {
+        const storage = new BucketStorage()
+        const expected = new Map<number, Record<string, number>>()
+        for (const [i, batch] of batches.entries()) {
+          storage.write(parse(batch.map((w) => `m ${w.field}=${w.value} ${w.time}`).join('\n')))
+          for (const w of batch) expected.set(w.time, { ...expected.get(w.time), [w.field]: w.value })
+          // Reading in between normalizes, and later batches must still merge correctly.
+          if (i % 2 === 0) storage.count()
+        }
+        const want = [...expected].sort(([a], [b]) => a - b).map(([time, fields]) => [BigInt(time), fields])
+        assert.deepEqual(storage.points().map((p) => [p.time, p.fields]), want)
+      }),
+      { numRuns: 200 },
+    )
+  })
+
+  test('many rows in reverse order are sorted through the columns', () => {
+    const storage = new BucketStorage()
+    const n = 200_000
+    for (let chunk = 0; chunk < 10; chunk++) {
+      const lines: string[] = []
+      for (let i = 0; i < n / 10; i++) {
+        const t = n - (chunk * (n / 10) + i)
+        lines.push(`m v=${t}i ${t}`)
+      }
+      storage.write(parse(lines.join('\n')))
+    }
+    storage.write(parse('m w=1 5'))
+    assert.equal(storage.count(), n)
+    assert.deepEqual(storage.points({ start: 4n, stop: 6n }).map((p) => [p.time, p.fields]), [[4n, { v: 4n }], [5n, { v: 5n, w: 1 }], [6n, { v: 6n }]])
   })
 
   test('exact 64-bit values survive', () => {
