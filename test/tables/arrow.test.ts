@@ -97,6 +97,40 @@ describe('Arrow: column types', () => {
   })
 })
 
+describe('Arrow: more column shapes', () => {
+  test('a plain Utf8 column as tags, with nulls and escaping', () => {
+    const table = new arrow.Table({ host: vector(['a b', null, 'x=y'], new arrow.Utf8()), v: vector([1, 2, 3], new arrow.Float64()) })
+    assert.deepEqual(linesOf(table, { dataFrameTagColumns: ['host'] }), ['m,host=a\\ b v=1', 'm v=2', 'm,host=x\\=y v=3'])
+  })
+
+  test('Int64 and Float64 columns as the timestamp are in the write precision', () => {
+    const table = new arrow.Table({ v: vector([1], new arrow.Float64()), t: vector([1_700_000_000n], new arrow.Int64()), f: vector([1_700_000_001], new arrow.Float64()) })
+    assert.deepEqual(linesOf(table.select(['v', 't']), { dataFrameTimestampColumn: 't' }, 's'), ['m v=1 1700000000'])
+    assert.deepEqual(linesOf(table.select(['v', 'f']), { dataFrameTimestampColumn: 'f' }, 's'), ['m v=1 1700000001'])
+  })
+
+  test('dictionary-encoded timestamp texts (what tableFromArrays makes of strings); a bad entry names its row', () => {
+    const table = arrow.tableFromArrays({ v: new Float64Array([1, 2, 3]), time: ['2020-01-01', '2020-01-01', 'soon'] })
+    assert.equal(String(table.schema.fields[1]?.type), 'Dictionary<Int32, Utf8>')
+    assert.deepEqual(linesOf(table.slice(0, 2), {}, 's'), ['m v=1 1577836800', 'm v=2 1577836800'])
+    assert.throws(() => linesOf(table), { message: /^record: row 2, column "time": "soon" is not a timestamp/ })
+  })
+
+  test('64-bit values stored as pairs of 32-bit words (apache-arrow before 15) are combined exactly', () => {
+    const words = new Int32Array([0x0000_0001, 0x0000_0000, 0xffff_fffe | 0, 0x7fff_ffff, 0x5f5e_1000, 0x1797_0000 | 0])
+    const type = { typeId: 10, unit: 3, timezone: 'UTC', toString: () => 'Timestamp<NANOSECOND, UTC>' }
+    const floatType = { typeId: 3, precision: 2, toString: () => 'Float64' }
+    const schema = { fields: [{ name: 'v', type: floatType }, { name: 'time', type }] }
+    const columns = [
+      { type: floatType, offset: 0, length: 3, nullCount: 0, stride: 1, values: new Float64Array([1, 2, 3]), nullBitmap: null, children: [] },
+      { type, offset: 0, length: 3, nullCount: 0, stride: 2, values: words, nullBitmap: null, children: [] },
+    ]
+    const batch = { schema, numRows: 3, data: { children: columns }, getChildAt: () => null }
+    const oldTable = { schema, numRows: 3, batches: [batch], getChildAt: () => null }
+    assert.deepEqual(linesOf(oldTable), ['m v=1 1', 'm v=2 9223372036854775806', `m v=3 ${(0x1797_0000n << 32n) | 0x5f5e_1000n}`])
+  })
+})
+
 describe('Arrow: layout', () => {
   test('a sliced table reads from its offsets, null bitmaps included', () => {
     const table = new arrow.Table({
