@@ -3,13 +3,9 @@
  * through a BatchWriter. Memory stays bounded whatever the input size: input is read chunk by
  * chunk, and reading waits whenever the writer's buffer is full.
  *
- * Lines the server refuses do not stop the run: a 400 that names its bad lines is answered by
- * resending the batch without them, a 422 has already kept the good ones. The refused lines go to
- * `--errors-file` with their reasons and the exit code is 3. Any other failure (server unreachable,
- * bad token, unknown bucket) stops reading at once, and the lines not written go to the errors file.
+ * What happens to batches the server refuses is decided in failed-batches.ts.
  */
-import { InfluxDBError, PartialWriteError, RequestAbortedError, UndeliveredLinesError } from '../../errors.js'
-import { parseUnableToParse } from '../../http/errors.js'
+import { RequestAbortedError, UndeliveredLinesError } from '../../errors.js'
 import { isWritePrecision, type WritePrecision } from '../../line-protocol/precision.js'
 import type { BatchFailedInfo, BatchWrittenInfo } from '../../write/batch-writer.js'
 import {
@@ -22,7 +18,8 @@ import { openSource, type InputSource } from '../input/source.js'
 import { ValueError, parseFieldTypes, parseList } from '../input/values.js'
 import { ProgressBar } from '../progress.js'
 import { RejectionLog } from '../rejections.js'
-import { EXIT_OK, EXIT_REJECTED, describeError } from '../report.js'
+import { EXIT_OK, EXIT_REJECTED } from '../report.js'
+import { FailedBatches } from './failed-batches.js'
 import type { CommandIo } from './io.js'
 
 export const writeSpec: CommandSpec = {
@@ -198,45 +195,16 @@ async function writeSources(job: WriteJob): Promise<WriteTotals> {
   }
   const writeApi = client.writeApi()
   let written = 0
-  let fatal: Error | undefined
   const org = connection.org
-  const rejectServerLines = async (lines: readonly string[], reasonOf: (line: string) => string): Promise<void> => {
-    for (const line of lines) await rejections.add({ where: 'server', text: line, reason: reasonOf(line) })
-  }
-  // Runs before the batch's lines leave the writer's buffer, so the resend below is under the
-  // same backpressure as everything else.
-  const onPartialWrite = async (lines: readonly string[], error: PartialWriteError): Promise<void> => {
-    const reasons = new Map(error.rejectedLines.filter((r) => r.line !== undefined).map((r) => [r.line as string, r.reason]))
-    if (lines.every((line) => reasons.has(line))) {
-      await rejectServerLines(lines, (line) => reasons.get(line) as string)
-      return
-    }
-    const dropped = Math.min(lines.length, error.dropped ?? lines.length)
-    written += lines.length - dropped
-    await rejections.addGroup('server', lines, dropped, describeError(error, connection.url))
-  }
-  // Runs before the batch's lines leave the writer's buffer, so the resend below is under the
-  // same backpressure as everything else.
-  const onBatchFailed = async (info: BatchFailedInfo): Promise<void> => {
-    const { reason } = info
-    if (reason instanceof PartialWriteError) return onPartialWrite(info.lines, reason)
-    const salvage = fatal === undefined ? splitParseFailures(info.lines, reason) : undefined
-    if (salvage !== undefined) {
-      await rejectServerLines(salvage.refused.map((r) => r.line), (line) => salvage.reasons.get(line) ?? reason.message)
-      if (salvage.rest.length === 0) return
-      try {
-        await writeApi.write(bucket, org, salvage.rest, info.precision)
-        written += salvage.rest.length
-      } catch (error) {
-        if (error instanceof PartialWriteError) await onPartialWrite(salvage.rest, error)
-        else await rejectServerLines(salvage.rest, () => describeError(error, connection.url))
-      }
-      return
-    }
-    fatal ??= reason
-    writer.abort(reason)
-    await rejectServerLines(info.lines, () => describeError(reason, connection.url))
-  }
+  const failures = new FailedBatches({
+    rejections,
+    url: connection.url,
+    resend: (lines, precision) => writeApi.write(bucket, org, lines, precision).then(() => undefined),
+    onWritten: (count) => {
+      written += count
+    },
+    onFatal: (reason) => writer.abort(reason),
+  })
   const writer = writeApi.batchWriter({
     bucket,
     ...(org === undefined ? {} : { org }),
@@ -245,7 +213,7 @@ async function writeSources(job: WriteJob): Promise<WriteTotals> {
     onBatchWritten: (info: BatchWrittenInfo) => {
       written += info.lineCount
     },
-    onBatchFailed,
+    onBatchFailed: (info: BatchFailedInfo) => failures.handle(info),
   })
   const totalBytes = job.sources.every((s) => s.size !== undefined) ? job.sources.reduce((n, s) => n + (s.size as number), 0) : undefined
   const progress = new ProgressBar(io.stderr, () => ({
@@ -260,13 +228,13 @@ async function writeSources(job: WriteJob): Promise<WriteTotals> {
       for (const source of job.sources) {
         const format = detectFormat(source.name, job.format)
         for await (const batch of readInput(format, source, job.config, reject)) {
-          if (fatal !== undefined) break
+          if (failures.fatal !== undefined) break
           await writer.write(batch.records, batch.options)
         }
-        if (fatal !== undefined) break
+        if (failures.fatal !== undefined) break
       }
     } catch (error) {
-      if (!(error instanceof RequestAbortedError && fatal !== undefined)) {
+      if (!(error instanceof RequestAbortedError && failures.fatal !== undefined)) {
         writer.abort(error)
         await settle(writer.close())
         throw error
@@ -278,8 +246,8 @@ async function writeSources(job: WriteJob): Promise<WriteTotals> {
     await rejections.close()
     await client.close()
   }
-  if (fatal !== undefined) {
-    throw new WriteStoppedError(fatal, written, rejections.rejected)
+  if (failures.fatal !== undefined) {
+    throw new WriteStoppedError(failures.fatal, written, rejections.rejected)
   }
   return { written, rejected: rejections.rejected }
 }
@@ -290,25 +258,6 @@ async function settle(closing: Promise<void>): Promise<void> {
     await closing
   } catch (error) {
     if (!(error instanceof UndeliveredLinesError)) throw error
-  }
-}
-
-/**
- * For a 400 that lists the lines it could not parse (nothing of the batch was written), the
- * refused lines and the rest to resend. `undefined` when the answer is any other failure, or
- * when not every refused line can be pinned down (then nothing is resent blindly).
- */
-function splitParseFailures(lines: readonly string[], reason: Error):
-  { refused: { line: string }[]; reasons: Map<string, string>; rest: string[] } | undefined {
-  if (!(reason instanceof InfluxDBError) || reason.statusCode !== 400) return undefined
-  const parsed = parseUnableToParse(reason.message, lines.join('\n'))
-  if (parsed.length === 0 || parsed.some((r) => r.lineNumber === undefined)) return undefined
-  const refusedIndexes = new Set(parsed.map((r) => (r.lineNumber as number) - 1))
-  const reasons = new Map(parsed.map((r) => [lines[(r.lineNumber as number) - 1] as string, r.reason]))
-  return {
-    refused: [...refusedIndexes].sort((a, b) => a - b).map((i) => ({ line: lines[i] as string })),
-    reasons,
-    rest: lines.filter((_, i) => !refusedIndexes.has(i)),
   }
 }
 
