@@ -210,28 +210,30 @@ export class Series {
     return new Map([...this.columns].map(([key, column]) => [key, column.values.type]))
   }
 
-  /** Replaces the stored rows with `rows` (any order); used by deletes and merges. */
-  replaceRows(rows: Row[]): void {
-    const types = this.fieldTypes()
-    const indexed = rows.map((row, index) => ({ row, index }))
-    indexed.sort((a, b) => (a.row.time < b.row.time ? -1 : a.row.time > b.row.time ? 1 : a.index - b.index))
-    const merged: Row[] = []
-    for (const { row } of indexed) {
-      const previous = merged[merged.length - 1]
-      if (previous !== undefined && previous.time === row.time) {
-        for (const [key, value] of row.fields) previous.fields.set(key, value)
-      } else if (row.fields.size > 0) {
-        merged.push({ time: row.time, fields: new Map(row.fields) })
-      }
-    }
+  /**
+   * Removes the `fields` of the rows with `start <= time <= stop`; a row left without fields is
+   * removed. Returns false when the series is empty afterwards.
+   */
+  deleteFields(start: bigint, stop: bigint, fields: ReadonlySet<string>): boolean {
+    this.normalize()
+    let inRange = false
+    this.times.forEach((time) => {
+      if (time >= start && time <= stop) inRange = true
+    })
+    if (!inRange) return true
+    const times = this.times
+    const old = [...this.columns]
     this.times = int64Vector()
     this.columns = new Map()
-    this.inOrder = true
-    for (const row of merged) {
-      const fields: ParsedField[] = []
-      for (const [key, value] of row.fields) fields.push({ key, type: types.get(key)!, value })
-      this.append(row.time, fields)
-    }
+    times.forEach((time, row) => {
+      const doomed = time >= start && time <= stop
+      const kept: ParsedField[] = []
+      for (const [key, column] of old) {
+        if (column.has(row) && !(doomed && fields.has(key))) kept.push({ key, type: column.values.type, value: column.get(row) })
+      }
+      if (kept.length > 0) this.append(time, kept)
+    })
+    return this.times.length > 0
   }
 }
 

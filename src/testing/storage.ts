@@ -1,7 +1,6 @@
 // The points of one bucket: series by key, and the type of every field per measurement
 // (fixed by the first write, as in InfluxDB's shards).
 import type { FieldType, FieldValue, ParsedPoint } from './line-protocol.js'
-import type { Row } from './series.js'
 import { Series } from './series.js'
 
 /** A stored point as {@link TestServer.points} returns it. */
@@ -125,16 +124,8 @@ export class BucketStorage {
   delete(start: bigint, stop: bigint, matcher: DeleteMatcher): void {
     for (const [key, series] of this.series) {
       const tags = new Map(series.tags)
-      const columns = [...series.fieldTypes().keys()]
-      const doomed = columns.filter((field) => matcher.matches(series.measurement, tags, field))
-      if (doomed.length === 0) continue
-      const kept: Row[] = []
-      for (const row of series.orderedRows()) {
-        if (row.time >= start && row.time <= stop) for (const field of doomed) row.fields.delete(field)
-        if (row.fields.size > 0) kept.push(row)
-      }
-      if (kept.length === 0) this.series.delete(key)
-      else series.replaceRows(kept)
+      const doomed = [...series.fieldTypes().keys()].filter((field) => matcher.matches(series.measurement, tags, field))
+      if (doomed.length > 0 && !series.deleteFields(start, stop, new Set(doomed))) this.series.delete(key)
     }
   }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { ChunkedVector, float64Vector } from '../../src/testing/chunked.js'
 import { parseLineProtocol } from '../../src/testing/line-protocol.js'
 import { BucketStorage } from '../../src/testing/storage.js'
+import { matcherFor, parsePredicate } from '../../src/testing/predicate.js'
 import { startTestServer } from '../../src/testing/index.js'
 import fc from 'fast-check'
 import { send, write } from './http.js'
@@ -93,6 +94,42 @@ describe('BucketStorage', () => {
     storage.write(parse('m w=1 5'))
     assert.equal(storage.count(), n)
     assert.deepEqual(storage.points({ start: 4n, stop: 6n }).map((p) => [p.time, p.fields]), [[4n, { v: 4n }], [5n, { v: 5n, w: 1 }], [6n, { v: 6n }]])
+  })
+
+  test('deletes remove exactly the matching fields in the inclusive range (property)', () => {
+    const point = fc.record({ host: fc.constantFrom('a', 'b'), time: fc.integer({ min: 0, max: 9 }), field: fc.constantFrom('x', 'y'), value: fc.integer({ min: 0, max: 9 }) })
+    const predicate = fc.constantFrom('', 'host=a', 'host!=a', '_measurement=m', '_measurement=other', 'host=b AND _field!=x', '_field!=y')
+    fc.assert(
+      fc.property(fc.array(point, { minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 9 }), predicate, (points, a, b, text) => {
+        const storage = new BucketStorage()
+        storage.write(parse(points.map((p) => `m,host=${p.host} ${p.field}=${p.value} ${p.time}`).join('\n')))
+        const [start, stop] = [BigInt(Math.min(a, b)), BigInt(Math.max(a, b))]
+        storage.delete(start, stop, matcherFor(parsePredicate(text)))
+        const model = new Map<string, Record<string, number>>()
+        for (const p of points) {
+          const key = `${p.host}@${p.time}`
+          model.set(key, { ...model.get(key), [p.field]: p.value })
+        }
+        const rules = parsePredicate(text)
+        const want = [...model]
+          .map(([key, fields]) => {
+            const [host, time] = key.split('@') as [string, string]
+            const inRange = BigInt(time) >= start && BigInt(time) <= stop
+            const kept = Object.fromEntries(
+              Object.entries(fields).filter(([field]) => {
+                const values: Record<string, string> = { host, _measurement: 'm', _field: field }
+                const hit = rules.every((r) => (r.operator === '=') === (values[r.key] === r.value))
+                return !(inRange && hit)
+              }),
+            )
+            return [host, BigInt(time), kept] as const
+          })
+          .filter(([, , kept]) => Object.keys(kept).length > 0)
+          .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : Number(x[1] - y[1])))
+        assert.deepEqual(storage.points().map((p) => [p.tags.host, p.time, p.fields]), want.map((w) => [...w]))
+      }),
+      { numRuns: 300 },
+    )
   })
 
   test('exact 64-bit values survive', () => {
