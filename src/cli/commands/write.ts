@@ -91,7 +91,11 @@ export async function runWrite(argv: readonly string[], io: CommandIo): Promise<
   const batchSize = positiveInteger(values, 'batch-size', 'write') as number
   const config = readerConfig(values, batchSize)
   const names = [...positionals, ...((values.file as string[] | undefined) ?? [])]
-  if (names.length === 0) names.push('-')
+  if (names.length === 0) {
+    names.push('-')
+    // Otherwise a user who forgot the file name sees a command that seems to hang.
+    if ((io.stdin as { isTTY?: boolean }).isTTY === true) io.stderr.write('reading from stdin (end with Ctrl-D); give a file name to read a file\n')
+  }
   if (names.filter((n) => n === '-').length > 1) throw new UsageError('stdin (-) can be read only once', 'write')
   checkFlagsApply(values, new Set(names.map((name) => detectFormat(name, format as InputFormat | undefined))))
 
