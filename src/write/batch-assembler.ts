@@ -1,16 +1,16 @@
 /**
  * Groups serialised lines into request-sized batches, one open batch per precision, because
- * the precision is a query parameter of the request and cannot vary inside a body.
+ * the precision is a query parameter of the request and cannot vary inside a body. Lines are
+ * encoded into the open batch's body as they arrive (see batch-payload.ts for why).
  */
 import type { WritePrecision } from '../line-protocol/precision.js'
 import { utf8Length } from '../records/serialize.js'
+import { PayloadBuilder, type BodyPool, type LinePayload } from './batch-payload.js'
 
-/** A run of lines that go out as one request body. */
+/** A complete batch: one request body. */
 export interface AssembledBatch {
   precision: WritePrecision
-  lines: string[]
-  /** UTF-8 length of the body, `lines.join('\n')`. */
-  bytes: number
+  payload: LinePayload
 }
 
 /** The shape serialisers produce (records/serialize.ts `LineChunk`): `bytes` = UTF-8 length of `lines.join('\n')`. */
@@ -20,24 +20,21 @@ export interface LineChunkLike {
   bytes: number
 }
 
-/** UTF-8 length of `lines.join('\n')`. */
-export function bodyBytes(lines: readonly string[]): number {
-  let bytes = lines.length - 1
-  for (const line of lines) bytes += utf8Length(line)
-  return Math.max(bytes, 0)
-}
-
 export class BatchAssembler {
   readonly #maxLines: number
   readonly #maxBytes: number
+  readonly #pool: BodyPool | undefined
   readonly #onBatch: (batch: AssembledBatch) => void
-  readonly #open = new Map<WritePrecision, AssembledBatch>()
+  readonly #open = new Map<WritePrecision, PayloadBuilder>()
   #openLines = 0
+  /** Size of the last complete batch: the first guess for the next buffer. */
+  #lastBytes = 64 * 1024
 
   /** `onBatch` receives each batch the moment it is complete (or sealed early). */
-  constructor(limits: { maxLines: number; maxBytes: number }, onBatch: (batch: AssembledBatch) => void) {
+  constructor(limits: { maxLines: number; maxBytes: number }, pool: BodyPool | undefined, onBatch: (batch: AssembledBatch) => void) {
     this.#maxLines = limits.maxLines
     this.#maxBytes = limits.maxBytes
+    this.#pool = pool
     this.#onBatch = onBatch
   }
 
@@ -51,50 +48,64 @@ export class BatchAssembler {
    * the next line would push it past `maxBytes` (a single larger line travels alone).
    */
   add(chunk: LineChunkLike): void {
-    const count = chunk.lines.length
-    if (count === 0) return
-    const open = this.#open.get(chunk.precision)
-    // A full chunk that fits needs no copying: it becomes the batch as it is.
-    if (open === undefined && count === this.#maxLines && chunk.bytes <= this.#maxBytes) {
-      this.#onBatch({ precision: chunk.precision, lines: chunk.lines, bytes: chunk.bytes })
-      return
-    }
+    const { precision, lines } = chunk
+    if (lines.length === 0) return
     const ascii = isAsciiChunk(chunk)
-    let batch = open ?? this.#openBatch(chunk.precision)
-    for (const line of chunk.lines) {
-      const size = ascii ? line.length : utf8Length(line)
+    let open = this.#open.get(precision)
+    // What the open batch will hold once the pending run [runStart, i) is appended.
+    let bytes = open?.bytes ?? 0
+    let count = open?.lineCount ?? 0
+    let runStart = 0
+    let runBytes = 0
+    const appendRun = (end: number): void => {
+      if (end <= runStart) return
+      open ??= this.#openBatch(precision)
+      open.append(lines, runStart, end, runBytes)
+      this.#openLines += end - runStart
+      runStart = end
+      runBytes = 0
+    }
+    const complete = (): void => {
+      if (open !== undefined) this.#complete(precision, open)
+      open = undefined
+      bytes = 0
+      count = 0
+    }
+    for (let i = 0; i < lines.length; i++) {
+      const size = ascii ? lines[i]!.length : utf8Length(lines[i]!)
       // Each line after the first adds its separating newline.
-      if (batch.lines.length > 0 && batch.bytes + 1 + size > this.#maxBytes) {
-        this.#complete(batch)
-        batch = this.#openBatch(chunk.precision)
+      if (count > 0 && bytes + 1 + size > this.#maxBytes) {
+        appendRun(i)
+        complete()
       }
-      batch.bytes += batch.lines.length > 0 ? size + 1 : size
-      batch.lines.push(line)
-      this.#openLines++
-      if (batch.lines.length >= this.#maxLines) {
-        this.#complete(batch)
-        batch = this.#openBatch(chunk.precision)
+      bytes += count > 0 ? size + 1 : size
+      runBytes += size + 1
+      count++
+      if (count >= this.#maxLines) {
+        appendRun(i + 1)
+        complete()
       }
     }
-    if (batch.lines.length === 0) this.#open.delete(chunk.precision)
+    appendRun(lines.length)
   }
 
   /** Completes every open batch now, in the order their precisions were first seen. */
   sealAll(): void {
-    for (const batch of [...this.#open.values()]) this.#complete(batch)
+    for (const [precision, open] of [...this.#open]) this.#complete(precision, open)
   }
 
-  #openBatch(precision: WritePrecision): AssembledBatch {
-    const batch: AssembledBatch = { precision, lines: [], bytes: 0 }
-    this.#open.set(precision, batch)
-    return batch
+  #openBatch(precision: WritePrecision): PayloadBuilder {
+    const open = new PayloadBuilder(this.#pool, Math.min(this.#maxBytes, this.#lastBytes))
+    this.#open.set(precision, open)
+    return open
   }
 
-  #complete(batch: AssembledBatch): void {
-    this.#open.delete(batch.precision)
-    if (batch.lines.length === 0) return
-    this.#openLines -= batch.lines.length
-    this.#onBatch(batch)
+  #complete(precision: WritePrecision, open: PayloadBuilder): void {
+    this.#open.delete(precision)
+    if (open.lineCount === 0) return
+    this.#openLines -= open.lineCount
+    this.#lastBytes = Math.max(open.bytes, 1024)
+    this.#onBatch({ precision, payload: open.finish() })
   }
 }
 

@@ -18,9 +18,9 @@ import type { UndeliveredBatch } from '../errors.js'
 import { isWritePrecision, type WritePrecision } from '../line-protocol/precision.js'
 import { RetryPolicy, type RetryOptions } from '../http/retry.js'
 import type { RecordOptions, TableOptions } from './write-options.js'
-import { BatchAssembler, bodyBytes, type AssembledBatch, type LineChunkLike } from './batch-assembler.js'
+import { BatchAssembler, type AssembledBatch, type LineChunkLike } from './batch-assembler.js'
 import { LineBudget } from './batch-line-budget.js'
-import { BodyPool, LinePayload } from './batch-payload.js'
+import { BodyPool, bodyBytes, type LinePayload } from './batch-payload.js'
 import { asError, deliverBatch, type DeliveryOutcome, type RetryDecider, type SendBody } from './batch-delivery.js'
 import type { BatchSerializeContext, BatchSerializer } from './batch-serializer.js'
 
@@ -122,6 +122,12 @@ export const BATCH_RETRY_DEFAULTS: Readonly<RetryOptions> = Object.freeze({
 })
 
 /** A complete batch, joined into its body: what waits in the queue and travels. */
+/**
+ * Lines per chunk asked of the serialiser. Small chunks are encoded into the open batch while
+ * their strings are still young, so they never reach the old generation (see batch-payload.ts).
+ */
+const SERIALIZE_CHUNK_LINES = 512
+
 interface SealedBatch {
   seq: number
   precision: WritePrecision
@@ -200,11 +206,11 @@ export class BatchWriter implements AsyncDisposable {
       defaultTags: context.defaultTags ?? {},
     }
     this.#baseContext = { ...pickRecordOptions(options), precision: o.writePrecision, defaultTags: this.#ctx.defaultTags }
-    this.#limits = { maxLines: o.batchSize, maxBytes: o.maxBatchBytes }
+    this.#limits = { maxLines: Math.min(o.batchSize, SERIALIZE_CHUNK_LINES), maxBytes: o.maxBatchBytes }
     this.#budget = new LineBudget(o.maxBufferedLines)
     // As many buffers as full batches fit in the budget: what can be in use at once.
     this.#bodies = new BodyPool(Math.ceil(o.maxBufferedLines / o.batchSize) + 1)
-    this.#assembler = new BatchAssembler({ maxLines: o.batchSize, maxBytes: o.maxBatchBytes }, (b) => this.#enqueue(b))
+    this.#assembler = new BatchAssembler({ maxLines: o.batchSize, maxBytes: o.maxBatchBytes }, this.#bodies, (b) => this.#enqueue(b))
     if (options.signal !== undefined) {
       this.#externalSignal = options.signal
       if (options.signal.aborted) this.abort(options.signal.reason)
@@ -384,7 +390,7 @@ export class BatchWriter implements AsyncDisposable {
 
   #enqueue(batch: AssembledBatch): void {
     this.#unsettled++
-    this.#queue.push({ seq: this.#nextSeq++, precision: batch.precision, payload: LinePayload.of(batch.lines, batch.bytes, this.#bodies) })
+    this.#queue.push({ seq: this.#nextSeq++, precision: batch.precision, payload: batch.payload })
     this.#dispatch()
   }
 

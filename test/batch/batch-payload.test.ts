@@ -1,28 +1,49 @@
-// LinePayload: the body on the wire is exactly the UTF-8 of the lines joined by \n, and the
-// lines come back out unchanged, even with raw line feeds inside string fields.
+// Batch bodies: exactly the UTF-8 of the lines joined by \n, however they were appended, and
+// the lines come back out unchanged, even with raw line feeds inside string fields.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { LinePayload } from '../../src/write/batch-payload.js'
-import { bodyBytes } from '../../src/write/batch-assembler.js'
+import { BodyPool, LinePayload, PayloadBuilder, bodyBytes } from '../../src/write/batch-payload.js'
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
 
-test('body = UTF-8 of lines joined by \\n, across encoding groups; lines() returns them unchanged', () => {
+function sampleLines(count: number): string[] {
   const lines: string[] = []
-  for (let i = 0; i < 1300; i++) lines.push(i % 7 === 0 ? `m s="é ✓ 𝄞 ${i}" ${i}` : `m v=${i}i ${i}`)
+  for (let i = 0; i < count; i++) lines.push(i % 7 === 0 ? `m s="é ✓ 𝄞 ${i}" ${i}` : `m v=${i}i ${i}`)
   lines[5] = 'm s="two\nlines" 5'
-  const payload = LinePayload.of(lines, bodyBytes(lines))
+  return lines
+}
+
+test('LinePayload.of: body = UTF-8 of lines joined by \\n across encoding groups; lines() gives them back', () => {
+  const lines = sampleLines(1300)
+  const payload = LinePayload.of(lines)
   assert.deepEqual(payload.body, utf8(lines.join('\n')))
   assert.equal(payload.lineCount, 1300)
   assert.deepEqual(payload.lines(), lines)
+  assert.deepEqual(LinePayload.of(['m v=1 1']).body, utf8('m v=1 1'))
 })
 
-test('a single line, and a byte count given wrong, still give the exact body', () => {
-  assert.deepEqual(LinePayload.of(['m v=1 1']).body, utf8('m v=1 1'))
-  const lines = ['m s="é" 1', 'm s="é" 2']
-  for (const wrong of [3, 100]) {
-    const payload = LinePayload.of(lines, wrong)
-    assert.deepEqual(payload.body, utf8('m s="é" 1\nm s="é" 2'))
-    assert.deepEqual(payload.lines(), lines)
-  }
+test('PayloadBuilder: runs appended piecewise, a tiny first buffer, and a too-small byte count give the exact body', () => {
+  const lines = sampleLines(700)
+  const pool = new BodyPool(2)
+  const builder = new PayloadBuilder(pool, 10)
+  builder.append(lines, 0, 3, 1) // far too small a byte count: must grow, not cut
+  builder.append(lines, 3, 600, bodyBytes(lines.slice(3, 600)) + 597)
+  builder.append(lines, 600, 700, 5)
+  const payload = builder.finish()
+  assert.equal(builder.bytes, bodyBytes(lines))
+  assert.deepEqual(payload.body, utf8(lines.join('\n')))
+  assert.deepEqual(payload.lines(), lines)
+})
+
+test('BodyPool reuses a released buffer that is large enough, and only then', () => {
+  const pool = new BodyPool(1)
+  const first = pool.acquire(1000)
+  assert.ok(first.byteLength >= 1000)
+  pool.release(first.subarray(0, 10))
+  const again = pool.acquire(900)
+  assert.equal(again.buffer, first.buffer)
+  const fresh = pool.acquire(100)
+  assert.notEqual(fresh.buffer, first.buffer)
+  pool.release(again)
+  assert.notEqual(pool.acquire(10 * first.byteLength).buffer, first.buffer)
 })

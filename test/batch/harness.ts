@@ -3,7 +3,8 @@
 import { Transport } from '../../src/http/transport.js'
 import { BatchWriter, type BatchWriterOptions } from '../../src/write/batch-writer.js'
 import type { BatchSerializer } from '../../src/write/batch-serializer.js'
-import { bodyBytes, type LineChunkLike } from '../../src/write/batch-assembler.js'
+import type { LineChunkLike } from '../../src/write/batch-assembler.js'
+import { bodyBytes } from '../../src/write/batch-payload.js'
 import type { SendBody } from '../../src/write/batch-delivery.js'
 
 /** Strings, and sync or async iterables of strings, to chunks of at most `maxLines`. */
