@@ -8,7 +8,7 @@ import { escapeStringValue } from '../../line-protocol/escape.js'
 import { formatFieldValue } from '../../line-protocol/values.js'
 import { CellError } from './cell-error.js'
 import { floatText } from './float-text.js'
-import type { CellBlock, CellValue } from './model.js'
+import type { CellBlock, CellValue, Validity } from './model.js'
 
 /** The line-protocol type a field column is written as. */
 export type FieldFormat = 'float' | 'int' | 'uint' | 'bool' | 'string'
@@ -49,12 +49,12 @@ export function formatFieldCells(
       return
     }
     case 'float':
-      if (format === 'float') return formatFloats(block.values, block.offset, block.valid, length, prefix, out)
-      return formatSlowly(block.values, block.offset, block.valid, length, field, out)
+      if (format === 'float') return formatFloats(block, length, prefix, out)
+      return formatSlowly(block, length, field, out)
     case 'int':
     case 'uint':
-      if (format === block.kind) return formatIntegers(block.values, block.offset, block.valid, length, field, out)
-      return formatSlowly(block.values, block.offset, block.valid, length, field, out)
+      if (format === block.kind) return formatIntegers(block, length, field, out)
+      return formatSlowly(block, length, field, out)
     case 'bool': {
       const { values, offset, valid } = block
       const yes = `${prefix}true`
@@ -79,14 +79,14 @@ export function formatFieldCells(
   }
 }
 
-function formatFloats(
-  values: ArrayLike<number | null | undefined>,
-  offset: number,
-  valid: ((i: number) => boolean) | undefined,
-  length: number,
-  prefix: string,
-  out: (string | undefined)[],
-): void {
+/** Cells of a numeric column slice. */
+interface NumberCells<T extends number | bigint> {
+  values: ArrayLike<T | null | undefined>
+  offset: number
+  valid?: Validity
+}
+
+function formatFloats({ values, offset, valid }: NumberCells<number>, length: number, prefix: string, out: (string | undefined)[]): void {
   for (let i = 0; i < length; i++) {
     const v = values[offset + i]
     // `v - v` is NaN for NaN and ±Infinity, and 0 for every finite number.
@@ -94,14 +94,8 @@ function formatFloats(
   }
 }
 
-function formatIntegers(
-  values: ArrayLike<number | bigint | null | undefined>,
-  offset: number,
-  valid: ((i: number) => boolean) | undefined,
-  length: number,
-  field: FieldColumnFormat,
-  out: (string | undefined)[],
-): void {
+function formatIntegers(cells: NumberCells<number | bigint>, length: number, field: FieldColumnFormat, out: (string | undefined)[]): void {
+  const { values, offset, valid } = cells
   const { prefix, format } = field
   const suffix = format === 'int' ? 'i' : 'u'
   // 64-bit typed arrays cannot hold a value outside their range: no per-cell check.
@@ -120,14 +114,7 @@ function formatIntegers(
 }
 
 /** Values whose kind differs from the written type (`fieldTypes`), one by one. */
-function formatSlowly(
-  values: ArrayLike<number | bigint | null | undefined>,
-  offset: number,
-  valid: ((i: number) => boolean) | undefined,
-  length: number,
-  field: FieldColumnFormat,
-  out: (string | undefined)[],
-): void {
+function formatSlowly({ values, offset, valid }: NumberCells<number | bigint>, length: number, field: FieldColumnFormat, out: (string | undefined)[]): void {
   for (let i = 0; i < length; i++) {
     out[i] = valid !== undefined && !valid(i) ? undefined : slowFieldText(values[offset + i], field, i)
   }
