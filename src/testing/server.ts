@@ -221,7 +221,7 @@ class ServerState {
       res.end()
       return
     }
-    const text = typeof reply.json === 'string' ? reply.json : JSON.stringify(reply.json)
+    const text = typeof reply.json === 'string' ? reply.json : goJson(reply.json)
     headers['Content-Type'] ??= 'application/json; charset=utf-8'
     res.writeHead(reply.status, headers)
     res.end(text)
@@ -349,6 +349,11 @@ const ROUTES: Record<string, Record<string, Handler>> = {
   '/api/v2/delete': { POST: (ctx, env) => handleDelete(ctx, env.journalOrUndefined()) },
   '/api/v2/buckets': { GET: (ctx) => handleBuckets(ctx), POST: (ctx, env) => handleBuckets(ctx, env.journalOrUndefined()) },
   '/api/v2/orgs': { GET: (ctx) => handleOrgs(ctx), POST: (ctx, env) => handleOrgs(ctx, env.journalOrUndefined()) },
+}
+
+// JSON as Go's encoding/json writes it (what InfluxDB sends): <, >, &, U+2028 and U+2029 escaped.
+function goJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
 function bodyText(body: Buffer, encoding: string | undefined): string {

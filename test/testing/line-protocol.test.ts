@@ -181,6 +181,12 @@ describe('structure (§3.4) and reserved names (§3.5)', () => {
     for (const [text, expected] of cases) assert.equal(reason(text), expected, text)
   })
 
+  test('series keys are limited to 65535 bytes', () => {
+    assert.equal(reason('k'.repeat(65536) + ' v=1'), 'max key length exceeded: 65536 > 65535')
+    assert.equal(reason('k'.repeat(65530) + ' vvvvvv=1'), 'max key length exceeded: 65540 > 65535')
+    assert.equal(parse('k'.repeat(65525) + ' vvvvvv=1').errors.length, 0)
+  })
+
   test('tags are sorted by key; duplicates are rejected', () => {
     assert.deepEqual(Object.keys(only('m,b=2,a=1,c=3 v=1').tags), ['a', 'b', 'c'])
     assert.equal(reason('tagdup,a=1,a=2 v=1 1000'), 'duplicate tags')

@@ -172,6 +172,11 @@ describe('POST /api/v2/write: parse errors and partial writes', () => {
     assert.equal(server().count('test-bucket'), 0)
   })
 
+  test('the JSON is escaped as Go escapes it', async () => {
+    const answer = await write(server(), 'a<b&c v=1 1 2')
+    assert.equal(answer.text, '{"code":"invalid","message":"unable to parse \'a\\u003cb\\u0026c v=1 1 2\': point is invalid"}')
+  })
+
   test('reserved tag keys are a 400 parse error', async () => {
     for (const key of ['time', '_field', '_measurement']) {
       const answer = await write(server(), `m,${key}=x v=1`)
