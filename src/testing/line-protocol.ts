@@ -43,8 +43,9 @@ export interface ParseOptions {
   readonly now: bigint
 }
 
-/** The inclusive range of storable timestamps, in nanoseconds. */
+/** The earliest storable timestamp, in nanoseconds (1677-09-21T00:12:43.145224194Z). */
 export const MIN_NANO_TIME = -9223372036854775806n
+/** The latest storable timestamp, in nanoseconds (2262-04-11T23:47:16.854775806Z). */
 export const MAX_NANO_TIME = 9223372036854775806n
 const MAX_KEY_LENGTH = 65535
 const RESERVED_TAG_KEYS = new Set(['_field', '_measurement', 'time'])
