@@ -9,7 +9,7 @@
  * - never showed (the hour skipped when clocks go forward): no instant; the caller refuses
  *   the value, because moving it silently would write a time nobody recorded.
  */
-import { daysFromCivil } from './civil.js'
+import { daysFromCivil } from '../../line-protocol/time.js'
 
 const MS_PER_HOUR = 3_600_000
 const MS_PER_DAY = 86_400_000

@@ -4,7 +4,7 @@
  * `T` or a space and `HH:MM`, `:SS`, a fraction of 1 to 9 digits, and a zone `Z`, `±HH:MM`,
  * `±HHMM` or `±HH`). Read with exact integer math, so every fraction digit is kept.
  */
-import { daysFromCivil, daysInMonth } from './civil.js'
+import { daysFromCivil, daysInMonth } from '../../line-protocol/time.js'
 
 const TIMESTAMP_TEXT =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/
