@@ -1,8 +1,7 @@
 /**
- * A Point's tag set and field set, kept as finished line-protocol text sorted by key, with one
- * separator before each entry: tags as `,k=v,k=v` (appended right after the measurement) and
- * fields as ` k=v,k=v` (the space that precedes the field set, then commas). Serialising is
- * then one concatenation, and a point holds no array at all.
+ * A Point's tag set and field set, kept as finished line-protocol text sorted by key: tags as
+ * `,k=v,k=v` (appended right after the measurement) and fields as `k=v,k=v`. Serialising is
+ * then concatenation only, and a point holds no array at all.
  *
  * Setting keys in ascending order is a plain append (done by the Point). An out-of-order key,
  * a replaced key or a removal scans the text for the place, in place and without allocating
@@ -27,7 +26,10 @@ let keyEnd = 0
 let entryEnd = 0
 let keyHasEscape = false
 
-/** Scans the entry whose separator is at `start`; sets keyStart, keyEnd, entryEnd, keyHasEscape. */
+/**
+ * Scans the entry whose separator is at `start` (-1 for the first field, which has none);
+ * sets keyStart, keyEnd, entryEnd, keyHasEscape.
+ */
 function scanEntry(text: string, set: EntrySet, start: number): void {
   const length = text.length
   let i = start + 1
@@ -70,9 +72,14 @@ function compareScannedKey(text: string, key: string): number {
 let locatedEnd = 0
 let locatedEqual = false
 
+/** Where the first entry of a non-empty text starts, counting its separator. */
+function firstEntry(set: EntrySet): number {
+  return set === 'tags' ? 0 : -1
+}
+
 /** The separator index of the first entry whose key is >= `key`, or `text.length`. */
 function locate(text: string, set: EntrySet, key: string): number {
-  let i = 0
+  let i = text === '' ? 0 : firstEntry(set)
   while (i < text.length) {
     scanEntry(text, set, i)
     const order = compareScannedKey(text, key)
@@ -88,19 +95,15 @@ function locate(text: string, set: EntrySet, key: string): number {
   return text.length
 }
 
-function firstSeparator(set: EntrySet): string {
-  return set === 'tags' ? ',' : ' '
-}
-
 /** The text with `pair` for `key` inserted at its sorted place, or replacing that key's pair. */
 export function upsertEntry(text: string, set: EntrySet, key: string, pair: string): string {
   const at = locate(text, set, key)
-  const separator = at === 0 ? firstSeparator(set) : ','
-  if (locatedEqual) return text.slice(0, at) + separator + pair + text.slice(locatedEnd)
-  if (at === text.length) return text + separator + pair
-  // The entry that was first now follows a comma.
-  if (at === 0) return separator + pair + ',' + text.slice(1)
-  return text.slice(0, at) + ',' + pair + text.slice(at)
+  // A field first in the set has no comma before it.
+  const separated = at < 0 || (set === 'fields' && text === '') ? pair : ',' + pair
+  const before = at < 0 ? '' : text.slice(0, at)
+  if (locatedEqual) return before + separated + text.slice(locatedEnd)
+  if (at < 0) return pair + ',' + text
+  return before + separated + text.slice(at)
 }
 
 /** The text without the entry of `key` (unchanged when there is none). */
@@ -108,24 +111,28 @@ export function removeEntry(text: string, set: EntrySet, key: string): string {
   const at = locate(text, set, key)
   if (!locatedEqual) return text
   const rest = text.slice(locatedEnd)
-  if (at === 0 && rest !== '') return firstSeparator(set) + rest.slice(1)
+  // The field that becomes first loses its comma.
+  if (at < 0) return rest === '' ? '' : rest.slice(1)
   return text.slice(0, at) + rest
 }
 
-/** The largest key of a text ('' when empty). */
-export function lastKey(text: string, set: EntrySet): string {
-  let last = ''
-  for (let i = 0; i < text.length; i = entryEnd) {
+/** The smallest and the largest key of a text (both '' when it is empty). */
+export function keyRange(text: string, set: EntrySet): [first: string, last: string] {
+  if (text === '') return ['', '']
+  scanEntry(text, set, firstEntry(set))
+  const first = unescapeName(text.slice(keyStart, keyEnd))
+  let last = first
+  for (let i = entryEnd; i < text.length; i = entryEnd) {
     scanEntry(text, set, i)
-    if (entryEnd >= text.length) last = unescapeName(text.slice(keyStart, keyEnd))
+    last = unescapeName(text.slice(keyStart, keyEnd))
   }
-  return last
+  return [first, last]
 }
 
 /** Every entry as [key as given, value text]: unescaped for tags, as written for fields. */
 export function entriesOf(text: string, set: EntrySet): [string, string][] {
   const entries: [string, string][] = []
-  for (let i = 0; i < text.length; i = entryEnd) {
+  for (let i = text === '' ? 0 : firstEntry(set); i < text.length; i = entryEnd) {
     scanEntry(text, set, i)
     const value = text.slice(keyEnd + 1, entryEnd)
     entries.push([unescapeName(text.slice(keyStart, keyEnd)), set === 'tags' ? unescapeName(value) : value])

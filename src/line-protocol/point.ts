@@ -1,5 +1,5 @@
 import type { FieldType, RecordOptions } from '../write/write-options.js'
-import { entriesOf, lastKey, mergeTags, removeEntry, upsertEntry } from './entries.js'
+import { entriesOf, keyRange, mergeTags, removeEntry, upsertEntry } from './entries.js'
 import { escapeFieldKey, escapeKey, escapeMeasurement, escapeStringValue } from './escape.js'
 import { isWritePrecision, NANOS_PER_UNIT, type WritePrecision } from './precision.js'
 import {
@@ -40,14 +40,16 @@ export type TagValue = string | number | bigint | boolean | null | undefined
 export class Point {
   private readonly _measurement: string
   private readonly _escapedName: string
-  // Both sets are finished line-protocol text, sorted by key (entries.ts); keys set in
-  // ascending order are appended, others are placed by a scan of the text.
+  // Both sets are finished line-protocol text, sorted by key (entries.ts). A key above the
+  // largest is appended and one below the smallest is prepended, without looking at the text;
+  // any other key is placed by a scan of it.
   /** `,k=v,k=v` */
   private _tagText = ''
-  /** The largest tag key: a larger key is simply appended. */
+  private _firstTagKey = ''
   private _lastTagKey = ''
-  /** ` k=v,k=v` (the space before the field set included) */
+  /** `k=v,k=v` */
   private _fieldText = ''
+  private _firstFieldKey = ''
   private _lastFieldKey = ''
   private _timeUnits: bigint | number | undefined = undefined
   private _timeNanos: bigint | undefined = undefined
@@ -119,7 +121,7 @@ export class Point {
     if (text === undefined || key === '') {
       if (this._tagText === '') return this
       this._tagText = removeEntry(this._tagText, 'tags', key)
-      this._lastTagKey = lastKey(this._tagText, 'tags')
+      ;[this._firstTagKey, this._lastTagKey] = keyRange(this._tagText, 'tags')
       return this
     }
     let pair: string
@@ -129,8 +131,12 @@ export class Point {
       throw new TypeError(`tag ${JSON.stringify(key)}: ${(error as Error).message}`)
     }
     if (key > this._lastTagKey) {
+      if (this._tagText === '') this._firstTagKey = key
       this._tagText += ',' + pair
       this._lastTagKey = key
+    } else if (key < this._firstTagKey) {
+      this._tagText = ',' + pair + this._tagText
+      this._firstTagKey = key
     } else {
       this._tagText = upsertEntry(this._tagText, 'tags', key, pair)
     }
@@ -184,7 +190,7 @@ export class Point {
     if (formatted === undefined) {
       if (this._fieldText === '') return this
       this._fieldText = removeEntry(this._fieldText, 'fields', key)
-      this._lastFieldKey = lastKey(this._fieldText, 'fields')
+      ;[this._firstFieldKey, this._lastFieldKey] = keyRange(this._fieldText, 'fields')
       return this
     }
     let pair: string
@@ -194,8 +200,14 @@ export class Point {
       throw new TypeError(`field ${JSON.stringify(key)}: ${(error as Error).message}`)
     }
     if (key > this._lastFieldKey) {
-      this._fieldText += (this._fieldText === '' ? ' ' : ',') + pair
+      if (this._fieldText === '') {
+        this._fieldText = pair
+        this._firstFieldKey = key
+      } else this._fieldText += ',' + pair
       this._lastFieldKey = key
+    } else if (key < this._firstFieldKey) {
+      this._fieldText = pair + ',' + this._fieldText
+      this._firstFieldKey = key
     } else {
       this._fieldText = upsertEntry(this._fieldText, 'fields', key, pair)
     }
@@ -253,7 +265,7 @@ export class Point {
     // write barriers and old-generation garbage, and measured several times slower than rebuilding.
     const defaults = defaultTags === undefined ? undefined : compileDefaultTags(defaultTags)
     const tags = defaults === undefined || defaults.length === 0 ? this._tagText : mergeTags(this._tagText, defaults)
-    let line = this._escapedName + tags + this._fieldText
+    let line = this._escapedName + tags + ' ' + this._fieldText
     const time = this.timestamp(target)
     if (time !== undefined) line += ' ' + time
     return line
@@ -280,8 +292,10 @@ export class Point {
   copy(): Point {
     const copy = new Point(this._measurement)
     copy._tagText = this._tagText
+    copy._firstTagKey = this._firstTagKey
     copy._lastTagKey = this._lastTagKey
     copy._fieldText = this._fieldText
+    copy._firstFieldKey = this._firstFieldKey
     copy._lastFieldKey = this._lastFieldKey
     copy._timeUnits = this._timeUnits
     copy._timeNanos = this._timeNanos
