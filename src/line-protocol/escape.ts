@@ -19,7 +19,8 @@
  *   a measurement starting with `#` (the line would be a comment), and a measurement or field
  *   key starting with a tab or NUL (Go skips them as leading whitespace).
  * - Tab, carriage return and every other character, including any Unicode, pass through raw:
- *   Go stores them as given.
+ *   Go stores them as given. A lone UTF-16 surrogate is refused (here and in string values):
+ *   UTF-8 cannot encode it, and the server would store U+FFFD instead.
  *
  * String field values: `\` becomes `\\` and `"` becomes `\"`, inside double quotes. A raw line
  * feed is kept: InfluxDB 1.x, 2.x and 3 store it (their line splitters track quotes), but
@@ -28,6 +29,8 @@
 
 const MEASUREMENT_ESCAPES = /[, ]/g
 const KEY_ESCAPES = /[,= ]/g
+/** A UTF-16 surrogate without its partner: UTF-8 cannot encode it (it would become U+FFFD). */
+export const LONE_SURROGATE = /\p{Cs}/u
 /** A backslash that the server would read as an escape, or a trailing one. */
 const UNREPRESENTABLE_BACKSLASH = /\\(?:[,= "]|$)/
 const STRING_SPECIAL = /["\\]/
@@ -102,13 +105,15 @@ const LF = 10
 function needsKeyWork(name: string): boolean {
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i)
-    if (c <= EQUALS && (c === COMMA || c === SPACE || c === EQUALS || c === LF)) return true
-    if (c === BACKSLASH) return true
+    if (c <= EQUALS) {
+      if (c === COMMA || c === SPACE || c === EQUALS || c === LF) return true
+    } else if (c === BACKSLASH || (c >= 0xd800 && c <= 0xdfff)) return true
   }
   return false
 }
 
 function checkRepresentable(name: string): void {
+  if (LONE_SURROGATE.test(name)) throw loneSurrogate(name)
   if (name.includes('\n')) {
     throw new UnrepresentableNameError(`${JSON.stringify(name)} contains a line feed, which line protocol cannot carry in a name`)
   }
@@ -122,8 +127,18 @@ function checkRepresentable(name: string): void {
   }
 }
 
-/** Quotes a string field value: `"` and `\` are escaped, everything else is kept raw. */
+function loneSurrogate(text: string): UnrepresentableNameError {
+  return new UnrepresentableNameError(
+    `${JSON.stringify(text)} contains a lone UTF-16 surrogate, which UTF-8 cannot carry (it would be stored as U+FFFD)`,
+  )
+}
+
+/**
+ * Quotes a string field value: `"` and `\` are escaped, everything else is kept raw.
+ * Throws {@link UnrepresentableNameError} for a lone UTF-16 surrogate.
+ */
 export function escapeStringValue(value: string): string {
+  if (LONE_SURROGATE.test(value)) throw loneSurrogate(value)
   if (!STRING_SPECIAL.test(value)) return `"${value}"`
   return `"${value.replace(STRING_ESCAPES, '\\$&')}"`
 }

@@ -1,6 +1,6 @@
 import type { FieldType, RecordOptions } from '../write/write-options.js'
 import { entriesOf, keyRange, mergeTags, removeEntry, upsertEntry } from './entries.js'
-import { escapeFieldKey, escapeKey, escapeMeasurement, escapeStringValue } from './escape.js'
+import { escapeFieldKey, escapeKey, escapeMeasurement } from './escape.js'
 import { isWritePrecision, NANOS_PER_UNIT, type WritePrecision } from './precision.js'
 import {
   bigintUnitsToTimestamp,
@@ -10,7 +10,7 @@ import {
   numberUnitsToTimestamp,
   parseIsoToNanos,
 } from './time.js'
-import { describeType, formatFieldValue, formatFloat } from './values.js'
+import { describeType, formatFieldValue, formatFloat, formatString } from './values.js'
 import { pointFromRecord } from '../records/objects.js'
 
 /** What `.time()` accepts: units of the precision (bigint or safe integer), a `Date`, or an RFC 3339 string. */
@@ -176,7 +176,7 @@ export class Point {
   /** Sets a string field. */
   stringField(key: string, value: string): this {
     if (typeof value !== 'string') throw new TypeError(`field ${JSON.stringify(key)}: ${describeType(value)} is not a string`)
-    return this.setField(key, escapeStringValue(value))
+    return this.setField(key, formatString(key, value))
   }
 
   /** Sets a boolean field. */

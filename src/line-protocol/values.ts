@@ -32,7 +32,7 @@ export function formatFieldValue(key: string, value: unknown, fieldType?: FieldT
       case 'boolean':
         return value ? 'true' : 'false'
       case 'string':
-        return escapeStringValue(value)
+        return formatString(key, value)
       case 'undefined':
         return undefined
       default:
@@ -41,6 +41,15 @@ export function formatFieldValue(key: string, value: unknown, fieldType?: FieldT
     }
   }
   return formatTypedValue(key, value, fieldType)
+}
+
+/** A quoted string value; a lone UTF-16 surrogate is a `TypeError` naming the field. */
+export function formatString(key: string, value: string): string {
+  try {
+    return escapeStringValue(value)
+  } catch (error) {
+    throw new TypeError(`field ${JSON.stringify(key)}: ${(error as Error).message}`)
+  }
 }
 
 function formatTypedValue(key: string, value: unknown, fieldType: FieldType): string | undefined {

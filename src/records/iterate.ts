@@ -40,7 +40,7 @@ export class RecordWalker {
   constructor(root: unknown, ctx: TableContext, sink: LineSink) {
     this.ctx = ctx
     this.sink = sink
-    this.defaultTags = Object.keys(ctx.defaultTags).length === 0 ? undefined : ctx.defaultTags
+    this.defaultTags = ctx.defaultTags === undefined || Object.keys(ctx.defaultTags).length === 0 ? undefined : ctx.defaultTags
     // The root sits in a frame of its own that is not part of any record path.
     this.stack = root === undefined || root === null ? [] : [{ kind: 'array', items: [root], index: -1, inPath: false }]
     this.emitText = (line) => {
@@ -207,7 +207,11 @@ export class RecordWalker {
 
   private addText(text: string): boolean {
     this.textFull = false
-    forEachLine(text, this.emitText)
+    try {
+      forEachLine(text, this.emitText)
+    } catch (error) {
+      throw this.error((error as Error).message, error)
+    }
     return this.textFull
   }
 

@@ -10,6 +10,8 @@
  * Everything else is kept verbatim.
  */
 
+import { LONE_SURROGATE } from '../line-protocol/escape.js'
+
 const LF = 10
 const CR = 13
 const SPACE = 32
@@ -20,8 +22,14 @@ const BACKSLASH = 92
 
 const NON_BLANK = /\S/
 
-/** Calls `emit` for each line of `text` worth sending, in order. */
+/**
+ * Calls `emit` for each line of `text` worth sending, in order. Throws `TypeError` when the text
+ * holds a lone UTF-16 surrogate: UTF-8 cannot carry it, and the server would store U+FFFD.
+ */
 export function forEachLine(text: string, emit: (line: string) => void): void {
+  if (LONE_SURROGATE.test(text)) {
+    throw new TypeError('the text contains a lone UTF-16 surrogate, which UTF-8 cannot carry (it would be stored as U+FFFD)')
+  }
   if (!text.includes('\n')) {
     emitLine(text, emit)
     return

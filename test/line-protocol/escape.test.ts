@@ -76,6 +76,15 @@ describe('escapeKey (tag keys, tag values, field keys)', () => {
   test('refuses a raw line feed (the reference writes the two characters \\n, which is stored as such)', () => {
     assert.throws(() => escapeKey('new\nline'), /line feed/)
   })
+  test('lone UTF-16 surrogates are refused; a well-formed pair passes', () => {
+    for (const bad of ['a\ud800', '\udc00b', 'x\ud83dy']) {
+      assert.throws(() => escapeKey(bad), /lone UTF-16 surrogate/)
+      assert.throws(() => escapeMeasurement(bad), /lone UTF-16 surrogate/)
+      assert.throws(() => escapeStringValue(bad), /lone UTF-16 surrogate/)
+    }
+    assert.equal(escapeKey('\ud83d\ude00'), '😀')
+    assert.equal(escapeStringValue('\ud83d\ude00'), '"😀"')
+  })
   test('field keys: empty and leading tab are refused, other keys as escapeKey', () => {
     assert.throws(() => escapeFieldKey(''), /empty/)
     assert.throws(() => escapeFieldKey('\tx'), /tab or NUL/)
@@ -102,11 +111,13 @@ describe('escapeStringValue', () => {
 })
 
 // Characters that matter to the escaping, plus ordinary and non-ASCII ones.
-const nameChar = fc.constantFrom(',', '=', ' ', '\\', '"', '\t', '\r', '\n', '#', 'a', 'b', 'é', '😀', 'x')
+const nameChar = fc.constantFrom(',', '=', ' ', '\\', '"', '\t', '\r', '\n', '#', 'a', 'b', 'é', '😀', 'x', '\ud83d', '\ude00')
 const name = fc.array(nameChar, { minLength: 1, maxLength: 8 }).map((chars) => chars.join(''))
 
 /** The rule of escape.ts, restated: which names cannot be written exactly. */
-function representable(text: string, role: 'measurement' | 'tag' | 'field'): boolean {
+function representable(text: string, role: 'measurement' | 'tag' | 'field' | 'string'): boolean {
+  if (/\p{Cs}/u.test(text)) return false
+  if (role === 'string') return true
   if (text.includes('\n') || /\\(?:[,= "]|$)/.test(text)) return false
   if (role === 'measurement' && /^[#\t\0]/.test(text)) return false
   if (role === 'field' && /^[\t\0]/.test(text)) return false
@@ -117,7 +128,12 @@ describe('round trip through a model of the Go parser', () => {
   test('every representable name and string value comes back exactly; the rest is refused', () => {
     fc.assert(
       fc.property(name, name, name, name, fc.string({ unit: 'binary', maxLength: 12 }), (m, tk, tv, fk, sv) => {
-        const ok = representable(m, 'measurement') && representable(tk, 'tag') && representable(tv, 'tag') && representable(fk, 'field')
+        const ok =
+          representable(m, 'measurement') &&
+          representable(tk, 'tag') &&
+          representable(tv, 'tag') &&
+          representable(fk, 'field') &&
+          representable(sv, 'string')
         let point: Point
         try {
           point = new Point(m).tag(tk, tv).field(fk, sv).time(1n)

@@ -183,12 +183,16 @@ describe('chunk limits', () => {
     const out = chunks(['a f=1', 'long f="0123456789"', 'b f=2'], ctx(), { maxLines: 100, maxBytes: 8 })
     assert.deepEqual(out.map((c) => c.lines), [['a f=1'], ['long f="0123456789"'], ['b f=2']])
   })
-  test('bytes agree with the encoded body for 1- to 4-byte characters and lone surrogates', () => {
+  test('bytes agree with the encoded body for 1- to 4-byte characters', () => {
     assert.equal(chunks('m s="😀"')[0]?.bytes, 10)
-    const lines = ['ascii f=1', 'é,ü=ß f=2', '温度 s="東京"', 'm s="😀 naïve — ✓"', 'lone s="\ud800x"', 'lone2 s="\udc00"']
+    const lines = ['ascii f=1', 'é,ü=ß f=2', '温度 s="東京"', 'm s="😀 naïve — ✓"']
     const out = chunks(lines)[0] as LineChunk
     assert.equal(out.bytes, Buffer.byteLength(out.lines.join('\n')))
-    for (const line of lines) assert.equal(portableUtf8Length(line), Buffer.byteLength(line), line)
+    for (const line of [...lines, 'lone s="\ud800x"', 'lone2 s="\udc00"']) assert.equal(portableUtf8Length(line), Buffer.byteLength(line), line)
+  })
+  test('text with a lone UTF-16 surrogate is refused (UTF-8 would turn it into U+FFFD)', () => {
+    assert.throws(() => chunks(['a f=1', 'lone s="\ud800x"']), recordError([1], /lone UTF-16 surrogate/))
+    assert.throws(() => chunks([new Point('m').field('f', 1), { measurement: 'm', fields: { s: 'x\udfff' } }]), recordError([1], /^field "s": .*lone UTF-16 surrogate/))
   })
   test('chunks of one precision keep record order across precisions', () => {
     const records = [
