@@ -29,7 +29,10 @@ export class RejectionLog {
   static async open(path: string | undefined, stderr: { write(text: string): unknown } = process.stderr): Promise<RejectionLog> {
     if (path === undefined) return new RejectionLog(undefined, stderr, undefined)
     const file = createWriteStream(path)
-    await Promise.race([once(file, 'open'), once(file, 'error').then(([error]) => Promise.reject(new Error(`cannot write --errors-file ${path}: ${(error as Error).message}`)))])
+    await new Promise<void>((resolve, reject) => {
+      file.once('open', () => resolve())
+      file.once('error', (error) => reject(new Error(`cannot write --errors-file ${path}: ${error.message}`)))
+    })
     return new RejectionLog(file, stderr, path)
   }
 

@@ -95,6 +95,12 @@ describe('influx-async failures (exit 1, one clear line)', () => {
     assert.equal(result.code, 1)
   })
 
+  test('an errors file that cannot be created is named', async () => {
+    const result = await runCli(['write', '-b', 'b', '-o', 'o', '--host', 'http://127.0.0.1:9', '--errors-file', '/nonexistent/dir/errors.txt'], { stdin: 'm v=1 1\n' })
+    assert.equal(result.stderr, "influx-async: cannot write --errors-file /nonexistent/dir/errors.txt: ENOENT: no such file or directory, open '/nonexistent/dir/errors.txt'\n")
+    assert.equal(result.code, 1)
+  })
+
   test('an unreachable server: ping, write and delete say so at once', async () => {
     const port = await closedPort()
     const host = `http://127.0.0.1:${port}`
