@@ -115,6 +115,18 @@ describe('Polars: Datetime and Date keep their unit and zone', () => {
 })
 
 describe('Polars: blocks', () => {
+  test('rows are fetched in windows of 65536: nulls and values line up across window and block edges', () => {
+    const count = 70_000
+    const nullAt = new Set([1023, 1024, 65_535, 65_536, 66_560, 69_999])
+    const ints = Array.from({ length: count }, (_, i) => (nullAt.has(i) ? null : String(i)))
+    const frame = pl.DataFrame([exact('i', ints, pl.Int64), pl.Series('f', Array.from({ length: count }, (_, i) => (nullAt.has(i) ? null : i / 2)))])
+    const lines = linesOf(frame)
+    assert.equal(lines.length, count - nullAt.size)
+    const byValue = new Set(lines)
+    for (const row of [0, 1022, 1025, 65_534, 65_537, 66_559, 66_561, 69_998]) assert.ok(byValue.has(`m f=${row / 2},i=${row}i`), `row ${row}`)
+    assert.equal(lines[lines.length - 1], 'm f=34999,i=69998i')
+  })
+
   test('a frame longer than one block keeps every row in order', () => {
     const count = 10_000
     const frame = pl.DataFrame([pl.Series('v', Array.from({ length: count }, (_, i) => i)), exact('time', Array.from({ length: count }, (_, i) => String(i)), pl.Int64)])
