@@ -77,7 +77,7 @@ export function parseLineProtocol(text: string, options: ParseOptions): ParseRes
   const defaultTime = options.now - (((options.now % unit) + unit) % unit)
   const points: ParsedPoint[] = []
   const errors: string[] = []
-  const keys: KeyCache = new Map()
+  const caches: Caches = { keys: new Map(), fieldKeys: [] }
   let pos = 0
   while (pos < text.length) {
     const end = scanLine(text, pos)
@@ -88,7 +88,7 @@ export function parseLineProtocol(text: string, options: ParseOptions): ParseRes
     if (start >= block.length || block.charCodeAt(start) === HASH) continue
     const line = start === 0 ? block : block.slice(start)
     try {
-      points.push(parsePoint(line, defaultTime, unit, keys))
+      points.push(parsePoint(line, defaultTime, unit, caches))
     } catch (error) {
       if (!(error instanceof LineError)) throw error
       errors.push(`unable to parse '${line}': ${error.message}`)
@@ -141,12 +141,18 @@ function skipWhitespace(buf: string, i: number): number {
   return i
 }
 
-// Keys already scanned in this body, by their raw text: most lines of a batch repeat a few
-// series, and a raw key that scanned cleanly once always scans to the same result.
-type KeyCache = Map<string, ScannedKey>
+// What earlier lines of the same body already worked out. Most lines of a batch repeat a few
+// series and the same field keys, and a raw key that scanned cleanly once always scans to the
+// same result.
+interface Caches {
+  /** Series keys by their raw text. */
+  readonly keys: Map<string, ScannedKey>
+  /** The last field key seen at each field position. */
+  readonly fieldKeys: Array<{ raw: string; key: string; bytes: number }>
+}
 const KEY_CACHE_LIMIT = 10_000
 
-function parsePoint(line: string, defaultTime: bigint, unit: bigint, keys: KeyCache): ParsedPoint {
+function parsePoint(line: string, defaultTime: bigint, unit: bigint, { keys, fieldKeys }: Caches): ParsedPoint {
   const rawKeyEnd = firstUnescapedSpace(line)
   const rawKey = rawKeyEnd < 0 ? undefined : line.slice(0, rawKeyEnd)
   let key = rawKey === undefined ? undefined : keys.get(rawKey)
@@ -156,7 +162,7 @@ function parsePoint(line: string, defaultTime: bigint, unit: bigint, keys: KeyCa
   }
   const fieldsStart = skipWhitespace(line, key.end)
   const fieldsEnd = scanFields(line, fieldsStart)
-  const fields = readFields(line, fieldsStart, fieldsEnd, key.byteLength)
+  const fields = readFields(line, fieldsStart, fieldsEnd, key.byteLength, fieldKeys)
   const time = scanTime(line, fieldsEnd, defaultTime, unit)
   return { measurement: key.measurement, tags: key.tags, fields, time, seriesKey: key.seriesKey }
 }
@@ -398,13 +404,23 @@ const BOOLEAN_WORDS = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'
 const TRUE_WORDS = new Set(['t', 'T', 'true', 'True', 'TRUE'])
 
 // Splits the validated field section into typed fields, as Go's field iterator does.
-function readFields(buf: string, start: number, end: number, keyByteLength: number): ParsedField[] {
+function readFields(buf: string, start: number, end: number, keyByteLength: number, known: Caches['fieldKeys']): ParsedField[] {
   const fields: ParsedField[] = []
   let i = start
   while (i < end) {
-    const keyStart = i
-    while (i < end && !(buf.charCodeAt(i) === EQUALS && (i === 0 || buf.charCodeAt(i - 1) !== BACKSLASH))) i++
-    const rawKey = buf.slice(keyStart, i)
+    // The same key as at this position in an earlier line needs no slicing and unescaping:
+    // a raw key ends at its first unescaped `=`, so matching text followed by `=` ends there too.
+    let fieldKey = known[fields.length]
+    const length = fieldKey?.raw.length ?? 0
+    if (length > 0 && i + length < end && buf.charCodeAt(i + length) === EQUALS && buf.startsWith(fieldKey!.raw, i)) {
+      i += length
+    } else {
+      const keyStart = i
+      while (i < end && !(buf.charCodeAt(i) === EQUALS && (i === 0 || buf.charCodeAt(i - 1) !== BACKSLASH))) i++
+      const raw = buf.slice(keyStart, i)
+      fieldKey = { raw, key: unescape(raw, FIELD_KEY_ESCAPES), bytes: utf8Length(raw) }
+      known[fields.length] = fieldKey
+    }
     i++
     const valueStart = i
     let quoted = false
@@ -430,9 +446,9 @@ function readFields(buf: string, start: number, end: number, keyByteLength: numb
     // Go's field iterator skips a value-less field (only reachable through escapes); an empty
     // key is accepted (for example after a tab: `m \t=1`), so it is kept.
     if (raw.length === 0) continue
-    const size = keyByteLength + 4 + utf8Length(rawKey)
+    const size = keyByteLength + 4 + fieldKey!.bytes
     if (size > MAX_KEY_LENGTH) throw new LineError(`max key length exceeded: ${size} > ${MAX_KEY_LENGTH}`)
-    fields.push(typedField(unescape(rawKey, FIELD_KEY_ESCAPES), raw))
+    fields.push(typedField(fieldKey!.key, raw))
   }
   return fields
 }
