@@ -103,12 +103,7 @@ export async function runWrite(argv: readonly string[], io: CommandIo): Promise<
   for (const name of names) sources.push(await openSource(name, io.stdin))
   const rejections = await RejectionLog.open(stringValue(values, 'errors-file'), io.stderr)
   const started = performance.now()
-  const summarize = (totals: WriteTotals): void => {
-    const seconds = (performance.now() - started) / 1000
-    io.stdout.write(
-      `written: ${totals.written} points, rejected: ${totals.rejected}, ${seconds.toFixed(2)} s, ${Math.round(totals.written / Math.max(seconds, 1e-3))} points/s\n`,
-    )
-  }
+  const seconds = (): number => (performance.now() - started) / 1000
   let totals: WriteTotals
   try {
     totals = await writeSources({
@@ -117,12 +112,12 @@ export async function runWrite(argv: readonly string[], io: CommandIo): Promise<
     })
   } catch (error) {
     if (!(error instanceof WriteStoppedError)) throw error
-    const seconds = (performance.now() - started) / 1000
-    io.stdout.write(`stopped after ${seconds.toFixed(2)} s: written: ${error.written} points, not written: ${error.rejected} (the rest of the input was not read)\n`)
+    io.stdout.write(`stopped after ${seconds().toFixed(2)} s: written: ${error.written} points, not written: ${error.rejected} (the rest of the input was not read)\n`)
     if (rejections.path !== undefined) io.stderr.write(`lines not written and their reasons are in ${rejections.path}\n`)
     throw error.reason
   }
-  summarize(totals)
+  const elapsed = seconds()
+  io.stdout.write(`written: ${totals.written} points, rejected: ${totals.rejected}, ${elapsed.toFixed(2)} s, ${Math.round(totals.written / Math.max(elapsed, 1e-3))} points/s\n`)
   if (totals.rejected > 0 && rejections.path !== undefined) io.stderr.write(`refused lines and reasons are in ${rejections.path}\n`)
   return totals.rejected > 0 ? EXIT_REJECTED : EXIT_OK
 }
