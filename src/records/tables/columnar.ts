@@ -18,8 +18,13 @@ export function isColumnarObject(value: unknown): value is ColumnarObject {
   if (value === null || typeof value !== 'object') return false
   const proto: unknown = Object.getPrototypeOf(value)
   if (proto !== Object.prototype && proto !== null) return false
-  const columns = Object.values(value)
-  return columns.length > 0 && columns.every(isColumnArray)
+  // Every object record passes through here: stop at the first value that is not a column.
+  let columns = 0
+  for (const key in value) {
+    if (!isColumnArray((value as Record<string, unknown>)[key])) return false
+    columns++
+  }
+  return columns > 0
 }
 
 /** Reads a columnar object as a {@link TableModel}. */
