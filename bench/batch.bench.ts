@@ -12,7 +12,9 @@
 // Env: BENCH_POINTS (default 1000000), BENCH_RUNS (default 3), BENCH_ONLY (comma-separated
 // substrings of variant names to run, for profiling one of them).
 import http from 'node:http'
-import { InfluxDB, Point as OfficialPoint } from '@influxdata/influxdb-client'
+import { fork } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { InfluxDB, Point as OfficialPoint, setLogger } from '@influxdata/influxdb-client'
 import { InfluxDBClient as V3Client, Point as V3Point } from '@influxdata/influxdb3-client'
 import { InfluxDBClientAsync, Point } from '../src/index.js'
 import { startSink, type Sink } from './sink-control.js'
@@ -62,7 +64,12 @@ function page<T>(start: number, n: number, make: (i: number) => T): T[] {
   return out
 }
 
-type Variant = { name: string; run: (sink: Sink, n: number) => Promise<void> }
+interface Variant {
+  name: string
+  /** Work done before any clock starts. */
+  prepare?: (n: number) => void
+  run: (sink: Sink, n: number) => Promise<void>
+}
 
 const ours: Variant = {
   name: 'influxdb-client-async BatchWriter',
@@ -98,10 +105,19 @@ function officialVariant(name: string, tuned: boolean): Variant {
         batchSize: BATCH_SIZE,
         ...(tuned ? { gzipThreshold: Number.MAX_SAFE_INTEGER } : {}),
       })
+      // Its logger prints a stack per failed request; count them instead (with no limit on
+      // requests in flight, some time out under load and are retried).
+      const logged = new Map<string, number>()
+      const count = (message: string, error?: unknown): void => {
+        const key = `${message} ${error instanceof Error ? error.message : ''}`.trim()
+        logged.set(key, (logged.get(key) ?? 0) + 1)
+      }
+      setLogger({ error: count, warn: count })
       for (let start = 0; start < n; start += PAGE) writeApi.writePoints(page(start, n, officialPoint))
       await writeApi.close()
       await sink.received(n)
       agent?.destroy()
+      for (const [message, times] of logged) console.log(`    (official client logged ${times}x: ${message})`)
     },
   }
 }
@@ -125,9 +141,13 @@ const v3: Variant = {
 }
 
 /** Bodies built before the clock starts: what the wire alone allows. */
-function ceilingVariant(bodies: Buffer[]): Variant {
+function ceilingVariant(): Variant {
+  let bodies: Buffer[] = []
   return {
     name: 'ceiling: pre-serialised bodies, node:http keep-alive',
+    prepare: (n) => {
+      bodies = buildBodies(n)
+    },
     run: async (sink, n) => {
       const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY })
       const url = new URL('/api/v2/write?org=bench&bucket=bench&precision=ns', sink.url)
@@ -187,22 +207,76 @@ function median(values: number[]): number {
 
 const fmt = (pps: number): string => `${(pps / 1e6).toFixed(3)} M points/s`
 
+const officialDefault = officialVariant('@influxdata/influxdb-client WriteApi, as shipped (gzip > 1000 B, default agent)', false)
+const officialTuned = officialVariant('@influxdata/influxdb-client WriteApi, tuned (keep-alive agent, no gzip)', true)
+const ceiling = ceilingVariant()
+const VARIANTS = [ours, oursPerPoint, officialDefault, officialTuned, v3, ceiling]
+
+/** Messages between the parent (which owns the sink) and a child measuring one variant. */
+type ChildMessage = { type: 'expect'; lines: number } | { type: 'reset' } | { type: 'result'; result: Measurement }
+type ParentMessage = { type: 'reached' } | { type: 'reset' }
+
+/**
+ * Runs one measurement in a fresh process, so that no variant pays for the heap another one
+ * left behind (the official client's unbounded batches leave a lot). The child warms up on
+ * 100,000 points first. The parent relays its sink requests.
+ */
+function runInChild(sink: Sink, index: number): Promise<Measurement> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), [], {
+      execArgv: ['--expose-gc', '--import', 'tsx'],
+      env: { ...process.env, BENCH_CHILD_VARIANT: String(index), BENCH_SINK_URL: sink.url },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    })
+    let result: Measurement | undefined
+    child.on('message', (message: ChildMessage) => {
+      if (message.type === 'result') result = message.result
+      else if (message.type === 'reset') void sink.reset().then(() => child.send({ type: 'reset' } satisfies ParentMessage))
+      else void sink.received(message.lines).then(() => child.send({ type: 'reached' } satisfies ParentMessage))
+    })
+    child.on('exit', (code) => (result !== undefined ? resolve(result) : reject(new Error(`variant ${index} exited with ${code}`))))
+  })
+}
+
+/** The sink as seen from a child: requests go through the parent. */
+function sinkThroughParent(url: string): Sink {
+  const ask = (message: ChildMessage, answer: ParentMessage['type']): Promise<void> =>
+    new Promise((resolve) => {
+      const onMessage = (reply: ParentMessage): void => {
+        if (reply.type !== answer) return
+        process.off('message', onMessage)
+        resolve()
+      }
+      process.on('message', onMessage)
+      process.send!(message)
+    })
+  return {
+    url,
+    received: (lines) => ask({ type: 'expect', lines }, 'reached'),
+    reset: () => ask({ type: 'reset' }, 'reset'),
+    stop: async () => undefined,
+  }
+}
+
+async function child(index: number, url: string): Promise<void> {
+  const variant = VARIANTS[index]!
+  const sink = sinkThroughParent(url)
+  await variant.prepare?.(POINTS)
+  await measure(sink, variant, Math.min(POINTS, 100_000))
+  const result = await measure(sink, variant, POINTS)
+  process.send!({ type: 'result', result } satisfies ChildMessage)
+  process.disconnect()
+}
+
 async function main(): Promise<void> {
   const sink = await startSink()
-  const officialDefault = officialVariant('@influxdata/influxdb-client WriteApi, as shipped (gzip > 1000 B, default agent)', false)
-  const officialTuned = officialVariant('@influxdata/influxdb-client WriteApi, tuned (keep-alive agent, no gzip)', true)
-  const ceiling = ceilingVariant(buildBodies(POINTS))
   const only = (process.env.BENCH_ONLY ?? '').split(',').filter((x) => x !== '')
-  const variants = [ours, oursPerPoint, officialDefault, officialTuned, v3, ceiling].filter(
-    (v) => only.length === 0 || only.some((o) => v.name.includes(o)),
-  )
+  const variants = VARIANTS.filter((v) => only.length === 0 || only.some((o) => v.name.includes(o)))
   const results = new Map<Variant, Measurement[]>(variants.map((v) => [v, []]))
   try {
-    // Warm-up: JIT, sockets; not recorded.
-    for (const v of variants) await measure(sink, v, Math.min(POINTS, 100_000))
     for (let run = 0; run < RUNS; run++) {
       for (const v of variants) {
-        const result = await measure(sink, v, POINTS)
+        const result = await runInChild(sink, VARIANTS.indexOf(v))
         results.get(v)!.push(result)
         console.log(`  run ${run + 1}: ${v.name}: ${fmt(result.pointsPerSecond)}, ${result.cpuMicrosPerPoint.toFixed(2)} µs CPU/point`)
       }
@@ -212,10 +286,10 @@ async function main(): Promise<void> {
   }
   const m = (v: Variant): number => median((results.get(v) ?? []).map((r) => r.pointsPerSecond))
   const c = (v: Variant): number => median((results.get(v) ?? []).map((r) => r.cpuMicrosPerPoint))
-  console.log(`\n${POINTS} points, batches of ${BATCH_SIZE}, ${CONCURRENCY} requests at once; median of ${RUNS} runs`)
+  console.log(`\n${POINTS} points, batches of ${BATCH_SIZE}, ${CONCURRENCY} requests at once; median of ${RUNS} runs, each in a fresh process`)
   console.log(`  ${'throughput'.padStart(18)}  ${'client CPU'.padStart(14)}`)
   for (const v of variants) console.log(`  ${fmt(m(v)).padStart(18)}  ${`${c(v).toFixed(2)} µs/pt`.padStart(14)}  ${v.name}`)
-  if (variants.length < 6) return
+  if (variants.length < VARIANTS.length) return
   // Throughput ratios are what the targets speak of; on a machine shared with other work they
   // move with the load, so the client-CPU ratios (CPU per point, inverted) are printed beside them.
   const line = (label: string, a: Variant, b: Variant, target = ''): void =>
@@ -228,4 +302,6 @@ async function main(): Promise<void> {
   line('ours per point / ours pages', oursPerPoint, ours)
 }
 
-await main()
+const childIndex = process.env.BENCH_CHILD_VARIANT
+if (childIndex !== undefined) await child(Number(childIndex), process.env.BENCH_SINK_URL!)
+else await main()

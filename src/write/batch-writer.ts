@@ -122,6 +122,10 @@ export const BATCH_RETRY_DEFAULTS: Readonly<RetryOptions> = Object.freeze({
 })
 
 /** A complete batch, joined into its body: what waits in the queue and travels. */
+/** A macrotask, so that pending I/O is handled first (setImmediate where it exists). */
+const scheduleMacrotask: (callback: () => void) => void =
+  typeof setImmediate === 'function' ? (callback) => setImmediate(callback) : (callback) => setTimeout(callback, 0)
+
 /**
  * Lines per chunk asked of the serialiser. Small chunks are encoded into the open batch while
  * their strings are still young, so they never reach the old generation (see batch-payload.ts).
@@ -180,6 +184,8 @@ export class BatchWriter implements AsyncDisposable {
   #unsettled = 0
   #slotsBusy = 0
   #activeWrites = 0
+  /** A batch was queued since write() last let the event loop run. */
+  #yieldDue = false
   #timer: ReturnType<typeof setTimeout> | undefined
   #closed = false
   #closePromise: Promise<void> | undefined
@@ -251,18 +257,32 @@ export class BatchWriter implements AsyncDisposable {
     try {
       const chunks = this.#ctx.serialize(records, this.#serializeContext(options), this.#limits)
       if (Symbol.asyncIterator in chunks) {
-        for await (const chunk of chunks) await this.#accept(chunk)
+        for await (const chunk of chunks) {
+          await this.#accept(chunk)
+          if (this.#yieldDue) await this.#yieldToIo()
+        }
       } else {
         for (const chunk of chunks) {
           // Awaited only when the buffer is full: a promise per chunk is measurable at volume.
           const wait = this.#accept(chunk)
           if (wait !== undefined) await wait
+          else if (this.#yieldDue) await this.#yieldToIo()
         }
       }
     } finally {
       this.#activeWrites--
       this.#checkIdle()
     }
+  }
+
+  /**
+   * Lets the event loop read answers and start queued requests. A producer that never waits
+   * (room in the buffer, resolved promises only) would otherwise starve I/O: answers would sit
+   * unread and free request slots unused until the buffer filled up. Once per new batch.
+   */
+  async #yieldToIo(): Promise<void> {
+    this.#yieldDue = false
+    await new Promise<void>((resolve) => scheduleMacrotask(resolve))
   }
 
   #serializeContext(options: BatchWriteOptions | undefined): BatchSerializeContext {
@@ -391,6 +411,7 @@ export class BatchWriter implements AsyncDisposable {
   #enqueue(batch: AssembledBatch): void {
     this.#unsettled++
     this.#queue.push({ seq: this.#nextSeq++, precision: batch.precision, payload: batch.payload })
+    this.#yieldDue = true
     this.#dispatch()
   }
 
