@@ -121,11 +121,6 @@ export class RecordWalker {
     return path
   }
 
-  /** True when the walker stopped at an async iterable ('needs-await'). */
-  get waitingForAsync(): boolean {
-    return this.stack[this.stack.length - 1]?.kind === 'async'
-  }
-
   /**
    * Stops every open iterator (generators run their `finally`). Called when serialisation ends
    * early, by an error or because the consumer stopped. Async iterators are returned too.
