@@ -28,9 +28,13 @@ type Entry =
 
 /** Replays the journal at `path` into `registry` (creating the file if needed) and opens it for appending. */
 export function openJournal(path: string, registry: Registry): Journal {
-  const validLength = existsSync(path) ? replay(readFileSync(path), registry) : 0
+  const data = existsSync(path) ? readFileSync(path) : Buffer.alloc(0)
+  const validLength = replay(data, registry)
   const fd = openSync(path, existsSync(path) ? 'r+' : 'w+')
   // A torn last entry (a crash mid-append) is cut off so that later appends stay readable.
+  if (validLength < data.length) {
+    process.emitWarning(`${path}: dropped ${data.length - validLength} bytes of an incomplete last journal entry`, 'TestServerJournal')
+  }
   ftruncateSync(fd, validLength)
   let position = validLength
   const append = (entry: Entry, payload?: Buffer): void => {

@@ -192,7 +192,13 @@ describe('persistence (persistPath)', () => {
     await first.close()
     const intact = readFileSync(path).length
     appendFileSync(path, '{"op":"write","bucket":"x","precision":"ns","now":"0","length":100}\nm v=')
+    const warnings: string[] = []
+    const onWarning = (warning: Error): void => void warnings.push(warning.message)
+    process.on('warning', onWarning)
     const second = await startTestServer({ persistPath: path })
+    await new Promise((resolve) => setImmediate(resolve))
+    process.off('warning', onWarning)
+    assert.deepEqual(warnings, [`${path}: dropped 72 bytes of an incomplete last journal entry`])
     await write(second, 'm v=2 2')
     await second.close()
     assert.ok(readFileSync(path).length > intact)
