@@ -75,6 +75,7 @@ export interface TestServer {
   readonly token: string
   /** The default org name. */
   readonly org: string
+  /** The default org's ID (16 hex digits, the same on every start). */
   readonly orgID: string
   /** The requests received so far, oldest first (see `maxRecordedRequests`). */
   readonly requests: RecordedRequest[]
@@ -94,6 +95,8 @@ export interface TestServer {
   reset(): void
   /** Stops listening and closes every connection. Idempotent. */
   close(): Promise<void>
+  /** `await using server = await startTestServer()` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void>
 }
 
 interface Failure {
@@ -323,6 +326,7 @@ class ServerState {
         state.journal?.reset()
       },
       close: () => state.close(),
+      [Symbol.asyncDispose]: () => state.close(),
     }
   }
 

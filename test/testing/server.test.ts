@@ -196,6 +196,12 @@ describe('startTestServer options', () => {
     }
   })
 
+  test('Symbol.asyncDispose closes the server', async () => {
+    const s = await startTestServer()
+    await s[Symbol.asyncDispose]()
+    await assert.rejects(fetch(`${s.url}/ping`))
+  })
+
   test('a busy port rejects with EADDRINUSE', async () => {
     const port = Number(new URL(server().url).port)
     await assert.rejects(startTestServer({ port }), { code: 'EADDRINUSE' })
