@@ -68,7 +68,10 @@ function hasGzipHeader(body: Buffer): boolean {
 function decodeBody(body: Buffer, gzipped: boolean): string | Reply {
   if (!gzipped) return body.toString('utf8')
   try {
-    return gunzipSync(body).toString('utf8')
+    const { buffer, engine } = gunzipSync(body, { info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } }
+    // Go reads another member header after each member, so trailing bytes are an invalid header.
+    if (engine.bytesWritten < body.length) return errorReply(400, 'invalid', 'unable to read data: gzip: invalid header')
+    return buffer.toString('utf8')
   } catch (error) {
     return errorReply(400, 'invalid', `unable to read data: ${goGzipError(error)}`)
   }
@@ -77,6 +80,7 @@ function decodeBody(body: Buffer, gzipped: boolean): string | Reply {
 // Node's zlib messages, in the words of Go's compress/gzip, which is what clients see from InfluxDB.
 function goGzipError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error)
+  if (/header check/.test(message)) return 'gzip: invalid header'
   if (/check/.test(message)) return 'gzip: invalid checksum'
   if (/unexpected end/.test(message)) return 'unexpected EOF'
   return `flate: corrupt input (${message})`

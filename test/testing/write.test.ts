@@ -115,7 +115,15 @@ describe('POST /api/v2/write: the checks, in InfluxDB order', () => {
     const truncated = await write(server(), gzipSync('m v=1 1').subarray(0, 15), undefined, headers)
     assert.equal(truncated.status, 400)
     assert.deepEqual(truncated.json, error('invalid', 'unable to read data: unexpected EOF'))
+    for (const tail of [Buffer.from('xyz'), Buffer.alloc(4)]) {
+      const trailing = await write(server(), Buffer.concat([gzipSync('m v=1 1'), tail]), undefined, headers)
+      assert.equal(trailing.status, 400)
+      assert.deepEqual(trailing.json, error('invalid', 'unable to read data: gzip: invalid header'))
+    }
     assert.equal(server().count('test-bucket'), 0)
+    const members = Buffer.concat([gzipSync('m v=1 1\n'), gzipSync('m v=2 2')])
+    assert.equal((await write(server(), members, undefined, headers)).status, 204)
+    assert.equal(server().count('test-bucket'), 2)
   })
 
   test('org: missing is 400, unknown name or ID is 404, malformed orgID is 400', async () => {
