@@ -1,6 +1,6 @@
 /** The server connection a command talks to, from flags and environment. */
 import { InfluxDBClientAsync } from '../client.js'
-import { UsageError, positiveInteger, stringValue, type ParsedCommand } from './args.js'
+import { UsageError, positiveInteger, requiredString, stringValue, type ParsedCommand } from './args.js'
 
 export interface Connection {
   url: string
@@ -36,4 +36,13 @@ export function createClient(connection: Connection, options: { enableGzip?: boo
     timeout: connection.timeout,
     enableGzip: options.enableGzip ?? false,
   })
+}
+
+/** The connection and bucket of a command that writes or deletes: both `--bucket` and `--org` are required. */
+export function bucketTarget(values: ParsedCommand['values'], command: string, setUrl: (url: string) => void): { connection: Connection; bucket: string } {
+  const connection = connectionFrom(values, command)
+  setUrl(connection.url)
+  const bucket = requiredString(values, 'bucket', command, 'INFLUX_BUCKET')
+  requiredString(values, 'org', command, 'INFLUX_ORG')
+  return { connection, bucket }
 }

@@ -3,7 +3,7 @@
  * clear message and an exit code (0 ok, 1 failure, 2 usage, 3 some lines refused).
  */
 import { createRequire } from 'node:module'
-import { UsageError, type CommandSpec } from './args.js'
+import { UsageError, parseCommand, type CommandSpec, type ParsedCommand } from './args.js'
 import { deleteSpec, runDelete } from './commands/delete.js'
 import type { CommandIo } from './commands/io.js'
 import { pingSpec, runPing } from './commands/ping.js'
@@ -14,7 +14,8 @@ import { EXIT_OK, EXIT_USAGE, reportError } from './report.js'
 
 interface Command {
   spec: CommandSpec
-  run(argv: readonly string[], io: CommandIo): Promise<number>
+  /** Runs with the parsed command line; `--help` never reaches it. */
+  run(parsed: ParsedCommand, io: CommandIo): Promise<number>
 }
 
 const COMMANDS: readonly Command[] = [
@@ -48,7 +49,12 @@ export async function main(argv: readonly string[], io: Omit<CommandIo, 'setUrl'
       const hint = name.startsWith('-') ? `expected a command before ${name}` : `unknown command ${JSON.stringify(name)}`
       throw new UsageError(`${hint}; commands: ${COMMANDS.map((c) => c.spec.name).join(', ')}`)
     }
-    return await command.run(rest, { ...io, setUrl: (u) => { url = u } })
+    const parsed = parseCommand(command.spec, rest, io.env)
+    if (parsed.values.help === true) {
+      io.stdout.write(commandHelp(command.spec))
+      return EXIT_OK
+    }
+    return await command.run(parsed, { ...io, setUrl: (u) => { url = u } })
   } catch (error) {
     return reportError(error, { debug, ...(url === undefined ? {} : { url }), stderr: io.stderr })
   }

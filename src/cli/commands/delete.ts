@@ -1,7 +1,6 @@
 /** `influx-async delete`: deletes points in a time range, optionally matching a predicate. */
-import { CONNECTION_OPTIONS, parseCommand, requiredString, stringValue, type CommandSpec } from '../args.js'
-import { connectionFrom, createClient } from '../connection.js'
-import { commandHelp } from '../help.js'
+import { CONNECTION_OPTIONS, requiredString, stringValue, type CommandSpec, type ParsedCommand } from '../args.js'
+import { bucketTarget, createClient } from '../connection.js'
 import { EXIT_OK } from '../report.js'
 import type { CommandIo } from './io.js'
 
@@ -21,16 +20,8 @@ export const deleteSpec: CommandSpec = {
       --predicate '_measurement="h2o_feet" AND location="us-west"'`,
 }
 
-export async function runDelete(argv: readonly string[], io: CommandIo): Promise<number> {
-  const { values } = parseCommand(deleteSpec, argv, io.env)
-  if (values.help === true) {
-    io.stdout.write(commandHelp(deleteSpec))
-    return EXIT_OK
-  }
-  const connection = connectionFrom(values, 'delete')
-  io.setUrl(connection.url)
-  const bucket = requiredString(values, 'bucket', 'delete', 'INFLUX_BUCKET')
-  requiredString(values, 'org', 'delete', 'INFLUX_ORG')
+export async function runDelete({ values }: ParsedCommand, io: CommandIo): Promise<number> {
+  const { connection, bucket } = bucketTarget(values, 'delete', io.setUrl)
   const start = requiredString(values, 'start', 'delete')
   const stop = requiredString(values, 'stop', 'delete')
   const predicate = stringValue(values, 'predicate') ?? ''

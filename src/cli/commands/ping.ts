@@ -1,7 +1,6 @@
 /** `influx-async ping`: checks that the server answers. */
-import { CONNECTION_OPTIONS, parseCommand, type CommandSpec } from '../args.js'
+import { CONNECTION_OPTIONS, type CommandSpec, type ParsedCommand } from '../args.js'
 import { connectionFrom, createClient } from '../connection.js'
-import { commandHelp } from '../help.js'
 import { EXIT_OK } from '../report.js'
 import type { CommandIo } from './io.js'
 
@@ -12,12 +11,7 @@ export const pingSpec: CommandSpec = {
   details: 'Prints "OK <url>" and exits 0 when the server answers /ping, else explains why and exits 1.',
 }
 
-export async function runPing(argv: readonly string[], io: CommandIo): Promise<number> {
-  const { values } = parseCommand(pingSpec, argv, io.env)
-  if (values.help === true) {
-    io.stdout.write(commandHelp(pingSpec))
-    return EXIT_OK
-  }
+export async function runPing({ values }: ParsedCommand, io: CommandIo): Promise<number> {
   const connection = connectionFrom(values, 'ping')
   io.setUrl(connection.url)
   const client = createClient(connection)

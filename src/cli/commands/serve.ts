@@ -3,8 +3,7 @@
  * then closes it (which persists the data when `--data` is given).
  */
 import { randomBytes } from 'node:crypto'
-import { UsageError, parseCommand, stringValue, type CommandSpec } from '../args.js'
-import { commandHelp } from '../help.js'
+import { UsageError, stringValue, type CommandSpec, type ParsedCommand } from '../args.js'
 import { EXIT_OK } from '../report.js'
 import type { CommandIo } from './io.js'
 
@@ -27,12 +26,7 @@ Example:
 }
 
 /** Resolves when a signal has stopped the server. */
-export async function runServe(argv: readonly string[], io: CommandIo): Promise<number> {
-  const { values } = parseCommand(serveSpec, argv, io.env)
-  if (values.help === true) {
-    io.stdout.write(commandHelp(serveSpec))
-    return EXIT_OK
-  }
+export async function runServe({ values }: ParsedCommand, io: CommandIo): Promise<number> {
   const portText = stringValue(values, 'port') as string
   const port = Number(portText)
   if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`--port must be 0 to 65535, got ${JSON.stringify(portText)}`, 'serve')

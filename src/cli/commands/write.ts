@@ -9,10 +9,9 @@ import { RequestAbortedError, UndeliveredLinesError } from '../../errors.js'
 import { isWritePrecision, type WritePrecision } from '../../line-protocol/precision.js'
 import type { BatchFailedInfo, BatchWrittenInfo } from '../../write/batch-writer.js'
 import {
-  CONNECTION_OPTIONS, UsageError, parseCommand, positiveInteger, requiredString, stringValue, type CommandSpec,
+  CONNECTION_OPTIONS, UsageError, positiveInteger, requiredString, stringValue, type CommandSpec, type ParsedCommand,
 } from '../args.js'
-import { connectionFrom, createClient, type Connection } from '../connection.js'
-import { commandHelp } from '../help.js'
+import { bucketTarget, createClient, type Connection } from '../connection.js'
 import { detectFormat, INPUT_FORMATS, readInput, type InputFormat, type ReaderConfig } from '../input/readers.js'
 import { openSource, type InputSource } from '../input/source.js'
 import { ValueError, parseFieldTypes, parseList } from '../input/values.js'
@@ -72,16 +71,8 @@ interface WriteTotals {
   rejected: number
 }
 
-export async function runWrite(argv: readonly string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parseCommand(writeSpec, argv, io.env)
-  if (values.help === true) {
-    io.stdout.write(commandHelp(writeSpec))
-    return EXIT_OK
-  }
-  const connection = connectionFrom(values, 'write')
-  io.setUrl(connection.url)
-  const bucket = requiredString(values, 'bucket', 'write', 'INFLUX_BUCKET')
-  requiredString(values, 'org', 'write', 'INFLUX_ORG')
+export async function runWrite({ values, positionals }: ParsedCommand, io: CommandIo): Promise<number> {
+  const { connection, bucket } = bucketTarget(values, 'write', io.setUrl)
   const precision = stringValue(values, 'precision') as string
   if (!isWritePrecision(precision)) throw new UsageError(`--precision must be ns, us, ms or s, got ${JSON.stringify(precision)}`, 'write')
   const format = stringValue(values, 'format')
