@@ -1,0 +1,23 @@
+// The README's "Testing your own code" example, run as written, so the README cannot drift from the code.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { InfluxDBClientAsync, InfluxDBError } from '../../src/index.js'
+import { startTestServer } from '../../src/testing/index.js'
+
+test('my exporter writes what I expect, and survives a 503', async () => {
+  await using server = await startTestServer()
+  await using client = new InfluxDBClientAsync({ url: server.url, token: server.token, org: server.org })
+
+  server.failNext({ status: 503, retryAfter: 1 })
+  await client.writeApi().write('test-bucket', undefined, 'cpu,host=a usage=1.5,count=3i 1700000000000000000')
+
+  assert.deepEqual(server.points('test-bucket'), [{
+    measurement: 'cpu', tags: { host: 'a' },
+    fields: { count: 3n, usage: 1.5 }, fieldTypes: { count: 'integer', usage: 'float' },
+    time: 1700000000000000000n,
+  }])
+  assert.equal(server.requests.length, 2)
+
+  await assert.rejects(client.writeApi().write('test-bucket', undefined, 'cpu usage="text"'),
+    (e: InfluxDBError) => e.statusCode === 422)
+})
