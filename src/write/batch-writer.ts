@@ -13,75 +13,25 @@
  * transport); the constructor takes the sending and serialising functions so it can be driven
  * by anything.
  */
-import { ClosedError, InfluxDBClientError, InvalidArgumentError, RequestAbortedError, UndeliveredLinesError } from '../errors.js'
-import type { UndeliveredBatch } from '../errors.js'
+import { ClosedError, InvalidArgumentError, RequestAbortedError } from '../errors.js'
 import { isWritePrecision, type WritePrecision } from '../line-protocol/precision.js'
-import { RetryPolicy, type RetryOptions } from '../http/retry.js'
-import type { RecordOptions, TableOptions } from './write-options.js'
+import type { RetryOptions } from '../http/retry.js'
 import { BatchAssembler, type AssembledBatch, type LineChunkLike } from './batch-assembler.js'
 import { LineBudget } from './batch-line-budget.js'
 import { BodyPool, bodyBytes, type LinePayload } from './batch-payload.js'
 import { asError, deliverBatch, type DeliveryOutcome, type RetryDecider, type SendBody } from './batch-delivery.js'
 import type { BatchSerializeContext, BatchSerializer } from './batch-serializer.js'
+import { SettlementLedger } from './batch-ledger.js'
+import {
+  makeRetry,
+  pickRecordOptions,
+  validateOptions,
+  type BatchWriteOptions,
+  type BatchWriterOptions,
+} from './batch-options.js'
 
-/** Options of {@link BatchWriter}. Record options given here apply to every `write()`. */
-export interface BatchWriterOptions extends RecordOptions, TableOptions {
-  bucket: string
-  org?: string | { id: string }
-  /** Precision of records that do not carry their own (Points do). Default `ns`. */
-  writePrecision?: WritePrecision
-  /** Lines per request. Default 5000. */
-  batchSize?: number
-  /** Largest request body in bytes; a single longer line is sent alone. Default 8 MB. */
-  maxBatchBytes?: number
-  /** A batch that is not full is sent after this many ms. `0` = only when full or flushed. Default 1000. */
-  flushInterval?: number
-  /** Requests on the wire at once. `1` keeps batches in order. Default 3. */
-  maxInFlight?: number
-  /**
-   * Lines held by the writer at once: open, queued, on the wire and waiting for a retry.
-   * `write()` waits while it is reached. At least `batchSize`. Default `batchSize * (2 * maxInFlight + 2)`.
-   */
-  maxBufferedLines?: number
-  /** Total time of one request, ms (default: the client's `timeout`). */
-  timeout?: number
-  /** Retry settings, or `false` for none. Defaults: up to 10 retries within 3 minutes. */
-  retry?: RetryOptions | false
-  /** Aborting it is {@link BatchWriter.abort}. */
-  signal?: AbortSignal
-  /**
-   * Called once per acknowledged batch. A returned promise is awaited before the batch's lines
-   * leave the buffer. A throw is reported by the next `flush()` or `close()`.
-   */
-  onBatchWritten?: (info: BatchWrittenInfo) => void | Promise<void>
-  /**
-   * Called once per run of lines that will not be delivered (retry budget spent, refused by the
-   * server, aborted), before the lines leave the buffer: a returned promise is awaited, so this
-   * is the place to spool them to disk.
-   */
-  onBatchFailed?: (info: BatchFailedInfo) => void | Promise<void>
-}
-
-/** Per-call options of {@link BatchWriter.write}. */
-export interface BatchWriteOptions extends RecordOptions, TableOptions {
-  writePrecision?: WritePrecision
-}
-
-/** What {@link BatchWriterOptions.onBatchWritten} receives. */
-export interface BatchWrittenInfo {
-  precision: WritePrecision
-  /** Lines acknowledged by the server (for a partial write: the lines it accepted). */
-  lineCount: number
-  /** Requests this batch took, counting retries and 413 halves. */
-  requests: number
-  /** From the first request to the last answer, ms. */
-  durationMs: number
-}
-
-/** What {@link BatchWriterOptions.onBatchFailed} receives. */
-export interface BatchFailedInfo extends UndeliveredBatch {
-  precision: WritePrecision
-}
+export type { BatchFailedInfo, BatchWriteOptions, BatchWriterOptions, BatchWrittenInfo } from './batch-options.js'
+export { BATCH_RETRY_DEFAULTS } from './batch-options.js'
 
 /** A snapshot of the writer's counters. */
 export interface BatchWriterStats {
@@ -115,13 +65,7 @@ export interface BatchWriterContext {
   retry?: RetryOptions | false
 }
 
-/** Retry defaults for background batches: patient, since nobody is blocked on a single call. */
-export const BATCH_RETRY_DEFAULTS: Readonly<RetryOptions> = Object.freeze({
-  maxRetries: 10,
-  maxRetryTime: 180_000,
-})
 
-/** A complete batch, joined into its body: what waits in the queue and travels. */
 /** A macrotask, so that pending I/O is handled first (setImmediate where it exists). */
 const scheduleMacrotask: (callback: () => void) => void =
   typeof setImmediate === 'function' ? (callback) => setImmediate(callback) : (callback) => setTimeout(callback, 0)
@@ -132,24 +76,11 @@ const scheduleMacrotask: (callback: () => void) => void =
  */
 const SERIALIZE_CHUNK_LINES = 512
 
+/** A complete batch: what waits in the queue and travels. */
 interface SealedBatch {
   seq: number
   precision: WritePrecision
   payload: LinePayload
-}
-
-interface Failure {
-  seq: number
-  batch: UndeliveredBatch
-  reported: boolean
-}
-
-interface FlushWaiter {
-  /** Batches with `seq <= marker` are the ones this flush covers. */
-  marker: number
-  remaining: number
-  resolve: () => void
-  reject: (error: unknown) => void
 }
 
 interface IdleWaiter {
@@ -180,8 +111,7 @@ export class BatchWriter implements AsyncDisposable {
   readonly #assembler: BatchAssembler
   readonly #queue: SealedBatch[] = []
   #queueHead = 0
-  #nextSeq = 1
-  #unsettled = 0
+  readonly #ledger = new SettlementLedger()
   #slotsBusy = 0
   #activeWrites = 0
   /** A batch was queued since write() last let the event loop run. */
@@ -189,9 +119,6 @@ export class BatchWriter implements AsyncDisposable {
   #timer: ReturnType<typeof setTimeout> | undefined
   #closed = false
   #closePromise: Promise<void> | undefined
-  #failures: Failure[] = []
-  #callbackErrors: unknown[] = []
-  #flushWaiters: FlushWaiter[] = []
   #idleWaiters: IdleWaiter[] = []
   #externalSignal: AbortSignal | undefined
   readonly #onExternalAbort = (): void => this.abort(this.#externalSignal?.reason)
@@ -292,7 +219,6 @@ export class BatchWriter implements AsyncDisposable {
     return { ...this.#baseContext, ...options, precision }
   }
 
-
   /** Streams `source` (sync or async iterable of records) through the same path as {@link write}. */
   writeAll(source: AsyncIterable<unknown> | Iterable<unknown>, options?: BatchWriteOptions): Promise<void> {
     return this.write(source, options)
@@ -305,11 +231,7 @@ export class BatchWriter implements AsyncDisposable {
    */
   flush(): Promise<void> {
     this.#sealAll()
-    return new Promise<void>((resolve, reject) => {
-      const waiter: FlushWaiter = { marker: this.#nextSeq - 1, remaining: this.#unsettled, resolve, reject }
-      if (waiter.remaining === 0) this.#finishFlush(waiter)
-      else this.#flushWaiters.push(waiter)
-    })
+    return this.#ledger.whenSettled()
   }
 
   /**
@@ -345,10 +267,10 @@ export class BatchWriter implements AsyncDisposable {
     this.#closed = true
     await this.#until(() => this.#activeWrites === 0)
     this.#sealAll()
-    await this.#until(() => this.#unsettled === 0)
+    await this.#until(() => this.#ledger.unsettled === 0)
     clearTimeout(this.#timer)
     this.#externalSignal?.removeEventListener('abort', this.#onExternalAbort)
-    const error = this.#takeReport(Number.POSITIVE_INFINITY)
+    const error = this.#ledger.takeReport()
     if (error !== undefined) throw error
   }
 
@@ -389,7 +311,6 @@ export class BatchWriter implements AsyncDisposable {
     else if (wasEmpty && this.#assembler.openLines > 0) this.#armTimer()
   }
 
-
   #armTimer(): void {
     if (this.#flushInterval === 0 || this.#timer !== undefined) return
     this.#timer = setTimeout(() => {
@@ -409,8 +330,7 @@ export class BatchWriter implements AsyncDisposable {
   }
 
   #enqueue(batch: AssembledBatch): void {
-    this.#unsettled++
-    this.#queue.push({ seq: this.#nextSeq++, precision: batch.precision, payload: batch.payload })
+    this.#queue.push({ seq: this.#ledger.open(), precision: batch.precision, payload: batch.payload })
     this.#yieldDue = true
     this.#dispatch()
   }
@@ -425,7 +345,7 @@ export class BatchWriter implements AsyncDisposable {
       }
       this.#slotsBusy++
       // #run routes every failure itself; this catch only keeps a bug from becoming an unhandled rejection.
-      this.#run(batch).catch((error: unknown) => this.#callbackErrors.push(error))
+      this.#run(batch).catch((error: unknown) => this.#ledger.recordCallbackError(error))
     }
   }
 
@@ -465,7 +385,7 @@ export class BatchWriter implements AsyncDisposable {
     this.#stats.writtenLines += outcome.delivered
     for (const undelivered of outcome.undelivered) {
       this.#stats.failedLines += undelivered.lines.length
-      this.#failures.push({ seq: batch.seq, batch: undelivered, reported: false })
+      this.#ledger.recordFailure(batch.seq, undelivered)
     }
     if (outcome.delivered > 0 && this.#onWritten !== undefined) {
       await this.#callSafely(this.#onWritten, {
@@ -483,56 +403,16 @@ export class BatchWriter implements AsyncDisposable {
     // Every line that needed reading was read by now (undelivered ones are in the outcome).
     this.#bodies.release(batch.payload.body)
     this.#budget.release(batch.payload.lineCount)
-    this.#unsettled--
-    this.#afterSettle(batch.seq)
+    this.#ledger.settle(batch.seq)
+    this.#checkIdle()
   }
 
   async #callSafely<T>(callback: (info: T) => void | Promise<void>, info: T): Promise<void> {
     try {
       await callback(info)
     } catch (error) {
-      this.#callbackErrors.push(error)
+      this.#ledger.recordCallbackError(error)
     }
-  }
-
-  #afterSettle(seq: number): void {
-    if (this.#flushWaiters.length > 0) {
-      const done: FlushWaiter[] = []
-      for (const w of this.#flushWaiters) {
-        if (seq <= w.marker && --w.remaining === 0) done.push(w)
-      }
-      if (done.length > 0) {
-        this.#flushWaiters = this.#flushWaiters.filter((w) => w.remaining > 0)
-        for (const w of done) this.#finishFlush(w)
-      }
-    }
-    this.#checkIdle()
-  }
-
-  #finishFlush(waiter: FlushWaiter): void {
-    const error = this.#takeReport(waiter.marker)
-    if (error === undefined) waiter.resolve()
-    else waiter.reject(error)
-  }
-
-  /** The error a flush or close covering batches up to `marker` must reject with, if any. */
-  #takeReport(marker: number): Error | undefined {
-    const batches: UndeliveredBatch[] = []
-    for (const f of this.#failures) {
-      if (!f.reported && f.seq <= marker) {
-        f.reported = true
-        batches.push(f.batch)
-      }
-    }
-    if (batches.length > 0) {
-      this.#failures = this.#failures.filter((f) => !f.reported)
-      return new UndeliveredLinesError(batches)
-    }
-    if (this.#callbackErrors.length > 0) {
-      const cause = this.#callbackErrors.shift()
-      return new InfluxDBClientError(`a BatchWriter callback threw: ${asError(cause).message}`, { cause })
-    }
-    return undefined
   }
 
   #until(isIdle: () => boolean): Promise<void> {
@@ -549,61 +429,4 @@ export class BatchWriter implements AsyncDisposable {
     }
     this.#idleWaiters = still
   }
-}
-
-interface ValidatedOptions {
-  writePrecision: WritePrecision
-  batchSize: number
-  maxBatchBytes: number
-  flushInterval: number
-  maxInFlight: number
-  maxBufferedLines: number
-}
-
-function validateOptions(options: BatchWriterOptions): ValidatedOptions {
-  if (typeof options?.bucket !== 'string' || options.bucket === '') {
-    throw new InvalidArgumentError('batchWriter() needs a bucket')
-  }
-  const writePrecision = options.writePrecision ?? 'ns'
-  if (!isWritePrecision(writePrecision)) {
-    throw new InvalidArgumentError(`writePrecision must be ns, us, ms or s, got ${String(writePrecision)}`)
-  }
-  const batchSize = integerOption('batchSize', options.batchSize, 5000, 1)
-  const maxInFlight = integerOption('maxInFlight', options.maxInFlight, 3, 1)
-  const maxBufferedLines = integerOption('maxBufferedLines', options.maxBufferedLines, batchSize * (2 * maxInFlight + 2), 1)
-  if (maxBufferedLines < batchSize) {
-    throw new InvalidArgumentError(`maxBufferedLines (${maxBufferedLines}) must be at least batchSize (${batchSize})`)
-  }
-  return {
-    writePrecision,
-    batchSize,
-    maxInFlight,
-    maxBufferedLines,
-    maxBatchBytes: integerOption('maxBatchBytes', options.maxBatchBytes, 8_000_000, 1),
-    flushInterval: integerOption('flushInterval', options.flushInterval, 1000, 0),
-  }
-}
-
-function integerOption(name: string, value: number | undefined, fallback: number, min: number): number {
-  if (value === undefined) return fallback
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got ${String(value)}`)
-  }
-  return value
-}
-
-const RECORD_OPTION_KEYS = [
-  'recordMeasurementKey', 'recordMeasurementName', 'recordTimeKey', 'recordTagKeys', 'recordFieldKeys', 'fieldTypes',
-  'dataFrameMeasurementName', 'dataFrameTagColumns', 'dataFrameTimestampColumn', 'dataFrameTimestampTimezone', 'chunkSize',
-] as const satisfies readonly (keyof (RecordOptions & TableOptions))[]
-
-function pickRecordOptions(options: BatchWriterOptions): RecordOptions & TableOptions {
-  const picked: Record<string, unknown> = {}
-  for (const key of RECORD_OPTION_KEYS) if (options[key] !== undefined) picked[key] = options[key]
-  return picked as RecordOptions & TableOptions
-}
-
-function makeRetry(clientRetry: RetryOptions | false | undefined, writerRetry: RetryOptions | false | undefined): RetryDecider | undefined {
-  if (writerRetry === false || (writerRetry === undefined && clientRetry === false)) return undefined
-  return new RetryPolicy({ ...BATCH_RETRY_DEFAULTS, ...(clientRetry || {}), ...(writerRetry ?? {}) })
 }

@@ -1,0 +1,135 @@
+/**
+ * The BatchWriter's options: their types and defaults, validation (before anything is sent),
+ * and the retry policy they select.
+ */
+import { InvalidArgumentError, type UndeliveredBatch } from '../errors.js'
+import { isWritePrecision, type WritePrecision } from '../line-protocol/precision.js'
+import { RetryPolicy, type RetryOptions } from '../http/retry.js'
+import type { RecordOptions, TableOptions } from './write-options.js'
+import type { RetryDecider } from './batch-delivery.js'
+
+/** Options of {@link BatchWriter}. Record options given here apply to every `write()`. */
+export interface BatchWriterOptions extends RecordOptions, TableOptions {
+  bucket: string
+  org?: string | { id: string }
+  /** Precision of records that do not carry their own (Points do). Default `ns`. */
+  writePrecision?: WritePrecision
+  /** Lines per request. Default 5000. */
+  batchSize?: number
+  /** Largest request body in bytes; a single longer line is sent alone. Default 8 MB. */
+  maxBatchBytes?: number
+  /** A batch that is not full is sent after this many ms. `0` = only when full or flushed. Default 1000. */
+  flushInterval?: number
+  /** Requests on the wire at once. `1` keeps batches in order. Default 3. */
+  maxInFlight?: number
+  /**
+   * Lines held by the writer at once: open, queued, on the wire and waiting for a retry.
+   * `write()` waits while it is reached. At least `batchSize`. Default `batchSize * (2 * maxInFlight + 2)`.
+   */
+  maxBufferedLines?: number
+  /** Total time of one request, ms (default: the client's `timeout`). */
+  timeout?: number
+  /** Retry settings, or `false` for none. Defaults: up to 10 retries within 3 minutes. */
+  retry?: RetryOptions | false
+  /** Aborting it is {@link BatchWriter.abort}. */
+  signal?: AbortSignal
+  /**
+   * Called once per acknowledged batch. A returned promise is awaited before the batch's lines
+   * leave the buffer. A throw is reported by the next `flush()` or `close()`.
+   */
+  onBatchWritten?: (info: BatchWrittenInfo) => void | Promise<void>
+  /**
+   * Called once per run of lines that will not be delivered (retry budget spent, refused by the
+   * server, aborted), before the lines leave the buffer: a returned promise is awaited, so this
+   * is the place to spool them to disk.
+   */
+  onBatchFailed?: (info: BatchFailedInfo) => void | Promise<void>
+}
+
+/** Per-call options of {@link BatchWriter.write}. */
+export interface BatchWriteOptions extends RecordOptions, TableOptions {
+  writePrecision?: WritePrecision
+}
+
+/** What {@link BatchWriterOptions.onBatchWritten} receives. */
+export interface BatchWrittenInfo {
+  precision: WritePrecision
+  /** Lines acknowledged by the server (for a partial write: the lines it accepted). */
+  lineCount: number
+  /** Requests this batch took, counting retries and 413 halves. */
+  requests: number
+  /** From the first request to the last answer, ms. */
+  durationMs: number
+}
+
+/** What {@link BatchWriterOptions.onBatchFailed} receives. */
+export interface BatchFailedInfo extends UndeliveredBatch {
+  precision: WritePrecision
+}
+
+/** Retry defaults for background batches: patient, since nobody is blocked on a single call. */
+export const BATCH_RETRY_DEFAULTS: Readonly<RetryOptions> = Object.freeze({
+  maxRetries: 10,
+  maxRetryTime: 180_000,
+})
+
+/** The options with their defaults applied. */
+export interface ValidatedOptions {
+  writePrecision: WritePrecision
+  batchSize: number
+  maxBatchBytes: number
+  flushInterval: number
+  maxInFlight: number
+  maxBufferedLines: number
+}
+
+/** Checks the options and applies the defaults; throws InvalidArgumentError naming the option. */
+export function validateOptions(options: BatchWriterOptions): ValidatedOptions {
+  if (typeof options?.bucket !== 'string' || options.bucket === '') {
+    throw new InvalidArgumentError('batchWriter() needs a bucket')
+  }
+  const writePrecision = options.writePrecision ?? 'ns'
+  if (!isWritePrecision(writePrecision)) {
+    throw new InvalidArgumentError(`writePrecision must be ns, us, ms or s, got ${String(writePrecision)}`)
+  }
+  const batchSize = integerOption('batchSize', options.batchSize, 5000, 1)
+  const maxInFlight = integerOption('maxInFlight', options.maxInFlight, 3, 1)
+  const maxBufferedLines = integerOption('maxBufferedLines', options.maxBufferedLines, batchSize * (2 * maxInFlight + 2), 1)
+  if (maxBufferedLines < batchSize) {
+    throw new InvalidArgumentError(`maxBufferedLines (${maxBufferedLines}) must be at least batchSize (${batchSize})`)
+  }
+  return {
+    writePrecision,
+    batchSize,
+    maxInFlight,
+    maxBufferedLines,
+    maxBatchBytes: integerOption('maxBatchBytes', options.maxBatchBytes, 8_000_000, 1),
+    flushInterval: integerOption('flushInterval', options.flushInterval, 1000, 0),
+  }
+}
+
+function integerOption(name: string, value: number | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got ${String(value)}`)
+  }
+  return value
+}
+
+const RECORD_OPTION_KEYS = [
+  'recordMeasurementKey', 'recordMeasurementName', 'recordTimeKey', 'recordTagKeys', 'recordFieldKeys', 'fieldTypes',
+  'dataFrameMeasurementName', 'dataFrameTagColumns', 'dataFrameTimestampColumn', 'dataFrameTimestampTimezone', 'chunkSize',
+] as const satisfies readonly (keyof (RecordOptions & TableOptions))[]
+
+/** The record and table options among the writer options: the defaults of every write(). */
+export function pickRecordOptions(options: BatchWriterOptions): RecordOptions & TableOptions {
+  const picked: Record<string, unknown> = {}
+  for (const key of RECORD_OPTION_KEYS) if (options[key] !== undefined) picked[key] = options[key]
+  return picked as RecordOptions & TableOptions
+}
+
+/** The retry policy: batch defaults, then the client's settings, then the writer's; `false` turns it off. */
+export function makeRetry(clientRetry: RetryOptions | false | undefined, writerRetry: RetryOptions | false | undefined): RetryDecider | undefined {
+  if (writerRetry === false || (writerRetry === undefined && clientRetry === false)) return undefined
+  return new RetryPolicy({ ...BATCH_RETRY_DEFAULTS, ...(clientRetry || {}), ...(writerRetry ?? {}) })
+}
