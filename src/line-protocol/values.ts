@@ -7,14 +7,18 @@
  */
 import type { FieldType } from '../write/write-options.js'
 import { escapeStringValue } from './escape.js'
+import { floatText } from './float-text.js'
 
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
 const UINT64_MAX = 2n ** 64n - 1n
 
-/** A float as JavaScript prints it, keeping the sign of `-0` (Go and Rust store it). */
+/**
+ * A finite float as JavaScript prints it (`String(value)`), keeping the sign of `-0` (Go and
+ * Rust store it). Uses the fast exact path of `float-text.ts`.
+ */
 export function formatFloat(value: number): string {
-  return value === 0 && 1 / value < 0 ? '-0' : String(value)
+  return floatText(value)
 }
 
 /**

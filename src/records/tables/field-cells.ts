@@ -7,7 +7,7 @@
 import { escapeStringValue } from '../../line-protocol/escape.js'
 import { formatFieldValue } from '../../line-protocol/values.js'
 import { CellError } from './cell-error.js'
-import { floatText } from './float-text.js'
+import { floatText } from '../../line-protocol/float-text.js'
 import type { CellBlock, CellValue, Validity } from './model.js'
 
 /** The line-protocol type a field column is written as. */

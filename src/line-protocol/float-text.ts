@@ -1,15 +1,15 @@
 /**
- * A float's text, exactly as `String(v)` writes it (`formatFloat` for `-0`), several times
- * faster for the values tables are full of: measurements with a few decimal digits.
+ * A float's text, exactly as `String(v)` writes it (except `-0`, written `-0`), several times
+ * faster for the values that points and tables are full of: measurements with a few decimal
+ * digits. `String(v)` on a double costs about as much as the rest of a line together.
  *
  * Why it is exact: for the smallest k (0..6) where m = round(v·10^k) satisfies m / 10^k === v,
  * the decimal m·10^-k reads back as v (the division of two exact doubles is correctly
  * rounded), and no decimal with fewer digits does (a smaller k failed). With |m| < 2^50 the
  * rounding interval of v is narrower than 10^-k, so m is the only such decimal with k digits,
  * which makes it the shortest round-trip decimal that `Number.prototype.toString` picks, and it
- * prints in plain notation (1e-6 ≤ |v| < 1e21). Anything else goes to `formatFloat`.
+ * prints in plain notation (1e-6 ≤ |v| < 1e21). Anything else goes to `String`.
  */
-import { formatFloat } from '../../line-protocol/values.js'
 
 const POWERS_OF_TEN = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000]
 const MAX_FRACTION_DIGITS = 6
@@ -34,5 +34,6 @@ export function floatText(v: number): string {
       return negative ? '-' + text : text
     }
   }
-  return formatFloat(v)
+  // InfluxDB keeps the sign of -0; String(-0) would drop it.
+  return v === 0 && 1 / v < 0 ? '-0' : String(v)
 }
