@@ -276,7 +276,11 @@ async function main(): Promise<void> {
   try {
     for (let run = 0; run < RUNS; run++) {
       for (const v of variants) {
-        const result = await runInChild(sink, VARIANTS.indexOf(v))
+        const result = await runInChild(sink, VARIANTS.indexOf(v)).catch((error: unknown) => {
+          // A child that could not even load (a source file caught mid-save) gets one more try.
+          console.log(`  (${String(error)}; trying again)`)
+          return runInChild(sink, VARIANTS.indexOf(v))
+        })
         results.get(v)!.push(result)
         console.log(`  run ${run + 1}: ${v.name}: ${fmt(result.pointsPerSecond)}, ${result.cpuMicrosPerPoint.toFixed(2)} µs CPU/point`)
       }
