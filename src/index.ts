@@ -2,12 +2,21 @@ export { InfluxDBClientAsync, type PingOptions } from './client.js'
 export { CLIENT_DEFAULTS, type ClientOptions, type OrgInput } from './options.js'
 export { WriteApiAsync, MAX_WRITE_BODY_BYTES, STREAM_CHUNK_LINES } from './write/write-api.js'
 export { PointSettings } from './write/point-settings.js'
+export {
+  BatchWriter,
+  BATCH_RETRY_DEFAULTS,
+  type BatchWriterOptions,
+  type BatchWriteOptions,
+  type BatchWriterStats,
+  type BatchWrittenInfo,
+  type BatchFailedInfo,
+} from './write/batch-writer.js'
 export type { WriteCallOptions, WriteParameters, RecordOptions, TableOptions, FieldType } from './write/write-options.js'
 export { DeleteApiAsync, type DeleteCallOptions, type DeleteParameters } from './delete/delete-api.js'
 export { predicate, validatePredicate, type PredicateValue } from './delete/predicate.js'
 export { type DeleteTime } from './delete/time-range.js'
 export { WritePrecision } from './line-protocol/precision.js'
-export { Point } from './line-protocol/point.js'
+export { Point, type TimeInput, type TagValue } from './line-protocol/point.js'
 export {
   InfluxDBClientError,
   InfluxDBError,
