@@ -31,24 +31,36 @@ let keyHasEscape = false
  * sets keyStart, keyEnd, entryEnd, keyHasEscape.
  */
 function scanEntry(text: string, set: EntrySet, start: number): void {
+  // Locals, written back once: the module variables are context slots, slow in a hot loop.
   const length = text.length
   let i = start + 1
-  keyStart = i
-  keyHasEscape = false
-  while (i < length && text.charCodeAt(i) !== EQUALS) {
-    if (text.charCodeAt(i) === BACKSLASH) {
-      keyHasEscape = true
-      i += 2
-    } else i++
+  const from = i
+  let escaped = false
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === EQUALS) break
+    if (c === BACKSLASH) {
+      escaped = true
+      i++
+    }
   }
+  keyStart = from
   keyEnd = i
+  keyHasEscape = escaped
   i++
   if (set === 'fields' && text.charCodeAt(i) === QUOTE) {
-    i++
-    while (i < length && text.charCodeAt(i) !== QUOTE) i += text.charCodeAt(i) === BACKSLASH ? 2 : 1
+    for (i++; i < length; i++) {
+      const c = text.charCodeAt(i)
+      if (c === QUOTE) break
+      if (c === BACKSLASH) i++
+    }
     i++
   } else {
-    while (i < length && text.charCodeAt(i) !== COMMA) i += text.charCodeAt(i) === BACKSLASH ? 2 : 1
+    for (; i < length; i++) {
+      const c = text.charCodeAt(i)
+      if (c === COMMA) break
+      if (c === BACKSLASH) i++
+    }
   }
   entryEnd = i
 }
@@ -106,6 +118,11 @@ export function upsertEntry(text: string, set: EntrySet, key: string, pair: stri
   return before + separated + text.slice(at)
 }
 
+/** True when the last {@link upsertEntry} replaced a pair rather than inserting one. */
+export function lastUpsertReplaced(): boolean {
+  return locatedEqual
+}
+
 /** The text without the entry of `key` (unchanged when there is none). */
 export function removeEntry(text: string, set: EntrySet, key: string): string {
   const at = locate(text, set, key)
@@ -127,6 +144,19 @@ export function keyRange(text: string, set: EntrySet): [first: string, last: str
     last = unescapeName(text.slice(keyStart, keyEnd))
   }
   return [first, last]
+}
+
+/** The first and the last entry of a text as written, without separators (both '' when it is empty). */
+export function edgeEntries(text: string, set: EntrySet): [first: string, last: string] {
+  if (text === '') return ['', '']
+  let start = firstEntry(set)
+  scanEntry(text, set, start)
+  const first = text.slice(start + 1, entryEnd)
+  for (let i = entryEnd; i < text.length; i = entryEnd) {
+    start = i
+    scanEntry(text, set, i)
+  }
+  return [first, text.slice(start + 1, entryEnd)]
 }
 
 /** Every entry as [key as given, value text]: unescaped for tags, as written for fields. */

@@ -1,5 +1,5 @@
 import type { FieldType, RecordOptions } from '../write/write-options.js'
-import { entriesOf, keyRange, mergeTags, removeEntry, upsertEntry } from './entries.js'
+import { edgeEntries, entriesOf, keyRange, lastUpsertReplaced, mergeTags, removeEntry, upsertEntry } from './entries.js'
 import { escapeFieldKey, escapeKey, escapeMeasurement } from './escape.js'
 import { isWritePrecision, NANOS_PER_UNIT, type WritePrecision } from './precision.js'
 import {
@@ -51,6 +51,11 @@ export class Point {
   private _fieldText = ''
   private _firstFieldKey = ''
   private _lastFieldKey = ''
+  // With exactly two fields the text is first pair + ',' + last pair, so a key between them
+  // (three fields set out of key order, the usual case) is placed without scanning the text.
+  private _fieldCount = 0
+  private _firstFieldPair = ''
+  private _lastFieldPair = ''
   private _timeUnits: bigint | number | undefined = undefined
   private _timeNanos: bigint | undefined = undefined
   private _precision: WritePrecision | undefined = undefined
@@ -188,9 +193,7 @@ export class Point {
   private setField(key: string, formatted: string | undefined): this {
     if (typeof key !== 'string') throw new TypeError(`field key: ${describeType(key)} is not a string`)
     if (formatted === undefined) {
-      if (this._fieldText === '') return this
-      this._fieldText = removeEntry(this._fieldText, 'fields', key)
-      ;[this._firstFieldKey, this._lastFieldKey] = keyRange(this._fieldText, 'fields')
+      if (this._fieldText !== '') this.removeField(key)
       return this
     }
     let pair: string
@@ -203,15 +206,35 @@ export class Point {
       if (this._fieldText === '') {
         this._fieldText = pair
         this._firstFieldKey = key
+        this._firstFieldPair = pair
       } else this._fieldText += ',' + pair
       this._lastFieldKey = key
+      this._lastFieldPair = pair
+      this._fieldCount++
     } else if (key < this._firstFieldKey) {
       this._fieldText = pair + ',' + this._fieldText
       this._firstFieldKey = key
+      this._firstFieldPair = pair
+      this._fieldCount++
+    } else if (this._fieldCount === 2 && key !== this._firstFieldKey && key !== this._lastFieldKey) {
+      this._fieldText = this._firstFieldPair + ',' + pair + ',' + this._lastFieldPair
+      this._fieldCount = 3
     } else {
       this._fieldText = upsertEntry(this._fieldText, 'fields', key, pair)
+      if (!lastUpsertReplaced()) this._fieldCount++
+      if (key === this._firstFieldKey) this._firstFieldPair = pair
+      if (key === this._lastFieldKey) this._lastFieldPair = pair
     }
     return this
+  }
+
+  private removeField(key: string): void {
+    const text = removeEntry(this._fieldText, 'fields', key)
+    if (text === this._fieldText) return
+    this._fieldText = text
+    this._fieldCount--
+    ;[this._firstFieldKey, this._lastFieldKey] = keyRange(text, 'fields')
+    ;[this._firstFieldPair, this._lastFieldPair] = edgeEntries(text, 'fields')
   }
 
   /**
@@ -297,6 +320,9 @@ export class Point {
     copy._fieldText = this._fieldText
     copy._firstFieldKey = this._firstFieldKey
     copy._lastFieldKey = this._lastFieldKey
+    copy._fieldCount = this._fieldCount
+    copy._firstFieldPair = this._firstFieldPair
+    copy._lastFieldPair = this._lastFieldPair
     copy._timeUnits = this._timeUnits
     copy._timeNanos = this._timeNanos
     copy._precision = this._precision
