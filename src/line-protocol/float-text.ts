@@ -15,7 +15,8 @@ const POWERS_OF_TEN = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000]
 const MAX_FRACTION_DIGITS = 6
 /** Keeps m·10^-k the only k-digit decimal that reads back as v (see above). */
 const MAX_SCALED = 2 ** 50
-const ZEROS = '0000000'
+/** Zeros that pad a fraction of k digits whose value has fewer: FRACTION_PADDING[k - length]. */
+const FRACTION_PADDING = ['', '0', '00', '000', '0000', '00000']
 
 /** `String(v)` for a finite number (`-0` stays `-0`). */
 export function floatText(v: number): string {
@@ -26,11 +27,13 @@ export function floatText(v: number): string {
       if (m / scale !== v) continue
       if (m >= MAX_SCALED || m <= -MAX_SCALED) break
       if (k === 0) return '' + m
+      // Whole part and fraction as integers (exact below 2^50): printing two small integers
+      // measured about twice as fast as printing m and cutting its digits.
       const negative = m < 0
-      let digits = '' + (negative ? -m : m)
-      if (digits.length <= k) digits = ZEROS.slice(0, k + 1 - digits.length) + digits
-      const cut = digits.length - k
-      const text = digits.slice(0, cut) + '.' + digits.slice(cut)
+      const magnitude = negative ? -m : m
+      const fraction = magnitude % scale
+      const fractionDigits = '' + fraction
+      const text = (magnitude - fraction) / scale + '.' + (FRACTION_PADDING[k - fractionDigits.length] as string) + fractionDigits
       return negative ? '-' + text : text
     }
   }
