@@ -66,11 +66,7 @@ export class Point {
       throw new TypeError(`measurement: ${describeType(measurement)} is not a string`)
     }
     this._measurement = measurement
-    try {
-      this._escapedName = escapeMeasurement(measurement)
-    } catch (error) {
-      throw new TypeError(`measurement: ${(error as Error).message}`)
-    }
+    this._escapedName = measurement === lastMeasurement ? lastEscapedMeasurement : escapedMeasurement(measurement)
   }
 
   /** Same as `new Point(name)`. */
@@ -354,6 +350,22 @@ function remember(cache: Map<string, string>, key: string, prefix: string): stri
     cache.set(key, prefix)
   }
   return prefix
+}
+
+// The last measurement escaped: points of one series are usually built one after another.
+let lastMeasurement: string | undefined
+let lastEscapedMeasurement = ''
+
+function escapedMeasurement(measurement: string): string {
+  let escaped: string
+  try {
+    escaped = escapeMeasurement(measurement)
+  } catch (error) {
+    throw new TypeError(`measurement: ${(error as Error).message}`)
+  }
+  lastMeasurement = measurement
+  lastEscapedMeasurement = escaped
+  return escaped
 }
 
 function tagText(key: string, value: TagValue): string | undefined {
