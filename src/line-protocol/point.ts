@@ -125,21 +125,22 @@ export class Point {
       ;[this._firstTagKey, this._lastTagKey] = keyRange(this._tagText, 'tags')
       return this
     }
-    let pair: string
+    // With its leading comma, as the tag text holds it.
+    let entry: string
     try {
-      pair = tagPrefix(key) + escapeKey(text)
+      entry = tagPrefix(key) + escapeKey(text)
     } catch (error) {
       throw new TypeError(`tag ${JSON.stringify(key)}: ${(error as Error).message}`)
     }
     if (key > this._lastTagKey) {
       if (this._tagText === '') this._firstTagKey = key
-      this._tagText += ',' + pair
+      this._tagText += entry
       this._lastTagKey = key
     } else if (key < this._firstTagKey) {
-      this._tagText = ',' + pair + this._tagText
+      this._tagText = entry + this._tagText
       this._firstTagKey = key
     } else {
-      this._tagText = upsertEntry(this._tagText, 'tags', key, pair)
+      this._tagText = upsertEntry(this._tagText, 'tags', key, entry.slice(1))
     }
     return this
   }
@@ -339,9 +340,9 @@ function fieldPrefix(key: string): string {
   return fieldPrefixes.get(key) ?? remember(fieldPrefixes, key, escapeFieldKey(key) + '=')
 }
 
-/** `escapeKey(key) + '='`, memoised. */
+/** `',' + escapeKey(key) + '='`, memoised. */
 function tagPrefix(key: string): string {
-  return tagPrefixes.get(key) ?? remember(tagPrefixes, key, escapeKey(key) + '=')
+  return tagPrefixes.get(key) ?? remember(tagPrefixes, key, ',' + escapeKey(key) + '=')
 }
 
 function remember(cache: Map<string, string>, key: string, prefix: string): string {
