@@ -388,9 +388,13 @@ function tagText(key: string, value: TagValue): string | undefined {
 
 // Default tags are the same object for a whole write call: escape and sort them once.
 const compiledDefaults = new WeakMap<object, readonly string[]>()
+let lastDefaultTags: object | undefined
+let lastCompiledDefaults: readonly string[] = []
 
 /** `[key, escaped pair, …]` sorted by key. Throws `TypeError` for a tag that cannot be written. */
 function compileDefaultTags(defaultTags: Readonly<Record<string, string>>): readonly string[] {
+  // Every point of a write call passes the same object: a pointer compare skips the WeakMap.
+  if (defaultTags === lastDefaultTags) return lastCompiledDefaults
   let compiled = compiledDefaults.get(defaultTags)
   if (compiled === undefined) {
     const entries: string[] = []
@@ -406,5 +410,7 @@ function compileDefaultTags(defaultTags: Readonly<Record<string, string>>): read
     compiled = entries
     compiledDefaults.set(defaultTags, compiled)
   }
+  lastDefaultTags = defaultTags
+  lastCompiledDefaults = compiled
   return compiled
 }
