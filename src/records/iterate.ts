@@ -189,15 +189,7 @@ export class RecordWalker {
 
   private addPoint(point: Point): boolean {
     const precision = point.writePrecision ?? this.ctx.precision
-    let line: string | undefined
-    // Inline rather than through attempt(): no closure per point on the hot path.
-    try {
-      line = point.toLineProtocol(precision, this.defaultTags)
-    } catch (error) {
-      throw this.error((error as Error).message, error)
-    }
-    if (line === undefined) throw this.error('no fields: a point needs at least one field with a value')
-    return this.sink.add(precision, line)
+    return this.sink.add(precision, pointLine(point, precision, this.defaultTags, this))
   }
 
   private addText(text: string): boolean {
@@ -227,6 +219,27 @@ export class RecordWalker {
   private error(reason: string, cause?: unknown): RecordError {
     return new RecordError(this.path(), reason, cause === undefined ? undefined : { cause })
   }
+}
+
+/**
+ * A Point's line in `precision` (its own precision, else the write's), or a `RecordError` at
+ * `at.path()` (asked only on failure, so no closure per point) naming the reason: the one rule
+ * for Points, shared by the walker and the single-Point fast path of `serializePoint`.
+ */
+export function pointLine(
+  point: Point,
+  precision: WritePrecision,
+  defaultTags: Readonly<Record<string, string>> | undefined,
+  at: { path(): number[] },
+): string {
+  let line: string | undefined
+  try {
+    line = point.toLineProtocol(precision, defaultTags)
+  } catch (error) {
+    throw new RecordError(at.path(), (error as Error).message, { cause: error })
+  }
+  if (line === undefined) throw new RecordError(at.path(), 'no fields: a point needs at least one field with a value')
+  return line
 }
 
 function isSyncIterable(value: object): value is Iterable<unknown> {

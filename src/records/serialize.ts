@@ -14,9 +14,10 @@
  * remaining partial chunks are emitted at the end in first-seen precision order.
  */
 import { InvalidArgumentError } from '../errors.js'
+import type { Point } from '../line-protocol/point.js'
 import type { WritePrecision } from '../line-protocol/precision.js'
 import type { RecordOptions, TableOptions } from '../write/write-options.js'
-import { isAsyncIterable, RecordWalker, type LineSink } from './iterate.js'
+import { isAsyncIterable, pointLine, RecordWalker, type LineSink } from './iterate.js'
 
 /** What serialisation needs from the write call. */
 export interface SerializeContext extends RecordOptions, TableOptions {
@@ -154,6 +155,20 @@ export function* serializeSync(record: unknown, ctx: SerializeContext, limits: C
   } finally {
     walker.closeSync()
   }
+}
+
+/** A lone record's position: the whole input. */
+const LONE_RECORD = { path: (): number[] => [] }
+
+/**
+ * One Point as one chunk: what `serializeSync(point, …)` yields, without the walker and
+ * accumulator that a single point does not need (`await writer.write(point)` in a loop).
+ */
+export function serializePoint(point: Point, ctx: SerializeContext): LineChunk {
+  const precision = point.writePrecision ?? ctx.precision
+  const defaultTags = ctx.defaultTags === undefined || Object.keys(ctx.defaultTags).length === 0 ? undefined : ctx.defaultTags
+  const line = pointLine(point, precision, defaultTags, LONE_RECORD)
+  return { precision, lines: [line], bytes: utf8Length(line) }
 }
 
 /** Serialises any records, including async iterables anywhere in the tree, into chunks, lazily. */

@@ -4,17 +4,21 @@
  * knows nothing about HTTP paths, org resolution or the record serialisers.
  */
 import { requireBucket, resolveOrg } from '../options.js'
-import { serializeAny, serializeSync, containsAsync } from '../records/serialize.js'
+import { Point } from '../line-protocol/point.js'
+import { serializeAny, serializeSync, serializePoint, containsAsync } from '../records/serialize.js'
 import { BatchWriter, type BatchWriterOptions } from './batch-writer.js'
 import type { BatchSerializer } from './batch-serializer.js'
 import type { SendBody } from './batch-delivery.js'
 import type { WriteApiContext } from './write-api.js'
 
 /** Records → chunks with the package's serialisers; async iterables are consumed as they produce. */
-export const serializeForBatch: BatchSerializer = (records, context, limits) =>
+export const serializeForBatch: BatchSerializer = (records, context, limits) => {
+  // One Point per write() is the common streaming loop: skip the walker it does not need.
+  if (records instanceof Point) return [serializePoint(records, context)]
   // An async iterable nested in a sync container is found by serializeAny as it walks; plain
   // sync input takes the sync generator, which costs less per call.
-  containsAsync(records) || mayHoldAsync(records) ? serializeAny(records, context, limits) : serializeSync(records, context, limits)
+  return containsAsync(records) || mayHoldAsync(records) ? serializeAny(records, context, limits) : serializeSync(records, context, limits)
+}
 
 /** Arrays and Sets may hold async iterables; the sync path would refuse them half-way. */
 function mayHoldAsync(records: unknown): boolean {
