@@ -142,3 +142,8 @@ export function escapeStringValue(value: string): string {
   if (!STRING_SPECIAL.test(value)) return `"${value}"`
   return `"${value.replace(STRING_ESCAPES, '\\$&')}"`
 }
+
+/** Undoes {@link escapeKey}: in an escaped name every `\,`, `\=` and `\ ` is an escape (see the rule above). */
+export function unescapeKey(escaped: string): string {
+  return escaped.includes('\\') ? escaped.replace(/\\([,= ])/g, '$1') : escaped
+}

@@ -1,16 +1,18 @@
 import type { FieldType, RecordOptions } from '../write/write-options.js'
-import { edgeEntries, entriesOf, keyRange, lastUpsertReplaced, mergeTags, removeEntry, upsertEntry } from './entries.js'
-import { escapeFieldKey, escapeKey, escapeMeasurement } from './escape.js'
+import { escapeFieldKey, escapeKey, escapeMeasurement, unescapeKey } from './escape.js'
+import { LineWriter } from './line-writer.js'
 import { isWritePrecision, NANOS_PER_UNIT, type WritePrecision } from './precision.js'
 import {
   bigintUnitsToTimestamp,
+  checkBigintUnits,
+  checkNumberUnits,
   checkTimeNumber,
   dateToNanos,
   nanosToTimestamp,
   numberUnitsToTimestamp,
   parseIsoToNanos,
 } from './time.js'
-import { describeType, formatFieldValue, formatFloat, formatString } from './values.js'
+import { describeType, formatFieldValue, formatFloat, formatInteger, formatString } from './values.js'
 import { pointFromRecord } from '../records/objects.js'
 
 /** What `.time()` accepts: units of the precision (bigint or safe integer), a `Date`, or an RFC 3339 string. */
@@ -40,22 +42,13 @@ export type TagValue = string | number | bigint | boolean | null | undefined
 export class Point {
   private readonly _measurement: string
   private readonly _escapedName: string
-  // Both sets are finished line-protocol text, sorted by key (entries.ts). A key above the
-  // largest is appended and one below the smallest is prepended, without looking at the text;
-  // any other key is placed by a scan of it.
-  /** `,k=v,k=v` */
-  private _tagText = ''
-  private _firstTagKey = ''
-  private _lastTagKey = ''
-  /** `k=v,k=v` */
-  private _fieldText = ''
-  private _firstFieldKey = ''
-  private _lastFieldKey = ''
-  // With exactly two fields the text is first pair + ',' + last pair, so a key between them
-  // (three fields set out of key order, the usual case) is placed without scanning the text.
-  private _fieldCount = 0
-  private _firstFieldPair = ''
-  private _lastFieldPair = ''
+  // Both sets are kept sorted by key (UTF-16 code-unit order), with every name already checked
+  // and escaped, and every value in the form that is cheapest to write: serialising is then one
+  // pass of copying into bytes (line-writer.ts), with no string built per line.
+  /** `[key, ',escaped-key=', escaped value]` per tag. */
+  private _tags: string[] = []
+  /** `[key, 'escaped-key=', kind, value]` per field; see {@link FieldKind}. */
+  private _fields: unknown[] = []
   private _timeUnits: bigint | number | undefined = undefined
   private _timeNanos: bigint | undefined = undefined
   private _precision: WritePrecision | undefined = undefined
@@ -97,20 +90,22 @@ export class Point {
   /** The tags as given, by key. A fresh object. */
   get tags(): Record<string, string> {
     const result: Record<string, string> = {}
-    for (const [key, value] of entriesOf(this._tagText, 'tags')) result[key] = value
+    const tags = this._tags
+    for (let i = 0; i < tags.length; i += 3) result[tags[i] as string] = unescapeKey(tags[i + 2] as string)
     return result
   }
 
   /** The fields as written in line protocol (`1.5`, `3i`, `"text"`), by key. A fresh object. */
   get fieldTexts(): Record<string, string> {
     const result: Record<string, string> = {}
-    for (const [key, value] of entriesOf(this._fieldText, 'fields')) result[key] = value
+    const fields = this._fields
+    for (let i = 0; i < fields.length; i += 4) result[fields[i] as string] = fieldValueText(fields[i + 2] as FieldKind, fields[i + 3])
     return result
   }
 
   /** True when at least one field is set (a point without fields cannot be written). */
   hasFields(): boolean {
-    return this._fieldText !== ''
+    return this._fields.length > 0
   }
 
   /**
@@ -120,29 +115,33 @@ export class Point {
   tag(key: string, value: TagValue): this {
     const text = tagText(key, value)
     if (text === undefined || key === '') {
-      if (this._tagText === '') return this
-      this._tagText = removeEntry(this._tagText, 'tags', key)
-      ;[this._firstTagKey, this._lastTagKey] = keyRange(this._tagText, 'tags')
+      this.removeTag(key)
       return this
     }
-    // With its leading comma, as the tag text holds it.
-    let entry: string
+    let prefix: string
+    let escaped: string
     try {
-      entry = tagPrefix(key) + escapeKey(text)
+      prefix = tagPrefixAt(this._tags.length / 3, key)
+      escaped = escapeKey(text)
     } catch (error) {
       throw new TypeError(`tag ${JSON.stringify(key)}: ${(error as Error).message}`)
     }
-    if (key > this._lastTagKey) {
-      if (this._tagText === '') this._firstTagKey = key
-      this._tagText += entry
-      this._lastTagKey = key
-    } else if (key < this._firstTagKey) {
-      this._tagText = entry + this._tagText
-      this._firstTagKey = key
+    const tags = this._tags
+    const at = sortedSlot(tags, 3, key)
+    if (at < tags.length && tags[at] === key) {
+      tags[at + 1] = prefix
+      tags[at + 2] = escaped
     } else {
-      this._tagText = upsertEntry(this._tagText, 'tags', key, entry.slice(1))
+      tags.push(key, prefix, escaped)
+      if (at < tags.length - 3) moveLastEntryTo(tags, 3, at)
     }
     return this
+  }
+
+  private removeTag(key: string): void {
+    const tags = this._tags
+    const at = sortedSlot(tags, 3, key)
+    if (at < tags.length && tags[at] === key) tags.splice(at, 3)
   }
 
   /**
@@ -151,87 +150,90 @@ export class Point {
    * Throws `TypeError`/`RangeError` naming the field for any other value.
    */
   field(key: string, value: unknown): this {
-    return this.setField(key, formatFieldValue(key, value, undefined))
+    switch (typeof value) {
+      case 'number':
+        return Number.isFinite(value) ? this.setField(key, FLOAT, value) : this.removeField(key)
+      case 'boolean':
+        return this.setField(key, BOOLEAN, value)
+      case 'bigint':
+        formatInteger(key, value)
+        return this.setField(key, INTEGER, value)
+      default:
+        return this.setFormatted(key, formatFieldValue(key, value, undefined))
+    }
   }
 
   /** Sets a field written with a given type: `int` → `i`, `uint` → `u`, `float`. */
   typedField(key: string, value: unknown, fieldType: FieldType | undefined): this {
-    return this.setField(key, formatFieldValue(key, value, fieldType))
+    if (fieldType === undefined) return this.field(key, value)
+    if (fieldType === 'int') return this.intField(key, value as number | bigint)
+    if (fieldType === 'float' && typeof value === 'number') return this.floatField(key, value)
+    return this.setFormatted(key, formatFieldValue(key, value, fieldType))
   }
 
   /** Sets an integer field (`125i`): a bigint in int64 range, or a safe-integer number. */
   intField(key: string, value: number | bigint): this {
-    return this.setField(key, formatFieldValue(key, value, 'int'))
+    if (Number.isSafeInteger(value)) return this.setField(key, INTEGER, value)
+    if (typeof value === 'bigint') {
+      formatInteger(key, value)
+      return this.setField(key, INTEGER, value)
+    }
+    return this.setFormatted(key, formatFieldValue(key, value, 'int'))
   }
 
   /** Sets an unsigned integer field (`125u`): 0 … 2^64-1. */
   uintField(key: string, value: number | bigint): this {
-    return this.setField(key, formatFieldValue(key, value, 'uint'))
+    return this.setFormatted(key, formatFieldValue(key, value, 'uint'))
   }
 
   /** Sets a float field. */
   floatField(key: string, value: number): this {
     if (typeof value !== 'number') throw new TypeError(`field ${JSON.stringify(key)}: ${describeType(value)} is not a number`)
-    return this.setField(key, Number.isFinite(value) ? formatFloat(value) : undefined)
+    return Number.isFinite(value) ? this.setField(key, FLOAT, value) : this.removeField(key)
   }
 
   /** Sets a string field. */
   stringField(key: string, value: string): this {
     if (typeof value !== 'string') throw new TypeError(`field ${JSON.stringify(key)}: ${describeType(value)} is not a string`)
-    return this.setField(key, formatString(key, value))
+    return this.setField(key, TEXT, formatString(key, value))
   }
 
   /** Sets a boolean field. */
   booleanField(key: string, value: boolean): this {
     if (typeof value !== 'boolean') throw new TypeError(`field ${JSON.stringify(key)}: ${describeType(value)} is not a boolean`)
-    return this.setField(key, value ? 'true' : 'false')
+    return this.setField(key, BOOLEAN, value)
   }
 
-  private setField(key: string, formatted: string | undefined): this {
+  /** A value formatted by values.ts (`undefined`: remove the field). */
+  private setFormatted(key: string, formatted: string | undefined): this {
+    return formatted === undefined ? this.removeField(key) : this.setField(key, TEXT, formatted)
+  }
+
+  private setField(key: string, kind: FieldKind, value: unknown): this {
     if (typeof key !== 'string') throw new TypeError(`field key: ${describeType(key)} is not a string`)
-    if (formatted === undefined) {
-      if (this._fieldText !== '') this.removeField(key)
-      return this
-    }
-    let pair: string
+    let prefix: string
     try {
-      pair = fieldPrefix(key) + formatted
+      prefix = fieldPrefixAt(this._fields.length / 4, key)
     } catch (error) {
       throw new TypeError(`field ${JSON.stringify(key)}: ${(error as Error).message}`)
     }
-    if (key > this._lastFieldKey) {
-      if (this._fieldText === '') {
-        this._fieldText = pair
-        this._firstFieldKey = key
-        this._firstFieldPair = pair
-      } else this._fieldText += ',' + pair
-      this._lastFieldKey = key
-      this._lastFieldPair = pair
-      this._fieldCount++
-    } else if (key < this._firstFieldKey) {
-      this._fieldText = pair + ',' + this._fieldText
-      this._firstFieldKey = key
-      this._firstFieldPair = pair
-      this._fieldCount++
-    } else if (this._fieldCount === 2 && key !== this._firstFieldKey && key !== this._lastFieldKey) {
-      this._fieldText = this._firstFieldPair + ',' + pair + ',' + this._lastFieldPair
-      this._fieldCount = 3
+    const fields = this._fields
+    const at = sortedSlot(fields, 4, key)
+    if (at < fields.length && fields[at] === key) {
+      fields[at + 2] = kind
+      fields[at + 3] = value
     } else {
-      this._fieldText = upsertEntry(this._fieldText, 'fields', key, pair)
-      if (!lastUpsertReplaced()) this._fieldCount++
-      if (key === this._firstFieldKey) this._firstFieldPair = pair
-      if (key === this._lastFieldKey) this._lastFieldPair = pair
+      fields.push(key, prefix, kind, value)
+      if (at < fields.length - 4) moveLastEntryTo(fields, 4, at)
     }
     return this
   }
 
-  private removeField(key: string): void {
-    const text = removeEntry(this._fieldText, 'fields', key)
-    if (text === this._fieldText) return
-    this._fieldText = text
-    this._fieldCount--
-    ;[this._firstFieldKey, this._lastFieldKey] = keyRange(text, 'fields')
-    ;[this._firstFieldPair, this._lastFieldPair] = edgeEntries(text, 'fields')
+  private removeField(key: string): this {
+    const fields = this._fields
+    const at = sortedSlot(fields, 4, key)
+    if (at < fields.length && fields[at] === key) fields.splice(at, 4)
+    return this
   }
 
   /**
@@ -279,19 +281,28 @@ export class Point {
    * the point itself is not changed. Throws `RangeError` when the time is out of range.
    */
   toLineProtocol(precision?: WritePrecision, defaultTags?: Readonly<Record<string, string>>): string | undefined {
-    if (this._fieldText === '') return undefined
+    const fields = this._fields
+    if (fields.length === 0) return undefined
     const target = precision ?? this._precision ?? 'ns'
-    // The line is not cached on purpose: keeping each young line alive from an older Point costs
-    // write barriers and old-generation garbage, and measured several times slower than rebuilding.
-    const defaults = defaultTags === undefined ? undefined : compileDefaultTags(defaultTags)
-    const tags = defaults === undefined || defaults.length === 0 ? this._tagText : mergeTags(this._tagText, defaults)
-    let line = this._escapedName + tags + ' ' + this._fieldText
-    const time = this.timestamp(target)
-    if (time !== undefined) line += ' ' + time
-    return line
+    // Built by concatenation, not through bytes: V8 joins short strings faster than a
+    // decode of the written bytes would cost (measured); writeLine() is the path to the wire.
+    const time = this.timestampText(target)
+    let line = this._escapedName
+    const tags = this._tags
+    if (defaultTags !== undefined) {
+      const defaults = compileDefaultTags(defaultTags)
+      if (defaults.length > 0) line += mergedTagText(tags, defaults)
+      else for (let i = 0; i < tags.length; i += 3) line += (tags[i + 1] as string) + (tags[i + 2] as string)
+    } else for (let i = 0; i < tags.length; i += 3) line += (tags[i + 1] as string) + (tags[i + 2] as string)
+    line += ' '
+    for (let i = 0; i < fields.length; i += 4) {
+      if (i > 0) line += ','
+      line += (fields[i + 1] as string) + fieldValueText(fields[i + 2] as FieldKind, fields[i + 3])
+    }
+    return time === undefined ? line : line + ' ' + time
   }
 
-  private timestamp(target: WritePrecision): string | undefined {
+  private timestampText(target: WritePrecision): string | undefined {
     const units = this._timeUnits
     if (units !== undefined) {
       const own = this._precision
@@ -303,6 +314,72 @@ export class Point {
     return this._timeNanos === undefined ? undefined : nanosToTimestamp(this._timeNanos, target)
   }
 
+  /**
+   * Writes the line into `writer` (from `beginLine` to `endLine`) in `precision`, adding
+   * `defaultTags` where the point has no tag of that key. Returns false, writing nothing, when
+   * the point has no field. Throws `RangeError` before writing anything when the time is out of
+   * range, and `TypeError` for a default tag that cannot be written.
+   */
+  writeLine(writer: LineWriter, precision: WritePrecision, defaultTags?: Readonly<Record<string, string>>): boolean {
+    const fields = this._fields
+    if (fields.length === 0) return false
+    const defaults = defaultTags === undefined ? undefined : compileDefaultTags(defaultTags)
+    // Everything that can throw comes before the first byte.
+    let timeUnits: bigint | number | undefined
+    let timeText: string | undefined
+    const units = this._timeUnits
+    if (units !== undefined) {
+      const own = this._precision
+      if (own === undefined || own === precision) {
+        if (typeof units === 'bigint') checkBigintUnits(units, precision)
+        else checkNumberUnits(units, precision)
+        timeUnits = units
+      } else timeText = nanosToTimestamp(BigInt(units) * NANOS_PER_UNIT[own], precision)
+    } else if (this._timeNanos !== undefined) timeText = nanosToTimestamp(this._timeNanos, precision)
+
+    writer.beginLine()
+    writer.text(this._escapedName)
+    const tags = this._tags
+    if (defaults !== undefined && defaults.length > 0) writeMergedTags(writer, tags, defaults)
+    else {
+      for (let i = 0; i < tags.length; i += 3) {
+        writer.text(tags[i + 1] as string)
+        writer.text(tags[i + 2] as string)
+      }
+    }
+    writer.byte(SPACE)
+    for (let i = 0; i < fields.length; i += 4) {
+      if (i > 0) writer.byte(COMMA)
+      writer.text(fields[i + 1] as string)
+      const value = fields[i + 3]
+      switch (fields[i + 2] as FieldKind) {
+        case FLOAT:
+          writer.float(value as number)
+          break
+        case INTEGER:
+          if (typeof value === 'number') writer.integer(value)
+          else writer.bigint(value as bigint)
+          writer.byte(LETTER_I)
+          break
+        case BOOLEAN:
+          writer.boolean(value as boolean)
+          break
+        default:
+          writer.text(value as string)
+      }
+    }
+    if (timeUnits !== undefined) {
+      writer.byte(SPACE)
+      if (typeof timeUnits === 'number') writer.integer(timeUnits)
+      else writer.bigint(timeUnits)
+    } else if (timeText !== undefined) {
+      writer.byte(SPACE)
+      writer.text(timeText)
+    }
+    writer.endLine()
+    return true
+  }
+
   /** The line in the point's own precision, or `''` when it has no field. */
   toString(): string {
     return this.toLineProtocol() ?? ''
@@ -311,19 +388,92 @@ export class Point {
   /** An independent copy: changing one never changes the other. */
   copy(): Point {
     const copy = new Point(this._measurement)
-    copy._tagText = this._tagText
-    copy._firstTagKey = this._firstTagKey
-    copy._lastTagKey = this._lastTagKey
-    copy._fieldText = this._fieldText
-    copy._firstFieldKey = this._firstFieldKey
-    copy._lastFieldKey = this._lastFieldKey
-    copy._fieldCount = this._fieldCount
-    copy._firstFieldPair = this._firstFieldPair
-    copy._lastFieldPair = this._lastFieldPair
+    copy._tags = this._tags.slice()
+    copy._fields = this._fields.slice()
     copy._timeUnits = this._timeUnits
     copy._timeNanos = this._timeNanos
     copy._precision = this._precision
     return copy
+  }
+}
+
+/** How a field value is held: a float or an integer is written from the number itself. */
+type FieldKind = typeof FLOAT | typeof INTEGER | typeof BOOLEAN | typeof TEXT
+const FLOAT = 0
+const INTEGER = 1
+const BOOLEAN = 2
+/** Finished line-protocol text: quoted strings, `u` integers, typed values. */
+const TEXT = 3
+
+const SPACE = 32
+const COMMA = 44
+const LETTER_I = 105
+
+function fieldValueText(kind: FieldKind, value: unknown): string {
+  switch (kind) {
+    case FLOAT:
+      return formatFloat(value as number)
+    case INTEGER:
+      return `${value as number | bigint}i`
+    case BOOLEAN:
+      return value ? 'true' : 'false'
+    default:
+      return value as string
+  }
+}
+
+/**
+ * Where `key` goes in a sorted run of entries of `width` slots: the index of its entry, or of
+ * the first entry with a larger key, or the end. Keys set in ascending order hit the first test.
+ */
+function sortedSlot(entries: readonly unknown[], width: number, key: string): number {
+  const end = entries.length
+  if (end === 0 || key > (entries[end - width] as string)) return end
+  for (let i = 0; i < end; i += width) if ((entries[i] as string) >= key) return i
+  return end
+}
+
+/** `,k=v` of the point's tags merged with default tags, as {@link writeMergedTags} writes them. */
+function mergedTagText(tags: readonly string[], defaults: readonly string[]): string {
+  let text = ''
+  let j = 0
+  for (let i = 0; i < tags.length; i += 3) {
+    const key = tags[i] as string
+    for (; j < defaults.length && (defaults[j] as string) < key; j += 2) text += ',' + (defaults[j + 1] as string)
+    if (j < defaults.length && defaults[j] === key) j += 2
+    text += (tags[i + 1] as string) + (tags[i + 2] as string)
+  }
+  for (; j < defaults.length; j += 2) text += ',' + (defaults[j + 1] as string)
+  return text
+}
+
+/** Moves the last entry of `width` slots to index `at`, shifting the ones from `at` up (splice without its garbage). */
+function moveLastEntryTo(entries: unknown[], width: number, at: number): void {
+  const last = entries.length - width
+  for (let k = 0; k < width; k++) {
+    const moved = entries[last + k]
+    for (let i = last + k; i > at + k; i -= width) entries[i] = entries[i - width]
+    entries[at + k] = moved
+  }
+}
+
+/** The point's tags merged with default tags (`[key, escaped pair, …]`, sorted); its own tag wins. */
+function writeMergedTags(writer: LineWriter, tags: readonly string[], defaults: readonly string[]): void {
+  let j = 0
+  for (let i = 0; i < tags.length; i += 3) {
+    const key = tags[i] as string
+    while (j < defaults.length && (defaults[j] as string) < key) {
+      writer.byte(COMMA)
+      writer.text(defaults[j + 1] as string)
+      j += 2
+    }
+    if (j < defaults.length && defaults[j] === key) j += 2
+    writer.text(tags[i + 1] as string)
+    writer.text(tags[i + 2] as string)
+  }
+  for (; j < defaults.length; j += 2) {
+    writer.byte(COMMA)
+    writer.text(defaults[j + 1] as string)
   }
 }
 
@@ -343,6 +493,34 @@ function fieldPrefix(key: string): string {
 /** `',' + escapeKey(key) + '='`, memoised. */
 function tagPrefix(key: string): string {
   return tagPrefixes.get(key) ?? remember(tagPrefixes, key, ',' + escapeKey(key) + '=')
+}
+
+// The keys set at each position of the last points, compared by identity: the same literal keys
+// in the same order is the usual case, and a hit skips the Map lookup of every key.
+const SEEN_SLOTS = 16
+const seenTagKeys: (string | undefined)[] = new Array<string | undefined>(SEEN_SLOTS).fill(undefined)
+const seenTagPrefixes: string[] = new Array<string>(SEEN_SLOTS).fill('')
+const seenFieldKeys: (string | undefined)[] = new Array<string | undefined>(SEEN_SLOTS).fill(undefined)
+const seenFieldPrefixes: string[] = new Array<string>(SEEN_SLOTS).fill('')
+
+/** {@link tagPrefix} of the key set as the point's tag number `slot`. */
+function tagPrefixAt(slot: number, key: string): string {
+  if (slot >= SEEN_SLOTS) return tagPrefix(key)
+  if (seenTagKeys[slot] === key) return seenTagPrefixes[slot] as string
+  const prefix = tagPrefix(key)
+  seenTagKeys[slot] = key
+  seenTagPrefixes[slot] = prefix
+  return prefix
+}
+
+/** {@link fieldPrefix} of the key set as the point's field number `slot`. */
+function fieldPrefixAt(slot: number, key: string): string {
+  if (slot >= SEEN_SLOTS) return fieldPrefix(key)
+  if (seenFieldKeys[slot] === key) return seenFieldPrefixes[slot] as string
+  const prefix = fieldPrefix(key)
+  seenFieldKeys[slot] = key
+  seenFieldPrefixes[slot] = prefix
+  return prefix
 }
 
 function remember(cache: Map<string, string>, key: string, prefix: string): string {

@@ -64,16 +64,26 @@ export function toTimestamp(value: unknown, precision: WritePrecision): string |
 
 /** A bigint already in `precision` units, range-checked. */
 export function bigintUnitsToTimestamp(value: bigint, precision: WritePrecision): string {
-  if (value > MAX_IN_UNITS[precision] || value < MIN_IN_UNITS[precision]) throw outOfRange(`${value}`, precision)
+  checkBigintUnits(value, precision)
   return `${value}`
+}
+
+/** Throws `RangeError` unless a bigint in `precision` units is within the servers' range. */
+export function checkBigintUnits(value: bigint, precision: WritePrecision): void {
+  if (value > MAX_IN_UNITS[precision] || value < MIN_IN_UNITS[precision]) throw outOfRange(`${value}`, precision)
 }
 
 /** A safe-integer number already in `precision` units, range-checked. */
 export function numberUnitsToTimestamp(value: number, precision: WritePrecision): string {
+  checkNumberUnits(value, precision)
+  return value === 0 ? '0' : String(value)
+}
+
+/** Throws unless a number in `precision` units is a safe integer within the servers' range. */
+export function checkNumberUnits(value: number, precision: WritePrecision): void {
   checkTimeNumber(value)
   const max = MAX_NUMBER_IN_UNITS[precision]
   if (value > max || value < -max) throw outOfRange(String(value), precision)
-  return value === 0 ? '0' : String(value)
 }
 
 /** Throws unless `value` is a safe integer: a time number is never rounded or truncated silently. */
