@@ -505,21 +505,20 @@ const seenFieldPrefixes: string[] = new Array<string>(SEEN_SLOTS).fill('')
 
 /** {@link tagPrefix} of the key set as the point's tag number `slot`. */
 function tagPrefixAt(slot: number, key: string): string {
-  if (slot >= SEEN_SLOTS) return tagPrefix(key)
-  if (seenTagKeys[slot] === key) return seenTagPrefixes[slot] as string
-  const prefix = tagPrefix(key)
-  seenTagKeys[slot] = key
-  seenTagPrefixes[slot] = prefix
-  return prefix
+  return prefixAt(seenTagKeys, seenTagPrefixes, slot, key, tagPrefix)
 }
 
 /** {@link fieldPrefix} of the key set as the point's field number `slot`. */
 function fieldPrefixAt(slot: number, key: string): string {
-  if (slot >= SEEN_SLOTS) return fieldPrefix(key)
-  if (seenFieldKeys[slot] === key) return seenFieldPrefixes[slot] as string
-  const prefix = fieldPrefix(key)
-  seenFieldKeys[slot] = key
-  seenFieldPrefixes[slot] = prefix
+  return prefixAt(seenFieldKeys, seenFieldPrefixes, slot, key, fieldPrefix)
+}
+
+function prefixAt(seenKeys: (string | undefined)[], seenPrefixes: string[], slot: number, key: string, make: (key: string) => string): string {
+  if (slot >= SEEN_SLOTS) return make(key)
+  if (seenKeys[slot] === key) return seenPrefixes[slot] as string
+  const prefix = make(key)
+  seenKeys[slot] = key
+  seenPrefixes[slot] = prefix
   return prefix
 }
 
