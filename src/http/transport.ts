@@ -178,7 +178,8 @@ export class Transport {
     const headers: Record<string, string> = {}
     for (const [name, value] of Object.entries(raw.headers)) headers[name] = redact(value, this.#secrets)
     if (raw.status >= 200 && raw.status < 300) return { status: raw.status, headers, body }
-    const sent = typeof req.body === 'string' ? req.body : undefined
+    // A write's lines, to name the ones a partial write rejected (decoded only on this error path).
+    const sent = typeof req.body === 'string' ? req.body : req.body === undefined ? undefined : new TextDecoder().decode(req.body)
     throw errorFromResponse({ status: raw.status, statusText: raw.statusText, headers, body }, sent)
   }
 

@@ -43,6 +43,8 @@ const BIG_BILLION = 1_000_000_000n
 const BIG_MAX_SAFE = 9_007_199_254_740_991n
 
 const TWO_TO_32 = 2 ** 32
+/** Longer text is encoded natively (measured: the loop wins below about this many code units). */
+const SHORT_TEXT = 48
 
 /** Digits of a number below 2^32. */
 function digitCount(value: number): number {
@@ -122,11 +124,18 @@ export class LineWriter {
     this.endLine()
   }
 
-  /** Text as UTF-8. Code units below 0x80 are copied in a loop; anything else goes to the encoder. */
+  /**
+   * Text as UTF-8. Short ASCII text (names, tag values) is copied in a loop, which beats the call
+   * into the encoder; long text and anything non-ASCII goes to the encoder.
+   */
   text(text: string): void {
     const count = text.length
     if (this.length + count * 3 > this.bytes.length) this.#grow(this.length + count * 3)
     const bytes = this.bytes
+    if (count > SHORT_TEXT) {
+      this.length += encoder.encodeInto(text, bytes.subarray(this.length)).written
+      return
+    }
     let at = this.length
     for (let i = 0; i < count; i++) {
       const c = text.charCodeAt(i)
@@ -289,6 +298,27 @@ export class LineWriter {
   /** The UTF-8 byte offsets where the complete lines end, as a copy. */
   lineEnds(): Uint32Array {
     return this.#ends.slice(0, this.#lines)
+  }
+
+  /**
+   * Takes the first `count` complete lines out as a body of their own (a copy) with their line
+   * ends, keeping whatever follows them (the separator after them is dropped).
+   */
+  cut(count: number): { body: Uint8Array; ends: Uint32Array } {
+    const end = count === 0 ? 0 : (this.#ends[count - 1] as number)
+    const body = this.bytes.slice(0, end)
+    const ends = this.#ends.slice(0, count)
+    if (count === this.#lines) {
+      this.clear()
+      return { body, ends }
+    }
+    // The rest starts after the separating newline.
+    const restStart = end + 1
+    this.bytes.copyWithin(0, restStart, this.length)
+    this.length -= restStart
+    for (let i = count; i < this.#lines; i++) this.#ends[i - count] = (this.#ends[i] as number) - restStart
+    this.#lines -= count
+    return { body, ends }
   }
 
   /** Forgets everything written; keeps the buffer. */

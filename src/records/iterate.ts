@@ -5,6 +5,7 @@
  * hands back. Nothing is read ahead, so async input stays bounded by the chunk limits.
  */
 import { RecordError } from '../errors.js'
+import type { LineWriter } from '../line-protocol/line-writer.js'
 import { Point } from '../line-protocol/point.js'
 import type { WritePrecision } from '../line-protocol/precision.js'
 import { describeType } from '../line-protocol/values.js'
@@ -13,9 +14,14 @@ import { asTable } from './tables/index.js'
 import type { TableContext } from './tables/index.js'
 import { decodeUtf8, forEachLine } from './text.js'
 
-/** Receives lines; returns true when a chunk became ready and the walker should pause. */
+/**
+ * Receives lines, per precision: text with `add`, or written straight into the precision's
+ * writer followed by `commit`. Both return true when a chunk became ready and the walker should pause.
+ */
 export interface LineSink {
   add(precision: WritePrecision, line: string): boolean
+  writerFor(precision: WritePrecision): LineWriter
+  commit(precision: WritePrecision): boolean
 }
 
 /** What {@link RecordWalker.advance} stopped for. */
@@ -189,7 +195,8 @@ export class RecordWalker {
 
   private addPoint(point: Point): boolean {
     const precision = point.writePrecision ?? this.ctx.precision
-    return this.sink.add(precision, pointLine(point, precision, this.defaultTags, this))
+    writePointLine(this.sink.writerFor(precision), point, precision, this.defaultTags, this)
+    return this.sink.commit(precision)
   }
 
   private addText(text: string): boolean {
@@ -222,24 +229,25 @@ export class RecordWalker {
 }
 
 /**
- * A Point's line in `precision` (its own precision, else the write's), or a `RecordError` at
- * `at.path()` (asked only on failure, so no closure per point) naming the reason: the one rule
- * for Points, shared by the walker and the single-Point fast path of `serializePoint`.
+ * Writes a Point's line in `precision` (its own precision, else the write's) into `writer`, or
+ * throws a `RecordError` at `at.path()` (asked only on failure, so no closure per point) naming
+ * the reason, with nothing written: the one rule for Points, shared by the walker and the
+ * single-Point fast path of `serializePoint`.
  */
-export function pointLine(
+export function writePointLine(
+  writer: LineWriter,
   point: Point,
   precision: WritePrecision,
   defaultTags: Readonly<Record<string, string>> | undefined,
   at: { path(): number[] },
-): string {
-  let line: string | undefined
+): void {
+  let written: boolean
   try {
-    line = point.toLineProtocol(precision, defaultTags)
+    written = point.writeLine(writer, precision, defaultTags)
   } catch (error) {
     throw new RecordError(at.path(), (error as Error).message, { cause: error })
   }
-  if (line === undefined) throw new RecordError(at.path(), 'no fields: a point needs at least one field with a value')
-  return line
+  if (!written) throw new RecordError(at.path(), 'no fields: a point needs at least one field with a value')
 }
 
 function isSyncIterable(value: object): value is Iterable<unknown> {

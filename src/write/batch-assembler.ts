@@ -1,23 +1,16 @@
 /**
  * Groups serialised lines into request-sized batches, one open batch per precision, because
- * the precision is a query parameter of the request and cannot vary inside a body. Lines are
- * encoded into the open batch's body as they arrive (see batch-payload.ts for why).
+ * the precision is a query parameter of the request and cannot vary inside a body. The bytes of
+ * each chunk are copied into the open batch's body as they arrive (see batch-payload.ts for why).
  */
 import type { WritePrecision } from '../line-protocol/precision.js'
-import { utf8Length } from '../records/serialize.js'
+import type { LineChunk } from '../records/line-chunk.js'
 import { PayloadBuilder, type BodyPool, type LinePayload } from './batch-payload.js'
 
 /** A complete batch: one request body. */
 export interface AssembledBatch {
   precision: WritePrecision
   payload: LinePayload
-}
-
-/** The shape serialisers produce (records/serialize.ts `LineChunk`): `bytes` = UTF-8 length of `lines.join('\n')`. */
-export interface LineChunkLike {
-  precision: WritePrecision
-  lines: string[]
-  bytes: number
 }
 
 export class BatchAssembler {
@@ -47,46 +40,51 @@ export class BatchAssembler {
    * Adds a chunk's lines in order. A batch is complete when it holds `maxLines` lines, or when
    * the next line would push it past `maxBytes` (a single larger line travels alone).
    */
-  add(chunk: LineChunkLike): void {
-    const { precision, lines } = chunk
-    if (lines.length === 0) return
-    const ascii = isAsciiChunk(chunk)
+  add(chunk: LineChunk): void {
+    const precision = chunk.precision
+    const count = chunk.lineCount
+    if (count === 0) return
+    const ends = chunk.ends
     let open = this.#open.get(precision)
     // What the open batch will hold once the pending run [runStart, i) is appended.
     let bytes = open?.bytes ?? 0
-    let count = open?.lineCount ?? 0
+    let lines = open?.lineCount ?? 0
     let runStart = 0
-    let runBytes = 0
-    const appendRun = (end: number): void => {
-      if (end <= runStart) return
-      open ??= this.#openBatch(precision)
-      open.append(lines, runStart, end, runBytes)
-      this.#openLines += end - runStart
-      runStart = end
-      runBytes = 0
-    }
-    const complete = (): void => {
-      if (open !== undefined) this.#complete(precision, open)
-      open = undefined
-      bytes = 0
-      count = 0
-    }
-    for (let i = 0; i < lines.length; i++) {
-      const size = ascii ? lines[i]!.length : utf8Length(lines[i]!)
+    let lineStart = 0
+    for (let i = 0; i < count; i++) {
+      const size = (ends[i] as number) - lineStart
+      lineStart = (ends[i] as number) + 1
       // Each line after the first adds its separating newline.
-      if (count > 0 && bytes + 1 + size > this.#maxBytes) {
-        appendRun(i)
-        complete()
+      if (lines > 0 && bytes + 1 + size > this.#maxBytes) {
+        open = this.#appendRun(precision, open, chunk, runStart, i)
+        runStart = i
+        if (open !== undefined) this.#complete(precision, open)
+        open = undefined
+        bytes = 0
+        lines = 0
       }
-      bytes += count > 0 ? size + 1 : size
-      runBytes += size + 1
-      count++
-      if (count >= this.#maxLines) {
-        appendRun(i + 1)
-        complete()
+      bytes += lines > 0 ? size + 1 : size
+      lines++
+      if (lines >= this.#maxLines) {
+        open = this.#appendRun(precision, open, chunk, runStart, i + 1)
+        runStart = i + 1
+        this.#complete(precision, open)
+        open = undefined
+        bytes = 0
+        lines = 0
       }
     }
-    appendRun(lines.length)
+    this.#appendRun(precision, open, chunk, runStart, count)
+  }
+
+  /** Appends lines `[from, to)` of `chunk` to the open batch, opening one when needed. */
+  #appendRun(precision: WritePrecision, open: PayloadBuilder | undefined, chunk: LineChunk, from: number, to: number): PayloadBuilder {
+    const batch = open ?? this.#openBatch(precision)
+    if (to > from) {
+      batch.append(chunk, from, to)
+      this.#openLines += to - from
+    }
+    return batch
   }
 
   /** Completes every open batch now, in the order their precisions were first seen. */
@@ -107,14 +105,4 @@ export class BatchAssembler {
     this.#lastBytes = Math.max(open.bytes, 1024)
     this.#onBatch({ precision, payload: open.finish() })
   }
-}
-
-/**
- * True when every character is ASCII, judged from the chunk's own byte count: UTF-8 never has
- * fewer bytes than UTF-16 code units, and has as many only for ASCII.
- */
-function isAsciiChunk(chunk: LineChunkLike): boolean {
-  let units = chunk.lines.length - 1
-  for (const line of chunk.lines) units += line.length
-  return units === chunk.bytes
 }

@@ -1,29 +1,23 @@
 /**
- * Batch bodies as UTF-8 bytes: {@link PayloadBuilder} encodes lines into a buffer as they
- * arrive, {@link LinePayload} is the finished body that waits and travels, {@link BodyPool}
- * hands the buffers of settled batches to the next ones.
+ * Batch bodies as UTF-8 bytes: {@link PayloadBuilder} copies the bytes of serialised chunks
+ * (records/line-chunk.ts) into one buffer per batch as they arrive, {@link LinePayload} is the
+ * finished body that waits and travels, {@link BodyPool} hands the buffers of settled batches
+ * to the next ones.
  *
- * Why encode on arrival: a line kept as a JS string until its batch is complete lives through
- * several young-generation collections and is promoted to the old generation, which only a full
- * collection frees; at volume that garbage sets the peak RSS. Encoded at once, the strings die
- * young. A body joined into one string would be worse still: V8 puts strings above ~128 KB in
- * large-object space. Bytes live outside the JS heap, are reused, and are sent as they are.
+ * Why bytes: lines kept as JavaScript strings until their batch is complete live through
+ * several young-generation collections and are promoted to the old generation, which only a
+ * full collection frees; at volume that garbage sets the peak RSS. Bytes live outside the JS
+ * heap, are reused, and are sent as they are.
  *
  * The lines themselves are only needed again on the rare paths (413 split, undelivered report);
  * a raw line feed is legal inside a string field, so they are cut by offset, never split on `\n`.
  */
-import { utf8Length } from '../records/serialize.js'
-
-/** Lines joined per encoding step: ~100-byte lines stay well below V8's large-object threshold. */
-const GROUP_LINES = 512
-
-const encoder = new TextEncoder()
-const decoder = new TextDecoder()
+import { LineChunk } from '../records/line-chunk.js'
 
 /** A finished body: UTF-8 of the lines joined by `\n`. */
 export class LinePayload {
   readonly body: Uint8Array
-  /** `ends[i]` = UTF-16 index just past line i in the joined text. */
+  /** `ends[i]` = byte offset just past line i in the body. */
   readonly #ends: Uint32Array
 
   constructor(body: Uint8Array, ends: Uint32Array) {
@@ -33,9 +27,8 @@ export class LinePayload {
 
   /** A payload of `lines` in a fresh buffer (the 413 halves). */
   static of(lines: readonly string[]): LinePayload {
-    const builder = new PayloadBuilder(undefined, 0)
-    builder.append(lines, 0, lines.length, bodyBytes(lines) + 1)
-    return builder.finish()
+    const chunk = LineChunk.fromLines('ns', lines)
+    return new LinePayload(chunk.body, chunk.ends)
   }
 
   get lineCount(): number {
@@ -44,25 +37,17 @@ export class LinePayload {
 
   /** The lines, as they were given. */
   lines(): string[] {
-    const text = decoder.decode(this.body)
-    const out: string[] = new Array(this.#ends.length)
-    let start = 0
-    for (let i = 0; i < this.#ends.length; i++) {
-      out[i] = text.slice(start, this.#ends[i])
-      start = this.#ends[i]! + 1
-    }
-    return out
+    return new LineChunk('ns', this.body, this.#ends).lines
   }
 }
 
-/** Builds one body line run by line run; `bytes` and `lineCount` say how big it is so far. */
+/** Builds one body chunk run by chunk run; `bytes` and `lineCount` say how big it is so far. */
 export class PayloadBuilder {
   readonly #pool: BodyPool | undefined
   #buffer: Uint8Array
   #ends: Uint32Array
   #lines = 0
   #bytes = 0
-  #chars = 0
 
   /** `expectedBytes` sizes the first buffer (it grows as needed). */
   constructor(pool: BodyPool | undefined, expectedBytes: number) {
@@ -80,30 +65,20 @@ export class PayloadBuilder {
     return this.#bytes
   }
 
-  /**
-   * Appends `lines[from..to)`. `runBytes` = their UTF-8 length with one newline each (an upper
-   * bound is fine: it only sizes the buffer).
-   */
-  append(lines: readonly string[], from: number, to: number, runBytes: number): void {
+  /** Appends lines `[from, to)` of `chunk`. */
+  append(chunk: LineChunk, from: number, to: number): void {
     if (to <= from) return
-    this.#reserve(this.#bytes + runBytes + 1)
+    const start = chunk.lineStart(from)
+    const end = chunk.ends[to - 1] as number
+    const separator = this.#lines > 0 ? 1 : 0
+    this.#reserve(this.#bytes + separator + (end - start))
     this.#reserveEnds(this.#lines + (to - from))
-    for (let start = from; start < to; start += GROUP_LINES) {
-      const end = Math.min(to, start + GROUP_LINES)
-      let text = lines.slice(start, end).join('\n')
-      if (this.#lines > 0) text = `\n${text}`
-      for (let i = start; i < end; i++) {
-        this.#chars += lines[i]!.length + (this.#lines > 0 ? 1 : 0)
-        this.#ends[this.#lines++] = this.#chars
-      }
-      let result = encoder.encodeInto(text, this.#buffer.subarray(this.#bytes))
-      if (result.read < text.length) {
-        // runBytes was too small (a serialiser's wrong count): grow to the exact need and finish.
-        this.#reserve(this.#bytes + utf8Length(text))
-        result = encoder.encodeInto(text, this.#buffer.subarray(this.#bytes))
-      }
-      this.#bytes += result.written
-    }
+    if (separator === 1) this.#buffer[this.#bytes++] = 10
+    this.#buffer.set(chunk.body.subarray(start, end), this.#bytes)
+    const shift = this.#bytes - start
+    const ends = chunk.ends
+    for (let i = from; i < to; i++) this.#ends[this.#lines++] = (ends[i] as number) + shift
+    this.#bytes += end - start
   }
 
   finish(): LinePayload {
@@ -128,13 +103,6 @@ export class PayloadBuilder {
 
 function acquire(pool: BodyPool | undefined, bytes: number): Uint8Array {
   return pool?.acquire(bytes) ?? new Uint8Array(bytes)
-}
-
-/** UTF-8 length of `lines.join('\n')`. */
-export function bodyBytes(lines: readonly string[]): number {
-  let bytes = lines.length - 1
-  for (const line of lines) bytes += utf8Length(line)
-  return Math.max(bytes, 0)
 }
 
 /**

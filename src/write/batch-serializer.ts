@@ -4,7 +4,7 @@
  */
 import type { WritePrecision } from '../line-protocol/precision.js'
 import type { RecordOptions, TableOptions } from './write-options.js'
-import type { LineChunkLike } from './batch-assembler.js'
+import type { LineChunk } from '../records/line-chunk.js'
 
 /** What a serialiser needs to know about one `write()` call (records/serialize.ts `SerializeContext`). */
 export interface BatchSerializeContext extends RecordOptions, TableOptions {
@@ -17,4 +17,4 @@ export type BatchSerializer = (
   records: unknown,
   context: BatchSerializeContext,
   limits: { maxLines: number; maxBytes: number },
-) => Iterable<LineChunkLike> | AsyncIterable<LineChunkLike>
+) => Iterable<LineChunk> | AsyncIterable<LineChunk>

@@ -16,9 +16,10 @@
 import { ClosedError, InvalidArgumentError, RequestAbortedError } from '../errors.js'
 import { isWritePrecision, type WritePrecision } from '../line-protocol/precision.js'
 import type { RetryOptions } from '../http/retry.js'
-import { BatchAssembler, type AssembledBatch, type LineChunkLike } from './batch-assembler.js'
+import { BatchAssembler, type AssembledBatch } from './batch-assembler.js'
+import type { LineChunk } from '../records/line-chunk.js'
 import { LineBudget } from './batch-line-budget.js'
-import { BodyPool, bodyBytes, type LinePayload } from './batch-payload.js'
+import { BodyPool, type LinePayload } from './batch-payload.js'
 import { asError, deliverBatch, type DeliveryOutcome, type RetryDecider, type SendBody } from './batch-delivery.js'
 import type { BatchSerializeContext, BatchSerializer } from './batch-serializer.js'
 import { SettlementLedger } from './batch-ledger.js'
@@ -275,8 +276,8 @@ export class BatchWriter implements AsyncDisposable {
   }
 
   /** Buffers one chunk; returns a promise only when it has to wait for room. */
-  #accept(chunk: LineChunkLike): Promise<void> | undefined {
-    const count = chunk.lines.length
+  #accept(chunk: LineChunk): Promise<void> | undefined {
+    const count = chunk.lineCount
     if (count === 0) return undefined
     // A serialiser may hand over more than a batch; room is taken per batch-sized piece so
     // that no single wait can exceed the limit.
@@ -291,16 +292,14 @@ export class BatchWriter implements AsyncDisposable {
     return wait.then(() => this.#place(chunk))
   }
 
-  async #acceptInPieces(chunk: LineChunkLike): Promise<void> {
-    for (let i = 0; i < chunk.lines.length; i += this.#batchSize) {
-      const lines = chunk.lines.slice(i, i + this.#batchSize)
-      await this.#accept({ precision: chunk.precision, lines, bytes: bodyBytes(lines) })
-    }
+  async #acceptInPieces(chunk: LineChunk): Promise<void> {
+    const count = chunk.lineCount
+    for (let i = 0; i < count; i += this.#batchSize) await this.#accept(chunk.slice(i, Math.min(count, i + this.#batchSize)))
   }
 
   /** Hands a chunk whose room is taken to the assembler. */
-  #place(chunk: LineChunkLike): void {
-    const count = chunk.lines.length
+  #place(chunk: LineChunk): void {
+    const count = chunk.lineCount
     if (this.#abort.signal.aborted) {
       this.#budget.release(count)
       throw new RequestAbortedError('the batch writer was aborted')

@@ -106,7 +106,7 @@ export class WriteApiAsync {
     // Tables can be any size: streamed in chunks of `chunkSize` rows rather than collected whole.
     if (needsAsyncPath(call.record) || containsTable(call.record)) return this.#writeStream(call.record, ctx, target)
     const chunks = [...serializeSync(call.record, ctx, { maxLines: Number.MAX_SAFE_INTEGER, maxBytes: MAX_WRITE_BODY_BYTES })]
-    const results = await mapLimit(chunks, WRITE_CONCURRENCY, (chunk) => this.#sendLines(chunk.lines, chunk.precision, target))
+    const results = await mapLimit(chunks, WRITE_CONCURRENCY, (chunk) => this.#sendChunk(chunk, target))
     const failure = results.find((r) => r.status === 'rejected')
     if (failure !== undefined) throw (failure as PromiseRejectedResult).reason
     return true
@@ -119,8 +119,8 @@ export class WriteApiAsync {
     let inFlight: Promise<unknown> | undefined
     let failure: { error: unknown } | undefined
     const send = (chunk: LineChunk): Promise<unknown> =>
-      this.#sendLines(chunk.lines, chunk.precision, target).then(
-        () => (written += chunk.lines.length),
+      this.#sendChunk(chunk, target).then(
+        () => (written += chunk.lineCount),
         (error: unknown) => (failure ??= { error }),
       )
     try {
@@ -139,27 +139,24 @@ export class WriteApiAsync {
   }
 
   /**
-   * Sends lines of one precision as one request (retried per the policy). On 413 the lines are
-   * split in halves, and each half is sent the same way; a single line that is still too large
-   * fails.
+   * Sends a chunk as one request (retried per the policy). On 413 its lines are split in halves,
+   * and each half is sent the same way; a single line that is still too large fails.
    */
-  async #sendLines(lines: readonly string[], precision: WritePrecision, target: Target): Promise<void> {
-    if (lines.length === 0) return
+  async #sendChunk(chunk: LineChunk, target: Target): Promise<void> {
+    const count = chunk.lineCount
+    if (count === 0) return
     try {
-      await this.#sendBody(lines.join('\n'), precision, target)
+      await this.#sendBody(chunk.body, chunk.precision, target)
     } catch (error) {
-      if (!(error instanceof InfluxDBError && error.statusCode === 413 && lines.length > 1)) throw error
-      const middle = Math.ceil(lines.length / 2)
-      const halves = await Promise.allSettled([
-        this.#sendLines(lines.slice(0, middle), precision, target),
-        this.#sendLines(lines.slice(middle), precision, target),
-      ])
+      if (!(error instanceof InfluxDBError && error.statusCode === 413 && count > 1)) throw error
+      const middle = Math.ceil(count / 2)
+      const halves = await Promise.allSettled([this.#sendChunk(chunk.slice(0, middle), target), this.#sendChunk(chunk.slice(middle, count), target)])
       const failed = halves.find((r) => r.status === 'rejected')
       if (failed !== undefined) throw (failed as PromiseRejectedResult).reason
     }
   }
 
-  #sendBody(body: string, precision: WritePrecision, target: Target): Promise<unknown> {
+  #sendBody(body: Uint8Array, precision: WritePrecision, target: Target): Promise<unknown> {
     const attempt = (): Promise<unknown> =>
       this.#ctx.transport.request({
         method: 'POST',

@@ -2,7 +2,8 @@
 // the lines come back out unchanged, even with raw line feeds inside string fields.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BodyPool, LinePayload, PayloadBuilder, bodyBytes } from '../../src/write/batch-payload.js'
+import { LineChunk } from '../../src/records/line-chunk.js'
+import { BodyPool, LinePayload, PayloadBuilder } from '../../src/write/batch-payload.js'
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
 
@@ -22,15 +23,19 @@ test('LinePayload.of: body = UTF-8 of lines joined by \\n across encoding groups
   assert.deepEqual(LinePayload.of(['m v=1 1']).body, utf8('m v=1 1'))
 })
 
-test('PayloadBuilder: runs appended piecewise, a tiny first buffer, and a too-small byte count give the exact body', () => {
+test('PayloadBuilder: runs of two chunks appended piecewise into a tiny first buffer give the exact body', () => {
   const lines = sampleLines(700)
+  const first = LineChunk.fromLines('ns', lines.slice(0, 400))
+  const second = LineChunk.fromLines('ns', lines.slice(400))
   const pool = new BodyPool(2)
   const builder = new PayloadBuilder(pool, 10)
-  builder.append(lines, 0, 3, 1) // far too small a byte count: must grow, not cut
-  builder.append(lines, 3, 600, bodyBytes(lines.slice(3, 600)) + 597)
-  builder.append(lines, 600, 700, 5)
+  builder.append(first, 0, 3)
+  builder.append(first, 3, 400)
+  builder.append(second, 0, 1)
+  builder.append(second, 1, 1) // an empty run adds nothing
+  builder.append(second, 1, 300)
   const payload = builder.finish()
-  assert.equal(builder.bytes, bodyBytes(lines))
+  assert.equal(builder.bytes, utf8(lines.join('\n')).length)
   assert.deepEqual(payload.body, utf8(lines.join('\n')))
   assert.deepEqual(payload.lines(), lines)
 })

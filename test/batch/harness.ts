@@ -3,8 +3,7 @@
 import { Transport } from '../../src/http/transport.js'
 import { BatchWriter, type BatchWriterOptions } from '../../src/write/batch-writer.js'
 import type { BatchSerializer } from '../../src/write/batch-serializer.js'
-import type { LineChunkLike } from '../../src/write/batch-assembler.js'
-import { bodyBytes } from '../../src/write/batch-payload.js'
+import { LineChunk } from '../../src/records/line-chunk.js'
 import type { SendBody } from '../../src/write/batch-delivery.js'
 
 /** Strings, and sync or async iterables of strings, to chunks of at most `maxLines`. */
@@ -29,8 +28,8 @@ export const stringSerializer: BatchSerializer = (records, context, limits) => {
   })()
 }
 
-function chunkOf(precision: LineChunkLike['precision'], lines: string[]): LineChunkLike {
-  return { precision, lines, bytes: bodyBytes(lines) }
+function chunkOf(precision: LineChunk['precision'], lines: string[]): LineChunk {
+  return LineChunk.fromLines(precision, lines)
 }
 
 /** A send function posting to `/api/v2/write` through the package's Transport. */

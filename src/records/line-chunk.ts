@@ -1,0 +1,62 @@
+/**
+ * A run of serialised lines of one precision: the request body, as UTF-8 bytes, and where each
+ * line ends in it. Serialisers write into bytes directly (line-protocol/line-writer.ts), so a
+ * chunk is sent as it is; the lines come back as text only on the rare paths that need them
+ * (a 413 split, a report of undelivered lines, a partial write, tests).
+ */
+import { decodeUtf8Range, LineWriter } from '../line-protocol/line-writer.js'
+import type { WritePrecision } from '../line-protocol/precision.js'
+
+/** Lines of one precision, ready to be sent as one request body. */
+export class LineChunk {
+  readonly precision: WritePrecision
+  /** The lines joined by `\n`, as UTF-8. */
+  readonly body: Uint8Array
+  /** `ends[i]` = byte offset in {@link body} just past line `i`. */
+  readonly ends: Uint32Array
+
+  constructor(precision: WritePrecision, body: Uint8Array, ends: Uint32Array) {
+    this.precision = precision
+    this.body = body
+    this.ends = ends
+  }
+
+  /** A chunk of the given lines (each already line protocol, without `\n`). */
+  static fromLines(precision: WritePrecision, lines: readonly string[]): LineChunk {
+    const writer = new LineWriter(1024)
+    for (const line of lines) writer.line(line)
+    const { body, ends } = writer.cut(writer.lineCount)
+    return new LineChunk(precision, body, ends)
+  }
+
+  /** How many lines the chunk holds. */
+  get lineCount(): number {
+    return this.ends.length
+  }
+
+  /** UTF-8 length of the body. */
+  get bytes(): number {
+    return this.body.length
+  }
+
+  /** Where line `index` starts in the body. */
+  lineStart(index: number): number {
+    return index === 0 ? 0 : (this.ends[index - 1] as number) + 1
+  }
+
+  /** The lines as text, decoded afresh on every call. */
+  get lines(): string[] {
+    const out: string[] = new Array(this.ends.length)
+    for (let i = 0; i < out.length; i++) out[i] = decodeUtf8Range(this.body, this.lineStart(i), this.ends[i] as number)
+    return out
+  }
+
+  /** Lines `[from, to)` as a chunk that shares this chunk's bytes. */
+  slice(from: number, to: number): LineChunk {
+    const start = this.lineStart(from)
+    const ends = this.ends.slice(from, to)
+    for (let i = 0; i < ends.length; i++) ends[i] = (ends[i] as number) - start
+    const end = to > from ? (this.ends[to - 1] as number) : start
+    return new LineChunk(this.precision, this.body.subarray(start, end), ends)
+  }
+}
