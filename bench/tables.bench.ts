@@ -6,6 +6,8 @@
 // columns (Float64, Int64, Bool) and a Timestamp<NANOSECOND> column. Cases, best of ROUNDS, CPU time:
 //   Arrow table, write() path   serializeSync(table) in chunks of 5000 lines, as write() runs it
 //   Arrow table, lines()        the table's own line iterator, without chunking
+//   Arrow table, rows()         the table's byte cursor into one LineWriter, cleared every 5000
+//                               lines as a chunk would be (until write() runs on rows())
 //   this client, Points         a Point built per row from the same columns, then serializeSync
 //   @influxdata/influxdb-client a Point built per row, then toLineProtocol()
 //   template literal            for scale: a bare template string per row over the same arrays
@@ -15,6 +17,7 @@
 // peak heap growth over the table's own size (it must stay far below the size of all its lines).
 import { Point as OfficialPoint } from '@influxdata/influxdb-client'
 import * as arrow from 'apache-arrow'
+import { LineWriter } from '../src/line-protocol/line-writer.js'
 import { Point } from '../src/line-protocol/point.js'
 import { serializeSync, type SerializeContext } from '../src/records/serialize.js'
 import { asTable } from '../src/records/tables/index.js'
@@ -113,6 +116,7 @@ interface Case {
 
 const TABLE_WRITE = 'Arrow table, write() path (serializeSync)'
 const TABLE_LINES = 'Arrow table, lines() only'
+const TABLE_ROWS = 'Arrow table, rows() into a LineWriter'
 const OUR_POINTS = 'this client, Points: build + serializeSync'
 const OFFICIAL = '@influxdata/influxdb-client: build + toLineProtocol'
 const TEMPLATE = 'template literal (no escaping, no checks)'
@@ -125,6 +129,21 @@ const cases: Case[] = [
       let n = 0
       for (const line of (asTable(table) as NonNullable<ReturnType<typeof asTable>>).lines(CONTEXT, [])) n += line.length + 1
       return n
+    },
+  },
+  {
+    name: TABLE_ROWS,
+    run: (_c, table) => {
+      const cursor = (asTable(table) as NonNullable<ReturnType<typeof asTable>>).rows(CONTEXT, [])
+      const writer = new LineWriter()
+      let n = 0
+      while (cursor.writeNext(writer)) {
+        if (writer.lineCount === LIMITS.maxLines) {
+          n += writer.bodyLength + 1
+          writer.clear()
+        }
+      }
+      return n + writer.bodyLength
     },
   },
   { name: OUR_POINTS, run: (c) => chunkBytes(ourPoints(c)) },
@@ -196,6 +215,8 @@ const vsPoints = ratio(TABLE_WRITE, OUR_POINTS)
 const vsOfficial = ratio(TABLE_WRITE, OFFICIAL)
 console.log(`ratio table write() path / this client's Points:        ${vsPoints.toFixed(2)}x (target ≥ 2x)`)
 console.log(`ratio table write() path / @influxdata/influxdb-client: ${vsOfficial.toFixed(2)}x (target ≥ 10x)`)
+console.log(`ratio table rows() / this client's Points:              ${ratio(TABLE_ROWS, OUR_POINTS).toFixed(2)}x`)
+console.log(`ratio table rows() / @influxdata/influxdb-client:       ${ratio(TABLE_ROWS, OFFICIAL).toFixed(2)}x`)
 console.log(`for scale, template literal / @influxdata/influxdb-client: ${ratio(TEMPLATE, OFFICIAL).toFixed(2)}x`)
 if (vsPoints < 2 || vsOfficial < 10) console.log('!!! below target')
 

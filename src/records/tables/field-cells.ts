@@ -1,149 +1,154 @@
 /**
- * Field cells → `key=value` texts, one column slice at a time. Each kind has its own loop, so
- * no cell goes through a generic type switch. Values follow design.md §3:
+ * Field cells → `,key=value` bytes. A column is loaded block by block; {@link FieldCells.load}
+ * picks, once per block, how its cells are read and written, so that writing a cell is one
+ * switch on a small integer and then straight bytes. Values follow design.md §3:
  * a float is JavaScript `String(n)`, an integer is `<n>i`, an unsigned one `<n>u`, a boolean
  * `true`/`false`, a string `"…"` escaped; null, undefined, NaN and ±Infinity leave the field out.
  */
-import { escapeStringValue } from '../../line-protocol/escape.js'
+import type { LineWriter } from '../../line-protocol/line-writer.js'
 import { formatFieldValue } from '../../line-protocol/values.js'
 import { CellError } from './cell-error.js'
-import { floatText } from '../../line-protocol/float-text.js'
-import type { CellBlock, CellValue, Validity } from './model.js'
+import { ColumnCells } from './column-cells.js'
+import type { CellBlock, CellValue } from './model.js'
+import { EncodedText, writeEncoded, writeFloat, writeInt64Words, writeUint64Words } from './write-bytes.js'
 
 /** The line-protocol type a field column is written as. */
 export type FieldFormat = 'float' | 'int' | 'uint' | 'bool' | 'string'
 
-/** How one field column is written. */
-export interface FieldColumnFormat {
-  /** The column name, for messages. */
-  name: string
-  /** The escaped field key and `=`. */
-  prefix: string
-  /** The column's own kind, or the type that `fieldTypes` asks for. */
-  format: FieldFormat
-}
+const FLOAT = 2
+/** A `BigInt64Array` written as `i` or a `BigUint64Array` as `u`: read as 32-bit words, no range check needed. */
+const WORDS = 3
+/** Integers of any other container (numbers, bigints) written as their own kind. */
+const INTEGER = 4
+const BOOL = 5
+/** Strings, and values written as another type than their own (`fieldTypes`), one by one. */
+const ONE_BY_ONE = 6
 
-/**
- * Formats the field cells of one column slice into `out[0..length)`: `prefix + value`, or
- * `undefined` where the cell is missing. Throws {@link CellError} for a value that cannot be
- * written as the column's format.
- */
-export function formatFieldCells(
-  block: CellBlock,
-  length: number,
-  field: FieldColumnFormat,
-  out: (string | undefined)[],
-  dictionaryCache: DictionaryTextCache,
-): void {
-  const { prefix, format } = field
-  switch (block.kind) {
-    case 'null':
-      out.fill(undefined, 0, length)
-      return
-    case 'dictionary': {
-      const texts = dictionaryCache.texts(block.dictionary, (value) => slowFieldText(value, field, 0))
-      const { indices, offset, valid } = block
-      for (let i = 0; i < length; i++) {
-        out[i] = valid !== undefined && !valid(i) ? undefined : texts[Number(indices[offset + i])]
+const LOWER_I = 105
+const LOWER_U = 117
+
+/** One field column of a table. */
+export class FieldCells extends ColumnCells {
+  private readonly prefixBytes: EncodedText
+  private readonly trueBytes: EncodedText
+  private readonly falseBytes: EncodedText
+  private readonly signed: boolean
+  private readonly suffix: number
+
+  /**
+   * @param name the column name, for messages and ordering
+   * @param prefix `,` + the escaped field key + `=` (the line's first field gets a space instead)
+   * @param format the column's own kind, or the type that `fieldTypes` asks for
+   */
+  constructor(
+    name: string,
+    private readonly prefix: string,
+    readonly format: FieldFormat,
+  ) {
+    super(name)
+    this.prefixBytes = new EncodedText(prefix)
+    this.trueBytes = new EncodedText(`${prefix}true`)
+    this.falseBytes = new EncodedText(`${prefix}false`)
+    this.signed = format === 'int'
+    this.suffix = this.signed ? LOWER_I : LOWER_U
+  }
+
+  /** Reads the cells of the next block. */
+  load(block: CellBlock): void {
+    const cells = this.loadCells(block, this.formatEntry)
+    if (cells === undefined) return
+    const format = this.format
+    switch (cells.kind) {
+      case 'float':
+        this.mode = format === 'float' ? FLOAT : ONE_BY_ONE
+        return
+      case 'int':
+      case 'uint': {
+        const values = cells.values
+        if (format !== cells.kind) this.mode = ONE_BY_ONE
+        else if (format === 'int' ? values instanceof BigInt64Array : values instanceof BigUint64Array) {
+          this.mode = this.loadWords(values as BigInt64Array | BigUint64Array) ? WORDS : INTEGER
+        } else this.mode = INTEGER
+        return
       }
-      return
+      case 'bool':
+        this.mode = BOOL
+        return
+      case 'string':
+        this.mode = ONE_BY_ONE
+        return
+      default:
+        // Validation keeps times out of fields; reaching here is a bug in a table module.
+        throw new CellError(0, `a ${cells.kind} value cannot be a field`)
     }
-    case 'float':
-      if (format === 'float') return formatFloats(block, length, prefix, out)
-      return formatSlowly(block, length, field, out)
-    case 'int':
-    case 'uint':
-      if (format === block.kind) return formatIntegers(block, length, field, out)
-      return formatSlowly(block, length, field, out)
-    case 'bool': {
-      const { values, offset, valid } = block
-      const yes = `${prefix}true`
-      const no = `${prefix}false`
-      for (let i = 0; i < length; i++) {
-        const v = values[offset + i]
-        out[i] = v === null || v === undefined || (valid !== undefined && !valid(i)) ? undefined : v ? yes : no
+  }
+
+  protected writeValue(out: LineWriter, mode: number, i: number): boolean {
+    const at = this.offset + i
+    switch (mode) {
+      case FLOAT: {
+        const v = this.values[at] as number | null | undefined
+        // `v - v` is NaN for NaN and ±Infinity, and 0 for every finite number.
+        if (v === null || v === undefined || v - v !== 0) return false
+        writeEncoded(out, this.prefixBytes)
+        writeFloat(out, v)
+        return true
       }
-      return
-    }
-    case 'string': {
-      const { values, offset, valid } = block
-      for (let i = 0; i < length; i++) {
-        const v = values[offset + i]
-        out[i] = v === null || v === undefined || (valid !== undefined && !valid(i)) ? undefined : prefix + escapeStringValue(v)
+      case WORDS: {
+        const words = this.words as Uint32Array
+        writeEncoded(out, this.prefixBytes)
+        if (this.signed) writeInt64Words(out, words[2 * at] as number, words[2 * at + 1] as number)
+        else writeUint64Words(out, words[2 * at] as number, words[2 * at + 1] as number)
+        out.byte(this.suffix)
+        return true
       }
-      return
+      case INTEGER: {
+        const v = this.values[at]
+        if (v === null || v === undefined) return false
+        if (typeof v === 'number' && Number.isSafeInteger(v) && (v >= 0 || this.signed)) {
+          writeEncoded(out, this.prefixBytes)
+          out.integer(v)
+          out.byte(this.suffix)
+          return true
+        }
+        return this.writeOneByOne(out, v, i)
+      }
+      case BOOL: {
+        const v = this.values[at]
+        if (v === null || v === undefined) return false
+        writeEncoded(out, v ? this.trueBytes : this.falseBytes)
+        return true
+      }
+      default: {
+        const v = this.values[at]
+        return v === null || v === undefined ? false : this.writeOneByOne(out, v, i)
+      }
     }
-    default:
-      // Validation keeps times out of fields; reaching here is a bug in a table module.
-      throw new CellError(0, `a ${block.kind} value cannot be a field`)
   }
-}
 
-/** Cells of a numeric column slice. */
-interface NumberCells<T extends number | bigint> {
-  values: ArrayLike<T | null | undefined>
-  offset: number
-  valid?: Validity
-}
-
-function formatFloats({ values, offset, valid }: NumberCells<number>, length: number, prefix: string, out: (string | undefined)[]): void {
-  for (let i = 0; i < length; i++) {
-    const v = values[offset + i]
-    // `v - v` is NaN for NaN and ±Infinity, and 0 for every finite number.
-    out[i] = v === null || v === undefined || v - v !== 0 || (valid !== undefined && !valid(i)) ? undefined : prefix + floatText(v)
+  /** One value through the general field formatting of `line-protocol/values.ts`. */
+  private writeOneByOne(out: LineWriter, value: CellValue, index: number): boolean {
+    const text = this.valueText(value, index)
+    if (text === undefined) return false
+    writeEncoded(out, this.prefixBytes)
+    out.text(text)
+    return true
   }
-}
 
-function formatIntegers(cells: NumberCells<number | bigint>, length: number, field: FieldColumnFormat, out: (string | undefined)[]): void {
-  const { values, offset, valid } = cells
-  const { prefix, format } = field
-  const suffix = format === 'int' ? 'i' : 'u'
-  // 64-bit typed arrays cannot hold a value outside their range: no per-cell check.
-  if (values instanceof BigInt64Array ? format === 'int' : values instanceof BigUint64Array && format === 'uint') {
-    for (let i = 0; i < length; i++) {
-      out[i] = valid !== undefined && !valid(i) ? undefined : prefix + values[offset + i] + suffix
+  private valueText(value: CellValue, index: number): string | undefined {
+    if (value instanceof Date) throw new CellError(index, 'a time cannot be a field value')
+    const numeric = typeof value === 'number' || typeof value === 'bigint'
+    const format = this.format
+    try {
+      return formatFieldValue(this.name, value, numeric && format !== 'bool' && format !== 'string' ? format : undefined)
+    } catch (error) {
+      throw new CellError(index, (error as Error).message)
     }
-    return
   }
-  for (let i = 0; i < length; i++) {
-    const v = values[offset + i]
-    if (v === null || v === undefined || (valid !== undefined && !valid(i))) out[i] = undefined
-    else if (typeof v === 'number' && Number.isSafeInteger(v) && (format === 'int' || v >= 0)) out[i] = prefix + v + suffix
-    else out[i] = slowFieldText(v, field, i)
-  }
-}
 
-/** Values whose kind differs from the written type (`fieldTypes`), one by one. */
-function formatSlowly({ values, offset, valid }: NumberCells<number | bigint>, length: number, field: FieldColumnFormat, out: (string | undefined)[]): void {
-  for (let i = 0; i < length; i++) {
-    out[i] = valid !== undefined && !valid(i) ? undefined : slowFieldText(values[offset + i], field, i)
-  }
-}
-
-/** One value through the general field formatting of `line-protocol/values.ts`. */
-function slowFieldText(value: CellValue, field: FieldColumnFormat, index: number): string | undefined {
-  if (value instanceof Date) throw new CellError(index, 'a time cannot be a field value')
-  const numeric = typeof value === 'number' || typeof value === 'bigint'
-  try {
-    const text = formatFieldValue(field.name, value, numeric && field.format !== 'bool' && field.format !== 'string' ? field.format : undefined)
-    return text === undefined ? undefined : field.prefix + text
-  } catch (error) {
-    throw new CellError(index, (error as Error).message)
-  }
-}
-/**
- * Formats each dictionary entry once, and again only when the dictionary object changes
- * (Arrow keeps one dictionary object for all batches that share it).
- */
-export class DictionaryTextCache {
-  private dictionary: readonly CellValue[] | undefined
-  private cached: (string | undefined)[] = []
-
-  texts(dictionary: readonly CellValue[], format: (value: CellValue) => string | undefined): readonly (string | undefined)[] {
-    if (dictionary !== this.dictionary) {
-      this.cached = dictionary.map((value) => format(value))
-      this.dictionary = dictionary
-    }
-    return this.cached
+  /** A dictionary entry's `,key=value` bytes. Throws {@link CellError}. */
+  private readonly formatEntry = (value: CellValue): EncodedText | undefined => {
+    const text = this.valueText(value, 0)
+    return text === undefined ? undefined : new EncodedText(this.prefix + text)
   }
 }

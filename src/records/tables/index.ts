@@ -27,8 +27,9 @@
  * `±HH:MM`, default UTC), where a wall-clock time repeated when clocks go back is the earlier
  * instant, and one skipped when clocks go forward is an error naming the row.
  *
- * Laziness: lines are produced block by block (1024 rows) as they are consumed; nothing holds
- * more than one block of text.
+ * Laziness: rows are read block by block (1024 rows) as they are consumed; nothing holds
+ * more than one block of text. `rows()` writes them as bytes (the write path); `lines()` cuts
+ * strings from those same bytes.
  */
 import { arrowModel, isArrowRecordBatch, isArrowTable } from './arrow.js'
 import { columnarModel, isColumnarObject } from './columnar.js'
@@ -36,9 +37,11 @@ import { danfoModel, isDanfoDataFrame } from './danfo.js'
 import { isPolarsDataFrame, polarsModel } from './polars.js'
 import type { TableContext } from './context.js'
 import type { TableModel } from './model.js'
-import { serializeTable } from './serialize-table.js'
+import type { RowCursor } from './row-cursor.js'
+import { serializeTable, tableRows } from './serialize-table.js'
 
 export type { TableContext } from './context.js'
+export type { RowCursor } from './row-cursor.js'
 
 /** A table found among the records, ready to be turned into line protocol. */
 export interface TableSource {
@@ -50,7 +53,12 @@ export interface TableSource {
    * when iteration reaches that row.
    */
   lines(ctx: TableContext, path: readonly number[]): Iterable<string>
-  /** Rows skipped by the latest `lines()` iteration so far, because every field was missing. */
+  /**
+   * Validates like {@link TableSource.lines}, then returns a cursor that writes one row per
+   * call as bytes into a `LineWriter`: the same bytes as the lines, without a string per row.
+   */
+  rows(ctx: TableContext, path: readonly number[]): RowCursor
+  /** Rows skipped by the latest `lines()` or `rows()` iteration so far, because every field was missing. */
   readonly skippedRows: number
 }
 
@@ -90,8 +98,15 @@ class TableRecord implements TableSource {
 
   lines(ctx: TableContext, path: readonly number[]): Iterable<string> {
     this.skippedRows = 0
-    return serializeTable(this.model(), ctx, path, () => {
-      this.skippedRows++
-    })
+    return serializeTable(this.model(), ctx, path, this.countSkippedRow)
+  }
+
+  rows(ctx: TableContext, path: readonly number[]): RowCursor {
+    this.skippedRows = 0
+    return tableRows(this.model(), ctx, path, this.countSkippedRow)
+  }
+
+  private readonly countSkippedRow = (): void => {
+    this.skippedRows++
   }
 }

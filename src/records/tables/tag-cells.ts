@@ -1,73 +1,106 @@
 /**
- * Tag cells → `,key=value` texts, one column slice at a time. Tag columns repeat few distinct
- * values, so each distinct value is escaped once and looked up after that.
- * A null, undefined, NaN, ±Infinity or empty cell leaves the tag out.
+ * Tag cells → `,key=value` bytes. Tag columns repeat few distinct values, so each distinct
+ * value (each dictionary entry, or each value met) is escaped and encoded once, and its bytes
+ * are copied after that. A null, undefined, NaN, ±Infinity or empty cell leaves the tag out.
  */
 import { escapeKey } from '../../line-protocol/escape.js'
+import type { LineWriter } from '../../line-protocol/line-writer.js'
 import { CellError } from './cell-error.js'
+import { ColumnCells } from './column-cells.js'
 import type { CellBlock, CellValue } from './model.js'
+import { EncodedText, writeEncoded } from './write-bytes.js'
 
 /** Distinct values remembered per column; past this the memo starts again (bounded memory). */
 const MAX_REMEMBERED_VALUES = 65_536
 
-/** Formats the tag cells of one column, remembering the text of each distinct value. */
-export class TagColumnFormatter {
-  private readonly byValue = new Map<CellValue, string | undefined>()
-  private dictionary: readonly CellValue[] | undefined
-  private dictionaryTexts: (string | undefined)[] = []
+const CONSTANT = 2
+const VALUES = 3
 
-  /** @param prefix `,` + the escaped tag key + `=` */
-  constructor(private readonly prefix: string) {}
+/** What a tag value turns into: its bytes, nothing (tag left out), or why it cannot be written. */
+type TagBytes = EncodedText | undefined | CellError
 
-  /** Fills `out[0..length)` with `,key=value` or `undefined`. Throws {@link CellError}. */
-  format(block: CellBlock, length: number, out: (string | undefined)[]): void {
-    if (block.kind === 'null') {
-      out.fill(undefined, 0, length)
-      return
-    }
-    if (block.kind === 'dictionary') {
-      if (block.dictionary !== this.dictionary) {
-        this.dictionaryTexts = block.dictionary.map((value) => this.textOf(value, 0))
-        this.dictionary = block.dictionary
-      }
-      const texts = this.dictionaryTexts
-      const { indices, offset, valid } = block
-      for (let i = 0; i < length; i++) {
-        out[i] = valid !== undefined && !valid(i) ? undefined : texts[Number(indices[offset + i])]
-      }
-      return
-    }
-    const { values, offset, valid } = block as { values: ArrayLike<CellValue>; offset: number; valid?: (i: number) => boolean }
-    const byValue = this.byValue
-    for (let i = 0; i < length; i++) {
-      const v = values[offset + i]
-      if (v === null || v === undefined || (valid !== undefined && !valid(i))) {
-        out[i] = undefined
-        continue
-      }
-      let text = byValue.get(v)
-      if (text === undefined && !byValue.has(v)) {
-        text = this.textOf(v, i)
-        if (byValue.size >= MAX_REMEMBERED_VALUES) byValue.clear()
-        byValue.set(v, text)
-      }
-      out[i] = text
-    }
+/**
+ * One tag of a line: a column (loaded block by block with {@link TagCells.load}), or a default
+ * tag that no column shadows, the same bytes on every row.
+ */
+export class TagCells extends ColumnCells {
+  private constantBytes: EncodedText | undefined
+  private readonly byValue = new Map<CellValue, TagBytes>()
+
+  /**
+   * @param name the key as given, for messages and ordering
+   * @param prefix `,` + the escaped key + `=`
+   */
+  private constructor(
+    name: string,
+    private readonly prefix: string,
+  ) {
+    super(name)
   }
 
-  private textOf(value: CellValue, index: number): string | undefined {
-    const raw = tagValueText(value, index)
+  /** A tag read from a column. */
+  static column(name: string, prefix: string): TagCells {
+    return new TagCells(name, prefix)
+  }
+
+  /** A default tag: `text` is the whole `,key=value`, already escaped. */
+  static constant(name: string, text: string): TagCells {
+    const tag = new TagCells(name, '')
+    tag.mode = CONSTANT
+    tag.constantBytes = new EncodedText(text)
+    return tag
+  }
+
+  /** Reads the cells of the next block (a constant tag has none). */
+  load(block: CellBlock): void {
+    if (this.mode === CONSTANT) return
+    if (this.loadCells(block, this.formatEntry) !== undefined) this.mode = VALUES
+  }
+
+  protected writeValue(out: LineWriter, mode: number, i: number): boolean {
+    if (mode === CONSTANT) {
+      writeEncoded(out, this.constantBytes as EncodedText)
+      return true
+    }
+    const value = this.values[this.offset + i]
+    if (value === null || value === undefined) return false
+    let bytes = this.byValue.get(value)
+    if (bytes === undefined && !this.byValue.has(value)) {
+      bytes = this.bytesOf(value)
+      if (this.byValue.size >= MAX_REMEMBERED_VALUES) this.byValue.clear()
+      this.byValue.set(value, bytes)
+    }
+    if (bytes === undefined) return false
+    if (bytes instanceof CellError) throw new CellError(i, bytes.message)
+    writeEncoded(out, bytes)
+    return true
+  }
+
+  private readonly formatEntry = (value: CellValue): EncodedText | undefined => {
+    const bytes = this.bytesOf(value)
+    if (bytes instanceof CellError) throw bytes
+    return bytes
+  }
+
+  /** A value's `,key=value` bytes; a value that cannot be a tag gives the error its rows get. */
+  private bytesOf(value: CellValue): TagBytes {
+    let raw: string | undefined
+    try {
+      raw = tagValueText(value)
+    } catch (error) {
+      return error as CellError
+    }
     if (raw === undefined || raw === '') return undefined
     try {
-      return this.prefix + escapeKey(raw)
+      return new EncodedText(this.prefix + escapeKey(raw))
     } catch (error) {
-      throw new CellError(index, `tag value: ${(error as Error).message}`)
+      return new CellError(0, `tag value: ${(error as Error).message}`)
     }
   }
 }
 
 /** The text of a tag value; numbers as JavaScript prints them, booleans as `true`/`false`. */
-function tagValueText(value: CellValue, index: number): string | undefined {
+function tagValueText(value: CellValue): string | undefined {
   switch (typeof value) {
     case 'string': return value
     case 'number': return value - value === 0 ? String(value) : undefined
@@ -75,6 +108,6 @@ function tagValueText(value: CellValue, index: number): string | undefined {
     case 'boolean': return String(value)
     default:
       if (value === null || value === undefined) return undefined
-      throw new CellError(index, 'a time cannot be a tag value')
+      throw new CellError(0, 'a time cannot be a tag value')
   }
 }

@@ -1,5 +1,6 @@
 /**
- * Timestamp cells → the line's timestamp in the write precision, with exact bigint math.
+ * Timestamp cells → the line's ` <timestamp>` bytes in the write precision, with exact integer
+ * math (64-bit words or bigints, never a JavaScript `Date` for typed times).
  *
  * - Typed times (Arrow Timestamp / Date, Polars Datetime / Date) keep their unit: the raw
  *   integers are scaled, never passed through a JavaScript `Date`. Without a zone in the
@@ -18,100 +19,120 @@ import {
   nanosToTimestamp,
   numberUnitsToTimestamp,
 } from '../../line-protocol/time.js'
+import type { LineWriter } from '../../line-protocol/line-writer.js'
 import { CellError } from './cell-error.js'
+import { ColumnCells } from './column-cells.js'
 import type { CellBlock, CellValue } from './model.js'
 import { parseTimestampText } from './timestamp-text.js'
 import type { TimeZoneOffsets } from './time-zone.js'
+import { EncodedText, writeInt64Words } from './write-bytes.js'
 
 const NANOS_PER_MS = 1_000_000n
 
-/** Converts the timestamp cells of one column into ` <timestamp>` texts. */
-export class TimeColumnFormatter {
+/** A `BigInt64Array` already in the write precision: read as two 32-bit words. */
+const SAME_UNIT_WORDS = 2
+const TEMPORAL = 3
+const VALUES = 4
+
+const SPACE = 32
+const WORD = 0x1_0000_0000n
+
+/** The timestamp column of a table, loaded block by block, written as ` <timestamp>`. */
+export class TimeCells extends ColumnCells {
   private readonly precision: WritePrecision
   private readonly precisionNanos: bigint
   /** Undefined when naive times are UTC (no zone given, or a zone that is UTC all the time). */
   private readonly zone: TimeZoneOffsets | undefined
-  private dictionary: readonly CellValue[] | undefined
-  private dictionaryTexts: (string | CellError | undefined)[] = []
+  /** Largest magnitude in the write precision, as a bigint and as words (high word signed). */
+  private readonly max: bigint
+  private readonly maxHigh: number
+  private readonly maxLow: number
+  private readonly minHigh: number
+  private readonly minLow: number
+  private unitNanos = 1n
+  private shifted = false
+  private sameUnit = false
 
-  constructor(precision: WritePrecision, zone: TimeZoneOffsets | undefined) {
+  /** @param name the column name, for messages */
+  constructor(name: string, precision: WritePrecision, zone: TimeZoneOffsets | undefined) {
+    super(name)
     this.precision = precision
     this.precisionNanos = NANOS_PER_UNIT[precision]
     this.zone = zone?.isUtc === true ? undefined : zone
+    this.max = MAX_TIMESTAMP_NS / this.precisionNanos
+    this.maxHigh = Number(this.max / WORD)
+    this.maxLow = Number(this.max % WORD)
+    const min = BigInt.asUintN(64, -this.max)
+    this.minHigh = Number(min / WORD) | 0
+    this.minLow = Number(min % WORD)
   }
 
-  /**
-   * Fills `out[0..length)` with ` <timestamp>`, or `undefined` for a missing time (the caller
-   * decides: a row that has fields needs one). Throws {@link CellError} for a bad time.
-   */
-  format(block: CellBlock, length: number, out: (string | undefined)[]): void {
-    switch (block.kind) {
-      case 'temporal': return this.formatTemporal(block, length, out)
-      case 'dictionary': return this.formatDictionary(block, length, out)
-      case 'null':
-        out.fill(undefined, 0, length)
-        return
+  /** Reads the cells of the next block. */
+  load(block: CellBlock): void {
+    const cells = this.loadCells(block, this.formatEntry)
+    if (cells === undefined) return
+    if (cells.kind !== 'temporal') {
+      this.mode = VALUES
+      return
+    }
+    this.unitNanos = cells.unitNanos
+    this.shifted = cells.naive && this.zone !== undefined
+    this.sameUnit = !this.shifted && cells.unitNanos === this.precisionNanos
+    const values = cells.values
+    this.mode = this.sameUnit && values instanceof BigInt64Array && this.loadWords(values) ? SAME_UNIT_WORDS : TEMPORAL
+  }
+
+  protected writeValue(out: LineWriter, mode: number, i: number): boolean {
+    const at = this.offset + i
+    switch (mode) {
+      case SAME_UNIT_WORDS: {
+        const words = this.words as Uint32Array
+        const low = words[2 * at] as number
+        const high = (words[2 * at + 1] as number) | 0
+        if (high > this.maxHigh || (high === this.maxHigh && low > this.maxLow) || high < this.minHigh || (high === this.minHigh && low < this.minLow)) {
+          return this.writeText(out, this.temporalText(this.values[at] as bigint, i))
+        }
+        out.byte(SPACE)
+        writeInt64Words(out, low, high)
+        return true
+      }
+      case TEMPORAL: {
+        const v = this.values[at]
+        if (v === null || v === undefined) return false
+        return this.writeText(out, this.temporalText(v as number | bigint, i))
+      }
       default: {
-        const { values, offset, valid } = block as { values: ArrayLike<CellValue>; offset: number; valid?: (i: number) => boolean }
-        for (let i = 0; i < length; i++) {
-          const v = values[offset + i]
-          out[i] = v === null || v === undefined || (valid !== undefined && !valid(i)) ? undefined : ' ' + this.textOf(v, i)
-        }
+        const v = this.values[at]
+        if (v === null || v === undefined) return false
+        return this.writeText(out, this.textOf(v, i))
       }
     }
   }
 
-  private formatTemporal(block: Extract<CellBlock, { kind: 'temporal' }>, length: number, out: (string | undefined)[]): void {
-    const { values, offset, valid, unitNanos } = block
-    const shifted = block.naive && this.zone !== undefined
-    const sameUnit = !shifted && unitNanos === this.precisionNanos
-    const precision = this.precision
-    // In range when |v| ≤ max; checked inline on the hot path, `time.ts` words the error.
-    const max = MAX_TIMESTAMP_NS / this.precisionNanos
-    for (let i = 0; i < length; i++) {
-      const v = values[offset + i]
-      if (v === null || v === undefined || (valid !== undefined && !valid(i))) {
-        out[i] = undefined
-        continue
+  private writeText(out: LineWriter, text: string): true {
+    out.byte(SPACE)
+    out.text(text)
+    return true
+  }
+
+  /** A typed time (a count of `unitNanos` since the epoch) in the write precision. */
+  private temporalText(v: number | bigint, index: number): string {
+    try {
+      if (this.sameUnit) {
+        return typeof v === 'bigint' && v <= this.max && v >= -this.max ? `${v}`
+          : typeof v === 'bigint' ? bigintUnitsToTimestamp(v, this.precision) : numberUnitsToTimestamp(v, this.precision)
       }
-      try {
-        if (sameUnit) {
-          out[i] = typeof v === 'bigint' && v <= max && v >= -max ? ' ' + v
-            : ' ' + (typeof v === 'bigint' ? bigintUnitsToTimestamp(v, precision) : numberUnitsToTimestamp(v, precision))
-        } else {
-          let nanos = BigInt(v) * unitNanos
-          if (shifted) nanos = this.wallClockToUtc(nanos, i)
-          out[i] = ' ' + nanosToTimestamp(nanos, precision)
-        }
-      } catch (error) {
-        throw asCellError(error, i)
-      }
+      let nanos = BigInt(v) * this.unitNanos
+      if (this.shifted) nanos = this.wallClockToUtc(nanos, index)
+      return nanosToTimestamp(nanos, this.precision)
+    } catch (error) {
+      throw asCellError(error, index)
     }
   }
 
-  private formatDictionary(block: Extract<CellBlock, { kind: 'dictionary' }>, length: number, out: (string | undefined)[]): void {
-    if (block.dictionary !== this.dictionary) {
-      // A bad entry only fails the rows that use it.
-      this.dictionaryTexts = block.dictionary.map((value) => {
-        if (value === null || value === undefined) return undefined
-        try {
-          return this.textOf(value, 0)
-        } catch (error) {
-          return error as CellError
-        }
-      })
-      this.dictionary = block.dictionary
-    }
-    const { indices, offset, valid } = block
-    for (let i = 0; i < length; i++) {
-      if (valid !== undefined && !valid(i)) {
-        out[i] = undefined
-        continue
-      }
-      const text = this.dictionaryTexts[Number(indices[offset + i])]
-      if (text instanceof CellError) throw new CellError(i, text.message)
-      out[i] = text === undefined ? undefined : ' ' + text
-    }
+  /** A dictionary entry's ` <timestamp>` bytes. Throws {@link CellError}. */
+  private readonly formatEntry = (value: CellValue): EncodedText | undefined => {
+    return value === null || value === undefined ? undefined : new EncodedText(` ${this.textOf(value, 0)}`)
   }
 
   /** One timestamp value → its text in the write precision. */

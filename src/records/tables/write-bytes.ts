@@ -1,0 +1,227 @@
+/**
+ * Byte-level helpers of the table serialiser, on top of {@link LineWriter}'s public buffer:
+ * copying pre-encoded texts (escaped names, cached tag values) and writing 64-bit integers
+ * from the two 32-bit words of a `BigInt64Array` / `BigUint64Array`.
+ *
+ * Why words: reading a `BigInt64Array` element makes a heap bigint, and printing it goes
+ * through a string. A table column is one buffer, so its words can be read as plain numbers
+ * and printed with double arithmetic that is still exact (see {@link writeUint64Words}).
+ */
+import type { LineWriter } from '../../line-protocol/line-writer.js'
+
+const encoder = new TextEncoder()
+
+const TWO_TO_32 = 4_294_967_296
+/** A high word below this (in magnitude) keeps the whole value below 2^53: one exact double. */
+const SAFE_HIGH = 0x20_0000
+const BILLION = 1_000_000_000
+
+/** True where the words of a 64-bit element are stored low word first (every common platform). */
+export const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
+
+/**
+ * A short text encoded once as UTF-8 and kept as little-endian 32-bit words (zero-padded), so
+ * that {@link writeEncoded} copies it with one store per four bytes: a byte loop measured about
+ * ten times slower for the 10-20 byte texts of tags and field keys.
+ */
+export class EncodedText {
+  /** Bytes of the text (the words may hold up to three more, zeros). */
+  readonly length: number
+  readonly words: Uint32Array
+
+  constructor(text: string) {
+    const bytes = encoder.encode(text)
+    this.length = bytes.length
+    const padded = new Uint8Array((bytes.length + 3) & ~3)
+    padded.set(bytes)
+    this.words = new Uint32Array(padded.buffer)
+  }
+}
+
+/** The writer's buffer as a DataView, made again only when the writer grows or changes. */
+let viewedBytes: Uint8Array | undefined
+let view: DataView = new DataView(new ArrayBuffer(0))
+
+function viewOf(bytes: Uint8Array): DataView {
+  if (bytes !== viewedBytes) {
+    view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    viewedBytes = bytes
+  }
+  return view
+}
+
+/**
+ * Copies `text` to the end of `out`. Whole words are stored, so up to three bytes past the
+ * text are overwritten too: they lie beyond `out.length`, where nothing is written yet.
+ */
+export function writeEncoded(out: LineWriter, text: EncodedText): void {
+  const at = out.length
+  const words = text.words
+  const count = words.length
+  if (at + 4 * count > out.bytes.length) out.reserve(4 * count)
+  const target = viewOf(out.bytes)
+  for (let k = 0; k < count; k++) target.setUint32(at + 4 * k, words[k] as number, true)
+  out.length = at + text.length
+}
+
+/**
+ * The 32-bit words of the elements of a 64-bit typed array, two per element, low word first;
+ * `undefined` on a big-endian platform (the caller reads bigints there).
+ */
+export function wordsOf(values: BigInt64Array | BigUint64Array): Uint32Array | undefined {
+  return LITTLE_ENDIAN ? new Uint32Array(values.buffer, values.byteOffset, values.length * 2) : undefined
+}
+
+/** "0000".."9999" as little-endian words: the four digits of a number below 10^4, zero-padded. */
+const FOUR_DIGITS = new Uint32Array(10_000)
+/** The same without the leading zeros ("7", "42", "999"), for the first group of a number. */
+const LEADING_DIGITS = new Uint32Array(10_000)
+for (let n = 0; n < 10_000; n++) {
+  const text = String(n)
+  const padded = text.padStart(4, '0')
+  FOUR_DIGITS[n] = padded.charCodeAt(0) | (padded.charCodeAt(1) << 8) | (padded.charCodeAt(2) << 16) | (padded.charCodeAt(3) << 24)
+  let word = 0
+  for (let i = 0; i < text.length; i++) word |= text.charCodeAt(i) << (8 * i)
+  LEADING_DIGITS[n] = word >>> 0
+}
+
+/** Writes the digits of `value` (below 10^4, no leading zeros) at `at`; returns the new end. */
+function leadingGroup(target: DataView, at: number, value: number): number {
+  target.setUint32(at, LEADING_DIGITS[value] as number, true)
+  return at + (value < 100 ? (value < 10 ? 1 : 2) : value < 1_000 ? 3 : 4)
+}
+
+/**
+ * A non-negative safe integer in decimal, four digits per store (the digits are written in
+ * groups from the left, each group one word, with the first group's word overhanging).
+ */
+export function writeDigits(out: LineWriter, value: number): void {
+  let at = out.length
+  if (at + 20 > out.bytes.length) out.reserve(20)
+  const target = viewOf(out.bytes)
+  if (value < 10_000) {
+    out.length = leadingGroup(target, at, value)
+    return
+  }
+  if (value < 100_000_000) {
+    const high = Math.floor(value / 10_000)
+    at = leadingGroup(target, at, high)
+    target.setUint32(at, FOUR_DIGITS[value - high * 10_000] as number, true)
+    out.length = at + 4
+    return
+  }
+  const high = Math.floor(value / 100_000_000)
+  const low = value - high * 100_000_000
+  if (high < 10_000) at = leadingGroup(target, at, high)
+  else {
+    const top = Math.floor(high / 10_000)
+    at = leadingGroup(target, at, top)
+    target.setUint32(at, FOUR_DIGITS[high - top * 10_000] as number, true)
+    at += 4
+  }
+  out.length = eightDigits(target, at, low)
+}
+
+/** `value` (below 10^8) as exactly eight digits at `at`; returns the new end. */
+function eightDigits(target: DataView, at: number, value: number): number {
+  const high = Math.floor(value / 10_000)
+  target.setUint32(at, FOUR_DIGITS[high] as number, true)
+  target.setUint32(at + 4, FOUR_DIGITS[value - high * 10_000] as number, true)
+  return at + 8
+}
+
+/** The signed 64-bit integer `high·2^32 + low` in decimal (`high` read as signed), exactly. */
+export function writeInt64Words(out: LineWriter, low: number, high: number): void {
+  const signedHigh = high | 0
+  if (signedHigh >= 0) return writeUint64Words(out, low, signedHigh)
+  if (signedHigh > -SAFE_HIGH) {
+    out.byte(45)
+    writeDigits(out, -(signedHigh * TWO_TO_32 + low))
+    return
+  }
+  // Two's complement negation in words; -2^63 becomes the unsigned 2^63, which is fine.
+  out.byte(45)
+  if (low === 0) writeUint64Words(out, 0, -signedHigh)
+  else writeUint64Words(out, TWO_TO_32 - low, ~signedHigh >>> 0)
+}
+
+/**
+ * The unsigned 64-bit integer `high·2^32 + low` in decimal, exactly.
+ *
+ * Above 2^53 the value is split as q·10^9 + r: q from the rounded double (off by at most one,
+ * as the double's error is far below 10^9), and r exactly from the low 32 bits, because
+ * r = low − q·10^9 (mod 2^32) and r, even off by 10^9 either way, fits a signed 32-bit integer.
+ */
+export function writeUint64Words(out: LineWriter, low: number, high: number): void {
+  if (high < SAFE_HIGH) {
+    writeDigits(out, high * TWO_TO_32 + low)
+    return
+  }
+  let q = Math.floor((high * TWO_TO_32 + low) / BILLION)
+  let r = (low - Math.imul(q, BILLION)) | 0
+  if (r < 0) {
+    r += BILLION
+    q -= 1
+  } else if (r >= BILLION) {
+    r -= BILLION
+    q += 1
+  }
+  writeDigits(out, q)
+  writeNineDigits(out, r)
+}
+
+/** `value` (below 10^9) as exactly nine digits, zero-padded. */
+function writeNineDigits(out: LineWriter, value: number): void {
+  const at = out.length
+  if (at + 12 > out.bytes.length) out.reserve(12)
+  const first = Math.floor(value / 100_000_000)
+  out.bytes[at] = 48 + first
+  out.length = eightDigits(viewOf(out.bytes), at + 1, value - first * 100_000_000)
+}
+
+/** Floats below this magnitude have all six-decimal scalings m = v·10^6 below 2^50 (see below). */
+const SCALED_FLOAT_LIMIT = 2 ** 50 / 1_000_000
+const MILLION = 1_000_000
+
+/**
+ * A finite float exactly as `String(value)` writes it (`-0` kept): the text of float-text.ts,
+ * which `LineWriter.float` writes too, found here with one division instead of up to seven.
+ *
+ * Why it is the same text: float-text.ts writes m_k·10^-k for the smallest k (0..6) where
+ * m_k = round(v·10^k) reads back as v. With |v| below {@link SCALED_FLOAT_LIMIT}, if m_6 reads
+ * back as v then every such m_k is m_6 without its k−6 trailing zeros (v·10^6 is within far
+ * less than ½ of m_k·10^(6−k)), and m_6 without its trailing zeros reads back as v too (the
+ * same rational, divided exactly once by the same rounding). So the smallest k is m_6's count
+ * of decimals once trailing zeros are dropped, and the digits are m_6's. Anything else goes
+ * to `LineWriter.float`.
+ */
+export function writeFloat(out: LineWriter, value: number): void {
+  const magnitude = value < 0 ? -value : value
+  if (magnitude < SCALED_FLOAT_LIMIT && value !== 0) {
+    const scaled = Math.round(magnitude * MILLION)
+    if (scaled / MILLION === magnitude) {
+      if (value < 0) out.byte(45)
+      const whole = Math.floor(scaled / MILLION)
+      writeDigits(out, whole)
+      const fraction = scaled - whole * MILLION
+      if (fraction !== 0) writeFraction(out, fraction)
+      return
+    }
+  }
+  out.float(value)
+}
+
+/** `.` and the six digits of `fraction` (1..999999), without trailing zeros. */
+function writeFraction(out: LineWriter, fraction: number): void {
+  const at = out.length
+  if (at + 8 > out.bytes.length) out.reserve(8)
+  const target = viewOf(out.bytes)
+  const high = Math.floor(fraction / 10_000)
+  // "." and the first two digits in one store: the two digits are the last two of "00dd".
+  target.setUint32(at, 46 | (((FOUR_DIGITS[high] as number) >>> 8) & 0xff_ff_00), true)
+  target.setUint32(at + 3, FOUR_DIGITS[fraction - high * 10_000] as number, true)
+  let end = at + 7
+  const bytes = out.bytes
+  while (bytes[end - 1] === 48) end--
+  out.length = end
+}
