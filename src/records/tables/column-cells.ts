@@ -32,6 +32,20 @@ export abstract class ColumnCells {
   constructor(readonly name: string) {}
 
   /**
+   * The block's cells as dictionary indices, for readers that look entries up themselves
+   * (see line-heads.ts); undefined when the block is not dictionary-encoded.
+   */
+  dictionaryCells(): { indices: ArrayLike<number | bigint>; offset: number; valid: Validity | undefined; entries: DictionaryTexts } | undefined {
+    if (this.mode !== DICTIONARY_CELLS) return undefined
+    return { indices: this.indices, offset: this.offset, valid: this.valid, entries: this.dictionary }
+  }
+
+  /** True when the block has no cell at all (a null column). */
+  get empty(): boolean {
+    return this.mode === NO_CELLS
+  }
+
+  /**
    * Loads what null and dictionary blocks need and returns undefined, or returns a block of
    * values (with `values`, `offset` and `valid` taken) for the subclass to pick its mode.
    * `formatEntry` makes a dictionary entry's bytes; it throws `CellError` for a bad entry.
@@ -39,6 +53,7 @@ export abstract class ColumnCells {
   protected loadCells(block: CellBlock, formatEntry: (value: CellValue) => EncodedText | undefined): ValueBlock | undefined {
     if (block.kind === 'null') {
       this.mode = NO_CELLS
+      this.valid = undefined
       return undefined
     }
     this.offset = block.offset
@@ -62,22 +77,9 @@ export abstract class ColumnCells {
     return this.words !== undefined
   }
 
-  /**
-   * Writes the cell of block row `i` (with the separator before it) and returns true, or
-   * returns false when the row has none. Throws `CellError` for a value that cannot be written.
-   */
-  write(out: LineWriter, i: number): boolean {
-    const mode = this.mode
-    if (mode === NO_CELLS || (this.valid !== undefined && !this.valid(i))) return false
-    return mode === DICTIONARY_CELLS ? this.writeEntry(out, i) : this.writeValue(out, mode, i)
-  }
-
-  /** Writes the value of block row `i`, which is valid, in the subclass's `mode`; as {@link ColumnCells.write}. */
-  protected abstract writeValue(out: LineWriter, mode: number, i: number): boolean
-
-  /** Writes the dictionary entry of block row `i`, or returns false when it has none. */
-  private writeEntry(out: LineWriter, i: number): boolean {
-    const entry = Number(this.indices[this.offset + i])
+  /** In {@link DICTIONARY_CELLS} mode: writes the entry of block row `i` (cell `at`), or returns false when it has none. */
+  protected writeEntry(out: LineWriter, at: number, i: number): boolean {
+    const entry = Number(this.indices[at])
     const text = this.dictionary.texts[entry]
     if (text !== undefined) {
       writeEncoded(out, text)

@@ -32,6 +32,11 @@ export class DictionaryTexts {
     this.dictionary = dictionary
   }
 
+  /** True for an entry whose value cannot be written. */
+  failed(entry: number): boolean {
+    return this.failures[entry] !== undefined
+  }
+
   /** For an entry without bytes: throws its error as the error of block row `index`, if it has one. */
   throwFailure(entry: number, index: number): void {
     const failure = this.failures[entry]

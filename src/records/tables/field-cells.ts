@@ -8,7 +8,7 @@
 import type { LineWriter } from '../../line-protocol/line-writer.js'
 import { formatFieldValue } from '../../line-protocol/values.js'
 import { CellError } from './cell-error.js'
-import { ColumnCells } from './column-cells.js'
+import { ColumnCells, DICTIONARY_CELLS } from './column-cells.js'
 import type { CellBlock, CellValue } from './model.js'
 import { EncodedText, writeEncoded, writeFloat, writeInt64Words, writeUint64Words } from './write-bytes.js'
 
@@ -83,9 +83,15 @@ export class FieldCells extends ColumnCells {
     }
   }
 
-  protected writeValue(out: LineWriter, mode: number, i: number): boolean {
+  /**
+   * Writes `,key=value` for block row `i` and returns true, or returns false when the cell is
+   * missing. Throws {@link CellError} for a value that cannot be written as the column's format.
+   */
+  write(out: LineWriter, i: number): boolean {
+    const valid = this.valid
+    if (valid !== undefined && !valid(i)) return false
     const at = this.offset + i
-    switch (mode) {
+    switch (this.mode) {
       case FLOAT: {
         const v = this.values[at] as number | null | undefined
         // `v - v` is NaN for NaN and ±Infinity, and 0 for every finite number.
@@ -119,10 +125,14 @@ export class FieldCells extends ColumnCells {
         writeEncoded(out, v ? this.trueBytes : this.falseBytes)
         return true
       }
-      default: {
+      case ONE_BY_ONE: {
         const v = this.values[at]
         return v === null || v === undefined ? false : this.writeOneByOne(out, v, i)
       }
+      case DICTIONARY_CELLS:
+        return this.writeEntry(out, at, i)
+      default:
+        return false
     }
   }
 

@@ -11,6 +11,7 @@ import { RecordError } from '../../errors.js'
 import type { LineWriter } from '../../line-protocol/line-writer.js'
 import { CellError } from './cell-error.js'
 import type { FieldCells } from './field-cells.js'
+import { LineHeads } from './line-heads.js'
 import type { RowBlock, TableModel } from './model.js'
 import type { TagCells } from './tag-cells.js'
 import type { TimeCells } from './time-cells.js'
@@ -57,6 +58,9 @@ export class TableRowCursor implements RowCursor {
   private readonly fieldColumns: number[]
   private readonly time: TimeCells | undefined
   private readonly timeColumn: number
+  private readonly heads: LineHeads
+  /** True when the block's line heads come from {@link TableRowCursor.heads}. */
+  private headsLoaded = false
   private blocks: Iterator<RowBlock> | undefined
   private finished = false
   private blockStart = 0
@@ -76,6 +80,7 @@ export class TableRowCursor implements RowCursor {
     this.fieldColumns = plan.fields.map((field) => field.column)
     this.time = plan.time?.cells
     this.timeColumn = plan.time?.column ?? TIME_INDEX
+    this.heads = new LineHeads(this.measurement, this.tags)
   }
 
   writeNext(out: LineWriter): boolean {
@@ -88,10 +93,12 @@ export class TableRowCursor implements RowCursor {
       out.beginLine()
       let current: { readonly name: string } | undefined
       try {
-        writeEncoded(out, this.measurement)
-        for (let t = 0; t < tagCount; t++) {
-          current = tags[t] as TagCells
-          ;(current as TagCells).write(out, i)
+        if (!this.headsLoaded || !this.heads.write(out, i)) {
+          writeEncoded(out, this.measurement)
+          for (let t = 0; t < tagCount; t++) {
+            current = tags[t] as TagCells
+            ;(current as TagCells).write(out, i)
+          }
         }
         const fieldsStart = out.length
         for (let f = 0; f < fieldCount; f++) {
@@ -156,6 +163,7 @@ export class TableRowCursor implements RowCursor {
     } catch (error) {
       throw this.rowError(error, current)
     }
+    this.headsLoaded = this.heads.load()
     this.blockLength = block.length
     return true
   }

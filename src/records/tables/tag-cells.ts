@@ -6,7 +6,7 @@
 import { escapeKey } from '../../line-protocol/escape.js'
 import type { LineWriter } from '../../line-protocol/line-writer.js'
 import { CellError } from './cell-error.js'
-import { ColumnCells } from './column-cells.js'
+import { ColumnCells, DICTIONARY_CELLS, NO_CELLS } from './column-cells.js'
 import type { CellBlock, CellValue } from './model.js'
 import { EncodedText, writeEncoded } from './write-bytes.js'
 
@@ -51,29 +51,42 @@ export class TagCells extends ColumnCells {
     return tag
   }
 
+  /** The bytes of a default tag; undefined for a column. */
+  get constant(): EncodedText | undefined {
+    return this.constantBytes
+  }
+
   /** Reads the cells of the next block (a constant tag has none). */
   load(block: CellBlock): void {
     if (this.mode === CONSTANT) return
     if (this.loadCells(block, this.formatEntry) !== undefined) this.mode = VALUES
   }
 
-  protected writeValue(out: LineWriter, mode: number, i: number): boolean {
+  /** Writes the tag of block row `i`, when it has one. Throws {@link CellError}. */
+  write(out: LineWriter, i: number): void {
+    const mode = this.mode
     if (mode === CONSTANT) {
       writeEncoded(out, this.constantBytes as EncodedText)
-      return true
+      return
     }
-    const value = this.values[this.offset + i]
-    if (value === null || value === undefined) return false
+    const valid = this.valid
+    if (mode === NO_CELLS || (valid !== undefined && !valid(i))) return
+    const at = this.offset + i
+    if (mode === DICTIONARY_CELLS) {
+      this.writeEntry(out, at, i)
+      return
+    }
+    const value = this.values[at]
+    if (value === null || value === undefined) return
     let bytes = this.byValue.get(value)
     if (bytes === undefined && !this.byValue.has(value)) {
       bytes = this.bytesOf(value)
       if (this.byValue.size >= MAX_REMEMBERED_VALUES) this.byValue.clear()
       this.byValue.set(value, bytes)
     }
-    if (bytes === undefined) return false
+    if (bytes === undefined) return
     if (bytes instanceof CellError) throw new CellError(i, bytes.message)
     writeEncoded(out, bytes)
-    return true
   }
 
   private readonly formatEntry = (value: CellValue): EncodedText | undefined => {

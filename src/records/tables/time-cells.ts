@@ -21,11 +21,11 @@ import {
 } from '../../line-protocol/time.js'
 import type { LineWriter } from '../../line-protocol/line-writer.js'
 import { CellError } from './cell-error.js'
-import { ColumnCells } from './column-cells.js'
+import { ColumnCells, DICTIONARY_CELLS } from './column-cells.js'
 import type { CellBlock, CellValue } from './model.js'
 import { parseTimestampText } from './timestamp-text.js'
 import type { TimeZoneOffsets } from './time-zone.js'
-import { EncodedText, writeInt64Words } from './write-bytes.js'
+import { EncodedText, NearbyInt64Writer } from './write-bytes.js'
 
 const NANOS_PER_MS = 1_000_000n
 
@@ -50,6 +50,7 @@ export class TimeCells extends ColumnCells {
   private readonly minHigh: number
   private readonly minLow: number
   private unitNanos = 1n
+  private readonly nearby = new NearbyInt64Writer()
   private shifted = false
   private sameUnit = false
 
@@ -82,9 +83,15 @@ export class TimeCells extends ColumnCells {
     this.mode = this.sameUnit && values instanceof BigInt64Array && this.loadWords(values) ? SAME_UNIT_WORDS : TEMPORAL
   }
 
-  protected writeValue(out: LineWriter, mode: number, i: number): boolean {
+  /**
+   * Writes ` <timestamp>` for block row `i` and returns true, or returns false for a missing
+   * time (the caller decides: a row that has fields needs one). Throws {@link CellError}.
+   */
+  write(out: LineWriter, i: number): boolean {
+    const valid = this.valid
+    if (valid !== undefined && !valid(i)) return false
     const at = this.offset + i
-    switch (mode) {
+    switch (this.mode) {
       case SAME_UNIT_WORDS: {
         const words = this.words as Uint32Array
         const low = words[2 * at] as number
@@ -93,7 +100,7 @@ export class TimeCells extends ColumnCells {
           return this.writeText(out, this.temporalText(this.values[at] as bigint, i))
         }
         out.byte(SPACE)
-        writeInt64Words(out, low, high)
+        this.nearby.write(out, low, high)
         return true
       }
       case TEMPORAL: {
@@ -101,11 +108,15 @@ export class TimeCells extends ColumnCells {
         if (v === null || v === undefined) return false
         return this.writeText(out, this.temporalText(v as number | bigint, i))
       }
-      default: {
+      case VALUES: {
         const v = this.values[at]
         if (v === null || v === undefined) return false
         return this.writeText(out, this.textOf(v, i))
       }
+      case DICTIONARY_CELLS:
+        return this.writeEntry(out, at, i)
+      default:
+        return false
     }
   }
 

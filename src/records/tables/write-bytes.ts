@@ -29,12 +29,24 @@ export class EncodedText {
   readonly length: number
   readonly words: Uint32Array
 
-  constructor(text: string) {
-    const bytes = encoder.encode(text)
+  /** @param text the text, or its UTF-8 bytes */
+  constructor(text: string | Uint8Array) {
+    const bytes = typeof text === 'string' ? encoder.encode(text) : text
     this.length = bytes.length
     const padded = new Uint8Array((bytes.length + 3) & ~3)
     padded.set(bytes)
     this.words = new Uint32Array(padded.buffer)
+  }
+
+  /** The texts one after the other. */
+  static concat(parts: readonly EncodedText[]): EncodedText {
+    const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0))
+    let at = 0
+    for (const part of parts) {
+      bytes.set(new Uint8Array(part.words.buffer, 0, part.length), at)
+      at += part.length
+    }
+    return new EncodedText(bytes)
   }
 }
 
@@ -157,17 +169,81 @@ export function writeUint64Words(out: LineWriter, low: number, high: number): vo
     writeDigits(out, high * TWO_TO_32 + low)
     return
   }
-  let q = Math.floor((high * TWO_TO_32 + low) / BILLION)
-  let r = (low - Math.imul(q, BILLION)) | 0
+  writeDigits(out, divideByBillion(low, high))
+  writeNineDigits(out, billionRest)
+}
+
+/** The remainder left by the last {@link divideByBillion}. */
+let billionRest = 0
+
+/** ⌊(high·2^32 + low) / 10^9⌋ for an unsigned value of 2^53 or more; the remainder goes to {@link billionRest}. */
+function divideByBillion(low: number, high: number): number {
+  const q = Math.floor((high * TWO_TO_32 + low) / BILLION)
+  const r = (low - Math.imul(q, BILLION)) | 0
   if (r < 0) {
-    r += BILLION
-    q -= 1
-  } else if (r >= BILLION) {
-    r -= BILLION
-    q += 1
+    billionRest = r + BILLION
+    return q - 1
   }
-  writeDigits(out, q)
-  writeNineDigits(out, r)
+  if (r >= BILLION) {
+    billionRest = r - BILLION
+    return q + 1
+  }
+  billionRest = r
+  return q
+}
+
+/**
+ * Writes 64-bit integers that mostly grow by little, such as a column of timestamps: values
+ * that share their digits above the last nine with the value written before only compute and
+ * write those nine, and copy the rest. Any value is written exactly; others take the full way.
+ */
+export class NearbyInt64Writer {
+  /** The words of the last value written the full way above 2^53, and that value mod 10^9. */
+  private high = -1
+  private low = 0
+  private rest = 0
+  /** The digits of that value above the last nine, as words, and their count. */
+  private readonly head = new Uint32Array(3)
+  private headLength = 0
+
+  /** Writes `high·2^32 + low` (`high` read as signed), as {@link writeInt64Words}. */
+  write(out: LineWriter, low: number, high: number): void {
+    if (high === this.high && low >= this.low) {
+      const rest = this.rest + (low - this.low)
+      if (rest < BILLION) {
+        const at = out.length
+        if (at + 24 > out.bytes.length) out.reserve(24)
+        const target = viewOf(out.bytes)
+        const head = this.head
+        target.setUint32(at, head[0] as number, true)
+        target.setUint32(at + 4, head[1] as number, true)
+        target.setUint32(at + 8, head[2] as number, true)
+        out.length = at + this.headLength
+        writeNineDigits(out, rest)
+        return
+      }
+    }
+    const signedHigh = high | 0
+    if (signedHigh < SAFE_HIGH) {
+      writeInt64Words(out, low, high)
+      return
+    }
+    const q = divideByBillion(low, signedHigh)
+    const r = billionRest
+    const start = out.length
+    if (start + 24 > out.bytes.length) out.reserve(24)
+    writeDigits(out, q)
+    // Remember q's digits (at most 11, since q < 2^64 / 10^9) as they were just written.
+    const source = viewOf(out.bytes)
+    this.head[0] = source.getUint32(start, true)
+    this.head[1] = source.getUint32(start + 4, true)
+    this.head[2] = source.getUint32(start + 8, true)
+    this.headLength = out.length - start
+    this.high = signedHigh
+    this.low = low
+    this.rest = r
+    writeNineDigits(out, r)
+  }
 }
 
 /** `value` (below 10^9) as exactly nine digits, zero-padded. */
