@@ -3,7 +3,8 @@
 // Run: node --expose-gc --import tsx bench/tables.bench.ts [rows]
 //
 // Table: 2 tag columns (dictionary-encoded strings, as tableFromArrays makes them), 3 field
-// columns (Float64, Int64, Bool) and a Timestamp<NANOSECOND> column. Cases, best of ROUNDS, CPU time:
+// columns (Float64, Int64, Bool) and a Timestamp<NANOSECOND> column. Cases, best of ROUNDS, CPU time,
+// each round after a full collection and an untimed warm-up run on a 100,000-row table:
 //   Arrow table, write() path   serializeSync(table) in chunks of 5000 lines, as write() runs it
 //   Arrow table, lines()        the table's own line iterator, without chunking
 //   Arrow table, rows()         the table's byte cursor into one LineWriter, cleared every 5000
@@ -197,6 +198,10 @@ const best = new Map<string, number>()
 for (let round = 0; round < ROUNDS; round++) {
   for (const c of cases) {
     ;(globalThis as { gc?: () => void }).gc?.()
+    // A full collection deoptimises code that embeds objects it freed (node --trace-deopt:
+    // "marking dependent code … for deoptimization, reason: weak objects"), so the round right
+    // after gc() would time re-optimisation too. Every case re-warms on the small table first.
+    c.run(warmColumns, warmTable)
     const t0 = cpuMs()
     const bytes = c.run(columns, table)
     const ms = cpuMs() - t0

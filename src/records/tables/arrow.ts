@@ -106,24 +106,30 @@ export function arrowModel(table: ArrowTableShape | ArrowRecordBatchShape, descr
     description,
     rowCount: table.numRows,
     columns,
-    *blocks(maxRows: number): Iterable<RowBlock> {
-      let firstRow = 0
-      for (const batch of batches) {
-        const readers = new Map<number, BlockReader>()
-        const reader = (column: number): BlockReader => {
-          let read = readers.get(column)
-          if (read === undefined) {
-            read = columnReader(batch, column)
-            readers.set(column, read)
-          }
-          return read
-        }
-        for (const [start, length] of blockRanges(batch.numRows, maxRows)) {
-          yield { start: firstRow + start, length, cells: (column) => reader(column)(start, length) }
-        }
-        firstRow += batch.numRows
+    blocks: (maxRows) => arrowBlocks(batches, maxRows),
+  }
+}
+
+/**
+ * The row blocks of the batches. A module-level generator rather than a method of each model:
+ * code that iterates blocks then stays specialised on one generator (see map-anchors.ts).
+ */
+function* arrowBlocks(batches: readonly ArrowRecordBatchShape[], maxRows: number): Generator<RowBlock> {
+  let firstRow = 0
+  for (const batch of batches) {
+    const readers = new Map<number, BlockReader>()
+    const reader = (column: number): BlockReader => {
+      let read = readers.get(column)
+      if (read === undefined) {
+        read = columnReader(batch, column)
+        readers.set(column, read)
       }
-    },
+      return read
+    }
+    for (const [start, length] of blockRanges(batch.numRows, maxRows)) {
+      yield { start: firstRow + start, length, cells: (column) => reader(column)(start, length) }
+    }
+    firstRow += batch.numRows
   }
 }
 

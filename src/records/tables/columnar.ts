@@ -6,9 +6,8 @@
  * `Float64Array` → float; `Int8Array` … `Int32Array`, `Uint8Array` … `Uint32Array` → `i`;
  * `BigInt64Array` → `i`; `BigUint64Array` → `u`. An array mixing types is refused.
  */
-import { arrayCells, inspectArray, inspectTypedArray, isColumnArray, type TypedArray } from './js-columns.js'
-import type { ColumnInfo, RowBlock, TableModel } from './model.js'
-import { blockRanges } from './blocks.js'
+import { arrayBlocks, inspectArray, inspectTypedArray, isColumnArray, type TypedArray } from './js-columns.js'
+import type { ColumnInfo, TableModel } from './model.js'
 
 /** A plain object whose every own value is an array or a typed array (and which has at least one). */
 export type ColumnarObject = Readonly<Record<string, readonly unknown[] | TypedArray>>
@@ -46,14 +45,6 @@ export function columnarModel(table: ColumnarObject): TableModel {
       uneven === undefined
         ? undefined
         : `the columns differ in length: ${JSON.stringify(names[0])} has ${rowCount} values, ${JSON.stringify(uneven)} has ${(table[uneven] as ArrayLike<unknown>).length}`,
-    *blocks(maxRows: number): Iterable<RowBlock> {
-      for (const [start, length] of blockRanges(rowCount, maxRows)) {
-        yield {
-          start,
-          length,
-          cells: (column) => arrayCells(arrays[column] as ArrayLike<unknown>, (columns[column] as ColumnInfo).kind, start),
-        }
-      }
-    },
+    blocks: (maxRows) => arrayBlocks(arrays, columns, rowCount, maxRows),
   }
 }

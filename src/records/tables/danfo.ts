@@ -13,9 +13,8 @@
  * The index stands in for the timestamp column when it holds times: every entry a `Date`, or
  * every entry a string with the first one a timestamp text.
  */
-import { arrayCells, inspectArray } from './js-columns.js'
-import type { ColumnInfo, RowBlock, TableModel } from './model.js'
-import { blockRanges } from './blocks.js'
+import { arrayBlocks, inspectArray } from './js-columns.js'
+import type { ColumnInfo, TableModel } from './model.js'
 import { parseTimestampText } from './timestamp-text.js'
 
 /** The parts of a danfo.js `DataFrame` that are read. */
@@ -57,18 +56,7 @@ export function danfoModel(frame: DanfoDataFrameShape): TableModel {
     rowCount,
     columns,
     timeIndex,
-    *blocks(maxRows: number): Iterable<RowBlock> {
-      for (const [start, length] of blockRanges(rowCount, maxRows)) {
-        yield {
-          start,
-          length,
-          cells: (column) =>
-            column < 0
-              ? arrayCells(index, (timeIndex as ColumnInfo).kind, start)
-              : arrayCells(arrays[column] as readonly unknown[], (columns[column] as ColumnInfo).kind, start),
-        }
-      }
-    },
+    blocks: (maxRows) => arrayBlocks(arrays, columns, rowCount, maxRows, timeIndex === undefined ? undefined : { values: index, kind: timeIndex.kind }),
   }
 }
 

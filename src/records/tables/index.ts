@@ -37,6 +37,7 @@ import { danfoModel, isDanfoDataFrame } from './danfo.js'
 import { isPolarsDataFrame, polarsModel } from './polars.js'
 import type { TableContext } from './context.js'
 import type { TableModel } from './model.js'
+import { keepMapAlive } from './map-anchors.js'
 import type { RowCursor } from './row-cursor.js'
 import { serializeTable, tableRows } from './serialize-table.js'
 
@@ -110,3 +111,5 @@ class TableRecord implements TableSource {
     this.skippedRows++
   }
 }
+
+keepMapAlive(new TableRecord(() => columnarModel({ v: [] })))

@@ -3,7 +3,8 @@
  * An array's kind comes from scanning every value once, so that a mixed column is refused
  * before any line is produced.
  */
-import type { CellBlock, ColumnKind } from './model.js'
+import { blockRanges } from './blocks.js'
+import type { CellBlock, ColumnInfo, ColumnKind, RowBlock } from './model.js'
 
 /** The kind of a column and the name of its type for messages. */
 export interface InspectedColumn {
@@ -73,5 +74,29 @@ export function arrayCells(values: ArrayLike<unknown>, kind: ColumnKind, start: 
     case 'string': return { kind, values: values as ArrayLike<string | null>, offset: start }
     case 'date': return { kind, values: values as ArrayLike<Date | null>, offset: start }
     default: return { kind: 'null' }
+  }
+}
+
+/**
+ * The row blocks of columns held as arrays; `index` (with its kind) answers for column -1.
+ * A module-level generator rather than a method of each model: code that iterates blocks then
+ * stays specialised on one generator (see map-anchors.ts).
+ */
+export function* arrayBlocks(
+  arrays: readonly ArrayLike<unknown>[],
+  columns: readonly ColumnInfo[],
+  rowCount: number,
+  maxRows: number,
+  index?: { values: ArrayLike<unknown>; kind: ColumnKind },
+): Generator<RowBlock> {
+  for (const [start, length] of blockRanges(rowCount, maxRows)) {
+    yield {
+      start,
+      length,
+      cells: (column) =>
+        column < 0
+          ? arrayCells((index as { values: ArrayLike<unknown> }).values, (index as { kind: ColumnKind }).kind, start)
+          : arrayCells(arrays[column] as ArrayLike<unknown>, (columns[column] as ColumnInfo).kind, start),
+    }
   }
 }

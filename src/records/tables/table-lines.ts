@@ -6,12 +6,10 @@
  * decoded with one call: when the batch is all ASCII (the decoded text is as long as the
  * bytes), each line is a slice of that text; otherwise each line is decoded on its own.
  */
-import { LineWriter } from '../../line-protocol/line-writer.js'
+import { decodeUtf8Range, LineWriter } from '../../line-protocol/line-writer.js'
 import type { RowCursor } from './row-cursor.js'
 
 const LINES_PER_BATCH = 1024
-
-const decoder = new TextDecoder()
 
 /**
  * A hand-written iterator rather than a generator: it is resumed once per line, millions of
@@ -75,10 +73,10 @@ export class TableLines implements IterableIterator<string> {
       this.done = true
       throw error
     }
-    const body = scratch.body()
-    const text = decoder.decode(body)
+    const bodyLength = scratch.bodyLength
+    const text = decodeUtf8Range(scratch.bytes, 0, bodyLength)
     const batch = this.batch
-    if (text.length === body.length) {
+    if (text.length === bodyLength) {
       const ends = scratch.lineEnds()
       let start = 0
       for (let k = 0; k < count; k++) {
