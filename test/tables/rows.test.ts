@@ -250,6 +250,58 @@ describe('rows(): Arrow timestamps, byte for byte', () => {
   })
 })
 
+describe('rows(): line heads of dictionary-encoded tags', () => {
+  const hosts = ['h 1', 'Zürich', '', 'h=4']
+  const regions = ['eu', 'us,w', '東京']
+
+  test('every combination of entries, nulls and a default tag between the columns', () => {
+    const count = 3000
+    const host = Array.from({ length: count }, (_, i) => (i % 11 === 0 ? null : hosts[i % hosts.length]))
+    const region = Array.from({ length: count }, (_, i) => (i % 13 === 0 ? null : regions[i % regions.length]))
+    const table = new arrow.Table({ host: vector(host, dictionary()), region: vector(region, dictionary()), v: vector(host.map((_, i) => i), new arrow.Float64()) })
+    const escape = (text: string): string => text.replace(/[,= ]/g, '\\$&')
+    const expected = host.map((h, i) => {
+      const r = region[i]
+      const tags = [h === null || h === '' ? '' : `,host=${escape(h as string)}`, ',mid=x', r === null ? '' : `,region=${escape(r as string)}`]
+      return `m${tags.join('')} v=${i}`
+    })
+    assertRows(table, expected, { dataFrameTagColumns: ['host', 'region'], defaultTags: { mid: 'x' } })
+  })
+
+  test('a dictionary tag next to a plain string tag is written tag by tag, the same bytes', () => {
+    const table = new arrow.Table({
+      a: vector(['x', 'y', null], dictionary()),
+      b: vector(['p q', null, 'r'], new arrow.Utf8()),
+      v: vector([1, 2, 3], new arrow.Float64()),
+    })
+    assertRows(table, ['m,a=x,b=p\\ q v=1', 'm,a=y v=2', 'm,b=r v=3'], { dataFrameTagColumns: ['a', 'b'] })
+  })
+
+  test('more combinations than the memo holds are written tag by tag', () => {
+    const count = 2000
+    const a = Array.from({ length: count }, (_, i) => `a${i % 300}`)
+    const b = Array.from({ length: count }, (_, i) => `b${(i * 7) % 301}`)
+    const table = new arrow.Table({ a: vector(a, dictionary()), b: vector(b, dictionary()), v: vector(a.map((_, i) => i), new arrow.Float64()) })
+    assertRows(table, a.map((x, i) => `m,a=${x},b=${b[i]} v=${i}`), { dataFrameTagColumns: ['a', 'b'] })
+  })
+
+  test('batches with different dictionaries each get their own heads', () => {
+    const first = new arrow.Table({ t: vector(['x', 'y'], dictionary()), v: vector([1, 2], new arrow.Float64()) })
+    const second = new arrow.Table({ t: vector(['y', 'z', 'x'], dictionary()), v: vector([3, 4, 5], new arrow.Float64()) })
+    assertRows(first.concat(second), ['m,t=x v=1', 'm,t=y v=2', 'm,t=y v=3', 'm,t=z v=4', 'm,t=x v=5'], { dataFrameTagColumns: ['t'] })
+  })
+
+  test('an entry that cannot be a tag fails only the rows that use it, naming the row', () => {
+    const table = new arrow.Table({ t: vector(['ok', 'ok', 'bad\\', 'ok'], dictionary()), v: vector([1, 2, 3, 4], new arrow.Float64()) })
+    assertRowError(
+      table,
+      ['m,t=ok v=1', 'm,t=ok v=2'],
+      'record [3]: row 2, column "t": tag value: "bad\\\\" ends with a backslash, which would escape the delimiter after it',
+      { dataFrameTagColumns: ['t'] },
+    )
+  })
+})
+
 describe('rows(): Polars, danfo and columnar objects, byte for byte', () => {
   const exact = (name: string, values: (string | null)[], dtype: pl.DataType): pl.Series => pl.Series(name, values).cast(dtype)
 

@@ -10,7 +10,7 @@ import { formatFieldValue } from '../../line-protocol/values.js'
 import { CellError } from './cell-error.js'
 import { ColumnCells, DICTIONARY_CELLS } from './column-cells.js'
 import type { CellBlock, CellValue } from './model.js'
-import { EncodedText, writeEncoded, writeFloat, writeInt64Words, writeUint64Words } from './write-bytes.js'
+import { EncodedText, writeDigits, writeEncoded, writeFloat, writeInt64Words, writeUint64Words } from './write-bytes.js'
 
 /** The line-protocol type a field column is written as. */
 export type FieldFormat = 'float' | 'int' | 'uint' | 'bool' | 'string'
@@ -103,8 +103,12 @@ export class FieldCells extends ColumnCells {
       case WORDS: {
         const words = this.words as Uint32Array
         writeEncoded(out, this.prefixBytes)
-        if (this.signed) writeInt64Words(out, words[2 * at] as number, words[2 * at + 1] as number)
-        else writeUint64Words(out, words[2 * at] as number, words[2 * at + 1] as number)
+        const low = words[2 * at] as number
+        const high = words[2 * at + 1] as number
+        // Most integers fit the low word: straight to its digits.
+        if (high === 0) writeDigits(out, low)
+        else if (this.signed) writeInt64Words(out, low, high)
+        else writeUint64Words(out, low, high)
         out.byte(this.suffix)
         return true
       }

@@ -38,8 +38,11 @@ export class LineHeads {
     this.tags = tags
   }
 
-  /** After the tags loaded a block: true when this block's heads can be looked up. */
-  load(): boolean {
+  /** The combination number of each row of the block, worked out column by column on load. */
+  private rowCombinations = new Int32Array(0)
+
+  /** After the tags loaded a block of `length` rows: true when this block's heads can be looked up. */
+  load(length: number): boolean {
     this.columns = 0
     let combinations = 1
     const joinedFrom: (readonly (EncodedText | undefined)[])[] = []
@@ -62,17 +65,29 @@ export class LineHeads {
       this.heads = new Array<EncodedText | undefined>(combinations)
       this.joinedFrom = joinedFrom
     }
+    this.combine(length)
     return true
+  }
+
+  /** Fills {@link LineHeads.rowCombinations}: one tight loop per column, none per row. */
+  private combine(length: number): void {
+    if (this.rowCombinations.length < length) this.rowCombinations = new Int32Array(length)
+    const rows = this.rowCombinations
+    rows.fill(0, 0, length)
+    for (let c = 0; c < this.columns; c++) {
+      const indices = this.indices[c] as ArrayLike<number | bigint>
+      const offset = this.offsets[c] as number
+      const weight = this.weights[c] as number
+      const valid = this.valids[c]
+      for (let i = 0; i < length; i++) {
+        if (valid === undefined || valid(i)) rows[i] += (Number(indices[offset + i]) + 1) * weight
+      }
+    }
   }
 
   /** Writes the head of block row `i` and returns true, or returns false when the row must be written tag by tag. */
   write(out: LineWriter, i: number): boolean {
-    let combination = 0
-    for (let c = 0; c < this.columns; c++) {
-      const valid = this.valids[c]
-      if (valid !== undefined && !valid(i)) continue
-      combination += (Number((this.indices[c] as ArrayLike<number | bigint>)[(this.offsets[c] as number) + i]) + 1) * (this.weights[c] as number)
-    }
+    const combination = this.rowCombinations[i] as number
     const head = this.heads[combination] ?? this.join(combination)
     if (head === undefined) return false
     writeEncoded(out, head)

@@ -164,7 +164,7 @@ export class TableRowCursor implements RowCursor {
     } catch (error) {
       throw this.rowError(error, current)
     }
-    this.headsLoaded = this.heads.load()
+    this.headsLoaded = this.heads.load(block.length)
     this.blockLength = block.length
     return true
   }
