@@ -375,6 +375,20 @@ describe('rows(): Polars, danfo and columnar objects, byte for byte', () => {
     )
   })
 
+  test('columnar: a BigInt64Array timestamp column is in the write precision, range-checked', () => {
+    const max = 9_223_372_036_854_775_806n
+    const time = new BigInt64Array([1_700_000_000_000_000_000n, 1_700_000_000_999_999_999n, 1_700_000_001_000_000_000n, -max, 5n, max])
+    assertRows({ v: new Float64Array(6), time }, [...time].map((t) => `m v=0 ${t}`))
+    assertRows({ v: new Float64Array(2), time: new BigInt64Array([9_223_372_036_854n, -9_223_372_036_854n]) }, ['m v=0 9223372036854', 'm v=0 -9223372036854'], {}, 'ms')
+    assertRowError(
+      { v: new Float64Array(2), time: new BigInt64Array([1n, -9_223_372_036_855n]) },
+      ['m v=0 1'],
+      'record [3]: row 1, column "time": time: -9223372036855 (ms) is outside the range InfluxDB accepts, ±9223372036854775806 ns (years 1677 to 2262)',
+      {},
+      'ms',
+    )
+  })
+
   test('columnar: escaped measurement, keys and Unicode tag values; timestamp texts in a zone', () => {
     const table = { 'tag key': ['v 1', '🚀,x'], 'a b=c,d': [1, 2], time: ['2020-05-24 10:00', '2020-05-24T10:00:00Z'] }
     assertRows(

@@ -73,7 +73,10 @@ export class TimeCells extends ColumnCells {
     const cells = this.loadCells(block, this.formatEntry)
     if (cells === undefined) return
     if (cells.kind !== 'temporal') {
-      this.mode = VALUES
+      // A BigInt64Array of plain integers already counts the write precision: written as it is.
+      const values = cells.values
+      this.sameUnit = true
+      this.mode = cells.kind === 'int' && values instanceof BigInt64Array && this.loadWords(values) ? SAME_UNIT_WORDS : VALUES
       return
     }
     this.unitNanos = cells.unitNanos
