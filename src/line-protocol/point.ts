@@ -46,9 +46,9 @@ export class Point {
   // and escaped, and every value in the form that is cheapest to write: serialising is then one
   // pass of copying into bytes (line-writer.ts), with no string built per line.
   /** `[key, ',escaped-key=', escaped value]` per tag. */
-  private _tags: string[] = NO_TAGS.slice()
+  private _tags: string[] = []
   /** `[key, 'escaped-key=', kind, value]` per field; see {@link FieldKind}. */
-  private _fields: unknown[] = NO_FIELDS.slice()
+  private _fields: unknown[] = []
   private _timeUnits: bigint | number | undefined = undefined
   private _timeNanos: bigint | undefined = undefined
   private _precision: WritePrecision | undefined = undefined
@@ -396,13 +396,6 @@ export class Point {
     return copy
   }
 }
-
-// The entry arrays of a new point are copies of these rather than array literals: V8 tracks
-// literals per allocation site and, seeing many points survive a young collection (a page of
-// points built before it is written), moves every later one straight to the old generation,
-// which made writing several times slower in some processes and not in others (measured).
-const NO_TAGS: readonly string[] = []
-const NO_FIELDS: readonly unknown[] = []
 
 /** How a field value is held: a float or an integer is written from the number itself. */
 type FieldKind = typeof FLOAT | typeof INTEGER | typeof BOOLEAN | typeof TEXT
