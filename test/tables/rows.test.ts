@@ -155,28 +155,33 @@ describe('rows(): Arrow, byte for byte', () => {
       time: raw64(new arrow.TimestampNanosecond(), [10n, 20n, 30n, 40n, 50n]),
     }).slice(1, 4)
     assertRows(sliced, ['m b=false,s="b" 20', 'm b=true,i=3i 30', 'm i=4i,s="d" 40'])
-    const first = new arrow.Table({ v: vector([1, 2], new arrow.Float64()), time: raw64(new arrow.TimestampSecond(), [1n, 2n]) })
-    const second = new arrow.Table({ v: vector([3, 4], new arrow.Float64()), time: raw64(new arrow.TimestampSecond(), [3n, 4n]) })
-    assertRows(first.concat(second), ['m v=1 1', 'm v=2 2', 'm v=3 3', 'm v=4 4'], {}, 's')
+    const batches = [[1n, 2n], [3n, 4n, 5n]].map(
+      (seconds) => new arrow.Table({ v: vector(seconds.map(Number), new arrow.Float64()), time: raw64(new arrow.TimestampSecond(), seconds) }).batches[0]!,
+    )
+    assertRows(new arrow.Table(batches), ['m v=1 1', 'm v=2 2', 'm v=3 3', 'm v=4 4', 'm v=5 5'], {}, 's')
   })
 
   test('64-bit values stored as pairs of 32-bit words (apache-arrow before 15)', () => {
-    const words = new Int32Array([0x0000_0001, 0x0000_0000, 0xffff_fffe | 0, 0x7fff_ffff, 0x5f5e_1000, 0x1797_0000 | 0])
-    const type = { typeId: 10, unit: 3, timezone: 'UTC', toString: () => 'Timestamp<NANOSECOND, UTC>' }
-    const floatType = { typeId: 3, precision: 2, toString: () => 'Float64' }
-    const schema = { fields: [{ name: 'v', type: floatType }, { name: 'time', type }] }
-    const columns = [
-      { type: floatType, offset: 0, length: 3, nullCount: 0, stride: 1, values: new Float64Array([1, 2, 3]), nullBitmap: null, children: [] },
-      { type, offset: 0, length: 3, nullCount: 0, stride: 2, values: words, nullBitmap: null, children: [] },
-    ]
-    const batch = { schema, numRows: 3, data: { children: columns }, getChildAt: () => null }
-    assertRows({ schema, numRows: 3, batches: [batch], getChildAt: () => null }, [
-      'm v=1 1',
-      'm v=2 9223372036854775806',
-      `m v=3 ${(0x1797_0000n << 32n) | 0x5f5e_1000n}`,
-    ])
+    const times = [1n, 9_223_372_036_854_775_806n, (0x1797_0000n << 32n) | 0x5f5e_1000n, -(2n ** 62n) - 7n]
+    const counts = [-(2n ** 63n), 2n ** 63n - 1n, 0n, -(2n ** 32n)]
+    const table = new arrow.Table({ n: vector(counts, new arrow.Int64()), time: raw64(new arrow.TimestampNanosecond('UTC'), times) })
+    assertRows(withWordPairs(table), times.map((t, i) => `m n=${counts[i]}i ${t}`))
   })
 })
+
+/** `table` as apache-arrow before 15 lays it out: every 64-bit column as pairs of 32-bit words (stride 2). */
+function withWordPairs(table: arrow.Table): unknown {
+  const batches = table.batches.map((batch) => {
+    const children = batch.data.children.map((data) => {
+      const values: unknown = data.values
+      if (!(values instanceof BigInt64Array)) return data
+      const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2)
+      return Object.assign(Object.create(Object.getPrototypeOf(data) as object) as object, data, { stride: 2, values: words })
+    })
+    return { schema: batch.schema, numRows: batch.numRows, data: { children }, getChildAt: () => null }
+  })
+  return { schema: table.schema, numRows: table.numRows, batches, getChildAt: () => null }
+}
 
 describe('rows(): Arrow timestamps, byte for byte', () => {
   const instant = 1_590_307_200_123_456_789n // 2020-05-24T08:00:00.123456789Z
@@ -455,10 +460,10 @@ describe('rows(): skipped rows and errors', () => {
     const v = Array.from({ length: 3000 }, (_, i) => i)
     const before = v.slice(0, 2500).map((i) => `m v=${i} ${1577836800 + (i % 60)}`)
     assertRowError({ v, time: values }, before, 'record [3]: row 2500, column "time": "bad" is not a timestamp (expected e.g. 2018-10-26, 2018-10-26 12:00, 2018-10-26T12:00:00.5Z or 2018-10-26 12:00:00-05:00)', {}, 's')
-    const first = new arrow.Table({ v: vector([1, 2], new arrow.Float64()), time: vector(['2020-01-01', '2020-01-02'], new arrow.Utf8()) })
-    const second = new arrow.Table({ v: vector([3, 4], new arrow.Float64()), time: vector(['2020-01-03', 'bad'], new arrow.Utf8()) })
+    const days = [['2020-01-01', '2020-01-02'], ['2020-01-03', 'bad']]
+    const dayBatches = days.map((time, k) => new arrow.Table({ v: vector([2 * k + 1, 2 * k + 2], new arrow.Float64()), time: vector(time, new arrow.Utf8()) }).batches[0]!)
     assertRowError(
-      first.concat(second),
+      new arrow.Table(dayBatches),
       ['m v=1 1577836800', 'm v=2 1577923200', 'm v=3 1578009600'],
       'record [3]: row 3, column "time": "bad" is not a timestamp (expected e.g. 2018-10-26, 2018-10-26 12:00, 2018-10-26T12:00:00.5Z or 2018-10-26 12:00:00-05:00)',
       {},
