@@ -11,7 +11,7 @@ import type { WritePrecision } from '../line-protocol/precision.js'
 import { describeType } from '../line-protocol/values.js'
 import { pointFromRecord } from './objects.js'
 import { asTable } from './tables/index.js'
-import type { TableContext } from './tables/index.js'
+import type { RowCursor, TableContext } from './tables/index.js'
 import { decodeUtf8, forEachLine } from './text.js'
 
 /**
@@ -31,7 +31,7 @@ type Frame =
   | { kind: 'array'; items: readonly unknown[]; index: number; inPath: boolean }
   | { kind: 'iterator'; iterator: Iterator<unknown>; index: number; inPath: true }
   | { kind: 'async'; iterator: AsyncIterator<unknown>; index: number; inPath: true; result: IteratorResult<unknown> | undefined }
-  | { kind: 'lines'; iterator: Iterator<string>; index: number; inPath: false }
+  | { kind: 'rows'; cursor: RowCursor; index: number; inPath: false }
 
 /** Walks one record tree; see the module comment. */
 export class RecordWalker {
@@ -81,13 +81,18 @@ export class RecordWalker {
           if (this.visit(next.value)) return 'chunk-ready'
           break
         }
-        case 'lines': {
-          const next = frame.iterator.next()
-          if (next.done === true) {
-            stack.pop()
-            break
+        case 'rows': {
+          // A table's rows are written straight into the chunk's bytes, one per step.
+          const precision = this.ctx.precision
+          const sink = this.sink
+          const cursor = frame.cursor
+          for (;;) {
+            if (!cursor.writeNext(sink.writerFor(precision))) {
+              stack.pop()
+              break
+            }
+            if (sink.commit(precision)) return 'chunk-ready'
           }
-          if (this.sink.add(this.ctx.precision, next.value)) return 'chunk-ready'
           break
         }
         case 'async': {
@@ -137,6 +142,7 @@ export class RecordWalker {
       // A failing return() must not hide the error that ended the walk.
       try {
         if (frame.kind === 'async') await frame.iterator.return?.()
+        else if (frame.kind === 'rows') frame.cursor.close()
         else if (frame.kind !== 'array') frame.iterator.return?.()
       } catch {
         // ignored on purpose, see above
@@ -150,6 +156,7 @@ export class RecordWalker {
       const frame = this.stack.pop() as Frame
       try {
         if (frame.kind === 'async') void frame.iterator.return?.()?.catch(() => undefined)
+        else if (frame.kind === 'rows') frame.cursor.close()
         else if (frame.kind !== 'array') frame.iterator.return?.()
       } catch {
         // a failing return() must not hide the error that ended the walk
@@ -169,8 +176,7 @@ export class RecordWalker {
     if (value instanceof Uint8Array || value instanceof ArrayBuffer) return this.addText(this.attempt(() => decodeUtf8(value)))
     const table = asTable(value)
     if (table !== undefined) {
-      const lines = table.lines(this.ctx, this.path())
-      this.stack.push({ kind: 'lines', iterator: lines[Symbol.iterator](), index: -1, inPath: false })
+      this.stack.push({ kind: 'rows', cursor: table.rows(this.ctx, this.path()), index: -1, inPath: false })
       return false
     }
     // Typed arrays and DataViews are iterable, but their numbers are not records.
