@@ -97,6 +97,18 @@ for (let n = 0; n < 10_000; n++) {
   LEADING_DIGITS[n] = word >>> 0
 }
 
+/**
+ * ⌊value / divisor⌋ for a non-negative safe integer, by a multiplication with `inverse`
+ * (1 / divisor) and one correction: several times cheaper than a division. The product is
+ * within one of the quotient, since both its roundings are far smaller than 1 / divisor away
+ * from a whole number, except where the quotient is whole; both products below are exact.
+ */
+function quotient(value: number, divisor: number, inverse: number): number {
+  const q = Math.floor(value * inverse)
+  if (q * divisor > value) return q - 1
+  return (q + 1) * divisor <= value ? q + 1 : q
+}
+
 /** Writes the digits of `value` (below 10^4, no leading zeros) at `at`; returns the new end. */
 function leadingGroup(target: DataView, at: number, value: number): number {
   target.setUint32(at, LEADING_DIGITS[value] as number, true)
@@ -116,17 +128,17 @@ export function writeDigits(out: LineWriter, value: number): void {
     return
   }
   if (value < 100_000_000) {
-    const high = Math.floor(value / 10_000)
+    const high = quotient(value, 10_000, 1e-4)
     at = leadingGroup(target, at, high)
     target.setUint32(at, FOUR_DIGITS[value - high * 10_000] as number, true)
     out.length = at + 4
     return
   }
-  const high = Math.floor(value / 100_000_000)
+  const high = quotient(value, 100_000_000, 1e-8)
   const low = value - high * 100_000_000
   if (high < 10_000) at = leadingGroup(target, at, high)
   else {
-    const top = Math.floor(high / 10_000)
+    const top = quotient(high, 10_000, 1e-4)
     at = leadingGroup(target, at, top)
     target.setUint32(at, FOUR_DIGITS[high - top * 10_000] as number, true)
     at += 4
@@ -136,7 +148,7 @@ export function writeDigits(out: LineWriter, value: number): void {
 
 /** `value` (below 10^8) as exactly eight digits at `at`; returns the new end. */
 function eightDigits(target: DataView, at: number, value: number): number {
-  const high = Math.floor(value / 10_000)
+  const high = quotient(value, 10_000, 1e-4)
   target.setUint32(at, FOUR_DIGITS[high] as number, true)
   target.setUint32(at + 4, FOUR_DIGITS[value - high * 10_000] as number, true)
   return at + 8
@@ -250,7 +262,7 @@ export class NearbyInt64Writer {
 function writeNineDigits(out: LineWriter, value: number): void {
   const at = out.length
   if (at + 12 > out.bytes.length) out.reserve(12)
-  const first = Math.floor(value / 100_000_000)
+  const first = quotient(value, 100_000_000, 1e-8)
   out.bytes[at] = 48 + first
   out.length = eightDigits(viewOf(out.bytes), at + 1, value - first * 100_000_000)
 }
@@ -277,7 +289,9 @@ export function writeFloat(out: LineWriter, value: number): void {
     const scaled = Math.round(magnitude * MILLION)
     if (scaled / MILLION === magnitude) {
       if (value < 0) out.byte(45)
-      const whole = Math.floor(scaled / MILLION)
+      // ⌊magnitude⌋ is ⌊scaled / 10^6⌋: below the limit, doubles are spaced far closer than 10^-6,
+      // so the rounded quotient never reaches the next whole number.
+      const whole = Math.floor(magnitude)
       writeDigits(out, whole)
       const fraction = scaled - whole * MILLION
       if (fraction !== 0) writeFraction(out, fraction)
@@ -292,7 +306,7 @@ function writeFraction(out: LineWriter, fraction: number): void {
   const at = out.length
   if (at + 8 > out.bytes.length) out.reserve(8)
   const target = viewOf(out.bytes)
-  const high = Math.floor(fraction / 10_000)
+  const high = quotient(fraction, 10_000, 1e-4)
   // "." and the first two digits in one store: the two digits are the last two of "00dd".
   target.setUint32(at, 46 | (((FOUR_DIGITS[high] as number) >>> 8) & 0xff_ff_00), true)
   target.setUint32(at + 3, FOUR_DIGITS[fraction - high * 10_000] as number, true)
