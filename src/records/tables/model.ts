@@ -1,8 +1,8 @@
 /**
  * The one shape every table library is read into. Each library module (Arrow, Polars, danfo,
  * plain columns) describes its columns once and then hands out their cells block by block,
- * already sorted into a few kinds, so that the serializer formats a whole column slice with
- * one loop and no per-cell type dispatch.
+ * already sorted into a few kinds, so that the serializer decides how to read and write a
+ * column once per block (typed array, 64-bit words, dictionary entries), not once per cell.
  */
 
 /**
