@@ -45,10 +45,11 @@ export class Point {
   // Both sets are kept sorted by key (UTF-16 code-unit order), with every name already checked
   // and escaped, and every value in the form that is cheapest to write: serialising is then one
   // pass of copying into bytes (line-writer.ts), with no string built per line.
-  /** `[key, ',escaped-key=', escaped value]` per tag. */
-  private _tags: string[] = []
-  /** `[key, 'escaped-key=', kind, value]` per field; see {@link FieldKind}. */
-  private _fields: unknown[] = []
+  // One array for both sets (one allocation less per point): first the tags, three slots each
+  // (`key, ',escaped-key=', escaped value`), from 0 to _tagEnd; then the fields, four slots
+  // each (`key, 'escaped-key=', kind, value`, see FieldKind), from _tagEnd to the end.
+  private _entries: unknown[] = []
+  private _tagEnd = 0
   private _timeUnits: bigint | number | undefined = undefined
   private _timeNanos: bigint | undefined = undefined
   private _precision: WritePrecision | undefined = undefined
@@ -90,22 +91,22 @@ export class Point {
   /** The tags as given, by key. A fresh object. */
   get tags(): Record<string, string> {
     const result: Record<string, string> = {}
-    const tags = this._tags
-    for (let i = 0; i < tags.length; i += 3) result[tags[i] as string] = unescapeKey(tags[i + 2] as string)
+    const entries = this._entries
+    for (let i = 0; i < this._tagEnd; i += 3) result[entries[i] as string] = unescapeKey(entries[i + 2] as string)
     return result
   }
 
   /** The fields as written in line protocol (`1.5`, `3i`, `"text"`), by key. A fresh object. */
   get fieldTexts(): Record<string, string> {
     const result: Record<string, string> = {}
-    const fields = this._fields
-    for (let i = 0; i < fields.length; i += 4) result[fields[i] as string] = fieldValueText(fields[i + 2] as FieldKind, fields[i + 3])
+    const entries = this._entries
+    for (let i = this._tagEnd; i < entries.length; i += 4) result[entries[i] as string] = fieldValueText(entries[i + 2] as FieldKind, entries[i + 3])
     return result
   }
 
   /** True when at least one field is set (a point without fields cannot be written). */
   hasFields(): boolean {
-    return this._fields.length > 0
+    return this._entries.length > this._tagEnd
   }
 
   /**
@@ -121,27 +122,37 @@ export class Point {
     let prefix: string
     let escaped: string
     try {
-      prefix = tagPrefixAt(this._tags.length / 3, key)
+      prefix = tagPrefixAt(this._tagEnd / 3, key)
       escaped = escapeKey(text)
     } catch (error) {
       throw new TypeError(`tag ${JSON.stringify(key)}: ${(error as Error).message}`)
     }
-    const tags = this._tags
-    const at = sortedSlot(tags, 3, key)
-    if (at < tags.length && tags[at] === key) {
-      tags[at + 1] = prefix
-      tags[at + 2] = escaped
-    } else {
-      tags.push(key, prefix, escaped)
-      if (at < tags.length - 3) moveLastEntryTo(tags, 3, at)
+    const entries = this._entries
+    const end = this._tagEnd
+    const at = sortedSlot(entries, 3, key, 0, end)
+    if (at < end && entries[at] === key) {
+      entries[at + 1] = prefix
+      entries[at + 2] = escaped
+      return this
     }
+    entries.push(key, prefix, escaped)
+    if (at < entries.length - 3) {
+      for (let i = entries.length - 1; i >= at + 3; i--) entries[i] = entries[i - 3]
+      entries[at] = key
+      entries[at + 1] = prefix
+      entries[at + 2] = escaped
+    }
+    this._tagEnd = end + 3
     return this
   }
 
   private removeTag(key: string): void {
-    const tags = this._tags
-    const at = sortedSlot(tags, 3, key)
-    if (at < tags.length && tags[at] === key) tags.splice(at, 3)
+    const entries = this._entries
+    const at = sortedSlot(entries, 3, key, 0, this._tagEnd)
+    if (at < this._tagEnd && entries[at] === key) {
+      entries.splice(at, 3)
+      this._tagEnd -= 3
+    }
   }
 
   /**
@@ -213,26 +224,32 @@ export class Point {
     if (typeof key !== 'string') throw new TypeError(`field key: ${describeType(key)} is not a string`)
     let prefix: string
     try {
-      prefix = fieldPrefixAt(this._fields.length / 4, key)
+      prefix = fieldPrefixAt((this._entries.length - this._tagEnd) / 4, key)
     } catch (error) {
       throw new TypeError(`field ${JSON.stringify(key)}: ${(error as Error).message}`)
     }
-    const fields = this._fields
-    const at = sortedSlot(fields, 4, key)
-    if (at < fields.length && fields[at] === key) {
-      fields[at + 2] = kind
-      fields[at + 3] = value
-    } else {
-      fields.push(key, prefix, kind, value)
-      if (at < fields.length - 4) moveLastEntryTo(fields, 4, at)
+    const entries = this._entries
+    const at = sortedSlot(entries, 4, key, this._tagEnd, entries.length)
+    if (at < entries.length && entries[at] === key) {
+      entries[at + 2] = kind
+      entries[at + 3] = value
+      return this
+    }
+    entries.push(key, prefix, kind, value)
+    if (at < entries.length - 4) {
+      for (let i = entries.length - 1; i >= at + 4; i--) entries[i] = entries[i - 4]
+      entries[at] = key
+      entries[at + 1] = prefix
+      entries[at + 2] = kind
+      entries[at + 3] = value
     }
     return this
   }
 
   private removeField(key: string): this {
-    const fields = this._fields
-    const at = sortedSlot(fields, 4, key)
-    if (at < fields.length && fields[at] === key) fields.splice(at, 4)
+    const entries = this._entries
+    const at = sortedSlot(entries, 4, key, this._tagEnd, entries.length)
+    if (at < entries.length && entries[at] === key) entries.splice(at, 4)
     return this
   }
 
@@ -281,23 +298,21 @@ export class Point {
    * the point itself is not changed. Throws `RangeError` when the time is out of range.
    */
   toLineProtocol(precision?: WritePrecision, defaultTags?: Readonly<Record<string, string>>): string | undefined {
-    const fields = this._fields
-    if (fields.length === 0) return undefined
+    const entries = this._entries
+    const tagEnd = this._tagEnd
+    if (entries.length === tagEnd) return undefined
     const target = precision ?? this._precision ?? 'ns'
     // Built by concatenation, not through bytes: V8 joins short strings faster than a
     // decode of the written bytes would cost (measured); writeLine() is the path to the wire.
     const time = this.timestampText(target)
     let line = this._escapedName
-    const tags = this._tags
-    if (defaultTags !== undefined) {
-      const defaults = compileDefaultTags(defaultTags)
-      if (defaults.length > 0) line += mergedTagText(tags, defaults)
-      else for (let i = 0; i < tags.length; i += 3) line += (tags[i + 1] as string) + (tags[i + 2] as string)
-    } else for (let i = 0; i < tags.length; i += 3) line += (tags[i + 1] as string) + (tags[i + 2] as string)
+    const defaults = defaultTags === undefined ? undefined : compileDefaultTags(defaultTags)
+    if (defaults !== undefined && defaults.length > 0) line += mergedTagText(entries, tagEnd, defaults)
+    else for (let i = 0; i < tagEnd; i += 3) line += (entries[i + 1] as string) + (entries[i + 2] as string)
     line += ' '
-    for (let i = 0; i < fields.length; i += 4) {
-      if (i > 0) line += ','
-      line += (fields[i + 1] as string) + fieldValueText(fields[i + 2] as FieldKind, fields[i + 3])
+    for (let i = tagEnd; i < entries.length; i += 4) {
+      if (i > tagEnd) line += ','
+      line += (entries[i + 1] as string) + fieldValueText(entries[i + 2] as FieldKind, entries[i + 3])
     }
     return time === undefined ? line : line + ' ' + time
   }
@@ -321,8 +336,9 @@ export class Point {
    * range, and `TypeError` for a default tag that cannot be written.
    */
   writeLine(writer: LineWriter, precision: WritePrecision, defaultTags?: Readonly<Record<string, string>>): boolean {
-    const fields = this._fields
-    if (fields.length === 0) return false
+    const entries = this._entries
+    const tagEnd = this._tagEnd
+    if (entries.length === tagEnd) return false
     const defaults = defaultTags === undefined ? undefined : compileDefaultTags(defaultTags)
     // Everything that can throw comes before the first byte.
     let timeUnits: bigint | number | undefined
@@ -339,20 +355,19 @@ export class Point {
 
     writer.beginLine()
     writer.text(this._escapedName)
-    const tags = this._tags
-    if (defaults !== undefined && defaults.length > 0) writeMergedTags(writer, tags, defaults)
+    if (defaults !== undefined && defaults.length > 0) writeMergedTags(writer, entries, tagEnd, defaults)
     else {
-      for (let i = 0; i < tags.length; i += 3) {
-        writer.text(tags[i + 1] as string)
-        writer.text(tags[i + 2] as string)
+      for (let i = 0; i < tagEnd; i += 3) {
+        writer.text(entries[i + 1] as string)
+        writer.text(entries[i + 2] as string)
       }
     }
     writer.byte(SPACE)
-    for (let i = 0; i < fields.length; i += 4) {
-      if (i > 0) writer.byte(COMMA)
-      writer.text(fields[i + 1] as string)
-      const value = fields[i + 3]
-      switch (fields[i + 2] as FieldKind) {
+    for (let i = tagEnd; i < entries.length; i += 4) {
+      if (i > tagEnd) writer.byte(COMMA)
+      writer.text(entries[i + 1] as string)
+      const value = entries[i + 3]
+      switch (entries[i + 2] as FieldKind) {
         case FLOAT:
           writer.float(value as number)
           break
@@ -388,8 +403,8 @@ export class Point {
   /** An independent copy: changing one never changes the other. */
   copy(): Point {
     const copy = new Point(this._measurement)
-    copy._tags = this._tags.slice()
-    copy._fields = this._fields.slice()
+    copy._entries = this._entries.slice()
+    copy._tagEnd = this._tagEnd
     copy._timeUnits = this._timeUnits
     copy._timeNanos = this._timeNanos
     copy._precision = this._precision
@@ -423,21 +438,21 @@ function fieldValueText(kind: FieldKind, value: unknown): string {
 }
 
 /**
- * Where `key` goes in a sorted run of entries of `width` slots: the index of its entry, or of
- * the first entry with a larger key, or the end. Keys set in ascending order hit the first test.
+ * Where `key` goes in the sorted run of entries of `width` slots in `[from, end)`: the index of
+ * its entry, or of the first entry with a larger key, or `end`. Keys set in ascending order hit
+ * the first test.
  */
-function sortedSlot(entries: readonly unknown[], width: number, key: string): number {
-  const end = entries.length
-  if (end === 0 || key > (entries[end - width] as string)) return end
-  for (let i = 0; i < end; i += width) if ((entries[i] as string) >= key) return i
+function sortedSlot(entries: readonly unknown[], width: number, key: string, from: number, end: number): number {
+  if (end === from || key > (entries[end - width] as string)) return end
+  for (let i = from; i < end; i += width) if ((entries[i] as string) >= key) return i
   return end
 }
 
 /** `,k=v` of the point's tags merged with default tags, as {@link writeMergedTags} writes them. */
-function mergedTagText(tags: readonly string[], defaults: readonly string[]): string {
+function mergedTagText(tags: readonly unknown[], tagEnd: number, defaults: readonly string[]): string {
   let text = ''
   let j = 0
-  for (let i = 0; i < tags.length; i += 3) {
+  for (let i = 0; i < tagEnd; i += 3) {
     const key = tags[i] as string
     for (; j < defaults.length && (defaults[j] as string) < key; j += 2) text += ',' + (defaults[j + 1] as string)
     if (j < defaults.length && defaults[j] === key) j += 2
@@ -447,20 +462,10 @@ function mergedTagText(tags: readonly string[], defaults: readonly string[]): st
   return text
 }
 
-/** Moves the last entry of `width` slots to index `at`, shifting the ones from `at` up (splice without its garbage). */
-function moveLastEntryTo(entries: unknown[], width: number, at: number): void {
-  const last = entries.length - width
-  for (let k = 0; k < width; k++) {
-    const moved = entries[last + k]
-    for (let i = last + k; i > at + k; i -= width) entries[i] = entries[i - width]
-    entries[at + k] = moved
-  }
-}
-
 /** The point's tags merged with default tags (`[key, escaped pair, …]`, sorted); its own tag wins. */
-function writeMergedTags(writer: LineWriter, tags: readonly string[], defaults: readonly string[]): void {
+function writeMergedTags(writer: LineWriter, tags: readonly unknown[], tagEnd: number, defaults: readonly string[]): void {
   let j = 0
-  for (let i = 0; i < tags.length; i += 3) {
+  for (let i = 0; i < tagEnd; i += 3) {
     const key = tags[i] as string
     while (j < defaults.length && (defaults[j] as string) < key) {
       writer.byte(COMMA)
