@@ -59,7 +59,11 @@ export interface TableSource {
    * call as bytes into a `LineWriter`: the same bytes as the lines, without a string per row.
    */
   rows(ctx: TableContext, path: readonly number[]): RowCursor
-  /** Rows skipped by the latest `lines()` or `rows()` iteration so far, because every field was missing. */
+  /**
+   * Rows skipped by the latest `lines()` or `rows()` iteration so far, because every field was
+   * missing. `rows()` counts them as its cursor passes them; `lines()` reads a batch of up to
+   * 1024 lines ahead, so its count may include rows just past the last line handed out.
+   */
   readonly skippedRows: number
 }
 
