@@ -10,6 +10,9 @@
 //                     also shown for this client with fields set in key order (its append-only path)
 //   serialize only    points are built untimed, in slices of 100k, then toLineProtocol() is timed
 //   write() path      (this client) serializeSync over an array of prebuilt points, chunks of 5000 lines
+//   request body      points built in pages of 5000 and turned into what goes on the wire: this client's
+//                     write() path (UTF-8 bytes), the official client's toLineProtocol() per point and the
+//                     '\n'-join its WriteApi sends (node:http then encodes that string while writing)
 //   template string   a hand-written template literal over the same data, no Point at all
 import { Point as OfficialPoint } from '@influxdata/influxdb-client'
 import { Point } from '../src/line-protocol/point.js'
@@ -18,6 +21,8 @@ import { serializeSync } from '../src/records/serialize.js'
 const TOTAL = Number(process.argv[2] ?? 1_000_000)
 const SLICE = 100_000
 const ROUNDS = 3
+/** Points per write() call in the request-body cases, as the batch benchmark pages them. */
+const PAGE = 5000
 
 interface Data {
   hosts: string[]
@@ -150,6 +155,30 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'this client: build + request body',
+    run: (d) => timed(() => {
+      let n = 0
+      for (let from = 0; from < d.times.length; from += PAGE) {
+        const page: Point[] = []
+        for (let i = from; i < Math.min(from + PAGE, d.times.length); i++) page.push(buildOurs(d, i))
+        for (const chunk of serializeSync(page, { precision: 'ns', defaultTags: {} }, { maxLines: PAGE, maxBytes: 8 << 20 })) n += chunk.bytes
+      }
+      return n
+    }),
+  },
+  {
+    name: '@influxdata/influxdb-client: build + request body',
+    run: (d) => timed(() => {
+      let n = 0
+      for (let from = 0; from < d.times.length; from += PAGE) {
+        const lines: string[] = []
+        for (let i = from; i < Math.min(from + PAGE, d.times.length); i++) lines.push(buildOfficial(d, i).toLineProtocol() as string)
+        n += lines.join('\n').length
+      }
+      return n
+    }),
+  },
+  {
     name: 'template string',
     run: (d) => timed(() => {
       let n = 0
@@ -211,4 +240,5 @@ const ratio = (a: string, b: string): string => (rate(a) / rate(b)).toFixed(2)
 console.log(`ratio build+serialize (this / official): ${ratio('this client: build+serialize', '@influxdata/influxdb-client: build+serialize')}x`)
 console.log(`ratio serialize only  (this / official): ${ratio('this client: serialize only', '@influxdata/influxdb-client: serialize only')}x`)
 console.log(`ratio build+serialize, fields in key order (this / official): ${ratio('this client: build+serialize, fields in key order', '@influxdata/influxdb-client: build+serialize')}x`)
+console.log(`ratio build + request body (this / official): ${ratio('this client: build + request body', '@influxdata/influxdb-client: build + request body')}x`)
 console.log(`ratio build+serialize (this / template string): ${ratio('this client: build+serialize', 'template string')}x`)

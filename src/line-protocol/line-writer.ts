@@ -305,7 +305,8 @@ export class LineWriter {
    * ends, keeping whatever follows them (the separator after them is dropped).
    */
   cut(count: number): { body: Uint8Array; ends: Uint32Array } {
-    const end = count === 0 ? 0 : (this.#ends[count - 1] as number)
+    if (count === 0) return { body: new Uint8Array(0), ends: new Uint32Array(0) }
+    const end = this.#ends[count - 1] as number
     const body = this.bytes.slice(0, end)
     const ends = this.#ends.slice(0, count)
     if (count === this.#lines) {

@@ -1,0 +1,89 @@
+// LineWriter writes the exact bytes that the string formatting rules give: every number writer
+// is checked against String()/floatText for random values, and lines come back out unchanged.
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import fc from 'fast-check'
+import { floatText } from '../../src/line-protocol/float-text.js'
+import { LineWriter } from '../../src/line-protocol/line-writer.js'
+
+const decoder = new TextDecoder()
+
+/** What one call of `write` puts into a fresh writer, as text. */
+function written(write: (writer: LineWriter) => void): string {
+  const writer = new LineWriter(16)
+  writer.beginLine()
+  write(writer)
+  writer.endLine()
+  return decoder.decode(writer.body())
+}
+
+describe('LineWriter numbers', () => {
+  test('float equals floatText for any finite double and for short decimals', () => {
+    fc.assert(fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (v) => written((w) => w.float(v)) === floatText(v)), { numRuns: 20_000 })
+    fc.assert(
+      fc.property(fc.integer({ min: -(2 ** 52), max: 2 ** 52 }), fc.integer({ min: 0, max: 7 }), (m, k) => {
+        const v = m / 10 ** k
+        return written((w) => w.float(v)) === floatText(v)
+      }),
+      { numRuns: 20_000 },
+    )
+    assert.equal(written((w) => w.float(-0)), '-0')
+    assert.equal(written((w) => w.float(0.000001)), '0.000001')
+    assert.equal(written((w) => w.float(1e21)), '1e+21')
+  })
+
+  test('integer equals String for every safe integer, with the digit-count edges', () => {
+    fc.assert(fc.property(fc.maxSafeInteger(), (v) => written((w) => w.integer(v)) === String(v)), { numRuns: 20_000 })
+    for (let p = 0; p <= 15; p++) {
+      for (const v of [10 ** p - 1, 10 ** p, 2 ** 32 - 1, 2 ** 32, -(10 ** p)]) assert.equal(written((w) => w.integer(v)), String(v))
+    }
+    assert.equal(written((w) => w.integer(-0)), '0')
+  })
+
+  test('bigint equals String across the int64 and uint64 ranges, in any order (the remembered high part)', () => {
+    const int64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 64n - 1n })
+    fc.assert(fc.property(fc.array(int64, { minLength: 1, maxLength: 20 }), (values) => values.every((v) => written((w) => w.bigint(v)) === String(v))), { numRuns: 5_000 })
+    const base = 1_700_000_000_999_999_990n
+    for (let i = 0n; i < 30n; i++) assert.equal(written((w) => w.bigint(base + i)), String(base + i))
+    for (const v of [0n, 2n ** 53n - 1n, 2n ** 53n, 10n ** 18n, 2n ** 63n - 1n, -(2n ** 63n), 2n ** 64n - 1n, 10n ** 30n]) {
+      assert.equal(written((w) => w.bigint(v)), String(v))
+    }
+  })
+})
+
+describe('LineWriter lines', () => {
+  test('text of any kind comes back as it went in, line ends by byte', () => {
+    const lines = ['ascii', 'é,ü=ß f=2', '温度 s="東京"', 'm s="😀 naïve — ✓"', 'x'.repeat(200) + ' f=1', 'two\nlines s="raw LF inside"']
+    const writer = new LineWriter(8)
+    for (const line of lines) writer.line(line)
+    assert.deepEqual(writer.lines(), lines)
+    assert.deepEqual(writer.body(), new TextEncoder().encode(lines.join('\n')))
+    assert.equal(writer.bodyLength, writer.body().length)
+  })
+
+  test('abandonLine drops a half-written line and its separator', () => {
+    const writer = new LineWriter(8)
+    writer.line('a f=1')
+    writer.beginLine()
+    writer.text('b f=')
+    writer.abandonLine()
+    writer.line('c f=3')
+    assert.deepEqual(writer.lines(), ['a f=1', 'c f=3'])
+    assert.equal(decoder.decode(writer.body()), 'a f=1\nc f=3')
+  })
+
+  test('cut takes the first lines out and keeps the rest, offsets rebased', () => {
+    const writer = new LineWriter(8)
+    for (const line of ['é f=1', 'b f=2', 'c f=3']) writer.line(line)
+    const first = writer.cut(2)
+    assert.equal(decoder.decode(first.body), 'é f=1\nb f=2')
+    assert.deepEqual([...first.ends], [6, 12])
+    assert.deepEqual(writer.lines(), ['c f=3'])
+    writer.line('d f=4')
+    const rest = writer.cut(writer.lineCount)
+    assert.equal(decoder.decode(rest.body), 'c f=3\nd f=4')
+    assert.deepEqual([...rest.ends], [5, 11])
+    assert.equal(writer.lineCount, 0)
+    assert.deepEqual(writer.cut(0), { body: new Uint8Array(0), ends: new Uint32Array(0) })
+  })
+})
