@@ -81,20 +81,10 @@ export class RecordWalker {
           if (this.visit(next.value)) return 'chunk-ready'
           break
         }
-        case 'rows': {
-          // A table's rows are written straight into the chunk's bytes, one per step.
-          const precision = this.ctx.precision
-          const sink = this.sink
-          const cursor = frame.cursor
-          for (;;) {
-            if (!cursor.writeNext(sink.writerFor(precision))) {
-              stack.pop()
-              break
-            }
-            if (sink.commit(precision)) return 'chunk-ready'
-          }
+        case 'rows':
+          if (writeRows(frame.cursor, this.sink, this.ctx.precision)) return 'chunk-ready'
+          stack.pop()
           break
-        }
         case 'async': {
           const result = frame.result
           if (result === undefined) return 'needs-await'
@@ -254,6 +244,19 @@ export function writePointLine(
     throw new RecordError(at.path(), (error as Error).message, { cause: error })
   }
   if (!written) throw new RecordError(at.path(), 'no fields: a point needs at least one field with a value')
+}
+
+/**
+ * Writes a table's rows straight into the chunk's bytes until a chunk is ready (true) or the
+ * table is done (false). The writer of a precision stays the same object for the whole walk
+ * (completing a chunk cuts lines out of it), so it is looked up once.
+ */
+function writeRows(cursor: RowCursor, sink: LineSink, precision: WritePrecision): boolean {
+  const writer = sink.writerFor(precision)
+  while (cursor.writeNext(writer)) {
+    if (sink.commit(precision)) return true
+  }
+  return false
 }
 
 function isSyncIterable(value: object): value is Iterable<unknown> {
