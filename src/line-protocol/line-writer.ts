@@ -307,8 +307,16 @@ export class LineWriter {
   cut(count: number): { body: Uint8Array; ends: Uint32Array } {
     if (count === 0) return { body: new Uint8Array(0), ends: new Uint32Array(0) }
     const end = this.#ends[count - 1] as number
-    const body = this.bytes.slice(0, end)
     const ends = this.#ends.slice(0, count)
+    if (count === this.#lines && end >= this.bytes.length >> 1) {
+      // Everything goes and fills at least half the buffer: the buffer itself becomes the body, and
+      // the writer starts a new one of the same size (an allocation either way; this saves the copy).
+      const body = this.bytes.subarray(0, end)
+      this.bytes = new Uint8Array(this.bytes.length)
+      this.clear()
+      return { body, ends }
+    }
+    const body = this.bytes.slice(0, end)
     if (count === this.#lines) {
       this.clear()
       return { body, ends }
