@@ -161,7 +161,10 @@ const cases: Case[] = [
       for (let from = 0; from < d.times.length; from += PAGE) {
         const page: Point[] = []
         for (let i = from; i < Math.min(from + PAGE, d.times.length); i++) page.push(buildOurs(d, i))
-        for (const chunk of serializeSync(page, { precision: 'ns', defaultTags: {} }, { maxLines: PAGE, maxBytes: 8 << 20 })) n += chunk.bytes
+        for (const chunk of serializeSync(page, { precision: 'ns', defaultTags: {} }, { maxLines: PAGE, maxBytes: 8 << 20 })) {
+          n += chunk.bytes
+          chunk.recycle() // as write() does once a chunk is sent
+        }
       }
       return n
     }),

@@ -106,7 +106,11 @@ function cpuMs(): number {
 
 function chunkBytes(record: unknown): number {
   let bytes = 0
-  for (const chunk of serializeSync(record, CONTEXT, LIMITS)) bytes += chunk.bytes
+  // Recycled once counted, as write() recycles a chunk once it is sent.
+  for (const chunk of serializeSync(record, CONTEXT, LIMITS)) {
+    bytes += chunk.bytes
+    chunk.recycle()
+  }
   return bytes
 }
 

@@ -58,6 +58,40 @@ const FALSE_BYTES = [102, 97, 108, 115, 101]
 /** Bytes a number's text can take at most (`-1.2345678901234567e-308`), with room to spare. */
 const NUMBER_ROOM = 32
 
+// Buffers that became chunk bodies and were given back by whoever sent or copied them. A body
+// handed over by cut() leaves the writer needing a new buffer of the same size, and at volume
+// allocating those (hundreds of KB each, every chunk) drove extra full collections through V8's
+// external-memory accounting.
+const spareBuffers: Uint8Array[] = []
+const MAX_SPARE_BUFFERS = 8
+/** Smaller bodies are not worth keeping. */
+const MIN_SPARE_BYTES = 16 * 1024
+/** Larger ones (a huge one-shot body) are let go rather than kept. */
+const MAX_SPARE_BYTES = 4 << 20
+
+/**
+ * Gives back the whole buffer under a chunk body that nothing reads any more, for the next
+ * writer that needs one. The caller guarantees that no view of it is still in use.
+ */
+export function recycleBuffer(body: Uint8Array): void {
+  const size = body.buffer.byteLength
+  if (size < MIN_SPARE_BYTES || size > MAX_SPARE_BYTES || spareBuffers.length >= MAX_SPARE_BUFFERS) return
+  if (!(body.buffer instanceof ArrayBuffer)) return
+  spareBuffers.push(new Uint8Array(body.buffer))
+}
+
+/** A buffer of at least `size` bytes: a recycled one when one is large enough. */
+function newBuffer(size: number): Uint8Array {
+  for (let i = spareBuffers.length - 1; i >= 0; i--) {
+    const spare = spareBuffers[i] as Uint8Array
+    if (spare.length >= size && spare.length <= size * 2) {
+      spareBuffers.splice(i, 1)
+      return spare
+    }
+  }
+  return new Uint8Array(size)
+}
+
 /** A growing buffer of line-protocol lines, as UTF-8. */
 export class LineWriter {
   /** The bytes; only `[0, length)` is written. Replaced when the writer grows. */
@@ -312,7 +346,7 @@ export class LineWriter {
       // Everything goes and fills at least half the buffer: the buffer itself becomes the body, and
       // the writer starts a new one of the same size (an allocation either way; this saves the copy).
       const body = this.bytes.subarray(0, end)
-      this.bytes = new Uint8Array(this.bytes.length)
+      this.bytes = newBuffer(this.bytes.length)
       this.clear()
       return { body, ends }
     }

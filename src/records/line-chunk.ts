@@ -4,7 +4,7 @@
  * chunk is sent as it is; the lines come back as text only on the rare paths that need them
  * (a 413 split, a report of undelivered lines, a partial write, tests).
  */
-import { decodeUtf8Range, LineWriter } from '../line-protocol/line-writer.js'
+import { decodeUtf8Range, LineWriter, recycleBuffer } from '../line-protocol/line-writer.js'
 import type { WritePrecision } from '../line-protocol/precision.js'
 
 /** Lines of one precision, ready to be sent as one request body. */
@@ -15,10 +15,25 @@ export class LineChunk {
   /** `ends[i]` = byte offset in {@link body} just past line `i`. */
   readonly ends: Uint32Array
 
-  constructor(precision: WritePrecision, body: Uint8Array, ends: Uint32Array) {
+  /** True when the body's buffer is this chunk's alone (not a slice of another chunk's). */
+  readonly #ownsBuffer: boolean
+  #recycled = false
+
+  constructor(precision: WritePrecision, body: Uint8Array, ends: Uint32Array, ownsBuffer = true) {
     this.precision = precision
     this.body = body
     this.ends = ends
+    this.#ownsBuffer = ownsBuffer
+  }
+
+  /**
+   * Says that nothing will read this chunk (or a slice of it) again, so that its buffer can
+   * serve the next chunk. Optional: a chunk that is simply dropped is collected as usual.
+   */
+  recycle(): void {
+    if (!this.#ownsBuffer || this.#recycled) return
+    this.#recycled = true
+    recycleBuffer(this.body)
   }
 
   /** A chunk of the given lines (each already line protocol, without `\n`). */
@@ -57,6 +72,6 @@ export class LineChunk {
     const ends = this.ends.slice(from, to)
     for (let i = 0; i < ends.length; i++) ends[i] = (ends[i] as number) - start
     const end = to > from ? (this.ends[to - 1] as number) : start
-    return new LineChunk(this.precision, this.body.subarray(start, end), ends)
+    return new LineChunk(this.precision, this.body.subarray(start, end), ends, false)
   }
 }

@@ -184,9 +184,11 @@ export class BatchWriter implements AsyncDisposable {
     this.#activeWrites++
     try {
       const chunks = this.#ctx.serialize(records, this.#serializeContext(options), this.#limits)
+      // Once placed, a chunk's bytes are copied into its batch: its buffer can serve the next chunk.
       if (Symbol.asyncIterator in chunks) {
         for await (const chunk of chunks) {
           await this.#accept(chunk)
+          chunk.recycle()
           if (this.#yieldDue) await this.#yieldToIo()
         }
       } else {
@@ -194,7 +196,8 @@ export class BatchWriter implements AsyncDisposable {
           // Awaited only when the buffer is full: a promise per chunk is measurable at volume.
           const wait = this.#accept(chunk)
           if (wait !== undefined) await wait
-          else if (this.#yieldDue) await this.#yieldToIo()
+          chunk.recycle()
+          if (wait === undefined && this.#yieldDue) await this.#yieldToIo()
         }
       }
     } finally {

@@ -107,6 +107,7 @@ export class WriteApiAsync {
     if (needsAsyncPath(call.record) || containsTable(call.record)) return this.#writeStream(call.record, ctx, target)
     const chunks = [...serializeSync(call.record, ctx, { maxLines: Number.MAX_SAFE_INTEGER, maxBytes: MAX_WRITE_BODY_BYTES })]
     const results = await mapLimit(chunks, WRITE_CONCURRENCY, (chunk) => this.#sendChunk(chunk, target))
+    for (const chunk of chunks) chunk.recycle()
     const failure = results.find((r) => r.status === 'rejected')
     if (failure !== undefined) throw (failure as PromiseRejectedResult).reason
     return true
@@ -120,7 +121,10 @@ export class WriteApiAsync {
     let failure: { error: unknown } | undefined
     const send = (chunk: LineChunk): Promise<unknown> =>
       this.#sendChunk(chunk, target).then(
-        () => (written += chunk.lineCount),
+        () => {
+          written += chunk.lineCount
+          chunk.recycle()
+        },
         (error: unknown) => (failure ??= { error }),
       )
     try {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { floatText } from '../../src/line-protocol/float-text.js'
 import { LineWriter } from '../../src/line-protocol/line-writer.js'
+import { LineChunk } from '../../src/records/line-chunk.js'
 
 const decoder = new TextDecoder()
 
@@ -85,5 +86,39 @@ describe('LineWriter lines', () => {
     assert.deepEqual([...rest.ends], [5, 11])
     assert.equal(writer.lineCount, 0)
     assert.deepEqual(writer.cut(0), { body: new Uint8Array(0), ends: new Uint32Array(0) })
+  })
+})
+
+describe('recycled chunk buffers', () => {
+  /** Fills a writer past half its buffer and cuts everything out: the buffer itself becomes the body. */
+  function fullCut(writer: LineWriter, tag: string): { body: Uint8Array; ends: Uint32Array } {
+    while (writer.length < writer.bytes.length / 2 + 100) writer.line(`m,t=${tag} v=${writer.lineCount}i`)
+    return writer.cut(writer.lineCount)
+  }
+
+  test('a recycled body serves the next writer that needs a buffer, and only once', () => {
+    const writer = new LineWriter(32 * 1024)
+    const cut = fullCut(writer, 'a')
+    const first = new LineChunk('ns', cut.body, cut.ends)
+    const firstBuffer = first.body.buffer
+    const expected = new TextDecoder().decode(first.body)
+    first.recycle()
+    first.recycle() // a second call changes nothing
+    fullCut(writer, 'b')
+    assert.equal(writer.bytes.buffer, firstBuffer, 'the writer took the recycled buffer')
+    fullCut(writer, 'c')
+    assert.notEqual(writer.bytes.buffer, firstBuffer, 'the buffer was handed out once only')
+    assert.ok(expected.startsWith('m,t=a v=0i\nm,t=a v=1i'))
+  })
+
+  test('a slice never recycles the buffer it shares with its chunk', () => {
+    const writer = new LineWriter(32 * 1024)
+    const { body, ends } = fullCut(writer, 'a')
+    const chunk = new LineChunk('ns', body, ends)
+    const slice = chunk.slice(0, 2)
+    slice.recycle()
+    fullCut(writer, 'b')
+    assert.notEqual(writer.bytes.buffer, body.buffer)
+    assert.deepEqual(slice.lines, ['m,t=a v=0i', 'm,t=a v=1i'])
   })
 })
