@@ -1,6 +1,7 @@
 import type { FieldType, RecordOptions } from '../write/write-options.js'
 import { escapeFieldKey, escapeKey, escapeMeasurement, unescapeKey } from './escape.js'
-import { LineWriter } from './line-writer.js'
+import { EncodedText, writeEncoded } from './encoded-text.js'
+import type { LineWriter } from './line-writer.js'
 import { isWritePrecision, NANOS_PER_UNIT, type WritePrecision } from './precision.js'
 import {
   bigintUnitsToTimestamp,
@@ -119,7 +120,7 @@ export class Point {
       this.removeTag(key)
       return this
     }
-    let prefix: string
+    let prefix: KeyPrefix
     let escaped: string
     try {
       prefix = tagPrefixAt(this._tagEnd / 3, key)
@@ -222,7 +223,7 @@ export class Point {
 
   private setField(key: string, kind: FieldKind, value: unknown): this {
     if (typeof key !== 'string') throw new TypeError(`field key: ${describeType(key)} is not a string`)
-    let prefix: string
+    let prefix: KeyPrefix
     try {
       prefix = fieldPrefixAt((this._entries.length - this._tagEnd) / 4, key)
     } catch (error) {
@@ -308,11 +309,11 @@ export class Point {
     let line = this._escapedName
     const defaults = defaultTags === undefined ? undefined : compileDefaultTags(defaultTags)
     if (defaults !== undefined && defaults.length > 0) line += mergedTagText(entries, tagEnd, defaults)
-    else for (let i = 0; i < tagEnd; i += 3) line += (entries[i + 1] as string) + (entries[i + 2] as string)
+    else for (let i = 0; i < tagEnd; i += 3) line += (entries[i + 1] as KeyPrefix).text + (entries[i + 2] as string)
     line += ' '
     for (let i = tagEnd; i < entries.length; i += 4) {
       if (i > tagEnd) line += ','
-      line += (entries[i + 1] as string) + fieldValueText(entries[i + 2] as FieldKind, entries[i + 3])
+      line += (entries[i + 1] as KeyPrefix).text + fieldValueText(entries[i + 2] as FieldKind, entries[i + 3])
     }
     return time === undefined ? line : line + ' ' + time
   }
@@ -354,18 +355,18 @@ export class Point {
     } else if (this._timeNanos !== undefined) timeText = nanosToTimestamp(this._timeNanos, precision)
 
     writer.beginLine()
-    writer.text(this._escapedName)
+    writeEncoded(writer, encodedName(this._escapedName))
     if (defaults !== undefined && defaults.length > 0) writeMergedTags(writer, entries, tagEnd, defaults)
     else {
       for (let i = 0; i < tagEnd; i += 3) {
-        writer.text(entries[i + 1] as string)
+        writeEncoded(writer, entries[i + 1] as KeyPrefix)
         writer.text(entries[i + 2] as string)
       }
     }
     writer.byte(SPACE)
     for (let i = tagEnd; i < entries.length; i += 4) {
       if (i > tagEnd) writer.byte(COMMA)
-      writer.text(entries[i + 1] as string)
+      writeEncoded(writer, entries[i + 1] as KeyPrefix)
       const value = entries[i + 3]
       switch (entries[i + 2] as FieldKind) {
         case FLOAT:
@@ -456,7 +457,7 @@ function mergedTagText(tags: readonly unknown[], tagEnd: number, defaults: reado
     const key = tags[i] as string
     for (; j < defaults.length && (defaults[j] as string) < key; j += 2) text += ',' + (defaults[j + 1] as string)
     if (j < defaults.length && defaults[j] === key) j += 2
-    text += (tags[i + 1] as string) + (tags[i + 2] as string)
+    text += (tags[i + 1] as KeyPrefix).text + (tags[i + 2] as string)
   }
   for (; j < defaults.length; j += 2) text += ',' + (defaults[j + 1] as string)
   return text
@@ -473,7 +474,7 @@ function writeMergedTags(writer: LineWriter, tags: readonly unknown[], tagEnd: n
       j += 2
     }
     if (j < defaults.length && defaults[j] === key) j += 2
-    writer.text(tags[i + 1] as string)
+    writeEncoded(writer, tags[i + 1] as KeyPrefix)
     writer.text(tags[i + 2] as string)
   }
   for (; j < defaults.length; j += 2) {
@@ -487,52 +488,71 @@ function writeMergedTags(writer: LineWriter, tags: readonly unknown[], tagEnd: n
 // Bounded: short keys only, and a full cache is cleared. A key that throws is never stored.
 const MAX_CACHED_KEYS = 1000
 const MAX_CACHED_KEY_LENGTH = 64
-const fieldPrefixes = new Map<string, string>()
-const tagPrefixes = new Map<string, string>()
+const fieldPrefixes = new Map<string, KeyPrefix>()
+const tagPrefixes = new Map<string, KeyPrefix>()
+
+/** A key's text before its value, as a string and pre-encoded for copying into bytes. */
+class KeyPrefix extends EncodedText {
+  constructor(readonly text: string) {
+    super(text)
+  }
+}
 
 /** `escapeFieldKey(key) + '='`, memoised. */
-function fieldPrefix(key: string): string {
-  return fieldPrefixes.get(key) ?? remember(fieldPrefixes, key, escapeFieldKey(key) + '=')
+function fieldPrefix(key: string): KeyPrefix {
+  return fieldPrefixes.get(key) ?? remember(fieldPrefixes, key, new KeyPrefix(escapeFieldKey(key) + '='))
 }
 
 /** `',' + escapeKey(key) + '='`, memoised. */
-function tagPrefix(key: string): string {
-  return tagPrefixes.get(key) ?? remember(tagPrefixes, key, ',' + escapeKey(key) + '=')
+function tagPrefix(key: string): KeyPrefix {
+  return tagPrefixes.get(key) ?? remember(tagPrefixes, key, new KeyPrefix(',' + escapeKey(key) + '='))
 }
 
 // The keys set at each position of the last points, compared by identity: the same literal keys
 // in the same order is the usual case, and a hit skips the Map lookup of every key.
 const SEEN_SLOTS = 16
 const seenTagKeys: (string | undefined)[] = new Array<string | undefined>(SEEN_SLOTS).fill(undefined)
-const seenTagPrefixes: string[] = new Array<string>(SEEN_SLOTS).fill('')
+const seenTagPrefixes: KeyPrefix[] = []
 const seenFieldKeys: (string | undefined)[] = new Array<string | undefined>(SEEN_SLOTS).fill(undefined)
-const seenFieldPrefixes: string[] = new Array<string>(SEEN_SLOTS).fill('')
+const seenFieldPrefixes: KeyPrefix[] = []
 
 /** {@link tagPrefix} of the key set as the point's tag number `slot`. */
-function tagPrefixAt(slot: number, key: string): string {
+function tagPrefixAt(slot: number, key: string): KeyPrefix {
   return prefixAt(seenTagKeys, seenTagPrefixes, slot, key, tagPrefix)
 }
 
 /** {@link fieldPrefix} of the key set as the point's field number `slot`. */
-function fieldPrefixAt(slot: number, key: string): string {
+function fieldPrefixAt(slot: number, key: string): KeyPrefix {
   return prefixAt(seenFieldKeys, seenFieldPrefixes, slot, key, fieldPrefix)
 }
 
-function prefixAt(seenKeys: (string | undefined)[], seenPrefixes: string[], slot: number, key: string, make: (key: string) => string): string {
+function prefixAt(seenKeys: (string | undefined)[], seenPrefixes: KeyPrefix[], slot: number, key: string, make: (key: string) => KeyPrefix): KeyPrefix {
   if (slot >= SEEN_SLOTS) return make(key)
-  if (seenKeys[slot] === key) return seenPrefixes[slot] as string
+  if (seenKeys[slot] === key) return seenPrefixes[slot] as KeyPrefix
   const prefix = make(key)
   seenKeys[slot] = key
   seenPrefixes[slot] = prefix
   return prefix
 }
 
-function remember(cache: Map<string, string>, key: string, prefix: string): string {
+function remember(cache: Map<string, KeyPrefix>, key: string, prefix: KeyPrefix): KeyPrefix {
   if (key.length <= MAX_CACHED_KEY_LENGTH) {
     if (cache.size >= MAX_CACHED_KEYS) cache.clear()
     cache.set(key, prefix)
   }
   return prefix
+}
+
+// The last measurement written, encoded: the points of a write are mostly of one measurement.
+let lastWrittenName = ''
+let lastEncodedName = new EncodedText('')
+
+function encodedName(escaped: string): EncodedText {
+  if (escaped !== lastWrittenName) {
+    lastEncodedName = new EncodedText(escaped)
+    lastWrittenName = escaped
+  }
+  return lastEncodedName
 }
 
 // The last measurement escaped: points of one series are usually built one after another.
