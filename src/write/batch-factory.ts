@@ -24,6 +24,8 @@ export const serializeForBatch: BatchSerializer = (records, context, limits) => 
 function mayHoldAsync(records: unknown): boolean {
   if (!Array.isArray(records) && !(records instanceof Set)) return false
   for (const item of records) {
+    // Points are most of what a page holds, and cannot hold anything: skip the property lookups.
+    if (item instanceof Point) continue
     if (typeof item === 'object' && item !== null && (Symbol.asyncIterator in item || Array.isArray(item) || item instanceof Set)) {
       return containsAsync(item) || mayHoldAsync(item)
     }
