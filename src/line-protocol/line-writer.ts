@@ -43,8 +43,11 @@ const BIG_BILLION = 1_000_000_000n
 const BIG_MAX_SAFE = 9_007_199_254_740_991n
 
 const TWO_TO_32 = 2 ** 32
-/** Longer text is encoded natively (measured: the loop wins below about this many code units). */
-const SHORT_TEXT = 48
+/**
+ * Longer text is encoded natively. Measured per call: 8 code units 12 ns in the loop against 55
+ * with `encodeInto`, 32 units 73 against 73, 64 units 167 against 62.
+ */
+const SHORT_TEXT = 32
 
 /** Digits of a number below 2^32. */
 function digitCount(value: number): number {
