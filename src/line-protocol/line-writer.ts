@@ -63,8 +63,8 @@ const NUMBER_ROOM = 32
 
 // Buffers that became chunk bodies and were given back by whoever sent or copied them. A body
 // handed over by cut() leaves the writer needing a new buffer of the same size, and at volume
-// allocating those (hundreds of KB each, every chunk) drove extra full collections through V8's
-// external-memory accounting.
+// allocating those (hundreds of KB each, every chunk) made V8 collect garbage for "external memory
+// pressure": 33 extra collections for a million table rows, 200 -> 163 ms with recycling (--trace-gc).
 const spareBuffers: Uint8Array[] = []
 const MAX_SPARE_BUFFERS = 8
 /** Smaller bodies are not worth keeping. */
