@@ -15,6 +15,7 @@ import {
 } from './time.js'
 import { describeType, formatFieldValue, formatFloat, formatInteger, formatString } from './values.js'
 import { pointFromRecord } from '../records/objects.js'
+import { keepMapAlive } from '../map-anchors.js'
 
 /** What `.time()` accepts: units of the precision (bigint or safe integer), a `Date`, or an RFC 3339 string. */
 export type TimeInput = bigint | number | Date | string
@@ -616,3 +617,7 @@ function compileDefaultTags(defaultTags: Readonly<Record<string, string>>): read
   lastCompiledDefaults = compiled
   return compiled
 }
+
+// A point with every kind of entry and a time keeps the maps that writeLine and the setters are
+// optimised for (see map-anchors.ts).
+keepMapAlive(new Point('m').tag('t', 'v').floatField('f', 1.5).intField('i', 1).booleanField('b', true).stringField('s', 'x').time(1n))

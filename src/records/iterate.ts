@@ -11,6 +11,7 @@ import type { WritePrecision } from '../line-protocol/precision.js'
 import { describeType } from '../line-protocol/values.js'
 import { pointFromRecord } from './objects.js'
 import { asTable } from './tables/index.js'
+import { keepMapAlive } from '../map-anchors.js'
 import type { RowCursor, TableContext } from './tables/index.js'
 import { decodeUtf8, forEachLine } from './text.js'
 
@@ -258,6 +259,9 @@ function writeRows(cursor: RowCursor, sink: LineSink, precision: WritePrecision)
   }
   return false
 }
+
+// Kept alive with its map between write() calls (see map-anchors.ts).
+keepMapAlive(new RecordWalker(undefined, { precision: 'ns', defaultTags: {} }, { add: () => false, writerFor: () => undefined as never, commit: () => false }))
 
 function isSyncIterable(value: object): value is Iterable<unknown> {
   return typeof (value as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function'

@@ -20,6 +20,7 @@ import type { RecordOptions, TableOptions } from '../write/write-options.js'
 import { LineWriter } from '../line-protocol/line-writer.js'
 import { isAsyncIterable, RecordWalker, writePointLine, type LineSink } from './iterate.js'
 import { LineChunk } from './line-chunk.js'
+import { keepMapAlive } from '../map-anchors.js'
 
 /** What serialisation needs from the write call. */
 export interface SerializeContext extends RecordOptions, TableOptions {
@@ -111,6 +112,10 @@ class ChunkAccumulator implements LineSink {
     this.lastWriter = undefined
   }
 }
+
+// Kept alive with their maps between write() calls (see map-anchors.ts).
+keepMapAlive(new ChunkAccumulator({ maxLines: 1, maxBytes: 1 }))
+keepMapAlive(LineChunk.fromLines('ns', ['m f=1']))
 
 // Writers of finished serialisations, kept for the next ones. With a fresh 256 KB buffer per
 // write() call, pages of 5000 Points took 3.3-5 us per point in some processes and 0.6-1.0 in

@@ -13,6 +13,7 @@
  * a raw line feed is legal inside a string field, so they are cut by offset, never split on `\n`.
  */
 import { LineChunk } from '../records/line-chunk.js'
+import { keepMapAlive } from '../map-anchors.js'
 
 /** A finished body: UTF-8 of the lines joined by `\n`. */
 export class LinePayload {
@@ -139,3 +140,7 @@ export class BodyPool {
     if (this.#free[smallest]!.byteLength < whole.byteLength) this.#free[smallest] = whole
   }
 }
+
+// Kept alive with their maps between batches (see map-anchors.ts).
+keepMapAlive(new PayloadBuilder(undefined, 0))
+keepMapAlive(LinePayload.of(['m f=1']))
