@@ -10,6 +10,7 @@ import { BatchWriter, type BatchWriterOptions } from './batch-writer.js'
 import type { BatchSerializer } from './batch-serializer.js'
 import type { SendBody } from './batch-delivery.js'
 import type { WriteApiContext } from './write-api.js'
+import { keepMapAlive } from '../map-anchors.js'
 
 /** Records → chunks with the package's serialisers; async iterables are consumed as they produce. */
 export const serializeForBatch: BatchSerializer = (records, context, limits) => {
@@ -52,3 +53,8 @@ export function createBatchWriter(options: BatchWriterOptions, context: WriteApi
   }
   return new BatchWriter(options, { send, serialize: serializeForBatch, defaultTags: context.defaultTags, retry: context.retry })
 }
+
+// An idle writer (no timer, no request, nothing buffered) keeps the maps of the writer and of its
+// budget, pool and assembler alive, so that code optimised for them survives a full GC between
+// two writers' lifetimes (see map-anchors.ts).
+keepMapAlive(new BatchWriter({ bucket: 'anchor' }, { send: async () => undefined, serialize: serializeForBatch }))
