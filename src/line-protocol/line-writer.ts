@@ -12,7 +12,7 @@
  * report of undelivered lines, a partial write) can cut it out exactly. Line feeds inside a
  * string field are legal, so lines are never split on `\n`.
  */
-import { floatText } from './float-text.js'
+import { writeDigits, writeFloat, writeNineDigits } from './number-bytes.js'
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -28,32 +28,14 @@ export function decodeUtf8Range(bytes: Uint8Array, start: number, end: number): 
   return nativeSlice === undefined ? decoder.decode(bytes.subarray(start, end)) : nativeSlice.call(bytes, start, end)
 }
 
-/** "00".."99": the two digits of a number below 100, by number (tens, then ones). */
-const TWO_DIGITS = new Uint8Array(200)
-for (let i = 0; i < 100; i++) {
-  TWO_DIGITS[2 * i] = 48 + Math.floor(i / 10)
-  TWO_DIGITS[2 * i + 1] = 48 + (i % 10)
-}
-
-const POWERS_OF_TEN = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000]
-/** See float-text.ts: below 2^50, m·10^-k is the only k-digit decimal that reads back as v. */
-const MAX_SCALED = 2 ** 50
-const BILLION = 1_000_000_000
 const BIG_BILLION = 1_000_000_000n
 const BIG_MAX_SAFE = 9_007_199_254_740_991n
 
-const TWO_TO_32 = 2 ** 32
 /**
  * Longer text is encoded natively. Measured per call: 8 code units 12 ns in the loop against 55
  * with `encodeInto`, 32 units 73 against 73, 64 units 167 against 62.
  */
 const SHORT_TEXT = 32
-
-/** Digits of a number below 2^32. */
-function digitCount(value: number): number {
-  if (value < 100_000) return value < 100 ? (value < 10 ? 1 : 2) : value < 1_000 ? 3 : value < 10_000 ? 4 : 5
-  return value < 10_000_000 ? (value < 1_000_000 ? 6 : 7) : value < 100_000_000 ? 8 : value < BILLION ? 9 : 10
-}
 
 const TRUE_BYTES = [116, 114, 117, 101]
 const FALSE_BYTES = [102, 97, 108, 115, 101]
@@ -204,50 +186,8 @@ export class LineWriter {
     this.reserve(NUMBER_ROOM)
     if (value < 0) {
       this.bytes[this.length++] = 45
-      this.#digits(-value)
-    } else this.#digits(value)
-  }
-
-  /** The decimal digits of a non-negative safe integer. */
-  #digits(value: number): void {
-    if (value >= TWO_TO_32) {
-      // Split so that both halves take the 32-bit path: the high part, then 9 padded digits.
-      const high = Math.floor(value / BILLION)
-      this.#digits(high)
-      this.#nineDigits(value - high * BILLION)
-      return
-    }
-    const bytes = this.bytes
-    let at = this.length + digitCount(value)
-    this.length = at
-    let rest = value
-    while (rest >= 100) {
-      const quotient = (rest / 100) >>> 0
-      const pair = (rest - quotient * 100) << 1
-      bytes[--at] = TWO_DIGITS[pair + 1] as number
-      bytes[--at] = TWO_DIGITS[pair] as number
-      rest = quotient
-    }
-    if (rest >= 10) {
-      bytes[--at] = TWO_DIGITS[(rest << 1) + 1] as number
-      bytes[--at] = TWO_DIGITS[rest << 1] as number
-    } else bytes[--at] = 48 + rest
-  }
-
-  /** Exactly nine digits, zero-padded (the low part of a split number). */
-  #nineDigits(value: number): void {
-    const bytes = this.bytes
-    let at = this.length + 9
-    this.length = at
-    let rest = value
-    for (let k = 0; k < 4; k++) {
-      const quotient = (rest / 100) >>> 0
-      const pair = (rest - quotient * 100) << 1
-      bytes[--at] = TWO_DIGITS[pair + 1] as number
-      bytes[--at] = TWO_DIGITS[pair] as number
-      rest = quotient
-    }
-    bytes[--at] = 48 + rest
+      writeDigits(this, -value)
+    } else writeDigits(this, value)
   }
 
   /**
@@ -258,7 +198,7 @@ export class LineWriter {
     this.reserve(NUMBER_ROOM)
     if (value >= 0n) {
       if (value <= BIG_MAX_SAFE) {
-        this.#digits(Number(value))
+        writeDigits(this, Number(value))
         return
       }
       let low = value - splitBase
@@ -269,8 +209,8 @@ export class LineWriter {
         low = value - splitBase
       }
       if (splitHigh <= Number.MAX_SAFE_INTEGER) {
-        this.#digits(splitHigh)
-        this.#nineDigits(Number(low))
+        writeDigits(this, splitHigh)
+        writeNineDigits(this, Number(low))
         return
       }
     }
@@ -279,39 +219,7 @@ export class LineWriter {
 
   /** A finite float exactly as `String(value)` writes it (`-0` kept), the text of float-text.ts. */
   float(value: number): void {
-    this.reserve(NUMBER_ROOM)
-    if (value !== 0) {
-      for (let k = 0; k <= 6; k++) {
-        const scale = POWERS_OF_TEN[k] as number
-        const scaled = Math.round(value * scale)
-        if (scaled / scale !== value) continue
-        if (scaled >= MAX_SCALED || scaled <= -MAX_SCALED) break
-        let magnitude = scaled
-        if (scaled < 0) {
-          this.bytes[this.length++] = 45
-          magnitude = -scaled
-        }
-        if (k === 0) {
-          this.#digits(magnitude)
-          return
-        }
-        const fraction = magnitude % scale
-        this.#digits((magnitude - fraction) / scale)
-        this.bytes[this.length++] = 46
-        // The k fraction digits, zero-padded, written from the right.
-        const bytes = this.bytes
-        let at = this.length + k
-        this.length = at
-        let rest = fraction
-        for (let j = 0; j < k; j++) {
-          const quotient = (rest / 10) >>> 0
-          bytes[--at] = 48 + (rest - quotient * 10)
-          rest = quotient
-        }
-        return
-      }
-    }
-    this.text(floatText(value))
+    writeFloat(this, value)
   }
 
   /** The body: complete lines joined by `\n`. A view, valid until the writer is written again. */
