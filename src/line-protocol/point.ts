@@ -4,13 +4,11 @@ import { EncodedText, writeEncoded } from './encoded-text.js'
 import type { LineWriter } from './line-writer.js'
 import { isWritePrecision, NANOS_PER_UNIT, type WritePrecision } from './precision.js'
 import {
-  bigintUnitsToTimestamp,
   checkBigintUnits,
   checkNumberUnits,
   checkTimeNumber,
   dateToNanos,
   nanosToTimestamp,
-  numberUnitsToTimestamp,
   parseIsoToNanos,
 } from './time.js'
 import { describeType, formatFieldValue, formatFloat, formatInteger, formatString } from './values.js'
@@ -320,11 +318,22 @@ export class Point {
   }
 
   private timestampText(target: WritePrecision): string | undefined {
+    const time = this.timeIn(target)
+    return time === undefined || typeof time === 'string' ? time : `${time}`
+  }
+
+  /**
+   * The timestamp in `target` units, range-checked (throws `RangeError`): the units themselves
+   * when they are already in `target`, else the converted text; `undefined` when there is none.
+   */
+  private timeIn(target: WritePrecision): bigint | number | string | undefined {
     const units = this._timeUnits
     if (units !== undefined) {
       const own = this._precision
       if (own === undefined || own === target) {
-        return typeof units === 'bigint' ? bigintUnitsToTimestamp(units, target) : numberUnitsToTimestamp(units, target)
+        if (typeof units === 'bigint') checkBigintUnits(units, target)
+        else checkNumberUnits(units, target)
+        return units
       }
       return nanosToTimestamp(BigInt(units) * NANOS_PER_UNIT[own], target)
     }
@@ -343,17 +352,7 @@ export class Point {
     if (entries.length === tagEnd) return false
     const defaults = defaultTags === undefined ? undefined : compileDefaultTags(defaultTags)
     // Everything that can throw comes before the first byte.
-    let timeUnits: bigint | number | undefined
-    let timeText: string | undefined
-    const units = this._timeUnits
-    if (units !== undefined) {
-      const own = this._precision
-      if (own === undefined || own === precision) {
-        if (typeof units === 'bigint') checkBigintUnits(units, precision)
-        else checkNumberUnits(units, precision)
-        timeUnits = units
-      } else timeText = nanosToTimestamp(BigInt(units) * NANOS_PER_UNIT[own], precision)
-    } else if (this._timeNanos !== undefined) timeText = nanosToTimestamp(this._timeNanos, precision)
+    const time = this.timeIn(precision)
 
     writer.beginLine()
     writeEncoded(writer, encodedName(this._escapedName))
@@ -385,13 +384,11 @@ export class Point {
           writer.text(value as string)
       }
     }
-    if (timeUnits !== undefined) {
+    if (time !== undefined) {
       writer.byte(SPACE)
-      if (typeof timeUnits === 'number') writer.integer(timeUnits)
-      else writer.bigint(timeUnits)
-    } else if (timeText !== undefined) {
-      writer.byte(SPACE)
-      writer.text(timeText)
+      if (typeof time === 'bigint') writer.bigint(time)
+      else if (typeof time === 'number') writer.integer(time)
+      else writer.text(time)
     }
     writer.endLine()
     return true
