@@ -38,9 +38,7 @@ export class LineChunk {
 
   /** A chunk of the given lines (each already line protocol, without `\n`). */
   static fromLines(precision: WritePrecision, lines: readonly string[]): LineChunk {
-    const writer = new LineWriter(1024)
-    for (const line of lines) writer.line(line)
-    const { body, ends } = writer.cut(writer.lineCount)
+    const { body, ends } = encodeLines(lines)
     return new LineChunk(precision, body, ends)
   }
 
@@ -61,9 +59,7 @@ export class LineChunk {
 
   /** The lines as text, decoded afresh on every call. */
   get lines(): string[] {
-    const out: string[] = new Array(this.ends.length)
-    for (let i = 0; i < out.length; i++) out[i] = decodeUtf8Range(this.body, this.lineStart(i), this.ends[i] as number)
-    return out
+    return decodeLines(this.body, this.ends)
   }
 
   /** Lines `[from, to)` as a chunk that shares this chunk's bytes. */
@@ -74,4 +70,22 @@ export class LineChunk {
     const end = to > from ? (this.ends[to - 1] as number) : start
     return new LineChunk(this.precision, this.body.subarray(start, end), ends, false)
   }
+}
+
+/** `lines` joined by `\n` as UTF-8, with the byte offset just past each line. */
+export function encodeLines(lines: readonly string[]): { body: Uint8Array; ends: Uint32Array } {
+  const writer = new LineWriter(1024)
+  for (const line of lines) writer.line(line)
+  return writer.cut(writer.lineCount)
+}
+
+/** The lines of a body, cut at the given line ends (never split on `\n`: string fields may hold one). */
+export function decodeLines(body: Uint8Array, ends: Uint32Array): string[] {
+  const out: string[] = new Array(ends.length)
+  let start = 0
+  for (let i = 0; i < ends.length; i++) {
+    out[i] = decodeUtf8Range(body, start, ends[i] as number)
+    start = (ends[i] as number) + 1
+  }
+  return out
 }

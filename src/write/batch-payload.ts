@@ -12,7 +12,7 @@
  * The lines themselves are only needed again on the rare paths (413 split, undelivered report);
  * a raw line feed is legal inside a string field, so they are cut by offset, never split on `\n`.
  */
-import { LineChunk } from '../records/line-chunk.js'
+import { decodeLines, encodeLines, type LineChunk } from '../records/line-chunk.js'
 import { keepMapAlive } from '../map-anchors.js'
 
 /** A finished body: UTF-8 of the lines joined by `\n`. */
@@ -28,8 +28,8 @@ export class LinePayload {
 
   /** A payload of `lines` in a fresh buffer (the 413 halves). */
   static of(lines: readonly string[]): LinePayload {
-    const chunk = LineChunk.fromLines('ns', lines)
-    return new LinePayload(chunk.body, chunk.ends)
+    const { body, ends } = encodeLines(lines)
+    return new LinePayload(body, ends)
   }
 
   get lineCount(): number {
@@ -38,7 +38,7 @@ export class LinePayload {
 
   /** The lines, as they were given. */
   lines(): string[] {
-    return new LineChunk('ns', this.body, this.#ends).lines
+    return decodeLines(this.body, this.#ends)
   }
 }
 
