@@ -48,7 +48,7 @@ export class Point {
   // One array for both sets (one allocation less per point): first the tags, three slots each
   // (`key, ',escaped-key=', escaped value`), from 0 to _tagEnd; then the fields, four slots
   // each (`key, 'escaped-key=', kind, value`, see FieldKind), from _tagEnd to the end.
-  private _entries: unknown[] = []
+  private _entries: unknown[] = newEntries()
   private _tagEnd = 0
   private _timeUnits: bigint | number | undefined = undefined
   private _timeNanos: bigint | undefined = undefined
@@ -409,6 +409,19 @@ export class Point {
     copy._precision = this._precision
     return copy
   }
+}
+
+// A copy of an empty array, not an `[]` literal. V8 may decide to allocate a literal's arrays
+// straight in the old generation ("pretenuring"); a dead old array still points at its young
+// values, so every young collection keeps them all, and they are promoted in turn. Measured on
+// the serialize benchmark: 2.1-2.3 s per million points in some processes against 0.5 s
+// (--trace-gc-nvp: 840 MB promoted against 254). Its one string makes copies start with the
+// elements kind that every entries array ends up with, so no transition on the first push.
+const NO_ENTRIES: unknown[] = ['']
+NO_ENTRIES.pop()
+
+function newEntries(): unknown[] {
+  return NO_ENTRIES.slice()
 }
 
 /** How a field value is held: a float or an integer is written from the number itself. */
