@@ -218,8 +218,8 @@ type ParentMessage = { type: 'reached' } | { type: 'reset' }
 
 /**
  * Runs one measurement in a fresh process, so that no variant pays for the heap another one
- * left behind (the official client's unbounded batches leave a lot). The child warms up on
- * 100,000 points first. The parent relays its sink requests.
+ * left behind (the official client's unbounded batches leave a lot). The child first warms up
+ * on as many points as it then measures. The parent relays its sink requests.
  */
 function runInChild(sink: Sink, index: number): Promise<Measurement> {
   return new Promise((resolve, reject) => {
@@ -262,7 +262,11 @@ async function child(index: number, url: string): Promise<void> {
   const variant = VARIANTS[index]!
   const sink = sinkThroughParent(url)
   await variant.prepare?.(POINTS)
-  await measure(sink, variant, Math.min(POINTS, 100_000))
+  // A warm-up as long as the measured run: the steady state of a long-running writer. After a
+  // 100,000-point warm-up, this client's next million took 0.74-0.88 µs of CPU per point from
+  // process to process, and 0.66-0.69 after a full-length one; the young generation and the
+  // optimised code were still settling.
+  await measure(sink, variant, POINTS)
   const result = await measure(sink, variant, POINTS)
   process.send!({ type: 'result', result } satisfies ChildMessage)
   process.disconnect()

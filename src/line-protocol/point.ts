@@ -45,9 +45,11 @@ export class Point {
   // Both sets are kept sorted by key (UTF-16 code-unit order), with every name already checked
   // and escaped, and every value in the form that is cheapest to write: serialising is then one
   // pass of copying into bytes (line-writer.ts), with no string built per line.
-  // One array for both sets (one allocation less per point): first the tags, three slots each
-  // (`key, ',escaped-key=', escaped value`), from 0 to _tagEnd; then the fields, four slots
-  // each (`key, 'escaped-key=', kind, value`, see FieldKind), from _tagEnd to the end.
+  // One array for both sets (one allocation less per point): first the tags, two slots each
+  // (KeyPrefix `,escaped-key=`, escaped value), from 0 to _tagEnd; then the fields, three slots
+  // each (KeyPrefix `escaped-key=`, kind, value; see FieldKind), from _tagEnd to the end. The key
+  // as given is the prefix's `key`. Few slots matter: 2 tags and 3 fields fit the 16 slots the
+  // array gets on its first push, so it is allocated once.
   private _entries: unknown[] = newEntries()
   private _tagEnd = 0
   private _timeUnits: bigint | number | undefined = undefined
@@ -92,7 +94,7 @@ export class Point {
   get tags(): Record<string, string> {
     const result: Record<string, string> = {}
     const entries = this._entries
-    for (let i = 0; i < this._tagEnd; i += 3) result[entries[i] as string] = unescapeKey(entries[i + 2] as string)
+    for (let i = 0; i < this._tagEnd; i += TAG_SLOTS) result[(entries[i] as KeyPrefix).key] = unescapeKey(entries[i + 1] as string)
     return result
   }
 
@@ -100,7 +102,9 @@ export class Point {
   get fieldTexts(): Record<string, string> {
     const result: Record<string, string> = {}
     const entries = this._entries
-    for (let i = this._tagEnd; i < entries.length; i += 4) result[entries[i] as string] = fieldValueText(entries[i + 2] as FieldKind, entries[i + 3])
+    for (let i = this._tagEnd; i < entries.length; i += FIELD_SLOTS) {
+      result[(entries[i] as KeyPrefix).key] = fieldValueText(entries[i + 1] as FieldKind, entries[i + 2])
+    }
     return result
   }
 
@@ -122,36 +126,34 @@ export class Point {
     let prefix: KeyPrefix
     let escaped: string
     try {
-      prefix = tagPrefixAt(this._tagEnd / 3, key)
+      prefix = tagPrefixAt(this._tagEnd / TAG_SLOTS, key)
       escaped = escapeKey(text)
     } catch (error) {
       throw new TypeError(`tag ${JSON.stringify(key)}: ${(error as Error).message}`)
     }
     const entries = this._entries
     const end = this._tagEnd
-    const at = sortedSlot(entries, 3, key, 0, end)
-    if (at < end && entries[at] === key) {
-      entries[at + 1] = prefix
-      entries[at + 2] = escaped
+    const at = sortedSlot(entries, TAG_SLOTS, key, 0, end)
+    if (at < end && (entries[at] as KeyPrefix).key === key) {
+      entries[at + 1] = escaped
       return this
     }
-    entries.push(key, prefix, escaped)
-    if (at < entries.length - 3) {
-      for (let i = entries.length - 1; i >= at + 3; i--) entries[i] = entries[i - 3]
-      entries[at] = key
-      entries[at + 1] = prefix
-      entries[at + 2] = escaped
+    entries.push(prefix, escaped)
+    if (at < entries.length - TAG_SLOTS) {
+      for (let i = entries.length - 1; i >= at + TAG_SLOTS; i--) entries[i] = entries[i - TAG_SLOTS]
+      entries[at] = prefix
+      entries[at + 1] = escaped
     }
-    this._tagEnd = end + 3
+    this._tagEnd = end + TAG_SLOTS
     return this
   }
 
   private removeTag(key: string): void {
     const entries = this._entries
-    const at = sortedSlot(entries, 3, key, 0, this._tagEnd)
-    if (at < this._tagEnd && entries[at] === key) {
-      entries.splice(at, 3)
-      this._tagEnd -= 3
+    const at = sortedSlot(entries, TAG_SLOTS, key, 0, this._tagEnd)
+    if (at < this._tagEnd && (entries[at] as KeyPrefix).key === key) {
+      entries.splice(at, TAG_SLOTS)
+      this._tagEnd -= TAG_SLOTS
     }
   }
 
@@ -224,32 +226,31 @@ export class Point {
     if (typeof key !== 'string') throw new TypeError(`field key: ${describeType(key)} is not a string`)
     let prefix: KeyPrefix
     try {
-      prefix = fieldPrefixAt((this._entries.length - this._tagEnd) / 4, key)
+      prefix = fieldPrefixAt((this._entries.length - this._tagEnd) / FIELD_SLOTS, key)
     } catch (error) {
       throw new TypeError(`field ${JSON.stringify(key)}: ${(error as Error).message}`)
     }
     const entries = this._entries
-    const at = sortedSlot(entries, 4, key, this._tagEnd, entries.length)
-    if (at < entries.length && entries[at] === key) {
-      entries[at + 2] = kind
-      entries[at + 3] = value
+    const at = sortedSlot(entries, FIELD_SLOTS, key, this._tagEnd, entries.length)
+    if (at < entries.length && (entries[at] as KeyPrefix).key === key) {
+      entries[at + 1] = kind
+      entries[at + 2] = value
       return this
     }
-    entries.push(key, prefix, kind, value)
-    if (at < entries.length - 4) {
-      for (let i = entries.length - 1; i >= at + 4; i--) entries[i] = entries[i - 4]
-      entries[at] = key
-      entries[at + 1] = prefix
-      entries[at + 2] = kind
-      entries[at + 3] = value
+    entries.push(prefix, kind, value)
+    if (at < entries.length - FIELD_SLOTS) {
+      for (let i = entries.length - 1; i >= at + FIELD_SLOTS; i--) entries[i] = entries[i - FIELD_SLOTS]
+      entries[at] = prefix
+      entries[at + 1] = kind
+      entries[at + 2] = value
     }
     return this
   }
 
   private removeField(key: string): this {
     const entries = this._entries
-    const at = sortedSlot(entries, 4, key, this._tagEnd, entries.length)
-    if (at < entries.length && entries[at] === key) entries.splice(at, 4)
+    const at = sortedSlot(entries, FIELD_SLOTS, key, this._tagEnd, entries.length)
+    if (at < entries.length && (entries[at] as KeyPrefix).key === key) entries.splice(at, FIELD_SLOTS)
     return this
   }
 
@@ -308,11 +309,11 @@ export class Point {
     let line = this._escapedName
     const defaults = defaultTags === undefined ? undefined : compileDefaultTags(defaultTags)
     if (defaults !== undefined && defaults.length > 0) line += mergedTagText(entries, tagEnd, defaults)
-    else for (let i = 0; i < tagEnd; i += 3) line += (entries[i + 1] as KeyPrefix).text + (entries[i + 2] as string)
+    else for (let i = 0; i < tagEnd; i += TAG_SLOTS) line += (entries[i] as KeyPrefix).text + (entries[i + 1] as string)
     line += ' '
-    for (let i = tagEnd; i < entries.length; i += 4) {
+    for (let i = tagEnd; i < entries.length; i += FIELD_SLOTS) {
       if (i > tagEnd) line += ','
-      line += (entries[i + 1] as KeyPrefix).text + fieldValueText(entries[i + 2] as FieldKind, entries[i + 3])
+      line += (entries[i] as KeyPrefix).text + fieldValueText(entries[i + 1] as FieldKind, entries[i + 2])
     }
     return time === undefined ? line : line + ' ' + time
   }
@@ -358,17 +359,17 @@ export class Point {
     writeEncoded(writer, encodedName(this._escapedName))
     if (defaults !== undefined && defaults.length > 0) writeMergedTags(writer, entries, tagEnd, defaults)
     else {
-      for (let i = 0; i < tagEnd; i += 3) {
-        writeEncoded(writer, entries[i + 1] as KeyPrefix)
-        writer.text(entries[i + 2] as string)
+      for (let i = 0; i < tagEnd; i += TAG_SLOTS) {
+        writeEncoded(writer, entries[i] as KeyPrefix)
+        writer.text(entries[i + 1] as string)
       }
     }
     writer.byte(SPACE)
-    for (let i = tagEnd; i < entries.length; i += 4) {
+    for (let i = tagEnd; i < entries.length; i += FIELD_SLOTS) {
       if (i > tagEnd) writer.byte(COMMA)
-      writeEncoded(writer, entries[i + 1] as KeyPrefix)
-      const value = entries[i + 3]
-      switch (entries[i + 2] as FieldKind) {
+      writeEncoded(writer, entries[i] as KeyPrefix)
+      const value = entries[i + 2]
+      switch (entries[i + 1] as FieldKind) {
         case FLOAT:
           writer.float(value as number)
           break
@@ -386,7 +387,7 @@ export class Point {
     }
     if (time !== undefined) {
       writer.byte(SPACE)
-      if (typeof time === 'bigint') writer.bigint(time)
+      if (typeof time === 'bigint') writer.timestamp(time)
       else if (typeof time === 'number') writer.integer(time)
       else writer.text(time)
     }
@@ -424,6 +425,10 @@ function newEntries(): unknown[] {
   return NO_ENTRIES.slice()
 }
 
+/** Slots per tag and per field in a Point's entries. */
+const TAG_SLOTS = 2
+const FIELD_SLOTS = 3
+
 /** How a field value is held: a float or an integer is written from the number itself. */
 type FieldKind = typeof FLOAT | typeof INTEGER | typeof BOOLEAN | typeof TEXT
 const FLOAT = 0
@@ -455,8 +460,8 @@ function fieldValueText(kind: FieldKind, value: unknown): string {
  * the first test.
  */
 function sortedSlot(entries: readonly unknown[], width: number, key: string, from: number, end: number): number {
-  if (end === from || key > (entries[end - width] as string)) return end
-  for (let i = from; i < end; i += width) if ((entries[i] as string) >= key) return i
+  if (end === from || key > (entries[end - width] as KeyPrefix).key) return end
+  for (let i = from; i < end; i += width) if ((entries[i] as KeyPrefix).key >= key) return i
   return end
 }
 
@@ -464,11 +469,12 @@ function sortedSlot(entries: readonly unknown[], width: number, key: string, fro
 function mergedTagText(tags: readonly unknown[], tagEnd: number, defaults: readonly string[]): string {
   let text = ''
   let j = 0
-  for (let i = 0; i < tagEnd; i += 3) {
-    const key = tags[i] as string
+  for (let i = 0; i < tagEnd; i += TAG_SLOTS) {
+    const prefix = tags[i] as KeyPrefix
+    const key = prefix.key
     for (; j < defaults.length && (defaults[j] as string) < key; j += 2) text += ',' + (defaults[j + 1] as string)
     if (j < defaults.length && defaults[j] === key) j += 2
-    text += (tags[i + 1] as KeyPrefix).text + (tags[i + 2] as string)
+    text += prefix.text + (tags[i + 1] as string)
   }
   for (; j < defaults.length; j += 2) text += ',' + (defaults[j + 1] as string)
   return text
@@ -477,16 +483,17 @@ function mergedTagText(tags: readonly unknown[], tagEnd: number, defaults: reado
 /** The point's tags merged with default tags (`[key, escaped pair, …]`, sorted); its own tag wins. */
 function writeMergedTags(writer: LineWriter, tags: readonly unknown[], tagEnd: number, defaults: readonly string[]): void {
   let j = 0
-  for (let i = 0; i < tagEnd; i += 3) {
-    const key = tags[i] as string
+  for (let i = 0; i < tagEnd; i += TAG_SLOTS) {
+    const prefix = tags[i] as KeyPrefix
+    const key = prefix.key
     while (j < defaults.length && (defaults[j] as string) < key) {
       writer.byte(COMMA)
       writer.text(defaults[j + 1] as string)
       j += 2
     }
     if (j < defaults.length && defaults[j] === key) j += 2
-    writeEncoded(writer, tags[i + 1] as KeyPrefix)
-    writer.text(tags[i + 2] as string)
+    writeEncoded(writer, prefix)
+    writer.text(tags[i + 1] as string)
   }
   for (; j < defaults.length; j += 2) {
     writer.byte(COMMA)
@@ -502,21 +509,24 @@ const MAX_CACHED_KEY_LENGTH = 64
 const fieldPrefixes = new Map<string, KeyPrefix>()
 const tagPrefixes = new Map<string, KeyPrefix>()
 
-/** A key's text before its value, as a string and pre-encoded for copying into bytes. */
+/** A key as given, and its text before its value, as a string and pre-encoded for copying into bytes. */
 class KeyPrefix extends EncodedText {
-  constructor(readonly text: string) {
+  constructor(
+    readonly key: string,
+    readonly text: string,
+  ) {
     super(text)
   }
 }
 
 /** `escapeFieldKey(key) + '='`, memoised. */
 function fieldPrefix(key: string): KeyPrefix {
-  return fieldPrefixes.get(key) ?? remember(fieldPrefixes, key, new KeyPrefix(escapeFieldKey(key) + '='))
+  return fieldPrefixes.get(key) ?? remember(fieldPrefixes, key, new KeyPrefix(key, escapeFieldKey(key) + '='))
 }
 
 /** `',' + escapeKey(key) + '='`, memoised. */
 function tagPrefix(key: string): KeyPrefix {
-  return tagPrefixes.get(key) ?? remember(tagPrefixes, key, new KeyPrefix(',' + escapeKey(key) + '='))
+  return tagPrefixes.get(key) ?? remember(tagPrefixes, key, new KeyPrefix(key, ',' + escapeKey(key) + '='))
 }
 
 // The keys set at each position of the last points, compared by identity: the same literal keys

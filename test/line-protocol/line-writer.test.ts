@@ -41,13 +41,36 @@ describe('LineWriter numbers', () => {
     assert.equal(written((w) => w.integer(-0)), '0')
   })
 
-  test('bigint equals String across the int64 and uint64 ranges, in any order (the remembered high part)', () => {
+  test('bigint and timestamp equal String across the int64 and uint64 ranges and beyond, in any order', () => {
+    const wide = fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n })
     const int64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 64n - 1n })
-    fc.assert(fc.property(fc.array(int64, { minLength: 1, maxLength: 20 }), (values) => values.every((v) => written((w) => w.bigint(v)) === String(v))), { numRuns: 5_000 })
+    for (const values of [int64, wide]) {
+      fc.assert(fc.property(fc.array(values, { minLength: 1, maxLength: 20 }), (list) => list.every((v) => written((w) => w.bigint(v)) === String(v))), { numRuns: 5_000 })
+      fc.assert(fc.property(fc.array(values, { minLength: 1, maxLength: 20 }), (list) => list.every((v) => written((w) => w.timestamp(v)) === String(v))), { numRuns: 5_000 })
+    }
+    // Timestamps that grow by little (the remembered digits above the last nine), across a
+    // change of those digits, and going back.
+    const around = fc.tuple(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.array(fc.bigInt({ min: -3_000_000_000n, max: 3_000_000_000n }), { minLength: 1, maxLength: 30 }))
+    fc.assert(
+      fc.property(around, ([start, steps]) => {
+        let v = start
+        for (const step of steps) {
+          v += step
+          if (v < -(2n ** 63n) || v >= 2n ** 63n) continue
+          if (written((w) => w.timestamp(v)) !== String(v)) return false
+        }
+        return true
+      }),
+      { numRuns: 5_000 },
+    )
     const base = 1_700_000_000_999_999_990n
-    for (let i = 0n; i < 30n; i++) assert.equal(written((w) => w.bigint(base + i)), String(base + i))
-    for (const v of [0n, 2n ** 53n - 1n, 2n ** 53n, 10n ** 18n, 2n ** 63n - 1n, -(2n ** 63n), 2n ** 64n - 1n, 10n ** 30n]) {
+    for (let i = 0n; i < 30n; i++) {
+      assert.equal(written((w) => w.bigint(base + i)), String(base + i))
+      assert.equal(written((w) => w.timestamp(base + i)), String(base + i))
+    }
+    for (const v of [0n, -1n, 2n ** 53n - 1n, 2n ** 53n, -(2n ** 53n) - 1n, 10n ** 18n, 2n ** 63n - 1n, -(2n ** 63n), 2n ** 63n, 2n ** 64n - 1n, 10n ** 30n, -(10n ** 30n)]) {
       assert.equal(written((w) => w.bigint(v)), String(v))
+      assert.equal(written((w) => w.timestamp(v)), String(v))
     }
   })
 })
