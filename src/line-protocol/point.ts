@@ -48,8 +48,8 @@ export class Point {
   // One array for both sets (one allocation less per point): first the tags, two slots each
   // (KeyPrefix `,escaped-key=`, escaped value), from 0 to _tagEnd; then the fields, three slots
   // each (KeyPrefix `escaped-key=`, kind, value; see FieldKind), from _tagEnd to the end. The key
-  // as given is the prefix's `key`. Few slots matter: 2 tags and 3 fields fit the 16 slots the
-  // array gets on its first push, so it is allocated once.
+  // as given is the prefix's `key`. Few slots matter: 2 tags and 3 fields (13 slots) fit in the
+  // room V8 gives the array on its first push (16 slots or more), so its storage is allocated once.
   private _entries: unknown[] = newEntries()
   private _tagEnd = 0
   private _timeUnits: bigint | number | undefined = undefined
