@@ -7,7 +7,10 @@
 // WriteApi as users get it (defaults: gzip above 1000 bytes, the default agent) and tuned
 // (keep-alive agent, no gzip); @influxdata/influxdb3-client, which has no batching, fed chunks of
 // the same size with the same concurrency; and the ceiling: the same bodies serialised before
-// the clock starts, posted with node:http keep-alive at the same concurrency.
+// the clock starts, posted with node:http keep-alive at the same concurrency. Two more variants
+// build their Points before the clock starts (this client and the official one as shipped), so
+// that their figures show what the client itself adds to the ceiling: serialising, batching and
+// sending, without the application's work of building Points.
 //
 // Env: BENCH_POINTS (default 1000000), BENCH_RUNS (default 3), BENCH_ONLY (comma-separated
 // substrings of variant names to run, for profiling one of them).
@@ -83,6 +86,30 @@ const ours: Variant = {
   },
 }
 
+/** Pages of Points built before the clock starts: what the client itself adds, without building them. */
+function prebuilt<T>(make: (i: number) => T): { pages: T[][]; prepare: (n: number) => void } {
+  const state = { pages: [] as T[][], prepare: (n: number): void => {} }
+  state.prepare = (n) => {
+    state.pages = []
+    for (let start = 0; start < n; start += PAGE) state.pages.push(page(start, n, make))
+  }
+  return state
+}
+
+const ourPages = prebuilt(ourPoint)
+const oursPrebuilt: Variant = {
+  name: 'influxdb-client-async BatchWriter, Points built before the clock',
+  prepare: ourPages.prepare,
+  run: async (sink, n) => {
+    const client = new InfluxDBClientAsync({ url: sink.url, token: 'bench', org: 'bench' })
+    const writer = client.writeApi().batchWriter({ bucket: 'bench', batchSize: BATCH_SIZE, maxInFlight: CONCURRENCY })
+    for (const points of ourPages.pages) await writer.write(points)
+    await writer.close()
+    await sink.received(n)
+    await client.close()
+  },
+}
+
 const oursPerPoint: Variant = {
   name: 'influxdb-client-async BatchWriter, await write(point) per point',
   run: async (sink, n) => {
@@ -95,9 +122,10 @@ const oursPerPoint: Variant = {
   },
 }
 
-function officialVariant(name: string, tuned: boolean): Variant {
+function officialVariant(name: string, tuned: boolean, pages?: ReturnType<typeof prebuilt<OfficialPoint>>): Variant {
   return {
     name,
+    ...(pages === undefined ? {} : { prepare: pages.prepare }),
     run: async (sink, n) => {
       const agent = tuned ? new http.Agent({ keepAlive: true }) : undefined
       const influx = new InfluxDB({ url: sink.url, token: 'bench', ...(agent ? { transportOptions: { agent } } : {}) })
@@ -113,7 +141,8 @@ function officialVariant(name: string, tuned: boolean): Variant {
         logged.set(key, (logged.get(key) ?? 0) + 1)
       }
       setLogger({ error: count, warn: count })
-      for (let start = 0; start < n; start += PAGE) writeApi.writePoints(page(start, n, officialPoint))
+      if (pages === undefined) for (let start = 0; start < n; start += PAGE) writeApi.writePoints(page(start, n, officialPoint))
+      else for (const points of pages.pages) writeApi.writePoints(points)
       await writeApi.close()
       await sink.received(n)
       agent?.destroy()
@@ -209,8 +238,13 @@ const fmt = (pps: number): string => `${(pps / 1e6).toFixed(3)} M points/s`
 
 const officialDefault = officialVariant('@influxdata/influxdb-client WriteApi, as shipped (gzip > 1000 B, default agent)', false)
 const officialTuned = officialVariant('@influxdata/influxdb-client WriteApi, tuned (keep-alive agent, no gzip)', true)
+const officialPrebuilt = officialVariant(
+  '@influxdata/influxdb-client WriteApi, as shipped, Points built before the clock',
+  false,
+  prebuilt(officialPoint),
+)
 const ceiling = ceilingVariant()
-const VARIANTS = [ours, oursPerPoint, officialDefault, officialTuned, v3, ceiling]
+const VARIANTS = [ours, oursPerPoint, officialDefault, officialTuned, v3, oursPrebuilt, officialPrebuilt, ceiling]
 
 /** Messages between the parent (which owns the sink) and a child measuring one variant. */
 type ChildMessage = { type: 'expect'; lines: number } | { type: 'reset' } | { type: 'result'; result: Measurement }
@@ -307,6 +341,8 @@ async function main(): Promise<void> {
   line('ours / official tuned', ours, officialTuned)
   line('ours / influxdb3-client', ours, v3)
   line('ceiling / ours', ceiling, ours, '   (target <= 3x)')
+  line('ours / official, prebuilt', oursPrebuilt, officialPrebuilt)
+  line('ceiling / ours, prebuilt', ceiling, oursPrebuilt)
   line('ours per point / ours pages', oursPerPoint, ours)
 }
 
