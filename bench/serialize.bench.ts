@@ -1,11 +1,9 @@
 // Serialisation speed, side by side (the machine is shared: compare ratios, not times).
 // Run: node --expose-gc --import tsx bench/serialize.bench.ts [points]
 //
-// Every case runs in a fresh process of its own, ROUNDS times, the cases interleaved round by
-// round; a case's figure is the median of its processes (each: warm up on 200k points, then the
-// best of two runs over all points). One process for everything made the figures depend on what
-// ran before: the garbage of one client's case (and V8's per-process decisions, such as moving a
-// hot allocation site to the old generation) slowed the next case by up to 2x in some runs.
+// Every case runs in fresh processes of its own (bench/isolated-cases.ts), ROUNDS times, the
+// cases interleaved; a case's figure is the median of its processes, each of which warms up on
+// 200k points and on one untimed run over all points, then keeps the best of two timed runs.
 //
 // Each point: measurement, 2 tags, 3 fields (float, integer, boolean) and an ns timestamp.
 // Both clients get the same data and use their typed builders (floatField/intField/booleanField,
@@ -20,15 +18,13 @@
 //                     write() path (UTF-8 bytes), the official client's toLineProtocol() per point and the
 //                     '\n'-join its WriteApi sends (node:http then encodes that string while writing)
 //   template string   a hand-written template literal over the same data, no Point at all
-import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { Point as OfficialPoint } from '@influxdata/influxdb-client'
 import { Point } from '../src/line-protocol/point.js'
 import { serializeSync } from '../src/records/serialize.js'
+import { childCase, median, printMedians, reportChild, runIsolated } from './isolated-cases.js'
 
 const TOTAL = Number(process.argv[2] ?? 1_000_000)
-/** Set in a child process: the one case it runs. */
-const CHILD_CASE = process.argv[3]
 const SLICE = 100_000
 const ROUNDS = 3
 /** Runs over all points in one child process, after its warm-up; the best counts. */
@@ -232,17 +228,13 @@ function runChild(name: string): void {
   if (c === undefined) throw new Error(`no case ${JSON.stringify(name)}`)
   c.run(makeData(200_000))
   const data = makeData(TOTAL)
+  c.run(data) // one untimed run at full size: steady state
   let best = Infinity
   for (let run = 0; run < RUNS_PER_PROCESS; run++) {
     collect()
     best = Math.min(best, c.run(data).ms)
   }
-  console.log(JSON.stringify({ ms: best }))
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[sorted.length >> 1] as number
+  reportChild(best)
 }
 
 function runParent(): void {
@@ -253,23 +245,10 @@ function runParent(): void {
     const theirs = buildOfficial(probe, i).toLineProtocol()?.replace('ok=T', 'ok=true').replace('ok=F', 'ok=false')
     if (ours !== theirs) throw new Error(`lines differ:\n  ours:   ${ours}\n  theirs: ${theirs}`)
   }
-  const self = fileURLToPath(import.meta.url)
-  const times = new Map<string, number[]>()
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const c of cases) {
-      const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, String(TOTAL), c.name], { encoding: 'utf8' })
-      if (child.status !== 0) throw new Error(`case ${c.name} failed:\n${child.stderr}`)
-      const { ms } = JSON.parse(child.stdout.trim().split('\n').pop() as string) as { ms: number }
-      times.set(c.name, [...(times.get(c.name) ?? []), ms])
-    }
-  }
-  const ms = (name: string): number => median(times.get(name) as number[])
-  const rate = (name: string): number => TOTAL / (ms(name) / 1000)
+  const times = runIsolated(fileURLToPath(import.meta.url), cases.map((c) => c.name), ROUNDS, [String(TOTAL)])
+  const rate = (name: string): number => TOTAL / (median(times.get(name) as number[]) / 1000)
   console.log(`${TOTAL} points, 2 tags, 3 fields, ns timestamp; median of ${ROUNDS} processes per case (each: best of ${RUNS_PER_PROCESS}); node ${process.version}`)
-  for (const c of cases) {
-    const all = (times.get(c.name) as number[]).map((t) => t.toFixed(0)).join(' ')
-    console.log(`${c.name.padEnd(52)} ${ms(c.name).toFixed(0).padStart(6)} ms  ${(rate(c.name) / 1e3).toFixed(0).padStart(6)}k points/s   (${all})`)
-  }
+  printMedians(times, TOTAL, 'points')
   const ratio = (a: string, b: string): string => (rate(a) / rate(b)).toFixed(2)
   console.log(`ratio build + request body (this / official): ${ratio('this client: build + request body', '@influxdata/influxdb-client: build + request body')}x`)
   console.log(`ratio build+serialize (this / official): ${ratio('this client: build+serialize', '@influxdata/influxdb-client: build+serialize')}x`)
@@ -278,5 +257,5 @@ function runParent(): void {
   console.log(`ratio build + request body (this / template string): ${ratio('this client: build + request body', 'template string')}x`)
 }
 
-if (CHILD_CASE === undefined) runParent()
-else runChild(CHILD_CASE)
+if (childCase === undefined) runParent()
+else runChild(childCase)

@@ -1,10 +1,13 @@
 // Tables as records: a 1,000,000-row Arrow table against the same data as Points, side by side
-// in one process (the machine is shared: compare ratios, not times).
+// (the machine is shared: compare ratios, not times).
 // Run: node --expose-gc --import tsx bench/tables.bench.ts [rows]
 //
 // Table: 2 tag columns (dictionary-encoded strings, as tableFromArrays makes them), 3 field
-// columns (Float64, Int64, Bool) and a Timestamp<NANOSECOND> column. Cases, best of ROUNDS, CPU time,
-// each round after a full collection and an untimed warm-up run on a 100,000-row table:
+// columns (Float64, Int64, Bool) and a Timestamp<NANOSECOND> column. Every case runs in fresh
+// processes of its own (bench/isolated-cases.ts), ROUNDS times, interleaved; its figure is the
+// median of its processes, each of which warms up on a 100,000-row table and on one untimed
+// full-size run, and keeps the best of two timed runs (CPU time), each after a full collection
+// and another small warm-up run:
 //   Arrow table, write() path   serializeSync(table) in chunks of 5000 lines, as write() runs it
 //   Arrow table, lines()        the table's own line iterator, without chunking
 //   Arrow table, rows()         the table's byte cursor into one LineWriter, cleared every 5000
@@ -22,9 +25,13 @@ import { LineWriter } from '../src/line-protocol/line-writer.js'
 import { Point } from '../src/line-protocol/point.js'
 import { serializeSync, type SerializeContext } from '../src/records/serialize.js'
 import { asTable } from '../src/records/tables/index.js'
+import { fileURLToPath } from 'node:url'
+import { childCase, median, printMedians, reportChild, runIsolated } from './isolated-cases.js'
 
 const ROWS = Number(process.argv[2] ?? 1_000_000)
 const ROUNDS = 3
+/** Timed runs in one child process; the best counts. */
+const RUNS_PER_PROCESS = Number(process.env.BENCH_RUNS_PER_PROCESS ?? 2)
 const LIMITS = { maxLines: 5000, maxBytes: 8 << 20 }
 const CONTEXT: SerializeContext = {
   precision: 'ns',
@@ -181,53 +188,68 @@ function firstLines(record: unknown, count: number): string[] {
   return lines.slice(0, count)
 }
 
-// All three produce the same lines (the official client spells booleans T/F), or the comparison means nothing.
-const probe = makeColumns(3)
-const fromTable = firstLines(makeTable(probe), 3)
-const fromPoints = firstLines([...ourPoints(probe)], 3)
-const fromOfficial = [0, 1, 2].map((i) => officialPoint(probe, i).toLineProtocol()?.replace(/ok=T\b/, 'ok=true').replace(/ok=F\b/, 'ok=false'))
-for (let i = 0; i < 3; i++) {
-  if (fromTable[i] !== fromPoints[i] || fromTable[i] !== fromOfficial[i]) {
-    throw new Error(`lines differ:\n  table:    ${fromTable[i]}\n  points:   ${fromPoints[i]}\n  official: ${fromOfficial[i]}`)
-  }
-}
-
-const warmColumns = makeColumns(100_000)
-const warmTable = makeTable(warmColumns)
-for (const c of cases) c.run(warmColumns, warmTable)
-
-const columns = makeColumns(ROWS)
-const table = makeTable(columns)
-const best = new Map<string, number>()
-for (let round = 0; round < ROUNDS; round++) {
-  for (const c of cases) {
+/** In a child: warms the case up on the small table, then keeps the best of RUNS_PER_PROCESS timed runs. */
+function runChild(name: string): void {
+  const c = cases.find((x) => x.name === name)
+  if (c === undefined) throw new Error(`no case ${JSON.stringify(name)}`)
+  const warmColumns = makeColumns(100_000)
+  const warmTable = makeTable(warmColumns)
+  c.run(warmColumns, warmTable)
+  const columns = makeColumns(ROWS)
+  const table = makeTable(columns)
+  // One untimed run at full size first: steady state. After the small warm-up alone, the table
+  // cases still ran 20-80% slower in some processes (the JIT had not settled).
+  c.run(columns, table)
+  let best = Infinity
+  for (let run = 0; run < RUNS_PER_PROCESS; run++) {
     ;(globalThis as { gc?: () => void }).gc?.()
     // A full collection deoptimises code that embeds objects it freed (node --trace-deopt:
-    // "marking dependent code … for deoptimization, reason: weak objects"), so the round right
-    // after gc() would time re-optimisation too. Every case re-warms on the small table first.
+    // "marking dependent code … for deoptimization, reason: weak objects"), so the run right
+    // after gc() would time re-optimisation too. Every run re-warms on the small table first.
     c.run(warmColumns, warmTable)
     const t0 = cpuMs()
     const bytes = c.run(columns, table)
     const ms = cpuMs() - t0
     if (bytes <= 0) throw new Error(`${c.name} produced nothing`)
-    best.set(c.name, Math.min(best.get(c.name) ?? Infinity, ms))
+    best = Math.min(best, ms)
   }
+  reportChild(best)
 }
 
-const rate = (name: string): number => ROWS / ((best.get(name) as number) / 1000)
-console.log(`${ROWS} rows, 2 tag columns, 3 field columns (float, int64, bool), ns timestamp; best of ${ROUNDS} rounds, CPU time; node ${process.version}`)
-for (const c of cases) {
-  console.log(`${c.name.padEnd(52)} ${(best.get(c.name) as number).toFixed(0).padStart(6)} ms  ${(rate(c.name) / 1e3).toFixed(0).padStart(6)}k rows/s`)
+function runCases(): void {
+  // All three produce the same lines (the official client spells booleans T/F), or the comparison means nothing.
+  const probe = makeColumns(3)
+  const fromTable = firstLines(makeTable(probe), 3)
+  const fromPoints = firstLines([...ourPoints(probe)], 3)
+  const fromOfficial = [0, 1, 2].map((i) => officialPoint(probe, i).toLineProtocol()?.replace(/ok=T\b/, 'ok=true').replace(/ok=F\b/, 'ok=false'))
+  for (let i = 0; i < 3; i++) {
+    if (fromTable[i] !== fromPoints[i] || fromTable[i] !== fromOfficial[i]) {
+      throw new Error(`lines differ:\n  table:    ${fromTable[i]}\n  points:   ${fromPoints[i]}\n  official: ${fromOfficial[i]}`)
+    }
+  }
+
+  const times = runIsolated(fileURLToPath(import.meta.url), cases.map((c) => c.name), ROUNDS, [String(ROWS)])
+  const rate = (name: string): number => ROWS / (median(times.get(name) as number[]) / 1000)
+  console.log(
+    `${ROWS} rows, 2 tag columns, 3 field columns (float, int64, bool), ns timestamp; median of ${ROUNDS} processes per case (each: best of ${RUNS_PER_PROCESS}), CPU time; node ${process.version}`,
+  )
+  printMedians(times, ROWS, 'rows')
+  const ratio = (a: string, b: string): number => rate(a) / rate(b)
+  const vsPoints = ratio(TABLE_WRITE, OUR_POINTS)
+  const vsOfficial = ratio(TABLE_WRITE, OFFICIAL)
+  console.log(`ratio table write() path / this client's Points:        ${vsPoints.toFixed(2)}x (target ≥ 2x)`)
+  console.log(`ratio table write() path / @influxdata/influxdb-client: ${vsOfficial.toFixed(2)}x (target ≥ 10x)`)
+  console.log(`ratio table rows() / this client's Points:              ${ratio(TABLE_ROWS, OUR_POINTS).toFixed(2)}x`)
+  console.log(`ratio table rows() / @influxdata/influxdb-client:       ${ratio(TABLE_ROWS, OFFICIAL).toFixed(2)}x`)
+  console.log(`for scale, template literal / @influxdata/influxdb-client: ${ratio(TEMPLATE, OFFICIAL).toFixed(2)}x`)
+  if (vsPoints < 2 || vsOfficial < 10) console.log('!!! below target')
 }
-const ratio = (a: string, b: string): number => rate(a) / rate(b)
-const vsPoints = ratio(TABLE_WRITE, OUR_POINTS)
-const vsOfficial = ratio(TABLE_WRITE, OFFICIAL)
-console.log(`ratio table write() path / this client's Points:        ${vsPoints.toFixed(2)}x (target ≥ 2x)`)
-console.log(`ratio table write() path / @influxdata/influxdb-client: ${vsOfficial.toFixed(2)}x (target ≥ 10x)`)
-console.log(`ratio table rows() / this client's Points:              ${ratio(TABLE_ROWS, OUR_POINTS).toFixed(2)}x`)
-console.log(`ratio table rows() / @influxdata/influxdb-client:       ${ratio(TABLE_ROWS, OFFICIAL).toFixed(2)}x`)
-console.log(`for scale, template literal / @influxdata/influxdb-client: ${ratio(TEMPLATE, OFFICIAL).toFixed(2)}x`)
-if (vsPoints < 2 || vsOfficial < 10) console.log('!!! below target')
+
+if (childCase !== undefined) {
+  runChild(childCase)
+  process.exit(0)
+}
+runCases()
 
 // --- memory: 10M rows, chunk by chunk ----------------------------------------------------------
 const BIG_ROWS = Number(process.env.TABLES_BENCH_BIG_ROWS ?? 10_000_000)
