@@ -302,7 +302,8 @@ function writeRows(cursor: RowCursor, sink: LineSink, precision: WritePrecision)
   return false
 }
 
-// Kept alive with its map between write() calls (see map-anchors.ts).
+// Kept alive with their maps between write() calls (see map-anchors.ts).
+keepMapAlive(new Frame(ARRAY, [], true, new Frame(ROOT, undefined, false, undefined)))
 keepMapAlive(new RecordWalker(undefined, { precision: 'ns', defaultTags: {} }, { add: () => false, writerFor: () => undefined as never, commit: () => false }))
 
 function isSyncIterable(value: object): value is Iterable<unknown> {
