@@ -21,6 +21,7 @@ import { InfluxDB, Point as OfficialPoint, setLogger } from '@influxdata/influxd
 import { InfluxDBClient as V3Client, Point as V3Point } from '@influxdata/influxdb3-client'
 import { InfluxDBClientAsync, Point } from '../src/index.js'
 import { startSink, type Sink } from './sink-control.js'
+import { median } from './isolated-cases.js'
 
 const POINTS = Number(process.env.BENCH_POINTS ?? 1_000_000)
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
@@ -226,12 +227,6 @@ async function measure(sink: Sink, variant: Variant, n: number): Promise<Measure
   const seconds = (performance.now() - started) / 1000
   const used = process.cpuUsage(cpu)
   return { pointsPerSecond: n / seconds, cpuMicrosPerPoint: (used.user + used.system) / n }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
 const fmt = (pps: number): string => `${(pps / 1e6).toFixed(3)} M points/s`

@@ -16,9 +16,11 @@ export function reportChild(ms: number): void {
   console.log(JSON.stringify({ ms }))
 }
 
+/** The middle value; for an even count, the mean of the two middle ones. */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
-  return sorted[sorted.length >> 1] as number
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
 }
 
 /**

@@ -5,10 +5,4 @@
  */
 export { EncodedText, writeEncoded } from '../../line-protocol/encoded-text.js'
 export { writeDigits, writeFloat } from '../../line-protocol/number-bytes.js'
-export {
-  LITTLE_ENDIAN,
-  NearbyInt64Writer,
-  wordsOf,
-  writeInt64Words,
-  writeUint64Words,
-} from '../../line-protocol/int64-bytes.js'
+export { NearbyInt64Writer, wordsOf, writeInt64Words, writeUint64Words } from '../../line-protocol/int64-bytes.js'
