@@ -460,9 +460,22 @@ function fieldValueText(kind: FieldKind, value: unknown): string {
  * the first test.
  */
 function sortedSlot(entries: readonly unknown[], width: number, key: string, from: number, end: number): number {
-  if (end === from || key > (entries[end - width] as KeyPrefix).key) return end
-  for (let i = from; i < end; i += width) if ((entries[i] as KeyPrefix).key >= key) return i
+  if (end === from) return end
+  // Keys mostly differ in their first code unit: comparing those numbers first skips the call
+  // into the string comparison.
+  const first = firstUnit(key)
+  const last = entries[end - width] as KeyPrefix
+  if (first !== last.first ? first > last.first : key > last.key) return end
+  for (let i = from; i < end; i += width) {
+    const prefix = entries[i] as KeyPrefix
+    if (first !== prefix.first ? prefix.first > first : prefix.key >= key) return i
+  }
   return end
+}
+
+/** The first UTF-16 code unit, or -1 for the empty string (which sorts first). */
+function firstUnit(key: string): number {
+  return key.length === 0 ? -1 : key.charCodeAt(0)
 }
 
 /** `,k=v` of the point's tags merged with default tags, as {@link writeMergedTags} writes them. */
@@ -511,11 +524,15 @@ const tagPrefixes = new Map<string, KeyPrefix>()
 
 /** A key as given, and its text before its value, as a string and pre-encoded for copying into bytes. */
 class KeyPrefix extends EncodedText {
+  /** The key's first code unit, for {@link sortedSlot}. */
+  readonly first: number
+
   constructor(
     readonly key: string,
     readonly text: string,
   ) {
     super(text)
+    this.first = firstUnit(key)
   }
 }
 

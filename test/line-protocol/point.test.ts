@@ -231,7 +231,9 @@ describe('Point.fromRecord (the reference from_dict cases)', () => {
 })
 
 describe('Point tag and field sets under any sequence of changes', () => {
-  const key = fc.constantFrom('a', 'b', 'c', 'a b', 'a,b', 'a=b', 'é', 'b\\x', 'z')
+  // Keys that share a first code unit ('a…', 'é…', '😀…' and '\u{FFFF}…' around the surrogates)
+  // and keys that differ only there: the sorted insertion compares first code units before strings.
+  const key = fc.constantFrom('a', 'b', 'c', 'a b', 'a,b', 'a=b', 'ab', 'é', 'éa', 'b\\x', 'z', '😀', '😁', '\u{FFFF}', '\u{FFFF}a')
   const tagValue = fc.option(fc.constantFrom('1', 'x y', 'p,q', 'k=v', '"q"', 'c\\d', '😀'), { nil: null })
   const fieldValue = fc.option(fc.oneof(fc.constantFrom('s', 'a,b', 'q"q', 'x\\', 'l\nf', ''), fc.integer().map(BigInt), fc.boolean(), fc.double({ noNaN: true, noDefaultInfinity: true })), { nil: null })
   const op = fc.oneof(
