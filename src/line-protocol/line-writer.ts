@@ -182,13 +182,15 @@ export class LineWriter {
     for (let i = 0; i < source.length; i++) this.bytes[this.length++] = source[i] as number
   }
 
-  /** A safe integer in decimal (`-12`, `0`, `345`). */
-  integer(value: number): void {
+  /** A safe integer in decimal (`-12`, `0`, `345`), then the byte `suffix` if given (`i` of a field). */
+  integer(value: number, suffix?: number): void {
     this.reserve(NUMBER_ROOM)
     if (value < 0) {
       this.bytes[this.length++] = 45
       writeDigits(this, -value)
     } else writeDigits(this, value)
+    // Within the room reserved above: a safe integer takes at most 17 bytes with its sign.
+    if (suffix !== undefined) this.bytes[this.length++] = suffix
   }
 
   /** A bigint in decimal: through its 64-bit words when it fits int64 (see int64-bytes.ts). */

@@ -364,27 +364,35 @@ export class Point {
         writer.text(entries[i + 1] as string)
       }
     }
-    writer.byte(SPACE)
+    // Every field is written after a comma (its prefix's bytes start with one); the first comma
+    // then becomes the space that ends the tags: no separator to decide per field.
+    const fieldsStart = writer.length
     for (let i = tagEnd; i < entries.length; i += FIELD_SLOTS) {
-      if (i > tagEnd) writer.byte(COMMA)
-      writeEncoded(writer, entries[i] as KeyPrefix)
+      const prefix = entries[i] as KeyPrefix
       const value = entries[i + 2]
       switch (entries[i + 1] as FieldKind) {
         case FLOAT:
+          writeEncoded(writer, prefix)
           writer.float(value as number)
           break
         case INTEGER:
-          if (typeof value === 'number') writer.integer(value)
-          else writer.bigint(value as bigint)
-          writer.byte(LETTER_I)
+          writeEncoded(writer, prefix)
+          if (typeof value === 'number') writer.integer(value, LETTER_I)
+          else {
+            writer.bigint(value as bigint)
+            writer.byte(LETTER_I)
+          }
           break
         case BOOLEAN:
-          writer.boolean(value as boolean)
+          // The prefix and the value, joined once per key.
+          writeEncoded(writer, value ? (prefix.whenTrue as EncodedText) : (prefix.whenFalse as EncodedText))
           break
         default:
+          writeEncoded(writer, prefix)
           writer.text(value as string)
       }
     }
+    writer.bytes[fieldsStart] = SPACE
     if (time !== undefined) {
       writer.byte(SPACE)
       if (typeof time === 'bigint') writer.timestamp(time)
@@ -522,28 +530,38 @@ const MAX_CACHED_KEY_LENGTH = 64
 const fieldPrefixes = new Map<string, KeyPrefix>()
 const tagPrefixes = new Map<string, KeyPrefix>()
 
-/** A key as given, and its text before its value, as a string and pre-encoded for copying into bytes. */
+/**
+ * A key as given, and its text before its value: as a string (`,key=` for a tag, `key=` for a
+ * field), and pre-encoded for copying into bytes, always with the leading comma (see writeLine).
+ */
 class KeyPrefix extends EncodedText {
   /** The key's first code unit, for {@link sortedSlot}. */
   readonly first: number
+  /** A field's `,key=true` and `,key=false`; undefined for a tag. */
+  readonly whenTrue: EncodedText | undefined
+  readonly whenFalse: EncodedText | undefined
 
   constructor(
     readonly key: string,
     readonly text: string,
+    field: boolean,
   ) {
-    super(text)
+    const encoded = field ? ',' + text : text
+    super(encoded)
     this.first = firstUnit(key)
+    this.whenTrue = field ? new EncodedText(encoded + 'true') : undefined
+    this.whenFalse = field ? new EncodedText(encoded + 'false') : undefined
   }
 }
 
 /** `escapeFieldKey(key) + '='`, memoised. */
 function fieldPrefix(key: string): KeyPrefix {
-  return fieldPrefixes.get(key) ?? remember(fieldPrefixes, key, new KeyPrefix(key, escapeFieldKey(key) + '='))
+  return fieldPrefixes.get(key) ?? remember(fieldPrefixes, key, new KeyPrefix(key, escapeFieldKey(key) + '=', true))
 }
 
 /** `',' + escapeKey(key) + '='`, memoised. */
 function tagPrefix(key: string): KeyPrefix {
-  return tagPrefixes.get(key) ?? remember(tagPrefixes, key, new KeyPrefix(key, ',' + escapeKey(key) + '='))
+  return tagPrefixes.get(key) ?? remember(tagPrefixes, key, new KeyPrefix(key, ',' + escapeKey(key) + '=', false))
 }
 
 // The keys set at each position of the last points, compared by identity: the same literal keys

@@ -4,6 +4,7 @@ import fc from 'fast-check'
 import { Point } from '../../src/line-protocol/point.js'
 import { escapeKey } from '../../src/line-protocol/escape.js'
 import { formatFieldValue } from '../../src/line-protocol/values.js'
+import { LineWriter } from '../../src/line-protocol/line-writer.js'
 
 describe('Point → line protocol (the reference examples, with JS number = float)', () => {
   test('escaped measurement, empty tag key skipped', () => {
@@ -266,6 +267,39 @@ describe('Point tag and field sets under any sequence of changes', () => {
         const merged = new Map([...Object.entries(defaults), ...tags])
         const mergedText = sorted(merged).map(([k, v]) => `,${escapeKey(k)}=${escapeKey(v)}`).join('')
         assert.equal(point.toLineProtocol(undefined, defaults), fields.size === 0 ? undefined : `m${mergedText} ${fieldText}`)
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
+  test('the bytes that write() sends equal toLineProtocol(), line after line in one writer', () => {
+    const intValue = fc.oneof(fc.integer(), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.constant(Number.MAX_SAFE_INTEGER))
+    const typedOp = fc.oneof(
+      op,
+      fc.record({ kind: fc.constant('int' as const), key, value: intValue }),
+      fc.record({ kind: fc.constant('bool' as const), key, value: fc.boolean() }),
+      fc.record({ kind: fc.constant('time' as const), value: fc.bigInt({ min: 0n, max: 2n ** 62n }) }),
+    )
+    fc.assert(
+      fc.property(fc.array(fc.array(typedOp, { maxLength: 12 }), { minLength: 1, maxLength: 4 }), fc.boolean(), (points, withDefaults) => {
+        const defaults = withDefaults ? { a: 'd', 'a,b': 'd 2', zz: 'dz' } : undefined
+        const writer = new LineWriter(16)
+        const expected: string[] = []
+        for (const ops of points) {
+          const point = new Point('m')
+          for (const o of ops) {
+            if (o.kind === 'tag') point.tag(o.key, o.value)
+            else if (o.kind === 'field') point.field(o.key, o.value)
+            else if (o.kind === 'int') point.intField(o.key, o.value)
+            else if (o.kind === 'bool') point.booleanField(o.key, o.value)
+            else point.time(o.value)
+          }
+          const line = point.toLineProtocol('ns', defaults)
+          assert.equal(point.writeLine(writer, 'ns', defaults), line !== undefined)
+          if (line !== undefined) expected.push(line)
+        }
+        assert.equal(new TextDecoder().decode(writer.body()), expected.join('\n'))
+        assert.equal(writer.lineCount, expected.length)
       }),
       { numRuns: 2000 },
     )
