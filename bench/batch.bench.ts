@@ -22,6 +22,7 @@ import { InfluxDBClient as V3Client, Point as V3Point } from '@influxdata/influx
 import { InfluxDBClientAsync, Point } from '../src/index.js'
 import { startSink, type Sink } from './sink-control.js'
 import { median } from './isolated-cases.js'
+import { benchPoint } from './bench-point.js'
 
 const POINTS = Number(process.env.BENCH_POINTS ?? 1_000_000)
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
@@ -32,15 +33,7 @@ const PAGE = 5000
 const BASE_NS = 1_700_000_000_000_000_000n
 const REGIONS = ['eu-west', 'eu-central', 'us-east', 'us-west'] as const
 
-function ourPoint(i: number): Point {
-  return new Point('bench')
-    .tag('host', `host-${i % 100}`)
-    .tag('region', REGIONS[i & 3]!)
-    .floatField('usage', i * 0.25)
-    .intField('count', i)
-    .booleanField('ok', (i & 1) === 0)
-    .time(BASE_NS + BigInt(i), 'ns')
-}
+const ourPoint: (i: number) => Point = benchPoint
 
 function officialPoint(i: number): OfficialPoint {
   return new OfficialPoint('bench')
