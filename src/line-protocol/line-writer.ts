@@ -38,9 +38,6 @@ const INT64_MAX = 2n ** 63n - 1n
  */
 const SHORT_TEXT = 32
 
-const TRUE_BYTES = [116, 114, 117, 101]
-const FALSE_BYTES = [102, 97, 108, 115, 101]
-
 /** Bytes a number's text can take at most (`-1.2345678901234567e-308`), with room to spare. */
 const NUMBER_ROOM = 32
 
@@ -173,13 +170,6 @@ export class LineWriter {
   byte(value: number): void {
     if (this.length === this.bytes.length) this.#grow(this.length + 1)
     this.bytes[this.length++] = value
-  }
-
-  /** `true` or `false`. */
-  boolean(value: boolean): void {
-    this.reserve(5)
-    const source = value ? TRUE_BYTES : FALSE_BYTES
-    for (let i = 0; i < source.length; i++) this.bytes[this.length++] = source[i] as number
   }
 
   /** A safe integer in decimal (`-12`, `0`, `345`), then the byte `suffix` if given (`i` of a field). */

@@ -384,8 +384,7 @@ export class Point {
           }
           break
         case BOOLEAN:
-          // The prefix and the value, joined once per key.
-          writeEncoded(writer, value ? (prefix.whenTrue as EncodedText) : (prefix.whenFalse as EncodedText))
+          writeEncoded(writer, prefix.withBoolean(value as boolean))
           break
         default:
           writeEncoded(writer, prefix)
@@ -537,9 +536,9 @@ const tagPrefixes = new Map<string, KeyPrefix>()
 class KeyPrefix extends EncodedText {
   /** The key's first code unit, for {@link sortedSlot}. */
   readonly first: number
-  /** A field's `,key=true` and `,key=false`; undefined for a tag. */
-  readonly whenTrue: EncodedText | undefined
-  readonly whenFalse: EncodedText | undefined
+  private readonly encoded: string
+  private whenTrue: EncodedText | undefined = undefined
+  private whenFalse: EncodedText | undefined = undefined
 
   constructor(
     readonly key: string,
@@ -548,9 +547,14 @@ class KeyPrefix extends EncodedText {
   ) {
     const encoded = field ? ',' + text : text
     super(encoded)
+    this.encoded = encoded
     this.first = firstUnit(key)
-    this.whenTrue = field ? new EncodedText(encoded + 'true') : undefined
-    this.whenFalse = field ? new EncodedText(encoded + 'false') : undefined
+  }
+
+  /** `,key=true` or `,key=false`, joined on first use: one copy writes a boolean field. */
+  withBoolean(value: boolean): EncodedText {
+    if (value) return (this.whenTrue ??= new EncodedText(this.encoded + 'true'))
+    return (this.whenFalse ??= new EncodedText(this.encoded + 'false'))
   }
 }
 
