@@ -14,7 +14,8 @@ import { EncodedText, NearbyInt64Writer } from './write-bytes.js'
 
 const text = new EncodedText('')
 
-
+// Re-exported so that the modules that anchor their own classes import this module, and its
+// anchors are never dropped as an unused side-effect import (the package says sideEffects: false).
 export { keepMapAlive }
 
 const anchors: object[] = [
