@@ -310,6 +310,24 @@ function isSyncIterable(value: object): value is Iterable<unknown> {
   return typeof (value as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function'
 }
 
+/**
+ * True when `record` is an async iterable, or an array or Set holding one to any depth up to 32:
+ * what can be looked into without consuming anything. An async iterable that a generator
+ * yields is met only while serialising, where the sync serialiser refuses it with a clear error.
+ */
+export function holdsAsyncIterable(record: unknown, depth = 0): boolean {
+  if (typeof record !== 'object' || record === null || depth > 32) return false
+  if (Array.isArray(record) || record instanceof Set) {
+    for (const item of record) {
+      // Points are most of what a page holds, and hold nothing: skip their property lookups.
+      if (item instanceof Point) continue
+      if (holdsAsyncIterable(item, depth + 1)) return true
+    }
+    return false
+  }
+  return isAsyncIterable(record)
+}
+
 /** True for an object that is async-iterable and not also sync-iterable (the sync side wins). */
 export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return (

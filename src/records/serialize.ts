@@ -148,7 +148,8 @@ export function* serializeSync(record: unknown, ctx: SerializeContext, limits: C
       const step = walker.advance()
       if (step === 'chunk-ready') yield* chunks.takeReady()
       else if (step === 'done') break
-      else throw new InvalidArgumentError(`record ${describePath(walker.path())} is an async iterable; use the async write path`)
+      else // The async iterable's own frame is on top, not yet started (index -1): name its position.
+        throw new InvalidArgumentError(`record ${describePath(walker.path().slice(0, -1))} is an async iterable; use the async write path`)
     }
     yield* chunks.takeReady()
     yield* chunks.takeRest()
@@ -196,10 +197,6 @@ export async function* serializeAny(record: unknown, ctx: SerializeContext, limi
   }
 }
 
-/** True only for a top-level async iterable (nested ones are found while iterating). */
-export function containsAsync(record: unknown): boolean {
-  return isAsyncIterable(record)
-}
 
 function describePath(path: readonly number[]): string {
   return path.length === 0 ? '(top level)' : path.map((i) => `[${i}]`).join('')

@@ -5,7 +5,8 @@
  */
 import { requireBucket, resolveOrg } from '../options.js'
 import { Point } from '../line-protocol/point.js'
-import { serializeAny, serializeSync, serializePoint, containsAsync } from '../records/serialize.js'
+import { serializeAny, serializeSync, serializePoint } from '../records/serialize.js'
+import { holdsAsyncIterable } from '../records/iterate.js'
 import { BatchWriter, type BatchWriterOptions } from './batch-writer.js'
 import type { BatchSerializer } from './batch-serializer.js'
 import type { SendBody } from './batch-delivery.js'
@@ -16,22 +17,9 @@ import { keepMapAlive } from '../map-anchors.js'
 export const serializeForBatch: BatchSerializer = (records, context, limits) => {
   // One Point per write() is the common streaming loop: skip the walker it does not need.
   if (records instanceof Point) return [serializePoint(records, context)]
-  // An async iterable nested in a sync container is found by serializeAny as it walks; plain
-  // sync input takes the sync generator, which costs less per call.
-  return containsAsync(records) || mayHoldAsync(records) ? serializeAny(records, context, limits) : serializeSync(records, context, limits)
-}
-
-/** Arrays and Sets may hold async iterables; the sync path would refuse them half-way. */
-function mayHoldAsync(records: unknown): boolean {
-  if (!Array.isArray(records) && !(records instanceof Set)) return false
-  for (const item of records) {
-    // Points are most of what a page holds, and cannot hold anything: skip the property lookups.
-    if (item instanceof Point) continue
-    if (typeof item === 'object' && item !== null && (Symbol.asyncIterator in item || Array.isArray(item) || item instanceof Set)) {
-      return containsAsync(item) || mayHoldAsync(item)
-    }
-  }
-  return false
+  // Sync input takes the sync generator, which costs less per call; an async iterable at the top
+  // or inside arrays and Sets takes the async one.
+  return holdsAsyncIterable(records) ? serializeAny(records, context, limits) : serializeSync(records, context, limits)
 }
 
 /** A BatchWriter posting to `/api/v2/write` through the write API's transport, gzip and retry settings. */

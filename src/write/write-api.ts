@@ -10,6 +10,7 @@ import { isWritePrecision, type WritePrecision } from '../line-protocol/precisio
 import { resolveOrg, requireBucket, type OrgInput } from '../options.js'
 import { serializeAny, serializeSync, type ChunkLimits, type LineChunk, type SerializeContext } from '../records/serialize.js'
 import { containsTable } from '../records/tables/index.js'
+import { holdsAsyncIterable } from '../records/iterate.js'
 import type { WriteCallOptions, WriteParameters } from './write-options.js'
 import { createBatchWriter } from './batch-factory.js'
 import type { BatchWriter, BatchWriterOptions } from './batch-writer.js'
@@ -104,7 +105,7 @@ export class WriteApiAsync {
     if (target.signal?.aborted === true) throw abortedError(target.signal)
     const ctx: SerializeContext = { ...recordOptionsOf(call.options), precision, defaultTags: this.#ctx.defaultTags }
     // Tables can be any size: streamed in chunks of `chunkSize` rows rather than collected whole.
-    if (needsAsyncPath(call.record) || containsTable(call.record)) return this.#writeStream(call.record, ctx, target)
+    if (holdsAsyncIterable(call.record) || containsTable(call.record)) return this.#writeStream(call.record, ctx, target)
     const chunks = [...serializeSync(call.record, ctx, { maxLines: Number.MAX_SAFE_INTEGER, maxBytes: MAX_WRITE_BODY_BYTES })]
     const results = await mapLimit(chunks, WRITE_CONCURRENCY, (chunk) => this.#sendChunk(chunk, target))
     for (const chunk of chunks) chunk.recycle()
@@ -202,20 +203,6 @@ function normalizeWriteCall(
 function recordOptionsOf(options: WriteCallOptions): Omit<WriteCallOptions, 'signal' | 'timeout'> {
   const { signal: _signal, timeout: _timeout, ...rest } = options
   return rest
-}
-
-/**
- * True when the input holds an async iterable: at the top, or inside arrays and Sets (which can
- * be looked into without consuming them). An async iterable inside a generator is found only
- * while serialising synchronously, and is then refused with a clear error.
- */
-function needsAsyncPath(record: unknown, depth = 0): boolean {
-  if (typeof record !== 'object' || record === null || depth > 32) return false
-  if (typeof (record as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function') return true
-  if (Array.isArray(record) || record instanceof Set) {
-    for (const item of record) if (needsAsyncPath(item, depth + 1)) return true
-  }
-  return false
 }
 
 function noteWrittenLines(error: unknown, written: number): unknown {

@@ -52,6 +52,19 @@ describe('client.writeApi().batchWriter()', () => {
     })
   })
 
+  test('an async iterable after a nested array in the same page takes the async path: every line arrives', async () => {
+    await withClient(async ({ client, requests }) => {
+      const writer = client.writeApi().batchWriter({ bucket: 'b', batchSize: 100 })
+      async function* more(): AsyncGenerator<string> {
+        yield 'm f=2 2'
+        yield 'm f=3 3'
+      }
+      await writer.write([['m f=1 1'], new Set(['m f=4 4']), more()])
+      await writer.close()
+      assert.deepEqual(requests, ['/api/v2/write?org=my-org&bucket=b&precision=ns\nm f=1 1\nm f=4 4\nm f=2 2\nm f=3 3'])
+    })
+  })
+
   test('a bad record rejects write() with its path, and nothing of that call within a batch is sent', async () => {
     await withClient(async ({ client, requests }) => {
       const writer = client.writeApi().batchWriter({ bucket: 'b', batchSize: 100 })

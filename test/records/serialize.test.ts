@@ -1,13 +1,13 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
-  containsAsync,
   serializeAny,
   serializeSync,
   type LineChunk,
   type SerializeContext,
 } from '../../src/records/serialize.js'
 import { Point } from '../../src/line-protocol/point.js'
+import { holdsAsyncIterable } from '../../src/records/iterate.js'
 import { InvalidArgumentError, RecordError } from '../../src/errors.js'
 
 const wide = { maxLines: 1000, maxBytes: 1 << 20 }
@@ -227,15 +227,20 @@ describe('chunk limits', () => {
 })
 
 describe('async iterables', () => {
-  test('serializeSync refuses a top-level async iterable; containsAsync finds it', () => {
+  test('serializeSync refuses an async iterable, naming its position; holdsAsyncIterable finds one in arrays and Sets', () => {
     async function* gen(): AsyncGenerator<string> {
       yield 'a f=1'
     }
-    assert.equal(containsAsync(gen()), true)
-    assert.equal(containsAsync([gen()]), false)
-    assert.equal(containsAsync('a f=1'), false)
-    assert.throws(() => chunks(gen()), InvalidArgumentError)
-    assert.throws(() => chunks(['x f=1', gen()]), (e: unknown) => e instanceof InvalidArgumentError && e.message.includes('[1]'))
+    assert.equal(holdsAsyncIterable(gen()), true)
+    assert.equal(holdsAsyncIterable([gen()]), true)
+    // Found after a nested container that holds none: the scan goes on past it.
+    assert.equal(holdsAsyncIterable([['a f=1'], new Point('m').floatField('f', 1), new Set([gen()])]), true)
+    assert.equal(holdsAsyncIterable([['a f=1'], new Set(['b f=1'])]), false)
+    assert.equal(holdsAsyncIterable('a f=1'), false)
+    // A generator is not looked into: that would consume it.
+    assert.equal(holdsAsyncIterable((function* () { yield gen() })()), false)
+    assert.throws(() => chunks(gen()), (e: unknown) => e instanceof InvalidArgumentError && e.message === 'record (top level) is an async iterable; use the async write path')
+    assert.throws(() => chunks(['x f=1', gen()]), (e: unknown) => e instanceof InvalidArgumentError && e.message === 'record [1] is an async iterable; use the async write path')
   })
   test('streamed in bounded chunks: never more than one chunk of lines read ahead', async () => {
     let produced = 0

@@ -149,6 +149,9 @@ describe('WriteApiAsync.write: the request', () => {
       }
       await client.writeApi().write('b', 'o', ['a f=1 1', more()])
       assert.deepEqual(server.requests.map((r) => r.body), ['a f=1 1\nb f=2 2'])
+      // Also when a nested array comes first.
+      await client.writeApi().write('b', 'o', [['c f=3 3'], more()])
+      assert.deepEqual(server.requests.map((r) => r.body), ['a f=1 1\nb f=2 2', 'c f=3 3\nb f=2 2'])
     })
   })
 
