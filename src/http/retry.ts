@@ -11,6 +11,7 @@ import {
   RequestAbortedError,
   RequestTimeoutError,
 } from '../errors.js'
+import { MAX_TIMER_DELAY } from './timer-limits.js'
 
 /** Retry settings. Every field is optional; missing ones take {@link DEFAULT_RETRY_OPTIONS}. */
 export interface RetryOptions {
@@ -24,9 +25,16 @@ export interface RetryOptions {
   maxRetryTime?: number
   /** Growth of the backoff ceiling per attempt. Default 2. */
   exponentialBase?: number
-  /** HTTP statuses that are retried. Default `[408, 429, 502, 503, 504]`; add 500 to retry internal errors. */
+  /**
+   * HTTP statuses retried in addition to 408, 429, 502, 503 and 504, which are always retried: add
+   * 500 to retry internal errors. Statuses that can never succeed on a retry (400, 401, 403, 404,
+   * 413, 422) and anything that is not an error status are refused.
+   */
   retryStatusCodes?: readonly number[]
 }
+
+/** Statuses that a retry cannot fix: the request itself is wrong (413 is split by the batch writer instead). */
+const NEVER_RETRIED = new Set([400, 401, 403, 404, 413, 422])
 
 /** The defaults, chosen for an awaited one-shot call: a few quick retries within a minute. */
 export const DEFAULT_RETRY_OPTIONS: Readonly<Required<RetryOptions>> = Object.freeze({
@@ -65,7 +73,7 @@ export class RetryPolicy {
   readonly #now: () => number
 
   constructor(options: RetryOptions = {}, clock: { random?: () => number; now?: () => number } = {}) {
-    this.options = Object.freeze(validateRetryOptions({ ...DEFAULT_RETRY_OPTIONS, ...definedOnly(options) }))
+    this.options = Object.freeze(validateRetryOptions({ ...DEFAULT_RETRY_OPTIONS, ...definedOnly(options) }, options.retryStatusCodes))
     this.#random = clock.random ?? Math.random
     this.#now = clock.now ?? Date.now
   }
@@ -150,19 +158,31 @@ function definedOnly(options: RetryOptions): RetryOptions {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as RetryOptions
 }
 
-function validateRetryOptions(o: Required<RetryOptions>): Required<RetryOptions> {
-  const check = (name: string, value: number, min: number): void => {
-    if (typeof value !== 'number' || !(value >= min) || value === Infinity) {
-      throw new InvalidArgumentError(`retry.${name} must be a finite number >= ${min}, got ${String(value)}`)
+function validateRetryOptions(o: Required<RetryOptions>, extraStatusCodes: readonly number[] | undefined): Required<RetryOptions> {
+  const check = (name: string, value: number, min: number, max = Number.MAX_VALUE): void => {
+    if (typeof value !== 'number' || !(value >= min) || !(value <= max)) {
+      throw new InvalidArgumentError(`retry.${name} must be a finite number >= ${min}${max < Number.MAX_VALUE ? ` and <= ${max}` : ''}, got ${String(value)}`)
     }
   }
   check('maxRetries', o.maxRetries, 0)
-  check('minRetryDelay', o.minRetryDelay, 0)
-  check('maxRetryDelay', o.maxRetryDelay, 0)
-  check('maxRetryTime', o.maxRetryTime, 0)
+  // Every wait is at most maxRetryTime: within what a timer can hold.
+  check('minRetryDelay', o.minRetryDelay, 0, MAX_TIMER_DELAY)
+  check('maxRetryDelay', o.maxRetryDelay, 0, MAX_TIMER_DELAY)
+  check('maxRetryTime', o.maxRetryTime, 0, MAX_TIMER_DELAY)
   check('exponentialBase', o.exponentialBase, 1)
   if (o.maxRetryDelay < o.minRetryDelay) {
     throw new InvalidArgumentError(`retry.maxRetryDelay (${o.maxRetryDelay}) is smaller than retry.minRetryDelay (${o.minRetryDelay})`)
   }
-  return { ...o, retryStatusCodes: Object.freeze([...o.retryStatusCodes]) }
+  const statuses = new Set(DEFAULT_RETRY_OPTIONS.retryStatusCodes)
+  if (extraStatusCodes !== undefined) {
+    if (!Array.isArray(extraStatusCodes)) throw new InvalidArgumentError(`retry.retryStatusCodes must be an array of HTTP statuses, got ${String(extraStatusCodes)}`)
+    for (const status of extraStatusCodes) {
+      if (!Number.isInteger(status) || status < 400 || status > 599) {
+        throw new InvalidArgumentError(`retry.retryStatusCodes: ${String(status)} is not an HTTP error status (400-599)`)
+      }
+      if (NEVER_RETRIED.has(status)) throw new InvalidArgumentError(`retry.retryStatusCodes: ${status} is never retried, a retry cannot succeed`)
+      statuses.add(status)
+    }
+  }
+  return { ...o, retryStatusCodes: Object.freeze([...statuses].sort((a, b) => a - b)) }
 }

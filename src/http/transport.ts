@@ -11,6 +11,7 @@ import { errorFromResponse } from './errors.js'
 import { gzipBody } from './gzip.js'
 import { createNodeEngine } from './node-engine.js'
 import { abortedError } from './retry.js'
+import { checkTimeout } from './timer-limits.js'
 import { buildRequestUrl, normalizeBaseUrl } from './url.js'
 import { USER_AGENT } from './version.js'
 
@@ -222,11 +223,4 @@ function describePlatformError(error: unknown): { code?: string; message: string
     if (current instanceof Error) message = `${message}: ${current.message}`
   }
   return { message }
-}
-
-function checkTimeout(value: number, name: string): number {
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw new InvalidArgumentError(`"${name}" must be a positive number of milliseconds, got ${String(value)}`)
-  }
-  return value
 }

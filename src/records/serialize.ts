@@ -13,12 +13,12 @@
  * `maxLines` or would pass `maxBytes` (a single longer line gets a chunk of its own), and the
  * remaining partial chunks are emitted at the end in first-seen precision order.
  */
-import { InvalidArgumentError } from '../errors.js'
+import { InvalidArgumentError, RecordError } from '../errors.js'
 import type { Point } from '../line-protocol/point.js'
 import type { WritePrecision } from '../line-protocol/precision.js'
 import type { RecordOptions, TableOptions } from '../write/write-options.js'
 import { LineWriter } from '../line-protocol/line-writer.js'
-import { isAsyncIterable, RecordWalker, writePointLine, type LineSink } from './iterate.js'
+import { RecordWalker, writePointLine, type LineSink, type WalkStep } from './iterate.js'
 import { LineChunk } from './line-chunk.js'
 import { keepMapAlive } from '../map-anchors.js'
 
@@ -91,6 +91,12 @@ class ChunkAccumulator implements LineSink {
     return this.ready.splice(0, this.ready.length)
   }
 
+  /** The completed chunks, then the partial ones: everything serialised so far; clears them. */
+  takeAll(): LineChunk[] {
+    const ready = this.takeReady()
+    return ready.length === 0 ? this.takeRest() : [...ready, ...this.takeRest()]
+  }
+
   /** The partial chunks, in first-seen precision order; clears them. */
   takeRest(): LineChunk[] {
     const rest: LineChunk[] = []
@@ -137,26 +143,48 @@ function giveBackWriter(writer: LineWriter): void {
 }
 
 /**
- * Serialises sync records into chunks, lazily. Throws `RecordError` naming the record's path,
- * and `InvalidArgumentError` when it meets an async iterable (use {@link serializeAny}).
+ * What happens to the lines serialised before a bad record (or a failing source) that are still
+ * in chunks not handed out: `'drop'` them (a one-shot write sends nothing of a bad input) or
+ * `'emit'` them before the error is thrown (a batch writer keeps every record before the bad one).
  */
-export function* serializeSync(record: unknown, ctx: SerializeContext, limits: ChunkLimits): Generator<LineChunk> {
+export type BeforeError = 'drop' | 'emit'
+
+/**
+ * Serialises sync records into chunks, lazily. Throws `RecordError` naming the record's path,
+ * also for an async iterable met inside a sync one (see {@link serializeAny}).
+ */
+export function* serializeSync(record: unknown, ctx: SerializeContext, limits: ChunkLimits, beforeError: BeforeError = 'drop'): Generator<LineChunk> {
   const chunks = new ChunkAccumulator(limits)
   const walker = new RecordWalker(record, ctx, chunks)
   try {
     for (;;) {
-      const step = walker.advance()
+      let step: WalkStep
+      try {
+        step = walker.advance()
+        if (step === 'needs-await') throw asyncInSyncError(walker)
+      } catch (error) {
+        if (beforeError === 'emit') yield* chunks.takeAll()
+        throw error
+      }
       if (step === 'chunk-ready') yield* chunks.takeReady()
-      else if (step === 'done') break
-      else // The async iterable's own frame is on top, not yet started (index -1): name its position.
-        throw new InvalidArgumentError(`record ${describePath(walker.path().slice(0, -1))} is an async iterable; use the async write path`)
+      else break
     }
-    yield* chunks.takeReady()
-    yield* chunks.takeRest()
+    yield* chunks.takeAll()
   } finally {
     walker.closeSync()
     chunks.release()
   }
+}
+
+/**
+ * The refusal of an async iterable on the sync path. Callers send input holding one in an array
+ * or Set to {@link serializeAny}; one that a generator yields is only found here, after the
+ * generator was partly consumed, so the walk cannot start over on the async path.
+ */
+function asyncInSyncError(walker: RecordWalker): RecordError {
+  // The async iterable's own frame is on top and not started (index -1): its position is below.
+  const path = walker.path().slice(0, -1)
+  return new RecordError(path, 'an async iterable yielded by a sync iterable (a generator, …) cannot be written: yield it from an async generator, or pass it in an array')
 }
 
 /** A lone record's position: the whole input. */
@@ -179,25 +207,26 @@ export function serializePoint(point: Point, ctx: SerializeContext): LineChunk {
 }
 
 /** Serialises any records, including async iterables anywhere in the tree, into chunks, lazily. */
-export async function* serializeAny(record: unknown, ctx: SerializeContext, limits: ChunkLimits): AsyncGenerator<LineChunk> {
+export async function* serializeAny(record: unknown, ctx: SerializeContext, limits: ChunkLimits, beforeError: BeforeError = 'drop'): AsyncGenerator<LineChunk> {
   const chunks = new ChunkAccumulator(limits)
   const walker = new RecordWalker(record, ctx, chunks)
   try {
     for (;;) {
-      const step = walker.advance()
+      let step: WalkStep
+      try {
+        step = walker.advance()
+        if (step === 'needs-await') walker.provide(await walker.nextAsync())
+      } catch (error) {
+        if (beforeError === 'emit') yield* chunks.takeAll()
+        throw error
+      }
       if (step === 'chunk-ready') yield* chunks.takeReady()
       else if (step === 'done') break
-      else walker.provide(await walker.nextAsync())
     }
-    yield* chunks.takeReady()
-    yield* chunks.takeRest()
+    yield* chunks.takeAll()
   } finally {
     chunks.release()
     await walker.closeAsync()
   }
 }
 
-
-function describePath(path: readonly number[]): string {
-  return path.length === 0 ? '(top level)' : path.map((i) => `[${i}]`).join('')
-}

@@ -18,8 +18,8 @@ export const serializeForBatch: BatchSerializer = (records, context, limits) => 
   // One Point per write() is the common streaming loop: skip the walker it does not need.
   if (records instanceof Point) return [serializePoint(records, context)]
   // Sync input takes the sync generator, which costs less per call; an async iterable at the top
-  // or inside arrays and Sets takes the async one.
-  return holdsAsyncIterable(records) ? serializeAny(records, context, limits) : serializeSync(records, context, limits)
+  // or inside arrays and Sets takes the async one. Both hand over the records before a bad one.
+  return holdsAsyncIterable(records) ? serializeAny(records, context, limits, 'emit') : serializeSync(records, context, limits, 'emit')
 }
 
 /** A BatchWriter posting to `/api/v2/write` through the write API's transport, gzip and retry settings. */

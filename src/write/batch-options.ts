@@ -5,6 +5,7 @@
 import { InvalidArgumentError, type UndeliveredBatch } from '../errors.js'
 import { isWritePrecision, type WritePrecision } from '../line-protocol/precision.js'
 import { RetryPolicy, type RetryOptions } from '../http/retry.js'
+import { checkTimeout, MAX_TIMER_DELAY } from '../http/timer-limits.js'
 import type { RecordOptions, TableOptions } from './write-options.js'
 import type { RetryDecider } from './batch-delivery.js'
 
@@ -98,20 +99,22 @@ export function validateOptions(options: BatchWriterOptions): ValidatedOptions {
   if (maxBufferedLines < batchSize) {
     throw new InvalidArgumentError(`maxBufferedLines (${maxBufferedLines}) must be at least batchSize (${batchSize})`)
   }
+  // Checked here too, not only per request: a bad value would otherwise fail every batch in the background.
+  if (options.timeout !== undefined) checkTimeout(options.timeout, 'timeout')
   return {
     writePrecision,
     batchSize,
     maxInFlight,
     maxBufferedLines,
     maxBatchBytes: integerOption('maxBatchBytes', options.maxBatchBytes, 8_000_000, 1),
-    flushInterval: integerOption('flushInterval', options.flushInterval, 1000, 0),
+    flushInterval: integerOption('flushInterval', options.flushInterval, 1000, 0, MAX_TIMER_DELAY),
   }
 }
 
-function integerOption(name: string, value: number | undefined, fallback: number, min: number): number {
+function integerOption(name: string, value: number | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got ${String(value)}`)
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new InvalidArgumentError(`${name} must be an integer >= ${min}${max < Number.MAX_SAFE_INTEGER ? ` and <= ${max}` : ''}, got ${String(value)}`)
   }
   return value
 }

@@ -454,6 +454,15 @@ describe('BatchWriter: options', () => {
         [{ batchSize: 0 }, /batchSize must be an integer >= 1, got 0/],
         [{ maxInFlight: 1.5 }, /maxInFlight must be an integer >= 1, got 1.5/],
         [{ flushInterval: -1 }, /flushInterval must be an integer >= 0/],
+        // Longer than a timer holds: it would fire after 1 ms.
+        [{ flushInterval: 2 ** 31 }, /flushInterval must be an integer >= 0 and <= 2147483647, got 2147483648/],
+        // Checked when the writer is made, not per request in the background.
+        [{ timeout: 0 }, /"timeout" must be a positive number of milliseconds up to 2147483647, got 0/],
+        [{ timeout: Number.NaN }, /"timeout" must be a positive number of milliseconds up to 2147483647, got NaN/],
+        [{ timeout: 'abc' as unknown as number }, /"timeout" must be a positive number .* got abc/],
+        [{ timeout: 1e12 }, /"timeout" must be a positive number .* got 1000000000000/],
+        [{ retry: { maxRetryTime: 1e12 } }, /retry.maxRetryTime must be a finite number >= 0 and <= 2147483647, got 1000000000000/],
+        [{ retry: { retryStatusCodes: [400] } }, /retry.retryStatusCodes: 400 is never retried/],
         [{ writePrecision: 'h' }, /writePrecision must be ns, us, ms or s, got h/],
         [{ bucket: '' }, /needs a bucket/],
       ] as const) {

@@ -65,17 +65,34 @@ describe('client.writeApi().batchWriter()', () => {
     })
   })
 
-  test('a bad record rejects write() with its path, and nothing of that call within a batch is sent', async () => {
+  test('a bad record rejects write() with its path; every record before it is written, none after it', async () => {
     await withClient(async ({ client, requests }) => {
       const writer = client.writeApi().batchWriter({ bucket: 'b', batchSize: 100 })
-      const error = await writer.write([new Point('m').floatField('v', 1), 42]).then(
+      const error = await writer.write([new Point('m').floatField('v', 1), 'm v=2', 42, 'm v=4']).then(
         () => assert.fail('expected a RecordError'),
         (e: unknown) => e,
       )
       assert.ok(error instanceof RecordError)
-      assert.deepEqual(error.path, [1])
+      assert.deepEqual(error.path, [2])
       await writer.close()
-      assert.deepEqual(requests, [])
+      assert.deepEqual(requests, ['/api/v2/write?org=my-org&bucket=b&precision=ns\nm,dc=eu v=1\nm v=2'])
+    })
+  })
+
+  test('past a chunk boundary, and from an async source that throws: every record before the failure is written', async () => {
+    await withClient(async ({ client, requests }) => {
+      const writer = client.writeApi().batchWriter({ bucket: 'b', batchSize: 5000 })
+      const good = Array.from({ length: 600 }, (_, i) => `m v=${i} ${i}`)
+      await assert.rejects(writer.write([...good, { measurement: 'm', fields: {} }, 'm v=999 999']), (e: unknown) => e instanceof RecordError && e.path[0] === 600)
+      async function* failing(): AsyncGenerator<string> {
+        yield 'a v=1 1'
+        yield 'a v=2 2'
+        throw new Error('source broke')
+      }
+      await assert.rejects(writer.writeAll(failing()), /source broke/)
+      await writer.close()
+      const lines = requests.flatMap((r) => r.split('\n').slice(1))
+      assert.deepEqual(lines, [...good, 'a v=1 1', 'a v=2 2'])
     })
   })
 

@@ -19,8 +19,19 @@ describe('RetryPolicy.isRetriable', () => {
     assert.equal(policy.isRetriable(new RequestAbortedError('x')), false)
     assert.equal(policy.isRetriable(new TypeError('bug')), false)
   })
-  test('500 can be opted in', () => {
-    assert.equal(new RetryPolicy({ retryStatusCodes: [500, 503] }).isRetriable(httpError(500)), true)
+  test('500 can be opted in; the list adds to the defaults, which stay retried', () => {
+    const withInternal = new RetryPolicy({ retryStatusCodes: [500] })
+    for (const s of [408, 429, 500, 502, 503, 504]) assert.equal(withInternal.isRetriable(httpError(s)), true, String(s))
+    assert.deepEqual(withInternal.options.retryStatusCodes, [408, 429, 500, 502, 503, 504])
+  })
+  test('statuses a retry cannot fix, and non-error statuses, are refused with the reason', () => {
+    for (const s of [400, 401, 403, 404, 413, 422]) {
+      assert.throws(() => new RetryPolicy({ retryStatusCodes: [503, s] }), { name: 'InvalidArgumentError', message: `retry.retryStatusCodes: ${s} is never retried, a retry cannot succeed` })
+    }
+    for (const s of [204, 399, 600, 500.5, NaN]) {
+      assert.throws(() => new RetryPolicy({ retryStatusCodes: [s] }), { name: 'InvalidArgumentError', message: `retry.retryStatusCodes: ${s} is not an HTTP error status (400-599)` })
+    }
+    assert.throws(() => new RetryPolicy({ retryStatusCodes: 500 as unknown as number[] }), /must be an array/)
   })
 })
 

@@ -239,8 +239,10 @@ describe('async iterables', () => {
     assert.equal(holdsAsyncIterable('a f=1'), false)
     // A generator is not looked into: that would consume it.
     assert.equal(holdsAsyncIterable((function* () { yield gen() })()), false)
-    assert.throws(() => chunks(gen()), (e: unknown) => e instanceof InvalidArgumentError && e.message === 'record (top level) is an async iterable; use the async write path')
-    assert.throws(() => chunks(['x f=1', gen()]), (e: unknown) => e instanceof InvalidArgumentError && e.message === 'record [1] is an async iterable; use the async write path')
+    const reason = 'an async iterable yielded by a sync iterable (a generator, …) cannot be written: yield it from an async generator, or pass it in an array'
+    assert.throws(() => chunks(gen()), (e: unknown) => e instanceof RecordError && e.reason === reason && e.path.length === 0)
+    assert.throws(() => chunks(['x f=1', gen()]), (e: unknown) => e instanceof RecordError && e.message === `record [1]: ${reason}`)
+    assert.throws(() => chunks((function* () { yield 'x f=1'; yield gen() })()), (e: unknown) => e instanceof RecordError && e.message === `record [1]: ${reason}`)
   })
   test('streamed in bounded chunks: never more than one chunk of lines read ahead', async () => {
     let produced = 0
