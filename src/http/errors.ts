@@ -4,6 +4,7 @@
  * otherwise.
  */
 import { InfluxDBError, PartialWriteError, type RejectedLine, type ResponseHeaders } from '../errors.js'
+import { forEachLine } from '../records/text.js'
 
 /** The parts of an answer that the error is built from. */
 export interface ErrorResponse {
@@ -112,11 +113,11 @@ export function parseUnableToParse(message: string, sentBody?: string): Rejected
     const end = i + 1 < starts.length ? starts[i + 1]! : message.length
     const segment = message.slice(textStart, end)
     const matched = matchSentLine(segment, lineNumbers, used)
-    const separator = matched !== undefined ? matched.line.length : segment.indexOf("': ")
+    const separator = matched !== undefined ? matched.quotedLength : segment.indexOf("': ")
     const rejected: RejectedLine = { reason: cleanReason(separator === -1 ? segment : segment.slice(separator + 3)) }
     if (matched !== undefined) {
-      rejected.line = matched.line
-      rejected.lineNumber = matched.lineNumber
+      rejected.line = matched.sent.line
+      rejected.lineNumber = matched.sent.lineNumber
     } else if (separator !== -1) {
       rejected.line = segment.slice(0, separator)
     }
@@ -128,30 +129,44 @@ function cleanReason(text: string): string {
   return text.replace(/\n$/, '').replace(DROPPED_SUFFIX, '').trim()
 }
 
-/** Sent lines grouped by text, each with its 1-based line numbers in order. */
-function indexSentLines(sentBody: string | undefined): Map<string, number[]> {
-  const index = new Map<string, number[]>()
+/** A sent line and its 1-based position in the body. */
+interface SentLine {
+  line: string
+  lineNumber: number
+}
+
+/**
+ * Sent lines by the text a server quotes back for them, in body order. Lines are cut the way
+ * the server reads the body (a line feed inside a quoted string value does not end a line), and
+ * each is also found without its leading blanks, which the server skips before it quotes a line.
+ */
+function indexSentLines(sentBody: string | undefined): Map<string, SentLine[]> {
+  const index = new Map<string, SentLine[]>()
   if (sentBody === undefined) return index
-  sentBody.split('\n').forEach((line, i) => {
-    const numbers = index.get(line)
-    if (numbers === undefined) index.set(line, [i + 1])
-    else numbers.push(i + 1)
+  const add = (key: string, sent: SentLine): void => {
+    const entries = index.get(key)
+    if (entries === undefined) index.set(key, [sent])
+    else entries.push(sent)
+  }
+  let lineNumber = 0
+  forEachLine(sentBody, (line) => {
+    const sent = { line, lineNumber: ++lineNumber }
+    add(line, sent)
+    const trimmed = line.replace(LEADING_BLANKS, '')
+    if (trimmed !== line) add(trimmed, sent)
   })
   return index
 }
 
-function matchSentLine(
-  segment: string,
-  lineNumbers: Map<string, number[]>,
-  used: Set<number>,
-): { line: string; lineNumber: number } | undefined {
-  let best: { line: string; lineNumber: number } | undefined
+const LEADING_BLANKS = /^[ \t]+/
+
+/** The sent line that `segment` starts with (quoted, then `': `), not yet matched; the longest quote wins. */
+function matchSentLine(segment: string, sentLines: Map<string, SentLine[]>, used: Set<number>): { sent: SentLine; quotedLength: number } | undefined {
+  let best: { sent: SentLine; quotedLength: number } | undefined
   for (let at = segment.indexOf("': "); at !== -1; at = segment.indexOf("': ", at + 1)) {
-    const candidate = segment.slice(0, at)
-    const numbers = lineNumbers.get(candidate)
-    const lineNumber = numbers?.find((n) => !used.has(n))
-    if (lineNumber !== undefined) best = { line: candidate, lineNumber }
+    const sent = sentLines.get(segment.slice(0, at))?.find((s) => !used.has(s.lineNumber))
+    if (sent !== undefined) best = { sent, quotedLength: at }
   }
-  if (best !== undefined) used.add(best.lineNumber)
+  if (best !== undefined) used.add(best.sent.lineNumber)
   return best
 }

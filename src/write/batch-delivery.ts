@@ -124,33 +124,43 @@ function recordPartialWrite(
   outcome.undelivered.push({ lines: refused, precision, reason: error })
 }
 
-/** The refused lines in body order, or `undefined` when any of them cannot be pinned down. */
+/**
+ * The refused lines in body order, or `undefined` when any of them cannot be pinned down. Each
+ * report claims a line of its own: two reports of the same text are two refused lines.
+ */
 function identifyRefusedLines(lines: string[], error: PartialWriteError): string[] | undefined {
   if (error.rejectedLines.length === 0) return undefined
   if (error.dropped !== undefined && error.dropped > error.rejectedLines.length) return undefined
-  const indexes = new Set<number>()
-  let byText: Map<string, number> | undefined
+  const claimed = new Set<number>()
+  const byText: string[] = []
+  // Reports with a line number that agrees with the body claim their line first, so that a
+  // report known only by its text cannot take a line that another report names exactly.
   for (const rejected of error.rejectedLines) {
     const n = rejected.lineNumber
-    if (n !== undefined && Number.isInteger(n) && n >= 1 && n <= lines.length) {
-      if (rejected.line === undefined || rejected.line === lines[n - 1]) {
-        indexes.add(n - 1)
-        continue
-      }
-    }
-    if (rejected.line === undefined) return undefined
-    byText ??= firstIndexByText(lines)
-    const index = byText.get(rejected.line)
-    if (index === undefined) return undefined
-    indexes.add(index)
+    const numbered = n !== undefined && Number.isInteger(n) && n >= 1 && n <= lines.length && (rejected.line === undefined || rejected.line === lines[n - 1])
+    if (numbered && !claimed.has(n - 1)) claimed.add(n - 1)
+    else if (rejected.line !== undefined) byText.push(rejected.line)
+    else return undefined
   }
-  return [...indexes].sort((a, b) => a - b).map((i) => lines[i]!)
+  if (byText.length > 0) {
+    const unclaimed = indexesByText(lines, claimed)
+    for (const text of byText) {
+      const index = unclaimed.get(text)?.shift()
+      if (index === undefined) return undefined
+      claimed.add(index)
+    }
+  }
+  return [...claimed].sort((a, b) => a - b).map((i) => lines[i]!)
 }
 
-function firstIndexByText(lines: string[]): Map<string, number> {
-  const map = new Map<string, number>()
+/** Line indexes by text, in body order, leaving out those already claimed. */
+function indexesByText(lines: string[], claimed: ReadonlySet<number>): Map<string, number[]> {
+  const map = new Map<string, number[]>()
   lines.forEach((line, i) => {
-    if (!map.has(line)) map.set(line, i)
+    if (claimed.has(i)) return
+    const indexes = map.get(line)
+    if (indexes === undefined) map.set(line, [i])
+    else indexes.push(i)
   })
   return map
 }

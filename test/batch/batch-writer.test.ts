@@ -280,6 +280,27 @@ describe('BatchWriter: retries and refusals', () => {
     )
   })
 
+  test('a partial write refusing two identical lines after a string value with a line feed: both are undelivered', async () => {
+    const lines = ['m s="one\ntwo" 1', 'm f= 2', 'm v=1 3', 'm f= 2', 'm v=2 5']
+    await withWriter(
+      {
+        decide: () => ({
+          status: 400,
+          body: JSON.stringify({ error: "partial write: unable to parse 'm f= 2': missing field value\nunable to parse 'm f= 2': missing field value dropped=0" }),
+        }),
+      },
+      { batchSize: 5, maxInFlight: 1 },
+      async ({ writer }) => {
+        await writer.write(lines)
+        const error = await rejection(writer.close())
+        assert.ok(error instanceof UndeliveredLinesError)
+        assert.deepEqual(error.lines, ['m f= 2', 'm f= 2'])
+        assert.equal(writer.stats.writtenLines, 3)
+        assert.equal(writer.stats.failedLines, 2)
+      },
+    )
+  })
+
   test('a 2.x 422 partial write with only a count: the whole batch is reported undelivered', async () => {
     const message = 'failure writing points to database: partial write: field type conflict dropped=1'
     await withWriter(

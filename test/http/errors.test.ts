@@ -54,6 +54,19 @@ describe('errorFromResponse: partial writes', () => {
     ])
   })
 
+  test('1.x partial write: numbered as the server reads the body (a line feed in a string value), leading blanks, duplicates', () => {
+    const sent = ['m s="one\ntwo" 1', 'm f= 2', '  m g= 3', 'm f= 2', 'ok f=1 5']
+    const message = "partial write: unable to parse 'm f= 2': missing field value\nunable to parse 'm g= 3': missing field value\nunable to parse 'm f= 2': missing field value dropped=0"
+    const e = errorFromResponse({ status: 400, headers: {}, body: JSON.stringify({ error: message }) }, sent.join('\n'))
+    assert.ok(e instanceof PartialWriteError)
+    assert.deepEqual(e.rejectedLines, [
+      { lineNumber: 2, line: 'm f= 2', reason: 'missing field value' },
+      // The line as it was sent; the server quoted it without its leading blanks.
+      { lineNumber: 3, line: '  m g= 3', reason: 'missing field value' },
+      { lineNumber: 4, line: 'm f= 2', reason: 'missing field value' },
+    ])
+  })
+
   test('1.x partial write without the sent body still names the lines', () => {
     const message = "partial write: unable to parse 'x y': invalid field format dropped=0 for database: db for retention policy: autogen"
     const e = errorFromResponse({ status: 400, headers: {}, body: JSON.stringify({ error: message }) })
