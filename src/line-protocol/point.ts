@@ -648,7 +648,8 @@ function tagText(key: string, value: TagValue): string | undefined {
   }
 }
 
-// Default tags are the same object for a whole write call: escape and sort them once.
+// The write paths pass one frozen object for a whole call: escape and sort it once. Only a frozen
+// object can be remembered by identity; a caller's own object may change between two calls.
 const compiledDefaults = new WeakMap<object, readonly string[]>()
 let lastDefaultTags: object | undefined
 let lastCompiledDefaults: readonly string[] = []
@@ -657,24 +658,29 @@ let lastCompiledDefaults: readonly string[] = []
 function compileDefaultTags(defaultTags: Readonly<Record<string, string>>): readonly string[] {
   // Every point of a write call passes the same object: a pointer compare skips the WeakMap.
   if (defaultTags === lastDefaultTags) return lastCompiledDefaults
+  if (!Object.isFrozen(defaultTags)) return escapeDefaultTags(defaultTags)
   let compiled = compiledDefaults.get(defaultTags)
   if (compiled === undefined) {
-    const entries: string[] = []
-    for (const key of Object.keys(defaultTags).sort()) {
-      const value = defaultTags[key]
-      if (key === '' || typeof value !== 'string' || value === '') continue
-      try {
-        entries.push(key, `${escapeKey(key)}=${escapeKey(value)}`)
-      } catch (error) {
-        throw new TypeError(`default tag ${JSON.stringify(key)}: ${(error as Error).message}`)
-      }
-    }
-    compiled = entries
+    compiled = escapeDefaultTags(defaultTags)
     compiledDefaults.set(defaultTags, compiled)
   }
   lastDefaultTags = defaultTags
   lastCompiledDefaults = compiled
   return compiled
+}
+
+function escapeDefaultTags(defaultTags: Readonly<Record<string, string>>): string[] {
+  const entries: string[] = []
+  for (const key of Object.keys(defaultTags).sort()) {
+    const value = defaultTags[key]
+    if (key === '' || typeof value !== 'string' || value === '') continue
+    try {
+      entries.push(key, `${escapeKey(key)}=${escapeKey(value)}`)
+    } catch (error) {
+      throw new TypeError(`default tag ${JSON.stringify(key)}: ${(error as Error).message}`)
+    }
+  }
+  return entries
 }
 
 // A point with every kind of entry and a time keeps the maps that writeLine and the setters are

@@ -55,6 +55,8 @@ class Frame {
     readonly source: unknown,
     readonly inPath: boolean,
     readonly below: Frame | undefined,
+    /** The array or iterable walked, to catch one that holds itself (null for the root's own frame). */
+    readonly container: unknown = source,
   ) {}
 }
 
@@ -72,14 +74,24 @@ export class RecordWalker {
     this.ctx = ctx
     this.sink = sink
     this.defaultTags = ctx.defaultTags === undefined || Object.keys(ctx.defaultTags).length === 0 ? undefined : ctx.defaultTags
-    this.top = root === undefined || root === null ? undefined : new Frame(ROOT, root, false, undefined)
+    this.top = root === undefined || root === null ? undefined : new Frame(ROOT, root, false, undefined, null)
     this.emitText = (line) => {
       if (this.sink.add(this.ctx.precision, line)) this.textFull = true
     }
   }
 
-  private push(kind: FrameKind, source: unknown, inPath: boolean): void {
-    this.top = new Frame(kind, source, inPath, this.top)
+  private push(kind: FrameKind, source: unknown, inPath: boolean, container: unknown = source): void {
+    this.top = new Frame(kind, source, inPath, this.top, container)
+  }
+
+  /**
+   * Refuses a container that is already being walked further up: it holds itself, and the walk
+   * would never end. Meeting the same container again after it was finished is fine.
+   */
+  private refuseCycle(container: object): void {
+    for (let frame = this.top; frame !== undefined; frame = frame.below) {
+      if (frame.container === container) throw this.error('the record holds itself (an array or iterable that contains itself), so it never ends')
+    }
   }
 
   private pop(): Frame {
@@ -197,6 +209,7 @@ export class RecordWalker {
     if (typeof value === 'string') return this.addText(value)
     if (typeof value !== 'object' || value === null) return this.unsupported(value)
     if (Array.isArray(value)) {
+      this.refuseCycle(value)
       this.push(ARRAY, value, true)
       return false
     }
@@ -212,11 +225,13 @@ export class RecordWalker {
       throw this.error('a Map is not a record; pass map.values(), or an object with measurement, tags and fields')
     }
     if (isSyncIterable(value)) {
-      this.push(ITERATOR, value[Symbol.iterator](), true)
+      this.refuseCycle(value)
+      this.push(ITERATOR, value[Symbol.iterator](), true, value)
       return false
     }
     if (isAsyncIterable(value)) {
-      this.push(ASYNC, value[Symbol.asyncIterator](), true)
+      this.refuseCycle(value)
+      this.push(ASYNC, value[Symbol.asyncIterator](), true, value)
       return false
     }
     if (value instanceof Date || value instanceof RegExp || value instanceof Promise) {

@@ -137,7 +137,8 @@ export class BatchWriter implements AsyncDisposable {
     this.#ctx = {
       send: context.send,
       serialize: context.serialize,
-      defaultTags: context.defaultTags ?? {},
+      // Frozen: the serialiser may then escape them once for every line (see Point.writeLine).
+      defaultTags: frozenTags(context.defaultTags ?? {}),
     }
     this.#baseContext = { ...pickRecordOptions(options), precision: o.writePrecision, defaultTags: this.#ctx.defaultTags }
     this.#limits = { maxLines: Math.min(o.batchSize, SERIALIZE_CHUNK_LINES), maxBytes: o.maxBatchBytes }
@@ -431,4 +432,8 @@ export class BatchWriter implements AsyncDisposable {
     }
     this.#idleWaiters = still
   }
+}
+
+function frozenTags(tags: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  return Object.isFrozen(tags) ? tags : Object.freeze({ ...tags })
 }

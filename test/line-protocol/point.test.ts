@@ -141,6 +141,16 @@ describe('Point default tags, copy, accessors', () => {
     assert.equal(p.toLineProtocol(), 'm,b=x,location=point-loc f=1i')
     assert.deepEqual(p.tags, { b: 'x', location: 'point-loc' })
   })
+  test('a caller\'s own default-tag object is read again on every call: changing it changes the next line', () => {
+    const defaults: Record<string, string> = { region: 'eu' }
+    const p = new Point('cpu').floatField('usage', 1.5)
+    assert.equal(p.toLineProtocol(undefined, defaults), 'cpu,region=eu usage=1.5')
+    defaults.region = 'us'
+    defaults.host = 'a'
+    assert.equal(p.toLineProtocol(undefined, defaults), 'cpu,host=a,region=us usage=1.5')
+    delete defaults.host
+    assert.equal(p.toLineProtocol(undefined, defaults), 'cpu,region=us usage=1.5')
+  })
   test('default tags that cannot be written are an error', () => {
     assert.throws(() => new Point('m').field('f', 1).toLineProtocol(undefined, { bad: 'x\\' }), /default tag "bad"/)
   })

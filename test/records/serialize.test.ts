@@ -133,6 +133,27 @@ describe('errors name the record path and the reason', () => {
     const records = ['a f=1', 'b f=1', 'c f=1', [{ measurement: 'm', fields: { f: {} } }]]
     assert.throws(() => chunks(records), (e: unknown) => e instanceof RecordError && e.message === 'record [3][0]: field "f": object is not a field value (use a number, bigint, boolean or string)')
   })
+  test('an array or iterable that holds itself is refused where it recurs; the same one met twice in a row is not a cycle', async () => {
+    const reason = /^the record holds itself/
+    const looped: unknown[] = ['m f=1']
+    looped.push(looped)
+    assert.throws(() => chunks(looped), recordError([1], reason))
+    const set = new Set<unknown>(['m f=2'])
+    set.add([set])
+    assert.throws(() => chunks(['x f=1', set]), recordError([1, 1, 0], reason))
+    const generator = (function* (): Generator<unknown> {
+      yield 'm f=3'
+      yield generator
+    })()
+    assert.throws(() => chunks([generator]), recordError([0, 1], reason))
+    async function* source(): AsyncGenerator<unknown> {
+      yield 'm f=4'
+      yield looped
+    }
+    await assert.rejects(chunksAsync(source()), recordError([1, 1], reason))
+    const row = ['m f=5']
+    assert.deepEqual(chunks([row, row, [row]]).map((c) => c.lines), [['m f=5', 'm f=5', 'm f=5']])
+  })
   test('a lone record has the path []', () => {
     assert.throws(() => chunks({ measurement: 'm' }), (e: unknown) => e instanceof RecordError && e.message.startsWith('record: no fields'))
   })
