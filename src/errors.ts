@@ -156,15 +156,33 @@ export interface UndeliveredBatch {
 export class UndeliveredLinesError extends InfluxDBClientError {
   override name = 'UndeliveredLinesError'
   readonly batches: UndeliveredBatch[]
-  constructor(batches: UndeliveredBatch[]) {
+  /** What the writer's callbacks threw since the last report, reported along with the lines. */
+  readonly callbackErrors: unknown[]
+  constructor(batches: UndeliveredBatch[], callbackErrors: unknown[] = []) {
     const count = batches.reduce((n, b) => n + b.lines.length, 0)
     const first = batches[0]?.reason.message ?? 'unknown reason'
-    super(`${count} line(s) in ${batches.length} batch(es) were not delivered; first reason: ${first}`)
+    const callbacks = callbackErrors.length === 0 ? '' : `; ${callbackErrors.length} callback call(s) threw too`
+    super(`${count} line(s) in ${batches.length} batch(es) were not delivered; first reason: ${first}${callbacks}`)
     this.batches = batches
+    this.callbackErrors = callbackErrors
   }
   /** Every undelivered line, in the order the batches failed. */
   get lines(): string[] {
     return this.batches.flatMap((b) => b.lines)
+  }
+}
+
+/**
+ * A BatchWriter's `onBatchWritten` or `onBatchFailed` threw or rejected (every line was
+ * delivered or reported): `errors` holds what each call threw since the last report, `cause` the first.
+ */
+export class BatchCallbackError extends InfluxDBClientError {
+  override name = 'BatchCallbackError'
+  readonly errors: unknown[]
+  constructor(errors: unknown[]) {
+    const first = errors[0] instanceof Error ? errors[0].message : String(errors[0])
+    super(`a BatchWriter callback threw${errors.length > 1 ? ` (${errors.length} calls)` : ''}: ${first}`, { cause: errors[0] })
+    this.errors = errors
   }
 }
 

@@ -28,6 +28,7 @@ export {
   NetworkError,
   ClosedError,
   UndeliveredLinesError,
+  BatchCallbackError,
   parseRetryAfter,
   type RejectedLine,
   type UndeliveredBatch,

@@ -3,8 +3,7 @@
  * must hear about it. Each failure is reported exactly once: by the first `flush()` that covers
  * its batch, or else by `close()`. A callback's error is reported the same way.
  */
-import { InfluxDBClientError, UndeliveredLinesError, type UndeliveredBatch } from '../errors.js'
-import { asError } from './batch-delivery.js'
+import { BatchCallbackError, UndeliveredLinesError, type UndeliveredBatch } from '../errors.js'
 
 interface Failure {
   seq: number
@@ -78,13 +77,16 @@ export class SettlementLedger {
       if (f.seq <= marker) batches.push(f.batch)
       else kept.push(f)
     }
+    // Callback errors are not tied to batches: each report takes all of them, so none is left behind.
+    const callbackErrors = this.#callbackErrors
     if (batches.length > 0) {
       this.#failures = kept
-      return new UndeliveredLinesError(batches)
+      this.#callbackErrors = []
+      return new UndeliveredLinesError(batches, callbackErrors)
     }
-    if (this.#callbackErrors.length > 0) {
-      const cause = this.#callbackErrors.shift()
-      return new InfluxDBClientError(`a BatchWriter callback threw: ${asError(cause).message}`, { cause })
+    if (callbackErrors.length > 0) {
+      this.#callbackErrors = []
+      return new BatchCallbackError(callbackErrors)
     }
     return undefined
   }

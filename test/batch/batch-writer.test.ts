@@ -7,6 +7,7 @@ import {
   InfluxDBError,
   InvalidArgumentError,
   PartialWriteError,
+  BatchCallbackError,
   RequestAbortedError,
   UndeliveredLinesError,
 } from '../../src/errors.js'
@@ -379,21 +380,32 @@ describe('BatchWriter: retries and refusals', () => {
     )
   })
 
-  test('a throwing callback is reported by the next flush', async () => {
+  test('throwing callbacks: every call is reported once, by the next flush or close, with the undelivered lines when there are some', async () => {
+    let calls = 0
     await withWriter(
-      {},
+      { decide: ({ lines }) => (lines.some((l) => l.startsWith('bad')) ? { status: 401, body: '{"code":"unauthorized","message":"no"}' } : 'ok') },
       {
-        batchSize: 2,
+        batchSize: 1,
+        maxInFlight: 1,
         onBatchWritten: () => {
-          throw new Error('callback bug')
+          throw new Error(`written callback bug ${++calls}`)
         },
+        onBatchFailed: () => Promise.reject(new Error('failed callback bug')),
       },
       async ({ writer }) => {
-        await writer.write(['a v=1 1'])
-        const error = await rejection(writer.flush())
-        assert.ok(error instanceof Error)
-        assert.match(error.message, /callback threw: callback bug/)
+        await writer.write(['a v=1 1', 'a v=2 2'])
+        const first = await rejection(writer.flush())
+        assert.ok(first instanceof BatchCallbackError)
+        assert.equal(first.message, 'a BatchWriter callback threw (2 calls): written callback bug 1')
+        assert.deepEqual(first.errors.map((e) => (e as Error).message), ['written callback bug 1', 'written callback bug 2'])
+        assert.equal((first.cause as Error).message, 'written callback bug 1')
         await writer.flush()
+        await writer.write(['a v=3 3', 'bad v=4 4'])
+        const last = await rejection(writer.close())
+        assert.ok(last instanceof UndeliveredLinesError)
+        assert.deepEqual(last.lines, ['bad v=4 4'])
+        assert.deepEqual(last.callbackErrors.map((e) => (e as Error).message), ['written callback bug 3', 'failed callback bug'])
+        assert.match(last.message, /; 2 callback call\(s\) threw too$/)
       },
     )
   })

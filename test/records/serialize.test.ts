@@ -141,11 +141,12 @@ describe('errors name the record path and the reason', () => {
     const set = new Set<unknown>(['m f=2'])
     set.add([set])
     assert.throws(() => chunks(['x f=1', set]), recordError([1, 1, 0], reason))
-    const generator = (function* (): Generator<unknown> {
+    const box: { generator?: Generator<unknown> } = {}
+    box.generator = (function* (): Generator<unknown> {
       yield 'm f=3'
-      yield generator
+      yield box.generator
     })()
-    assert.throws(() => chunks([generator]), recordError([0, 1], reason))
+    assert.throws(() => chunks([box.generator]), recordError([0, 1], reason))
     async function* source(): AsyncGenerator<unknown> {
       yield 'm f=4'
       yield looped
