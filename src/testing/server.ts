@@ -83,7 +83,7 @@ export interface TestServer {
   points(bucket: string, filter?: PointFilter): StoredPoint[]
   /** The number of points in a bucket that `filter` selects, counted without building them. */
   count(bucket: string, filter?: PointFilter): number
-  /** Creates a bucket (idempotent) and returns its ID. */
+  /** Creates a bucket (idempotent) and returns its ID. A retention rule drops points older than it when they are written. */
   createBucket(name: string, options?: { org?: string; retentionRules?: RetentionRule[] }): string
   /** The next `times` requests to `path` answer `status`, without being processed. */
   failNext(options: FailureOptions): void

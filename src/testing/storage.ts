@@ -1,6 +1,7 @@
 // The points of one bucket: series by key, and the type of every field per measurement
 // (fixed by the first write, as in InfluxDB's shards).
 import type { FieldType, FieldValue, ParsedPoint } from './line-protocol.js'
+import { RetentionFilter } from './retention.js'
 import { Series } from './series.js'
 
 /** A stored point as {@link TestServer.points} returns it. */
@@ -30,9 +31,19 @@ export interface PointFilter {
 /** What a write did: the points the storage dropped and the first reason. */
 export interface StoreOutcome {
   written: number
+  /** Points dropped for what they hold; points outside the retention period are counted in `expired`. */
   dropped: number
   /** The first reason for a partial write; undefined when nothing needs reporting. */
   reason?: string
+  /** Points older than the retention period allows; absent when there were none. */
+  expired?: { count: number; reason: string }
+}
+
+/** The bucket's retention period and the time of the write, both needed to judge a point's age. */
+export interface RetentionCheck {
+  seconds: number
+  /** Nanoseconds since the epoch. */
+  now: bigint
 }
 
 /** Decides what a delete removes: whole series, or single fields of a series. */
@@ -43,6 +54,8 @@ export interface DeleteMatcher {
 }
 
 const TIME_FIELD = 'time'
+/** tsdb.MaxFieldValueLength: the longest string field value InfluxDB stores, in bytes. */
+export const MAX_FIELD_VALUE_LENGTH = 1048576
 
 /** The points of one bucket. */
 export class BucketStorage {
@@ -50,11 +63,14 @@ export class BucketStorage {
   private readonly fieldTypes = new Map<string, Map<string, FieldType>>()
 
   /** Stores the points that agree with the known field types; reports the rest as InfluxDB does. */
-  write(points: readonly ParsedPoint[]): StoreOutcome {
+  write(points: readonly ParsedPoint[], retention?: RetentionCheck): StoreOutcome {
     let written = 0
     let dropped = 0
     let reason: string | undefined
+    const expiry = retention === undefined ? undefined : new RetentionFilter(retention.seconds, retention.now)
     for (const point of points) {
+      // InfluxDB drops these while mapping points to shards, before any field is looked at.
+      if (expiry?.expires(point)) continue
       let fields = point.fields
       // Only escapes can produce a line whose fields all lack a value; InfluxDB stores nothing for it.
       if (fields.length === 0) continue
@@ -69,10 +85,10 @@ export class BucketStorage {
         reason ??= `${invalid}. Field "${TIME_FIELD}" has been stripped from point.`
       }
       let types = this.fieldTypes.get(point.measurement)
-      const conflict = findConflict(types, fields)
-      if (conflict !== undefined) {
+      const rejection = findRejection(types, fields, point.measurement)
+      if (rejection !== undefined) {
         dropped++
-        reason ??= `field type conflict: input field "${conflict.key}" on measurement "${point.measurement}" is type ${conflict.type}, already exists as type ${conflict.existing}`
+        reason ??= rejection
         continue
       }
       if (types === undefined) {
@@ -88,7 +104,9 @@ export class BucketStorage {
       series.append(point.time, fields)
       written++
     }
-    return reason === undefined ? { written, dropped } : { written, dropped, reason }
+    const outcome: StoreOutcome = reason === undefined ? { written, dropped } : { written, dropped, reason }
+    if (expiry !== undefined && expiry.count > 0) outcome.expired = { count: expiry.count, reason: expiry.reason() }
+    return outcome
   }
 
   /** The stored points, sorted by measurement, then tag set, then time. */
@@ -148,16 +166,34 @@ function seriesMatches(series: Series, filter: PointFilter): boolean {
   return Object.entries(filter.tags).every(([k, v]) => series.tags.some(([key, value]) => key === k && value === v))
 }
 
-function findConflict(
+// tsdb.ValidateFields: field by field, the length of a string before the type, and the first
+// problem decides the point's fate and its message.
+function findRejection(
   types: ReadonlyMap<string, FieldType> | undefined,
   fields: ParsedPoint['fields'],
-): { key: string; type: FieldType; existing: FieldType } | undefined {
+  measurement: string,
+): string | undefined {
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i]!
+    if (field.type === 'string') {
+      const length = utf8LengthIfTooLong(field.value as string)
+      if (length !== undefined) {
+        return `input field "${field.key}" on measurement "${measurement}" is too long, ${length} > ${MAX_FIELD_VALUE_LENGTH}`
+      }
+    }
     let existing = types?.get(field.key)
     // A new field named twice in one line must not change type within the line either.
     for (let j = 0; existing === undefined && j < i; j++) if (fields[j]!.key === field.key) existing = fields[j]!.type
-    if (existing !== undefined && existing !== field.type) return { key: field.key, type: field.type, existing }
+    if (existing !== undefined && existing !== field.type) {
+      return `field type conflict: input field "${field.key}" on measurement "${measurement}" is type ${field.type}, already exists as type ${existing}`
+    }
   }
   return undefined
+}
+
+// A UTF-16 code unit takes one to three UTF-8 bytes, so short strings need no byte count.
+function utf8LengthIfTooLong(value: string): number | undefined {
+  if (value.length * 3 <= MAX_FIELD_VALUE_LENGTH) return undefined
+  const length = Buffer.byteLength(value, 'utf8')
+  return length > MAX_FIELD_VALUE_LENGTH ? length : undefined
 }

@@ -7,6 +7,7 @@ import { allows, authenticate, errorReply, isReply, noContent } from './http-rep
 import { parseLineProtocol } from './line-protocol.js'
 import type { Bucket } from './registry.js'
 import { resolveOrg, resolveWriteBucket } from './resolve.js'
+import { retentionSeconds } from './retention.js'
 
 /** Records accepted writes so that they can be replayed after a restart. */
 export interface WriteJournal {
@@ -44,13 +45,24 @@ export function store(bucket: Bucket, text: string, precision: WritePrecision, n
   const parsed = parseLineProtocol(text, { precision, now })
   if (parsed.errors.length > 0) return errorReply(400, 'invalid', parsed.errors.join('\n'))
   if (parsed.points.length === 0) return noContent()
-  const outcome = bucket.storage.write(parsed.points)
+  const seconds = retentionSeconds(bucket.retentionRules)
+  // Judged against the request's clock, which the journal records, so a replay drops the same points.
+  const outcome = bucket.storage.write(parsed.points, seconds === undefined ? undefined : { seconds, now })
   if (outcome.written > 0 || outcome.reason !== undefined) journal?.write(bucket, precision, now, text)
+  // A shard's error replaces the retention error in InfluxDB's points writer, so it wins here too.
   if (outcome.reason !== undefined) {
     return errorReply(
       422,
       'unprocessable entity',
       `failure writing points to database: partial write: ${outcome.reason} dropped=${outcome.dropped}`,
+    )
+  }
+  if (outcome.expired !== undefined) {
+    const { count, reason } = outcome.expired
+    return errorReply(
+      422,
+      'unprocessable entity',
+      `failure writing points to database: partial write: ${reason} dropped=${count} for database: ${bucket.id} for retention policy: autogen`,
     )
   }
   return noContent()

@@ -141,6 +141,42 @@ describe('BucketStorage', () => {
   })
 })
 
+describe('BucketStorage retention', () => {
+  const NOW = 1_700_000_000_123_456_789n // 2023-11-14T22:13:20.123456789Z
+
+  test('points before now minus the period are dropped and named in Go formats, first met on a tie', () => {
+    const storage = new BucketStorage()
+    const bound = NOW - 90_061_000_000_000n
+    const body = [`m,t=new v=1 ${bound}`, 'm,t=first v=2 -1500000000', 'm,t=second v=3 -1500000000', `m,t=late v=4 ${bound - 1n}`, `m,t=last v=5 ${bound - 1n}`].join('\n')
+    const outcome = storage.write(parse(body), { seconds: 90_061, now: NOW })
+    const why = 'dropped because it violates a Retention Policy Lower Bound at 2023-11-13T21:12:19.123456789Z'
+    assert.deepEqual(outcome, {
+      written: 1,
+      dropped: 0,
+      expired: {
+        count: 4,
+        reason:
+          'dropped 4 points outside retention policy of duration 25h1m1s - ' +
+          `oldest point m,t=first at 1969-12-31T23:59:58.5Z ${why}, newest point m,t=late at 2023-11-13T21:12:19.123456788Z ${why}`,
+      },
+    })
+    assert.deepEqual(storage.points().map((p) => p.tags.t), ['new'])
+  })
+
+  test('short periods print as Go durations do', () => {
+    for (const [seconds, text] of [[59, '59s'], [60, '1m0s'], [3600, '1h0m0s'], [604800, '168h0m0s']] as const) {
+      const outcome = new BucketStorage().write(parse('m v=1 0'), { seconds, now: NOW })
+      assert.match(outcome.expired!.reason, new RegExp(`^dropped 1 points outside retention policy of duration ${text} - `))
+    }
+  })
+
+  test('a string of exactly 1048576 bytes is stored; one byte more drops the point', () => {
+    const storage = new BucketStorage()
+    const outcome = storage.write(parse(`m s="${'€'.repeat(349525)}a" 1\nm s="${'€'.repeat(349525)}ab" 2`))
+    assert.deepEqual(outcome, { written: 1, dropped: 1, reason: 'input field "s" on measurement "m" is too long, 1048577 > 1048576' })
+  })
+})
+
 describe('persistence (persistPath)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'h6-journal-'))
   after(() => rmSync(dir, { recursive: true, force: true }))

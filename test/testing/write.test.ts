@@ -243,6 +243,124 @@ describe('POST /api/v2/write: parse errors and partial writes', () => {
   })
 })
 
+describe('POST /api/v2/write: string fields over 1 MiB (tsdb MaxFieldValueLength)', () => {
+  const MiB = 1048576
+  const partial = (reason: string) => error('unprocessable entity', `failure writing points to database: partial write: ${reason}`)
+
+  test('422 drops a point whose string field exceeds 1048576 UTF-8 bytes; the other points are kept', async () => {
+    const body = [
+      `m s="${'x'.repeat(MiB)}" 1`,
+      // 524289 characters but 1048578 bytes: the limit counts bytes, not characters.
+      `m s="${'é'.repeat(MiB / 2 + 1)}" 2`,
+      `m s="${'x'.repeat(MiB + 1)}" 3`,
+      // 1048577 characters between the quotes, 1048576 bytes once \" is unescaped.
+      `m s="\\"${'x'.repeat(MiB - 1)}" 4`,
+      'm s="ok" 5',
+    ].join('\n')
+    const answer = await write(server(), body)
+    assert.equal(answer.status, 422)
+    assert.equal(answer.headers.get('x-platform-error-code'), 'unprocessable entity')
+    assert.deepEqual(answer.json, partial(`input field "s" on measurement "m" is too long, ${MiB + 2} > ${MiB} dropped=2`))
+    assert.deepEqual(server().points('test-bucket').map((p) => p.time), [1n, 4n, 5n])
+  })
+
+  test('a dropped long string registers no field type', async () => {
+    const answer = await write(server(), `n s="${'x'.repeat(MiB + 1)}" 1\nn s=1i 2`)
+    assert.equal(answer.status, 422)
+    assert.deepEqual(answer.json, partial(`input field "s" on measurement "n" is too long, ${MiB + 1} > ${MiB} dropped=1`))
+    assert.deepEqual(server().points('test-bucket').map((p) => [p.time, p.fieldTypes]), [[2n, { s: 'integer' }]])
+  })
+
+  test('with type conflicts: the first reason met (by point, then by field) is reported, dropped counts all', async () => {
+    const long = `"${'y'.repeat(MiB + 1)}"`
+    assert.equal((await write(server(), 'm f=1.5 1')).status, 204)
+    const conflictFirst = await write(server(), `m f=1i 2\nm s=${long} 3\nm f=2.5 4`)
+    assert.equal(conflictFirst.status, 422)
+    assert.deepEqual(
+      conflictFirst.json,
+      partial('field type conflict: input field "f" on measurement "m" is type integer, already exists as type float dropped=2'),
+    )
+    const longFirst = await write(server(), `m s=${long} 5\nm f=1i 6`)
+    assert.deepEqual(longFirst.json, partial(`input field "s" on measurement "m" is too long, ${MiB + 1} > ${MiB} dropped=2`))
+    const sameLine = await write(server(), `m f=1i,s=${long} 7\nm s=${long},f=1i 8`)
+    assert.deepEqual(
+      sameLine.json,
+      partial('field type conflict: input field "f" on measurement "m" is type integer, already exists as type float dropped=2'),
+    )
+    const sameLineLongFirst = await write(server(), `m s=${long},f=1i 9`)
+    assert.deepEqual(sameLineLongFirst.json, partial(`input field "s" on measurement "m" is too long, ${MiB + 1} > ${MiB} dropped=1`))
+    assert.deepEqual(server().points('test-bucket').map((p) => p.time), [1n, 4n])
+  })
+})
+
+describe('POST /api/v2/write: bucket retention', () => {
+  const HOUR_NS = 3_600_000_000_000n
+  const retained = () => server().createBucket('one-hour', { retentionRules: [{ type: 'expire', everySeconds: 3600 }] })
+  const nowNs = () => BigInt(Date.now()) * 1_000_000n
+  // The bound is the server's clock minus the period, so the test reads it back and checks that it is plausible.
+  const BOUND = /Retention Policy Lower Bound at (\S+?)(?:,| dropped=)/
+
+  test('422 drops the points older than now minus the period; the others are kept', async () => {
+    const id = retained()
+    const recent = nowNs() - 60_000_000_000n
+    const before = nowNs()
+    const answer = await write(
+      server(),
+      `m,t=b v=1 ${recent}\nm\\ x,b=2,a\\,z=1 v=2 1500000000\nm,t=a v=3 1\nm,t=c v=4 1\nm,t=d v=5 1500000000\nm,t=e v=6`,
+      'org=test-org&bucket=one-hour',
+    )
+    const after = nowNs()
+    assert.equal(answer.status, 422)
+    assert.equal(answer.headers.get('x-platform-error-code'), 'unprocessable entity')
+    const message = (answer.json as { message: string }).message
+    const bound = BOUND.exec(message)?.[1]
+    assert.ok(bound !== undefined, message)
+    const boundNs = BigInt(Date.parse(bound)) * 1_000_000n
+    assert.ok(boundNs >= before - HOUR_NS - 1_000_000n && boundNs <= after - HOUR_NS, `${bound} is not an hour before the write`)
+    const why = `dropped because it violates a Retention Policy Lower Bound at ${bound}`
+    assert.deepEqual(
+      answer.json,
+      error(
+        'unprocessable entity',
+        'failure writing points to database: partial write: dropped 4 points outside retention policy of duration 1h0m0s - ' +
+          `oldest point m,t=a at 1970-01-01T00:00:00.000000001Z ${why}, ` +
+          `newest point m\\ x,a\\,z=1,b=2 at 1970-01-01T00:00:01.5Z ${why} dropped=4 for database: ${id} for retention policy: autogen`,
+      ),
+    )
+    assert.deepEqual(server().points('one-hour').map((p) => p.tags.t), ['b', 'e'])
+  })
+
+  test('a bucket without a period keeps points of any age', async () => {
+    server().createBucket('forever', { retentionRules: [{ type: 'expire', everySeconds: 0 }] })
+    assert.equal((await write(server(), 'm v=1 1', 'org=test-org&bucket=forever')).status, 204)
+    assert.equal((await write(server(), 'm v=1 1')).status, 204)
+  })
+
+  test('an expired point registers no field type and is dropped before its fields are judged', async () => {
+    retained()
+    const answer = await write(server(), `m time=1 1\nm v=1i 2\nm v=2.5 ${nowNs()}`, 'org=test-org&bucket=one-hour')
+    assert.equal(answer.status, 422)
+    assert.match((answer.json as { message: string }).message, /^failure writing points to database: partial write: dropped 2 points outside retention policy of duration 1h0m0s - oldest point m at 1970-01-01T00:00:00\.000000001Z .* dropped=2 for database: /)
+    assert.deepEqual(server().points('one-hour').map((p) => p.fieldTypes), [{ v: 'float' }])
+  })
+
+  test('a storage drop is reported instead of the retention drops, counting only its own', async () => {
+    retained()
+    const now = nowNs()
+    assert.equal((await write(server(), `m v=1.5 ${now}`, 'org=test-org&bucket=one-hour')).status, 204)
+    const answer = await write(server(), `m v=1 1\nm v=2i ${now + 1n}\nm v=3 2`, 'org=test-org&bucket=one-hour')
+    assert.equal(answer.status, 422)
+    assert.deepEqual(
+      answer.json,
+      error(
+        'unprocessable entity',
+        'failure writing points to database: partial write: field type conflict: input field "v" on measurement "m" is type integer, already exists as type float dropped=1',
+      ),
+    )
+    assert.equal(server().count('one-hour'), 1)
+  })
+})
+
 describe('server_contract.md §3.6 conformance vectors over HTTP', () => {
   const vectors: Array<[string, number, string?]> = [
     ['m v=1', 204],
