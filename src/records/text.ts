@@ -5,8 +5,10 @@
  * belongs to the value (Go and Rust both track quotes), and Go's `scanLine` lets a backslash
  * skip the next byte; so text that contains a `"` or a `\` is split with the same scan as Go's
  * `scanLine`, and other text is split at every line feed.
- * Empty and whitespace-only lines are dropped, and a carriage return before a line feed is
- * removed (every server except VictoriaMetrics rejects `\r` at the end of a line).
+ * Empty and whitespace-only lines are dropped, and so are comments (a line whose first non-blank
+ * character is `#`): every server ignores them, and sent they would count as written lines and
+ * make a request of input with nothing to write. A carriage return before a line feed is removed
+ * (every server except VictoriaMetrics rejects `\r` at the end of a line).
  * Everything else is kept verbatim.
  */
 
@@ -16,6 +18,7 @@ const LF = 10
 const CR = 13
 const SPACE = 32
 const QUOTE = 34
+const HASH = 35
 const COMMA = 44
 const EQUALS = 61
 const BACKSLASH = 92
@@ -52,9 +55,13 @@ function emitLine(line: string, emit: (line: string) => void): void {
   const end = line.length - 1
   const trimmed = end >= 0 && line.charCodeAt(end) === CR ? line.slice(0, end) : line
   if (trimmed.length === 0) return
-  // Only a line starting with whitespace can be blank: skip the regex for the others.
   const first = trimmed.charCodeAt(0)
-  if ((first <= SPACE || first === 0xa0 || first >= 0x1680) && !NON_BLANK.test(trimmed)) return
+  if (first === HASH) return
+  // Only a line starting with whitespace can be blank or an indented comment: skip the regex for the others.
+  if (first <= SPACE || first === 0xa0 || first >= 0x1680) {
+    const firstVisible = NON_BLANK.exec(trimmed)
+    if (firstVisible === null || firstVisible[0] === '#') return
+  }
   emit(trimmed)
 }
 

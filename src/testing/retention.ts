@@ -4,6 +4,7 @@
 // point stays until it is deleted or the server is reset.
 import type { ParsedPoint } from './line-protocol.js'
 import type { RetentionRule } from './registry.js'
+import { formatRfc3339Nano } from '../line-protocol/time.js'
 
 const NANOS_PER_SECOND = 1_000_000_000n
 
@@ -40,9 +41,9 @@ export class RetentionFilter {
 
   /** The partial-write reason, without the `dropped=` count and the database suffix. */
   reason(): string {
-    const bound = rfc3339Nano(this.lowerBound)
+    const bound = formatRfc3339Nano(this.lowerBound)
     const describe = (which: string, point: ParsedPoint) =>
-      `${which} point ${lineProtocolKey(point)} at ${rfc3339Nano(point.time)} dropped because it violates a Retention Policy Lower Bound at ${bound}`
+      `${which} point ${lineProtocolKey(point)} at ${formatRfc3339Nano(point.time)} dropped because it violates a Retention Policy Lower Bound at ${bound}`
     return (
       `dropped ${this.count} points outside retention policy of duration ${goDuration(this.seconds)} - ` +
       `${describe('oldest', this.oldest!)}, ${describe('newest', this.newest!)}`
@@ -60,19 +61,6 @@ export function goDuration(seconds: number): string {
   return `${s}s`
 }
 
-/** Go's `time.RFC3339Nano` in UTC: the fraction only as long as it has non-zero digits. */
-export function rfc3339Nano(ns: bigint): string {
-  let seconds = ns / NANOS_PER_SECOND
-  let fraction = ns % NANOS_PER_SECOND
-  // bigint division truncates toward zero; times before 1970 need the floor.
-  if (fraction < 0n) {
-    seconds -= 1n
-    fraction += NANOS_PER_SECOND
-  }
-  const whole = new Date(Number(seconds) * 1000).toISOString().slice(0, 19)
-  if (fraction === 0n) return `${whole}Z`
-  return `${whole}.${fraction.toString().padStart(9, '0').replace(/0+$/, '')}Z`
-}
 
 // The series key as Go's models.MakeKey prints it: tags sorted, line-protocol escapes.
 function lineProtocolKey(point: ParsedPoint): string {

@@ -61,8 +61,10 @@ describe('serializeSync: record kinds and precision groups', () => {
     ])
   })
   test('text: many lines, CRLF, blank and whitespace-only lines dropped, the rest verbatim', () => {
-    const text = 'a f=1 1\r\n\n   \n\t\nb,t=x  f=2\n# comment\n  c f=3\n'
-    assert.deepEqual(chunks(text)[0]?.lines, ['a f=1 1', 'b,t=x  f=2', '# comment', '  c f=3'])
+    const text = 'a f=1 1\r\n\n   \n\t\nb,t=x  f=2\n# comment\n  c f=3\n \t# indented comment\n'
+    assert.deepEqual(chunks(text)[0]?.lines, ['a f=1 1', 'b,t=x  f=2', '  c f=3'])
+    // Nothing but comments: nothing to write.
+    assert.deepEqual(chunks('# one\n  # two\n'), [])
   })
   test('text: a line feed inside a quoted string value does not split the line', () => {
     const text = 'a s="x\ny",t="q\\"\n" 1\nb f=1\nc,t=a"b s="\n"'

@@ -11,7 +11,9 @@ describe('splitLines', () => {
     ['\n\n  \n\t\n', []],
     ['\u00a0\n\u2003', []],
     ['  a f=1  ', ['  a f=1  ']],
-    ['# comment\na f=1', ['# comment', 'a f=1']],
+    ['# comment\na f=1', ['a f=1']],
+    ['a f=1\n\t # indented comment', ['a f=1']],
+    ['a s="# not a comment\n# inside a string value" 1', ['a s="# not a comment\n# inside a string value" 1']],
     // a line feed inside a quoted string field belongs to the value
     ['a s="x\ny" 1\nb f=2', ['a s="x\ny" 1', 'b f=2']],
     // an escaped quote does not close the string
