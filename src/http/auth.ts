@@ -22,6 +22,10 @@ export type Auth =
 /** Picks the scheme: username and password win over a token, as in the reference client. */
 export function resolveAuth(options: AuthOptions): Auth {
   const { token, username, password } = options
+  // A number or an object here is a configuration mistake; sent as text it would only fail later as a 401.
+  for (const [name, value] of [['token', token], ['username', username], ['password', password]] as const) {
+    if (value !== undefined && typeof value !== 'string') throw new InvalidArgumentError(`"${name}" must be a string, got ${typeof value}`)
+  }
   if (username !== undefined || password !== undefined) {
     if (username === undefined || password === undefined) {
       throw new InvalidArgumentError('"username" and "password" must be given together')

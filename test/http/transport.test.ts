@@ -249,6 +249,10 @@ for (const engine of ['node', 'fetch'] as const) {
 }
 
 describe('Transport options', () => {
+  test('a credential that is not a string is refused when the transport is made', () => {
+    assert.throws(() => new Transport({ url: 'http://localhost:1', token: 5 as unknown as string }), { name: 'InvalidArgumentError', message: '"token" must be a string, got number' })
+    assert.throws(() => new Transport({ url: 'http://localhost:1', username: 'u', password: {} as unknown as string }), { name: 'InvalidArgumentError', message: '"password" must be a string, got object' })
+  })
   test('authBasic sends the whole token as Basic credentials', async () => {
     const server = await startRecordingServer()
     const transport = new Transport({ url: server.url, token: 'my-token', authBasic: true })
