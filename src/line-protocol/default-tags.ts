@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors.js'
-import { escapeKey } from './escape.js'
+import { escapeKey, escapeTagKey } from './escape.js'
 
 const ENV_REFERENCE = /^\$\{env\.([^}]+)\}$/
 
@@ -32,7 +32,7 @@ export function resolveDefaultTags(
     const value = reference === null ? text : env[reference[1] as string]
     if (value === undefined || value === '' || key === '') continue
     try {
-      escapeKey(key)
+      escapeTagKey(key)
       escapeKey(value)
     } catch (error) {
       throw new InvalidArgumentError(`default tag ${JSON.stringify(key)}: ${(error as Error).message}`, { cause: error })

@@ -75,11 +75,25 @@ export function escapeKey(key: string): string {
   return key.replace(KEY_ESCAPES, '\\$&')
 }
 
+/** The key no server takes for a tag or a field (server_contract.md §3.5): it names the timestamp. */
+const RESERVED_KEY = 'time'
+
 /**
- * Escapes a field key: {@link escapeKey}, and also refuses an empty key and a key starting with
- * a tab or NUL, which Go strips as leading whitespace when the field comes first.
+ * Escapes a tag key: {@link escapeKey}, and also refuses `time`, which every server refuses
+ * (1.x drops the point, 2.x fails the whole request, 3.x rejects the line).
+ */
+export function escapeTagKey(key: string): string {
+  if (key === RESERVED_KEY) throw new UnrepresentableNameError('"time" cannot be a tag key: every InfluxDB refuses it (2.x fails the whole request)')
+  return escapeKey(key)
+}
+
+/**
+ * Escapes a field key: {@link escapeKey}, and also refuses an empty key, a key starting with
+ * a tab or NUL, which Go strips as leading whitespace when the field comes first, and `time`,
+ * which 1.x and 2.x strip from the point and 3.x rejects.
  */
 export function escapeFieldKey(key: string): string {
+  if (key === RESERVED_KEY) throw new UnrepresentableNameError('"time" cannot be a field key: InfluxDB 1.x and 2.x drop it, 3.x rejects the line')
   const first = key.charCodeAt(0)
   if (first === TAB || first === NUL || key.length === 0) {
     throw new UnrepresentableNameError(

@@ -1,5 +1,5 @@
 import type { FieldType, RecordOptions } from '../write/write-options.js'
-import { escapeFieldKey, escapeKey, escapeMeasurement, unescapeKey } from './escape.js'
+import { escapeFieldKey, escapeKey, escapeMeasurement, escapeTagKey, unescapeKey } from './escape.js'
 import { EncodedText, writeEncoded } from './encoded-text.js'
 import type { LineWriter } from './line-writer.js'
 import { isWritePrecision, NANOS_PER_UNIT, type WritePrecision } from './precision.js'
@@ -563,9 +563,9 @@ function fieldPrefix(key: string): KeyPrefix {
   return fieldPrefixes.get(key) ?? remember(fieldPrefixes, key, new KeyPrefix(key, escapeFieldKey(key) + '=', true))
 }
 
-/** `',' + escapeKey(key) + '='`, memoised. */
+/** `',' + escapeTagKey(key) + '='`, memoised. */
 function tagPrefix(key: string): KeyPrefix {
-  return tagPrefixes.get(key) ?? remember(tagPrefixes, key, new KeyPrefix(key, ',' + escapeKey(key) + '=', false))
+  return tagPrefixes.get(key) ?? remember(tagPrefixes, key, new KeyPrefix(key, ',' + escapeTagKey(key) + '=', false))
 }
 
 // The keys set at each position of the last points, compared by identity: the same literal keys
@@ -675,7 +675,7 @@ function escapeDefaultTags(defaultTags: Readonly<Record<string, string>>): strin
     const value = defaultTags[key]
     if (key === '' || typeof value !== 'string' || value === '') continue
     try {
-      entries.push(key, `${escapeKey(key)}=${escapeKey(value)}`)
+      entries.push(key, `${escapeTagKey(key)}=${escapeKey(value)}`)
     } catch (error) {
       throw new TypeError(`default tag ${JSON.stringify(key)}: ${(error as Error).message}`)
     }

@@ -151,6 +151,13 @@ describe('Point default tags, copy, accessors', () => {
     delete defaults.host
     assert.equal(p.toLineProtocol(undefined, defaults), 'cpu,region=us usage=1.5')
   })
+  test('"time" is refused as a tag key, a field key and a default tag key, naming it', () => {
+    assert.throws(() => new Point('m').tag('time', 'x'), { name: 'TypeError', message: 'tag "time": "time" cannot be a tag key: every InfluxDB refuses it (2.x fails the whole request)' })
+    assert.throws(() => new Point('m').floatField('time', 1), { name: 'TypeError', message: 'field "time": "time" cannot be a field key: InfluxDB 1.x and 2.x drop it, 3.x rejects the line' })
+    assert.throws(() => new Point('m').floatField('f', 1).toLineProtocol(undefined, { time: 'x' }), /^TypeError: default tag "time": "time" cannot be a tag key/)
+    // Other names that merely look reserved are ordinary keys on some server generation.
+    assert.equal(new Point('m').tag('_field', 'x').tag('Time', 'y').floatField('_value', 1).toLineProtocol(), 'm,Time=y,_field=x _value=1')
+  })
   test('default tags that cannot be written are an error', () => {
     assert.throws(() => new Point('m').field('f', 1).toLineProtocol(undefined, { bad: 'x\\' }), /default tag "bad"/)
   })

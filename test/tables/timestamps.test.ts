@@ -14,8 +14,15 @@ describe('table timestamps: where they come from', () => {
     assert.deepEqual(linesOf({ timestamp: [7n], stamp: [1], v: [2] }, { dataFrameTimestampColumn: 'timestamp' }), ['m stamp=1,v=2 7'])
   })
 
-  test('with dataFrameTimestampColumn, a column named time is an ordinary field', () => {
-    assert.deepEqual(linesOf({ ts: [7n], time: ['x'] }, { dataFrameTimestampColumn: 'ts' }), ['m time="x" 7'])
+  test('with dataFrameTimestampColumn, a column named time would be a field "time", which every server drops or rejects: refused', () => {
+    assertRecordError(
+      () => linesOf({ ts: [7n], time: ['x'] }, { dataFrameTimestampColumn: 'ts' }),
+      'record: column "time": "time" cannot be a field key: InfluxDB 1.x and 2.x drop it, 3.x rejects the line',
+    )
+    assertRecordError(
+      () => linesOf({ ts: [7n], time: ['x'], v: [1] }, { dataFrameTimestampColumn: 'ts', dataFrameTagColumns: ['time'] }),
+      'record: tag column "time": "time" cannot be a tag key: every InfluxDB refuses it (2.x fails the whole request)',
+    )
   })
 
   test('no timestamp column: no timestamp (the server stamps the line)', () => {

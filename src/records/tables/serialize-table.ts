@@ -9,7 +9,7 @@
  * integer out of range) are found when their row is reached, and name the row and column.
  */
 import { RecordError } from '../../errors.js'
-import { escapeFieldKey, escapeKey, escapeMeasurement } from '../../line-protocol/escape.js'
+import { escapeFieldKey, escapeKey, escapeMeasurement, escapeTagKey } from '../../line-protocol/escape.js'
 import type { FieldType } from '../../write/write-options.js'
 import type { TableContext } from './context.js'
 import { FieldCells, type FieldFormat } from './field-cells.js'
@@ -85,14 +85,14 @@ function planTable(model: TableModel, ctx: TableContext, path: readonly number[]
   for (const index of tagColumns) {
     const column = model.columns[index] as ColumnInfo
     if (!TAG_KINDS.has(column.kind)) fail(unsupportedReason(column, 'a tag'))
-    const key = escapeName(() => escapeKey(column.name), `tag column ${JSON.stringify(column.name)}`, fail)
+    const key = escapeName(() => escapeTagKey(column.name), `tag column ${JSON.stringify(column.name)}`, fail)
     if (key === '') fail('a tag column has an empty name')
     tags.push({ column: index, cells: TagCells.column(column.name, `,${key}=`) })
   }
   for (const [name, value] of Object.entries(ctx.defaultTags)) {
     if (byName.has(name) || value === '' || name === '') continue
     const what = `default tag ${JSON.stringify(name)}`
-    const text = `,${escapeName(() => escapeKey(name), what, fail)}=${escapeName(() => escapeKey(value), what, fail)}`
+    const text = `,${escapeName(() => escapeTagKey(name), what, fail)}=${escapeName(() => escapeKey(value), what, fail)}`
     tags.push({ column: NO_COLUMN, cells: TagCells.constant(name, text) })
   }
   tags.sort((a, b) => compareCodePoints(a.cells.name, b.cells.name))
