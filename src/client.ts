@@ -144,7 +144,9 @@ export class InfluxDBClientAsync implements AsyncDisposable {
 }
 
 function mergeSettings(settings: ClientSettings, overrides: Partial<ClientOptions>, source: string): ClientOptions {
-  const merged: Partial<ClientOptions> = { ...settings, ...overrides }
+  // An override left undefined (`{ org: process.env.X }` with X unset) keeps the configured value.
+  const given = Object.fromEntries(Object.entries(overrides ?? {}).filter(([, value]) => value !== undefined)) as Partial<ClientOptions>
+  const merged: Partial<ClientOptions> = { ...settings, ...given }
   if (settings.defaultTags !== undefined || overrides.defaultTags !== undefined) {
     merged.defaultTags = { ...settings.defaultTags, ...overrides.defaultTags }
   }

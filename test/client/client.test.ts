@@ -63,6 +63,11 @@ describe('InfluxDBClientAsync.fromEnv', () => {
         assert.equal(client.options.enableGzip, true)
         assert.equal(client.options.authBasic, false)
         assert.deepEqual(client.writeApi().defaultTags, { data_center: 'LA', rack: 'dc-7' })
+        // An override that is undefined keeps the environment's value.
+        const same = InfluxDBClientAsync.fromEnv({ url: undefined, org: undefined, token: undefined })
+        assert.equal(same.url, 'http://env.example:9999')
+        assert.equal(same.org, 'env-org')
+        assert.equal(same.options.token, 'env-token')
       },
     )
   })
