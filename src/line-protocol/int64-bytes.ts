@@ -85,8 +85,12 @@ function divideByBillion(low: number, high: number): number {
  * write those nine, and copy the rest. Any value is written exactly; others take the full way.
  */
 export class NearbyInt64Writer {
-  /** The words of the last value written the full way above 2^53, and that value mod 10^9. */
-  private high = -1
+  /**
+   * The words of the last value written the full way above 2^53, and that value mod 10^9. NaN
+   * until then: it equals no word, where any number (-1, the high word of small negative
+   * values, was the start) would let such a value take the shortcut with an empty head.
+   */
+  private high = Number.NaN
   private low = 0
   private rest = 0
   /** The digits of that value above the last nine, as words, and their count. */

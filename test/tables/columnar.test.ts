@@ -73,6 +73,23 @@ describe('plain columnar objects: column types', () => {
     )
   })
 
+  test('NaN is a missing cell in a column of any type (danfo.js marks missing strings with it)', () => {
+    const table = {
+      time: [new Date(1), new Date(2), new Date(3)],
+      host: ['a', NaN, 'c'],
+      s: [NaN, 'x', 'y'],
+      b: [true, NaN, false],
+      n: [1n, 2n, NaN],
+    }
+    assert.deepEqual(linesOf(table, { dataFrameTagColumns: ['host'], dataFrameTimestampColumn: 'time' }, 'ms'), [
+      'm,host=a b=true,n=1i 1',
+      'm n=2i,s="x" 2',
+      'm,host=c b=false,s="y" 3',
+    ])
+    // A time column with NaN: the row still has fields, so its missing time is named.
+    assertRecordError(() => linesOf({ time: [new Date(1), NaN], v: [1, 2] }, { dataFrameTimestampColumn: 'time' }, 'ms'), 'record: row 1, column "time": the timestamp is missing')
+  })
+
   test('a column mixing types is refused before any line', () => {
     assertRecordError(() => tableOf({ v: [1, 'a', null] }).lines(contextOf(), []), 'record: column "v" mixes number and string values')
     assertRecordError(() => linesOf({ v: [1, 2n] }), 'record: column "v" mixes number and bigint values')

@@ -25,6 +25,14 @@ describe('table timestamps: where they come from', () => {
     )
   })
 
+  test('64-bit time columns already in the write precision: values just above -2^32 keep their digits and sign', () => {
+    const values = [-4_000_000_000n, -4_294_967_296n, -3_999_999_999n, 1_700_000_000_000_000_000n, -4_000_000_000n]
+    assert.deepEqual(
+      linesOf({ time: new BigInt64Array(values), v: [1, 2, 3, 4, 5] }),
+      values.map((t, i) => `m v=${i + 1} ${t}`),
+    )
+  })
+
   test('no timestamp column: no timestamp (the server stamps the line)', () => {
     assert.deepEqual(linesOf({ v: [1] }), ['m v=1'])
   })

@@ -114,7 +114,8 @@ export class FieldCells extends ColumnCells {
       }
       case INTEGER: {
         const v = this.values[at]
-        if (v === null || v === undefined) return false
+        // NaN (v !== v) is a missing cell in a column of another type: see inspectArray.
+        if (v === null || v === undefined || v !== v) return false
         if (typeof v === 'number' && Number.isSafeInteger(v) && (v >= 0 || this.signed)) {
           writeEncoded(out, this.prefixBytes)
           out.integer(v)
@@ -125,13 +126,13 @@ export class FieldCells extends ColumnCells {
       }
       case BOOL: {
         const v = this.values[at]
-        if (v === null || v === undefined) return false
+        if (v === null || v === undefined || v !== v) return false
         writeEncoded(out, v ? this.trueBytes : this.falseBytes)
         return true
       }
       case ONE_BY_ONE: {
         const v = this.values[at]
-        return v === null || v === undefined ? false : this.writeOneByOne(out, v, i)
+        return v === null || v === undefined || v !== v ? false : this.writeOneByOne(out, v, i)
       }
       case DICTIONARY_CELLS:
         return this.writeEntry(out, at, i)

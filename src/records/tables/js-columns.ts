@@ -36,13 +36,14 @@ export function inspectTypedArray(values: TypedArray): InspectedColumn {
 
 /**
  * Scans a JavaScript array. `number` values are floats (design.md §3), `bigint` values are
- * integers; `null` and `undefined` are missing cells.
+ * integers; `null`, `undefined` and NaN are missing cells.
  */
 export function inspectArray(values: readonly unknown[]): InspectedColumn {
   const seen = new Set<string>()
   for (let i = 0; i < values.length; i++) {
     const value = values[i]
-    if (value === null || value === undefined) continue
+    // NaN marks a missing value in any column of a danfo.js frame (a string one too).
+    if (value === null || value === undefined || value !== value) continue
     const type = typeof value
     if (type === 'object') {
       seen.add(value instanceof Date ? 'Date' : (value as object).constructor?.name ?? 'object')

@@ -108,12 +108,13 @@ export class TimeCells extends ColumnCells {
       }
       case TEMPORAL: {
         const v = this.values[at]
-        if (v === null || v === undefined) return false
+        if (v === null || v === undefined || v !== v) return false
         return this.writeText(out, this.temporalText(v as number | bigint, i))
       }
       case VALUES: {
         const v = this.values[at]
-        if (v === null || v === undefined) return false
+        // NaN (v !== v) is a missing cell in a column of another type: see inspectArray.
+        if (v === null || v === undefined || v !== v) return false
         return this.writeText(out, this.textOf(v, i))
       }
       case DICTIONARY_CELLS:
