@@ -14,7 +14,7 @@ type Apply = (options: ClientSettings, value: SettingValue, where: string) => vo
 const text = (set: (o: ClientSettings, v: string) => void): Apply => (o, v) => set(o, String(v))
 const flag = (set: (o: ClientSettings, v: boolean) => void): Apply => (o, v, where) => set(o, parseBoolean(v, where))
 const positive = (set: (o: ClientSettings, v: number) => void): Apply => (o, v, where) => set(o, parsePositiveInteger(v, where))
-const file = (set: (o: ClientSettings, v: Buffer) => void): Apply => (o, v, where) => set(o, readSettingFile(String(v), where))
+const file = (set: (o: ClientSettings, v: Uint8Array) => void): Apply => (o, v, where) => set(o, readSettingFile(String(v), where))
 
 /** Every recognised setting key (file keys; the environment uses `INFLUXDB_V2_` + upper case). */
 export const SETTINGS: Readonly<Record<string, Apply>> = {
@@ -62,7 +62,7 @@ function parsePositiveInteger(value: SettingValue, where: string): number {
   return number
 }
 
-function readSettingFile(path: string, where: string): Buffer {
+function readSettingFile(path: string, where: string): Uint8Array {
   const fs = loadFs()
   try {
     return fs.readFileSync(path)
@@ -71,8 +71,14 @@ function readSettingFile(path: string, where: string): Buffer {
   }
 }
 
+/** What this package reads files with: declared here so that its types do not need `@types/node`. */
+export interface FileReader {
+  readFileSync(path: string): Uint8Array
+  readFileSync(path: string, encoding: 'utf8'): string
+}
+
 /** node:fs, loaded without a static import so that the package still loads where there is none. */
-export function loadFs(): typeof import('node:fs') {
+export function loadFs(): FileReader {
   const fs = globalThis.process?.getBuiltinModule?.('node:fs')
   if (fs === undefined) throw new InvalidArgumentError('reading files needs node:fs, which this runtime does not have')
   return fs

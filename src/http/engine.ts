@@ -32,9 +32,9 @@ export interface Engine {
 export interface TlsOptions {
   /** Verify the server certificate (default true). */
   rejectUnauthorized?: boolean
-  /** Extra CA certificates, PEM. */
-  ca?: string | Buffer | Array<string | Buffer>
+  /** Extra CA certificates, PEM (a `Buffer` is a `Uint8Array`). */
+  ca?: string | Uint8Array | Array<string | Uint8Array>
   /** Client certificate and key (PEM) for mutual TLS. */
-  cert?: string | Buffer
-  key?: string | Buffer
+  cert?: string | Uint8Array
+  key?: string | Uint8Array
 }

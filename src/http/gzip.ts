@@ -7,11 +7,17 @@ type Zlib = typeof import('node:zlib')
 let zlibModule: Promise<Zlib | undefined> | undefined
 
 function loadZlib(): Promise<Zlib | undefined> {
-  zlibModule ??= import('node:zlib').then(
-    (m) => m,
-    () => undefined,
-  )
+  zlibModule ??= import('node:zlib').then(usableZlib, () => undefined)
   return zlibModule
+}
+
+/**
+ * The module when it is a real zlib, else undefined: a browser bundler (Vite) may resolve
+ * `node:zlib` to an empty stand-in, which must send gzip to CompressionStream, not fail every write.
+ */
+export function usableZlib(module: unknown): Zlib | undefined {
+  const candidate = module as Partial<Zlib> | null | undefined
+  return typeof candidate?.gzip === 'function' && typeof candidate.gunzip === 'function' ? (candidate as Zlib) : undefined
 }
 
 function toBytes(body: string | Uint8Array): Uint8Array {

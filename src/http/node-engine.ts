@@ -41,7 +41,8 @@ class NodeEngine implements Engine {
       // under a new request. Only free sockets are affected: the agent ignores it for active ones.
       timeout: FREE_SOCKET_TIMEOUT,
       ...(options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {}),
-      ...(options.https ? options.tls : {}),
+      // Node takes any typed array where its types say Buffer (tls.createSecureContext checks for an ArrayBufferView).
+      ...(options.https ? (options.tls as import('node:https').AgentOptions) : {}),
     })
   }
 

@@ -17,7 +17,8 @@ export type DefaultTagValue = string | number | bigint | boolean | null | undefi
  */
 export function resolveDefaultTags(
   tags: Readonly<Record<string, DefaultTagValue>> | undefined,
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  // Browsers and Workers have no process: there, no tag can come from the environment.
+  env: Readonly<Record<string, string | undefined>> = globalThis.process?.env ?? {},
 ): Record<string, string> {
   const resolved: Record<string, string> = {}
   if (tags === undefined || tags === null) return resolved

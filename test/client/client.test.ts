@@ -40,6 +40,25 @@ describe('InfluxDBClientAsync construction', () => {
   })
 })
 
+describe('runtimes without process (browsers, Workers)', () => {
+  test('a client is made and writes through fetch when there is no global process', async () => {
+    // A child process, since this one's test runner needs process: the script removes it first.
+    const script = `
+      const { InfluxDBClientAsync, Point } = await import(${JSON.stringify(new URL('../../src/index.ts', import.meta.url).href)})
+      const out = globalThis.process.stdout
+      delete globalThis.process
+      const bodies = []
+      const fetch = async (url, init) => { bodies.push(String(init.body instanceof Uint8Array ? new TextDecoder().decode(init.body) : init.body)); return new Response(null, { status: 204 }) }
+      const client = new InfluxDBClientAsync({ url: 'http://db.invalid', token: 't', org: 'o', fetch, defaultTags: { dc: 'eu' } })
+      await client.writeApi().write('b', 'o', new Point('m').floatField('f', 1).time(1n))
+      out.write(JSON.stringify(bodies))
+    `
+    const { execFileSync } = await import('node:child_process')
+    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' })
+    assert.deepEqual(JSON.parse(output), ['m,dc=eu f=1 1'])
+  })
+})
+
 describe('InfluxDBClientAsync.fromEnv', () => {
   test('reads URL, token, org, timeout, gzip, auth and tags; overrides win', () => {
     withEnv(
