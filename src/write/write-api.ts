@@ -102,6 +102,10 @@ export class WriteApiAsync {
     if (!isWritePrecision(precision)) {
       throw new InvalidArgumentError(`write: "writePrecision" must be one of ns, us, ms, s; got ${JSON.stringify(precision)}`)
     }
+    const chunkSize = call.options.chunkSize
+    if (chunkSize !== undefined && !(Number.isSafeInteger(chunkSize) && chunkSize >= 1)) {
+      throw new InvalidArgumentError(`write: "chunkSize" must be an integer >= 1, got ${String(chunkSize)}`)
+    }
     if (target.signal?.aborted === true) throw abortedError(target.signal)
     const ctx: SerializeContext = { ...recordOptionsOf(call.options), precision, defaultTags: this.#ctx.defaultTags }
     // Tables can be any size: streamed in chunks of `chunkSize` rows rather than collected whole.

@@ -32,7 +32,10 @@ export interface TableOptions {
   dataFrameTimestampColumn?: string
   /** IANA zone for naive timestamps in the table (default UTC). */
   dataFrameTimestampTimezone?: string
-  /** Rows per chunk when a table is serialised (default 5000). */
+  /**
+   * Rows per request when one-shot `write()` streams a table or lines per request for an async
+   * iterable (an integer >= 1, default 5000). A BatchWriter cuts its batches at `batchSize` instead.
+   */
   chunkSize?: number
 }
 

@@ -45,6 +45,17 @@ describe('write() with a table', () => {
     )
   })
 
+  test('a chunkSize that is not an integer >= 1 is refused by name before any request', async () => {
+    server.requests.length = 0
+    for (const chunkSize of [0, -1, 1.5, Number.NaN, '2' as unknown as number]) {
+      await assert.rejects(
+        client.writeApi().write({ bucket: 'b', record: { v: [1] }, dataFrameMeasurementName: 'm', chunkSize }),
+        { name: 'InvalidArgumentError', message: `write: "chunkSize" must be an integer >= 1, got ${String(chunkSize)}` },
+      )
+    }
+    assert.equal(server.requests.length, 0)
+  })
+
   test('a table mixed with other records in an array', async () => {
     server.requests.length = 0
     await client.writeApi().write({
