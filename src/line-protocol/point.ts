@@ -637,6 +637,8 @@ function tagText(key: string, value: TagValue): string | undefined {
     case 'string':
       return value === '' ? undefined : value
     case 'number':
+      // NaN and ±Infinity mark a missing value, as in a field and in a table's tag column.
+      return value - value === 0 ? String(value) : undefined
     case 'bigint':
     case 'boolean':
       return String(value)

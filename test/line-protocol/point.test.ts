@@ -158,6 +158,9 @@ describe('Point default tags, copy, accessors', () => {
     // Other names that merely look reserved are ordinary keys on some server generation.
     assert.equal(new Point('m').tag('_field', 'x').tag('Time', 'y').floatField('_value', 1).toLineProtocol(), 'm,Time=y,_field=x _value=1')
   })
+  test('a NaN or ±Infinity tag value is a missing tag, as in a table', () => {
+    assert.equal(new Point('m').tag('a', NaN).tag('b', Infinity).tag('c', -Infinity).tag('d', 1.5).floatField('f', 1).toLineProtocol(), 'm,d=1.5 f=1')
+  })
   test('default tags that cannot be written are an error', () => {
     assert.throws(() => new Point('m').field('f', 1).toLineProtocol(undefined, { bad: 'x\\' }), /default tag "bad"/)
   })
