@@ -1,7 +1,9 @@
 /**
  * Where refused lines and rows go: the `--errors-file` (each one preceded by a `# where: reason`
  * comment line, so the file can be fixed and fed back to `write`), or, without that flag, a
- * short list on stderr. Either way every refusal is counted and none is lost silently.
+ * short list on stderr, each refusal with the start of its text under it (a line the server
+ * refused has no file and line number, so its text is what identifies it). Either way every
+ * refusal is counted and none is lost silently.
  */
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { once } from 'node:events'
@@ -16,6 +18,17 @@ export interface Rejection {
 
 /** How many refusals are listed on stderr when there is no errors file. */
 const STDERR_LIMIT = 10
+/** How much of a refused line is shown on stderr. */
+const EXCERPT_CHARS = 80
+
+/** The start of a refused line for stderr, on one line, marked when cut. */
+export function excerpt(text: string): string {
+  const flat = text.replace(/\r/g, '\\r').replace(/\n/g, '\\n')
+  if (flat.length <= EXCERPT_CHARS) return flat
+  // Never half of a surrogate pair: it would print as U+FFFD.
+  const end = /[\uD800-\uDBFF]/.test(flat[EXCERPT_CHARS - 1] as string) ? EXCERPT_CHARS - 1 : EXCERPT_CHARS
+  return `${flat.slice(0, end)}…`
+}
 
 export class RejectionLog {
   private count = 0
@@ -47,7 +60,7 @@ export class RejectionLog {
     if (this.file !== undefined) {
       if (!this.file.write(`# ${rejection.where}: ${reason}\n${rejection.text}\n`)) await once(this.file, 'drain')
     } else if (this.count <= STDERR_LIMIT) {
-      this.stderr.write(`rejected ${rejection.where}: ${reason}\n`)
+      this.stderr.write(`rejected ${rejection.where}: ${reason}\n  ${excerpt(rejection.text)}\n`)
     }
   }
 
@@ -62,7 +75,8 @@ export class RejectionLog {
     if (this.file !== undefined) {
       if (!this.file.write(`# ${where}: ${note}: ${flat}\n${lines.join('\n')}\n`)) await once(this.file, 'drain')
     } else if (this.count - refused < STDERR_LIMIT) {
-      this.stderr.write(`rejected ${where}: ${note}: ${flat}\n`)
+      const more = lines.length > 1 ? ` (and ${lines.length - 1} more line(s))` : ''
+      this.stderr.write(`rejected ${where}: ${note}: ${flat}\n  ${excerpt(lines[0] ?? '')}${more}\n`)
     }
   }
 

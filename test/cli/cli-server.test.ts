@@ -1,57 +1,22 @@
 // The CLI as a child process against the embedded server: every command, every input format,
 // from files and stdin, with the points the server holds compared exactly.
-import { test, describe, before, after, beforeEach } from 'node:test'
+import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { startTestServer, type TestServer, type StoredPoint } from '../../src/testing/index.js'
 import { runCli, spawnCli, summaryOf } from './run-cli.js'
+import { useCliServer } from './server-fixture.js'
 
 const BUCKET = 'cli-bucket'
-let server: TestServer
-let dir: string
+const cli = useCliServer(BUCKET, 'cli')
+const { connection, file, held, writeRequests } = cli
 
-before(async () => {
-  server = await startTestServer({ port: 0, token: 'cli-token', org: 'cli-org', buckets: [BUCKET] })
-  dir = await mkdtemp(join(tmpdir(), 'influx-async-cli-'))
-})
-after(async () => {
-  await server.close()
-  await rm(dir, { recursive: true, force: true })
-})
-beforeEach(() => server.reset())
-
-function connection(): string[] {
-  return ['--host', server.url, '--token', server.token, '--org', server.org, '--bucket', BUCKET]
-}
-
-async function file(name: string, content: string): Promise<string> {
-  const path = join(dir, name)
-  await writeFile(path, content)
-  return path
-}
-
-/** Stored points as compact text: `measurement tags fields time`, sorted. */
-function held(): string[] {
-  return server.points(BUCKET).map(describePoint).sort()
-}
-
-function describePoint(p: StoredPoint): string {
-  const tags = Object.entries(p.tags).map(([k, v]) => `${k}=${v}`).join(',')
-  const fields = Object.entries(p.fields).map(([k, v]) => `${k}=${typeof v === 'bigint' ? `${v}${p.fieldTypes[k] === 'unsigned' ? 'u' : 'i'}` : JSON.stringify(v)}`).join(',')
-  return `${p.measurement}${tags === '' ? '' : `,${tags}`} ${fields} ${p.time}`
-}
-
-function writeRequests(): Array<{ query: Record<string, string>; body: string; headers: Record<string, unknown> }> {
-  return server.requests.filter((r) => r.path === '/api/v2/write')
-}
 
 describe('influx-async ping', () => {
   test('prints OK and exits 0', async () => {
-    const result = await runCli(['ping', '--host', server.url])
-    assert.deepEqual([result.code, result.stdout, result.stderr], [0, `OK ${server.url}\n`, ''])
+    const result = await runCli(['ping', '--host', cli.server.url])
+    assert.deepEqual([result.code, result.stdout, result.stderr], [0, `OK ${cli.server.url}\n`, ''])
   })
 })
 
@@ -73,7 +38,7 @@ describe('influx-async write: line protocol', () => {
   test('from stdin, with the connection from the environment and -p s', async () => {
     const result = await runCli(['write', '-p', 's'], {
       stdin: 'm,t=a v=1 1700000000\n',
-      env: { INFLUX_HOST: server.url, INFLUX_TOKEN: server.token, INFLUX_ORG: server.org, INFLUX_BUCKET: BUCKET },
+      env: { INFLUX_HOST: cli.server.url, INFLUX_TOKEN: cli.server.token, INFLUX_ORG: cli.server.org, INFLUX_BUCKET: BUCKET },
     })
     assert.equal(result.code, 0)
     assert.deepEqual(held(), ['m,t=a v=1 1700000000000000000'])
@@ -83,7 +48,7 @@ describe('influx-async write: line protocol', () => {
   test('the client\'s INFLUXDB_V2_* variables work too', async () => {
     const result = await runCli(['write', '-b', BUCKET], {
       stdin: 'm v=2 5\n',
-      env: { INFLUXDB_V2_URL: server.url, INFLUXDB_V2_TOKEN: server.token, INFLUXDB_V2_ORG: server.org },
+      env: { INFLUXDB_V2_URL: cli.server.url, INFLUXDB_V2_TOKEN: cli.server.token, INFLUXDB_V2_ORG: cli.server.org },
     })
     assert.equal(result.code, 0)
     assert.deepEqual(held(), ['m v=2 5'])
@@ -104,8 +69,8 @@ describe('influx-async write: line protocol', () => {
     child.stdout?.setEncoding('utf8').on('data', (t: string) => { stdout += t })
     const exited = new Promise<number | null>((resolve) => child.once('close', resolve))
     child.stdin?.write('m v=1 1\nm v=2 2\nm v=3 3\nm v=4 4\n')
-    for (let i = 0; i < 200 && server.count(BUCKET) < 4; i++) await new Promise((resolve) => setTimeout(resolve, 50))
-    assert.equal(server.count(BUCKET), 4, 'two full batches were written before the input ended')
+    for (let i = 0; i < 200 && cli.server.count(BUCKET) < 4; i++) await new Promise((resolve) => setTimeout(resolve, 50))
+    assert.equal(cli.server.count(BUCKET), 4, 'two full batches were written before the input ended')
     child.stdin?.end('m v=5 5\n')
     assert.equal(await exited, 0)
     assert.equal(summaryOf(stdout), 'written: 5 points, rejected: 0, <s>, <rate>\n')
@@ -114,13 +79,13 @@ describe('influx-async write: line protocol', () => {
   test('--gzip compresses the bodies', async () => {
     const result = await runCli(['write', ...connection(), '--gzip'], { stdin: 'm v=1 1\n' })
     assert.equal(result.code, 0)
-    const [request] = server.requests.filter((r) => r.path === '/api/v2/write')
+    const [request] = cli.server.requests.filter((r) => r.path === '/api/v2/write')
     assert.equal(request?.headers['content-encoding'], 'gzip')
     assert.deepEqual(held(), ['m v=1 1'])
   })
 
   test('refused lines go to --errors-file with their reasons; the good lines are still written; exit 3', async () => {
-    const errors = join(dir, 'errors.lp')
+    const errors = join(cli.dir, 'errors.lp')
     const input = 'm,t=a v=1 1\nnot line protocol\nm,t=b v=2 2\nm,t=c v="x 3\n'
     const result = await runCli(['write', ...connection(), '--errors-file', errors], { stdin: input })
     assert.equal(result.code, 3)
@@ -140,21 +105,21 @@ describe('influx-async write: line protocol', () => {
   test('without --errors-file, refusals are listed on stderr', async () => {
     const result = await runCli(['write', ...connection()], { stdin: 'm v=1 1\nbad\n' })
     assert.equal(result.code, 3)
-    assert.match(result.stderr, /^rejected server: .+\n$/)
+    assert.match(result.stderr, /^rejected server: .+\n {2}bad\n$/)
     assert.deepEqual(held(), ['m v=1 1'])
   })
 
   test('a wrong token stops the write with the server\'s answer; nothing is written', async () => {
-    const result = await runCli(['write', '--host', server.url, '--token', 'wrong', '--org', server.org, '-b', BUCKET], { stdin: 'm v=1 1\n' })
+    const result = await runCli(['write', '--host', cli.server.url, '--token', 'wrong', '--org', cli.server.org, '-b', BUCKET], { stdin: 'm v=1 1\n' })
     assert.equal(result.code, 1)
     assert.match(result.stdout, /^stopped after \d+\.\d\d s: written: 0 points, not written: 1 \(the rest of the input was not read\)\n$/)
-    assert.equal(result.stderr, 'rejected server: the server answered 401 (unauthorized): unauthorized access (check --token or INFLUX_TOKEN)\ninflux-async: the server answered 401 (unauthorized): unauthorized access (check --token or INFLUX_TOKEN)\n')
+    assert.equal(result.stderr, 'rejected server: the server answered 401 (unauthorized): unauthorized access (check --token or INFLUX_TOKEN)\n  m v=1 1\ninflux-async: the server answered 401 (unauthorized): unauthorized access (check --token or INFLUX_TOKEN)\n')
     assert.deepEqual(held(), [])
   })
 
   test('an unknown bucket: the lines not written go to the errors file', async () => {
-    const errors = join(dir, 'not-written.lp')
-    const result = await runCli(['write', '--host', server.url, '--token', server.token, '--org', server.org, '-b', 'nope', '--errors-file', errors], { stdin: 'm v=1 1\nm v=2 2\n' })
+    const errors = join(cli.dir, 'not-written.lp')
+    const result = await runCli(['write', '--host', cli.server.url, '--token', cli.server.token, '--org', cli.server.org, '-b', 'nope', '--errors-file', errors], { stdin: 'm v=1 1\nm v=2 2\n' })
     assert.equal(result.code, 1)
     assert.match(result.stdout, /^stopped after \d+\.\d\d s: written: 0 points, not written: 2 \(the rest of the input was not read\)\n$/)
     assert.equal(result.stderr, `lines not written and their reasons are in ${errors}\ninflux-async: the server answered 404 (not found): bucket "nope" not found\n`)
@@ -173,7 +138,7 @@ describe('influx-async write: CSV', () => {
 
   test('from a .csv file: tags, timestamp with --timezone, inferred and pinned types; a misfit row is refused', async () => {
     const path = await file('levels.csv', CSV)
-    const errors = join(dir, 'csv-errors.txt')
+    const errors = join(cli.dir, 'csv-errors.txt')
     const result = await runCli([
       'write', ...connection(), '-m', 'water', '--tag-columns', 'station', '--timestamp-column', 'time',
       '--timezone', 'Europe/Paris', '--field-types', 'count=uint', '--errors-file', errors, path,
@@ -200,17 +165,18 @@ describe('influx-async write: CSV', () => {
   })
 
   test('a .csv.gz file is decompressed as it is read', async () => {
-    const path = join(dir, 'rows.csv.gz')
+    const path = join(cli.dir, 'rows.csv.gz')
     await writeFile(path, gzipSync('host,v,t\na,1,1\nb,2,2\n'))
     const result = await runCli(['write', ...connection(), '-m', 'z', '--tag-columns', 'host', '--timestamp-column', 't', path])
     assert.equal(result.code, 0, result.stderr)
     assert.deepEqual(held(), ['z,host=a v=1 1', 'z,host=b v=2 2'])
   })
 
-  test('CSV without --measurement is an input error', async () => {
+  test('CSV without --measurement is a usage error, found before the server is contacted', async () => {
     const result = await runCli(['write', ...connection(), '--format', 'csv'], { stdin: 'a\n1\n' })
-    assert.equal(result.stderr, 'influx-async: -: CSV needs --measurement\n')
-    assert.equal(result.code, 1)
+    assert.equal(result.stderr, "influx-async: CSV input needs --measurement (-m), the measurement of every row\nRun 'influx-async write --help' for usage.\n")
+    assert.equal(result.code, 2)
+    assert.equal(cli.server.requests.length, 0)
   })
 
   test('malformed CSV stops with the file and line', async () => {
@@ -231,7 +197,7 @@ describe('influx-async write: NDJSON', () => {
     ].join('\n'))
     const result = await runCli(['write', ...connection(), '--tag-columns', 'host', '--field-types', 'n=int,level=int', path])
     assert.equal(summaryOf(result.stdout), 'written: 2 points, rejected: 1, <s>, <rate>\n')
-    assert.equal(result.stderr, `rejected ${path}:3: has no field value\n`)
+    assert.equal(result.stderr, `rejected ${path}:3: has no field value\n  {"measurement":"ev","host":"b"}\n`)
     assert.equal(result.code, 3)
     assert.deepEqual(held(), ['ev,host=a n=9223372036854775807i,ok=true 1704067200000000001', 'h2o_feet,location=us-west level=125i 1'])
   })
@@ -260,9 +226,10 @@ describe('influx-async delete', () => {
     assert.deepEqual(held(), ['n v=2 5'])
   })
 
-  test('a bad predicate is refused with the reason', async () => {
+  test('a bad predicate is a usage error (exit 2) with the reason; nothing is sent', async () => {
     const result = await runCli(['delete', ...connection(), '--start', '1970-01-01T00:00:00Z', '--stop', '1970-01-01T00:00:01Z', '--predicate', 'host=="a"'])
-    assert.equal(result.code, 1)
-    assert.match(result.stderr, /^influx-async: .*predicate.*\n$/)
+    assert.equal(result.stderr, 'influx-async: --predicate: expected a value, got "=" at position 5 in "host==\\"a\\""\nRun \'influx-async delete --help\' for usage.\n')
+    assert.equal(result.code, 2)
+    assert.deepEqual(cli.server.requests.map((r) => r.path), [])
   })
 })

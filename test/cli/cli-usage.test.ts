@@ -75,6 +75,11 @@ describe('influx-async usage errors (exit 2, no stack trace)', () => {
     ['bad host', ['ping', '--host', 'localhost:8086'], 'influx-async: --host must be an http:// or https:// URL, got "localhost:8086"\nRun \'influx-async ping --help\' for usage.\n'],
     ['stray argument', ['ping', 'extra'], 'influx-async: unexpected argument "extra"\nRun \'influx-async ping --help\' for usage.\n'],
     ['delete without a range', ['delete', '-b', 'b', '-o', 'o', '--start', '2024-01-01T00:00:00Z'], 'influx-async: --stop is required\nRun \'influx-async delete --help\' for usage.\n'],
+    // Bad delete flags are found before the ping: no server listens on the default host here.
+    ['delete with a date that is not RFC 3339', ['delete', '-b', 'b', '-o', 'o', '--start', '2024-01-01', '--stop', '2024-02-01T00:00:00Z'], 'influx-async: --start "2024-01-01" is not RFC 3339, for example 2009-01-02T23:00:00Z or 2009-01-02T23:00:00.123456789+01:00\nRun \'influx-async delete --help\' for usage.\n'],
+    ['delete with a day that does not exist', ['delete', '-b', 'b', '-o', 'o', '--start', '2024-01-01T00:00:00Z', '--stop', '2024-02-30T00:00:00Z'], 'influx-async: --stop "2024-02-30T00:00:00Z" is not a valid date-time: day 30 does not exist in that month\nRun \'influx-async delete --help\' for usage.\n'],
+    ['delete with start after stop', ['delete', '-b', 'b', '-o', 'o', '--start', '2024-02-01T00:00:00Z', '--stop', '2024-01-01T00:00:00+01:00'], 'influx-async: --start (2024-02-01T00:00:00Z) is after --stop (2023-12-31T23:00:00Z)\nRun \'influx-async delete --help\' for usage.\n'],
+    ['delete with OR in the predicate', ['delete', '-b', 'b', '-o', 'o', '--start', '2024-01-01T00:00:00Z', '--stop', '2024-02-01T00:00:00Z', '--predicate', 'a=b OR c=d'], 'influx-async: --predicate: OR is not supported by the server; run one delete per alternative at position 4 in "a=b OR c=d"\nRun \'influx-async delete --help\' for usage.\n'],
     ['serve on a bad port', ['serve', '--port', '70000'], 'influx-async: --port must be 0 to 65535, got "70000"\nRun \'influx-async serve --help\' for usage.\n'],
     ['stdin twice', ['write', '-b', 'b', '-o', 'o', '-', '-'], 'influx-async: stdin (-) can be read only once\nRun \'influx-async write --help\' for usage.\n'],
   ]

@@ -1,5 +1,8 @@
 /** `influx-async delete`: deletes points in a time range, optionally matching a predicate. */
-import { CONNECTION_OPTIONS, requiredString, stringValue, type CommandSpec, type ParsedCommand } from '../args.js'
+import { validatePredicate } from '../../delete/predicate.js'
+import { formatDeleteRange } from '../../delete/time-range.js'
+import { InvalidArgumentError } from '../../errors.js'
+import { CONNECTION_OPTIONS, UsageError, requiredString, stringValue, type CommandSpec, type ParsedCommand } from '../args.js'
 import { bucketTarget, createClient } from '../connection.js'
 import { EXIT_OK } from '../report.js'
 import type { CommandIo } from './io.js'
@@ -25,6 +28,15 @@ export async function runDelete({ values }: ParsedCommand, io: CommandIo): Promi
   const start = requiredString(values, 'start', 'delete')
   const stop = requiredString(values, 'stop', 'delete')
   const predicate = stringValue(values, 'predicate') ?? ''
+  // The delete API checks these too, but only after the ping: a bad flag would then read as an
+  // unreachable server or a failed request (exit 1) rather than a usage error (exit 2).
+  try {
+    formatDeleteRange(start, stop)
+    validatePredicate(predicate)
+  } catch (error) {
+    if (error instanceof InvalidArgumentError) throw new UsageError(inFlagTerms(error.message), 'delete')
+    throw error
+  }
   const client = createClient(connection)
   try {
     // A dead server fails here at once, instead of after the retry budget.
@@ -36,4 +48,13 @@ export async function runDelete({ values }: ParsedCommand, io: CommandIo): Promi
   const what = predicate === '' ? 'every point' : `points matching ${predicate}`
   io.stdout.write(`deleted ${what} from ${start} to ${stop} in bucket ${bucket}\n`)
   return EXIT_OK
+}
+
+/** The library's message for a bad argument, naming the flags instead of its parameters. */
+function inFlagTerms(message: string): string {
+  return message
+    .replace(/^delete: "(start|stop)": time: /, '--$1 ')
+    .replace(/^delete: "(start|stop)"/, '--$1')
+    .replace(/ is after "stop"/, ' is after --stop')
+    .replace(/^predicate: /, '--predicate: ')
 }

@@ -5,18 +5,21 @@
  *
  * What happens to batches the server refuses is decided in failed-batches.ts.
  */
-import { RequestAbortedError, UndeliveredLinesError } from '../../errors.js'
+import { fstatSync, statSync } from 'node:fs'
+import { RecordError, RequestAbortedError, UndeliveredLinesError } from '../../errors.js'
+import { Point } from '../../line-protocol/point.js'
 import { isWritePrecision, type WritePrecision } from '../../line-protocol/precision.js'
 import type { BatchFailedInfo, BatchWrittenInfo } from '../../write/batch-writer.js'
 import {
   CONNECTION_OPTIONS, UsageError, positiveInteger, requiredString, stringValue, type CommandSpec, type ParsedCommand,
 } from '../args.js'
 import { bucketTarget, createClient, type Connection } from '../connection.js'
-import { detectFormat, INPUT_FORMATS, readInput, type InputFormat, type ReaderConfig } from '../input/readers.js'
-import { openSource, type InputSource } from '../input/source.js'
+import { csvTableRow, csvTableRowsAfter } from '../input/csv-table.js'
+import { detectFormat, INPUT_FORMATS, readInput, type InputBatch, type InputFormat, type ReaderConfig } from '../input/readers.js'
+import { InputError, openSource, type InputSource } from '../input/source.js'
 import { ValueError, parseFieldTypes, parseList } from '../input/values.js'
 import { ProgressBar } from '../progress.js'
-import { RejectionLog } from '../rejections.js'
+import { RejectionLog, type Rejection } from '../rejections.js'
 import { EXIT_OK, EXIT_REJECTED } from '../report.js'
 import { FailedBatches } from './failed-batches.js'
 import type { CommandIo } from './io.js'
@@ -41,21 +44,23 @@ export const writeSpec: CommandSpec = {
     'errors-file': { type: 'string', value: 'path', help: 'Write refused lines and rows here, each after a "# where: reason" line' },
   },
   details: `Input formats:
-  Line protocol  passed through as is; blank lines and # comments are skipped.
+  Line protocol  sent as is, without leading spaces and tabs; blank lines and # comments
+                 are skipped; a line feed inside a quoted string value stays in it.
   CSV            RFC 4180 with a header row. Tag columns are strings; --timestamp-column
                  holds integers in --precision units, or date-time text (naive text is
                  read in --timezone). Other columns are fields, typed by their first
                  non-empty cell: true/false -> boolean, a number -> float, else string;
                  a later cell that does not fit refuses its row. Pin a type with
                  --field-types (int and uint are exact 64-bit integers). Empty cells are
-                 missing values.
+                 missing values; an empty --timestamp-column cell refuses its row.
   NDJSON         one JSON object per line, nested {"measurement","tags","fields","time"}
-                 or flat (tags named by --tag-columns, every other key a field).
+                 (no other keys) or flat (tags named by --tag-columns, every other key
+                 a field).
                  JSON numbers are floats; with --field-types n=int a number must be a
                  safe integer, and larger integers are written as strings of digits.
 
 A refused row or line is listed with its file, line and reason (in --errors-file when
-given); the rest are still written, and the exit code is 3.
+given, which may not be an input); the rest are still written, and the exit code is 3.
 
 Examples:
   ${'influx-async'} write -b my-bucket data.lp
@@ -80,7 +85,7 @@ export async function runWrite({ values, positionals }: ParsedCommand, io: Comma
     throw new UsageError(`--format must be lp, csv or ndjson, got ${JSON.stringify(format)}`, 'write')
   }
   const batchSize = positiveInteger(values, 'batch-size', 'write') as number
-  const config = readerConfig(values, batchSize)
+  const config = readerConfig(values, batchSize, precision)
   const names = [...positionals, ...((values.file as string[] | undefined) ?? [])]
   if (names.length === 0) {
     names.push('-')
@@ -88,11 +93,17 @@ export async function runWrite({ values, positionals }: ParsedCommand, io: Comma
     if ((io.stdin as { isTTY?: boolean }).isTTY === true) io.stderr.write('reading from stdin (end with Ctrl-D); give a file name to read a file\n')
   }
   if (names.filter((n) => n === '-').length > 1) throw new UsageError('stdin (-) can be read only once', 'write')
-  checkFlagsApply(values, new Set(names.map((name) => detectFormat(name, format as InputFormat | undefined))))
+  const formats = new Set(names.map((name) => detectFormat(name, format as InputFormat | undefined)))
+  checkFlagsApply(values, formats)
+  if (formats.has('csv') && config.measurement === undefined) {
+    throw new UsageError('CSV input needs --measurement (-m), the measurement of every row', 'write')
+  }
+  const errorsFile = stringValue(values, 'errors-file')
+  if (errorsFile !== undefined) checkErrorsFileIsNoInput(errorsFile, names, io.stdin)
 
   const sources: InputSource[] = []
   for (const name of names) sources.push(await openSource(name, io.stdin))
-  const rejections = await RejectionLog.open(stringValue(values, 'errors-file'), io.stderr)
+  const rejections = await RejectionLog.open(errorsFile, io.stderr)
   const started = performance.now()
   const seconds = (): number => (performance.now() - started) / 1000
   let totals: WriteTotals
@@ -113,7 +124,11 @@ export async function runWrite({ values, positionals }: ParsedCommand, io: Comma
   return totals.rejected > 0 ? EXIT_REJECTED : EXIT_OK
 }
 
-function readerConfig(values: Record<string, unknown>, rowsPerBatch: number): ReaderConfig {
+/**
+ * The reader settings. `precision` is not part of `ReaderConfig`, but the CSV reader hands the
+ * whole config to `CsvTableBuilder`, which reads it to range-check integer timestamps.
+ */
+function readerConfig(values: Record<string, unknown>, rowsPerBatch: number, precision: WritePrecision): ReaderConfig & { precision: WritePrecision } {
   let fieldTypes
   try {
     fieldTypes = parseFieldTypes(values['field-types'] as string | undefined)
@@ -122,6 +137,14 @@ function readerConfig(values: Record<string, unknown>, rowsPerBatch: number): Re
     throw error
   }
   const measurement = values.measurement as string | undefined
+  if (measurement !== undefined) {
+    try {
+      new Point(measurement)
+    } catch (error) {
+      if (error instanceof TypeError) throw new UsageError(`--${error.message}`, 'write')
+      throw error
+    }
+  }
   const timestampColumn = values['timestamp-column'] as string | undefined
   const timezone = values.timezone as string | undefined
   if (timezone !== undefined && !isTimeZone(timezone)) throw new UsageError(`--timezone ${JSON.stringify(timezone)} is not an IANA time zone`, 'write')
@@ -132,6 +155,34 @@ function readerConfig(values: Record<string, unknown>, rowsPerBatch: number): Re
     tagColumns: parseList(values['tag-columns'] as string | undefined),
     fieldTypes,
     rowsPerBatch,
+    precision,
+  }
+}
+
+/**
+ * The errors file is truncated when it is opened, before any input is read: naming an input
+ * there (or redirecting stdin from it) would empty that input. Compared by device and inode, so
+ * another spelling of the path, a symbolic or a hard link is caught too.
+ */
+function checkErrorsFileIsNoInput(errorsFile: string, names: readonly string[], stdin: NodeJS.ReadableStream): void {
+  const target = statSync(errorsFile, { throwIfNoEntry: false })
+  if (target === undefined || !target.isFile()) return
+  const same = (other: { dev: number; ino: number } | undefined): boolean => other !== undefined && other.dev === target.dev && other.ino === target.ino
+  for (const name of names) {
+    const input = name === '-' ? stdinStat(stdin) : statSync(name, { throwIfNoEntry: false })
+    if (!same(input)) continue
+    const what = name === '-' ? 'stdin is read from it' : `it is the input file ${name}`
+    throw new UsageError(`--errors-file ${errorsFile}: ${what}, which it would empty before it is read`, 'write')
+  }
+}
+
+function stdinStat(stdin: NodeJS.ReadableStream): { dev: number; ino: number } | undefined {
+  const fd = (stdin as { fd?: unknown }).fd
+  if (typeof fd !== 'number') return undefined
+  try {
+    return fstatSync(fd)
+  } catch {
+    return undefined
   }
 }
 
@@ -219,11 +270,17 @@ async function writeSources(job: WriteJob): Promise<WriteTotals> {
         const format = detectFormat(source.name, job.format)
         for await (const batch of readInput(format, source, job.config, reject)) {
           if (failures.fatal !== undefined) break
-          await writer.write(batch.records, batch.options)
+          await writeBatch(writer, batch, source.name, reject)
         }
         if (failures.fatal !== undefined) break
       }
     } catch (error) {
+      if (error instanceof InputError) {
+        // What was read before the input broke is good data: it is delivered (not listed as
+        // aborted batches), and the run stops there with the input's error.
+        await settle(writer.close())
+        throw new WriteStoppedError(error, written, rejections.rejected)
+      }
       if (!(error instanceof RequestAbortedError && failures.fatal !== undefined)) {
         writer.abort(error)
         await settle(writer.close())
@@ -240,6 +297,63 @@ async function writeSources(job: WriteJob): Promise<WriteTotals> {
     throw new WriteStoppedError(failures.fatal, written, rejections.rejected)
   }
   return { written, rejected: rejections.rejected }
+}
+
+/**
+ * Writes one batch of records. The readers check every row as the writer will, so the writer
+ * should never refuse one; should it still, that row is refused alone, like the readers' own
+ * refusals, and the rows after it are written: a row must not stop the run (the rows before it
+ * are already buffered, as `BatchWriter.write` keeps them).
+ */
+export async function writeBatch(writer: { write(records: unknown, options?: InputBatch['options']): Promise<void> }, batch: InputBatch,
+  sourceName: string, reject: (r: Rejection) => Promise<void>): Promise<void> {
+  let records = batch.records
+  for (;;) {
+    try {
+      await writer.write(records, batch.options)
+      return
+    } catch (error) {
+      if (!(error instanceof RecordError)) throw error
+      const refused = refusedRecord(records, error, sourceName)
+      if (refused === undefined) throw error
+      await reject(refused.rejection)
+      if (refused.rest === undefined) return
+      records = refused.rest
+    }
+  }
+}
+
+/** The rejection for the record a `RecordError` names, and the records after it; `undefined` when it cannot be told apart. */
+function refusedRecord(records: unknown, error: RecordError, sourceName: string): { rejection: Rejection; rest: unknown } | undefined {
+  if (Array.isArray(records)) {
+    const index = error.path[0]
+    if (index === undefined || error.path.length !== 1 || index >= records.length) return undefined
+    const rest = records.slice(index + 1)
+    return {
+      rejection: { where: sourceName, text: recordText(records[index]), reason: error.reason },
+      rest: rest.length === 0 ? undefined : rest,
+    }
+  }
+  // A table names its row in the reason: `row 3, column "time": …`.
+  const match = /^row (\d+), (.*)$/s.exec(error.reason)
+  if (error.path.length !== 0 || match === null || records === null || typeof records !== 'object') return undefined
+  const row = Number(match[1])
+  const origin = csvTableRow(records, row)
+  const rest = csvTableRowsAfter(records, row)
+  if (origin === undefined || rest === undefined) return undefined
+  return {
+    rejection: { where: `${sourceName}:${origin.line}`, text: origin.text, reason: match[2] as string },
+    rest: Object.values(rest)[0]?.length === 0 ? undefined : rest,
+  }
+}
+
+/** A record as JSON, for the errors file (bigints as their digits). */
+function recordText(record: unknown): string {
+  try {
+    return JSON.stringify(record, (_, value: unknown) => (typeof value === 'bigint' ? `${value}` : value)) ?? String(record)
+  } catch {
+    return String(record)
+  }
 }
 
 /** `close()` reports failures already handled by `onBatchFailed`; anything else is rethrown. */

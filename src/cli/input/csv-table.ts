@@ -5,7 +5,8 @@
  * Typing rules (documented in the CLI help):
  * - tag columns are strings; an empty cell leaves the tag out;
  * - the timestamp column holds integers in the write precision, or date-time text that is passed
- *   on as is (naive text is read in `--timezone`); the first non-empty cell decides which;
+ *   on as is (naive text is read in `--timezone`); the first non-empty cell decides which. Every
+ *   row needs one when the column is given (the table writer refuses a row without);
  * - a column pinned with `--field-types` is converted to that type;
  * - any other column takes its type from its first non-empty cell (`true`/`false` → boolean, a decimal
  *   number → float, anything else → string) and keeps it for the whole input. A later cell that does
@@ -14,18 +15,33 @@
  * - an empty cell is a missing value: the field is left out of that row.
  *
  * A refused row is reported with its line and reason and never reaches the table, so the table
- * itself cannot fail to serialise.
+ * itself cannot fail to serialise: each cell is checked here with the same functions the table
+ * writer uses (timestamp text and range, the time zone's skipped hours, tag escaping), because a
+ * cell that failed there would stop the whole write instead of its row.
  */
+import { escapeFieldKey, escapeKey } from '../../line-protocol/escape.js'
+import type { WritePrecision } from '../../line-protocol/precision.js'
+import { nanosToTimestamp } from '../../line-protocol/time.js'
+import { parseTimestampText } from '../../records/tables/timestamp-text.js'
+import { TimeZoneOffsets } from '../../records/tables/time-zone.js'
 import {
   ValueError, isIntegerText, parseBoolText, parseFloatText, parseIntText, isDecimalText, type FieldValueType,
 } from './values.js'
 import type { CsvRecord } from './csv-parser.js'
+import { checkTimeUnits } from './ndjson.js'
 
 /** How the CSV columns map to a point. */
 export interface CsvTableOptions {
   tagColumns: readonly string[]
   timestampColumn?: string
   fieldTypes: ReadonlyMap<string, FieldValueType>
+  /** IANA zone of naive timestamp text (default UTC). */
+  timezone?: string
+  /**
+   * Unit of integer timestamps, for their range check. Without it only what no precision
+   * accepts is refused here; the rest is left to the write.
+   */
+  precision?: WritePrecision
 }
 
 /** A row that was refused, with the CSV text it came from. */
@@ -58,7 +74,12 @@ export class CsvTableBuilder {
   /** Types of the unpinned field columns, settled by their first non-empty cell. */
   private readonly inferred = new Map<number, FieldValueType>()
   private timeKind: TimeKind | undefined
+  /** The kind of the time cell of the row being added; it settles `timeKind` once the row is kept. */
+  private rowTimeKind: TimeKind | undefined
+  private readonly zone: TimeZoneOffsets | undefined
   private columns: Cell[][]
+  /** The CSV line of each row in `columns`, to name it if the write refuses it after all. */
+  private lines: number[] = []
   private rowCount = 0
 
   constructor(header: readonly string[], options: CsvTableOptions) {
@@ -71,6 +92,8 @@ export class CsvTableBuilder {
     this.isField = header.map((_, i) => this.fieldColumns.includes(i))
     this.unpinnedFieldCount = this.fieldColumns.filter((i) => !options.fieldTypes.has(header[i] as string)).length
     this.columns = header.map(() => [])
+    const zone = options.timezone === undefined ? undefined : new TimeZoneOffsets(options.timezone)
+    this.zone = zone?.isUtc === true ? undefined : zone
   }
 
   /** Rows held in the table being built. */
@@ -87,6 +110,7 @@ export class CsvTableBuilder {
     // Cells go straight into the columns (no per-row array: this runs once per row of a large
     // file) and are taken back out if a later cell refuses the row.
     let fieldCount = 0
+    this.rowTimeKind = undefined
     for (let i = 0; i < fields.length; i++) {
       let cell: Cell
       try {
@@ -104,6 +128,8 @@ export class CsvTableBuilder {
       return rejectRow(record, 'has no field value (every field cell is empty)')
     }
     if (this.inferred.size < this.unpinnedFieldCount) this.settleInferredTypes()
+    this.timeKind ??= this.rowTimeKind
+    this.lines.push(record.line)
     this.rowCount++
     return undefined
   }
@@ -118,15 +144,20 @@ export class CsvTableBuilder {
     this.header.forEach((name, i) => {
       table[name] = this.columns[i] as Cell[]
     })
+    tableLines.set(table, this.lines)
     this.columns = this.header.map(() => [])
+    this.lines = []
     this.rowCount = 0
     return table
   }
 
   private convert(index: number, text: string): Cell {
+    if (index === this.timeIndex) {
+      if (text === '') throw new ValueError('the timestamp is missing (every row needs one when --timestamp-column is given)')
+      return this.convertTime(text)
+    }
     if (text === '') return null
-    if (this.tagIndexes.has(index)) return text
-    if (index === this.timeIndex) return this.convertTime(text)
+    if (this.tagIndexes.has(index)) return convertTag(text)
     const name = this.header[index] as string
     const pinned = this.options.fieldTypes.get(name)
     if (pinned !== undefined) return convertTo(pinned, text)
@@ -147,8 +178,32 @@ export class CsvTableBuilder {
     if (this.timeKind !== undefined && kind !== this.timeKind) {
       throw new ValueError(`${JSON.stringify(text)} is ${kind === 'integer' ? 'an integer' : 'text'}, but earlier timestamps were ${this.timeKind === 'integer' ? 'integers' : 'date-time text'}`)
     }
-    this.timeKind = kind
-    return kind === 'integer' ? BigInt(text) : text
+    try {
+      if (kind === 'integer') {
+        const units = BigInt(text)
+        checkTimeUnits(units, this.options.precision)
+        this.rowTimeKind = kind
+        return units
+      }
+      // Text is passed on as it is and read again by the table writer: these are its own checks.
+      const parsed = parseTimestampText(text)
+      const nanos = parsed.naive && this.zone !== undefined ? this.wallClockToUtc(parsed.nanos, text) : parsed.nanos
+      nanosToTimestamp(nanos, 'ns')
+    } catch (error) {
+      if (error instanceof RangeError || error instanceof ValueError) throw new ValueError(error.message.replace(/^time: /, ''))
+      throw error
+    }
+    this.rowTimeKind = kind
+    return text
+  }
+
+  private wallClockToUtc(wallNanos: bigint, text: string): bigint {
+    const zone = this.zone as TimeZoneOffsets
+    let wallMs = wallNanos / NANOS_PER_MS
+    if (wallNanos % NANOS_PER_MS < 0n) wallMs -= 1n
+    const utcMs = zone.toUtc(Number(wallMs))
+    if (utcMs === undefined) throw new ValueError(`${text} does not exist in ${zone.zone}: the clocks skipped it (daylight-saving change)`)
+    return wallNanos - (wallMs - BigInt(utcMs)) * NANOS_PER_MS
   }
 
   /** Fixes the type of each unpinned field column from its first non-empty cell (the row just added). */
@@ -159,6 +214,45 @@ export class CsvTableBuilder {
       this.inferred.set(i, typeof cell === 'boolean' ? 'bool' : typeof cell === 'number' ? 'float' : 'string')
     }
   }
+}
+
+const NANOS_PER_MS = 1_000_000n
+
+/** CSV line of each row of the tables handed out by `take()`; weak, so a written table is not kept. */
+const tableLines = new WeakMap<object, readonly number[]>()
+
+/**
+ * Where row `row` of a table from {@link CsvTableBuilder.take} came from: its CSV line, and the
+ * row rendered back to CSV (from the converted cells, so `1.50` comes back as `1.5`).
+ * `undefined` for any other object.
+ */
+export function csvTableRow(table: object, row: number): { line: number; text: string } | undefined {
+  const line = tableLines.get(table)?.[row]
+  if (line === undefined) return undefined
+  const cells = Object.values(table as Record<string, Cell[]>).map((column) => {
+    const cell = column[row]
+    return cell === null || cell === undefined ? '' : String(cell)
+  })
+  return { line, text: formatCsvRow(cells) }
+}
+
+/** The rows of a table from {@link CsvTableBuilder.take} after row `row`; `undefined` for any other object. */
+export function csvTableRowsAfter(table: object, row: number): Record<string, Cell[]> | undefined {
+  const lines = tableLines.get(table)
+  if (lines === undefined) return undefined
+  const rest: Record<string, Cell[]> = {}
+  for (const [name, column] of Object.entries(table as Record<string, Cell[]>)) rest[name] = column.slice(row + 1)
+  tableLines.set(rest, lines.slice(row + 1))
+  return rest
+}
+
+function convertTag(text: string): string {
+  try {
+    escapeKey(text)
+  } catch (error) {
+    throw new ValueError((error as Error).message)
+  }
+  return text
 }
 
 function rejectRow(record: CsvRecord, reason: string): RejectedRow {
@@ -202,8 +296,14 @@ function checkHeader(header: readonly string[], options: CsvTableOptions): void 
   if (options.timestampColumn !== undefined) need(options.timestampColumn, '--timestamp-column')
   for (const name of options.fieldTypes.keys()) need(name, '--field-types')
   for (const name of header) {
-    if (name === options.timestampColumn || !RESERVED_KEYS.has(name)) continue
-    throw new CsvHeaderError(`column ${JSON.stringify(name)} is a reserved key name; use it as --timestamp-column or rename it`)
+    if (name === options.timestampColumn) continue
+    if (RESERVED_KEYS.has(name)) throw new CsvHeaderError(`column ${JSON.stringify(name)} is a reserved key name; use it as --timestamp-column or rename it`)
+    try {
+      if (options.tagColumns.includes(name)) escapeKey(name)
+      else escapeFieldKey(name)
+    } catch (error) {
+      throw new CsvHeaderError(`column ${JSON.stringify(name)} cannot be a ${options.tagColumns.includes(name) ? 'tag' : 'field'} key: ${(error as Error).message}`)
+    }
   }
   const fields = header.filter((name) => name !== options.timestampColumn && !options.tagColumns.includes(name))
   if (fields.length === 0) throw new CsvHeaderError('the header has no field column (every column is a tag or the timestamp)')

@@ -10,8 +10,16 @@
  * JSON has one number type, so numbers are floats. `--field-types f=int` (or `uint`) writes integers:
  * a JSON number must then be a safe integer, and a larger integer must be given as a string of digits
  * (`"f":"9007199254740993"`), which is converted exactly. Every line is checked here, so a bad line is
- * refused alone, with its reason, before anything is sent.
+ * refused alone, with its reason, before anything is sent: the record is built into a `Point`, as the
+ * write will build it, because a record that failed there would stop the whole write instead.
+ *
+ * A nested record holds only `measurement`, `tags`, `fields` and the time key: any other key is
+ * refused, since it would otherwise vanish without a word (`--tag-columns` names tags of flat
+ * records only).
  */
+import { pointFromRecord } from '../../records/objects.js'
+import type { WritePrecision } from '../../line-protocol/precision.js'
+import { checkBigintUnits, nanosToTimestamp, parseIsoToNanos } from '../../line-protocol/time.js'
 import { ValueError, intFromNumber, parseBoolText, parseFloatText, parseIntText, isIntegerText, type FieldValueType } from './values.js'
 
 const RESERVED_KEYS = new Set(['time', '_field', '_measurement'])
@@ -21,6 +29,11 @@ export interface NdjsonOptions {
   tagKeys: readonly string[]
   timeKey: string
   fieldTypes: ReadonlyMap<string, FieldValueType>
+  /**
+   * Unit of integer times, for their range check. Without it only what no precision accepts is
+   * refused here; the rest is left to the write.
+   */
+  precision?: WritePrecision
 }
 
 /** The object record handed to `write()`. */
@@ -42,13 +55,14 @@ export function ndjsonToRecord(text: string, options: NdjsonOptions): ObjectReco
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ValueError('is not a JSON object')
   const object = parsed as Record<string, unknown>
   const nested = 'fields' in object
+  if (nested) checkNestedKeys(object, options)
   const measurement = options.measurement ?? object.measurement
   if (typeof measurement !== 'string' || measurement === '') {
     throw new ValueError('has no measurement (a non-empty "measurement" string, or give --measurement)')
   }
   const record: ObjectRecord = { measurement, tags: {}, fields: {} }
   const timeValue = object[options.timeKey]
-  if (timeValue !== undefined && timeValue !== null) record.time = convertTime(timeValue)
+  const time = timeValue === undefined || timeValue === null ? undefined : convertTime(timeValue, options.precision)
 
   const tagSource = nested ? asObject(object.tags ?? {}, 'tags') : pick(object, options.tagKeys)
   for (const [key, value] of Object.entries(tagSource)) {
@@ -70,20 +84,84 @@ export function ndjsonToRecord(text: string, options: NdjsonOptions): ObjectReco
     }
   }
   if (Object.keys(record.fields).length === 0) throw new ValueError('has no field value')
+  try {
+    // The time is left out: it was checked above, with the precision that the Point lacks.
+    pointFromRecord(record, { fieldTypes: integerFieldTypes(options.fieldTypes) })
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError) throw new ValueError(error.message)
+    throw error
+  }
+  if (time !== undefined) record.time = time
   return record
 }
 
-function convertTime(value: unknown): bigint | string {
+const NESTED_KEYS = ['measurement', 'tags', 'fields']
+
+function checkNestedKeys(object: Record<string, unknown>, options: NdjsonOptions): void {
+  const unknown = Object.keys(object).filter((key) => !NESTED_KEYS.includes(key) && key !== options.timeKey)
+  if (unknown.length === 0) return
+  const asTags = unknown.filter((key) => options.tagKeys.includes(key))
+  throw new ValueError(
+    `has key(s) ${unknown.map((k) => JSON.stringify(k)).join(', ')} beside "fields": a nested record holds only "measurement", "tags", "fields" and ${JSON.stringify(options.timeKey)}` +
+      (asTags.length === 0 ? '' : ` (--tag-columns names tags of flat records; put ${asTags.map((k) => JSON.stringify(k)).join(', ')} under "tags")`),
+  )
+}
+
+const integerTypesOf = new WeakMap<ReadonlyMap<string, FieldValueType>, Record<string, 'int' | 'uint'>>()
+
+/** The `fieldTypes` record option that the write is given for these types (floats, booleans and strings are already JS values). */
+function integerFieldTypes(types: ReadonlyMap<string, FieldValueType>): Record<string, 'int' | 'uint'> {
+  let out = integerTypesOf.get(types)
+  if (out === undefined) {
+    out = {}
+    for (const [name, type] of types) if (type === 'int' || type === 'uint') out[name] = type
+    integerTypesOf.set(types, out)
+  }
+  return out
+}
+
+function convertTime(value: unknown, precision: WritePrecision | undefined): bigint | string {
+  let units: bigint
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value)) throw new ValueError(`time ${value} is not a safe integer; write it as a string of digits`)
-    return BigInt(value)
+    units = BigInt(value)
+  } else if (typeof value === 'string') {
+    if (!isIntegerText(value)) {
+      try {
+        nanosToTimestamp(parseIsoToNanos(value), 'ns')
+      } catch (error) {
+        if (error instanceof RangeError) throw new ValueError(error.message)
+        throw error
+      }
+      return value
+    }
+    units = BigInt(value)
+  } else {
+    throw new ValueError('time is neither a number nor a string')
   }
-  if (typeof value === 'string') return isIntegerText(value) ? BigInt(value) : value
-  throw new ValueError('time is neither a number nor a string')
+  checkTimeUnits(units, precision)
+  return units
+}
+
+/**
+ * Throws `ValueError` unless an integer time in `precision` units is in the servers' range. With
+ * no precision known, only a time that no precision accepts (beyond the range in nanoseconds, the largest count) is refused.
+ */
+export function checkTimeUnits(units: bigint, precision: WritePrecision | undefined): void {
+  try {
+    checkBigintUnits(units, precision ?? 'ns')
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error
+    if (precision !== undefined) throw new ValueError(error.message)
+    throw new ValueError(`time: ${units} is outside the range InfluxDB accepts at any precision (years 1677 to 2262)`)
+  }
 }
 
 function convertField(value: unknown, type: FieldValueType | undefined): number | bigint | boolean | string {
   if (typeof value === 'object') throw new ValueError('nested objects and arrays cannot be field values')
+  // JSON.parse turns a number beyond the float64 range into Infinity, which a Point would drop
+  // without a word: the value the line gave is lost, so the line is refused.
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new ValueError('the number is beyond the float64 range')
   if (type === undefined) {
     if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') return value
     throw new ValueError(`unsupported value ${String(value)}`)

@@ -7,7 +7,7 @@ import type { BatchWriteOptions } from '../../write/batch-writer.js'
 import { parseCsvStream, CsvSyntaxError } from './csv-parser.js'
 import { CsvTableBuilder, CsvHeaderError } from './csv-table.js'
 import { ndjsonToRecord } from './ndjson.js'
-import { splitLines, InputError, type InputSource } from './source.js'
+import { splitLines, splitLineProtocol, InputError, type InputSource } from './source.js'
 import { ValueError, type FieldValueType } from './values.js'
 import type { Rejection } from '../rejections.js'
 
@@ -55,17 +55,28 @@ export function readInput(format: InputFormat, source: InputSource, config: Read
   }
 }
 
-/** Line protocol passes through as text; blank lines and `#` comments are not points. */
+/**
+ * Line protocol passes through as text; blank lines and `#` comments are not points. Spaces and
+ * tabs before a line are dropped: the server ignores them too, but quotes a refused line back
+ * without them, and a line sent with them could not be matched to its refusal.
+ */
 async function* readLineProtocol(source: InputSource): AsyncGenerator<InputBatch> {
-  for await (const batch of splitLines(source.text())) {
+  for await (const batch of splitLineProtocol(source.text())) {
     const lines: string[] = []
     for (const { text } of batch) {
       const start = firstNonSpace(text)
       if (start === -1 || text.charCodeAt(start) === 0x23) continue
-      lines.push(text)
+      lines.push(start === 0 ? text : text.slice(indentOf(text)))
     }
     if (lines.length > 0) yield { records: lines, points: lines.length }
   }
+}
+
+/** Length of the leading spaces and tabs (not a carriage return, which the server does not skip). */
+function indentOf(text: string): number {
+  let i = 0
+  while (i < text.length && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++
+  return i
 }
 
 function firstNonSpace(text: string): number {
