@@ -72,6 +72,15 @@ describe('B2: a CSV cell that does not fit refuses its row alone', () => {
     assert.deepEqual(held(), ['w,st=a v=1 1000000000', 'w,st=d v=4 4000000000'])
   })
 
+  test('NDJSON integer times beyond the range of --precision are refused with file:line', async () => {
+    const path = await file('int-times.ndjson', '{"measurement":"w","fields":{"v":1},"time":1}\n{"measurement":"w","fields":{"v":2},"time":9300000000}\n')
+    const result = await runCli(['write', ...connection(), '-p', 's', path])
+    assert.equal(summaryOf(result.stdout), 'written: 1 points, rejected: 1, <s>, <rate>\n')
+    assert.match(result.stderr, new RegExp(`^rejected ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: .*9300000000`))
+    assert.equal(result.code, 3)
+    assert.deepEqual(held(), ['w v=1 1000000000'])
+  })
+
   test('a header name that no key can carry is an input error naming the column', async () => {
     const path = await file('bad-header.csv', 'time,st\\,v\n1,a,1\n')
     const result = await runCli(['write', ...connection(), '-m', 'w', '--tag-columns', 'st\\', '--timestamp-column', 'time', path])
@@ -106,7 +115,7 @@ describe('B2: a bad NDJSON line is refused alone', () => {
       lines[2],
       `# ${path}:4: measurement: "#m" starts with "#", which makes the line a comment`,
       lines[3],
-      `# ${path}:5: time: 12345678901234567890 is outside the range InfluxDB accepts at any precision (years 1677 to 2262)`,
+      `# ${path}:5: time: 12345678901234567890 (ns) is outside the range InfluxDB accepts, ±9223372036854775806 ns (years 1677 to 2262)`,
       lines[4],
       `# ${path}:6: field "a": the number is beyond the float64 range`,
       lines[5],

@@ -124,11 +124,8 @@ export async function runWrite({ values, positionals }: ParsedCommand, io: Comma
   return totals.rejected > 0 ? EXIT_REJECTED : EXIT_OK
 }
 
-/**
- * The reader settings. `precision` is not part of `ReaderConfig`, but the CSV reader hands the
- * whole config to `CsvTableBuilder`, which reads it to range-check integer timestamps.
- */
-function readerConfig(values: Record<string, unknown>, rowsPerBatch: number, precision: WritePrecision): ReaderConfig & { precision: WritePrecision } {
+/** The reader settings; `precision` range-checks integer timestamps (CSV and NDJSON). */
+function readerConfig(values: Record<string, unknown>, rowsPerBatch: number, precision: WritePrecision): ReaderConfig {
   let fieldTypes
   try {
     fieldTypes = parseFieldTypes(values['field-types'] as string | undefined)

@@ -10,6 +10,7 @@ import { ndjsonToRecord } from './ndjson.js'
 import { splitLines, splitLineProtocol, InputError, type InputSource } from './source.js'
 import { ValueError, type FieldValueType } from './values.js'
 import type { Rejection } from '../rejections.js'
+import type { WritePrecision } from '../../line-protocol/precision.js'
 
 export type InputFormat = 'lp' | 'csv' | 'ndjson'
 
@@ -31,6 +32,8 @@ export interface ReaderConfig {
   fieldTypes: ReadonlyMap<string, FieldValueType>
   /** Rows per table handed to the writer. */
   rowsPerBatch: number
+  /** The write precision: integer times are range-checked in its units. */
+  precision?: WritePrecision
 }
 
 export type RejectFn = (rejection: Rejection) => Promise<void>
@@ -123,6 +126,7 @@ async function* readNdjson(source: InputSource, config: ReaderConfig, reject: Re
     tagKeys: config.tagColumns,
     timeKey: config.timestampColumn ?? 'time',
     fieldTypes: config.fieldTypes,
+    ...(config.precision === undefined ? {} : { precision: config.precision }),
   }
   // Integers arrive as bigints; only `uint` needs saying, but saying both keeps the types explicit.
   const writeOptions: BatchWriteOptions = { fieldTypes: integerFieldTypes(config.fieldTypes) }
