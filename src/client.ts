@@ -133,6 +133,7 @@ export class InfluxDBClientAsync implements AsyncDisposable {
     return this.#transport.request({
       method: 'GET',
       path: '/ping',
+      withoutSession: true,
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
       ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
     })

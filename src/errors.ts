@@ -210,7 +210,9 @@ function parseErrorBody(body: string): ParsedErrorBody | undefined {
 
 function deriveMessage(init: InfluxDBErrorInit, parsed: ParsedErrorBody | undefined): string {
   if (parsed?.message !== undefined) return parsed.message
-  if (init.body !== '') return init.body
+  // Plain-text bodies end with a line feed (`404 page not found\n`); a message does not.
+  const body = init.body.trim()
+  if (body !== '') return body
   const h = init.headers
   const fromHeader = h['x-influx-error'] ?? h['x-influxdb-error'] ?? h['x-platform-error-code']
   if (fromHeader !== undefined && fromHeader !== '') return fromHeader
@@ -225,7 +227,18 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
   if (value === undefined) return undefined
   const trimmed = value.trim()
   if (/^\d+$/.test(trimmed)) return Number(trimmed)
+  // Only the three date forms RFC 9110 allows: Date.parse alone reads `2.5` as February 2001 and
+  // `45.2` as 2045, which would retry sooner than asked or give up for decades.
+  if (!HTTP_DATE.test(trimmed)) return undefined
   const at = Date.parse(trimmed)
   if (Number.isNaN(at)) return undefined
   return Math.max(0, (at - now) / 1000)
 }
+
+const HTTP_DATE = new RegExp(
+  [
+    /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.source, // IMF-fixdate
+    /^[A-Z][a-z]+, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT$/.source, // obsolete RFC 850
+    /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/.source, // obsolete asctime
+  ].join('|'),
+)

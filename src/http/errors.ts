@@ -99,20 +99,19 @@ function parseV3PartialWrite(body: string): RejectedLine[] | undefined {
 
 /**
  * Reads every `unable to parse '<line>': <reason>` of a 1.x/2.x message. A line may itself
- * contain `': `, so when the sent body is known the quoted text is matched against the sent
- * lines first; the longest sent line that fits wins.
+ * contain `': ` or even `unable to parse '`, so when the sent body is known the quoted text is
+ * matched against the sent lines first (the longest sent line that fits wins), and the next
+ * entry is looked for only after it.
  */
 export function parseUnableToParse(message: string, sentBody?: string): RejectedLine[] {
-  const starts: number[] = []
-  for (let at = message.indexOf(UNABLE_TO_PARSE); at !== -1; at = message.indexOf(UNABLE_TO_PARSE, at + 1)) starts.push(at)
-  if (starts.length === 0) return []
-  const lineNumbers = indexSentLines(sentBody)
+  const sentLines = indexSentLines(sentBody)
   const used = new Set<number>()
-  return starts.map((start, i) => {
+  const entries: RejectedLine[] = []
+  for (let start = nextEntry(message, 0); start !== -1; ) {
     const textStart = start + UNABLE_TO_PARSE.length
-    const end = i + 1 < starts.length ? starts[i + 1]! : message.length
-    const segment = message.slice(textStart, end)
-    const matched = matchSentLine(segment, lineNumbers, used)
+    const matched = matchSentLine(message.slice(textStart), sentLines, used)
+    const next = nextEntry(message, matched === undefined ? textStart : textStart + matched.quotedLength + 3)
+    const segment = message.slice(textStart, next === -1 ? message.length : next)
     const separator = matched !== undefined ? matched.quotedLength : segment.indexOf("': ")
     const rejected: RejectedLine = { reason: cleanReason(separator === -1 ? segment : segment.slice(separator + 3)) }
     if (matched !== undefined) {
@@ -121,8 +120,22 @@ export function parseUnableToParse(message: string, sentBody?: string): Rejected
     } else if (separator !== -1) {
       rejected.line = segment.slice(0, separator)
     }
-    return rejected
-  })
+    entries.push(rejected)
+    start = next
+  }
+  return entries
+}
+
+/**
+ * Where the next entry starts, from `from`: an `unable to parse '` at the start of the message, after
+ * a line feed (entries are joined by them) or after `: ` (`partial write: `, `… (2 written): `).
+ * One inside a line's own text (`s="unable to parse '…"`) starts nothing.
+ */
+function nextEntry(message: string, from: number): number {
+  for (let at = message.indexOf(UNABLE_TO_PARSE, from); at !== -1; at = message.indexOf(UNABLE_TO_PARSE, at + 1)) {
+    if (at === 0 || message.charCodeAt(at - 1) === 10 || message.endsWith(': ', at)) return at
+  }
+  return -1
 }
 
 function cleanReason(text: string): string {

@@ -47,6 +47,8 @@ export interface HttpRequest {
   /** Overrides the transport's timeout, ms. */
   timeout?: number
   signal?: AbortSignal
+  /** Sent without signing in first (username/password): for `/ping`, which needs no credentials. */
+  withoutSession?: boolean
 }
 
 /** A 2xx answer. */
@@ -99,7 +101,7 @@ export class Transport {
   /** Sends one request; see the class description for what it throws. */
   async request(req: HttpRequest): Promise<HttpResponse> {
     if (this.#closing !== undefined) throw new ClosedError('the client is closed')
-    if (this.#auth.kind === 'session' && this.#cookie === undefined) await this.#signIn(req.signal)
+    if (this.#auth.kind === 'session' && this.#cookie === undefined && req.withoutSession !== true) await this.#signIn(req.signal)
     return this.#send(req, this.#cookie)
   }
 
@@ -128,6 +130,10 @@ export class Transport {
         path: SIGNIN_PATH,
         headers: { authorization: auth.signinAuthorization, 'content-type': 'application/json' },
         ...(signal !== undefined ? { signal } : {}),
+      }).catch((error: unknown) => {
+        // Say that the signin failed: a 404 or 401 alone would read as the answer to the request itself.
+        if (error instanceof Error) error.message = `signin (POST ${SIGNIN_PATH}) failed: ${error.message}`
+        throw error
       })
       this.#cookie = cookieFromSetCookie(response.headers['set-cookie'])
       if (this.#cookie === undefined) {

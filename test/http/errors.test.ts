@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { errorFromResponse } from '../../src/http/errors.js'
-import { InfluxDBError, PartialWriteError } from '../../src/errors.js'
+import { InfluxDBError, PartialWriteError, parseRetryAfter } from '../../src/errors.js'
 
 const json = { 'content-type': 'application/json; charset=utf-8' }
 
@@ -27,6 +27,14 @@ describe('errorFromResponse: message priority and fields', () => {
     const after = errorFromResponse({ status: 503, headers: { 'retry-after': date }, body: '' }).retryAfter
     assert.ok(after !== undefined && after > 18 && after <= 20, String(after))
     assert.equal(errorFromResponse({ status: 503, headers: { 'retry-after': 'soon' }, body: '' }).retryAfter, undefined)
+    // Not delta-seconds and not one of RFC 9110's date forms: unknown, though Date.parse would read a year into some.
+    for (const garbage of ['45.2', '2.5', '-1', '+5', '1.5', '5,5', '1 2', '2030-01-01']) {
+      assert.equal(parseRetryAfter(garbage), undefined, garbage)
+    }
+    const now = Date.parse('1994-11-06T08:49:07Z')
+    assert.equal(parseRetryAfter('Sun, 06 Nov 1994 08:49:37 GMT', now), 30)
+    assert.equal(parseRetryAfter('Sunday, 06-Nov-94 08:49:37 GMT', now), 30)
+    assert.equal(parseRetryAfter('Sun Nov  6 08:49:37 1994', now), 30)
   })
 })
 
@@ -65,6 +73,19 @@ describe('errorFromResponse: partial writes', () => {
       { lineNumber: 3, line: '  m g= 3', reason: 'missing field value' },
       { lineNumber: 4, line: 'm f= 2', reason: 'missing field value' },
     ])
+  })
+
+  test('1.x partial write of a line whose string value itself says unable to parse (as 1.6.7 answered)', () => {
+    const sent = ['pj v=1 1', `pj s="unable to parse 'x': y",v= 2`, 'pj v=3 3']
+    const message = `partial write: unable to parse 'pj s="unable to parse 'x': y",v= 2': missing field value dropped=0`
+    const e = errorFromResponse({ status: 400, headers: {}, body: JSON.stringify({ error: message }) }, sent.join('\n'))
+    assert.ok(e instanceof PartialWriteError)
+    assert.deepEqual(e.rejectedLines, [{ lineNumber: 2, line: sent[1], reason: 'missing field value' }])
+    // Two such entries, and one after a plain line.
+    const two = `partial write: unable to parse 'pj s="unable to parse 'x': y",v= 2': missing field value\nunable to parse 'q f=': missing field value dropped=0`
+    const both = errorFromResponse({ status: 400, headers: {}, body: JSON.stringify({ error: two }) }, [...sent, 'q f='].join('\n'))
+    assert.ok(both instanceof PartialWriteError)
+    assert.deepEqual(both.rejectedLines.map((r) => r.lineNumber), [2, 4])
   })
 
   test('1.x partial write without the sent body still names the lines', () => {

@@ -230,14 +230,26 @@ for (const engine of ['node', 'fetch'] as const) {
       }
     })
 
-    test('a failed signin is an InfluxDBError without the password', async () => {
+    test('/ping goes out without signing in (it needs no credentials)', async () => {
+      const server = await startRecordingServer([{ status: 204, headers: { 'x-influxdb-version': '1.6.7' } }])
+      const transport = new Transport({ url: server.url, username: 'me', password: 'SECRET-PASS', ...extra })
+      try {
+        await transport.request({ method: 'GET', path: '/ping', withoutSession: true })
+        assert.deepEqual(server.requests.map((r) => `${r.method} ${r.path}`), ['GET /ping'])
+      } finally {
+        await transport.close()
+        await server.close()
+      }
+    })
+
+    test('a failed signin is an InfluxDBError without the password, saying it was the signin', async () => {
       const server = await startRecordingServer([{ status: 401, body: '{"code":"unauthorized","message":"unauthorized access"}' }])
       const transport = new Transport({ url: server.url, username: 'me', password: 'SECRET-PASS', ...extra })
       try {
-        const error = await transport.request({ method: 'GET', path: '/ping' }).catch((e: unknown) => e)
+        const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
         assert.ok(error instanceof InfluxDBError)
         assert.equal(error.statusCode, 401)
-        assert.equal(error.message, 'unauthorized access')
+        assert.equal(error.message, 'signin (POST /api/v2/signin) failed: unauthorized access')
         assertNoSecret(error, 'SECRET-PASS')
         assertNoSecret(error, Buffer.from('me:SECRET-PASS').toString('base64'))
       } finally {
