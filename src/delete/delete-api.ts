@@ -81,7 +81,7 @@ export class DeleteApiAsync {
         ...(call.signal !== undefined ? { signal: call.signal } : {}),
       })
     if (this.#retry === undefined) await attempt()
-    else await this.#retry.run(attempt, call.signal !== undefined ? { signal: call.signal } : {})
+    else await this.#retry.run(attempt, { stop: this.#ctx.transport.closeSignal, ...(call.signal !== undefined ? { signal: call.signal } : {}) })
     return true
   }
 }

@@ -177,7 +177,7 @@ function tokenize(text: string): Token[] {
         fail(i, `the operator ${two === '<=' || two === '>=' ? two : c} is not supported; use = or !=`)
       }
     } else if (/[0-9.]/.test(c) || (c === '-' && /[0-9.]/.test(text[i + 1] ?? ''))) {
-      const match = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/.exec(text.slice(i))!
+      const match = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/.exec(text.slice(i)) ?? fail(i, 'malformed number')
       i += match[0].length
       const unit = /^(?:ns|us|µs|u|ms|s|m|h|d|w)(?![A-Za-z0-9_])/.exec(text.slice(i))
       if (unit !== null) {

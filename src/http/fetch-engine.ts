@@ -23,9 +23,17 @@ export function createFetchEngine(fetchFunction: FetchFunction = globalThis.fetc
       let body: Uint8Array
       try {
         response = await fetchFunction(request.url, init)
-        body = new Uint8Array(await response.arrayBuffer())
       } catch (error) {
         throw request.signal.aborted ? request.signal.reason : error
+      }
+      try {
+        body = new Uint8Array(await response.arrayBuffer())
+      } catch (error) {
+        if (request.signal.aborted) throw request.signal.reason
+        // A body that does not decode (an empty 204 that says gzip) keeps its status, as on the
+        // node engine: a write the server accepted must not become a network error, and be retried.
+        if (!response.headers.has('content-encoding')) throw error
+        body = new Uint8Array(0)
       }
       if (response.type === 'opaqueredirect') {
         // Browsers hide a redirect's status and Location: report it as a generic 302.

@@ -80,7 +80,10 @@ class NodeEngine implements Engine {
           settle()
           const raw = Buffer.concat(chunks)
           const encoding = (res.headers['content-encoding'] ?? '').toLowerCase()
-          const body = encoding === 'gzip' || encoding === 'x-gzip' ? gunzipBody(raw) : Promise.resolve(raw)
+          // An empty body (a 204 that says gzip) or one that does not gunzip keeps its status: a
+          // write the server accepted must not turn into a network error, and be retried.
+          const body =
+            raw.length > 0 && (encoding === 'gzip' || encoding === 'x-gzip') ? gunzipBody(raw).catch(() => raw) : Promise.resolve(raw)
           body.then(
             (bytes) => resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: flattenHeaders(res), body: bytes }),
             reject,

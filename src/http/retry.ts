@@ -58,6 +58,8 @@ export interface RetryEvent {
 /** Options of one {@link RetryPolicy.run}. */
 export interface RetryRunOptions {
   signal?: AbortSignal
+  /** Ends a wait between attempts with its reason as the error (the client's close). */
+  stop?: AbortSignal
   onRetry?: (event: RetryEvent) => void
 }
 
@@ -117,7 +119,7 @@ export class RetryPolicy {
         const delay = this.nextDelay(n, error, this.#now() - started)
         if (delay === undefined) throw error
         options.onRetry?.({ attempt: n, delay, error })
-        await sleep(delay, options.signal)
+        await sleepUnlessStopped(delay, options.signal, options.stop)
       }
     }
   }
@@ -143,6 +145,30 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms)
     signal?.addEventListener('abort', onAbort, { once: true })
   })
+}
+
+/** {@link sleep}, ended early by `stop` with its reason (not as an abort). */
+async function sleepUnlessStopped(ms: number, signal: AbortSignal | undefined, stop: AbortSignal | undefined): Promise<void> {
+  if (stop === undefined) return sleep(ms, signal)
+  if (stop.aborted) throw stop.reason
+  const either = signal === undefined ? stop : anySignal(signal, stop)
+  try {
+    await sleep(ms, either)
+  } catch (error) {
+    if (stop.aborted && signal?.aborted !== true) throw stop.reason
+    throw error
+  }
+}
+
+/** A signal that fires with the first of the two; `AbortSignal.any` where the runtime has it. */
+function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b])
+  const controller = new AbortController()
+  for (const signal of [a, b]) {
+    if (signal.aborted) controller.abort(signal.reason)
+    else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true })
+  }
+  return controller.signal
 }
 
 /** The error for an aborted operation, keeping the signal's reason as `cause`. */

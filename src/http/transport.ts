@@ -79,6 +79,8 @@ export class Transport {
   #cookie: string | undefined
   #signin: Promise<void> | undefined
   #closing: Promise<void> | undefined
+  readonly #closeController = new AbortController()
+  readonly #inFlight = new Set<Promise<unknown>>()
 
   constructor(options: TransportOptions) {
     this.url = normalizeBaseUrl(options.url)
@@ -101,17 +103,44 @@ export class Transport {
   /** Sends one request; see the class description for what it throws. */
   async request(req: HttpRequest): Promise<HttpResponse> {
     if (this.#closing !== undefined) throw new ClosedError('the client is closed')
+    const pending = this.#signInAndSend(req)
+    this.#inFlight.add(pending)
+    try {
+      return await pending
+    } finally {
+      this.#inFlight.delete(pending)
+    }
+  }
+
+  /**
+   * Fires when `close()` is called, with a {@link ClosedError}: callers end their retry waits on
+   * it (a request on the wire is let finish instead).
+   */
+  get closeSignal(): AbortSignal {
+    return this.#closeController.signal
+  }
+
+  async #signInAndSend(req: HttpRequest): Promise<HttpResponse> {
     if (this.#auth.kind === 'session' && this.#cookie === undefined && req.withoutSession !== true) await this.#signIn(req.signal)
     return this.#send(req, this.#cookie)
   }
 
-  /** Signs out of a session (errors ignored) and drops pooled connections. Idempotent. */
+  /**
+   * Refuses new requests, lets those on the wire finish, signs out of a session (errors ignored)
+   * and drops pooled connections. Idempotent.
+   */
   close(): Promise<void> {
-    this.#closing ??= this.#close()
+    if (this.#closing === undefined) {
+      this.#closeController.abort(new ClosedError('the client is closed'))
+      this.#closing = this.#close()
+    }
     return this.#closing
   }
 
   async #close(): Promise<void> {
+    // Requests on the wire are let finish (answered, or timed out): the server may already have
+    // written their points, and both engines then report the same outcome.
+    await Promise.allSettled([...this.#inFlight])
     await this.#signin?.catch(() => undefined)
     if (this.#cookie !== undefined) {
       const cookie = this.#cookie
@@ -136,6 +165,11 @@ export class Transport {
         throw error
       })
       this.#cookie = cookieFromSetCookie(response.headers['set-cookie'])
+      // The session is a credential too: a server that echoes it must not put it into an error.
+      for (const pair of this.#cookie?.split('; ') ?? []) {
+        const value = pair.slice(pair.indexOf('=') + 1)
+        if (value.length >= 8) this.#secrets.push(value)
+      }
       if (this.#cookie === undefined) {
         throw new InfluxDBError({ statusCode: response.status, body: '', headers: {}, message: 'signin answered without a session cookie' })
       }
@@ -170,7 +204,9 @@ export class Transport {
       }
       if (controller.signal.aborted) throw controller.signal.reason
       const engine = await this.#engine
-      const raw = await engine.send({ url, method: req.method, headers, ...(body !== undefined ? { body } : {}), signal: controller.signal })
+      const sending = engine.send({ url, method: req.method, headers, ...(body !== undefined ? { body } : {}), signal: controller.signal })
+      // Raced against the signal too: a caller's own `fetch` that ignores it must not hang the call past its timeout.
+      const raw = await untilAborted(sending, controller.signal)
       return this.#toResponse(raw, req)
     } catch (error) {
       throw this.#toClientError(error, req, url)
@@ -187,7 +223,7 @@ export class Transport {
     if (raw.status >= 200 && raw.status < 300) return { status: raw.status, headers, body }
     // A write's lines, to name the ones a partial write rejected (decoded only on this error path).
     const sent = typeof req.body === 'string' ? req.body : req.body === undefined ? undefined : new TextDecoder().decode(req.body)
-    throw errorFromResponse({ status: raw.status, statusText: raw.statusText, headers, body }, sent)
+    throw errorFromResponse({ status: raw.status, statusText: redact(raw.statusText, this.#secrets), headers, body }, sent)
   }
 
   #toClientError(error: unknown, req: HttpRequest, url: string): Error {
@@ -229,4 +265,27 @@ function describePlatformError(error: unknown): { code?: string; message: string
     if (current instanceof Error) message = `${message}: ${current.message}`
   }
   return { message }
+}
+
+/** `promise`, or the signal's reason as soon as it fires, whichever comes first. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    // Nobody awaits the engine's own rejection then: it must not become an unhandled one.
+    promise.catch(() => undefined)
+    return Promise.reject(signal.reason)
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      },
+    )
+  })
 }

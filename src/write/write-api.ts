@@ -158,10 +158,14 @@ export class WriteApiAsync {
       await this.#sendBody(chunk.body, chunk.precision, target)
     } catch (error) {
       if (!(error instanceof InfluxDBError && error.statusCode === 413 && count > 1)) throw error
+      // One half after the other: both at once, recursively, put hundreds of requests on the
+      // wire against a server that answers 413 to everything.
       const middle = Math.ceil(count / 2)
-      const halves = await Promise.allSettled([this.#sendChunk(chunk.slice(0, middle), target), this.#sendChunk(chunk.slice(middle, count), target)])
-      const failed = halves.find((r) => r.status === 'rejected')
-      if (failed !== undefined) throw (failed as PromiseRejectedResult).reason
+      let failure: { error: unknown } | undefined
+      for (const half of [chunk.slice(0, middle), chunk.slice(middle, count)]) {
+        await this.#sendChunk(half, target).catch((halfError: unknown) => (failure ??= { error: halfError }))
+      }
+      if (failure !== undefined) throw failure.error
     }
   }
 
@@ -178,7 +182,7 @@ export class WriteApiAsync {
         ...(target.signal !== undefined ? { signal: target.signal } : {}),
       })
     if (this.#retry === undefined) return attempt()
-    return this.#retry.run(attempt, target.signal !== undefined ? { signal: target.signal } : {})
+    return this.#retry.run(attempt, { stop: this.#ctx.transport.closeSignal, ...(target.signal !== undefined ? { signal: target.signal } : {}) })
   }
 }
 

@@ -58,6 +58,11 @@ describe('validatePredicate', () => {
     ['a=where', /the value where is a keyword/],
     ['a="unterminated', /unterminated double-quoted name at position 2/],
     ['a=b;', /unexpected ";"/],
+    // A dot with no digit is no number (it threw a TypeError).
+    ['a=.', /malformed number at position 2/],
+    ['a=-.', /malformed number at position 2/],
+    ['.=a', /malformed number at position 0/],
+    ['a=b AND c=.', /malformed number at position 10/],
   ]
   for (const [p, message] of bad) {
     test(`refuses ${JSON.stringify(p)}`, () => {

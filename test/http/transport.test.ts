@@ -242,6 +242,37 @@ for (const engine of ['node', 'fetch'] as const) {
       }
     })
 
+    test('a session cookie echoed by the server is redacted from errors', async () => {
+      const server = await startRecordingServer((req) =>
+        req.path === '/api/v2/signin'
+          ? { status: 204, headers: { 'set-cookie': 'influxdb-oss-session=SESSIONCOOKIEVALUE123; Path=/api/; HttpOnly' } }
+          : { status: 400, body: '{"code":"invalid","message":"cookie was influxdb-oss-session=SESSIONCOOKIEVALUE123"}' },
+      )
+      const transport = new Transport({ url: server.url, username: 'me', password: 'SECRET-PASS', ...extra })
+      try {
+        const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
+        assert.ok(error instanceof InfluxDBError)
+        assertNoSecret(error, 'SESSIONCOOKIEVALUE123')
+      } finally {
+        await transport.close()
+        await server.close()
+      }
+    })
+
+    test('an empty answer that says Content-Encoding: gzip keeps its status (a 204 is a success, not a network error)', async () => {
+      const server = await startRecordingServer([{ status: 204, headers: { 'content-encoding': 'gzip' } }, { status: 400, headers: { 'content-encoding': 'gzip' }, body: 'not gzip' }])
+      const transport = new Transport({ url: server.url, token: TOKEN, ...extra })
+      try {
+        assert.equal((await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' })).status, 204)
+        const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
+        assert.ok(error instanceof InfluxDBError, String(error))
+        assert.equal(error.statusCode, 400)
+      } finally {
+        await transport.close()
+        await server.close()
+      }
+    })
+
     test('a failed signin is an InfluxDBError without the password, saying it was the signin', async () => {
       const server = await startRecordingServer([{ status: 401, body: '{"code":"unauthorized","message":"unauthorized access"}' }])
       const transport = new Transport({ url: server.url, username: 'me', password: 'SECRET-PASS', ...extra })
@@ -311,6 +342,30 @@ describe('Transport over a caller-supplied fetch', () => {
     assert.ok(!('credentials' in calls[0]!.init))
     assert.equal((calls[0]!.init.headers as Record<string, string>).authorization, `Token ${TOKEN}`)
     assert.equal(calls[0]!.init.body, 'm f=1')
+  })
+
+  test('a fetch that ignores the abort signal still ends at the timeout and on abort', async () => {
+    const never = (): Promise<Response> => new Promise<Response>(() => undefined)
+    const transport = new Transport({ url: 'http://influx.example:8086', fetch: never, timeout: 150 })
+    try {
+      const started = performance.now()
+      await assert.rejects(transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }), RequestTimeoutError)
+      assert.ok(performance.now() - started < 2000)
+      const controller = new AbortController()
+      setTimeout(() => controller.abort(), 20)
+      await assert.rejects(transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1', timeout: 60_000, signal: controller.signal }), RequestAbortedError)
+    } finally {
+      await transport.close()
+    }
+  })
+
+  test('a reason phrase that carries the token is redacted', async () => {
+    const transport = new Transport({ url: 'http://influx.example:8086', token: TOKEN, fetch: async () => new Response(null, { status: 400, statusText: `Bad Token ${TOKEN}` }) })
+    const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
+    await transport.close()
+    assert.ok(error instanceof InfluxDBError)
+    assert.equal(error.statusCode, 400)
+    assertNoSecret(error, TOKEN)
   })
 
   test('an opaque redirect (browsers) is an InfluxDBError', async () => {

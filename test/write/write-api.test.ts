@@ -4,7 +4,7 @@ import { InfluxDBClientAsync } from '../../src/client.js'
 import type { ClientOptions } from '../../src/options.js'
 import { PointSettings } from '../../src/write/point-settings.js'
 import { Point } from '../../src/line-protocol/point.js'
-import { InfluxDBError, InvalidArgumentError, NetworkError, PartialWriteError, RecordError, RequestAbortedError, RequestTimeoutError } from '../../src/errors.js'
+import { ClosedError, InfluxDBError, InvalidArgumentError, NetworkError, PartialWriteError, RecordError, RequestAbortedError, RequestTimeoutError } from '../../src/errors.js'
 import { startRecordingServer, type Reply, type Responder, type RecordingServer } from '../support/recording-server.js'
 
 async function withServer(
@@ -262,13 +262,39 @@ describe('WriteApiAsync.write: errors and retries', () => {
     await withServer(tooLarge, { retry: noRetryDelay }, async (client, server) => {
       const lines = ['m f=1 1', 'm f=2 2', 'm f=3 3', 'm f=4 4', 'm f=5 5']
       assert.equal(await client.writeApi().write('b', 'o', lines), true)
-      const accepted = server.requests.filter((r) => r.body.split('\n').length <= 2).map((r) => r.body)
-      assert.deepEqual(accepted.sort(), ['m f=1 1\nm f=2 2', 'm f=3 3', 'm f=4 4\nm f=5 5'])
+      // The halves go one after the other, depth first, in line order.
+      assert.deepEqual(server.requests.map((r) => r.body), [
+        lines.join('\n'),
+        'm f=1 1\nm f=2 2\nm f=3 3',
+        'm f=1 1\nm f=2 2',
+        'm f=3 3',
+        'm f=4 4\nm f=5 5',
+      ])
       server.requests.length = 0
       await assert.rejects(client.writeApi().write('b', 'o', ['ok f=1 1', 'huge f=1 1']), (e: unknown) => e instanceof InfluxDBError && e.statusCode === 413)
       assert.deepEqual(server.requests.map((r) => r.body), ['ok f=1 1\nhuge f=1 1', 'ok f=1 1', 'huge f=1 1'])
     })
   })
+
+  for (const engine of ['node', 'fetch'] as const) {
+    const extra: Partial<ClientOptions> = engine === 'fetch' ? { fetch: globalThis.fetch.bind(globalThis) } : {}
+    test(`close() (${engine} engine) lets writes and deletes on the wire finish, and cuts retry waits short with ClosedError`, async () => {
+      await withServer((req) => (req.body.includes('busy') ? { status: 503 } : { status: 204, delayMs: 150 }), { ...extra, retry: { minRetryDelay: 30_000, maxRetryDelay: 30_000 } }, async (client, server) => {
+        const writing = client.writeApi().write('b', 'o', 'm f=1 1')
+        const deleting = client.deleteApi().delete(new Date(0), new Date(1), '', 'b', 'o')
+        const waiting = client.writeApi().write('b', 'o', 'busy f=1 1').catch((e: unknown) => e)
+        while (server.requests.length < 3) await new Promise((r) => setTimeout(r, 5))
+        const started = performance.now()
+        await client.close()
+        // The answered requests count; the 503 is not waited out for 30 s.
+        assert.equal(await writing, true)
+        assert.equal(await deleting, true)
+        assert.ok((await waiting) instanceof ClosedError, String(await waiting))
+        assert.ok(performance.now() - started < 5000)
+        assert.equal(server.requests.filter((r) => r.body.includes('busy')).length, 1)
+      })
+    })
+  }
 
   test('an aborted signal rejects with RequestAbortedError and stops retrying', async () => {
     await withServer([{ status: 503 }], { retry: { minRetryDelay: 10_000, maxRetryDelay: 10_000 } }, async (client, server) => {
