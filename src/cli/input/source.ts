@@ -276,7 +276,7 @@ function resetScan(scan: LineScan): void {
 function findLineEnd(text: string, from: number, scan: LineScan): number {
   let { part, quoted, escaped, equals, commas, feeds } = scan
   let end = -1
-  for (let i = from; i < text.length; i++) {
+  characters: for (let i = from; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (escaped) {
       escaped = false
@@ -313,7 +313,7 @@ function findLineEnd(text: string, from: number, scan: LineScan): number {
             const nl = text.indexOf('\n', i + 1)
             if (nl !== -1 && quietUntil(text, scan, i + 1, nl)) {
               end = nl
-              break
+              break characters
             }
           }
         } else if (!quoted) {
