@@ -230,7 +230,8 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
   // Only the three date forms RFC 9110 allows: Date.parse alone reads `2.5` as February 2001 and
   // `45.2` as 2045, which would retry sooner than asked or give up for decades.
   if (!HTTP_DATE.test(trimmed)) return undefined
-  const at = Date.parse(trimmed)
+  // The asctime form carries no zone and means GMT; Date.parse would read it in local time.
+  const at = Date.parse(trimmed.endsWith(' GMT') ? trimmed : `${trimmed} GMT`)
   if (Number.isNaN(at)) return undefined
   return Math.max(0, (at - now) / 1000)
 }

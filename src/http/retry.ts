@@ -4,6 +4,7 @@
  * itself with {@link RetryPolicy.isRetriable} and {@link RetryPolicy.nextDelay}.
  */
 import {
+  ClosedError,
   InfluxDBError,
   InvalidArgumentError,
   NetworkError,
@@ -119,7 +120,7 @@ export class RetryPolicy {
         const delay = this.nextDelay(n, error, this.#now() - started)
         if (delay === undefined) throw error
         options.onRetry?.({ attempt: n, delay, error })
-        await sleepUnlessStopped(delay, options.signal, options.stop)
+        await sleepUnlessStopped(delay, options.signal, options.stop, error)
       }
     }
   }
@@ -147,15 +148,19 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   })
 }
 
-/** {@link sleep}, ended early by `stop` with its reason (not as an abort). */
-async function sleepUnlessStopped(ms: number, signal: AbortSignal | undefined, stop: AbortSignal | undefined): Promise<void> {
+/**
+ * {@link sleep}, ended early by `stop` (the client's close) with a {@link ClosedError} of this
+ * call's own, whose cause is the error that was going to be retried.
+ */
+async function sleepUnlessStopped(ms: number, signal: AbortSignal | undefined, stop: AbortSignal | undefined, retrying: unknown): Promise<void> {
   if (stop === undefined) return sleep(ms, signal)
-  if (stop.aborted) throw stop.reason
+  const stopped = (): ClosedError => new ClosedError('the client was closed while this request waited for a retry', { cause: retrying })
+  if (stop.aborted) throw stopped()
   const either = signal === undefined ? stop : anySignal(signal, stop)
   try {
     await sleep(ms, either)
   } catch (error) {
-    if (stop.aborted && signal?.aborted !== true) throw stop.reason
+    if (stop.aborted && signal?.aborted !== true) throw stopped()
     throw error
   }
 }

@@ -330,13 +330,22 @@ function isSyncIterable(value: object): value is Iterable<unknown> {
  * what can be looked into without consuming anything. An async iterable that a generator
  * yields is met only while serialising, where the sync serialiser refuses it with a clear error.
  */
-export function holdsAsyncIterable(record: unknown, depth = 0): boolean {
+export function holdsAsyncIterable(record: unknown): boolean {
+  return holdsAsync(record, undefined, 0)
+}
+
+// `seen` keeps each array and Set to one visit: an array that holds itself twice would otherwise
+// be walked 2^32 times before the depth limit ended it.
+function holdsAsync(record: unknown, seen: Set<object> | undefined, depth: number): boolean {
   if (typeof record !== 'object' || record === null || depth > 32) return false
   if (Array.isArray(record) || record instanceof Set) {
+    if (seen?.has(record) === true) return false
+    seen ??= new Set()
+    seen.add(record)
     for (const item of record) {
       // Points are most of what a page holds, and hold nothing: skip their property lookups.
       if (item instanceof Point) continue
-      if (holdsAsyncIterable(item, depth + 1)) return true
+      if (holdsAsync(item, seen, depth + 1)) return true
     }
     return false
   }

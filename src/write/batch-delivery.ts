@@ -3,7 +3,7 @@
  * line as either delivered or undelivered with a reason. Never rejects: whatever happens ends up
  * in the returned outcome, so no background promise of the writer can go unhandled.
  */
-import { InfluxDBError, PartialWriteError, RequestAbortedError, type UndeliveredBatch } from '../errors.js'
+import { ClosedError, InfluxDBError, PartialWriteError, RequestAbortedError, type UndeliveredBatch } from '../errors.js'
 import type { WritePrecision } from '../line-protocol/precision.js'
 import { LinePayload } from './batch-payload.js'
 
@@ -21,6 +21,11 @@ export interface DeliveryContext {
   retry: RetryDecider | undefined
   /** Fires when the writer is aborted: requests and retry waits stop at once. */
   signal: AbortSignal
+  /**
+   * Fires when the client is closed: retry waits end at once and their lines are undelivered
+   * (a request on the wire is let finish, as the transport does).
+   */
+  stop?: AbortSignal
   /** Called around each request and each retry wait, for the writer's statistics. */
   onRequest(delta: 1 | -1): void
   onRetryWait(delta: 1 | -1): void
@@ -96,9 +101,14 @@ async function deliverPart(
     }
     ctx.onRetryWait(1)
     try {
-      await waitAtLeast(delay, ctx.signal)
+      await waitAtLeast(delay, ctx.signal, ctx.stop)
     } finally {
       ctx.onRetryWait(-1)
+    }
+    if (ctx.stop?.aborted === true && !ctx.signal.aborted) {
+      const closed = new ClosedError('the client was closed while this batch waited for a retry', { cause: reason })
+      outcome.undelivered.push({ lines: payload.lines(), precision, reason: closed })
+      return
     }
   }
 }
@@ -168,15 +178,16 @@ function indexesByText(lines: string[], claimed: ReadonlySet<number>): Map<strin
 /**
  * Waits `ms` of wall-clock time, never less: a timer may fire a little early against the real
  * clock, and a server that said `Retry-After` must not hear from us before it asked.
- * Resolves early (without error) when `signal` fires; the caller checks the signal.
+ * Resolves early (without error) when `signal` or `stop` fires; the caller checks them.
  */
-function waitAtLeast(ms: number, signal: AbortSignal): Promise<void> {
+function waitAtLeast(ms: number, signal: AbortSignal, stop: AbortSignal | undefined): Promise<void> {
   const deadline = performance.now() + ms
   return new Promise<void>((resolve) => {
     let timer: ReturnType<typeof setTimeout> | undefined
     const finish = (): void => {
       clearTimeout(timer)
       signal.removeEventListener('abort', finish)
+      stop?.removeEventListener('abort', finish)
       resolve()
     }
     const arm = (): void => {
@@ -184,7 +195,12 @@ function waitAtLeast(ms: number, signal: AbortSignal): Promise<void> {
       if (left <= 0) finish()
       else timer = setTimeout(arm, Math.ceil(left))
     }
+    if (stop?.aborted === true) {
+      finish()
+      return
+    }
     signal.addEventListener('abort', finish, { once: true })
+    stop?.addEventListener('abort', finish, { once: true })
     arm()
   })
 }

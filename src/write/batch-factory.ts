@@ -39,7 +39,7 @@ export function createBatchWriter(options: BatchWriterOptions, context: WriteApi
       ...(timeout !== undefined ? { timeout } : {}),
     })
   }
-  return new BatchWriter(options, { send, serialize: serializeForBatch, defaultTags: context.defaultTags, retry: context.retry })
+  return new BatchWriter(options, { send, serialize: serializeForBatch, defaultTags: context.defaultTags, retry: context.retry, stop: context.transport.closeSignal })
 }
 
 // An idle writer (no timer, no request, nothing buffered) keeps the maps of the writer and of its

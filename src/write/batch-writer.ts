@@ -52,7 +52,7 @@ export interface BatchWriterStats {
   writtenLines: number
   /** Lines declared undelivered. */
   failedLines: number
-  /** Requests sent, including retries. */
+  /** Attempts to send a batch (or a 413 half), including retries; one refused by a closed client counts too. */
   requests: number
 }
 
@@ -64,6 +64,8 @@ export interface BatchWriterContext {
   defaultTags?: Readonly<Record<string, string>>
   /** The client's retry settings, overridden field by field by `options.retry`. */
   retry?: RetryOptions | false
+  /** Fires when the client is closed: retry waits end, and their lines are reported undelivered. */
+  stop?: AbortSignal
 }
 
 
@@ -104,6 +106,7 @@ export class BatchWriter implements AsyncDisposable {
   readonly #baseContext: BatchSerializeContext
   readonly #limits: { maxLines: number; maxBytes: number }
   readonly #retry: RetryDecider | undefined
+  readonly #stop: AbortSignal | undefined
   readonly #onWritten: BatchWriterOptions['onBatchWritten']
   readonly #onFailed: BatchWriterOptions['onBatchFailed']
   readonly #abort = new AbortController()
@@ -132,6 +135,7 @@ export class BatchWriter implements AsyncDisposable {
     this.#flushInterval = o.flushInterval
     this.#maxInFlight = o.maxInFlight
     this.#retry = makeRetry(context.retry, options.retry)
+    this.#stop = context.stop
     this.#onWritten = options.onBatchWritten
     this.#onFailed = options.onBatchFailed
     this.#ctx = {
@@ -361,6 +365,7 @@ export class BatchWriter implements AsyncDisposable {
         send: this.#ctx.send,
         retry: this.#retry,
         signal: this.#abort.signal,
+        ...(this.#stop !== undefined ? { stop: this.#stop } : {}),
         onRequest: (delta) => this.#countRequest(delta),
         onRetryWait: (delta) => {
           this.#stats.retryWaits += delta

@@ -2,7 +2,7 @@
 // default tags, org resolution and transport, checked byte for byte at a local server.
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { InfluxDBClientAsync, Point, RecordError, InvalidArgumentError } from '../../src/index.js'
+import { ClosedError, InfluxDBClientAsync, Point, RecordError, InvalidArgumentError, UndeliveredLinesError } from '../../src/index.js'
 import { startFaultServer } from '../support/fault-server.js'
 
 async function withClient(
@@ -94,6 +94,29 @@ describe('client.writeApi().batchWriter()', () => {
       const lines = requests.flatMap((r) => r.split('\n').slice(1))
       assert.deepEqual(lines, [...good, 'a v=1 1', 'a v=2 2'])
     })
+  })
+
+  test('client.close() ends the retry wait of an open BatchWriter: the waiting lines are reported undelivered at once', async () => {
+    const requests: string[] = []
+    const server = await startFaultServer({ decide: () => '503', onAcknowledged: (lines) => requests.push(...lines) })
+    const client = new InfluxDBClientAsync({ url: server.url, token: 'tok', org: 'o' })
+    try {
+      const writer = client.writeApi().batchWriter({ bucket: 'b', retry: { minRetryDelay: 30_000, maxRetryDelay: 30_000 } })
+      await writer.write(['m v=1 1', 'm v=2 2'])
+      const closing = writer.close().then(() => undefined, (e: unknown) => e)
+      while (writer.stats.retryWaits === 0) await new Promise((r) => setTimeout(r, 5))
+      const started = performance.now()
+      await client.close()
+      const error = await closing
+      assert.ok(performance.now() - started < 5000)
+      assert.ok(error instanceof UndeliveredLinesError, String(error))
+      assert.deepEqual(error.lines, ['m v=1 1', 'm v=2 2'])
+      assert.ok(error.batches[0]!.reason instanceof ClosedError)
+      assert.equal(server.requests.length, 1)
+    } finally {
+      await client.close()
+      await server.close()
+    }
   })
 
   test('a missing bucket is refused when the writer is made', async () => {

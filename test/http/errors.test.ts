@@ -1,4 +1,5 @@
 import { describe, test } from 'node:test'
+import { execFileSync } from 'node:child_process'
 import assert from 'node:assert/strict'
 import { errorFromResponse } from '../../src/http/errors.js'
 import { InfluxDBError, PartialWriteError, parseRetryAfter } from '../../src/errors.js'
@@ -35,6 +36,12 @@ describe('errorFromResponse: message priority and fields', () => {
     assert.equal(parseRetryAfter('Sun, 06 Nov 1994 08:49:37 GMT', now), 30)
     assert.equal(parseRetryAfter('Sunday, 06-Nov-94 08:49:37 GMT', now), 30)
     assert.equal(parseRetryAfter('Sun Nov  6 08:49:37 1994', now), 30)
+    // asctime carries no zone and means GMT, whatever the machine's zone.
+    for (const tz of ['Asia/Tokyo', 'America/New_York']) {
+      const script = `import { parseRetryAfter } from ${JSON.stringify(new URL('../../src/errors.ts', import.meta.url).href)}; process.stdout.write(String(parseRetryAfter('Sun Nov  6 08:49:37 1994', ${now})))`
+      const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, TZ: tz } })
+      assert.equal(output, '30', tz)
+    }
   })
 })
 

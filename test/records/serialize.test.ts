@@ -260,6 +260,12 @@ describe('async iterables', () => {
     // Found after a nested container that holds none: the scan goes on past it.
     assert.equal(holdsAsyncIterable([['a f=1'], new Point('m').floatField('f', 1), new Set([gen()])]), true)
     assert.equal(holdsAsyncIterable([['a f=1'], new Set(['b f=1'])]), false)
+    // An array that holds itself twice: each container is looked into once (it was 2^32 visits).
+    const twice: unknown[] = ['a f=1']
+    twice.push(twice, twice)
+    assert.equal(holdsAsyncIterable(twice), false)
+    const shared = ['a f=1']
+    assert.equal(holdsAsyncIterable(Array.from({ length: 64 }, () => [shared, shared, [shared, gen()]])), true)
     assert.equal(holdsAsyncIterable('a f=1'), false)
     // A generator is not looked into: that would consume it.
     assert.equal(holdsAsyncIterable((function* () { yield gen() })()), false)

@@ -45,6 +45,14 @@ describe('write() with a table', () => {
     )
   })
 
+  test('an array that holds itself twice is refused at once, not walked exponentially while looking for tables', async () => {
+    server.requests.length = 0
+    const looped: unknown[] = ['m f=1 1']
+    looped.push(looped, looped)
+    await assert.rejects(client.writeApi().write('b', 'o', looped), (e: unknown) => e instanceof RecordError && e.path.join() === '1')
+    assert.equal(server.requests.length, 0)
+  })
+
   test('a chunkSize that is not an integer >= 1 is refused by name before any request', async () => {
     server.requests.length = 0
     for (const chunkSize of [0, -1, 1.5, Number.NaN, '2' as unknown as number]) {

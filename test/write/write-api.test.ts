@@ -289,7 +289,11 @@ describe('WriteApiAsync.write: errors and retries', () => {
         // The answered requests count; the 503 is not waited out for 30 s.
         assert.equal(await writing, true)
         assert.equal(await deleting, true)
-        assert.ok((await waiting) instanceof ClosedError, String(await waiting))
+        const closed = await waiting
+        assert.ok(closed instanceof ClosedError, String(closed))
+        // Its own error, saying why, with the answer that was going to be retried as the cause.
+        assert.equal(closed.message, 'the client was closed while this request waited for a retry')
+        assert.ok(closed.cause instanceof InfluxDBError && closed.cause.statusCode === 503)
         assert.ok(performance.now() - started < 5000)
         assert.equal(server.requests.filter((r) => r.body.includes('busy')).length, 1)
       })

@@ -77,10 +77,18 @@ export function asTable(value: unknown): TableSource | undefined {
  * True when `record` is a table, or an array or Set holding one (to any depth up to 32):
  * the write path streams such input in chunks of `chunkSize` rows instead of collecting it whole.
  */
-export function containsTable(record: unknown, depth = 0): boolean {
+export function containsTable(record: unknown): boolean {
+  return holdsTable(record, undefined, 0)
+}
+
+// `seen` keeps each array and Set to one visit (see holdsAsyncIterable in records/iterate.ts).
+function holdsTable(record: unknown, seen: Set<object> | undefined, depth: number): boolean {
   if (typeof record !== 'object' || record === null || depth > 32) return false
   if (Array.isArray(record) || record instanceof Set) {
-    for (const item of record) if (containsTable(item, depth + 1)) return true
+    if (seen?.has(record) === true) return false
+    seen ??= new Set()
+    seen.add(record)
+    for (const item of record) if (holdsTable(item, seen, depth + 1)) return true
     return false
   }
   return detectModel(record) !== undefined
