@@ -4,6 +4,7 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { ClosedError, InfluxDBClientAsync, Point, RecordError, InvalidArgumentError, UndeliveredLinesError } from '../../src/index.js'
 import { startFaultServer } from '../support/fault-server.js'
+import { waitFor } from '../support/wait.js'
 
 async function withClient(
   body: (ctx: { client: InfluxDBClientAsync; requests: string[] }) => Promise<void>,
@@ -104,7 +105,7 @@ describe('client.writeApi().batchWriter()', () => {
       const writer = client.writeApi().batchWriter({ bucket: 'b', retry: { minRetryDelay: 30_000, maxRetryDelay: 30_000 } })
       await writer.write(['m v=1 1', 'm v=2 2'])
       const closing = writer.close().then(() => undefined, (e: unknown) => e)
-      while (writer.stats.retryWaits === 0) await new Promise((r) => setTimeout(r, 5))
+      await waitFor(() => writer.stats.retryWaits > 0, 'a retry wait')
       const started = performance.now()
       await client.close()
       const error = await closing

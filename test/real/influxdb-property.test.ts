@@ -132,7 +132,8 @@ describe('property: random points round-trip exactly through real InfluxDB 1.6.7
         }
         assert.deepEqual(await fieldTypesByMeasurement(DB), { [c.measurement]: Object.fromEntries(c.schema) })
       }),
-      { numRuns: 60, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: false },
+      // All 60 cases run: a slow machine takes longer, it does not check less.
+      { numRuns: 60 },
     )
   })
 

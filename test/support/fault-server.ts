@@ -50,8 +50,6 @@ export interface FaultServer {
   requests: RecordedRequest[]
   /** Lines in 204-acknowledged requests (duplicates included). */
   acknowledgedLines: number
-  /** When the last 204 was handed to the socket. */
-  lastAcknowledgedAt: number
   /** Requests being handled right now, and the most ever at once. */
   concurrent: number
   peakConcurrent: number
@@ -69,7 +67,6 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     url: '',
     requests: [],
     acknowledgedLines: 0,
-    lastAcknowledgedAt: 0,
     concurrent: 0,
     peakConcurrent: 0,
     faultCounts: {},
@@ -151,7 +148,6 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
           options.onAcknowledged?.(lines, record)
           state.acknowledgedLines += lines.length
           send(204)
-          state.lastAcknowledgedAt = record.answeredAt!
         })
       } else {
         count(String(answer.status))

@@ -6,6 +6,7 @@ import { PointSettings } from '../../src/write/point-settings.js'
 import { Point } from '../../src/line-protocol/point.js'
 import { ClosedError, InfluxDBError, InvalidArgumentError, NetworkError, PartialWriteError, RecordError, RequestAbortedError, RequestTimeoutError } from '../../src/errors.js'
 import { startRecordingServer, type Reply, type Responder, type RecordingServer } from '../support/recording-server.js'
+import { waitFor } from '../support/wait.js'
 
 async function withServer(
   replies: Reply[] | Responder,
@@ -204,12 +205,18 @@ describe('WriteApiAsync.write: errors and retries', () => {
   }
 
   test('Retry-After as an HTTP date is honoured', async () => {
-    const date = (): string => new Date(Date.now() + 2000).toUTCString()
-    await withServer((_req, i) => (i === 0 ? { status: 503, headers: { 'retry-after': date() } } : { status: 204 }), { retry: noRetryDelay }, async (client, server) => {
+    let askedFor = ''
+    const arrivals: number[] = []
+    const responder: Responder = (_req, i) => {
+      arrivals.push(Date.now())
+      if (i > 0) return { status: 204 }
+      askedFor = new Date(Date.now() + 2000).toUTCString()
+      return { status: 503, headers: { 'retry-after': askedFor } }
+    }
+    await withServer(responder, { retry: noRetryDelay }, async (client) => {
       assert.equal(await client.writeApi().write('b', 'o', 'm f=1 1'), true)
-      const gap = server.requests[1]!.receivedAt - server.requests[0]!.receivedAt
-      // The date has whole seconds, so the server asked for 1-2 s.
-      assert.ok(gap >= 900, `retried after ${gap} ms`)
+      // Not one millisecond before the moment the header named (by the same wall clock).
+      assert.ok(arrivals[1]! >= Date.parse(askedFor), `retried ${Date.parse(askedFor) - arrivals[1]!} ms before ${askedFor}`)
     })
   })
 
@@ -283,7 +290,7 @@ describe('WriteApiAsync.write: errors and retries', () => {
         const writing = client.writeApi().write('b', 'o', 'm f=1 1')
         const deleting = client.deleteApi().delete(new Date(0), new Date(1), '', 'b', 'o')
         const waiting = client.writeApi().write('b', 'o', 'busy f=1 1').catch((e: unknown) => e)
-        while (server.requests.length < 3) await new Promise((r) => setTimeout(r, 5))
+        await waitFor(() => server.requests.length >= 3, 'three requests at the server')
         const started = performance.now()
         await client.close()
         // The answered requests count; the 503 is not waited out for 30 s.
