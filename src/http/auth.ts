@@ -41,7 +41,9 @@ export function resolveAuth(options: AuthOptions): Auth {
 
 /** Every secret string derived from the options: these are removed from any error text. */
 export function secretsOf(options: AuthOptions, auth: Auth): string[] {
-  const secrets = [options.token, options.password]
+  // The token's base64 too, whether or not it is what the header carries (`authBasic`): a server
+  // that echoes either form must not put the credential into an error.
+  const secrets = [options.token, options.password, typeof options.token === 'string' && options.token !== '' ? base64(options.token) : undefined]
   if (auth.kind === 'header') secrets.push(auth.authorization.slice(auth.authorization.indexOf(' ') + 1))
   if (auth.kind === 'session') secrets.push(auth.signinAuthorization.slice('Basic '.length))
   return secrets.filter((s): s is string => s !== undefined && s.length >= 3)

@@ -325,6 +325,13 @@ describe('WriteApiAsync.write: errors and retries', () => {
       assert.equal(error.message, 'unauthorized access')
       assert.ok(!JSON.stringify(error).includes('SECRET-TOKEN-123'))
     })
+    // A server that echoes the token's base64 form (not what a Token header carries) is redacted too.
+    const base64Token = Buffer.from('SECRET-TOKEN-123').toString('base64')
+    await withServer([{ status: 400, body: `{"code":"invalid","message":"bad credentials ${base64Token}"}` }], {}, async (client) => {
+      const error = await client.writeApi().write('b', 'o', 'm f=1').catch((e: unknown) => e)
+      assert.ok(error instanceof InfluxDBError)
+      assert.ok(!error.message.includes(base64Token) && !JSON.stringify(error).includes(base64Token), error.message)
+    })
     const client = new InfluxDBClientAsync({ url: 'http://127.0.0.1:1', token: 'SECRET-TOKEN-123', org: 'o', retry: false })
     const error = await client.writeApi().write('b', 'o', 'm f=1').catch((e: unknown) => e)
     await client.close()
