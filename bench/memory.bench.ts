@@ -80,8 +80,10 @@ async function measure(): Promise<void> {
   const s = writer.stats
   console.log(`${POINTS} points streamed (${PAGE === 1 ? 'single Points' : `arrays of ${PAGE} Points`}) in ${seconds.toFixed(1)} s (${Math.round(POINTS / seconds)} points/s)`)
   console.log(`  before streaming: RSS ${mb(baseline)}, V8 heap ${mb(before.heapUsed)} used of ${mb(before.heapTotal)}`)
-  console.log(`  peak RSS, sampled every 50 ms: ${mb(peak)}   (target < ${TARGET_MB} MB: ${peak < TARGET_MB * 1024 * 1024 ? 'met' : 'NOT met'})`)
-  console.log(`  peak RSS, kernel high-water mark (whole process): ${mb(maxRss)}`)
+  // The verdict takes the higher of the two peaks: sampling every 50 ms can miss a short spike.
+  const worst = Math.max(peak, maxRss)
+  console.log(`  peak RSS, sampled every 50 ms: ${mb(peak)}`)
+  console.log(`  peak RSS, kernel high-water mark (whole process): ${mb(maxRss)}   (target < ${TARGET_MB} MB on the higher peak: ${worst < TARGET_MB * 1024 * 1024 ? 'met' : 'NOT met'})`)
   console.log(`  at the sampled peak: V8 heap ${mb(atPeak.heapUsed)} used of ${mb(atPeak.heapTotal)}, external ${mb(atPeak.external)}, array buffers ${mb(atPeak.arrayBuffers)}`)
   console.log(`  writer: peak buffered lines ${s.peakBufferedLines}, peak requests in flight ${s.peakInFlight}, written ${s.writtenLines}, failed ${s.failedLines}`)
   if (s.writtenLines !== POINTS) {

@@ -38,6 +38,36 @@ describe('client.writeApi().batchWriter()', () => {
     })
   })
 
+  test('bytes, class instances with record options, and a columnar table go through the same path', async () => {
+    await withClient(async ({ client, requests }) => {
+      class Reading {
+        constructor(
+          readonly sensor: string,
+          readonly value: number,
+          readonly at: bigint,
+        ) {}
+      }
+      const writer = client.writeApi().batchWriter({ bucket: 'b', batchSize: 100, writePrecision: 's' })
+      await writer.write([
+        new TextEncoder().encode('bytes,k=é v=1 1\nbytes,k=é v=2 2'),
+        new Reading('s1', 2.5, 3n),
+        { time: new BigInt64Array([4n, 5n]), host: ['h1', 'h2'], v: [1.5, 2.5] },
+      ], {
+        recordMeasurementName: 'reading',
+        recordTagKeys: ['sensor'],
+        recordFieldKeys: ['value'],
+        recordTimeKey: 'at',
+        dataFrameMeasurementName: 'table',
+        dataFrameTagColumns: ['host'],
+        dataFrameTimestampColumn: 'time',
+      })
+      await writer.close()
+      assert.deepEqual(requests, [
+        '/api/v2/write?org=my-org&bucket=b&precision=s\nbytes,k=é v=1 1\nbytes,k=é v=2 2\nreading,dc=eu,sensor=s1 value=2.5 3\ntable,dc=eu,host=h1 v=1.5 4\ntable,dc=eu,host=h2 v=2.5 5',
+      ])
+    })
+  })
+
   test('writeAll streams an async generator through the same path', async () => {
     await withClient(async ({ client, requests }) => {
       const writer = client.writeApi().batchWriter({ bucket: 'b', org: 'other-org', batchSize: 2, writePrecision: 'ms', maxInFlight: 1 })

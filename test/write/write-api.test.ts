@@ -194,11 +194,17 @@ describe('WriteApiAsync.write: errors and retries', () => {
 
   for (const status of [503, 429]) {
     test(`retries ${status} after Retry-After (1 s) and then succeeds`, async () => {
-      await withServer([{ status, headers: { 'retry-after': '1' } }, { status: 204 }], { retry: noRetryDelay }, async (client, server) => {
+      const answeredAt: number[] = []
+      const responder: Responder = (_req, i) => {
+        answeredAt.push(performance.now())
+        return i === 0 ? { status, headers: { 'retry-after': '1' } } : { status: 204 }
+      }
+      await withServer(responder, { retry: noRetryDelay }, async (client, server) => {
         assert.equal(await client.writeApi().write('b', 'o', 'm f=1 1'), true)
         assert.equal(server.requests.length, 2)
-        const gap = server.requests[1]!.receivedAt - server.requests[0]!.receivedAt
-        assert.ok(gap >= 990, `retried after ${gap} ms, before Retry-After`)
+        // From the moment the server answered to the moment the retry arrived: a full second at least.
+        const gap = answeredAt[1]! - answeredAt[0]!
+        assert.ok(gap >= 1000, `retried ${gap.toFixed(1)} ms after the answer, before Retry-After`)
         assert.equal(server.requests[1]!.body, 'm f=1 1')
       })
     })
@@ -306,6 +312,42 @@ describe('WriteApiAsync.write: errors and retries', () => {
       })
     })
   }
+
+  test('retry is on by default for write(), delete() and a client-built BatchWriter; retry: false turns each off', async () => {
+    const fast = { minRetryDelay: 1, maxRetryDelay: 2 }
+    for (const retry of [undefined, false] as const) {
+      // Each request is answered 503 the first time it arrives, 204 when it comes again.
+      const seen = new Set<string>()
+      const busyOnce: Responder = (req) => {
+        const key = `${req.path} ${req.body}`
+        if (seen.has(key)) return { status: 204 }
+        seen.add(key)
+        return { status: 503 }
+      }
+      const server = await startRecordingServer(busyOnce)
+      const client = new InfluxDBClientAsync({ url: server.url, token: 't', org: 'o', ...(retry === false ? { retry } : {}) })
+      try {
+        // One-shot calls run the client's default policy here, so each waits its 1 s minimum delay.
+        const wrote = await client.writeApi().write('b', 'o', 'm f=1 1').then(() => 'ok', (e: unknown) => e)
+        const deleted = await client.deleteApi().delete(0n, 1n, '', 'b').then(() => 'ok', (e: unknown) => e)
+        const writer = client.writeApi().batchWriter({ bucket: 'b', ...(retry === false ? {} : { retry: fast }) })
+        await writer.write('m f=2 2')
+        const closed = await writer.close().then(() => 'ok', (e: unknown) => e)
+        if (retry === undefined) {
+          assert.deepEqual([wrote, deleted, closed], ['ok', 'ok', 'ok'])
+          assert.equal(server.requests.length, 6)
+        } else {
+          assert.ok(wrote instanceof InfluxDBError && wrote.statusCode === 503, String(wrote))
+          assert.ok(deleted instanceof InfluxDBError && deleted.statusCode === 503)
+          assert.ok(closed instanceof Error && closed.name === 'UndeliveredLinesError', String(closed))
+          assert.equal(server.requests.length, 3)
+        }
+      } finally {
+        await client.close()
+        await server.close()
+      }
+    }
+  })
 
   test('an aborted signal rejects with RequestAbortedError and stops retrying', async () => {
     await withServer([{ status: 503 }], { retry: { minRetryDelay: 10_000, maxRetryDelay: 10_000 } }, async (client, server) => {
