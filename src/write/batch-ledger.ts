@@ -22,6 +22,7 @@ export class SettlementLedger {
   #nextSeq = 1
   #unsettled = 0
   #failures: Failure[] = []
+  #failedLines = 0
   #callbackErrors: unknown[] = []
   #flushWaiters: FlushWaiter[] = []
 
@@ -39,6 +40,12 @@ export class SettlementLedger {
   /** Lines of batch `seq` that will not be delivered. */
   recordFailure(seq: number, batch: UndeliveredBatch): void {
     this.#failures.push({ seq, batch })
+    this.#failedLines += batch.lines.length
+  }
+
+  /** Undelivered lines held until a report hands them over. */
+  get unreportedLines(): number {
+    return this.#failedLines
   }
 
   /** A user callback threw or rejected. */
@@ -81,6 +88,7 @@ export class SettlementLedger {
     const callbackErrors = this.#callbackErrors
     if (batches.length > 0) {
       this.#failures = kept
+      this.#failedLines = kept.reduce((n, f) => n + f.batch.lines.length, 0)
       this.#callbackErrors = []
       return new UndeliveredLinesError(batches, callbackErrors)
     }

@@ -182,10 +182,19 @@ export class BatchWriter implements AsyncDisposable {
    * are consumed as they produce). Resolves once every line is buffered, waiting whenever the
    * buffer is full. Records are validated as they are serialised: on a bad record it rejects
    * with a `RecordError` naming it; the records before it in this call stay buffered and are
-   * written, none after it is. Rejects with {@link ClosedError} after `close()`.
+   * written, none after it is. Rejects with {@link ClosedError} after `close()`, and with the
+   * `UndeliveredLinesError` of the lines not yet reported when more than `maxBufferedLines` of
+   * them wait (then it takes none of `records`).
    */
   async write(records: unknown, options?: BatchWriteOptions): Promise<void> {
     if (this.#closed) throw new ClosedError('write() on a BatchWriter that was closed')
+    // Undelivered lines wait in memory for a flush() or close() to report them. A producer that
+    // never flushes, facing a server that refuses everything, would pile them up without bound:
+    // past maxBufferedLines they are reported here instead, and this call takes nothing.
+    if (this.#ledger.unreportedLines > this.#budget.limit) {
+      const report = this.#ledger.takeReport()
+      if (report !== undefined) throw report
+    }
     this.#activeWrites++
     try {
       const chunks = this.#ctx.serialize(records, this.#serializeContext(options), this.#limits)

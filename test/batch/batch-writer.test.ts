@@ -324,6 +324,35 @@ describe('BatchWriter: retries and refusals', () => {
     )
   })
 
+  test('undelivered lines past maxBufferedLines are reported by the next write(), which takes nothing: memory stays bounded', async () => {
+    await withWriter(
+      { decide: () => ({ status: 400, body: '{"code":"invalid","message":"refused"}' }) },
+      { batchSize: 10, maxBufferedLines: 30, maxInFlight: 1 },
+      async ({ writer }) => {
+        let reported: UndeliveredLinesError | undefined
+        let written = 0
+        for (let page = 0; page < 20 && reported === undefined; page++) {
+          try {
+            await writer.write([...numberedLines(10, page * 10)])
+            written += 10
+            // A full batch goes out at once; wait for its refusal, which stays unreported (no flush).
+            await waitFor(() => writer.stats.failedLines === written, `the refusal of page ${page}`)
+          } catch (error) {
+            assert.ok(error instanceof UndeliveredLinesError, String(error))
+            reported = error
+          }
+        }
+        assert.ok(reported !== undefined, 'write() never reported the undelivered lines')
+        // Exactly the lines written before, each once; the refused call's own page was not taken.
+        assert.deepEqual(reported.lines, [...numberedLines(written)])
+        // 40 unreported lines are more than maxBufferedLines (30): the fifth write() reported them.
+        assert.equal(written, 40)
+        assert.equal(writer.stats.bufferedLines, 0)
+        await writer.close()
+      },
+    )
+  })
+
   test('retry: false sends each batch once', async () => {
     await withWriter({ decide: () => '503' }, { batchSize: 2, retry: false }, async ({ writer, server }) => {
       await writer.write(['a v=1 1', 'a v=2 2', 'a v=3 3'])

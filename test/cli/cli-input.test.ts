@@ -38,6 +38,23 @@ describe('line protocol with leading whitespace (B1)', () => {
   })
 })
 
+describe('many refused lines', () => {
+  test('more than the writer buffers are all reported, one by one, and the run goes on; exit 3', { timeout: 120_000 }, async () => {
+    // With --batch-size 100 the writer holds 800 lines; 1000 refused ones come first, then enough good
+    // lines for several more reads (and write() calls) after them.
+    const bad = Array.from({ length: 1000 }, (_, i) => `m v=NaN ${i}`)
+    const good = Array.from({ length: 60_000 }, (_, i) => `m v=1 ${10_000 + i}`)
+    const path = await file('many-bad.lp', [...bad, ...good, ''].join('\n'))
+    const errors = join(cli.dir, 'many-bad.err')
+    const result = await runCli(['write', ...connection(), '--batch-size', '100', '--errors-file', errors, path])
+    assert.equal(result.code, 3, result.stderr)
+    assert.equal(summaryOf(result.stdout), 'written: 60000 points, rejected: 1000, <s>, <rate>\n')
+    assert.equal(cli.server.count(BUCKET), 60_000)
+    const logged = (await readFile(errors, 'utf8')).split('\n').filter((l) => l !== '' && !l.startsWith('#'))
+    assert.deepEqual(logged.sort(), [...bad].sort())
+  })
+})
+
 describe('a corrupt .gz input (B3)', () => {
   test('is one clear error line naming the file; exit 1; nothing written', async () => {
     const path = await file('bad.lp.gz', 'garbage')

@@ -310,6 +310,9 @@ export async function writeBatch(writer: { write(records: unknown, options?: Inp
       await writer.write(records, batch.options)
       return
     } catch (error) {
+      // Lines the server refused, reported here once enough of them wait: onBatchFailed has handled
+      // each already (as for close(), see settle). The call took none of its records: write them again.
+      if (error instanceof UndeliveredLinesError) continue
       if (!(error instanceof RecordError)) throw error
       const refused = refusedRecord(records, error, sourceName)
       if (refused === undefined) throw error
