@@ -325,10 +325,11 @@ async function main(): Promise<void> {
   const line = (label: string, a: Variant, b: Variant, target = ''): void =>
     console.log(`  ${label.padEnd(28)} = ${(m(a) / m(b)).toFixed(2)}x throughput, ${(c(b) / c(a)).toFixed(2)}x by CPU per point${target}`)
   console.log('\nratios (same run):')
-  line('ours / official as shipped', ours, officialDefault, '   (target >= 5x)')
+  const verdict = (met: boolean): string => (met ? 'met' : 'NOT met')
+  line('ours / official as shipped', ours, officialDefault, `   (target >= 5x: ${verdict(m(ours) / m(officialDefault) >= 5)})`)
   line('ours / official tuned', ours, officialTuned)
   line('ours / influxdb3-client', ours, v3)
-  line('ceiling / ours', ceiling, ours, '   (target <= 3x)')
+  line('ceiling / ours', ceiling, ours, `   (target <= 3x: ${verdict(m(ceiling) / m(ours) <= 3)})`)
   line('ours / official, prebuilt', oursPrebuilt, officialPrebuilt)
   line('ceiling / ours, prebuilt', ceiling, oursPrebuilt)
   line('ours per point / ours pages', oursPerPoint, ours)
