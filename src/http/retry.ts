@@ -59,7 +59,7 @@ export interface RetryEvent {
 /** Options of one {@link RetryPolicy.run}. */
 export interface RetryRunOptions {
   signal?: AbortSignal
-  /** Ends a wait between attempts with its reason as the error (the client's close). */
+  /** Ends a wait between attempts (the client's close): the call then rejects with a `ClosedError` of its own. */
   stop?: AbortSignal
   onRetry?: (event: RetryEvent) => void
 }
