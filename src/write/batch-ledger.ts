@@ -1,7 +1,8 @@
 /**
  * The BatchWriter's books: which batches still await their outcome, which lines failed, and who
  * must hear about it. Each failure is reported exactly once: by the first `flush()` that covers
- * its batch, or else by `close()`. A callback's error is reported the same way.
+ * its batch, by a `write()` once too many wait (see BatchWriter.write), or else by `close()`.
+ * A callback's error is reported the same way.
  */
 import { BatchCallbackError, UndeliveredLinesError, type UndeliveredBatch } from '../errors.js'
 
