@@ -184,17 +184,15 @@ export class BatchWriter implements AsyncDisposable {
    * with a `RecordError` naming it; the records before it in this call stay buffered and are
    * written, none after it is. Rejects with {@link ClosedError} after `close()`, and with the
    * `UndeliveredLinesError` of the lines not yet reported when more than `maxBufferedLines` of
-   * them wait (then it takes none of `records`).
+   * them wait: at the start of the call it then takes none of `records`; an async source is
+   * also checked as it streams, and then what it yielded before is buffered, the rest not read.
    */
   async write(records: unknown, options?: BatchWriteOptions): Promise<void> {
     if (this.#closed) throw new ClosedError('write() on a BatchWriter that was closed')
     // Undelivered lines wait in memory for a flush() or close() to report them. A producer that
     // never flushes, facing a server that refuses everything, would pile them up without bound:
     // past maxBufferedLines they are reported here instead, and this call takes nothing.
-    if (this.#ledger.unreportedLines > this.#budget.limit) {
-      const report = this.#ledger.takeReport()
-      if (report !== undefined) throw report
-    }
+    this.#reportPiledUpFailures()
     this.#activeWrites++
     try {
       const chunks = this.#ctx.serialize(records, this.#serializeContext(options), this.#limits)
@@ -203,6 +201,9 @@ export class BatchWriter implements AsyncDisposable {
         for await (const chunk of chunks) {
           await this.#accept(chunk)
           chunk.recycle()
+          // A stream can run for hours in one call: its records so far are buffered, the rest of
+          // the source is not read when this reports.
+          this.#reportPiledUpFailures()
           if (this.#yieldDue) await this.#yieldToIo()
         }
       } else {
@@ -218,6 +219,13 @@ export class BatchWriter implements AsyncDisposable {
       this.#activeWrites--
       this.#checkIdle()
     }
+  }
+
+  /** Throws the report of the undelivered lines once more than `maxBufferedLines` of them wait. */
+  #reportPiledUpFailures(): void {
+    if (this.#ledger.unreportedLines <= this.#budget.limit) return
+    const report = this.#ledger.takeReport()
+    if (report !== undefined) throw report
   }
 
   /**

@@ -353,6 +353,33 @@ describe('BatchWriter: retries and refusals', () => {
     )
   })
 
+  test('a long async stream into a refusing server: the piled-up undelivered lines are reported during writeAll(); no line is lost', async () => {
+    await withWriter(
+      { decide: () => ({ status: 400, body: '{"code":"invalid","message":"refused"}' }) },
+      { batchSize: 10, maxBufferedLines: 30, maxInFlight: 1 },
+      async ({ writer }) => {
+        let yielded = 0
+        async function* source(): AsyncGenerator<string> {
+          for (let i = 0; i < 2000; i++) {
+            yielded++
+            yield `m,t=x v=${i}i ${i}`
+            // Give the refusals time to come back while the stream runs.
+            if (i % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 1))
+          }
+        }
+        const during = await writer.writeAll(source()).then(() => undefined, (e: unknown) => e)
+        assert.ok(during instanceof UndeliveredLinesError, `writeAll() did not report: ${String(during)}`)
+        assert.ok(yielded < 2000, 'the rest of the source was read after the report')
+        const atClose = await writer.close().then(() => undefined, (e: unknown) => e)
+        const later = atClose instanceof UndeliveredLinesError ? atClose.lines : []
+        // Every yielded line is reported exactly once, by writeAll() or by close().
+        const reported = [...during.lines, ...later]
+        assert.equal(new Set(reported).size, reported.length)
+        assert.deepEqual(reported.map((l) => Number(/v=(\d+)i/.exec(l)![1])).sort((a, b) => a - b), Array.from({ length: yielded }, (_, i) => i))
+      },
+    )
+  })
+
   test('retry: false sends each batch once', async () => {
     await withWriter({ decide: () => '503' }, { batchSize: 2, retry: false }, async ({ writer, server }) => {
       await writer.write(['a v=1 1', 'a v=2 2', 'a v=3 3'])
