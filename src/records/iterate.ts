@@ -14,6 +14,7 @@ import { asTable } from './tables/index.js'
 import { keepMapAlive } from '../map-anchors.js'
 import type { RowCursor, TableContext } from './tables/index.js'
 import { decodeUtf8, forEachLine } from './text.js'
+import { someNested } from './nested.js'
 
 /**
  * Receives lines, per precision: text with `add`, or written straight into the precision's
@@ -331,25 +332,7 @@ function isSyncIterable(value: object): value is Iterable<unknown> {
  * yields is met only while serialising, where the sync serialiser refuses it with a clear error.
  */
 export function holdsAsyncIterable(record: unknown): boolean {
-  return holdsAsync(record, undefined, 0)
-}
-
-// `seen` keeps each array and Set to one visit: an array that holds itself twice would otherwise
-// be walked 2^32 times before the depth limit ended it.
-function holdsAsync(record: unknown, seen: Set<object> | undefined, depth: number): boolean {
-  if (typeof record !== 'object' || record === null || depth > 32) return false
-  if (Array.isArray(record) || record instanceof Set) {
-    if (seen?.has(record) === true) return false
-    seen ??= new Set()
-    seen.add(record)
-    for (const item of record) {
-      // Points are most of what a page holds, and hold nothing: skip their property lookups.
-      if (item instanceof Point) continue
-      if (holdsAsync(item, seen, depth + 1)) return true
-    }
-    return false
-  }
-  return isAsyncIterable(record)
+  return someNested(record, isAsyncIterable)
 }
 
 /** True for an object that is async-iterable and not also sync-iterable (the sync side wins). */

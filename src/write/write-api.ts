@@ -9,8 +9,9 @@ import { abortedError, RetryPolicy, type RetryOptions } from '../http/retry.js'
 import { isWritePrecision, type WritePrecision } from '../line-protocol/precision.js'
 import { resolveOrg, requireBucket, type OrgInput } from '../options.js'
 import { serializeAny, serializeSync, type ChunkLimits, type LineChunk, type SerializeContext } from '../records/serialize.js'
-import { containsTable } from '../records/tables/index.js'
-import { holdsAsyncIterable } from '../records/iterate.js'
+import { isTable } from '../records/tables/index.js'
+import { isAsyncIterable } from '../records/iterate.js'
+import { someNested } from '../records/nested.js'
 import type { WriteCallOptions, WriteParameters } from './write-options.js'
 import { createBatchWriter } from './batch-factory.js'
 import type { BatchWriter, BatchWriterOptions } from './batch-writer.js'
@@ -109,7 +110,7 @@ export class WriteApiAsync {
     if (target.signal?.aborted === true) throw abortedError(target.signal)
     const ctx: SerializeContext = { ...recordOptionsOf(call.options), precision, defaultTags: this.#ctx.defaultTags }
     // Tables can be any size: streamed in chunks of `chunkSize` rows rather than collected whole.
-    if (holdsAsyncIterable(call.record) || containsTable(call.record)) return this.#writeStream(call.record, ctx, target)
+    if (someNested(call.record, streamed)) return this.#writeStream(call.record, ctx, target)
     const chunks = [...serializeSync(call.record, ctx, { maxLines: Number.MAX_SAFE_INTEGER, maxBytes: MAX_WRITE_BODY_BYTES })]
     const results = await mapLimit(chunks, WRITE_CONCURRENCY, (chunk) => this.#sendChunk(chunk, target))
     for (const chunk of chunks) chunk.recycle()
@@ -236,4 +237,9 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T
   }
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
   return results
+}
+
+/** What `write()` streams in chunks instead of collecting whole: async iterables and tables. */
+function streamed(value: object): boolean {
+  return isAsyncIterable(value) || isTable(value)
 }

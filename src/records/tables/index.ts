@@ -73,25 +73,9 @@ export function asTable(value: unknown): TableSource | undefined {
   return model === undefined ? undefined : new TableRecord(model)
 }
 
-/**
- * True when `record` is a table, or an array or Set holding one (to any depth up to 32):
- * the write path streams such input in chunks of `chunkSize` rows instead of collecting it whole.
- */
-export function containsTable(record: unknown): boolean {
-  return holdsTable(record, undefined, 0)
-}
-
-// `seen` keeps each array and Set to one visit (see holdsAsyncIterable in records/iterate.ts).
-function holdsTable(record: unknown, seen: Set<object> | undefined, depth: number): boolean {
-  if (typeof record !== 'object' || record === null || depth > 32) return false
-  if (Array.isArray(record) || record instanceof Set) {
-    if (seen?.has(record) === true) return false
-    seen ??= new Set()
-    seen.add(record)
-    for (const item of record) if (holdsTable(item, seen, depth + 1)) return true
-    return false
-  }
-  return detectModel(record) !== undefined
+/** True when `value` has the shape of a table (read lazily: detection stays cheap). */
+export function isTable(value: object): boolean {
+  return detectModel(value) !== undefined
 }
 
 /** Reads the table's shape lazily: detection must stay cheap for values that are not written. */
