@@ -412,12 +412,15 @@ function readFields(buf: string, start: number, end: number, keyByteLength: numb
     // a raw key ends at its first unescaped `=`, so matching text followed by `=` ends there too.
     let fieldKey = known[fields.length]
     const length = fieldKey?.raw.length ?? 0
-    if (length > 0 && i + length < end && buf.charCodeAt(i + length) === EQUALS && buf.startsWith(fieldKey!.raw, i)) {
+    if (length > 0 && i + length < end - 1 && buf.charCodeAt(i + length) === EQUALS && buf.startsWith(fieldKey!.raw, i)) {
       i += length
     } else {
       const keyStart = i
       while (i < end && !(buf.charCodeAt(i) === EQUALS && (i === 0 || buf.charCodeAt(i - 1) !== BACKSLASH))) i++
       const raw = buf.slice(keyStart, i)
+      // Go's walkFields: a key with no `=` after it, or with nothing after its `=`, ends the line
+      // (reached when a `\,` after a string value makes the value scanner end one field early).
+      if (i >= end - 1) throw new LineError(`invalid value: field-key=${raw}`)
       fieldKey = { raw, key: unescape(raw, FIELD_KEY_ESCAPES), bytes: utf8Length(raw) }
       known[fields.length] = fieldKey
     }
