@@ -20,6 +20,8 @@ import { fileURLToPath } from 'node:url'
 import { InfluxDB, Point as OfficialPoint, setLogger } from '@influxdata/influxdb-client'
 import { InfluxDBClient as V3Client, Point as V3Point } from '@influxdata/influxdb3-client'
 import { InfluxDBClientAsync, Point } from '../src/index.js'
+import { BatchWriter } from '../src/write/batch-writer.js'
+import { serializeForBatch } from '../src/write/batch-factory.js'
 import { startSink, type Sink } from './sink-control.js'
 import { median } from './isolated-cases.js'
 import { benchPoint } from './bench-point.js'
@@ -163,6 +165,36 @@ const v3: Variant = {
   },
 }
 
+// Two parts of the end-to-end path measured alone, so that the run itself shows how much of the
+// ceiling target's per-point budget each takes (printed with the ratios). Neither talks to the sink.
+
+/** The application's share: building the Points in pages, nothing written. */
+const buildOnly: Variant = {
+  name: 'part: building the Points in pages, nothing written',
+  run: async (_sink, n) => {
+    let built = 0
+    for (let start = 0; start < n; start += PAGE) built += page(start, n, ourPoint).length
+    if (built !== n) throw new Error(`built ${built} of ${n} Points`)
+  },
+}
+
+const serializeOnlyPages = prebuilt(ourPoint)
+/** Serialising and batching alone: the BatchWriter with a send that does nothing, prebuilt Points. */
+const serializeOnly: Variant = {
+  name: 'part: BatchWriter with a no-op send (no HTTP), Points built before the clock',
+  prepare: serializeOnlyPages.prepare,
+  run: async (_sink, n) => {
+    let sent = 0
+    const send = async (body: Uint8Array): Promise<void> => {
+      sent += body.length
+    }
+    const writer = new BatchWriter({ bucket: 'bench', batchSize: BATCH_SIZE, maxInFlight: CONCURRENCY }, { send, serialize: serializeForBatch })
+    for (const points of serializeOnlyPages.pages) await writer.write(points)
+    await writer.close()
+    if (writer.stats.writtenLines !== n || sent === 0) throw new Error(`wrote ${writer.stats.writtenLines} of ${n} lines`)
+  },
+}
+
 /** Bodies built before the clock starts: what the wire alone allows. */
 function ceilingVariant(): Variant {
   let bodies: Buffer[] = []
@@ -232,7 +264,7 @@ const officialPrebuilt = officialVariant(
   prebuilt(officialPoint),
 )
 const ceiling = ceilingVariant()
-const VARIANTS = [ours, oursPerPoint, officialDefault, officialTuned, v3, oursPrebuilt, officialPrebuilt, ceiling]
+const VARIANTS = [ours, oursPerPoint, officialDefault, officialTuned, v3, oursPrebuilt, officialPrebuilt, ceiling, buildOnly, serializeOnly]
 
 /** Messages between the parent (which owns the sink) and a child measuring one variant. */
 type ChildMessage = { type: 'expect'; lines: number } | { type: 'reset' } | { type: 'result'; result: Measurement }
@@ -333,6 +365,15 @@ async function main(): Promise<void> {
   line('ours / official, prebuilt', oursPrebuilt, officialPrebuilt)
   line('ceiling / ours, prebuilt', ceiling, oursPrebuilt)
   line('ours per point / ours pages', oursPerPoint, ours)
+  // The ceiling target as a budget of wall time per point, against the two parts measured alone.
+  const micros = (v: Variant): number => 1e6 / m(v)
+  const budget = 3 * micros(ceiling)
+  const parts = micros(buildOnly) + micros(serializeOnly)
+  console.log(`\nthe ceiling target as a budget (wall time per point, same run):`)
+  console.log(`  3x the ceiling's time per point          ${budget.toFixed(3)} µs`)
+  console.log(`  building the Points alone                ${micros(buildOnly).toFixed(3)} µs`)
+  console.log(`  serialising and batching them, no HTTP   ${micros(serializeOnly).toFixed(3)} µs`)
+  console.log(`  the two parts together, before any HTTP  ${parts.toFixed(3)} µs = ${(parts / budget).toFixed(2)}x the budget`)
 }
 
 const childIndex = process.env.BENCH_CHILD_VARIANT

@@ -6,7 +6,7 @@ import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { InfluxDBClientAsync, Point } from '../../src/index.js'
 import { VICTORIA_URL, needServer } from '../support/servers.js'
-import { deleteSeries, exportSeries, forceFlush, seriesKey } from '../support/victoria.js'
+import { deleteSeries, exportSeries, readWhenFlushed, seriesKey, type VmSeries } from '../support/victoria.js'
 
 // VM keeps data between runs, so every run writes under its own measurement prefix.
 const PREFIX = `h3vm_${process.pid}_${Date.now()}`
@@ -35,8 +35,7 @@ describe('client → VictoriaMetrics /api/v2/write (gzip)', await needServer(`${
         time: baseMs,
       },
     ], 'ms', { fieldTypes: { u: 'uint' } })
-    await forceFlush()
-    const series = await exportSeries(`{__name__=~"${m}_.*"}`)
+    const series = await readWhenFlushed(() => exportSeries(`{__name__=~"${m}_.*"}`), (found) => samplesIn(found) >= 9)
     const got = Object.fromEntries(series.map((s) => [seriesKey(s), [s.values, s.timestamps]]))
     const labels = `{host="h 1,x=y",城市="東京"}`
     const t = Number(baseMs)
@@ -64,8 +63,7 @@ describe('client → VictoriaMetrics /api/v2/write (gzip)', await needServer(`${
       new Point(m).tag('p', 'date').field('v', 5).time(new Date(Number(sec * 1000n + 11n))),
     ]
     await client.writeApi().write('b', undefined, points)
-    await forceFlush()
-    const series = await exportSeries(`{__name__="${m}_v"}`)
+    const series = await readWhenFlushed(() => exportSeries(`{__name__="${m}_v"}`), (found) => samplesIn(found) >= 5)
     const got = Object.fromEntries(series.map((s) => [s.metric.p, [s.values, s.timestamps]]))
     const ms = Number(sec * 1000n)
     assert.deepEqual(got, {
@@ -86,8 +84,7 @@ describe('client → VictoriaMetrics /api/v2/write (gzip)', await needServer(`${
       time: baseMs + 20_000n + BigInt(i),
     }))
     await client.writeApi().write('b', undefined, records, 'ms')
-    await forceFlush()
-    const series = await exportSeries(`{__name__="${m}_v"}`)
+    const series = await readWhenFlushed(() => exportSeries(`{__name__="${m}_v"}`), (found) => samplesIn(found) >= 5000)
     assert.equal(series.length, 5)
     for (const s of series) {
       const shard = Number(s.metric.shard)
@@ -97,3 +94,8 @@ describe('client → VictoriaMetrics /api/v2/write (gzip)', await needServer(`${
     }
   })
 })
+
+/** Samples in the series read back: the reads wait until all that was written is visible (see readWhenFlushed). */
+function samplesIn(series: readonly VmSeries[]): number {
+  return series.reduce((sum, s) => sum + s.values.length, 0)
+}

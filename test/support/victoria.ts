@@ -26,6 +26,23 @@ export async function forceFlush(baseUrl = VICTORIA_URL): Promise<void> {
 }
 
 /**
+ * Reads until `complete(value)` holds, flushing before each read, and returns the last value read
+ * (the caller's assertions then judge it). VictoriaMetrics answered 204 for every sample, but on
+ * a loaded machine a force flush right after a million samples once showed 1.55M of the 2M
+ * written; they become visible over the next seconds. A sample that never arrives still fails:
+ * after `timeoutMs` the last, incomplete value is returned to the assertions.
+ */
+export async function readWhenFlushed<T>(read: () => Promise<T>, complete: (value: T) => boolean, timeoutMs = 30_000, baseUrl = VICTORIA_URL): Promise<T> {
+  const deadline = performance.now() + timeoutMs
+  for (;;) {
+    await forceFlush(baseUrl)
+    const value = await read()
+    if (complete(value) || performance.now() > deadline) return value
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+}
+
+/**
  * Every series matching the selector, via /api/v1/export, sorted by name and labels.
  * `end` is passed explicitly: without it, samples written within the current second can be missing.
  */
