@@ -86,7 +86,10 @@ export function parseLineProtocol(text: string, options: ParseOptions): ParseRes
     if (block.length === 0) continue
     const start = skipWhitespace(block, 0)
     if (start >= block.length || block.charCodeAt(start) === HASH) continue
-    const line = start === 0 ? block : block.slice(start)
+    // A line that ran to the end of the body (an open quote) keeps the body's last newline; 1.x
+    // drops that one newline before parsing and before quoting the line in its error.
+    const lineEnd = block.charCodeAt(block.length - 1) === NEWLINE ? block.length - 1 : block.length
+    const line = block.slice(start, lineEnd)
     try {
       points.push(parsePoint(line, defaultTime, unit, caches))
     } catch (error) {

@@ -128,6 +128,8 @@ const body = fc
 const CORPUS = [
   // A `\,` right after a string value: Go's field walker ends that value at the comma, and the key after it has no `=`.
   'w a="x"\\,a a=t 9223372036854775806', 'w a="x\ny"\\,a 5', 'w a="x"\\,a=',
+  // An open quote runs the line to the end of the body; Go drops the body's last newline from it (one, not two).
+  'q a="\nq2 a=t 9223372036854775806\nq3 a=-.5 1\n', 'q a="x\n\n', '  q a="x\n', 'q a="\\\n',
   'my\\,meas\\ ure,t=a f=1 1000', 'm=eq,t=a f=1 1000', 'm\\=esc,t=a f=1 1000', 'tagesc,t\\ k\\,e\\=y=v\\ a\\,l\\=ue f=1 1000',
   'fkesc f\\ k\\,e\\=y=1 1000', 'tagbs,t=a\\b f=1', 'tagbs2,t=a\\\\b f=1', 'tagbs3,t=ab\\ f=1 1000',
   's s="he said \\"hi\\" and \\\\ back\\\\slash"', 'v v=9223372036854775807i', 'v v=-9223372036854775808i',
