@@ -27,10 +27,11 @@ export async function forceFlush(baseUrl = VICTORIA_URL): Promise<void> {
 
 /**
  * Reads until `complete(value)` holds, flushing before each read, and returns the last value read
- * (the caller's assertions then judge it). VictoriaMetrics answered 204 for every sample, but on
- * a loaded machine a force flush right after a million samples once showed 1.55M of the 2M
- * written; they become visible over the next seconds. A sample that never arrives still fails:
- * after `timeoutMs` the last, incomplete value is returned to the assertions.
+ * (the caller's assertions then judge it). On a loaded machine, a force flush right after a
+ * million acknowledged samples once showed 1.55M of the 2M written (not reproduced since, also
+ * not with both cores busy): reading again within a deadline tells samples that VictoriaMetrics
+ * shows late from samples that are lost. A lost sample still fails: after `timeoutMs` the last,
+ * incomplete value goes to the assertions.
  */
 export async function readWhenFlushed<T>(read: () => Promise<T>, complete: (value: T) => boolean, timeoutMs = 30_000, baseUrl = VICTORIA_URL): Promise<T> {
   const deadline = performance.now() + timeoutMs
