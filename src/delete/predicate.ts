@@ -12,9 +12,13 @@
  *   value      = identifier | "double-quoted" | [-]number | duration | true | false
  *
  * OR, regex operators (`=~`, `!~`), `<`/`>`, single-quoted strings, `_field`, `_time` and
- * `_value` are refused.
+ * `_value` are refused. A double-quoted name takes InfluxQL's escapes (`\"`, `\\`, `\'`, `\n`);
+ * numbers have no exponent; a duration is one or more whole numbers with units (`1h30m`). Last,
+ * the string goes through a port of the server's own parser (predicate-parser.ts, which the
+ * embedded test server answers with), so that nothing it would refuse is sent.
  */
 import { InvalidArgumentError } from '../errors.js'
+import { parsePredicate, PredicateError } from './predicate-parser.js'
 
 const BARE_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 
@@ -72,6 +76,12 @@ function quoteIdentifier(text: string, key: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
 }
 
+/** What follows the first number of a duration: its unit, then more numbers with units (`h30m`), then no name character. */
+const DURATION_UNITS = /^(?:ns|us|µs|ms|u|µ|s|m|h|d|w)(?:\d+(?:ns|us|µs|ms|u|µ|s|m|h|d|w))*(?![A-Za-z0-9_µ])/
+
+/** The escapes of a double-quoted name in InfluxQL, and what they stand for. */
+const QUOTED_ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', "'": "'", n: '\n' }
+
 type TokenKind = 'ident' | 'quoted' | 'number' | 'duration' | 'op' | 'and' | 'lparen' | 'rparen' | 'end'
 
 interface Token {
@@ -81,16 +91,22 @@ interface Token {
 }
 
 /**
- * Checks a predicate string against the 2.x delete grammar (module description). Throws
- * {@link InvalidArgumentError} naming the first problem and its 0-based position. `''` (or only
- * spaces) passes: it means every series in the range.
+ * Checks a predicate string against the 2.x delete grammar (module description), then with a
+ * port of the server's own parser (predicate-parser.ts). Throws {@link InvalidArgumentError}
+ * naming the first problem and its 0-based position. `''` passes: it means every series in the
+ * range; a predicate of only blanks is refused, as the server refuses it.
  */
 export function validatePredicate(text: string): void {
   if (typeof text !== 'string') {
     throw new InvalidArgumentError("delete: \"predicate\" must be a string; pass '' to delete everything in the time range")
   }
   const tokens = tokenize(text)
-  if (tokens[0]!.kind === 'end') return
+  if (tokens[0]!.kind === 'end') {
+    if (text === '') return
+    // The server reads blanks as a predicate with nothing in it and refuses it; deleting every
+    // series is only ever asked for with ''.
+    throw new InvalidArgumentError(`predicate: only blanks (${JSON.stringify(text)}), which InfluxDB 2.x refuses; pass '' to delete everything in the time range`)
+  }
   let index = 0
   const peek = (): Token => tokens[index]!
   const fail = (token: Token, reason: string): never => {
@@ -134,6 +150,14 @@ export function validatePredicate(text: string): void {
   const rest = peek()
   if (rest.kind === 'rparen') fail(rest, 'extra )')
   if (rest.kind !== 'end') fail(rest, `expected AND, got ${describe(rest)}`)
+  // The checks above explain the common mistakes; the server's own parser has the last word, so
+  // that nothing it would refuse is sent (its 400 would delete nothing, after a round trip).
+  try {
+    parsePredicate(text)
+  } catch (error) {
+    if (!(error instanceof PredicateError)) throw error
+    throw new InvalidArgumentError(`predicate: InfluxDB 2.x would refuse ${JSON.stringify(text)}: ${error.message}`)
+  }
 }
 
 function describe(token: Token): string {
@@ -157,7 +181,14 @@ function tokenize(text: string): Token[] {
       let value = ''
       for (i++; i < text.length && text[i] !== '"'; i++) {
         if (text[i] === '\n' || text[i] === '\r') fail(i, 'line break inside a quoted name')
-        if (text[i] === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) i++
+        if (text[i] === '\\') {
+          // InfluxQL's escapes in a quoted name; any other is the server's "bad escape".
+          const escaped = QUOTED_ESCAPES[text[i + 1] ?? '']
+          if (escaped === undefined) fail(i, `bad escape ${JSON.stringify(text.slice(i, i + 2))} (a quoted name takes \\", \\\\, \\' and \\n)`)
+          value += escaped
+          i++
+          continue
+        }
         value += text[i]
       }
       if (i >= text.length) fail(start, 'unterminated double-quoted name')
@@ -177,11 +208,12 @@ function tokenize(text: string): Token[] {
         fail(i, `the operator ${two === '<=' || two === '>=' ? two : c} is not supported; use = or !=`)
       }
     } else if (/[0-9.]/.test(c) || (c === '-' && /[0-9.]/.test(text[i + 1] ?? ''))) {
-      const match = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/.exec(text.slice(i)) ?? fail(i, 'malformed number')
+      const match = /^-?(?:\d+(?:\.\d*)?|\.\d+)/.exec(text.slice(i)) ?? fail(i, 'malformed number')
       i += match[0].length
-      const unit = /^(?:ns|us|µs|u|ms|s|m|h|d|w)(?![A-Za-z0-9_])/.exec(text.slice(i))
-      if (unit !== null) {
-        i += unit[0].length
+      // A duration is whole numbers with units, one or more (`10s`, `1h30m`); InfluxQL has no exponents.
+      const units = /^-?\d+$/.test(match[0]) ? DURATION_UNITS.exec(text.slice(i)) : null
+      if (units !== null) {
+        i += units[0].length
         tokens.push({ kind: 'duration', text: text.slice(start, i), position: start })
       } else {
         if (/[A-Za-z_]/.test(text[i] ?? '')) fail(start, 'a value that starts with a digit and has letters must be double-quoted')
