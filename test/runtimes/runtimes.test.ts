@@ -44,7 +44,7 @@ after(async () => {
   await dir?.remove()
 })
 
-function bundled(entry: 'cli' | 'worker' | 'browser'): Promise<string> {
+function bundled(entry: 'cli' | 'worker' | 'browser' | 'test-server'): Promise<string> {
   let path = bundles.get(entry)
   if (path === undefined) {
     path = bundle(entry, dir.dir)
@@ -169,6 +169,29 @@ for (const useFetch of [false, true]) {
     })
   })
 }
+
+// The embedded test server is for users' own tests, which may run on Bun or Deno: it must store and
+// refuse exactly what it does on Node.
+describe('the embedded test server in Bun and Deno', () => {
+  let onNode: Promise<string> | undefined
+  const storedOnNode = async (): Promise<string> => (onNode ??= bundled('test-server').then((script) => runToEnd(process.execPath, [script])))
+
+  test('on Node: the scenario stores and refuses what it should', async () => {
+    const report = JSON.parse(await storedOnNode()) as { stored: unknown[]; refusal: string }
+    // mem, and the BatchWriter's 1000 points; cpu was deleted, and nothing of the refused body was kept.
+    assert.equal(report.stored.length, 1001)
+    assert.equal(report.refusal, "InfluxDBError: unable to parse 'bad line': invalid field format")
+  })
+  for (const [runtime, args] of [
+    [BUN, ['run']],
+    [DENO, ['run', '--allow-net=127.0.0.1', '--no-prompt']],
+  ] as const) {
+    test(`${runtime.name}: the same points and the same refusal as on Node`, needRuntime(runtime), async () => {
+      const script = await bundled('test-server')
+      assert.equal(await runToEnd(runtime.binary, [...args, script]), await storedOnNode())
+    })
+  }
+})
 
 describe('workerd (Cloudflare Workers)', needRuntime(WORKERD), () => {
   test('same bytes, same results as Node', async () => {
