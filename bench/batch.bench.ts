@@ -178,18 +178,17 @@ const buildOnly: Variant = {
   },
 }
 
-const serializeOnlyPages = prebuilt(ourPoint)
 /** Serialising and batching alone: the BatchWriter with a send that does nothing, prebuilt Points. */
 const serializeOnly: Variant = {
   name: 'part: BatchWriter with a no-op send (no HTTP), Points built before the clock',
-  prepare: serializeOnlyPages.prepare,
+  prepare: ourPages.prepare,
   run: async (_sink, n) => {
     let sent = 0
     const send = async (body: Uint8Array): Promise<void> => {
       sent += body.length
     }
     const writer = new BatchWriter({ bucket: 'bench', batchSize: BATCH_SIZE, maxInFlight: CONCURRENCY }, { send, serialize: serializeForBatch })
-    for (const points of serializeOnlyPages.pages) await writer.write(points)
+    for (const points of ourPages.pages) await writer.write(points)
     await writer.close()
     if (writer.stats.writtenLines !== n || sent === 0) throw new Error(`wrote ${writer.stats.writtenLines} of ${n} lines`)
   },
