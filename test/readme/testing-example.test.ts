@@ -1,4 +1,4 @@
-// The README's "Testing your own code" example, run as written, so the README cannot drift from the code.
+// The test-server examples of the README and docs/testing.md, run as written, so the docs cannot drift from the code.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { InfluxDBClientAsync, InfluxDBError } from '../../src/index.js'
@@ -20,4 +20,11 @@ test('my exporter writes what I expect, and survives a 503', async () => {
 
   await assert.rejects(client.writeApi().write('test-bucket', undefined, 'cpu usage="text"'),
     (e: InfluxDBError) => e.statusCode === 422)
+})
+
+test('README test-server example: five lines write a point and count it', async () => {
+  await using server = await startTestServer()
+  await using client = new InfluxDBClientAsync({ url: server.url, token: server.token, org: server.org })
+  await client.writeApi().write('test-bucket', undefined, 'cpu,host=a usage=1.5 1700000000000000000')
+  assert.equal(server.count('test-bucket', { measurement: 'cpu' }), 1)
 })

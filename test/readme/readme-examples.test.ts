@@ -1,23 +1,23 @@
-// The README's seed examples, run as written against the embedded server, with the exact lines that arrive.
+// The README's write, table and delete examples, run as written against the embedded server, with the exact lines
+// that arrive.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { InfluxDBClientAsync, Point, predicate } from '../../src/index.js'
 import { startTestServer } from '../../src/testing/index.js'
 
-test('README seed examples send exactly these lines and delete them again', async () => {
+test('README examples send exactly these lines and delete them again', async () => {
   await using server = await startTestServer({ org: 'my-org', buckets: ['my-bucket'], token: 'my-token' })
   await using client = new InfluxDBClientAsync({ url: server.url, token: 'my-token', org: 'my-org' })
   const writeApi = client.writeApi()
 
-  assert.equal(await writeApi.write('my-bucket', 'my-org', 'h2o_feet,location=us-west level=125i 1'), true)
+  assert.equal(await writeApi.write('my-bucket', 'my-org', new Point('h2o_feet').tag('location', 'us-west').field('level', 125n).time(1)), true)
   assert.equal(await writeApi.write('my-bucket', 'my-org', {
     measurement: 'h2o_feet',
     tags: { location: 'us-west' },
     fields: { level: 125n },
     time: 1,
   }), true)
-  const point = new Point('h2o_feet').tag('location', 'us-west').field('level', 125n).time(1)
-  assert.equal(await writeApi.write('my-bucket', 'my-org', point), true)
+  assert.equal(await writeApi.write('my-bucket', 'my-org', 'h2o_feet,location=us-west level=125i 1'), true)
 
   class Car { constructor(readonly engine: string, readonly type: string, readonly speed: number) {} }
   await writeApi.write({
