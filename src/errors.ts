@@ -186,6 +186,38 @@ export class BatchCallbackError extends InfluxDBClientError {
   }
 }
 
+/** Another live process holds a BatchWriter spool directory (its lock file names the pid). */
+export class SpoolLockedError extends InfluxDBClientError {
+  override name = 'SpoolLockedError'
+  /** The spool directory. */
+  readonly directory: string
+  /** The process holding it. */
+  readonly pid: number
+  constructor(directory: string, pid: number) {
+    super(
+      `the spool directory ${directory} is in use by process ${pid}; ` +
+        'if that process is not a writer of this spool (its pid was reused), remove spool.lock in it',
+    )
+    this.directory = directory
+    this.pid = pid
+  }
+}
+
+/**
+ * The file system refused to store lines in a BatchWriter spool (`ENOSPC` full disk, `EIO`,
+ * `EROFS`, …): the `write()` that rejects with it did not spool its lines. Lines spooled before
+ * are not affected.
+ */
+export class SpoolWriteError extends InfluxDBClientError {
+  override name = 'SpoolWriteError'
+  /** The file system's error code, such as `ENOSPC` or `EIO`. */
+  readonly errorCode: string | undefined
+  constructor(message: string, options: { cause?: unknown; errorCode?: string | undefined }) {
+    super(message, { cause: options.cause })
+    this.errorCode = options.errorCode
+  }
+}
+
 interface ParsedErrorBody {
   code?: string
   message?: string
