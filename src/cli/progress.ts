@@ -1,6 +1,10 @@
 /**
  * The progress line of `write`: points acknowledged, points/s and input read. Drawn on stderr
  * only when stderr is a terminal, so pipes and log files never get control characters.
+ *
+ * The percentage follows acknowledgements, not reading: the share of the input read, times the
+ * share of the points read so far that the server has answered for (written or refused). It
+ * reaches 100% when the last point is acknowledged, with the same counts as the summary.
  */
 
 /** What the progress line shows; read on every redraw. */
@@ -13,6 +17,8 @@ export interface ProgressState {
   totalBytes?: number
   /** Points expected in all, when known in advance (then the bar follows points, not bytes). */
   totalPoints?: number
+  /** Points read from the input so far (handed to the writer or refused while reading). */
+  pointsRead?: number
 }
 
 export interface ProgressTarget {
@@ -37,10 +43,18 @@ export class ProgressBar {
     this.timer.unref()
   }
 
-  /** Erases the line so that the summary starts on a clean one. */
-  stop(): void {
+  /**
+   * Stops redrawing. `finished`: the run is complete, and the line is drawn once more with the
+   * final counts and kept; otherwise it is erased so that the error starts on a clean line.
+   */
+  stop(finished = false): void {
     if (this.timer !== undefined) clearInterval(this.timer)
-    if (this.drawn) this.target.write('\r\x1b[2K')
+    if (finished && this.target.isTTY === true) {
+      this.draw()
+      this.target.write('\n')
+    } else if (this.drawn) {
+      this.target.write('\r\x1b[2K')
+    }
     this.drawn = false
   }
 
@@ -71,7 +85,11 @@ export function renderProgress(state: ProgressState, seconds: number, columns: n
 
 function progressFraction(state: ProgressState): number | undefined {
   if (state.totalPoints !== undefined && state.totalPoints > 0) return Math.min(1, (state.written + state.rejected) / state.totalPoints)
-  if (state.totalBytes !== undefined && state.totalBytes > 0 && state.bytesRead !== undefined) return Math.min(1, state.bytesRead / state.totalBytes)
+  if (state.totalBytes !== undefined && state.totalBytes > 0 && state.bytesRead !== undefined) {
+    const read = Math.min(1, state.bytesRead / state.totalBytes)
+    const answered = state.pointsRead === undefined ? 1 : state.pointsRead === 0 ? 0 : Math.min(1, (state.written + state.rejected) / state.pointsRead)
+    return read * answered
+  }
   return undefined
 }
 

@@ -38,22 +38,31 @@ export function describeError(error: unknown, url?: string): string {
     if (first !== undefined) return `${error.lines.length} line(s) not written: ${describeError(first, url)}`
   }
   if (error instanceof NetworkError) {
-    return `cannot reach ${url ?? 'the server'}: ${error.errorCode ?? error.message}`
+    return `cannot reach ${url ?? 'the server'}: ${error.errorCode ?? error.message} (is the server running? check --host / INFLUX_HOST)`
   }
   if (error instanceof RequestTimeoutError) {
     return `${url ?? 'the server'} did not answer within ${error.timeoutMs} ms (raise --timeout)`
   }
-  if (error instanceof InfluxDBError) {
-    return `the server answered ${error.statusCode}${error.code === undefined ? '' : ` (${error.code})`}: ${error.message}${statusHint(error.statusCode)}`
-  }
+  if (error instanceof InfluxDBError) return describeAnswer(error)
   if (error instanceof Error) return error.message
   return String(error)
 }
 
-function statusHint(status: number): string {
-  if (status === 401) return ' (check --token or INFLUX_TOKEN)'
-  if (status === 403) return ' (the token lacks permission for this bucket)'
-  return ''
+/**
+ * A server's error answer. The answers that no retry can fix (wrong token, missing permission,
+ * unknown bucket or org) say which flag to check.
+ */
+function describeAnswer(error: InfluxDBError): string {
+  switch (error.statusCode) {
+    case 401:
+      return '401 unauthorized: check --token / INFLUX_TOKEN'
+    case 403:
+      return `403 forbidden: ${error.message}: the token may not do this here; check --token / INFLUX_TOKEN and the token's permissions`
+    case 404:
+      return `404 not found: ${error.message}: check ${/\borg/i.test(error.message) ? '--org / --org-id / INFLUX_ORG' : /\bbucket/i.test(error.message) ? '--bucket / --bucket-id / INFLUX_BUCKET' : '--host, --bucket and --org'}`
+    default:
+      return `the server answered ${error.statusCode}${error.code === undefined ? '' : ` (${error.code})`}: ${error.message}`
+  }
 }
 
 function debugDetails(error: unknown): string {

@@ -96,6 +96,6 @@ describe('influx-async → gateway → InfluxDB 1.6.7', await needServer(`${INFL
   test('a wrong token is refused with 401', async () => {
     const result = await runCli(['write', '--host', gateway.url, '--token', 'nope', '--org', 'o', '-b', DB], { stdin: 'x v=1 1\n' })
     assert.equal(result.code, 1)
-    assert.match(result.stderr, /\ninflux-async: the server answered 401.*\(check --token or INFLUX_TOKEN\)\n$/)
+    assert.match(result.stderr, /^influx-async: 401 unauthorized: check --token \/ INFLUX_TOKEN \(write stopped: 0 point\(s\) acknowledged before it, \d+ read and not written\)\n$/)
   })
 })

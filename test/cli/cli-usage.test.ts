@@ -109,7 +109,7 @@ describe('influx-async failures (exit 1, one clear line)', () => {
   test('an unreachable server: ping, write and delete say so at once', async () => {
     const port = await closedPort()
     const host = `http://127.0.0.1:${port}`
-    const expected = `influx-async: cannot reach ${host}: ECONNREFUSED\n`
+    const expected = `influx-async: cannot reach ${host}: ECONNREFUSED (is the server running? check --host / INFLUX_HOST)\n`
     const ping = await runCli(['ping', '--host', host])
     assert.deepEqual([ping.code, ping.stdout, ping.stderr], [1, '', expected])
     const write = await runCli(['write', '--host', host, '-b', 'b', '-o', 'o'], { stdin: 'm f=1 1\n' })
@@ -121,7 +121,7 @@ describe('influx-async failures (exit 1, one clear line)', () => {
   test('the server comes from INFLUX_HOST when --host is absent', async () => {
     const port = await closedPort()
     const result = await runCli(['ping'], { env: { INFLUX_HOST: `http://127.0.0.1:${port}` } })
-    assert.equal(result.stderr, `influx-async: cannot reach http://127.0.0.1:${port}: ECONNREFUSED\n`)
+    assert.equal(result.stderr, `influx-async: cannot reach http://127.0.0.1:${port}: ECONNREFUSED (is the server running? check --host / INFLUX_HOST)\n`)
   })
 
   test('--debug adds the stack trace and the cause', async () => {
@@ -129,7 +129,7 @@ describe('influx-async failures (exit 1, one clear line)', () => {
     const result = await runCli(['ping', '--host', `http://127.0.0.1:${port}`, '--debug'])
     assert.equal(result.code, 1)
     const lines = result.stderr.split('\n')
-    assert.equal(lines[0], `influx-async: cannot reach http://127.0.0.1:${port}: ECONNREFUSED`)
+    assert.equal(lines[0], `influx-async: cannot reach http://127.0.0.1:${port}: ECONNREFUSED (is the server running? check --host / INFLUX_HOST)`)
     assert.match(lines[1] ?? '', /^NetworkError: GET http:\/\/127\.0\.0\.1:\d+\/ping failed: /)
     assert.match(result.stderr, /\n {4}at /)
     assert.match(result.stderr, /\ncaused by: Error: connect ECONNREFUSED/)

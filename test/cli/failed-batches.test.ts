@@ -80,21 +80,24 @@ describe('FailedBatches', () => {
     )
   })
 
-  test('any other failure is fatal once; every line of every failed batch is logged', async () => {
+  test('any other failure is fatal once; its lines are not logged, later content refusals are, with nothing resent', async () => {
     const h = await harness()
     const first = new NetworkError('connect failed', { errorCode: 'ECONNREFUSED' })
     await h.failures.handle({ lines: ['a'], precision: 'ns', reason: first })
-    await h.failures.handle({ lines: ['b'], precision: 'ns', reason: http400("unable to parse 'b': x") })
+    await h.failures.handle({ lines: ['b', 'm v=1'], precision: 'ns', reason: http400("unable to parse 'b': x") })
+    await h.failures.handle({ lines: ['c'], precision: 'ns', reason: new Error('the batch writer was aborted') })
     assert.deepEqual(h.fatal, [first])
     assert.equal(h.failures.fatal, first)
     assert.deepEqual(h.resent, [], 'nothing is resent once the run is stopping')
-    assert.equal(await h.finish(), '# server: cannot reach http://db: ECONNREFUSED\na\n# server: the server answered 400 (invalid): unable to parse \'b\': x\nb\n')
+    assert.equal(h.failures.refused, 1)
+    assert.equal(await h.finish(), '# server: x\nb\n')
   })
 
-  test('a resend that fails logs the resent lines with its reason', async () => {
-    const h = await harness(http400('bucket gone'))
+  test('a resend that fails for a reason other than content stops the run; the resent lines are not logged', async () => {
+    const h = await harness(new InfluxDBError({ statusCode: 401, body: '', headers: {} }))
     await h.failures.handle({ lines: ['ok v=1', 'bad'], precision: 'ns', reason: http400("unable to parse 'bad': nope") })
     assert.deepEqual(h.written, [])
-    assert.equal(await h.finish(), '# server: nope\nbad\n# server: the server answered 400 (invalid): bucket gone\nok v=1\n')
+    assert.equal(h.fatal.length, 1)
+    assert.equal(await h.finish(), '# server: nope\nbad\n')
   })
 })

@@ -1,11 +1,14 @@
 /**
  * What `write` does with a batch that the BatchWriter could not deliver.
  *
- * Lines the server refuses do not stop the run: a 400 that names its bad lines is answered by
- * resending the batch without them, and a 422 has already kept the good ones. The refused lines
- * go to the rejection log with their reasons (exit code 3). Any other failure (server unreachable
- * after retries, bad token, unknown bucket) is fatal: the writer is aborted, reading stops, and
- * the lines not written go to the rejection log too.
+ * Lines the server refuses for their content do not stop the run: a 400 that names its bad lines
+ * is answered by resending the batch without them, and a 422 has already kept the good ones. The
+ * refused lines go to the rejection log with their own reasons (exit code 3).
+ *
+ * Any other failure (a wrong token, a missing permission, an unknown bucket or org, a server
+ * unreachable after the retry budget) is fatal: the writer is aborted and reading stops. Nothing
+ * of such a batch was refused for its content, so its lines, and those of every batch the abort
+ * cancels, are not written and are kept out of the rejection log.
  *
  * `handle` runs before the batch's lines leave the writer's buffer, so a resend happens under the
  * same backpressure as everything else.
@@ -32,29 +35,34 @@ export interface FailedBatchesContext {
 export class FailedBatches {
   /** The failure that stopped the run, if any. */
   fatal: Error | undefined
+  /** Lines the server refused for their content (logged with their reasons). */
+  refused = 0
 
   constructor(private readonly ctx: FailedBatchesContext) {}
 
   async handle(info: BatchFailedInfo): Promise<void> {
     const { reason, lines } = info
     if (reason instanceof PartialWriteError) return this.partialWrite(lines, reason)
-    const salvage = this.fatal === undefined ? splitParseFailures(lines, reason) : undefined
-    if (salvage === undefined) {
-      if (this.fatal === undefined) {
-        this.fatal = reason
-        this.ctx.onFatal(reason)
-      }
-      return this.reject(lines, () => describeError(reason, this.ctx.url))
-    }
+    const salvage = splitParseFailures(lines, reason)
+    if (salvage === undefined) return this.stop(reason)
     await this.reject(salvage.refused, (line) => salvage.reasons.get(line) ?? reason.message)
     if (salvage.rest.length === 0) return
+    // Once the run is stopping, the good lines of the batch are not resent.
+    if (this.fatal !== undefined) return
     try {
       await this.ctx.resend(salvage.rest, info.precision)
       this.ctx.onWritten(salvage.rest.length)
     } catch (error) {
       if (error instanceof PartialWriteError) await this.partialWrite(salvage.rest, error)
-      else await this.reject(salvage.rest, () => describeError(error, this.ctx.url))
+      else this.stop(error instanceof Error ? error : new Error(String(error)))
     }
+  }
+
+  /** Lines not written because of a failure that is not about them: never logged. */
+  private stop(reason: Error): void {
+    if (this.fatal !== undefined) return
+    this.fatal = reason
+    this.ctx.onFatal(reason)
   }
 
   private async partialWrite(lines: readonly string[], error: PartialWriteError): Promise<void> {
@@ -66,10 +74,12 @@ export class FailedBatches {
     // The server said how many it dropped, not which: the rest of these lines were written.
     const dropped = Math.min(lines.length, error.dropped ?? lines.length)
     this.ctx.onWritten(lines.length - dropped)
+    this.refused += dropped
     await this.ctx.rejections.addGroup('server', lines, dropped, describeError(error, this.ctx.url))
   }
 
   private async reject(lines: readonly string[], reasonOf: (line: string) => string): Promise<void> {
+    this.refused += lines.length
     for (const line of lines) await this.ctx.rejections.add({ where: 'server', text: line, reason: reasonOf(line) })
   }
 }

@@ -20,7 +20,7 @@ import { InputError, openSource, type InputSource } from '../input/source.js'
 import { ValueError, parseFieldTypes, parseList } from '../input/values.js'
 import { ProgressBar } from '../progress.js'
 import { RejectionLog, type Rejection } from '../rejections.js'
-import { EXIT_OK, EXIT_REJECTED } from '../report.js'
+import { EXIT_OK, EXIT_REJECTED, describeError, reportError } from '../report.js'
 import { FailedBatches } from './failed-batches.js'
 import type { CommandIo } from './io.js'
 
@@ -41,6 +41,7 @@ export const writeSpec: CommandSpec = {
     'field-types': { type: 'string', value: 'f=int,g=uint', help: 'Pin field types: float, int, uint, bool or string' },
     gzip: { type: 'boolean', help: 'Compress request bodies with gzip' },
     'batch-size': { type: 'string', value: 'lines', help: 'Lines per request', default: '5000' },
+    'max-retry-time': { type: 'string', value: 'ms', help: 'How long a batch is retried when the server is unreachable, busy or failing (then the write stops)', default: '180000' },
     'errors-file': { type: 'string', value: 'path', help: 'Write refused lines and rows here, each after a "# where: reason" line' },
   },
   details: `Input formats:
@@ -85,6 +86,7 @@ export async function runWrite({ values, positionals }: ParsedCommand, io: Comma
     throw new UsageError(`--format must be lp, csv or ndjson, got ${JSON.stringify(format)}`, 'write')
   }
   const batchSize = positiveInteger(values, 'batch-size', 'write') as number
+  const maxRetryTime = positiveInteger(values, 'max-retry-time', 'write') as number
   const config = readerConfig(values, batchSize, precision)
   const names = [...positionals, ...((values.file as string[] | undefined) ?? [])]
   if (names.length === 0) {
@@ -110,9 +112,14 @@ export async function runWrite({ values, positionals }: ParsedCommand, io: Comma
   try {
     totals = await writeSources({
       sources, format: format as InputFormat | undefined, config, connection, bucket, precision, batchSize,
-      gzip: values.gzip === true, rejections, io,
+      gzip: values.gzip === true, maxRetryTime, rejections, io,
     })
   } catch (error) {
+    if (error instanceof WriteFailedError) {
+      const code = reportError(error, { debug: values.debug === true, stderr: io.stderr })
+      if (rejections.rejected > 0 && rejections.path !== undefined) io.stderr.write(`refused lines and reasons are in ${rejections.path}\n`)
+      return code
+    }
     if (!(error instanceof WriteStoppedError)) throw error
     io.stdout.write(`stopped after ${seconds().toFixed(2)} s: written: ${error.written} points, not written: ${error.rejected} (the rest of the input was not read)\n`)
     if (rejections.path !== undefined) io.stderr.write(`lines not written and their reasons are in ${rejections.path}\n`)
@@ -121,7 +128,10 @@ export async function runWrite({ values, positionals }: ParsedCommand, io: Comma
   const elapsed = seconds()
   io.stdout.write(`written: ${totals.written} points, rejected: ${totals.rejected}, ${elapsed.toFixed(2)} s, ${Math.round(totals.written / Math.max(elapsed, 1e-3))} points/s\n`)
   if (totals.rejected > 0 && rejections.path !== undefined) io.stderr.write(`refused lines and reasons are in ${rejections.path}\n`)
-  return totals.rejected > 0 ? EXIT_REJECTED : EXIT_OK
+  if (totals.rejected === 0) return EXIT_OK
+  // Exit 3 says "written, with exceptions"; when every point was refused, the run failed.
+  if (totals.written === 0) throw new Error(`nothing written: all ${totals.rejected} point(s) were refused${rejections.path === undefined ? '' : ` (see ${rejections.path})`}`)
+  return EXIT_REJECTED
 }
 
 /** The reader settings; `precision` range-checks integer timestamps (CSV and NDJSON). */
@@ -216,6 +226,7 @@ interface WriteJob {
   precision: WritePrecision
   batchSize: number
   gzip: boolean
+  maxRetryTime: number
   rejections: RejectionLog
   io: CommandIo
 }
@@ -248,26 +259,38 @@ async function writeSources(job: WriteJob): Promise<WriteTotals> {
     ...(org === undefined ? {} : { org }),
     writePrecision: job.precision,
     batchSize: job.batchSize,
+    retry: { maxRetryTime: job.maxRetryTime },
     onBatchWritten: (info: BatchWrittenInfo) => {
       written += info.lineCount
     },
     onBatchFailed: (info: BatchFailedInfo) => failures.handle(info),
   })
   const totalBytes = job.sources.every((s) => s.size !== undefined) ? job.sources.reduce((n, s) => n + (s.size as number), 0) : undefined
+  const reject = (r: Parameters<RejectionLog['add']>[0]): Promise<void> => rejections.add(r)
+  /** Points handed to the writer, and those of them that the writer itself refused. */
+  let handed = 0
+  let refusedByWriter = 0
+  const rejectFromWriter = (r: Rejection): Promise<void> => {
+    refusedByWriter++
+    return reject(r)
+  }
   const progress = new ProgressBar(io.stderr, () => ({
     written,
     rejected: rejections.rejected,
+    // Rows refused while reading were read too: every refusal not made by the writer or the server.
+    pointsRead: handed + rejections.rejected - refusedByWriter - failures.refused,
     bytesRead: job.sources.reduce((n, s) => n + s.bytesRead, 0),
     totalBytes,
   }))
-  const reject = (r: Parameters<RejectionLog['add']>[0]): Promise<void> => rejections.add(r)
+  let finished = false
   try {
     try {
       for (const source of job.sources) {
         const format = detectFormat(source.name, job.format)
         for await (const batch of readInput(format, source, job.config, reject)) {
           if (failures.fatal !== undefined) break
-          await writeBatch(writer, batch, source.name, reject)
+          handed += batch.points
+          await writeBatch(writer, batch, source.name, rejectFromWriter)
         }
         if (failures.fatal !== undefined) break
       }
@@ -285,13 +308,15 @@ async function writeSources(job: WriteJob): Promise<WriteTotals> {
       }
     }
     await settle(writer.close())
+    finished = failures.fatal === undefined
   } finally {
-    progress.stop()
+    progress.stop(finished)
     await rejections.close()
     await client.close()
   }
   if (failures.fatal !== undefined) {
-    throw new WriteStoppedError(failures.fatal, written, rejections.rejected)
+    const notWritten = handed - refusedByWriter - written - failures.refused
+    throw new WriteFailedError(failures.fatal, connection.url, written, notWritten)
   }
   return { written, rejected: rejections.rejected }
 }
@@ -365,7 +390,19 @@ async function settle(closing: Promise<void>): Promise<void> {
   }
 }
 
-/** The write stopped on a failure that no retry or resend could get past. */
+/**
+ * The server gave an answer that no retry can get past (a wrong token, a missing permission, an
+ * unknown bucket or org, no server after the retry budget): one line with the cause, the fix and
+ * what was written before it.
+ */
+export class WriteFailedError extends Error {
+  override name = 'WriteFailedError'
+  constructor(reason: Error, url: string, readonly written: number, readonly notWritten: number) {
+    super(`${describeError(reason, url)} (write stopped: ${written} point(s) acknowledged before it, ${notWritten} read and not written)`, { cause: reason })
+  }
+}
+
+/** The input broke part-way: what was read before it was written, and the run stops with the input's error. */
 export class WriteStoppedError extends Error {
   override name = 'WriteStoppedError'
   constructor(
