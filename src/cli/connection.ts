@@ -1,5 +1,6 @@
 /** The server connection a command talks to, from flags and environment. */
 import { InfluxDBClientAsync } from '../client.js'
+import { withoutUserinfo } from '../http/url.js'
 import { UsageError, positiveInteger, requiredString, stringValue, type ParsedCommand } from './args.js'
 
 export interface Connection {
@@ -15,10 +16,10 @@ export function connectionFrom(values: ParsedCommand['values'], command: string)
   try {
     parsed = new URL(url)
   } catch {
-    throw new UsageError(`--host ${JSON.stringify(url)} is not a URL (for example http://localhost:8086)`, command)
+    throw new UsageError(`--host ${JSON.stringify(withoutUserinfo(url))} is not a URL (for example http://localhost:8086)`, command)
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new UsageError(`--host must be an http:// or https:// URL, got ${JSON.stringify(url)}`, command)
+    throw new UsageError(`--host must be an http:// or https:// URL, got ${JSON.stringify(withoutUserinfo(url))}`, command)
   }
   return {
     url,

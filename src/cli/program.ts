@@ -9,6 +9,7 @@ import type { CommandIo } from './commands/io.js'
 import { pingSpec, runPing } from './commands/ping.js'
 import { runServe, serveSpec } from './commands/serve.js'
 import { runWrite, writeSpec } from './commands/write.js'
+import { Redactor } from '../http/redact.js'
 import { commandHelp, programHelp, PROGRAM } from './help.js'
 import { EXIT_OK, EXIT_USAGE, reportError } from './report.js'
 
@@ -29,6 +30,7 @@ const COMMANDS: readonly Command[] = [
 export async function main(argv: readonly string[], io: Omit<CommandIo, 'setUrl'>): Promise<number> {
   let url: string | undefined
   const debug = argv.includes('--debug')
+  let stderr = io.stderr
   try {
     const [name, ...rest] = argv
     if (name === undefined) {
@@ -54,9 +56,27 @@ export async function main(argv: readonly string[], io: Omit<CommandIo, 'setUrl'
       io.stdout.write(commandHelp(command.spec))
       return EXIT_OK
     }
-    return await command.run(parsed, { ...io, setUrl: (u) => { url = u } })
+    // The client already keeps the token out of its errors; this also covers whatever else a
+    // command prints on stderr (refused lines, warnings). `serve` prints the token it serves on
+    // purpose, on stdout.
+    stderr = redactingStream(io.stderr, typeof parsed.values.token === 'string' ? parsed.values.token : undefined)
+    return await command.run(parsed, { ...io, stderr, setUrl: (u) => { url = u } })
   } catch (error) {
-    return reportError(error, { debug, ...(url === undefined ? {} : { url }), stderr: io.stderr })
+    return reportError(error, { debug, ...(url === undefined ? {} : { url }), stderr })
+  }
+}
+
+function redactingStream(stream: CommandIo['stderr'], token: string | undefined): CommandIo['stderr'] {
+  if (token === undefined) return stream
+  const redactor = new Redactor([token])
+  return {
+    get isTTY() {
+      return stream.isTTY
+    },
+    get columns() {
+      return stream.columns
+    },
+    write: (text: string): unknown => stream.write(redactor.text(String(text))),
   }
 }
 

@@ -24,12 +24,12 @@ export function settingsFromEnv(env: Readonly<Record<string, string | undefined>
   }
   const settings = applySettings({}, values, (key) => PREFIX + key.toUpperCase())
   settings.url ??= DEFAULT_ENV_URL
-  const tags: Record<string, string> = {}
-  for (const [name, value] of Object.entries(env)) {
-    if (name.startsWith(TAG_PREFIX) && name.length > TAG_PREFIX.length && value !== undefined) {
-      tags[name.slice(TAG_PREFIX.length).toLowerCase()] = value
-    }
-  }
+  // Built with fromEntries: a tag named `__proto__` is an ordinary key, not the object's prototype.
+  const tags: Record<string, string> = Object.fromEntries(
+    Object.entries(env)
+      .filter((entry): entry is [string, string] => entry[0].startsWith(TAG_PREFIX) && entry[0].length > TAG_PREFIX.length && entry[1] !== undefined)
+      .map(([name, value]) => [name.slice(TAG_PREFIX.length).toLowerCase(), value]),
+  )
   if (Object.keys(tags).length > 0) settings.defaultTags = tags
   return settings
 }

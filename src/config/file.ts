@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError } from '../errors.js'
 import { parseSections, type Sections, type SettingValue } from './ini.js'
-import { applySettings, loadFs, type ClientSettings } from './settings.js'
+import { applySettings, loadFs, SETTING_KEYS, type ClientSettings } from './settings.js'
 
 /** Options of {@link settingsFromFile}. */
 export interface ConfigFileOptions {
@@ -48,7 +48,7 @@ export function detectFormat(path: string, text: string): ConfigFormat {
 /** Parses config text in a known format. */
 export function settingsFromText(text: string, format: ConfigFormat, source: string, options: ConfigFileOptions = {}): ClientSettings {
   const section = options.section ?? 'influx2'
-  const sections = format === 'json' ? sectionsFromJson(text, source, section) : parseSections(text, format, source)
+  const sections = format === 'json' ? sectionsFromJson(text, source, section) : parseSections(text, format, source, SETTING_KEYS)
   const main = sections.get(section)
   if (main === undefined) throw new InvalidArgumentError(`${source}: no [${section}] section`)
   const settings = applySettings({}, main, (key) => `${source}: ${format === 'json' ? '' : `[${section}] `}${key}`)
@@ -64,20 +64,37 @@ function sectionsFromJson(text: string, source: string, section: string): Sectio
   try {
     value = JSON.parse(text)
   } catch (error) {
-    throw new InvalidArgumentError(`${source}: invalid JSON: ${(error as Error).message}`, { cause: error })
+    // The parser's own message quotes the text around the error, which may be the token: only
+    // the position is kept, and the parser's error is not attached.
+    throw new InvalidArgumentError(`${source}: invalid JSON${jsonErrorPosition(text, (error as Error).message)} (the text is not shown: it may hold a secret)`)
   }
   if (!isPlainObject(value)) throw new InvalidArgumentError(`${source}: expected a JSON object`)
-  // Flat, as the reference reads it; a member named like the section is accepted too.
-  const nested = value[section]
+  // Flat, as InfluxDB's Python client reads it; a member named like the section is accepted too.
+  const nested = ownMember(value, section)
   const main = isPlainObject(nested) ? nested : value
-  const tags = isPlainObject(main.tags) ? main.tags : isPlainObject(value.tags) ? value.tags : undefined
+  const mainTags = ownMember(main, 'tags')
+  const topTags = ownMember(value, 'tags')
+  const tags = isPlainObject(mainTags) ? mainTags : isPlainObject(topTags) ? topTags : undefined
   const sections: Sections = new Map([[section, scalars(main, source)]])
   if (tags !== undefined) sections.set('tags', scalars(tags, `${source}: tags`))
   return sections
 }
 
+function ownMember(object: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(object, key) ? object[key] : undefined
+}
+
+/** ` at line L column C` from the parser's `position N`, or nothing when it gave none. */
+function jsonErrorPosition(text: string, message: string): string {
+  const position = /\bposition (\d+)/.exec(message)?.[1]
+  if (position === undefined) return ''
+  const before = text.slice(0, Number(position))
+  const line = before.split('\n').length
+  return ` at line ${line} column ${before.length - before.lastIndexOf('\n')}`
+}
+
 function scalars(object: Record<string, unknown>, source: string): Record<string, SettingValue> {
-  const out: Record<string, SettingValue> = {}
+  const out = Object.create(null) as Record<string, SettingValue>
   for (const [key, value] of Object.entries(object)) {
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[key] = value
     else if (value !== null && key !== 'tags' && typeof value !== 'object') throw new InvalidArgumentError(`${source}: ${key} must be a string, number or boolean`)

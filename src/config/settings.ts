@@ -34,14 +34,19 @@ export const SETTINGS: Readonly<Record<string, Apply>> = {
   connection_pool_maxsize: positive((o, v) => (o.maxSockets = v)),
 }
 
+/** The recognised setting keys, lower case. */
+export const SETTING_KEYS: ReadonlySet<string> = new Set(Object.keys(SETTINGS))
+
 /**
  * Applies recognised keys of `values` to `options`. Other keys (the reference's `profilers`,
  * `proxy`, …) are ignored. Empty strings count as unset.
  */
 export function applySettings(options: ClientSettings, values: Readonly<Record<string, SettingValue>>, describe: (key: string) => string): ClientSettings {
   for (const [key, value] of Object.entries(values)) {
-    const apply = SETTINGS[key.toLowerCase()]
-    if (apply === undefined || value === '') continue
+    // Own keys only: a config key named `constructor` or `toString` is not a setting.
+    const name = key.toLowerCase()
+    if (!SETTING_KEYS.has(name) || value === '') continue
+    const apply = SETTINGS[name]!
     apply(options, value, describe(key))
   }
   return options

@@ -39,14 +39,13 @@ export function resolveAuth(options: AuthOptions): Auth {
   return { kind: 'header', authorization: options.authBasic === true ? `Basic ${base64(token)}` : `Token ${token}` }
 }
 
-/** Every secret string derived from the options: these are removed from any error text. */
-export function secretsOf(options: AuthOptions, auth: Auth): string[] {
-  // The token's base64 too, whether or not it is what the header carries (`authBasic`): a server
-  // that echoes either form must not put the credential into an error.
-  const secrets = [options.token, options.password, typeof options.token === 'string' && options.token !== '' ? base64(options.token) : undefined]
-  if (auth.kind === 'header') secrets.push(auth.authorization.slice(auth.authorization.indexOf(' ') + 1))
-  if (auth.kind === 'session') secrets.push(auth.signinAuthorization.slice('Basic '.length))
-  return secrets.filter((s): s is string => s !== undefined && s.length >= 3)
+/**
+ * The credentials to keep out of every error text: the token, the password, and `user:password`
+ * (the redactor adds the base64 forms that the Basic headers carry).
+ */
+export function secretsOf(options: AuthOptions): string[] {
+  const { token, username, password } = options
+  return [token, password, username !== undefined && password !== undefined ? `${username}:${password}` : undefined].filter((s): s is string => s !== undefined)
 }
 
 /**
@@ -67,11 +66,4 @@ function base64(text: string): string {
   let binary = ''
   for (const byte of bytes) binary += String.fromCharCode(byte)
   return btoa(binary)
-}
-
-/** Replaces every secret in `text` with `***`. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text
-  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join('***')
-  return out
 }

@@ -4,11 +4,12 @@
  * The token, password and session cookie never appear in an error.
  */
 import { ClosedError, InfluxDBError, InvalidArgumentError, NetworkError, RequestAbortedError, RequestTimeoutError } from '../errors.js'
-import { cookieFromSetCookie, redact, resolveAuth, secretsOf, type Auth, type AuthOptions } from './auth.js'
+import { cookieFromSetCookie, resolveAuth, secretsOf, type Auth, type AuthOptions } from './auth.js'
 import type { Engine, RawResponse, TlsOptions } from './engine.js'
 import { createFetchEngine, type FetchFunction } from './fetch-engine.js'
 import { errorFromResponse } from './errors.js'
 import { gzipBody } from './gzip.js'
+import { Redactor } from './redact.js'
 import { createNodeEngine } from './node-engine.js'
 import { abortedError } from './retry.js'
 import { checkTimeout } from './timer-limits.js'
@@ -73,7 +74,7 @@ export class Transport {
   readonly url: string
   readonly timeout: number
   readonly #auth: Auth
-  readonly #secrets: string[]
+  readonly #redactor: Redactor
   readonly #headers: Record<string, string>
   readonly #engine: Promise<Engine>
   #cookie: string | undefined
@@ -86,7 +87,7 @@ export class Transport {
     this.url = normalizeBaseUrl(options.url)
     this.timeout = checkTimeout(options.timeout ?? DEFAULT_TIMEOUT, 'timeout')
     this.#auth = resolveAuth(options)
-    this.#secrets = secretsOf(options, this.#auth)
+    this.#redactor = new Redactor(secretsOf(options))
     this.#headers = { 'user-agent': USER_AGENT, accept: 'application/json' }
     if (this.#auth.kind === 'header') this.#headers.authorization = this.#auth.authorization
     for (const [name, value] of Object.entries(options.headers ?? {})) this.#headers[name.toLowerCase()] = value
@@ -107,6 +108,10 @@ export class Transport {
     this.#inFlight.add(pending)
     try {
       return await pending
+    } catch (error) {
+      // The one exit of every failure: what the error says was read from the answer after decoding
+      // (JSON unescaping, gunzip), so it is redacted again as a whole here.
+      throw this.#redactor.scrub(error)
     } finally {
       this.#inFlight.delete(pending)
     }
@@ -168,7 +173,7 @@ export class Transport {
       // The session is a credential too: a server that echoes it must not put it into an error.
       for (const pair of this.#cookie?.split('; ') ?? []) {
         const value = pair.slice(pair.indexOf('=') + 1)
-        if (value.length >= 8) this.#secrets.push(value)
+        if (value.length >= 8) this.#redactor.add(value)
       }
       if (this.#cookie === undefined) {
         throw new InfluxDBError({ statusCode: response.status, body: '', headers: {}, message: 'signin answered without a session cookie' })
@@ -217,22 +222,22 @@ export class Transport {
   }
 
   #toResponse(raw: RawResponse, req: HttpRequest): HttpResponse {
-    const body = redact(new TextDecoder().decode(raw.body), this.#secrets)
+    const body = this.#redactor.text(new TextDecoder().decode(raw.body))
     const headers: Record<string, string> = {}
-    for (const [name, value] of Object.entries(raw.headers)) headers[name] = redact(value, this.#secrets)
+    for (const [name, value] of Object.entries(raw.headers)) headers[name] = this.#redactor.text(value)
     if (raw.status >= 200 && raw.status < 300) return { status: raw.status, headers, body }
     // A write's lines, to name the ones a partial write rejected (decoded only on this error path).
     const sent = typeof req.body === 'string' ? req.body : req.body === undefined ? undefined : new TextDecoder().decode(req.body)
-    throw errorFromResponse({ status: raw.status, statusText: redact(raw.statusText, this.#secrets), headers, body }, sent)
+    throw errorFromResponse({ status: raw.status, statusText: this.#redactor.text(raw.statusText), headers, body }, sent)
   }
 
   #toClientError(error: unknown, req: HttpRequest, url: string): Error {
     if (error instanceof InfluxDBError || error instanceof RequestTimeoutError || error instanceof RequestAbortedError) return error
     if (error instanceof ClosedError) return error
     const { code, message } = describePlatformError(error)
-    const safeMessage = redact(message, this.#secrets)
+    const safeMessage = this.#redactor.text(message)
     const cause = Object.assign(new Error(safeMessage), code !== undefined ? { code } : {})
-    const where = `${req.method} ${redact(url, this.#secrets)}`
+    const where = `${req.method} ${this.#redactor.text(url)}`
     return new NetworkError(`${where} failed: ${code !== undefined && !safeMessage.includes(code) ? `${code} ` : ''}${safeMessage}`, {
       cause,
       ...(code !== undefined ? { errorCode: code } : {}),

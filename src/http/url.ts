@@ -12,7 +12,7 @@ export function normalizeBaseUrl(url: unknown): string {
   try {
     parsed = new URL(url)
   } catch {
-    throw new InvalidArgumentError(`"url" is not a valid URL: ${JSON.stringify(url)}`)
+    throw new InvalidArgumentError(`"url" is not a valid URL: ${JSON.stringify(withoutUserinfo(url))}`)
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new InvalidArgumentError(`"url" must use http or https, not ${parsed.protocol.slice(0, -1)}`)
@@ -26,6 +26,11 @@ export function normalizeBaseUrl(url: unknown): string {
   }
   const text = `${parsed.protocol}//${parsed.host}${parsed.pathname}`
   return text.endsWith('/') ? text.slice(0, -1) : text
+}
+
+/** `url` with anything between `//` and `@` (credentials) shown as `***`, for messages. */
+export function withoutUserinfo(url: string): string {
+  return url.replace(/^([^:/?#]*:\/\/)[^/?#]*@/, '$1***@')
 }
 
 /**
