@@ -61,7 +61,8 @@ export function cookieFromSetCookie(setCookie: string | undefined): string | und
   return pairs.length === 0 ? undefined : pairs.join('; ')
 }
 
-function base64(text: string): string {
+/** The base64 of `text`'s UTF-8 bytes. */
+export function base64(text: string): string {
   const bytes = new TextEncoder().encode(text)
   let binary = ''
   for (const byte of bytes) binary += String.fromCharCode(byte)

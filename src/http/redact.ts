@@ -6,6 +6,7 @@
  * finally thrown is scrubbed once more, after every decoding step.
  */
 import { RequestAbortedError } from '../errors.js'
+import { base64 } from './auth.js'
 
 /** What a secret is replaced with. */
 export const REDACTED = '***'
@@ -76,10 +77,7 @@ export class Redactor {
 }
 
 function base64Forms(secret: string): string[] {
-  const bytes = new TextEncoder().encode(secret)
-  let binary = ''
-  for (const byte of bytes) binary += String.fromCharCode(byte)
-  const standard = btoa(binary)
+  const standard = base64(secret)
   const unpadded = standard.replace(/=+$/, '')
   return [standard, unpadded, unpadded.replace(/\+/g, '-').replace(/\//g, '_')]
 }
