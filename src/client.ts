@@ -38,7 +38,15 @@ export class InfluxDBClientAsync implements AsyncDisposable {
     if (org !== undefined && typeof org !== 'string' && (typeof org !== 'object' || org === null || typeof org.id !== 'string')) {
       throw new InvalidArgumentError('"org" must be a name, an ID or an object with an "id"')
     }
-    if (options.enableGzip !== undefined && typeof options.enableGzip !== 'boolean') throw new InvalidArgumentError('"enableGzip" must be a boolean')
+    for (const name of ['enableGzip', 'authBasic'] as const) {
+      if (options[name] !== undefined && typeof options[name] !== 'boolean') throw new InvalidArgumentError(`"${name}" must be a boolean`)
+    }
+    if (options.retry !== undefined && options.retry !== false && (typeof options.retry !== 'object' || options.retry === null)) {
+      throw new InvalidArgumentError('"retry" must be an object of retry settings, or false')
+    }
+    if (options.defaultTags !== undefined && (typeof options.defaultTags !== 'object' || options.defaultTags === null)) {
+      throw new InvalidArgumentError('"defaultTags" must be an object of tag names and values')
+    }
     this.#defaultTags = Object.freeze({ ...options.defaultTags })
     // Checks the tags now, so a bad one fails at setup rather than at the first write.
     resolveDefaultTags(this.#defaultTags)

@@ -91,6 +91,7 @@ export class Transport {
     this.#headers = { 'user-agent': USER_AGENT, accept: 'application/json' }
     if (this.#auth.kind === 'header') this.#headers.authorization = this.#auth.authorization
     for (const [name, value] of Object.entries(options.headers ?? {})) this.#headers[name.toLowerCase()] = value
+    checkTransportOptions(options)
     this.#engine = selectEngine(options, this.url.startsWith('https:'))
     // An engine that fails to load is reported by the first request, not as an unhandled rejection.
     this.#engine.catch(() => undefined)
@@ -243,6 +244,34 @@ export class Transport {
       ...(code !== undefined ? { errorCode: code } : {}),
     })
   }
+}
+
+/**
+ * The options that would otherwise fail late or never: `maxSockets: -1` (or 0, or NaN) gives an
+ * agent that never opens a socket, so no request would ever leave.
+ */
+function checkTransportOptions(options: TransportOptions): void {
+  const { maxSockets, headers, fetch, tls } = options
+  if (maxSockets !== undefined && !(maxSockets === Infinity || (Number.isSafeInteger(maxSockets) && maxSockets >= 1))) {
+    throw new InvalidArgumentError(`"maxSockets" must be an integer >= 1 (or Infinity), got ${describeValue(maxSockets)}`)
+  }
+  if (fetch !== undefined && typeof fetch !== 'function') throw new InvalidArgumentError(`"fetch" must be a function, got ${describeValue(fetch)}`)
+  if (tls !== undefined && (typeof tls !== 'object' || tls === null)) throw new InvalidArgumentError(`"tls" must be an object, got ${describeValue(tls)}`)
+  if (headers !== undefined) {
+    if (typeof headers !== 'object' || headers === null) throw new InvalidArgumentError(`"headers" must be an object of strings, got ${describeValue(headers)}`)
+    for (const [name, value] of Object.entries(headers)) {
+      if (!HEADER_NAME.test(name)) throw new InvalidArgumentError(`"headers": ${JSON.stringify(name)} is not a valid header name`)
+      // The value itself is not shown: an extra header is a common place for a credential.
+      if (typeof value !== 'string' || /[\r\n\0]/.test(value)) throw new InvalidArgumentError(`"headers": the value of ${JSON.stringify(name)} must be a string without line breaks`)
+    }
+  }
+}
+
+/** RFC 9110 `token`. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+
+function describeValue(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' || typeof value === 'boolean' || value == null ? String(value) : typeof value
 }
 
 async function selectEngine(options: TransportOptions, https: boolean): Promise<Engine> {

@@ -101,6 +101,10 @@ export function validateOptions(options: BatchWriterOptions): ValidatedOptions {
   }
   // Checked here too, not only per request: a bad value would otherwise fail every batch in the background.
   if (options.timeout !== undefined) checkTimeout(options.timeout, 'timeout')
+  if (options.chunkSize !== undefined) integerOption('chunkSize', options.chunkSize, 0, 1)
+  if (options.retry !== undefined && options.retry !== false && (typeof options.retry !== 'object' || options.retry === null)) {
+    throw new InvalidArgumentError(`retry must be an object of retry settings, or false, got ${String(options.retry)}`)
+  }
   return {
     writePrecision,
     batchSize,

@@ -562,6 +562,11 @@ describe('BatchWriter: options', () => {
         [{ retry: { retryStatusCodes: [400] } }, /retry.retryStatusCodes: 400 is never retried/],
         [{ writePrecision: 'h' }, /writePrecision must be ns, us, ms or s, got h/],
         [{ bucket: '' }, /needs a bucket/],
+        // Record options that are numbers too, not only at the first write.
+        [{ chunkSize: 0 }, /chunkSize must be an integer >= 1, got 0/],
+        [{ chunkSize: -1 }, /chunkSize must be an integer >= 1, got -1/],
+        [{ retry: 'yes' as unknown as false }, /retry must be an object of retry settings, or false, got yes/],
+        [{ retry: { maxRetries: -1 } }, /retry.maxRetries must be a finite number >= 0, got -1/],
       ] as const) {
         assert.throws(() => stringWriter(server.url, options as Partial<BatchWriterOptions>), (e: unknown) => e instanceof InvalidArgumentError && message.test(e.message))
       }

@@ -31,6 +31,35 @@ describe('InfluxDBClientAsync construction', () => {
     assert.throws(() => new InfluxDBClientAsync({ url: 'http://h', username: 'u' }), /"username" and "password" must be given together/)
   })
 
+  test('every numeric and typed option is checked when the client is made, naming the option', () => {
+    const cases: ReadonlyArray<[Record<string, unknown>, RegExp]> = [
+      // An agent with maxSockets -1 or 0 never opens a socket: no request would ever leave.
+      [{ maxSockets: -1 }, /^"maxSockets" must be an integer >= 1 \(or Infinity\), got -1$/],
+      [{ maxSockets: 0 }, /"maxSockets" .* got 0$/],
+      [{ maxSockets: 1.5 }, /"maxSockets" .* got 1\.5$/],
+      [{ maxSockets: Number.NaN }, /"maxSockets" .* got NaN$/],
+      [{ maxSockets: '4' }, /"maxSockets" .* got "4"$/],
+      [{ timeout: -1 }, /"timeout" must be a positive number of milliseconds/],
+      [{ timeout: Number.POSITIVE_INFINITY }, /"timeout" must be a positive number of milliseconds/],
+      [{ retry: { maxRetries: -1 } }, /retry\.maxRetries must be a finite number >= 0, got -1/],
+      [{ retry: { minRetryDelay: Number.NaN } }, /retry\.minRetryDelay must be a finite number/],
+      [{ retry: { exponentialBase: 0.5 } }, /retry\.exponentialBase must be a finite number >= 1/],
+      [{ retry: 3 }, /"retry" must be an object of retry settings, or false/],
+      [{ authBasic: 'yes', token: 't' }, /"authBasic" must be a boolean/],
+      [{ fetch: 'fetch' }, /"fetch" must be a function, got "fetch"/],
+      [{ tls: true }, /"tls" must be an object, got true/],
+      [{ headers: 'x' }, /"headers" must be an object of strings/],
+      [{ headers: { 'x-n': 5 } }, /"headers": the value of "x-n" must be a string without line breaks/],
+      [{ headers: { 'x-a': 'a\r\nx-b: b' } }, /"headers": the value of "x-a" must be a string without line breaks/],
+      [{ headers: { 'bad name': 'v' } }, /"headers": "bad name" is not a valid header name/],
+      [{ defaultTags: 'dc=eu' }, /"defaultTags" must be an object/],
+    ]
+    for (const [options, message] of cases) {
+      assert.throws(() => new InfluxDBClientAsync({ url: 'http://h', ...options } as never), (e: unknown) => e instanceof InvalidArgumentError && message.test(e.message), JSON.stringify(options))
+    }
+    for (const maxSockets of [1, 64, Number.POSITIVE_INFINITY]) assert.doesNotThrow(() => new InfluxDBClientAsync({ url: 'http://h', maxSockets }))
+  })
+
   test('options are copied, so later changes to the caller\'s objects do not leak in', () => {
     const tags = { a: '1' }
     const client = new InfluxDBClientAsync({ url: 'http://h', defaultTags: tags })
