@@ -59,8 +59,11 @@ export class InfluxDBClientAsync implements AsyncDisposable {
   }
 
   /**
-   * A client configured from `INFLUXDB_V2_*` environment variables: `_URL` (default
-   * `http://localhost:8086`), `_TOKEN`, `_ORG`, `_TIMEOUT`, `_GZIP`, `_AUTH_BASIC`, `_USERNAME`,
+   * A client configured from environment variables. The server, token and org come from the
+   * `influx` CLI's `INFLUX_HOST` (or `INFLUX_URL`), `INFLUX_TOKEN` and `INFLUX_ORG` when set and
+   * non-empty, else from `INFLUXDB_V2_URL` (default `http://localhost:8086`), `INFLUXDB_V2_TOKEN`
+   * and `INFLUXDB_V2_ORG`, the names of InfluxDB's Python client. The rest are `INFLUXDB_V2_*`:
+   * `_TIMEOUT`, `_GZIP`, `_AUTH_BASIC`, `_USERNAME`,
    * `_PASSWORD`, `_VERIFY_SSL`, `_SSL_CA_CERT`, `_CERT_FILE`, `_CERT_KEY_FILE`,
    * `_CONNECTION_POOL_MAXSIZE`, and `INFLUXDB_V2_TAG_<NAME>` default tags (`<name>` lower-cased).
    * There are no placeholder token or org defaults. `overrides` win over the environment.

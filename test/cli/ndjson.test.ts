@@ -29,11 +29,35 @@ describe('ndjsonToRecord', () => {
     )
   })
 
-  test('an int field beyond 2^53 given as a JSON number is refused, not rounded', () => {
-    assert.throws(
-      () => ndjsonToRecord('{"measurement":"m","a":9007199254740993}', opts({}, { a: 'int' })),
-      { message: 'field "a": 9007199254740992 is beyond 2^53 and was already rounded by JSON; write it as a string of digits' },
+  test('integers given as JSON numbers are read exactly from their digits: int64 and uint64 fields, ns times', () => {
+    const record = ndjsonToRecord(
+      '{"measurement":"m","a":9007199254740993,"b":-9223372036854775808,"c":18446744073709551615,"time":1700000000000000001}',
+      opts({}, { a: 'int', b: 'int', c: 'uint' }),
     )
+    assert.deepEqual(record.fields, { a: 9007199254740993n, b: -9223372036854775808n, c: 18446744073709551615n })
+    assert.equal(record.time, 1700000000000000001n)
+  })
+
+  test('an integer beyond int64 or uint64 is refused naming the range', () => {
+    assert.throws(() => ndjsonToRecord('{"measurement":"m","a":9223372036854775808}', opts({}, { a: 'int' })), { message: 'field "a": 9223372036854775808 is out of the int64 range' })
+    assert.throws(() => ndjsonToRecord('{"measurement":"m","a":18446744073709551616}', opts({}, { a: 'uint' })), { message: 'field "a": 18446744073709551616 is out of the uint64 range' })
+  })
+
+  test('unpinned: an integer a float holds exactly is a float; one it cannot is refused, not rounded', () => {
+    assert.deepEqual(ndjsonToRecord('{"measurement":"m","a":1152921504606846976}', opts()).fields, { a: 2 ** 60 })
+    assert.throws(() => ndjsonToRecord('{"measurement":"m","a":9007199254740993}', opts()), {
+      message: 'field "a": 9007199254740993 is an integer that a float cannot hold exactly; pin the field with --field-types <name>=int (or uint) to write it as an integer, or <name>=float to round it',
+    })
+    assert.deepEqual(ndjsonToRecord('{"measurement":"m","a":9007199254740993}', opts({}, { a: 'float' })).fields, { a: 9007199254740992 })
+    assert.deepEqual(ndjsonToRecord('{"measurement":"m","a":9007199254740993}', opts({}, { a: 'string' })).fields, { a: '9007199254740993' })
+  })
+
+  test('long digit runs inside strings, escapes, nesting and "__proto__" parse as JSON.parse has them', () => {
+    const line = '{"measurement":"m","tags":{"id":"12345678901234567890","__proto__":"p"},"fields":{"s":"a\\"\\u00e9\\n","f":1.5e3,"g":-0.5},"time":1234567890123456789}'
+    const record = ndjsonToRecord(line, opts())
+    assert.deepEqual(record.tags, { id: '12345678901234567890', __proto__: 'p' })
+    assert.deepEqual(record.fields, { s: 'a"é\n', f: 1500, g: -0.5 })
+    assert.equal(record.time, 1234567890123456789n)
   })
 
   test('time as a digit string is exact', () => {
@@ -55,6 +79,9 @@ describe('ndjsonToRecord', () => {
     ['{"measurement":"m","fields":[1]}', '"fields" is not an object'],
     ['{"measurement":"m","tags":{"time":"x"},"fields":{"f":1}}', 'tag key "time" is reserved'],
     ['{"measurement":"m","time":1.5,"f":1}', 'time 1.5 is not a safe integer; write it as a string of digits'],
+    ['{"measurement":"m","f":1,"time":12345678901234567890', 'invalid JSON: expected "}" at position 52'],
+    ['{"measurement":"m","f":01234567890123456789}', 'invalid JSON: expected "}" at position 24'],
+    ['{"measurement":"m","f":1234567890123456789,}', 'invalid JSON: expected a property name in double quotes at position 43'],
   ]
   for (const [line, message] of refusals) {
     test(`refuses ${line}`, () => {

@@ -8,15 +8,17 @@ import { startRecordingServer } from '../support/recording-server.js'
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url))
 
-/** Runs `body` with exactly these INFLUXDB_V2_* variables set, restoring the environment after. */
-function withEnv(vars: Record<string, string>, body: () => void): void {
-  const saved = Object.entries(process.env).filter(([k]) => k.startsWith('INFLUXDB_V2_') || k === 'data_center')
+const isClientVariable = (k: string): boolean => k.startsWith('INFLUXDB_V2_') || k.startsWith('INFLUX_') || k === 'data_center'
+
+/** Runs `body` with exactly these INFLUX_* and INFLUXDB_V2_* variables set, restoring the environment after. */
+async function withEnv(vars: Record<string, string>, body: () => void | Promise<void>): Promise<void> {
+  const saved = Object.entries(process.env).filter(([k]) => isClientVariable(k))
   for (const [k] of saved) delete process.env[k]
   Object.assign(process.env, vars)
   try {
-    body()
+    await body()
   } finally {
-    for (const k of Object.keys(process.env)) if (k.startsWith('INFLUXDB_V2_') || k === 'data_center') delete process.env[k]
+    for (const k of Object.keys(process.env)) if (isClientVariable(k)) delete process.env[k]
     for (const [k, v] of saved) process.env[k] = v
   }
 }
@@ -89,8 +91,8 @@ describe('runtimes without process (browsers, Workers)', () => {
 })
 
 describe('InfluxDBClientAsync.fromEnv', () => {
-  test('reads URL, token, org, timeout, gzip, auth and tags; overrides win', () => {
-    withEnv(
+  test('reads URL, token, org, timeout, gzip, auth and tags; overrides win', async () => {
+    await withEnv(
       {
         INFLUXDB_V2_URL: 'http://env.example:9999/',
         INFLUXDB_V2_TOKEN: 'env-token',
@@ -120,8 +122,8 @@ describe('InfluxDBClientAsync.fromEnv', () => {
     )
   })
 
-  test('no placeholder token or org; URL defaults to http://localhost:8086', () => {
-    withEnv({}, () => {
+  test('no placeholder token or org; URL defaults to http://localhost:8086', async () => {
+    await withEnv({}, () => {
       const client = InfluxDBClientAsync.fromEnv()
       assert.equal(client.url, 'http://localhost:8086')
       assert.equal(client.options.token, undefined)
@@ -129,11 +131,47 @@ describe('InfluxDBClientAsync.fromEnv', () => {
     })
   })
 
-  test('bad values are named', () => {
-    withEnv({ INFLUXDB_V2_TIMEOUT: '10s' }, () => {
+  test('the influx CLI\'s INFLUX_HOST, INFLUX_TOKEN and INFLUX_ORG: a write reaches that server with that token and org', async () => {
+    const server = await startRecordingServer([{ status: 204 }])
+    try {
+      await withEnv({ INFLUX_HOST: server.url, INFLUX_TOKEN: 'cli-token', INFLUX_ORG: 'cli-org' }, async () => {
+        await using client = InfluxDBClientAsync.fromEnv()
+        await client.writeApi().write('b', undefined, 'm v=1 1')
+      })
+      const request = server.requests[0]
+      assert.equal(request?.path, '/api/v2/write')
+      assert.equal(request?.headers.authorization, 'Token cli-token')
+      assert.deepEqual(request?.query.find(([k]) => k === 'org'), ['org', 'cli-org'])
+    } finally {
+      await server.close()
+    }
+  })
+
+  test('precedence: INFLUX_* over INFLUXDB_V2_* (INFLUX_HOST over INFLUX_URL), an empty INFLUX_* counts as unset, overrides over both', async () => {
+    const both = {
+      INFLUX_HOST: 'http://host.example:1', INFLUX_URL: 'http://url.example:2', INFLUXDB_V2_URL: 'http://v2.example:3',
+      INFLUX_TOKEN: 'influx-token', INFLUXDB_V2_TOKEN: 'v2-token', INFLUX_ORG: 'influx-org', INFLUXDB_V2_ORG: 'v2-org',
+    }
+    await withEnv(both, () => {
+      const client = InfluxDBClientAsync.fromEnv()
+      assert.deepEqual([client.url, client.options.token, client.org], ['http://host.example:1', 'influx-token', 'influx-org'])
+      const overridden = InfluxDBClientAsync.fromEnv({ url: 'http://mine:4', token: 'mine', org: 'my-org' })
+      assert.deepEqual([overridden.url, overridden.options.token, overridden.org], ['http://mine:4', 'mine', 'my-org'])
+    })
+    await withEnv({ ...both, INFLUX_HOST: '' }, () => {
+      assert.equal(InfluxDBClientAsync.fromEnv().url, 'http://url.example:2')
+    })
+    await withEnv({ ...both, INFLUX_HOST: '', INFLUX_URL: '', INFLUX_TOKEN: '', INFLUX_ORG: '' }, () => {
+      const client = InfluxDBClientAsync.fromEnv()
+      assert.deepEqual([client.url, client.options.token, client.org], ['http://v2.example:3', 'v2-token', 'v2-org'])
+    })
+  })
+
+  test('bad values are named', async () => {
+    await withEnv({ INFLUXDB_V2_TIMEOUT: '10s' }, () => {
       assert.throws(() => InfluxDBClientAsync.fromEnv(), /INFLUXDB_V2_TIMEOUT: expected a positive integer, got "10s"/)
     })
-    withEnv({ INFLUXDB_V2_AUTH_BASIC: 'maybe' }, () => {
+    await withEnv({ INFLUXDB_V2_AUTH_BASIC: 'maybe' }, () => {
       assert.throws(() => InfluxDBClientAsync.fromEnv(), /INFLUXDB_V2_AUTH_BASIC: expected true\/false/)
     })
   })
@@ -142,8 +180,8 @@ describe('InfluxDBClientAsync.fromEnv', () => {
 describe('InfluxDBClientAsync.fromConfigFile', () => {
   const expectedTags = { id: '132-987-655', customer: 'California Miner', data_center: 'LA' }
 
-  test('ini: [influx2] and [tags]; ${env.X} stays raw until a write API resolves it', () => {
-    withEnv({ data_center: 'LA' }, () => {
+  test('ini: [influx2] and [tags]; ${env.X} stays raw until a write API resolves it', async () => {
+    await withEnv({ data_center: 'LA' }, () => {
       const client = InfluxDBClientAsync.fromConfigFile(fixture('config.ini'))
       assert.equal(client.url, 'http://localhost:8086')
       assert.equal(client.org, 'my-org')
@@ -156,8 +194,8 @@ describe('InfluxDBClientAsync.fromConfigFile', () => {
     })
   })
 
-  test('toml: quoted values with escapes, typed numbers and booleans', () => {
-    withEnv({ data_center: 'LA' }, () => {
+  test('toml: quoted values with escapes, typed numbers and booleans', async () => {
+    await withEnv({ data_center: 'LA' }, () => {
       const client = InfluxDBClientAsync.fromConfigFile(fixture('config.toml'))
       assert.equal(client.url, 'http://localhost:8086')
       assert.equal(client.options.timeout, 6000)
@@ -166,8 +204,8 @@ describe('InfluxDBClientAsync.fromConfigFile', () => {
     })
   })
 
-  test('json: flat with a tags object', () => {
-    withEnv({ data_center: 'LA' }, () => {
+  test('json: flat with a tags object', async () => {
+    await withEnv({ data_center: 'LA' }, () => {
       const client = InfluxDBClientAsync.fromConfigFile(fixture('config.json'), { timeout: 1234 })
       assert.equal(client.org, 'my-org')
       assert.equal(client.options.timeout, 1234, 'overrides win')

@@ -57,8 +57,10 @@ export const writeSpec: CommandSpec = {
   NDJSON         one JSON object per line, nested {"measurement","tags","fields","time"}
                  (no other keys) or flat (tags named by --tag-columns, every other key
                  a field).
-                 JSON numbers are floats; with --field-types n=int a number must be a
-                 safe integer, and larger integers are written as strings of digits.
+                 JSON numbers are floats unless pinned with --field-types n=int (or
+                 uint); integers are read exactly from their digits (ns times, int64
+                 and uint64 values), and an unpinned one that a float cannot hold
+                 exactly refuses its line.
 
 A refused row or line is listed with its file, line and reason (in --errors-file when
 given, which may not be an input); the rest are still written, and the exit code is 3.

@@ -7,9 +7,10 @@
  *   `--timestamp-column` the time key (default `time`) and every other key except `measurement` is a field.
  * `--measurement` gives (or overrides) the measurement of every line.
  *
- * JSON has one number type, so numbers are floats. `--field-types f=int` (or `uint`) writes integers:
- * a JSON number must then be a safe integer, and a larger integer must be given as a string of digits
- * (`"f":"9007199254740993"`), which is converted exactly. Every line is checked here, so a bad line is
+ * JSON numbers are floats unless pinned: `--field-types f=int` (or `uint`) writes integers. Integers
+ * are read exactly from their digits (exact-json.ts), so a nanosecond time or an int64/uint64 field
+ * written as a JSON number keeps every digit; so does a string of digits (`"f":"9007199254740993"`).
+ * An unpinned integer that a float cannot hold exactly is refused rather than rounded. Every line is checked here, so a bad line is
  * refused alone, with its reason, before anything is sent: the record is built into a `Point`, as the
  * write will build it, because a record that failed there would stop the whole write instead.
  *
@@ -20,6 +21,7 @@
 import { pointFromRecord } from '../../records/objects.js'
 import type { WritePrecision } from '../../line-protocol/precision.js'
 import { checkBigintUnits, nanosToTimestamp, parseIsoToNanos } from '../../line-protocol/time.js'
+import { JsonSyntaxError, parseJsonExact } from './exact-json.js'
 import { ValueError, intFromNumber, parseBoolText, parseFloatText, parseIntText, isIntegerText, type FieldValueType } from './values.js'
 
 const RESERVED_KEYS = new Set(['time', '_field', '_measurement'])
@@ -48,9 +50,10 @@ export interface ObjectRecord {
 export function ndjsonToRecord(text: string, options: NdjsonOptions): ObjectRecord {
   let parsed: unknown
   try {
-    parsed = JSON.parse(text)
+    parsed = parseJsonExact(text)
   } catch (error) {
-    throw new ValueError(`invalid JSON: ${(error as Error).message}`)
+    if (!(error instanceof JsonSyntaxError)) throw error
+    throw new ValueError(`invalid JSON: ${error.message}`)
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ValueError('is not a JSON object')
   const object = parsed as Record<string, unknown>
@@ -122,7 +125,9 @@ function integerFieldTypes(types: ReadonlyMap<string, FieldValueType>): Record<s
 
 function convertTime(value: unknown, precision: WritePrecision | undefined): bigint | string {
   let units: bigint
-  if (typeof value === 'number') {
+  if (typeof value === 'bigint') {
+    units = value
+  } else if (typeof value === 'number') {
     if (!Number.isSafeInteger(value)) throw new ValueError(`time ${value} is not a safe integer; write it as a string of digits`)
     units = BigInt(value)
   } else if (typeof value === 'string') {
@@ -164,16 +169,18 @@ function convertField(value: unknown, type: FieldValueType | undefined): number 
   if (typeof value === 'number' && !Number.isFinite(value)) throw new ValueError('the number is beyond the float64 range')
   if (type === undefined) {
     if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') return value
+    if (typeof value === 'bigint') return unpinnedInteger(value)
     throw new ValueError(`unsupported value ${String(value)}`)
   }
   switch (type) {
     case 'int':
     case 'uint':
       if (typeof value === 'number') return intFromNumber(value, type)
-      if (typeof value === 'string') return parseIntText(value, type)
+      if (typeof value === 'bigint' || typeof value === 'string') return parseIntText(String(value), type)
       break
     case 'float':
       if (typeof value === 'number') return value
+      if (typeof value === 'bigint') return Number(value)
       if (typeof value === 'string') return parseFloatText(value)
       break
     case 'bool':
@@ -184,6 +191,16 @@ function convertField(value: unknown, type: FieldValueType | undefined): number 
       return String(value)
   }
   throw new ValueError(`${JSON.stringify(value)} cannot be read as ${type}`)
+}
+
+/**
+ * An integer beyond 2^53 in a field without a pinned type: a float, as every unpinned number, when
+ * a float holds it exactly (2^60, 10^20); otherwise refused, since rounding would change it.
+ */
+function unpinnedInteger(value: bigint): number {
+  const float = Number(value)
+  if (Number.isFinite(float) && BigInt(float) === value) return float
+  throw new ValueError(`${value} is an integer that a float cannot hold exactly; pin the field with --field-types <name>=int (or uint) to write it as an integer, or <name>=float to round it`)
 }
 
 function asObject(value: unknown, what: string): Record<string, unknown> {
