@@ -18,35 +18,73 @@ function lines(count: number, from = 0): string {
   return Array.from({ length: count }, (_, i) => `m v=${i + from} ${i + from + 1}\n`).join('')
 }
 
-const firstLine = (text: string): string => text.split('\n')[0] as string
+const firstLine = (text: string): string => text.split('\n')[0]
 
 describe('a fatal answer stops the write with one line (exit 1)', () => {
   test('a wrong token: one line, no rejections listed, the errors file stays empty', async () => {
     const errors = join(cli.dir, 'token.err')
-    const result = await runCli(['write', '--host', cli.server.url, '--token', 'wrong', '--org', cli.server.org, '-b', BUCKET, '--batch-size', '100', '--errors-file', errors], { stdin: lines(2000) })
+    const result = await runCli(
+      [
+        'write',
+        '--host',
+        cli.server.url,
+        '--token',
+        'wrong',
+        '--org',
+        cli.server.org,
+        '-b',
+        BUCKET,
+        '--batch-size',
+        '100',
+        '--errors-file',
+        errors,
+      ],
+      { stdin: lines(2000) },
+    )
     assert.equal(result.code, 1)
     assert.equal(result.stdout, '')
-    assert.equal(result.stderr, 'influx-async: 401 unauthorized: check --token / INFLUX_TOKEN (write stopped: 0 point(s) acknowledged before it, 2000 read and not written)\n')
+    assert.equal(
+      result.stderr,
+      'influx-async: 401 unauthorized: check --token / INFLUX_TOKEN (write stopped: 0 point(s) acknowledged before it, 2000 read and not written)\n',
+    )
     assert.equal(await readFile(errors, 'utf8'), '')
     assert.deepEqual(cli.held(), [])
   })
 
   test('a wrong token, all input read: every line handed over is counted as not written', async () => {
-    const result = await runCli(['write', '--host', cli.server.url, '--token', 'wrong', '--org', cli.server.org, '-b', BUCKET], { stdin: lines(3) })
+    const result = await runCli(
+      ['write', '--host', cli.server.url, '--token', 'wrong', '--org', cli.server.org, '-b', BUCKET],
+      { stdin: lines(3) },
+    )
     assert.equal(result.code, 1)
-    assert.equal(result.stderr, 'influx-async: 401 unauthorized: check --token / INFLUX_TOKEN (write stopped: 0 point(s) acknowledged before it, 3 read and not written)\n')
+    assert.equal(
+      result.stderr,
+      'influx-async: 401 unauthorized: check --token / INFLUX_TOKEN (write stopped: 0 point(s) acknowledged before it, 3 read and not written)\n',
+    )
   })
 
   test('an unknown bucket names --bucket', async () => {
-    const result = await runCli(['write', '--host', cli.server.url, '--token', cli.server.token, '--org', cli.server.org, '-b', 'nope'], { stdin: lines(2) })
+    const result = await runCli(
+      ['write', '--host', cli.server.url, '--token', cli.server.token, '--org', cli.server.org, '-b', 'nope'],
+      { stdin: lines(2) },
+    )
     assert.equal(result.code, 1)
-    assert.equal(firstLine(result.stderr), 'influx-async: 404 not found: bucket "nope" not found: check --bucket / --bucket-id / INFLUX_BUCKET (write stopped: 0 point(s) acknowledged before it, 2 read and not written)')
+    assert.equal(
+      firstLine(result.stderr),
+      'influx-async: 404 not found: bucket "nope" not found: check --bucket / --bucket-id / INFLUX_BUCKET (write stopped: 0 point(s) acknowledged before it, 2 read and not written)',
+    )
   })
 
   test('an unknown org names --org', async () => {
-    const result = await runCli(['write', '--host', cli.server.url, '--token', cli.server.token, '--org', 'no-org', '-b', BUCKET], { stdin: lines(2) })
+    const result = await runCli(
+      ['write', '--host', cli.server.url, '--token', cli.server.token, '--org', 'no-org', '-b', BUCKET],
+      { stdin: lines(2) },
+    )
     assert.equal(result.code, 1)
-    assert.equal(firstLine(result.stderr), 'influx-async: 404 not found: organization name "no-org" not found: check --org / --org-id / INFLUX_ORG (write stopped: 0 point(s) acknowledged before it, 2 read and not written)')
+    assert.equal(
+      firstLine(result.stderr),
+      'influx-async: 404 not found: organization name "no-org" not found: check --org / --org-id / INFLUX_ORG (write stopped: 0 point(s) acknowledged before it, 2 read and not written)',
+    )
   })
 
   test('a server that goes away after the first batches: the retry budget, then one line with what was acknowledged', async () => {
@@ -57,9 +95,31 @@ describe('a fatal answer stops the write with one line (exit 1)', () => {
     })
     try {
       const errors = join(cli.dir, 'dropped.err')
-      const result = await runCli(['write', '--host', fake.url, '--token', 't', '--org', 'o', '-b', 'b', '--batch-size', '10', '--max-retry-time', '300', '--errors-file', errors], { stdin: lines(50) })
+      const result = await runCli(
+        [
+          'write',
+          '--host',
+          fake.url,
+          '--token',
+          't',
+          '--org',
+          'o',
+          '-b',
+          'b',
+          '--batch-size',
+          '10',
+          '--max-retry-time',
+          '300',
+          '--errors-file',
+          errors,
+        ],
+        { stdin: lines(50) },
+      )
       assert.equal(result.code, 1)
-      assert.equal(firstLine(result.stderr), `influx-async: cannot reach ${fake.url}: ECONNRESET (is the server running? check --host / INFLUX_HOST) (write stopped: 20 point(s) acknowledged before it, 30 read and not written)`)
+      assert.equal(
+        firstLine(result.stderr),
+        `influx-async: cannot reach ${fake.url}: ECONNRESET (is the server running? check --host / INFLUX_HOST) (write stopped: 20 point(s) acknowledged before it, 30 read and not written)`,
+      )
       assert.equal(await readFile(errors, 'utf8'), '')
     } finally {
       await fake.close()
@@ -70,20 +130,41 @@ describe('a fatal answer stops the write with one line (exit 1)', () => {
 describe('refused lines and a fatal answer in one run', () => {
   test('the errors file holds the content refusals with their reasons, never the lines the fatal answer stopped', async () => {
     const fake = await startFakeServer((body, res) => {
-      if (body.includes('bad')) return reply(res, 400, { code: 'invalid', message: "unable to parse 'bad': missing fields" })
-      if (body.includes('stop=')) return setTimeout(() => reply(res, 401, { code: 'unauthorized', message: 'unauthorized access' }), 100)
+      if (body.includes('bad'))
+        return reply(res, 400, { code: 'invalid', message: "unable to parse 'bad': missing fields" })
+      if (body.includes('stop='))
+        return setTimeout(() => reply(res, 401, { code: 'unauthorized', message: 'unauthorized access' }), 100)
       return reply(res, 204)
     })
     try {
       const errors = join(cli.dir, 'mixed.err')
-      const result = await runCli(['write', '--host', fake.url, '--token', 't', '--org', 'o', '-b', 'b', '--batch-size', '2', '--errors-file', errors],
-        { stdin: 'm v=1 1\nbad\nm,stop=1 v=2 2\nm v=3 3\n' })
+      const result = await runCli(
+        [
+          'write',
+          '--host',
+          fake.url,
+          '--token',
+          't',
+          '--org',
+          'o',
+          '-b',
+          'b',
+          '--batch-size',
+          '2',
+          '--errors-file',
+          errors,
+        ],
+        { stdin: 'm v=1 1\nbad\nm,stop=1 v=2 2\nm v=3 3\n' },
+      )
       assert.equal(result.code, 1)
-      assert.equal(result.stderr, [
-        'influx-async: 401 unauthorized: check --token / INFLUX_TOKEN (write stopped: 1 point(s) acknowledged before it, 2 read and not written)',
-        `refused lines and reasons are in ${errors}`,
-        '',
-      ].join('\n'))
+      assert.equal(
+        result.stderr,
+        [
+          'influx-async: 401 unauthorized: check --token / INFLUX_TOKEN (write stopped: 1 point(s) acknowledged before it, 2 read and not written)',
+          `refused lines and reasons are in ${errors}`,
+          '',
+        ].join('\n'),
+      )
       assert.equal(await readFile(errors, 'utf8'), '# server: missing fields\nbad\n')
     } finally {
       await fake.close()
@@ -113,7 +194,9 @@ interface FakeServer {
 async function startFakeServer(onWrite: (body: string, res: ServerResponse) => void): Promise<FakeServer> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let body = ''
-    req.setEncoding('utf8').on('data', (chunk: string) => { body += chunk })
+    req.setEncoding('utf8').on('data', (chunk: string) => {
+      body += chunk
+    })
     req.on('end', () => {
       if (req.url?.startsWith('/ping') === true) return reply(res, 204)
       onWrite(body, res)
@@ -123,10 +206,11 @@ async function startFakeServer(onWrite: (body: string, res: ServerResponse) => v
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections()
-      server.close(() => resolve())
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
   }
 }
 

@@ -31,6 +31,8 @@ export function parseJsonExact(text: string): unknown {
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y
+// JSON forbids raw control characters inside a string: they must be escaped.
+// eslint-disable-next-line no-control-regex
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y
 const WHITESPACE = /[ \t\n\r]*/y
 
@@ -82,7 +84,8 @@ class ExactJsonParser {
       this.expect(':')
       const value = this.value()
       // As JSON.parse does: "__proto__" is an own property, never the prototype.
-      if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+      if (key === '__proto__')
+        Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
       else out[key] = value
       this.skipWhitespace()
       if (this.text[this.at] === ',') {
@@ -126,7 +129,10 @@ class ExactJsonParser {
   private number(): number | bigint {
     NUMBER.lastIndex = this.at
     const match = NUMBER.exec(this.text)
-    if (match === null) this.fail(`unexpected ${this.text[this.at] === undefined ? 'end of JSON input' : `character ${JSON.stringify(this.text[this.at])}`}`)
+    if (match === null)
+      this.fail(
+        `unexpected ${this.text[this.at] === undefined ? 'end of JSON input' : `character ${JSON.stringify(this.text[this.at])}`}`,
+      )
     this.at = NUMBER.lastIndex
     const literal = match[0]
     const value = Number(literal)
