@@ -7,6 +7,8 @@ import { settingsFromEnv } from './config/env.js'
 import { settingsFromFile, type ConfigFileOptions } from './config/file.js'
 import type { ClientSettings } from './config/settings.js'
 import { DeleteApiAsync } from './delete/delete-api.js'
+import { ApiSelector } from './http/api-selector.js'
+import { checkApiVersionOption, identifyServer, type ApiVersion, type ApiVersionOption } from './http/api-version.js'
 import { RetryPolicy } from './http/retry.js'
 import { Transport } from './http/transport.js'
 import { resolveDefaultTags, type DefaultTagValue } from './line-protocol/default-tags.js'
@@ -30,6 +32,7 @@ export class InfluxDBClientAsync implements AsyncDisposable {
   readonly #options: Readonly<ClientOptions>
   readonly #defaultTags: Readonly<Record<string, DefaultTagValue>>
   readonly #transport: Transport
+  readonly #api: ApiSelector
 
   /** See {@link ClientOptions} for every option and its default. */
   constructor(options: ClientOptions) {
@@ -53,7 +56,9 @@ export class InfluxDBClientAsync implements AsyncDisposable {
     this.#options = Object.freeze({ ...options, defaultTags: this.#defaultTags })
     // Checked now, so a bad retry setting fails at setup rather than at the first write.
     if (options.retry !== undefined && options.retry !== false) new RetryPolicy(options.retry)
+    const apiVersion = checkApiVersionOption(options.apiVersion ?? CLIENT_DEFAULTS.apiVersion)
     this.#transport = new Transport(options)
+    this.#api = new ApiSelector(apiVersion, this.#transport)
     this.url = this.#transport.url
     this.org = typeof org === 'object' ? Object.freeze({ id: org.id }) : org
   }
@@ -90,6 +95,42 @@ export class InfluxDBClientAsync implements AsyncDisposable {
     return this.#options
   }
 
+  /**
+   * The API writes and deletes go through: `'v1'`, `'v2'` or `'v3'`. With `apiVersion: 'auto'`,
+   * undefined until the server was asked (the first write or delete, or {@link resolveApiVersion}).
+   */
+  get apiVersion(): ApiVersion | undefined {
+    return this.#api.known
+  }
+
+  /**
+   * The server's version (`X-Influxdb-Version`, or 3.x's `/ping` JSON), once a `/ping` was
+   * answered: by `apiVersion: 'auto'`, {@link ping} or {@link version}. Undefined before, or when
+   * the server does not say.
+   */
+  get serverVersion(): string | undefined {
+    return this.#api.identity?.serverVersion
+  }
+
+  /** The server's build (`OSS`, `Core`, `Enterprise`), known as {@link serverVersion} is. */
+  get serverBuild(): string | undefined {
+    return this.#api.identity?.build
+  }
+
+  /**
+   * The API in use; with `apiVersion: 'auto'`, asks `GET /ping` (once per client, with the token)
+   * when no answer is known yet. A failed attempt is asked again next time.
+   */
+  resolveApiVersion(options: { signal?: AbortSignal } = {}): Promise<ApiVersion> {
+    this.#throwIfClosed()
+    return this.#api.resolve(options.signal)
+  }
+
+  /** The `apiVersion` option this client was given (`'auto'` included). */
+  get apiVersionOption(): ApiVersionOption {
+    return this.#api.chosen
+  }
+
   /** True once `close()` was called. */
   get closed(): boolean {
     return this.#transport.closed
@@ -109,13 +150,14 @@ export class InfluxDBClientAsync implements AsyncDisposable {
       defaultTags: resolveDefaultTags({ ...this.#defaultTags, ...own }),
       enableGzip: this.#options.enableGzip ?? CLIENT_DEFAULTS.enableGzip,
       retry: this.#options.retry ?? {},
+      api: this.#api,
     })
   }
 
   /** A delete API. */
   deleteApi(): DeleteApiAsync {
     this.#throwIfClosed()
-    return new DeleteApiAsync({ transport: this.#transport, org: this.org, retry: this.#options.retry ?? {} })
+    return new DeleteApiAsync({ transport: this.#transport, org: this.org, retry: this.#options.retry ?? {}, api: this.#api })
   }
 
   /** `GET /ping`: resolves `true` when the server answers 2xx, throws otherwise. Not retried. */
@@ -124,10 +166,10 @@ export class InfluxDBClientAsync implements AsyncDisposable {
     return true
   }
 
-  /** The server's version from the `X-Influxdb-Version` header of `/ping`, or `'unknown'`. */
+  /** The server's version from the `X-Influxdb-Version` header of `/ping` (or 3.x's JSON answer), or `'unknown'`. */
   async version(options: PingOptions = {}): Promise<string> {
-    const response = await this.#ping(options)
-    return response.headers['x-influxdb-version'] || 'unknown'
+    await this.#ping(options)
+    return this.#api.identity?.serverVersion ?? 'unknown'
   }
 
   /** Signs out of a username/password session and closes pooled connections. Idempotent. */
@@ -140,14 +182,17 @@ export class InfluxDBClientAsync implements AsyncDisposable {
     return this.close()
   }
 
-  #ping(options: PingOptions) {
-    return this.#transport.request({
+  async #ping(options: PingOptions) {
+    const response = await this.#transport.request({
       method: 'GET',
       path: '/ping',
       withoutSession: true,
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
       ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
     })
+    // What the server said about itself is shown as serverVersion; for 'auto' it also decides the API.
+    this.#api.noteIdentity(identifyServer(response.status, response.headers, response.body))
+    return response
   }
 
   #throwIfClosed(): void {

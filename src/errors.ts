@@ -111,6 +111,14 @@ export class InvalidArgumentError extends InfluxDBClientError {
   override name = 'InvalidArgumentError'
 }
 
+/**
+ * The operation does not exist on the server's API, for example a delete by predicate on
+ * InfluxDB 3. The message names what the server offers instead.
+ */
+export class UnsupportedOperationError extends InfluxDBClientError {
+  override name = 'UnsupportedOperationError'
+}
+
 /** The request did not complete within `timeout` milliseconds (connect, send and read together). */
 export class RequestTimeoutError extends InfluxDBClientError {
   override name = 'RequestTimeoutError'

@@ -12,6 +12,8 @@ export {
   type BatchFailedInfo,
 } from './write/batch-writer.js'
 export type { WriteCallOptions, WriteParameters, RecordOptions, TableOptions, FieldType } from './write/write-options.js'
+export type { ApiWriteOptions, WriteConsistency } from './write/write-endpoint.js'
+export type { ApiVersion, ApiVersionOption } from './http/api-version.js'
 export { DeleteApiAsync, type DeleteCallOptions, type DeleteParameters } from './delete/delete-api.js'
 export { predicate, validatePredicate, type PredicateValue } from './delete/predicate.js'
 export { type DeleteTime } from './delete/time-range.js'
@@ -23,6 +25,7 @@ export {
   PartialWriteError,
   RecordError,
   InvalidArgumentError,
+  UnsupportedOperationError,
   RequestTimeoutError,
   RequestAbortedError,
   NetworkError,

@@ -3,6 +3,7 @@
  * live in `config/`.
  */
 import { InvalidArgumentError } from './errors.js'
+import type { ApiVersionOption } from './http/api-version.js'
 import type { TlsOptions } from './http/engine.js'
 import type { FetchFunction } from './http/fetch-engine.js'
 import type { RetryOptions } from './http/retry.js'
@@ -17,15 +18,30 @@ export interface ClientOptions {
   url: string
   /** API token, sent as `Authorization: Token …`. */
   token?: string
-  /** Default organization (name, ID or `{ id }`) for write and delete. */
+  /** Default organization (name, ID or `{ id }`) for write and delete. Used by the v2 API only: 1.x and 3.x have none. */
   org?: OrgInput
+  /**
+   * The HTTP API to write and delete through. Default `'v2'`.
+   * - `'v2'`: `/api/v2/write` and `/api/v2/delete`: InfluxDB 2.x, 1.8 and later, InfluxDB 3's
+   *   compatibility endpoint (writes only), and most InfluxDB-compatible servers.
+   * - `'v1'`: InfluxDB 1.x's own `/write` (bucket `database` or `database/retention-policy`) and
+   *   InfluxQL `DELETE` through `/query`: every 1.x, including 1.7 and older.
+   * - `'v3'`: InfluxDB 3 Core and Enterprise's `/api/v3/write_lp` (bucket = database), with
+   *   partial writes, `noSync` and precision `'auto'`; delete is not supported there.
+   * - `'auto'`: asks `GET /ping` once (with the token) before the first write or delete, and
+   *   takes v3 for InfluxDB 3, v1 for 1.x, and v2 for anything else.
+   */
+  apiVersion?: ApiVersionOption
   /** Total time for one request (connect, send, read), ms. Default 10000. */
   timeout?: number
   /** gzip write bodies (`Content-Encoding: gzip`). Default false. */
   enableGzip?: boolean
   /** Tags added to every written record that lacks them; `${env.NAME}` reads an environment variable. */
   defaultTags?: Readonly<Record<string, DefaultTagValue>>
-  /** Username for a session (`/api/v2/signin`); needs `password`. Wins over `token`. */
+  /**
+   * Username for a session (`/api/v2/signin`) on v2, or HTTP Basic credentials on v1 (InfluxDB 3
+   * has no users); needs `password`. Wins over `token`.
+   */
   username?: string
   password?: string
   /** Send the token as `Authorization: Basic base64(token)` (InfluxDB 1.8 behind a basic-auth proxy). Default false. */
@@ -47,7 +63,8 @@ export const CLIENT_DEFAULTS = Object.freeze({
   timeout: 10_000,
   enableGzip: false,
   authBasic: false,
-})
+  apiVersion: 'v2',
+} as const)
 
 /**
  * The `org` query value: the call's org, else the client's; an `{ id }` gives its id.

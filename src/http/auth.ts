@@ -49,6 +49,21 @@ export function secretsOf(options: AuthOptions): string[] {
 }
 
 /**
+ * The `Authorization` header of a request to InfluxDB 1.x's or 3.x's own API, which have no
+ * session: 1.x takes a username and password as HTTP Basic, and a token as it is given
+ * (`Token user:pass` on 1.7 and later, or Basic with `authBasic`); 3.x takes a `Bearer` token.
+ * Undefined: no credentials to send.
+ */
+export function nativeAuthorization(api: 'v1' | 'v3', options: AuthOptions, auth: Auth): string | undefined {
+  if (auth.kind === 'session') {
+    if (api === 'v3') throw new InvalidArgumentError('InfluxDB 3 authenticates with a token, not a username and password: set "token"')
+    return auth.signinAuthorization
+  }
+  if (auth.kind === 'none') return undefined
+  return api === 'v3' ? `Bearer ${options.token!}` : auth.authorization
+}
+
+/**
  * The `Cookie` header to send from `Set-Cookie` values (one per line): only each cookie's
  * `name=value`, never its attributes.
  */

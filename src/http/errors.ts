@@ -22,7 +22,7 @@ const DROPPED_SUFFIX = / dropped=(\d+)(?: for database: [^\n]*?)?(?: for retenti
  * used to find the line numbers of lines that the server quotes back.
  */
 export function errorFromResponse(response: ErrorResponse, sentBody?: string): InfluxDBError {
-  const override = response.status >= 300 && response.status < 400 ? redirectMessage(response) : v3ParseErrorMessage(response.body)
+  const override = response.status >= 300 && response.status < 400 ? redirectMessage(response) : v3ParseErrorMessage(response.body, sentBody)
   const init = {
     statusCode: response.status,
     statusText: response.statusText,
@@ -30,7 +30,7 @@ export function errorFromResponse(response: ErrorResponse, sentBody?: string): I
     body: response.body,
     ...(override !== undefined ? { message: override } : {}),
   }
-  const v3 = parseV3PartialWrite(response.body)
+  const v3 = parseV3PartialWrite(response.body, sentBody)
   if (v3 !== undefined) return new PartialWriteError({ ...init, rejectedLines: v3, dropped: v3.length })
   const probe = new InfluxDBError(init)
   if (!isPartialWriteMessage(response.status, probe.message)) return probe
@@ -57,7 +57,7 @@ function isPartialWriteMessage(status: number, message: string): boolean {
  * 3.x rejects a whole body with `{"error":"line protocol parsing error","data":{original_line,line_number,error_message}}`;
  * the bare `error` says nothing about which line, so the message names it.
  */
-function v3ParseErrorMessage(body: string): string | undefined {
+function v3ParseErrorMessage(body: string, sentBody: string | undefined): string | undefined {
   if (!body.includes('"data"') || !body.includes('"error"')) return undefined
   let value: unknown
   try {
@@ -70,12 +70,16 @@ function v3ParseErrorMessage(body: string): string | undefined {
   const detail = data as Record<string, unknown>
   if (typeof detail.error_message !== 'string') return undefined
   const where = typeof detail.line_number === 'number' ? ` at line ${detail.line_number}` : ''
-  const line = typeof detail.original_line === 'string' ? ` (${JSON.stringify(detail.original_line)})` : ''
+  const original = fullLine(detail.line_number, detail.original_line, sentBody)
+  const line = original !== undefined ? ` (${JSON.stringify(original)})` : ''
   return `${error}${where}${line}: ${detail.error_message}`
 }
 
-/** 3.x `/api/v3/write_lp`: `{"error":"partial write of line protocol occurred","data":[{original_line,line_number,error_message}]}`. */
-function parseV3PartialWrite(body: string): RejectedLine[] | undefined {
+/**
+ * 3.x `/api/v3/write_lp`: `{"error":"partial write of line protocol occurred","data":[{original_line,line_number,error_message}]}`.
+ * 3.x cuts `original_line` to 20 bytes, so each line is taken whole from the sent body by its number.
+ */
+function parseV3PartialWrite(body: string, sentBody: string | undefined): RejectedLine[] | undefined {
   if (!body.includes('partial write of line protocol')) return undefined
   let value: unknown
   try {
@@ -86,15 +90,39 @@ function parseV3PartialWrite(body: string): RejectedLine[] | undefined {
   if (value === null || typeof value !== 'object') return undefined
   const data = (value as { data?: unknown }).data
   if (!Array.isArray(data)) return undefined
+  const lines = sentBody === undefined ? undefined : nonBlankLines(sentBody)
   return data.map((entry: unknown): RejectedLine => {
     const item = (entry ?? {}) as Record<string, unknown>
     const rejected: RejectedLine = {
       reason: typeof item.error_message === 'string' ? item.error_message : 'rejected by the server',
     }
     if (typeof item.line_number === 'number') rejected.lineNumber = item.line_number
-    if (typeof item.original_line === 'string') rejected.line = item.original_line
+    const line = fullLine(item.line_number, item.original_line, lines)
+    if (line !== undefined) rejected.line = line
     return rejected
   })
+}
+
+/**
+ * The sent line that 3.x numbers `lineNumber` (1-based, counting the lines it parses: blank ones
+ * are skipped), when the server's (possibly cut) `original_line` starts it; else what the server gave.
+ */
+function fullLine(lineNumber: unknown, original: unknown, sent: string | readonly string[] | undefined): string | undefined {
+  const given = typeof original === 'string' ? original : undefined
+  if (typeof lineNumber !== 'number' || sent === undefined) return given
+  const lines = typeof sent === 'string' ? nonBlankLines(sent) : sent
+  const candidate = lines[lineNumber - 1]
+  if (candidate === undefined) return given
+  if (given === undefined || candidate.startsWith(given) || candidate.replace(LEADING_BLANKS, '').startsWith(given)) return candidate
+  return given
+}
+
+function nonBlankLines(body: string): string[] {
+  const lines: string[] = []
+  forEachLine(body, (line) => {
+    if (line.trim() !== '') lines.push(line)
+  })
+  return lines
 }
 
 /**

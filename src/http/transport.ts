@@ -4,7 +4,9 @@
  * The token, password and session cookie never appear in an error.
  */
 import { ClosedError, InfluxDBError, InvalidArgumentError, NetworkError, RequestAbortedError, RequestTimeoutError } from '../errors.js'
-import { cookieFromSetCookie, resolveAuth, secretsOf, type Auth, type AuthOptions } from './auth.js'
+import type { ApiVersion, ApiVersionOption } from './api-version.js'
+import { wrongApiHint } from './api-version.js'
+import { cookieFromSetCookie, nativeAuthorization, resolveAuth, secretsOf, type Auth, type AuthOptions } from './auth.js'
 import type { Engine, RawResponse, TlsOptions } from './engine.js'
 import { createFetchEngine, type FetchFunction } from './fetch-engine.js'
 import { errorFromResponse } from './errors.js'
@@ -50,6 +52,11 @@ export interface HttpRequest {
   signal?: AbortSignal
   /** Sent without signing in first (username/password): for `/ping`, which needs no credentials. */
   withoutSession?: boolean
+  /**
+   * The API this request belongs to, and how it was chosen: 1.x and 3.x requests carry their own
+   * credentials instead of a session, and a 404 or 405 answer names the choice.
+   */
+  api?: { version: ApiVersion; chosen: ApiVersionOption }
 }
 
 /** A 2xx answer. */
@@ -74,6 +81,7 @@ export class Transport {
   readonly url: string
   readonly timeout: number
   readonly #auth: Auth
+  readonly #authOptions: AuthOptions
   readonly #redactor: Redactor
   readonly #headers: Record<string, string>
   readonly #engine: Promise<Engine>
@@ -87,6 +95,7 @@ export class Transport {
     this.url = normalizeBaseUrl(options.url)
     this.timeout = checkTimeout(options.timeout ?? DEFAULT_TIMEOUT, 'timeout')
     this.#auth = resolveAuth(options)
+    this.#authOptions = { token: options.token, authBasic: options.authBasic, username: options.username, password: options.password }
     this.#redactor = new Redactor(secretsOf(options))
     this.#headers = { 'user-agent': USER_AGENT, accept: 'application/json' }
     if (this.#auth.kind === 'header') this.#headers.authorization = this.#auth.authorization
@@ -127,7 +136,8 @@ export class Transport {
   }
 
   async #signInAndSend(req: HttpRequest): Promise<HttpResponse> {
-    if (this.#auth.kind === 'session' && this.#cookie === undefined && req.withoutSession !== true) await this.#signIn(req.signal)
+    const native = req.api !== undefined && req.api.version !== 'v2'
+    if (this.#auth.kind === 'session' && !native && this.#cookie === undefined && req.withoutSession !== true) await this.#signIn(req.signal)
     return this.#send(req, this.#cookie)
   }
 
@@ -192,6 +202,12 @@ export class Transport {
     const url = buildRequestUrl(this.url, req.path, req.query)
     const headers: Record<string, string> = { ...this.#headers }
     if (cookie !== undefined) headers.cookie = cookie
+    const api = req.api?.version
+    if (api === 'v1' || api === 'v3') {
+      delete headers.cookie
+      const authorization = nativeAuthorization(api, this.#authOptions, this.#auth)
+      if (authorization !== undefined) headers.authorization = authorization
+    }
     for (const [name, value] of Object.entries(req.headers ?? {})) headers[name.toLowerCase()] = value
 
     const controller = new AbortController()
@@ -229,7 +245,10 @@ export class Transport {
     if (raw.status >= 200 && raw.status < 300) return { status: raw.status, headers, body }
     // A write's lines, to name the ones a partial write rejected (decoded only on this error path).
     const sent = typeof req.body === 'string' ? req.body : req.body === undefined ? undefined : new TextDecoder().decode(req.body)
-    throw errorFromResponse({ status: raw.status, statusText: this.#redactor.text(raw.statusText), headers, body }, sent)
+    const error = errorFromResponse({ status: raw.status, statusText: this.#redactor.text(raw.statusText), headers, body }, sent)
+    const hint = req.api === undefined ? undefined : wrongApiHint(req.api.version, req.api.chosen, raw.status, headers, body)
+    if (hint !== undefined) error.message += ` (${hint})`
+    throw error
   }
 
   #toClientError(error: unknown, req: HttpRequest, url: string): Error {

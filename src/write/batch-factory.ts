@@ -3,8 +3,11 @@
  * `WriteApiAsync.batchWriter(options)` calls. Kept apart from the writer so the writer itself
  * knows nothing about HTTP paths, org resolution or the record serialisers.
  */
+import { InvalidArgumentError } from '../errors.js'
 import { requireBucket, resolveOrg } from '../options.js'
+import { apiWriteOptionsOf, checkApiWriteOptions, writeEndpoint } from './write-endpoint.js'
 import { Point } from '../line-protocol/point.js'
+import type { WritePrecision } from '../line-protocol/precision.js'
 import { serializeAny, serializeSync, serializePoint } from '../records/serialize.js'
 import { holdsAsyncIterable } from '../records/iterate.js'
 import { BatchWriter, type BatchWriterOptions } from './batch-writer.js'
@@ -22,16 +25,40 @@ export const serializeForBatch: BatchSerializer = (records, context, limits) => 
   return holdsAsyncIterable(records) ? serializeAny(records, context, limits, 'emit') : serializeSync(records, context, limits, 'emit')
 }
 
-/** A BatchWriter posting to `/api/v2/write` through the write API's transport, gzip and retry settings. */
+/**
+ * A BatchWriter posting to the client's write endpoint (`/api/v2/write`, 1.x's `/write` or 3.x's
+ * `/api/v3/write_lp`) through the write API's transport, gzip and retry settings.
+ */
 export function createBatchWriter(options: BatchWriterOptions, context: WriteApiContext): BatchWriter {
   const bucket = requireBucket(options?.bucket, 'batchWriter')
-  const org = resolveOrg(options.org, context.org, 'batchWriter')
+  const known = context.api.known
+  // Org is checked now where the API is known; for 'auto', by the first batch, once the server has said which API.
+  const org = known === 'v2' ? resolveOrg(options.org, context.org, 'batchWriter') : undefined
+  const apiOptions = apiWriteOptionsOf(options)
+  checkApiWriteOptions(known, apiOptions, 'batchWriter')
+  const autoPrecision = options.writePrecision === 'auto'
+  if (autoPrecision && known !== undefined && known !== 'v3') {
+    throw new InvalidArgumentError(`batchWriter: "writePrecision" 'auto' is InfluxDB 3's (apiVersion 'v3'); this client writes with apiVersion '${known}'`)
+  }
   const timeout = options.timeout
   const send: SendBody = async (body, precision, signal) => {
+    const api = await context.api.requestApi(signal)
+    checkApiWriteOptions(api.version, apiOptions, 'batchWriter')
+    const endpoint = writeEndpoint(
+      api.version,
+      {
+        bucket,
+        org: api.version === 'v2' ? (org ?? resolveOrg(options.org, context.org, 'batchWriter')) : undefined,
+        // With 'auto', Dates and RFC 3339 times are batched in ns and the server reads each timestamp's unit from its size.
+        precision: autoPrecision && precision === 'ns' ? 'auto' : precision,
+      },
+      apiOptions,
+    )
     await context.transport.request({
       method: 'POST',
-      path: '/api/v2/write',
-      query: { org, bucket, precision },
+      path: endpoint.path,
+      query: endpoint.query,
+      api,
       headers: { 'content-type': 'text/plain; charset=utf-8' },
       body,
       gzip: context.enableGzip,
@@ -39,7 +66,8 @@ export function createBatchWriter(options: BatchWriterOptions, context: WriteApi
       ...(timeout !== undefined ? { timeout } : {}),
     })
   }
-  return new BatchWriter(options, { send, serialize: serializeForBatch, defaultTags: context.defaultTags, retry: context.retry, stop: context.transport.closeSignal })
+  const writerOptions = autoPrecision ? { ...options, writePrecision: 'ns' as const } : (options as BatchWriterOptions & { writePrecision?: WritePrecision })
+  return new BatchWriter(writerOptions, { send, serialize: serializeForBatch, defaultTags: context.defaultTags, retry: context.retry, stop: context.transport.closeSignal })
 }
 
 // An idle writer (no timer, no request, nothing buffered) keeps the maps of the writer and of its

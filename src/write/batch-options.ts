@@ -7,14 +7,19 @@ import { isWritePrecision, type WritePrecision } from '../line-protocol/precisio
 import { RetryPolicy, type RetryOptions } from '../http/retry.js'
 import { checkTimeout, MAX_TIMER_DELAY } from '../http/timer-limits.js'
 import type { RecordOptions, TableOptions } from './write-options.js'
+import type { ApiWriteOptions } from './write-endpoint.js'
 import type { RetryDecider } from './batch-delivery.js'
 
 /** Options of {@link BatchWriter}. Record options given here apply to every `write()`. */
-export interface BatchWriterOptions extends RecordOptions, TableOptions {
+export interface BatchWriterOptions extends RecordOptions, TableOptions, ApiWriteOptions {
   bucket: string
+  /** v2 only (1.x and 3.x have no organizations). Default: the client's. */
   org?: string | { id: string }
-  /** Precision of records that do not carry their own (Points do). Default `ns`. */
-  writePrecision?: WritePrecision
+  /**
+   * Precision of records that do not carry their own (Points do). Default `ns`. `'auto'` (InfluxDB
+   * 3 only) sends those batches with `precision=auto`: the server reads each timestamp's unit from its size.
+   */
+  writePrecision?: WritePrecision | 'auto'
   /** Lines per request. Default 5000. */
   batchSize?: number
   /** Largest request body in bytes; a single longer line is sent alone. Default 8 MB. */

@@ -13,6 +13,9 @@ import { isTable } from '../records/tables/index.js'
 import { isAsyncIterable } from '../records/iterate.js'
 import { someNested } from '../records/nested.js'
 import type { WriteCallOptions, WriteParameters } from './write-options.js'
+import type { ApiSelection } from '../http/api-selector.js'
+import type { ApiVersion, ApiVersionOption } from '../http/api-version.js'
+import { apiWriteOptionsOf, checkApiWriteOptions, writeEndpoint, type ApiWriteOptions } from './write-endpoint.js'
 import { createBatchWriter } from './batch-factory.js'
 import type { BatchWriter, BatchWriterOptions } from './batch-writer.js'
 
@@ -32,12 +35,19 @@ export interface WriteApiContext {
   defaultTags: Readonly<Record<string, string>>
   enableGzip: boolean
   retry: RetryOptions | false
+  /** The API writes go through (v1, v2, v3, or asked of the server). */
+  api: ApiSelection
 }
 
 /** Where and how one body is sent. */
 interface Target {
+  api: { version: ApiVersion; chosen: ApiVersionOption }
   bucket: string
-  org: string
+  /** v2 only. */
+  org: string | undefined
+  /** Sent as `precision=auto` (v3), whatever the chunk's precision. */
+  autoPrecision: boolean
+  apiOptions: ApiWriteOptions
   signal: AbortSignal | undefined
   timeout: number | undefined
 }
@@ -83,35 +93,60 @@ export class WriteApiAsync {
    *   when its chunk is reached.
    * - Nothing to write resolves `true` without a request.
    */
-  write(bucket: string, org?: OrgInput, record?: unknown, writePrecision?: WritePrecision, options?: WriteCallOptions): Promise<true>
+  write(bucket: string, org?: OrgInput, record?: unknown, writePrecision?: WritePrecision | 'auto', options?: WriteCallOptions): Promise<true>
   write(parameters: WriteParameters): Promise<true>
   async write(
     bucketOrParameters: string | WriteParameters,
     org?: OrgInput,
     record?: unknown,
-    writePrecision?: WritePrecision,
+    writePrecision?: WritePrecision | 'auto',
     options: WriteCallOptions = {},
   ): Promise<true> {
     const call = normalizeWriteCall(bucketOrParameters, org, record, writePrecision, options)
-    const target: Target = {
-      bucket: requireBucket(call.bucket, 'write'),
-      org: resolveOrg(call.org, this.#ctx.org, 'write'),
-      signal: call.options.signal,
-      timeout: call.options.timeout,
+    const bucket = requireBucket(call.bucket, 'write')
+    const known = this.#ctx.api.known
+    // Org is checked now where the API is known; for 'auto', once the server has said which API.
+    if (known === 'v2') resolveOrg(call.org, this.#ctx.org, 'write')
+    const apiOptions = apiWriteOptionsOf(call.options)
+    checkApiWriteOptions(known, apiOptions, 'write')
+    const requested = call.writePrecision ?? 'ns'
+    const autoPrecision = requested === 'auto'
+    if (autoPrecision && known !== undefined && known !== 'v3') {
+      throw new InvalidArgumentError(`write: "writePrecision" 'auto' is InfluxDB 3's (apiVersion 'v3'); this client writes with apiVersion '${known}'`)
     }
-    const precision = call.writePrecision ?? 'ns'
+    // With 'auto', Dates and RFC 3339 times are written in ns; the server reads every timestamp's unit from its size.
+    const precision = autoPrecision ? 'ns' : requested
     if (!isWritePrecision(precision)) {
-      throw new InvalidArgumentError(`write: "writePrecision" must be one of ns, us, ms, s; got ${JSON.stringify(precision)}`)
+      throw new InvalidArgumentError(`write: "writePrecision" must be one of ns, us, ms, s (or 'auto' on InfluxDB 3); got ${JSON.stringify(precision)}`)
+    }
+    const resolveTarget = async (): Promise<Target> => {
+      const api = await this.#ctx.api.requestApi(call.options.signal)
+      checkApiWriteOptions(api.version, apiOptions, 'write')
+      if (autoPrecision && api.version !== 'v3') {
+        throw new InvalidArgumentError(`write: "writePrecision" 'auto' is InfluxDB 3's (apiVersion 'v3'); apiVersion 'auto' chose '${api.version}'`)
+      }
+      return {
+        api,
+        bucket,
+        org: api.version === 'v2' ? resolveOrg(call.org, this.#ctx.org, 'write') : undefined,
+        autoPrecision,
+        apiOptions,
+        signal: call.options.signal,
+        timeout: call.options.timeout,
+      }
     }
     const chunkSize = call.options.chunkSize
     if (chunkSize !== undefined && !(Number.isSafeInteger(chunkSize) && chunkSize >= 1)) {
       throw new InvalidArgumentError(`write: "chunkSize" must be an integer >= 1, got ${String(chunkSize)}`)
     }
-    if (target.signal?.aborted === true) throw abortedError(target.signal)
+    if (call.options.signal?.aborted === true) throw abortedError(call.options.signal)
     const ctx: SerializeContext = { ...recordOptionsOf(call.options), precision, defaultTags: this.#ctx.defaultTags }
     // Tables can be any size: streamed in chunks of `chunkSize` rows rather than collected whole.
-    if (someNested(call.record, streamed)) return this.#writeStream(call.record, ctx, target)
+    if (someNested(call.record, streamed)) return this.#writeStream(call.record, ctx, await resolveTarget())
     const chunks = [...serializeSync(call.record, ctx, { maxLines: Number.MAX_SAFE_INTEGER, maxBytes: MAX_WRITE_BODY_BYTES })]
+    // Nothing to write sends nothing, not even the /ping of 'auto' (InfluxDB 3 answers an empty body with 400).
+    if (chunks.every((chunk) => chunk.lineCount === 0)) return true
+    const target = await resolveTarget()
     const results = await mapLimit(chunks, WRITE_CONCURRENCY, (chunk) => this.#sendChunk(chunk, target))
     for (const chunk of chunks) chunk.recycle()
     const failure = results.find((r) => r.status === 'rejected')
@@ -171,11 +206,13 @@ export class WriteApiAsync {
   }
 
   #sendBody(body: Uint8Array, precision: WritePrecision, target: Target): Promise<unknown> {
+    const endpoint = writeEndpoint(target.api.version, { bucket: target.bucket, org: target.org, precision: target.autoPrecision ? 'auto' : precision }, target.apiOptions)
     const attempt = (): Promise<unknown> =>
       this.#ctx.transport.request({
         method: 'POST',
-        path: '/api/v2/write',
-        query: { org: target.org, bucket: target.bucket, precision },
+        path: endpoint.path,
+        query: endpoint.query,
+        api: target.api,
         headers: { 'content-type': 'text/plain; charset=utf-8' },
         body,
         gzip: this.#ctx.enableGzip,
@@ -191,7 +228,7 @@ interface WriteCall {
   bucket: unknown
   org: OrgInput | undefined
   record: unknown
-  writePrecision: WritePrecision | undefined
+  writePrecision: WritePrecision | 'auto' | undefined
   options: WriteCallOptions
 }
 
@@ -199,7 +236,7 @@ function normalizeWriteCall(
   first: string | WriteParameters,
   org: OrgInput | undefined,
   record: unknown,
-  writePrecision: WritePrecision | undefined,
+  writePrecision: WritePrecision | 'auto' | undefined,
   options: WriteCallOptions,
 ): WriteCall {
   if (typeof first === 'object' && first !== null) {
@@ -209,8 +246,8 @@ function normalizeWriteCall(
   return { bucket: first, org, record, writePrecision, options: options ?? {} }
 }
 
-function recordOptionsOf(options: WriteCallOptions): Omit<WriteCallOptions, 'signal' | 'timeout'> {
-  const { signal: _signal, timeout: _timeout, ...rest } = options
+function recordOptionsOf(options: WriteCallOptions): Omit<WriteCallOptions, 'signal' | 'timeout' | keyof ApiWriteOptions> {
+  const { signal: _signal, timeout: _timeout, consistency: _consistency, noSync: _noSync, acceptPartial: _acceptPartial, ...rest } = options
   return rest
 }
 

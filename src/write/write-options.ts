@@ -1,4 +1,5 @@
 import type { WritePrecision } from '../line-protocol/precision.js'
+import type { ApiWriteOptions } from './write-endpoint.js'
 
 /** How a field value is typed in line protocol, when the JS type alone does not say. */
 export type FieldType = 'int' | 'uint' | 'float'
@@ -40,7 +41,7 @@ export interface TableOptions {
 }
 
 /** Per-call options of `write()`. */
-export interface WriteCallOptions extends RecordOptions, TableOptions {
+export interface WriteCallOptions extends RecordOptions, TableOptions, ApiWriteOptions {
   /** Aborts the request(s). */
   signal?: AbortSignal
   /** Overrides the client's timeout for this call, in milliseconds. */
@@ -52,5 +53,6 @@ export interface WriteParameters extends WriteCallOptions {
   bucket: string
   org?: string | { id: string }
   record?: unknown
-  writePrecision?: WritePrecision
+  /** `'auto'` (InfluxDB 3 only): the server reads each timestamp's unit from its size. */
+  writePrecision?: WritePrecision | 'auto'
 }

@@ -1,16 +1,18 @@
-// DeleteApiAsync.delete through the gateway into real InfluxDB 1.6.7: inclusive ranges given as
-// Date, RFC 3339 with nine fraction digits and bigint ns; predicates built with predicate().
+// DeleteApiAsync.delete into real InfluxDB 1.6.7, natively (apiVersion 'v1': an InfluxQL DELETE
+// through /query) and through the v2 path (gateway): inclusive ranges given as Date, RFC 3339
+// with nine fraction digits and bigint ns; predicates built with predicate(); read back with InfluxQL.
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
-import { InvalidArgumentError, predicate } from '../../src/index.js'
+import { InfluxDBClientAsync, InfluxDBError, InvalidArgumentError, predicate } from '../../src/index.js'
 import { INFLUX_V1_URL, needServer } from '../support/servers.js'
-import { useInfluxTarget } from '../support/real-influx.js'
+import { INFLUX_TARGET_MODES, useInfluxTarget } from '../support/real-influx.js'
 import { asBigInt, quoteIdentifier, selectRows } from '../support/influx.js'
 
-const DB = 'h3_delete'
-
-describe('client delete → gateway → InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL}/ping`, 204, 'InfluxDB 1.6.7'), () => {
-  const target = useInfluxTarget(DB)
+const server = await needServer(`${INFLUX_V1_URL}/ping`, 204, 'InfluxDB 1.6.7')
+for (const mode of INFLUX_TARGET_MODES) {
+describe(`client delete (${mode}) → InfluxDB 1.6.7`, server, () => {
+  const DB = `h3_delete_${mode.replace('-', '_')}`
+  const target = useInfluxTarget(DB, mode)
 
   /** Writes `measurement,<tag>=<value> v=1 <t>` for each t (ns) and each tag value. */
   async function seed(measurement: string, tagValues: string[], times: bigint[]): Promise<void> {
@@ -73,13 +75,57 @@ describe('client delete → gateway → InfluxDB 1.6.7', await needServer(`${INF
   })
 
   test('malformed predicates and times are refused before any request', async () => {
-    const before = target().requestsTo('/api/v2/delete').length
+    const before = target().requestsTo(target().deletePath).length
     const api = target().client.deleteApi()
     await assert.rejects(api.delete(0n, 1n, 'host="a" OR host="b"', DB), InvalidArgumentError)
     await assert.rejects(api.delete(0n, 1n, "host='a'", DB), InvalidArgumentError)
     await assert.rejects(api.delete(0n, 1n, 'host=~/a/', DB), InvalidArgumentError)
     await assert.rejects(api.delete(0n, 1n, '_field="v"', DB), InvalidArgumentError)
     await assert.rejects(api.delete('1970-01-01', '1970-01-02T00:00:00Z', '', DB), InvalidArgumentError)
-    assert.equal(target().requestsTo('/api/v2/delete').length, before)
+    assert.equal(target().requestsTo(target().deletePath).length, before)
   })
+
+  if (mode === 'native-v1') {
+    test('v1: the statement sent is InfluxQL with quoted names, an inclusive range, and DELETE WHERE without a measurement', async () => {
+      await seed('del_q', ["it's", 'b'], [5n, 6n, 7n])
+      const before = target().requestsTo('/query').length
+      await target().client.deleteApi().delete(5n, 6n, predicate({ _measurement: 'del_q', host: "it's" }), DB)
+      await target().client.deleteApi().delete(7n, 7n, 'host="b"', DB)
+      assert.equal(target().requestsTo('/query').length - before, 2)
+      assert.deepEqual(await remaining('del_q'), ["b@5", 'b@6', "it's@7"])
+    })
+
+    test('v1: _measurement != and _field are refused before sending; a bucket with a retention policy too', async () => {
+      const before = target().requestsTo('/query').length
+      const api = target().client.deleteApi()
+      await assert.rejects(api.delete(0n, 1n, '_measurement!="m"', DB), /InfluxDB 1.x cannot delete by _measurement !=/)
+      await assert.rejects(api.delete(0n, 1n, '', `${DB}/autogen`), /every retention policy/)
+      assert.equal(target().requestsTo('/query').length, before)
+    })
+
+    test("v1: a statement error in the 200 answer is an InfluxDBError (database not found)", async () => {
+      const error = await target().client.deleteApi().delete(0n, 1n, '', 'h3_delete_no_such_db').then(
+        () => assert.fail('must reject'),
+        (e: unknown) => e,
+      )
+      assert.ok(error instanceof InfluxDBError, String(error))
+      assert.equal(error.statusCode, 200)
+      assert.match(error.message, /^database not found: h3_delete_no_such_db/)
+    })
+
+    test("v1: 'auto' finds 1.6.7 through /ping and deletes through InfluxQL", async () => {
+      const client = new InfluxDBClientAsync({ url: INFLUX_V1_URL, apiVersion: 'auto' })
+      try {
+        assert.equal(client.apiVersion, undefined)
+        await seed('del_auto', ['a'], [1n, 2n])
+        await client.deleteApi().delete(2n, 2n, predicate({ _measurement: 'del_auto' }), DB)
+        assert.equal(client.apiVersion, 'v1')
+        assert.match(client.serverVersion ?? '', /^1\.6\.7/)
+        assert.deepEqual(await remaining('del_auto'), ['a@1'])
+      } finally {
+        await client.close()
+      }
+    })
+  }
 })
+}

@@ -82,7 +82,7 @@ describe('errors from real InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL}/p
 
   test('wrong token → 401, and the token appears nowhere in the error', async () => {
     const secret = 'wrong-token-3f9a1c'
-    const client = new InfluxDBClientAsync({ url: target().gateway.url, token: secret, org: TEST_ORG })
+    const client = new InfluxDBClientAsync({ url: target().url, token: secret, org: TEST_ORG })
     try {
       const error = await client.writeApi().write(DB, undefined, 'm v=1 1').then(
         () => assert.fail('must reject'),

@@ -1,6 +1,6 @@
-// Property test: random measurements, tag keys and values, field keys and values, and ns
-// timestamps go through the public client (v2 path → gateway → real InfluxDB 1.6.7) and must
-// come back exactly.
+// Property test: random measurements, tag keys and values, field keys and values, and
+// timestamps in a random precision go through the public client into real InfluxDB 1.6.7, natively
+// (apiVersion 'v1') and through the v2 path (gateway), and must come back exactly.
 //
 // What the generators leave out, and why (each exclusion is a name the client must refuse, or a
 // server rule; the second property below checks that nothing in these groups is lost silently):
@@ -23,11 +23,12 @@ import { isDeepStrictEqual } from 'node:util'
 import fc from 'fast-check'
 import { InfluxDBError, RecordError } from '../../src/index.js'
 import { INFLUX_V1_URL, needServer } from '../support/servers.js'
-import { useInfluxTarget } from '../support/real-influx.js'
+import { INFLUX_TARGET_MODES, useInfluxTarget } from '../support/real-influx.js'
+import { NANOS_PER_UNIT, type WritePrecision } from '../../src/line-protocol/precision.js'
 import { createDatabase, fieldTypesByMeasurement, selectSeries } from '../support/influx.js'
 import { JsonNumber, type JsonValue } from '../support/lossless-json.js'
 
-const DB = 'h3_property'
+const DB_PREFIX = 'h3_property'
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
 const TIME_LIMIT = 9_223_372_036_854_775_806n
@@ -61,6 +62,7 @@ const valueOf: Record<FieldKind, fc.Arbitrary<FieldValue>> = {
 }
 
 interface Case {
+  precision: WritePrecision
   measurement: string
   tagKeys: string[]
   schema: [string, FieldKind][]
@@ -79,9 +81,13 @@ const caseArb: fc.Arbitrary<Case> = fc
       selector: ([key]) => key,
     }),
     times: fc.uniqueArray(fc.bigInt({ min: -TIME_LIMIT, max: TIME_LIMIT }), { minLength: 1, maxLength: 4 }),
+    precision: fc.constantFrom<WritePrecision>('ns', 'us', 'ms', 's'),
   })
   .filter(({ tagKeys, schema }) => schema.every(([key]) => !tagKeys.includes(key)))
-  .chain(({ measurement, tagKeys, schema, times }) =>
+  // Times in the precision's units (truncated toward zero), still distinct.
+  .map((c) => ({ ...c, times: c.times.map((t) => t / NANOS_PER_UNIT[c.precision]) }))
+  .filter(({ times }) => new Set(times).size === times.length)
+  .chain(({ measurement, tagKeys, schema, times, precision }) =>
     fc
       .tuple(
         ...times.map((time) =>
@@ -92,7 +98,7 @@ const caseArb: fc.Arbitrary<Case> = fc
           }),
         ),
       )
-      .map((points) => ({ measurement, tagKeys, schema, points })),
+      .map((points) => ({ precision, measurement, tagKeys, schema, points })),
   )
 
 function sameValue(stored: JsonValue | undefined, expected: FieldValue): boolean {
@@ -101,15 +107,19 @@ function sameValue(stored: JsonValue | undefined, expected: FieldValue): boolean
   return stored === expected
 }
 
-describe('property: random points round-trip exactly through real InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL}/ping`, 204, 'InfluxDB 1.6.7'), () => {
-  const target = useInfluxTarget(DB)
+const server = await needServer(`${INFLUX_V1_URL}/ping`, 204, 'InfluxDB 1.6.7')
+for (const mode of INFLUX_TARGET_MODES) {
+describe(`property (${mode}): random points round-trip exactly through real InfluxDB 1.6.7`, server, () => {
+  const DB = `${DB_PREFIX}_${mode.replace('-', '_')}`
+  const target = useInfluxTarget(DB, mode)
 
-  test('measurements, tags, fields and ns timestamps come back exactly', async () => {
+  test('measurements, tags, fields and timestamps in every precision come back exactly', async () => {
     await fc.assert(
       fc.asyncProperty(caseArb, async (c) => {
         await createDatabase(DB)
         const records = c.points.map((p) => ({ measurement: c.measurement, tags: p.tags, fields: p.fields, time: p.time }))
-        assert.equal(await target().client.writeApi().write(DB, undefined, records), true)
+        assert.equal(await target().client.writeApi().write(DB, undefined, records, c.precision), true)
+        const unit = NANOS_PER_UNIT[c.precision]
 
         const series = await selectSeries(DB, 'SELECT * FROM /.*/ GROUP BY *')
         const stored = series.flatMap((s) =>
@@ -123,7 +133,7 @@ describe('property: random points round-trip exactly through real InfluxDB 1.6.7
         for (const point of c.points) {
           const expectedTags = Object.fromEntries(Object.entries(point.tags).filter(([k, v]) => k !== '' && v !== ''))
           const match = stored.find(
-            (s) => s.name === c.measurement && (s.cells.time as JsonNumber).raw === point.time.toString() && isDeepStrictEqual(s.tags, expectedTags),
+            (s) => s.name === c.measurement && (s.cells.time as JsonNumber).raw === (point.time * unit).toString() && isDeepStrictEqual(s.tags, expectedTags),
           )
           assert.ok(match, `point at ${point.time} with tags ${JSON.stringify(expectedTags)} not found in ${JSON.stringify(stored.map((s) => [s.name, s.tags, (s.cells.time as JsonNumber).raw]))}`)
           for (const [key, value] of Object.entries(point.fields)) {
@@ -139,7 +149,7 @@ describe('property: random points round-trip exactly through real InfluxDB 1.6.7
 
   test('the excluded names are refused before sending, or fail loudly: never stored as something else', async () => {
     await createDatabase(DB)
-    const before = target().requestsTo('/api/v2/write').length
+    const before = target().requestsTo(target().writePath).length
     const refusedByClient = fc.oneof(
       rawName.map((n) => `${n}\n${n}`),
       rawName.map((n) => `${n}\\`),
@@ -167,7 +177,7 @@ describe('property: random points round-trip exactly through real InfluxDB 1.6.7
     ]) {
       await assert.rejects(target().client.writeApi().write(DB, undefined, record), RecordError, JSON.stringify(record))
     }
-    assert.equal(target().requestsTo('/api/v2/write').length, before, 'refused records must not be sent')
+    assert.equal(target().requestsTo(target().writePath).length, before, 'refused records must not be sent')
 
     // `time` as a tag or field key: the server drops it; the caller must hear about it.
     for (const record of [
@@ -178,3 +188,4 @@ describe('property: random points round-trip exactly through real InfluxDB 1.6.7
     }
   })
 })
+}

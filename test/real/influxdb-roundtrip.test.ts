@@ -1,15 +1,15 @@
-// Writes through the public client API (v2 path → gateway → real InfluxDB 1.6.7) and reads
-// every value back with InfluxQL, comparing exactly: types, escaping, timestamps, precisions,
-// record kinds and default tags.
+// Writes through the public client API into real InfluxDB 1.6.7, natively (apiVersion 'v1', the
+// server's own /write) and through the v2 path (gateway), and reads every value back with
+// InfluxQL, comparing exactly: types, escaping, timestamps, precisions, record kinds and default tags.
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
 import { InfluxDBClientAsync, Point, PointSettings, RecordError } from '../../src/index.js'
 import { INFLUX_V1_URL, needServer } from '../support/servers.js'
-import { useInfluxTarget, TEST_TOKEN } from '../support/real-influx.js'
+import { INFLUX_TARGET_MODES, useInfluxTarget } from '../support/real-influx.js'
 import { asBigInt, fieldTypes, quoteIdentifier, selectRows, selectSeries, type Row } from '../support/influx.js'
 import { JsonNumber, type JsonValue } from '../support/lossless-json.js'
 
-const DB = 'h3_roundtrip'
+const DB_PREFIX = 'h3_roundtrip'
 
 /** The single row of a measurement (fails unless there is exactly one). */
 async function onlyRow(db: string, measurement: string): Promise<Row> {
@@ -23,8 +23,11 @@ function assertFloat(actual: JsonValue | undefined, expected: number, what: stri
   assert.ok(Object.is(actual.toNumber(), expected), `${what}: stored ${actual.raw}, expected ${expected}`)
 }
 
-describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needServer(`${INFLUX_V1_URL}/ping`, 204, 'InfluxDB 1.6.7'), () => {
-  const target = useInfluxTarget(DB)
+const server = await needServer(`${INFLUX_V1_URL}/ping`, 204, 'InfluxDB 1.6.7')
+for (const mode of INFLUX_TARGET_MODES) {
+describe(`client (${mode}) → InfluxDB 1.6.7: exact round trip`, server, () => {
+  const DB = `${DB_PREFIX}_${mode.replace('-', '_')}`
+  const target = useInfluxTarget(DB, mode)
 
   test('floats keep every bit: 1e-300, 5e-324, 0.30000000000000004, -0, ±max', async () => {
     const floats: Record<string, number> = {
@@ -116,7 +119,7 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
   })
 
   test('a name no escaping can carry is refused before any request', async () => {
-    const before = target().requestsTo('/api/v2/write').length
+    const before = target().requestsTo(target().writePath).length
     for (const record of [
       { measurement: 'ok', tags: { t: 'ends with \\' }, fields: { v: 1 } },
       { measurement: 'ok', tags: { t: 'a\\,b' }, fields: { v: 1 } },
@@ -130,12 +133,12 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
         return true
       })
     }
-    assert.equal(target().requestsTo('/api/v2/write').length, before, 'nothing may be sent')
+    assert.equal(target().requestsTo(target().writePath).length, before, 'nothing may be sent')
     assert.deepEqual(await selectRows(DB, 'SELECT * FROM fine'), [])
   })
 
   test('lone UTF-16 surrogates are refused before sending, not stored as U+FFFD', async () => {
-    const before = target().requestsTo('/api/v2/write').length
+    const before = target().requestsTo(target().writePath).length
     for (const record of [
       { measurement: 'm\uD800', fields: { v: 1 } },
       { measurement: 'm', tags: { k: 'a\uDC00' }, fields: { v: 1 } },
@@ -145,7 +148,7 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
     ]) {
       await assert.rejects(target().client.writeApi().write(DB, undefined, record), RecordError, JSON.stringify(record))
     }
-    assert.equal(target().requestsTo('/api/v2/write').length, before)
+    assert.equal(target().requestsTo(target().writePath).length, before)
     // A well-formed pair is fine and stored exactly.
     await target().client.writeApi().write(DB, undefined, { measurement: 'pair', tags: { k: '\uD83D\uDE00' }, fields: { s: '\uD83D\uDE00' }, time: 1n })
     const row = await onlyRow(DB, 'pair')
@@ -175,15 +178,15 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
   })
 
   test('a timestamp outside the int64 range the server accepts is refused before sending', async () => {
-    const before = target().requestsTo('/api/v2/write').length
+    const before = target().requestsTo(target().writePath).length
     for (const time of [9_223_372_036_854_775_807n, -9_223_372_036_854_775_807n, '2262-04-11T23:47:16.854775807Z']) {
       await assert.rejects(target().client.writeApi().write(DB, undefined, { measurement: 'ts_out', fields: { v: 1 }, time }), RecordError)
     }
-    assert.equal(target().requestsTo('/api/v2/write').length, before)
+    assert.equal(target().requestsTo(target().writePath).length, before)
   })
 
   test('all four precisions in one call: one request each, in first-seen order, each at its instant', async () => {
-    const before = target().requestsTo('/api/v2/write').length
+    const before = target().requestsTo(target().writePath).length
     const records = [
       new Point('prec').tag('p', 's').field('v', 1).time(1_700_000_001n, 's'),
       new Point('prec').tag('p', 'ms').field('v', 1).time(1_700_000_001_002n, 'ms'),
@@ -194,10 +197,11 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
       new Point('prec').tag('p', 'dateUs').field('v', 1).time(new Date('2023-11-14T22:13:20.123Z'), 'us'),
     ]
     await target().client.writeApi().write(DB, undefined, records, 'ms')
-    const sent = target().requestsTo('/api/v2/write').slice(before)
+    const sent = target().requestsTo(target().writePath).slice(before)
     assert.deepEqual(
       sent.map((e) => new URL(e.url, 'http://x').searchParams.get('precision')),
-      ['s', 'ms', 'us', 'ns'],
+      // 1.x refuses `us` on /write (1.6 even reads it as ns): the v1 API sends u and n.
+      mode === 'native-v1' ? ['s', 'ms', 'u', 'n'] : ['s', 'ms', 'us', 'ns'],
     )
     const rows = await selectRows(DB, 'SELECT * FROM prec GROUP BY p')
     assert.deepEqual(Object.fromEntries(rows.map((r) => [r.tags.p, asBigInt(r.values.time)])), {
@@ -268,9 +272,9 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
     const lines = Array.from({ length: 150_000 }, (_, i) => `big,h=${i % 10} i=${i}i,s="${filler}" ${i}`)
     const bytes = lines.reduce((n, l) => n + l.length + 1, 0)
     assert.ok(bytes > 10 * 1024 * 1024, `body is ${bytes} bytes`)
-    const before = target().requestsTo('/api/v2/write').length
+    const before = target().requestsTo(target().writePath).length
     await target().client.writeApi().write(DB, undefined, lines)
-    assert.ok(target().requestsTo('/api/v2/write').length - before >= 2, 'expected more than one request')
+    assert.ok(target().requestsTo(target().writePath).length - before >= 2, 'expected more than one request')
     const [row] = await selectRows(DB, 'SELECT count(i), sum(i) FROM big')
     assert.equal((row?.values.count as JsonNumber).raw, '150000')
     assert.equal((row?.values.sum as JsonNumber).raw, String((149_999 * 150_000) / 2))
@@ -280,9 +284,9 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
     async function* source(): AsyncGenerator<{ measurement: string; tags: Record<string, string>; fields: Record<string, bigint>; time: bigint }> {
       for (let i = 0; i < 12_345; i++) yield { measurement: 'streamed', tags: { h: String(i % 3) }, fields: { i: BigInt(i) }, time: BigInt(i) }
     }
-    const before = target().requestsTo('/api/v2/write').length
+    const before = target().requestsTo(target().writePath).length
     await target().client.writeApi().write(DB, undefined, source())
-    assert.ok(target().requestsTo('/api/v2/write').length - before >= 3)
+    assert.ok(target().requestsTo(target().writePath).length - before >= 3)
     const [row] = await selectRows(DB, 'SELECT count(i), sum(i) FROM streamed')
     assert.equal((row?.values.count as JsonNumber).raw, '12345')
     assert.equal((row?.values.sum as JsonNumber).raw, String((12_344 * 12_345) / 2))
@@ -291,9 +295,8 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
   test('default tags: client, env, PointSettings; the record wins; nothing mutated', async () => {
     process.env.H3_REAL_SERVER_HOST = 'node-7'
     const client = new InfluxDBClientAsync({
-      url: target().gateway.url,
-      token: TEST_TOKEN,
-      org: 'o',
+      url: target().url,
+      ...target().clientOptions,
       defaultTags: { dc: 'eu-1', host: '${env.H3_REAL_SERVER_HOST}', gone: '${env.H3_SURELY_UNSET_VARIABLE}' },
     })
     try {
@@ -319,12 +322,12 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
   })
 
   test('gzip: the body is compressed on the wire and stored exactly', async () => {
-    const client = new InfluxDBClientAsync({ url: target().gateway.url, token: TEST_TOKEN, org: 'o', enableGzip: true })
+    const client = new InfluxDBClientAsync({ url: target().url, ...target().clientOptions, enableGzip: true })
     try {
       const lines = Array.from({ length: 2000 }, (_, i) => `gz,i=${i % 7} v=${i}i,s="${'x'.repeat(i % 50)}" ${i}`)
-      const before = target().requestsTo('/api/v2/write').length
+      const before = target().requestsTo(target().writePath).length
       await client.writeApi().write(DB, undefined, lines)
-      const sent = target().requestsTo('/api/v2/write').slice(before)
+      const sent = target().requestsTo(target().writePath).slice(before)
       assert.ok(sent.length >= 1)
       assert.ok(sent.every((e) => e.contentEncoding === 'gzip'))
       const [count] = await selectRows(DB, 'SELECT count(v), sum(v) FROM gz')
@@ -335,3 +338,4 @@ describe('client → gateway → InfluxDB 1.6.7: exact round trip', await needSe
     }
   })
 })
+}
