@@ -246,8 +246,11 @@ function normalizeWriteCall(
   return { bucket: first, org, record, writePrecision, options: options ?? {} }
 }
 
+const NOT_RECORD_OPTIONS = ['signal', 'timeout', 'consistency', 'noSync', 'acceptPartial'] as const
+
 function recordOptionsOf(options: WriteCallOptions): Omit<WriteCallOptions, 'signal' | 'timeout' | keyof ApiWriteOptions> {
-  const { signal: _signal, timeout: _timeout, consistency: _consistency, noSync: _noSync, acceptPartial: _acceptPartial, ...rest } = options
+  const rest: WriteCallOptions = { ...options }
+  for (const key of NOT_RECORD_OPTIONS) delete rest[key]
   return rest
 }
 
