@@ -11,7 +11,10 @@ export {
   type BatchWrittenInfo,
   type BatchFailedInfo,
 } from './write/batch-writer.js'
-export type { WriteCallOptions, WriteParameters, RecordOptions, TableOptions, FieldType } from './write/write-options.js'
+export type { WriteCallOptions, WriteParameters } from './write/write-options.js'
+export type { RecordOptions } from './line-protocol/point-from-record.js'
+export type { TableOptions } from './records/options.js'
+export type { FieldType } from './line-protocol/values.js'
 export type { ApiWriteOptions, WriteConsistency } from './write/write-endpoint.js'
 export type { ApiVersion, ApiVersionOption } from './http/api-version.js'
 export { DeleteApiAsync, type DeleteCallOptions, type DeleteParameters } from './delete/delete-api.js'

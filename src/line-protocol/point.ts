@@ -1,4 +1,3 @@
-import type { FieldType, RecordOptions } from '../write/write-options.js'
 import { escapeFieldKey, escapeKey, escapeMeasurement, escapeTagKey, unescapeKey } from './escape.js'
 import { EncodedText, writeEncoded } from './encoded-text.js'
 import type { LineWriter } from './line-writer.js'
@@ -11,8 +10,8 @@ import {
   nanosToTimestamp,
   parseIsoToNanos,
 } from './time.js'
-import { describeType, formatFieldValue, formatFloat, formatInteger, formatString } from './values.js'
-import { pointFromRecord } from '../records/objects.js'
+import { describeType, formatFieldValue, formatFloat, formatInteger, formatString, type FieldType } from './values.js'
+import { readRecordInto, recordMeasurement, type RecordOptions } from './point-from-record.js'
 import { keepMapAlive } from '../map-anchors.js'
 
 /** What `.time()` accepts: units of the precision (bigint or safe integer), a `Date`, or an RFC 3339 string. */
@@ -77,7 +76,9 @@ export class Point {
    * the precision of the write that sends the point. Throws `TypeError`/`RangeError` with the reason.
    */
   static fromRecord(record: object, options: RecordOptions & { writePrecision?: WritePrecision } = {}): Point {
-    return pointFromRecord(record, options, options.writePrecision)
+    const point = new Point(recordMeasurement(record, options))
+    readRecordInto(point, record, options, options.writePrecision)
+    return point
   }
 
   /** The measurement as given (not escaped). */

@@ -5,9 +5,11 @@
  * are both floats). Integers are written from a bigint, or from a number with `fieldTypes`
  * `int`/`uint`. `null`, `undefined`, `NaN` and `±Infinity` skip the field.
  */
-import type { FieldType } from '../write/write-options.js'
 import { escapeStringValue } from './escape.js'
 import { floatText } from './float-text.js'
+
+/** How a field value is typed in line protocol, when the JS type alone does not say. */
+export type FieldType = 'int' | 'uint' | 'float'
 
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n

@@ -7,12 +7,13 @@
 import { RecordError } from '../errors.js'
 import type { LineWriter } from '../line-protocol/line-writer.js'
 import { Point } from '../line-protocol/point.js'
+import { readRecordInto, recordMeasurement } from '../line-protocol/point-from-record.js'
 import type { WritePrecision } from '../line-protocol/precision.js'
 import { describeType } from '../line-protocol/values.js'
-import { pointFromRecord } from './objects.js'
 import { asTable } from './tables/index.js'
 import { keepMapAlive } from '../map-anchors.js'
-import type { RowCursor, TableContext } from './tables/index.js'
+import type { RowCursor } from './tables/index.js'
+import type { SerializeContext } from './options.js'
 import { decodeUtf8, forEachLine } from './text.js'
 import { someNested } from './nested.js'
 
@@ -64,14 +65,14 @@ class Frame {
 /** Walks one record tree; see the module comment. */
 export class RecordWalker {
   private top: Frame | undefined
-  private readonly ctx: TableContext
+  private readonly ctx: SerializeContext
   private readonly sink: LineSink
   private readonly emitText: (line: string) => void
   private textFull = false
   /** `undefined` when there are none, so that points skip the default-tag merge entirely. */
   private readonly defaultTags: Readonly<Record<string, string>> | undefined
 
-  constructor(root: unknown, ctx: TableContext, sink: LineSink) {
+  constructor(root: unknown, ctx: SerializeContext, sink: LineSink) {
     this.ctx = ctx
     this.sink = sink
     this.defaultTags = ctx.defaultTags === undefined || Object.keys(ctx.defaultTags).length === 0 ? undefined : ctx.defaultTags
@@ -238,8 +239,15 @@ export class RecordWalker {
     if (value instanceof Date || value instanceof RegExp || value instanceof Promise) {
       return this.unsupported(value)
     }
-    const point = this.attempt(() => pointFromRecord(value, this.ctx))
+    const point = this.attempt(() => this.pointOf(value))
     return this.addPoint(point)
+  }
+
+  /** An object record as a Point without a precision of its own (the call's applies). */
+  private pointOf(record: object): Point {
+    const point = new Point(recordMeasurement(record, this.ctx))
+    readRecordInto(point, record, this.ctx)
+    return point
   }
 
   private addPoint(point: Point): boolean {

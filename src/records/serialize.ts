@@ -16,27 +16,13 @@
 import { InvalidArgumentError, RecordError } from '../errors.js'
 import type { Point } from '../line-protocol/point.js'
 import type { WritePrecision } from '../line-protocol/precision.js'
-import type { RecordOptions, TableOptions } from '../write/write-options.js'
+import type { ChunkLimits, SerializeContext } from './options.js'
 import { LineWriter } from '../line-protocol/line-writer.js'
 import { RecordWalker, writePointLine, type LineSink, type WalkStep } from './iterate.js'
 import { LineChunk } from './line-chunk.js'
 import { keepMapAlive } from '../map-anchors.js'
 
-/** What serialisation needs from the write call. */
-export interface SerializeContext extends RecordOptions, TableOptions {
-  /** The call's write precision. */
-  precision: WritePrecision
-  /** Resolved default tags (see `resolveDefaultTags`); a record's own tag wins. */
-  defaultTags: Readonly<Record<string, string>>
-}
-
 export { LineChunk } from './line-chunk.js'
-
-/** When a chunk is complete. */
-export interface ChunkLimits {
-  maxLines: number
-  maxBytes: number
-}
 
 /** Writes lines per precision into byte buffers and completes chunks at the limits. */
 class ChunkAccumulator implements LineSink {

@@ -21,7 +21,8 @@ import type { LineChunk } from '../records/line-chunk.js'
 import { LineBudget } from './batch-line-budget.js'
 import { BodyPool, type LinePayload } from './batch-payload.js'
 import { asError, deliverBatch, type DeliveryOutcome, type RetryDecider, type SendBody } from './batch-delivery.js'
-import type { BatchSerializeContext, BatchSerializer } from './batch-serializer.js'
+import type { BatchSerializer } from './batch-serializer.js'
+import type { SerializeContext } from '../records/options.js'
 import { SettlementLedger } from './batch-ledger.js'
 import {
   makeRetry,
@@ -103,7 +104,7 @@ export class BatchWriter implements AsyncDisposable {
   readonly #batchSize: number
   readonly #flushInterval: number
   readonly #maxInFlight: number
-  readonly #baseContext: BatchSerializeContext
+  readonly #baseContext: SerializeContext
   readonly #limits: { maxLines: number; maxBytes: number }
   readonly #retry: RetryDecider | undefined
   readonly #stop: AbortSignal | undefined
@@ -238,7 +239,7 @@ export class BatchWriter implements AsyncDisposable {
     await new Promise<void>((resolve) => scheduleMacrotask(resolve))
   }
 
-  #serializeContext(options: BatchWriteOptions | undefined): BatchSerializeContext {
+  #serializeContext(options: BatchWriteOptions | undefined): SerializeContext {
     if (options === undefined) return this.#baseContext
     const precision = options.writePrecision ?? this.#precision
     if (!isWritePrecision(precision)) throw new InvalidArgumentError(`writePrecision must be ns, us, ms or s, got ${String(precision)}`)

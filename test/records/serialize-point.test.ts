@@ -2,7 +2,8 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Point } from '../../src/line-protocol/point.js'
-import { serializePoint, serializeSync, type SerializeContext } from '../../src/records/serialize.js'
+import { serializePoint, serializeSync } from '../../src/records/serialize.js'
+import type { SerializeContext } from '../../src/records/options.js'
 import { RecordError } from '../../src/errors.js'
 
 const limits = { maxLines: 5000, maxBytes: 8 << 20 }

@@ -4,8 +4,8 @@ import {
   serializeAny,
   serializeSync,
   type LineChunk,
-  type SerializeContext,
 } from '../../src/records/serialize.js'
+import type { SerializeContext } from '../../src/records/options.js'
 import { Point } from '../../src/line-protocol/point.js'
 import { holdsAsyncIterable } from '../../src/records/iterate.js'
 import { InvalidArgumentError, RecordError } from '../../src/errors.js'

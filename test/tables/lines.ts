@@ -2,9 +2,10 @@
 import assert from 'node:assert/strict'
 import { RecordError } from '../../src/errors.js'
 import type { WritePrecision } from '../../src/line-protocol/precision.js'
-import { asTable, type TableContext, type TableSource } from '../../src/records/tables/index.js'
+import { asTable, type TableSource } from '../../src/records/tables/index.js'
+import type { SerializeContext } from '../../src/records/options.js'
 
-export type TableOptions = Partial<TableContext>
+export type TableOptions = Partial<SerializeContext>
 
 /** The table found in `value`; fails the test when it is not one. */
 export function tableOf(value: unknown): TableSource {
@@ -18,7 +19,7 @@ export function linesOf(value: unknown, options: TableOptions = {}, precision: W
   return [...tableOf(value).lines(contextOf(options, precision), [])]
 }
 
-export function contextOf(options: TableOptions = {}, precision: WritePrecision = 'ns'): TableContext {
+export function contextOf(options: TableOptions = {}, precision: WritePrecision = 'ns'): SerializeContext {
   return { precision, defaultTags: {}, dataFrameMeasurementName: 'm', ...options }
 }
 

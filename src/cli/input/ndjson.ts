@@ -18,7 +18,7 @@
  * refused, since it would otherwise vanish without a word (`--tag-columns` names tags of flat
  * records only).
  */
-import { pointFromRecord } from '../../records/objects.js'
+import { Point } from '../../line-protocol/point.js'
 import type { WritePrecision } from '../../line-protocol/precision.js'
 import { checkBigintUnits, nanosToTimestamp, parseIsoToNanos } from '../../line-protocol/time.js'
 import { JsonSyntaxError, parseJsonExact } from './exact-json.js'
@@ -89,7 +89,7 @@ export function ndjsonToRecord(text: string, options: NdjsonOptions): ObjectReco
   if (Object.keys(record.fields).length === 0) throw new ValueError('has no field value')
   try {
     // The time is left out: it was checked above, with the precision that the Point lacks.
-    pointFromRecord(record, { fieldTypes: integerFieldTypes(options.fieldTypes) })
+    Point.fromRecord(record, { fieldTypes: integerFieldTypes(options.fieldTypes) })
   } catch (error) {
     if (error instanceof TypeError || error instanceof RangeError) throw new ValueError(error.message)
     throw error

@@ -35,13 +35,12 @@ import { arrowModel, isArrowRecordBatch, isArrowTable } from './arrow.js'
 import { columnarModel, isColumnarObject } from './columnar.js'
 import { danfoModel, isDanfoDataFrame } from './danfo.js'
 import { isPolarsDataFrame, polarsModel } from './polars.js'
-import type { TableContext } from './context.js'
+import type { SerializeContext } from '../options.js'
 import type { TableModel } from './model.js'
 import { keepMapAlive } from './map-anchors.js'
 import type { RowCursor } from './row-cursor.js'
 import { serializeTable, tableRows } from './serialize-table.js'
 
-export type { TableContext } from './context.js'
 export type { RowCursor } from './row-cursor.js'
 
 /** A table found among the records, ready to be turned into line protocol. */
@@ -53,12 +52,12 @@ export interface TableSource {
    * timestamp text, an integer out of range) throw `RecordError` naming the row and column
    * when iteration reaches that row.
    */
-  lines(ctx: TableContext, path: readonly number[]): Iterable<string>
+  lines(ctx: SerializeContext, path: readonly number[]): Iterable<string>
   /**
    * Validates like {@link TableSource.lines}, then returns a cursor that writes one row per
    * call as bytes into a `LineWriter`: the same bytes as the lines, without a string per row.
    */
-  rows(ctx: TableContext, path: readonly number[]): RowCursor
+  rows(ctx: SerializeContext, path: readonly number[]): RowCursor
   /**
    * Rows skipped by the latest `lines()` or `rows()` iteration so far, because every field was
    * missing. `rows()` counts them as its cursor passes them; `lines()` reads a batch of up to
@@ -93,12 +92,12 @@ class TableRecord implements TableSource {
 
   constructor(private readonly model: () => TableModel) {}
 
-  lines(ctx: TableContext, path: readonly number[]): Iterable<string> {
+  lines(ctx: SerializeContext, path: readonly number[]): Iterable<string> {
     this.skippedRows = 0
     return serializeTable(this.model(), ctx, path, this.countSkippedRow)
   }
 
-  rows(ctx: TableContext, path: readonly number[]): RowCursor {
+  rows(ctx: SerializeContext, path: readonly number[]): RowCursor {
     this.skippedRows = 0
     return tableRows(this.model(), ctx, path, this.countSkippedRow)
   }

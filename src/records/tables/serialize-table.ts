@@ -10,8 +10,8 @@
  */
 import { RecordError } from '../../errors.js'
 import { escapeFieldKey, escapeKey, escapeMeasurement, escapeTagKey } from '../../line-protocol/escape.js'
-import type { FieldType } from '../../write/write-options.js'
-import type { TableContext } from './context.js'
+import type { FieldType } from '../../line-protocol/values.js'
+import type { SerializeContext } from '../options.js'
 import { FieldCells, type FieldFormat } from './field-cells.js'
 import type { ColumnInfo, ColumnKind, TableModel } from './model.js'
 import { NO_COLUMN, TableRowCursor, TIME_INDEX, type RowCursor, type TablePlan } from './row-cursor.js'
@@ -32,21 +32,21 @@ const NUMERIC_KINDS: ReadonlySet<ColumnKind> = new Set(['float', 'int', 'uint', 
  * (with `path`) right away for a table that cannot be written; row errors are thrown by the
  * cursor. `onSkippedRow` is called for each row left with no field, which is not written.
  */
-export function tableRows(model: TableModel, ctx: TableContext, path: readonly number[], onSkippedRow: () => void): RowCursor {
+export function tableRows(model: TableModel, ctx: SerializeContext, path: readonly number[], onSkippedRow: () => void): RowCursor {
   return new TableRowCursor(model, planTable(model, ctx, path), path, onSkippedRow)
 }
 
 /** Validates like {@link tableRows}, then returns the rows' lines as strings, lazily. */
 export function serializeTable(
   model: TableModel,
-  ctx: TableContext,
+  ctx: SerializeContext,
   path: readonly number[],
   onSkippedRow: () => void,
 ): Iterable<string> {
   return new TableLines(tableRows(model, ctx, path, onSkippedRow))
 }
 
-function planTable(model: TableModel, ctx: TableContext, path: readonly number[]): TablePlan {
+function planTable(model: TableModel, ctx: SerializeContext, path: readonly number[]): TablePlan {
   const fail = (reason: string): never => {
     throw new RecordError(path, reason)
   }
@@ -114,7 +114,7 @@ function planTable(model: TableModel, ctx: TableContext, path: readonly number[]
 /** `dataFrameTimestampColumn`, else a time index, else a column named `time`, else none. */
 function chooseTimeColumn(
   model: TableModel,
-  ctx: TableContext,
+  ctx: SerializeContext,
   byName: ReadonlyMap<string, number>,
   lookUp: (name: string, option: string) => number,
 ): number | undefined {
@@ -123,7 +123,7 @@ function chooseTimeColumn(
   return byName.get(TIME_NAME)
 }
 
-function planTime(model: TableModel, ctx: TableContext, column: number, fail: (reason: string) => never): TablePlan['time'] {
+function planTime(model: TableModel, ctx: SerializeContext, column: number, fail: (reason: string) => never): TablePlan['time'] {
   const info = column === TIME_INDEX ? (model.timeIndex as ColumnInfo) : (model.columns[column] as ColumnInfo)
   if (!TIME_KINDS.has(info.kind)) {
     fail(`timestamp column ${JSON.stringify(info.name)} has type ${info.typeName}, which is not a time`)

@@ -1,5 +1,5 @@
 /**
- * Plain objects and class instances as records (the reference's dict, NamedTuple and dataclass).
+ * Plain objects and class instances as records (the Python client's dict, NamedTuple and dataclass).
  *
  * - Measurement: `recordMeasurementName` when given, else the member named by
  *   `recordMeasurementKey` (default `measurement`).
@@ -12,25 +12,52 @@
  *
  * Members are read with `record[key]`, so getters of class instances work too.
  */
-import { Point, type TagValue } from '../line-protocol/point.js'
-import type { WritePrecision } from '../line-protocol/precision.js'
-import { describeType } from '../line-protocol/values.js'
-import type { FieldType, RecordOptions } from '../write/write-options.js'
+import type { WritePrecision } from './precision.js'
+import { describeType, type FieldType } from './values.js'
 
 type FieldTypes = Readonly<Record<string, FieldType>>
 
 /**
- * Reads one object record into a {@link Point}. `precision`, when given, becomes the point's own
- * precision for its time. Throws `TypeError`/`RangeError` with the reason.
+ * How plain objects and class instances are read into points
+ * (InfluxDB's Python client's `record_*` keyword arguments).
  */
-export function pointFromRecord(record: object, options: RecordOptions, precision?: WritePrecision): Point {
+export interface RecordOptions {
+  /** Key that holds the measurement (default `measurement`). */
+  recordMeasurementKey?: string
+  /** A fixed measurement name for every object record. */
+  recordMeasurementName?: string
+  /** Key that holds the timestamp (default `time`). */
+  recordTimeKey?: string
+  /** Keys read as tags. Without it, the object's `tags` member is used. */
+  recordTagKeys?: readonly string[]
+  /** Keys read as fields. Without it, the object's `fields` member is used. */
+  recordFieldKeys?: readonly string[]
+  /** Per-field line-protocol type: `int` → `i`, `uint` → `u`, `float` → plain number. */
+  fieldTypes?: Readonly<Record<string, FieldType>>
+}
+
+/**
+ * What reading a record needs of the point it fills: `Point`'s own setters. Typed structurally so
+ * that this module does not import `point.ts`, whose `Point.fromRecord` calls it.
+ */
+export interface RecordTarget {
+  tag(key: string, value: unknown): unknown
+  typedField(key: string, value: unknown, fieldType: FieldType | undefined): unknown
+  time(value: never, precision?: WritePrecision): unknown
+}
+
+/**
+ * Reads the tags, fields and time of one object record into `point` (made with
+ * {@link recordMeasurement}). `precision`, when given, becomes the point's own precision for its
+ * time. Throws `TypeError`/`RangeError` with the reason.
+ */
+export function readRecordInto(point: RecordTarget, record: object, options: RecordOptions, precision?: WritePrecision): void {
   const members = record as Record<string, unknown>
-  const point = new Point(readMeasurement(members, options))
   const tagKeys = options.recordTagKeys
   if (tagKeys !== undefined) {
-    for (const key of tagKeys) point.tag(key, members[key] as TagValue)
+    for (const key of tagKeys) point.tag(key, members[key])
   } else if (members.tags !== undefined && members.tags !== null) {
-    forEachEntry(members.tags, 'tags', (key, value) => point.tag(key, value as TagValue))
+    forEachEntry(members.tags, 'tags', (key, value) => point.tag(key, value))
   }
   const fieldKeys = options.recordFieldKeys
   const optionTypes = options.fieldTypes
@@ -47,10 +74,11 @@ export function pointFromRecord(record: object, options: RecordOptions, precisio
   }
   const time = members[options.recordTimeKey ?? 'time']
   if (time !== undefined && time !== null) point.time(time as never, precision)
-  return point
 }
 
-function readMeasurement(members: Record<string, unknown>, options: RecordOptions): string {
+/** The measurement of one object record. Throws `TypeError` with the reason. */
+export function recordMeasurement(record: object, options: RecordOptions): string {
+  const members = record as Record<string, unknown>
   if (options.recordMeasurementName !== undefined) return options.recordMeasurementName
   const key = options.recordMeasurementKey ?? 'measurement'
   const measurement = members[key]
