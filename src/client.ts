@@ -12,7 +12,8 @@ import { checkApiVersionOption, identifyServer, type ApiVersion, type ApiVersion
 import { RetryPolicy } from './http/retry.js'
 import { Transport } from './http/transport.js'
 import { resolveDefaultTags, type DefaultTagValue } from './line-protocol/default-tags.js'
-import { CLIENT_DEFAULTS, type ClientOptions, type OrgInput } from './options.js'
+import { CLIENT_DEFAULTS, type ClientOptions } from './options.js'
+import type { OrgInput } from './http/destination.js'
 import { PointSettings } from './write/point-settings.js'
 import { WriteApiAsync } from './write/write-api.js'
 

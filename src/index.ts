@@ -1,5 +1,6 @@
 export { InfluxDBClientAsync, type PingOptions } from './client.js'
-export { CLIENT_DEFAULTS, type ClientOptions, type OrgInput } from './options.js'
+export { CLIENT_DEFAULTS, type ClientOptions } from './options.js'
+export type { OrgInput } from './http/destination.js'
 export { WriteApiAsync, MAX_WRITE_BODY_BYTES, STREAM_CHUNK_LINES } from './write/write-api.js'
 export { PointSettings } from './write/point-settings.js'
 export {

@@ -1,16 +1,13 @@
 /**
- * Client options, their defaults, and org resolution. Config-file and environment parsing
+ * Client options and their defaults. Config-file and environment parsing
  * live in `config/`.
  */
-import { InvalidArgumentError } from './errors.js'
+import type { OrgInput } from './http/destination.js'
 import type { ApiVersionOption } from './http/api-version.js'
 import type { TlsOptions } from './http/engine.js'
 import type { FetchFunction } from './http/fetch-engine.js'
 import type { RetryOptions } from './http/retry.js'
 import type { DefaultTagValue } from './line-protocol/default-tags.js'
-
-/** An organization: its name, its ID, or an object with an `id` (the reference's `Organization`). */
-export type OrgInput = string | { readonly id: string }
 
 /** Options of `new InfluxDBClientAsync(…)`. */
 export interface ClientOptions {
@@ -66,23 +63,3 @@ export const CLIENT_DEFAULTS = Object.freeze({
   apiVersion: 'v2',
 } as const)
 
-/**
- * The `org` query value: the call's org, else the client's; an `{ id }` gives its id.
- * Throws {@link InvalidArgumentError} when neither names one.
- */
-export function resolveOrg(org: OrgInput | undefined | null, fallback: OrgInput | undefined, operation: string): string {
-  const chosen = org ?? fallback
-  const value = typeof chosen === 'object' && chosen !== null ? chosen.id : chosen
-  if (typeof value !== 'string' || value === '') {
-    throw new InvalidArgumentError(`${operation}: no organization given; pass "org" to the call or set "org" on the client`)
-  }
-  return value
-}
-
-/** Checks a bucket argument. */
-export function requireBucket(bucket: unknown, operation: string): string {
-  if (typeof bucket !== 'string' || bucket === '') {
-    throw new InvalidArgumentError(`${operation}: "bucket" must be a non-empty bucket name or ID`)
-  }
-  return bucket
-}

@@ -1,5 +1,5 @@
 /** `DeleteAPI` of `@influxdata/influxdb-client-apis`: `postDelete({ org, bucket, body: { start, stop, predicate } })`. */
-import type { OrgInput } from '../options.js'
+import type { OrgInput } from '../http/destination.js'
 import { toCompatError, IllegalArgumentError } from './errors.js'
 import type { InfluxDB } from './influxdb.js'
 

@@ -10,7 +10,7 @@ import type { ApiVersion, ApiVersionOption } from '../http/api-version.js'
 import type { HttpResponse, Transport } from '../http/transport.js'
 import { influxqlDeleteStatement } from './influxql-delete.js'
 import { abortedError, RetryPolicy, type RetryOptions } from '../http/retry.js'
-import { resolveOrg, requireBucket, type OrgInput } from '../options.js'
+import { orgQueryValue, requireBucket, type OrgInput } from '../http/destination.js'
 import { validatePredicate } from './predicate.js'
 import { formatDeleteRange, type DeleteTime } from './time-range.js'
 
@@ -83,7 +83,7 @@ export class DeleteApiAsync {
     const known = this.#ctx.api.known
     if (known === 'v3') throw v3DeleteError()
     const bucketName = requireBucket(call.bucket, 'delete')
-    if (known === 'v2') resolveOrg(call.org, this.#ctx.org, 'delete')
+    if (known === 'v2') orgQueryValue(call.org, this.#ctx.org, 'delete')
     const range = formatDeleteRange(call.start, call.stop)
     validatePredicate(call.predicate)
     // Translated now where the API is known, so that what 1.x cannot delete by fails before anything is sent.
@@ -91,7 +91,7 @@ export class DeleteApiAsync {
     if (call.signal?.aborted === true) throw abortedError(call.signal)
     const api = await this.#ctx.api.requestApi(call.signal)
     if (api.version === 'v3') throw v3DeleteError()
-    const request = api.version === 'v1' ? v1DeleteRequest(bucketName, range, call.predicate) : v2DeleteRequest(bucketName, resolveOrg(call.org, this.#ctx.org, 'delete'), range, call.predicate)
+    const request = api.version === 'v1' ? v1DeleteRequest(bucketName, range, call.predicate) : v2DeleteRequest(bucketName, orgQueryValue(call.org, this.#ctx.org, 'delete'), range, call.predicate)
     const attempt = async (): Promise<unknown> => {
       const response = await this.#ctx.transport.request({
         method: 'POST',

@@ -4,7 +4,7 @@
  * knows nothing about HTTP paths, org resolution or the record serialisers.
  */
 import { InvalidArgumentError } from '../errors.js'
-import { requireBucket, resolveOrg } from '../options.js'
+import { orgQueryValue, requireBucket } from '../http/destination.js'
 import { apiWriteOptionsOf, checkApiWriteOptions, writeEndpoint } from './write-endpoint.js'
 import { Point } from '../line-protocol/point.js'
 import type { WritePrecision } from '../line-protocol/precision.js'
@@ -13,7 +13,7 @@ import { holdsAsyncIterable } from '../records/iterate.js'
 import { BatchWriter, type BatchWriterOptions } from './batch-writer.js'
 import type { BatchSerializer } from './batch-serializer.js'
 import type { SendBody } from './batch-delivery.js'
-import type { WriteApiContext } from './write-api.js'
+import type { WriteApiContext } from './write-options.js'
 import { keepMapAlive } from '../map-anchors.js'
 
 /** Records → chunks with the package's serialisers; async iterables are consumed as they produce. */
@@ -33,7 +33,7 @@ export function createBatchWriter(options: BatchWriterOptions, context: WriteApi
   const bucket = requireBucket(options?.bucket, 'batchWriter')
   const known = context.api.known
   // Org is checked now where the API is known; for 'auto', by the first batch, once the server has said which API.
-  const org = known === 'v2' ? resolveOrg(options.org, context.org, 'batchWriter') : undefined
+  const org = known === 'v2' ? orgQueryValue(options.org, context.org, 'batchWriter') : undefined
   const apiOptions = apiWriteOptionsOf(options)
   checkApiWriteOptions(known, apiOptions, 'batchWriter')
   const autoPrecision = options.writePrecision === 'auto'
@@ -48,7 +48,7 @@ export function createBatchWriter(options: BatchWriterOptions, context: WriteApi
       api.version,
       {
         bucket,
-        org: api.version === 'v2' ? (org ?? resolveOrg(options.org, context.org, 'batchWriter')) : undefined,
+        org: api.version === 'v2' ? (org ?? orgQueryValue(options.org, context.org, 'batchWriter')) : undefined,
         // With 'auto', Dates and RFC 3339 times are batched in ns and the server reads each timestamp's unit from its size.
         precision: autoPrecision && precision === 'ns' ? 'auto' : precision,
       },

@@ -4,18 +4,16 @@
  * as one request through the retry policy, and a 413 answer splits the chunk in halves.
  */
 import { InfluxDBError, InvalidArgumentError } from '../errors.js'
-import type { Transport } from '../http/transport.js'
-import { abortedError, RetryPolicy, type RetryOptions } from '../http/retry.js'
+import { abortedError, RetryPolicy } from '../http/retry.js'
 import { isWritePrecision, type WritePrecision } from '../line-protocol/precision.js'
-import { resolveOrg, requireBucket, type OrgInput } from '../options.js'
+import { orgQueryValue, requireBucket, type OrgInput } from '../http/destination.js'
 import { serializeAny, serializeSync } from '../records/serialize.js'
 import type { LineChunk } from '../records/line-chunk.js'
 import type { ChunkLimits, SerializeContext } from '../records/options.js'
 import { isTable } from '../records/tables/index.js'
 import { isAsyncIterable } from '../records/iterate.js'
 import { someNested } from '../records/nested.js'
-import type { WriteCallOptions, WriteParameters } from './write-options.js'
-import type { ApiSelection } from '../http/api-selector.js'
+import type { WriteApiContext, WriteCallOptions, WriteParameters } from './write-options.js'
 import type { ApiVersion, ApiVersionOption } from '../http/api-version.js'
 import { apiWriteOptionsOf, checkApiWriteOptions, writeEndpoint, type ApiWriteOptions } from './write-endpoint.js'
 import { createBatchWriter } from './batch-factory.js'
@@ -27,19 +25,6 @@ export const MAX_WRITE_BODY_BYTES = 8 * 1024 * 1024
 export const STREAM_CHUNK_LINES = 5000
 /** Requests of one synchronous write() on the wire at once. */
 export const WRITE_CONCURRENCY = 4
-
-/** What a write API needs from its client. */
-export interface WriteApiContext {
-  transport: Transport
-  /** The client's default org. */
-  org: OrgInput | undefined
-  /** Resolved default tags (client's, then the PointSettings'); a record's own tag wins. */
-  defaultTags: Readonly<Record<string, string>>
-  enableGzip: boolean
-  retry: RetryOptions | false
-  /** The API writes go through (v1, v2, v3, or asked of the server). */
-  api: ApiSelection
-}
 
 /** Where and how one body is sent. */
 interface Target {
@@ -108,7 +93,7 @@ export class WriteApiAsync {
     const bucket = requireBucket(call.bucket, 'write')
     const known = this.#ctx.api.known
     // Org is checked now where the API is known; for 'auto', once the server has said which API.
-    if (known === 'v2') resolveOrg(call.org, this.#ctx.org, 'write')
+    if (known === 'v2') orgQueryValue(call.org, this.#ctx.org, 'write')
     const apiOptions = apiWriteOptionsOf(call.options)
     checkApiWriteOptions(known, apiOptions, 'write')
     const requested = call.writePrecision ?? 'ns'
@@ -130,7 +115,7 @@ export class WriteApiAsync {
       return {
         api,
         bucket,
-        org: api.version === 'v2' ? resolveOrg(call.org, this.#ctx.org, 'write') : undefined,
+        org: api.version === 'v2' ? orgQueryValue(call.org, this.#ctx.org, 'write') : undefined,
         autoPrecision,
         apiOptions,
         signal: call.options.signal,
