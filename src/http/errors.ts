@@ -4,7 +4,7 @@
  * otherwise.
  */
 import { InfluxDBError, PartialWriteError, type RejectedLine, type ResponseHeaders } from '../errors.js'
-import { forEachLine } from '../records/text.js'
+import { forEachLine } from '../line-protocol/lines.js'
 
 /** The parts of an answer that the error is built from. */
 export interface ErrorResponse {

@@ -14,7 +14,7 @@ import { asTable } from './tables/index.js'
 import { keepMapAlive } from '../map-anchors.js'
 import type { RowCursor } from './tables/index.js'
 import type { SerializeContext } from './options.js'
-import { decodeUtf8, forEachLine } from './text.js'
+import { decodeUtf8, forEachLine } from '../line-protocol/lines.js'
 import { someNested } from './nested.js'
 
 /**

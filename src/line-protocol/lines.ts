@@ -12,7 +12,7 @@
  * Everything else is kept verbatim.
  */
 
-import { LONE_SURROGATE } from '../line-protocol/escape.js'
+import { LONE_SURROGATE } from './escape.js'
 
 const LF = 10
 const CR = 13

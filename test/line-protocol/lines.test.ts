@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { decodeUtf8, splitLines } from '../../src/records/text.js'
+import { decodeUtf8, splitLines } from '../../src/line-protocol/lines.js'
 
 describe('splitLines', () => {
   const cases: [string, string[]][] = [
