@@ -11,7 +11,8 @@ import type { WritePrecision } from '../line-protocol/precision.js'
 import { serializeAny, serializeSync, serializePoint } from '../records/serialize.js'
 import { holdsAsyncIterable } from '../records/iterate.js'
 import { BatchWriter, type BatchWriterOptions } from './batch-writer.js'
-import type { BatchSerializer } from './batch-serializer.js'
+import type { BatchSerializer, LoneRecordWriter } from './batch-serializer.js'
+import { isLoneRecord, lonePrecision, writeLoneRecord } from '../records/lone-record.js'
 import type { SendBody } from './batch-delivery.js'
 import type { WriteApiContext } from './write-options.js'
 import { keepMapAlive } from '../map-anchors.js'
@@ -24,6 +25,9 @@ export const serializeForBatch: BatchSerializer = (records, context, limits) => 
   // or inside arrays and Sets takes the async one. Both hand over the records before a bad one.
   return holdsAsyncIterable(records) ? serializeAny(records, context, limits, 'emit') : serializeSync(records, context, limits, 'emit')
 }
+
+/** Single Points and object records, written without the serialiser's walk. */
+export const loneRecordWriter: LoneRecordWriter = { accepts: isLoneRecord, precision: lonePrecision, write: writeLoneRecord }
 
 /**
  * A BatchWriter posting to the client's write endpoint (`/api/v2/write`, 1.x's `/write` or 3.x's
@@ -67,10 +71,10 @@ export function createBatchWriter(options: BatchWriterOptions, context: WriteApi
     })
   }
   const writerOptions = autoPrecision ? { ...options, writePrecision: 'ns' as const } : (options as BatchWriterOptions & { writePrecision?: WritePrecision })
-  return new BatchWriter(writerOptions, { send, serialize: serializeForBatch, defaultTags: context.defaultTags, retry: context.retry, stop: context.transport.closeSignal })
+  return new BatchWriter(writerOptions, { send, serialize: serializeForBatch, lone: loneRecordWriter, defaultTags: context.defaultTags, retry: context.retry, stop: context.transport.closeSignal })
 }
 
 // An idle writer (no timer, no request, nothing buffered) keeps the maps of the writer and of its
 // budget, pool and assembler alive, so that code optimised for them survives a full GC between
 // two writers' lifetimes (see map-anchors.ts).
-keepMapAlive(new BatchWriter({ bucket: 'anchor' }, { send: async () => undefined, serialize: serializeForBatch }))
+keepMapAlive(new BatchWriter({ bucket: 'anchor' }, { send: async () => undefined, serialize: serializeForBatch, lone: loneRecordWriter }))

@@ -54,6 +54,13 @@ export class LineBudget {
     })
   }
 
+  /** Takes room for `lines` if it is free now and nobody waits; false (nothing taken) otherwise. */
+  tryTake(lines: number): boolean {
+    if (this.#failure !== undefined || this.#waiters.length > 0 || this.#used + lines > this.limit) return false
+    this.#take(lines)
+    return true
+  }
+
   /** Gives back room taken earlier and wakes the waiters that now fit, in order. */
   release(lines: number): void {
     this.#used -= lines

@@ -17,11 +17,12 @@ import { ClosedError, InvalidArgumentError, RequestAbortedError } from '../error
 import { isWritePrecision, type WritePrecision } from '../line-protocol/precision.js'
 import type { RetryOptions } from '../http/retry.js'
 import { BatchAssembler, type AssembledBatch } from './batch-assembler.js'
-import type { LineChunk } from '../records/line-chunk.js'
+import { LineChunk } from '../records/line-chunk.js'
+import { LineWriter } from '../line-protocol/line-writer.js'
 import { LineBudget } from './batch-line-budget.js'
 import { BodyPool, type LinePayload } from './batch-payload.js'
 import { asError, deliverBatch, type DeliveryOutcome, type RetryDecider, type SendBody } from './batch-delivery.js'
-import type { BatchSerializer } from './batch-serializer.js'
+import type { BatchSerializer, LoneRecordWriter } from './batch-serializer.js'
 import type { SerializeContext } from '../records/options.js'
 import { SettlementLedger } from './batch-ledger.js'
 import {
@@ -62,6 +63,8 @@ export interface BatchWriterContext {
   send: SendBody
   /** Turns records into line chunks; `serializeForBatch` from write/batch-factory.ts in the client. */
   serialize: BatchSerializer
+  /** Writes a single Point or object record without the serialiser's chunking (the per-record fast path). */
+  lone?: LoneRecordWriter
   defaultTags?: Readonly<Record<string, string>>
   /** The client's retry settings, overridden field by field by `options.retry`. */
   retry?: RetryOptions | false
@@ -79,6 +82,9 @@ const scheduleMacrotask: (callback: () => void) => void =
  * their strings are still young, so they never reach the old generation (see batch-payload.ts).
  */
 const SERIALIZE_CHUNK_LINES = 512
+
+/** What `write(record)` returns when the record was taken at once: no promise per record. */
+const TAKEN: Promise<void> = Promise.resolve()
 
 /** A complete batch: what waits in the queue and travels. */
 interface SealedBatch {
@@ -126,6 +132,19 @@ export class BatchWriter implements AsyncDisposable {
   #closePromise: Promise<void> | undefined
   #idleWaiters: IdleWaiter[] = []
   #externalSignal: AbortSignal | undefined
+  readonly #lone: LoneRecordWriter | undefined
+  /** `undefined` when there are none, so that records skip the default-tag merge entirely. */
+  readonly #loneDefaultTags: Readonly<Record<string, string>> | undefined
+  /** Lone records' lines, budgeted, until a chunk's worth (or a seal) hands them to the assembler. */
+  readonly #staged = new LineWriter(64 * 1024)
+  #stagedPrecision: WritePrecision = 'ns'
+  /** add() calls whose lines wait for room. */
+  #pendingAdds = 0
+  /** add() returned false: 'drain' is owed. */
+  #drainOwed = false
+  #drainYieldScheduled = false
+  #drainWaiters: (() => void)[] = []
+  readonly #drainListeners = new Set<() => void>()
   readonly #onExternalAbort = (): void => this.abort(this.#externalSignal?.reason)
   readonly #stats = { inFlight: 0, peakInFlight: 0, retryWaits: 0, writtenLines: 0, failedLines: 0, requests: 0 }
 
@@ -146,6 +165,8 @@ export class BatchWriter implements AsyncDisposable {
       defaultTags: frozenTags(context.defaultTags ?? {}),
     }
     this.#baseContext = { ...pickRecordOptions(options), precision: o.writePrecision, defaultTags: this.#ctx.defaultTags }
+    this.#lone = context.lone
+    this.#loneDefaultTags = Object.keys(this.#ctx.defaultTags).length === 0 ? undefined : this.#ctx.defaultTags
     this.#limits = { maxLines: Math.min(o.batchSize, SERIALIZE_CHUNK_LINES), maxBytes: o.maxBatchBytes }
     this.#budget = new LineBudget(o.maxBufferedLines)
     // As many buffers as full batches fit in the budget: what can be in use at once.
@@ -188,7 +209,175 @@ export class BatchWriter implements AsyncDisposable {
    * them wait: at the start of the call it then takes none of `records`; an async source is
    * also checked as it streams, and then what it yielded before is buffered, the rest not read.
    */
-  async write(records: unknown, options?: BatchWriteOptions): Promise<void> {
+  write(records: unknown, options?: BatchWriteOptions): Promise<void> {
+    // One Point or object record, with room in the buffer: written at once, with no walk and no
+    // promise of its own (only a turn of the event loop once per batch, see #yieldToIo).
+    if (options === undefined && !this.#closed && this.#lone?.accepts(records) === true) {
+      try {
+        if (this.#takeLone(records)) return this.#yieldDue ? this.#yieldToIo() : TAKEN
+      } catch (error) {
+        return Promise.reject(error)
+      }
+    }
+    return this.#writeMany(records, options)
+  }
+
+  /**
+   * Adds `records` synchronously, following Node streams' `writable.write()` convention: returns
+   * true while there is room for more, and false when the caller should stop and wait for
+   * {@link drained} (or an {@link onDrain} listener) before adding more. False comes when the
+   * buffer holds `maxBufferedLines`, and also once per complete batch, so that a loop that only
+   * adds lets the event loop send batches and read answers. The records are taken either way:
+   * what does not fit waits, outside the buffer, for room (as a Node stream buffers past its
+   * high-water mark), so a caller that ignores false grows memory.
+   *
+   * Takes every kind of record `write()` takes except async iterables. A bad record throws its
+   * `RecordError` here, and nothing of this call is taken; records of earlier calls stay. Throws
+   * {@link ClosedError} after `close()` or `abort()`, and the `UndeliveredLinesError` of lines not
+   * yet reported once more than `maxBufferedLines` of them wait (taking none of `records`).
+   * Nothing it does can become an unhandled rejection.
+   */
+  add(records: unknown, options?: BatchWriteOptions): boolean {
+    if (this.#closed) throw new ClosedError('add() on a BatchWriter that was closed')
+    if (options !== undefined || this.#lone?.accepts(records) !== true || !this.#takeLone(records)) this.#addChunks(records, options)
+    return this.#hasRoom()
+  }
+
+  /**
+   * Resolves when {@link add} may be called again: at once when there is room, else when the
+   * buffer has room and every line of earlier `add()` calls is in it ("drain"). Also resolves
+   * when the writer is aborted (the next `add()` then throws).
+   */
+  drained(): Promise<void> {
+    // #hasRoom() may have fired the drain it found owed already (an aborted writer).
+    if (this.#hasRoom() || !this.#drainOwed) return TAKEN
+    return new Promise<void>((resolve) => this.#drainWaiters.push(resolve))
+  }
+
+  /**
+   * Calls `listener` at every "drain": each time {@link add} returned false and room came back.
+   * Returns a function that removes the listener. An error the listener throws is reported as a
+   * callback error by the next `flush()` or `close()`.
+   */
+  onDrain(listener: () => void): () => void {
+    this.#drainListeners.add(listener)
+    return () => this.#drainListeners.delete(listener)
+  }
+
+  /** True when add() may go on; otherwise a drain is owed and will come. */
+  #hasRoom(): boolean {
+    if (this.#pendingAdds === 0 && this.#budget.used < this.#budget.limit && !this.#yieldDue && !this.#closed) return true
+    this.#drainOwed = true
+    this.#maybeDrain()
+    return false
+  }
+
+  #maybeDrain(): void {
+    if (!this.#drainOwed) return
+    if (this.#yieldDue) {
+      if (!this.#drainYieldScheduled) {
+        this.#drainYieldScheduled = true
+        scheduleMacrotask(() => {
+          this.#drainYieldScheduled = false
+          this.#yieldDue = false
+          this.#maybeDrain()
+        })
+      }
+      return
+    }
+    if (this.#pendingAdds > 0 || (this.#budget.used >= this.#budget.limit && !this.#closed)) return
+    this.#fireDrain()
+  }
+
+  #fireDrain(): void {
+    this.#drainOwed = false
+    const waiters = this.#drainWaiters
+    this.#drainWaiters = []
+    for (const resolve of waiters) resolve()
+    for (const listener of this.#drainListeners) {
+      try {
+        listener()
+      } catch (error) {
+        this.#ledger.recordCallbackError(error)
+      }
+    }
+  }
+
+  /**
+   * Writes one lone record into the staged lines when there is room right now and returns true;
+   * returns false, having done nothing, when there is none. Throws a bad record's `RecordError`.
+   */
+  #takeLone(record: object): boolean {
+    this.#reportPiledUpFailures()
+    if (!this.#budget.tryTake(1)) return false
+    const lone = this.#lone as LoneRecordWriter
+    const precision = lone.precision(record, this.#precision)
+    const staged = this.#staged
+    if (precision !== this.#stagedPrecision && staged.lineCount > 0) this.#flushStaged()
+    this.#stagedPrecision = precision
+    try {
+      lone.write(staged, record, precision, this.#baseContext, this.#loneDefaultTags)
+    } catch (error) {
+      this.#budget.release(1)
+      throw error
+    }
+    if (staged.lineCount >= this.#limits.maxLines || staged.bodyLength >= this.#limits.maxBytes) this.#flushStaged()
+    else if (this.#timer === undefined) this.#armTimer()
+    return true
+  }
+
+  /** Hands the staged lines (their room already taken) to the assembler, ahead of anything newer. */
+  #flushStaged(): void {
+    const staged = this.#staged
+    if (staged.lineCount === 0) return
+    this.#assembler.add(new LineChunk(this.#stagedPrecision, staged.body(), staged.lineEnds(), false))
+    staged.clear()
+  }
+
+  /** add() of anything but a lone record with room: serialised in full first, then buffered or left waiting. */
+  #addChunks(records: unknown, options: BatchWriteOptions | undefined): void {
+    this.#reportPiledUpFailures()
+    const chunks = this.#ctx.serialize(records, this.#serializeContext(options), this.#limits)
+    if (Symbol.asyncIterator in chunks) {
+      throw new InvalidArgumentError('add() takes records that can be read at once: pass an async iterable to write() or writeAll()')
+    }
+    // All of them before any is buffered: a bad record throws here, and nothing of this call is taken.
+    const all = [...chunks]
+    for (const chunk of all) {
+      for (let from = 0; from < chunk.lineCount; from += this.#batchSize) {
+        const piece = from === 0 && chunk.lineCount <= this.#batchSize ? chunk : chunk.slice(from, Math.min(chunk.lineCount, from + this.#batchSize))
+        const wait = this.#accept(piece)
+        if (wait === undefined) continue
+        // No room: the piece waits its turn; close() waits for it as for a running write().
+        this.#pendingAdds++
+        this.#activeWrites++
+        wait.then(
+          () => this.#endPendingAdd(),
+          (error: unknown) => {
+            this.#lose(piece, error)
+            this.#endPendingAdd()
+          },
+        )
+      }
+    }
+  }
+
+  #endPendingAdd(): void {
+    this.#pendingAdds--
+    this.#activeWrites--
+    this.#checkIdle()
+    this.#maybeDrain()
+  }
+
+  /** Lines that never reached a batch (the writer was aborted while they waited for room): undelivered. */
+  #lose(chunk: LineChunk, error: unknown): void {
+    const seq = this.#ledger.open()
+    this.#stats.failedLines += chunk.lineCount
+    this.#ledger.recordFailure(seq, { lines: chunk.lines, precision: chunk.precision, reason: asError(error) })
+    this.#ledger.settle(seq)
+  }
+
+  async #writeMany(records: unknown, options: BatchWriteOptions | undefined): Promise<void> {
     if (this.#closed) throw new ClosedError('write() on a BatchWriter that was closed')
     // Undelivered lines wait in memory for a flush() or close() to report them. A producer that
     // never flushes, facing a server that refuses everything, would pile them up without bound:
@@ -288,6 +477,7 @@ export class BatchWriter implements AsyncDisposable {
     this.#abort.abort(reason ?? new RequestAbortedError('the batch writer was aborted'))
     this.#budget.fail(new RequestAbortedError('the batch writer was aborted', { cause: reason }))
     this.#sealAll()
+    this.#fireDrain()
   }
 
   async #closeOnce(): Promise<void> {
@@ -330,6 +520,7 @@ export class BatchWriter implements AsyncDisposable {
       this.#budget.release(count)
       throw new RequestAbortedError('the batch writer was aborted')
     }
+    this.#flushStaged()
     const wasEmpty = this.#assembler.openLines === 0
     this.#assembler.add(chunk)
     if (this.#budget.waiting > 0) this.#sealAll()
@@ -351,6 +542,7 @@ export class BatchWriter implements AsyncDisposable {
       clearTimeout(this.#timer)
       this.#timer = undefined
     }
+    this.#flushStaged()
     this.#assembler.sealAll()
   }
 
@@ -431,6 +623,7 @@ export class BatchWriter implements AsyncDisposable {
     this.#budget.release(batch.payload.lineCount)
     this.#ledger.settle(batch.seq)
     this.#checkIdle()
+    this.#maybeDrain()
   }
 
   async #callSafely<T>(callback: (info: T) => void | Promise<void>, info: T): Promise<void> {
