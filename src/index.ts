@@ -11,6 +11,7 @@ export {
   type BatchWriterStats,
   type BatchWrittenInfo,
   type BatchFailedInfo,
+  type BatchStreamOptions,
 } from './write/batch-writer.js'
 export type { WriteCallOptions, WriteParameters } from './write/write-options.js'
 export type { RecordOptions } from './line-protocol/point-from-record.js'

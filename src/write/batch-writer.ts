@@ -25,6 +25,8 @@ import { asError, deliverBatch, type DeliveryOutcome, type RetryDecider, type Se
 import type { BatchSerializer, LoneRecordWriter } from './batch-serializer.js'
 import type { SerializeContext } from '../records/options.js'
 import { SettlementLedger } from './batch-ledger.js'
+import type { Writable } from 'node:stream'
+import { toNodeWritable, toWritableStream, type BatchStreamOptions } from './batch-streams.js'
 import {
   makeRetry,
   pickRecordOptions,
@@ -35,6 +37,7 @@ import {
 
 export type { BatchFailedInfo, BatchWriteOptions, BatchWriterOptions, BatchWrittenInfo } from './batch-options.js'
 export { BATCH_RETRY_DEFAULTS } from './batch-options.js'
+export type { BatchStreamOptions } from './batch-streams.js'
 
 /** A snapshot of the writer's counters. */
 export interface BatchWriterStats {
@@ -324,6 +327,27 @@ export class BatchWriter implements AsyncDisposable {
     if (staged.lineCount >= this.#limits.maxLines || staged.bodyLength >= this.#limits.maxBytes) this.#flushStaged()
     else if (this.#timer === undefined) this.#armTimer()
     return true
+  }
+
+  /**
+   * A Node object-mode `stream.Writable` that writes each record it is given through this writer,
+   * for `pipeline(source, writer.nodeWritable())`. Backpressure follows `maxBufferedLines`; the
+   * stream finishes once every line is acknowledged (flushing the writer, or closing it with
+   * `{ closeWriter: true }`) and errors with the `UndeliveredLinesError` of lines that could not
+   * be delivered; destroying it before it finished aborts the writer. Needs `node:stream`
+   * (Node, Bun, Deno); see {@link writableStream} elsewhere.
+   */
+  nodeWritable(options?: BatchStreamOptions): Writable {
+    return toNodeWritable(this, options)
+  }
+
+  /**
+   * A WHATWG `WritableStream` that writes each record through this writer, for
+   * `readable.pipeTo(writer.writableStream())` in any runtime. Same rules as {@link nodeWritable};
+   * aborting the stream aborts the writer.
+   */
+  writableStream(options?: BatchStreamOptions): WritableStream<unknown> {
+    return toWritableStream(this, options)
   }
 
   /** Hands the staged lines (their room already taken) to the assembler, ahead of anything newer. */

@@ -1,0 +1,113 @@
+/**
+ * Streams taken from a BatchWriter: a Node object-mode `stream.Writable` for `pipeline()`, and a
+ * WHATWG `WritableStream` for `pipeTo()` (Bun, Deno, Workers, browsers). Both feed records to
+ * `BatchWriter.add()`, so a record is taken synchronously while there is room, and the stream
+ * waits for the writer's drain when there is none: backpressure follows `maxBufferedLines`.
+ *
+ * A stream finishes only once every line written through it is acknowledged (the writer's
+ * `flush()`, or `close()` with `closeWriter`), and errors with the `UndeliveredLinesError` when
+ * a line could not be delivered: at the end, or as soon as a wait for room finds one. Aborting
+ * or destroying the stream before it finished aborts the writer.
+ *
+ * The Node stream module is looked up when a Node stream is asked for
+ * (`process.getBuiltinModule`), so that this module loads in runtimes without it.
+ */
+import type { Writable } from 'node:stream'
+import { InvalidArgumentError } from '../errors.js'
+import type { BatchWriter } from './batch-writer.js'
+
+/** How a stream taken from a BatchWriter ends. */
+export interface BatchStreamOptions {
+  /**
+   * When the stream finishes: `false` (default) flushes the writer, which stays open for more;
+   * `true` closes it, as `await writer.close()` would.
+   */
+  closeWriter?: boolean
+}
+
+/** Follows the writer's undelivered-line count, to end a stream at the first loss. */
+class LossWatch {
+  readonly #writer: BatchWriter
+  #seen: number
+
+  constructor(writer: BatchWriter) {
+    this.#writer = writer
+    this.#seen = writer.stats.failedLines
+  }
+
+  /** Waits for room; rejects with the writer's report when a line was lost meanwhile. */
+  async drained(): Promise<void> {
+    await this.#writer.drained()
+    const failed = this.#writer.stats.failedLines
+    if (failed > this.#seen) {
+      this.#seen = failed
+      // flush() hands over the report of the lines not reported yet (an UndeliveredLinesError).
+      await this.#writer.flush()
+    }
+  }
+}
+
+function finishWriter(writer: BatchWriter, options: BatchStreamOptions | undefined): Promise<void> {
+  return options?.closeWriter === true ? writer.close() : writer.flush()
+}
+
+/** A Node object-mode `Writable` writing each record through `writer`; see the module comment. */
+export function toNodeWritable(writer: BatchWriter, options?: BatchStreamOptions): Writable {
+  const stream = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:stream') as
+    | typeof import('node:stream')
+    | undefined
+  if (stream === undefined) {
+    throw new InvalidArgumentError('a Node stream needs node:stream (Node 20.16 or later, Bun, Deno); elsewhere take writableStream()')
+  }
+  const losses = new LossWatch(writer)
+  let finished = false
+  const take = (record: unknown, callback: (error?: Error | null) => void): void => {
+    let room: boolean
+    try {
+      room = writer.add(record)
+    } catch (error) {
+      callback(error as Error)
+      return
+    }
+    if (room) callback()
+    else losses.drained().then(() => callback(), callback)
+  }
+  return new stream.Writable({
+    objectMode: true,
+    write: (record: unknown, _encoding, callback) => take(record, callback),
+    writev: (entries, callback) => {
+      let room = true
+      try {
+        for (const entry of entries) room = writer.add(entry.chunk)
+      } catch (error) {
+        callback(error as Error)
+        return
+      }
+      if (room) callback()
+      else losses.drained().then(() => callback(), callback)
+    },
+    final: (callback) => {
+      finishWriter(writer, options).then(
+        () => {
+          finished = true
+          callback()
+        },
+        callback,
+      )
+    },
+    destroy: (error, callback) => {
+      if (!finished) writer.abort(error ?? undefined)
+      callback(error)
+    },
+  })
+}
+
+/** A WHATWG `WritableStream` writing each record through `writer`; see the module comment. */
+export function toWritableStream(writer: BatchWriter, options?: BatchStreamOptions): WritableStream<unknown> {
+  const losses = new LossWatch(writer)
+  return new WritableStream<unknown>({
+    write: (record) => (writer.add(record) ? undefined : losses.drained()),
+    close: () => finishWriter(writer, options),
+    abort: (reason) => writer.abort(reason),
+  })
+}
