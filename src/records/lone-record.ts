@@ -24,13 +24,12 @@ const LONE = { path: (): number[] => [] }
 export function isLoneRecord(value: unknown): value is object {
   if (value instanceof Point) return true
   if (typeof value !== 'object' || value === null) return false
+  if (typeof (value as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function') return false
+  if (typeof (value as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function') return false
   const proto: unknown = Object.getPrototypeOf(value)
   // Plain objects are the common case: nothing else to rule out but a columnar table.
   if (proto === Object.prototype || proto === null) return !isTable(value)
   return (
-    !Array.isArray(value) &&
-    typeof (value as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function' &&
-    typeof (value as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] !== 'function' &&
     !(value instanceof ArrayBuffer) &&
     !ArrayBuffer.isView(value) &&
     !(value instanceof Date) &&

@@ -53,11 +53,13 @@ function finishWriter(writer: BatchWriter, options: BatchStreamOptions | undefin
 
 /** A Node object-mode `Writable` writing each record through `writer`; see the module comment. */
 export function toNodeWritable(writer: BatchWriter, options?: BatchStreamOptions): Writable {
-  const stream = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:stream') as
-    | typeof import('node:stream')
-    | undefined
+  const stream = (
+    globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+  ).process?.getBuiltinModule?.('node:stream') as typeof import('node:stream') | undefined
   if (stream === undefined) {
-    throw new InvalidArgumentError('a Node stream needs node:stream (Node 20.16 or later, Bun, Deno); elsewhere take writableStream()')
+    throw new InvalidArgumentError(
+      'a Node stream needs node:stream (Node 20.16 or later, Bun, Deno); elsewhere take writableStream()',
+    )
   }
   const losses = new LossWatch(writer)
   let finished = false
@@ -87,13 +89,10 @@ export function toNodeWritable(writer: BatchWriter, options?: BatchStreamOptions
       else losses.drained().then(() => callback(), callback)
     },
     final: (callback) => {
-      finishWriter(writer, options).then(
-        () => {
-          finished = true
-          callback()
-        },
-        callback,
-      )
+      finishWriter(writer, options).then(() => {
+        finished = true
+        callback()
+      }, callback)
     },
     destroy: (error, callback) => {
       if (!finished) writer.abort(error ?? undefined)

@@ -219,7 +219,7 @@ export class BatchWriter implements AsyncDisposable {
       try {
         if (this.#takeLone(records)) return this.#yieldDue ? this.#yieldToIo() : TAKEN
       } catch (error) {
-        return Promise.reject(error)
+        return Promise.reject(asError(error))
       }
     }
     return this.#writeMany(records, options)
