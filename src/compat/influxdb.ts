@@ -46,7 +46,7 @@ export class InfluxDB {
   /**
    * A write API for one organization and bucket. Writes are buffered and sent in batches in the
    * background; `close()` it to send the rest.
-   * @param org - organization name or ID
+   * @param org - organization name or ID; `''` for InfluxDB 1.x, whose API is then asked of the server
    * @param bucket - bucket name or ID, or `database/retention-policy` for InfluxDB 1.8
    * @param precision - the unit of numeric timestamps
    * @param writeOptions - overrides the client's and the default write options
@@ -59,12 +59,15 @@ export class InfluxDB {
     }
     checkWriteOptions(options)
     const headers = { ...this.#clientOptions.headers, ...options.headers }
+    // The official client's way to InfluxDB 1.8 is an empty org; asking the server which API it
+    // speaks also reaches 1.7 and older, which have no /api/v2/write.
+    const api = org === '' ? { apiVersion: 'auto' as const } : {}
     let plain: InfluxDBClientAsync | undefined
     let gzip: InfluxDBClientAsync | undefined
     return new WriteApi(
       {
-        plain: () => (plain ??= new InfluxDBClientAsync({ ...this.#clientOptions, headers })),
-        gzip: () => (gzip ??= new InfluxDBClientAsync({ ...this.#clientOptions, headers, enableGzip: true })),
+        plain: () => (plain ??= new InfluxDBClientAsync({ ...this.#clientOptions, ...api, headers })),
+        gzip: () => (gzip ??= new InfluxDBClientAsync({ ...this.#clientOptions, ...api, headers, enableGzip: true })),
       },
       org,
       bucket,
@@ -85,20 +88,23 @@ export class InfluxDB {
 }
 
 function checkWriteOptions(options: WriteOptions): void {
-  const counts: (keyof WriteOptions)[] = ['batchSize', 'maxBatchBytes', 'maxBufferLines']
-  for (const key of counts) {
-    const value = options[key]
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new IllegalArgumentError(`writeOptions.${key} must be an integer >= 1, got ${String(value)}`)
+  const numbers = options as unknown as Record<string, unknown>
+  for (const key of ['batchSize', 'maxBatchBytes', 'maxBufferLines']) {
+    const value = numbers[key]
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new IllegalArgumentError(`writeOptions.${key} must be an integer >= 1, got ${describe(value)}`)
   }
-  const durations: (keyof WriteOptions)[] = ['flushInterval', 'maxRetries', 'maxRetryTime', 'retryJitter', 'minRetryDelay', 'maxRetryDelay']
-  for (const key of durations) {
-    const value = options[key]
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new IllegalArgumentError(`writeOptions.${key} must be a number >= 0, got ${String(value)}`)
+  for (const key of ['flushInterval', 'maxRetries', 'maxRetryTime', 'retryJitter', 'minRetryDelay', 'maxRetryDelay']) {
+    const value = numbers[key]
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new IllegalArgumentError(`writeOptions.${key} must be a number >= 0, got ${describe(value)}`)
   }
   if (typeof options.exponentialBase !== 'number' || !(options.exponentialBase >= 1)) {
-    throw new IllegalArgumentError(`writeOptions.exponentialBase must be a number >= 1, got ${String(options.exponentialBase)}`)
+    throw new IllegalArgumentError(`writeOptions.exponentialBase must be a number >= 1, got ${describe(options.exponentialBase)}`)
   }
   for (const key of ['writeFailed', 'writeSuccess', 'writeRetrySkipped'] as const) {
     if (typeof options[key] !== 'function') throw new IllegalArgumentError(`writeOptions.${key} must be a function`)
   }
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null ? String(value) : typeof value
 }

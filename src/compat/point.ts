@@ -85,6 +85,8 @@ export class Point {
   /** Adds a string field. `null` and `undefined` add nothing, as in the official client; other values are converted with `String()`. */
   stringField(name: string, value: unknown): this {
     if (value === null || value === undefined) return this
+    // The official client stores any value's String() form, objects included.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     const text = typeof value === 'string' ? value : String(value)
     try {
       this.fields[name] = escapeStringValue(text)

@@ -110,9 +110,10 @@ export class WriteApi implements PointSettings {
    * Sends what is buffered and waits until every line written so far is acknowledged or given up on.
    * Rejects with the error of the first batch that could not be written; its `failedLines` lists every
    * line not written since the last report.
-   * @param _withRetryBuffer - accepted for compatibility: pending retries are always waited for.
+   * @param withRetryBuffer - accepted so that official code compiles; pending retries are always waited for.
    */
-  async flush(_withRetryBuffer?: boolean): Promise<void> {
+  async flush(withRetryBuffer?: boolean): Promise<void> {
+    void withRetryBuffer
     this.#sendBuffer()
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight])
     this.#reportFailures()
@@ -194,7 +195,7 @@ export class WriteApi implements PointSettings {
     for (let attempt = 1; ; attempt++) {
       let error: unknown
       try {
-        await client.writeApi().write(this.#bucket, this.#org, lines, this.#precision, { signal: this.#stop.signal })
+        await client.writeApi().write(this.#bucket, this.#org === '' ? undefined : this.#org, lines, this.#precision, { signal: this.#stop.signal })
         options.writeSuccess.call(this, lines)
         return
       } catch (caught) {
@@ -232,7 +233,7 @@ export class WriteApi implements PointSettings {
     if (this.#failures.length === 0) return
     const failures = this.#failures
     this.#failures = []
-    const first = failures[0]!.error
+    const first = failures[0].error
     const failedLines = failures.flatMap((f) => f.lines)
     if (first instanceof Error) {
       Object.defineProperty(first, 'failedLines', { value: failedLines, enumerable: false, configurable: true, writable: true })

@@ -48,11 +48,11 @@ describe('the official client documented programs, import changed', () => {
         [hostname(), 'write.ts', 21.5],
       ],
     )
-    assert.equal(points[1]!.time >= before && points[1]!.time <= after, true, 'a point without time is stamped when written')
-    assert.equal(points[0]!.time, 1767323045678000000n)
+    assert.equal(points[1].time >= before && points[1].time <= after, true, 'a point without time is stamped when written')
+    assert.equal(points[0].time, 1767323045678000000n)
     assert.equal(server.requests.length, 1)
-    assert.equal(server.requests[0]!.headers.authorization, `Token ${token}`)
-    assert.deepEqual(server.requests[0]!.query, { org, bucket: 'test-bucket', precision: 'ns' })
+    assert.equal(server.requests[0].headers.authorization, `Token ${token}`)
+    assert.deepEqual(server.requests[0].query, { org, bucket: 'test-bucket', precision: 'ns' })
   })
 
   test('writeAdvanced: batchSize, flushInterval 0, maxRetries 0, a flush per batch', async () => {

@@ -88,8 +88,8 @@ describe('examples/', () => {
     assert.equal(server.count('test-bucket', { measurement: 'vibration' }), 100_000)
     const s3 = server.points('test-bucket', { measurement: 'vibration' }).filter((p) => p.tags.sensor === 's3')
     assert.equal(s3.length, 10_000)
-    assert.equal(s3[1]!.fields.value, Math.sin(13 / 100))
-    assert.equal(s3[1]!.time, 1767225600000000000n + 13n * 1_000_000n)
+    assert.equal(s3[1].fields.value, Math.sin(13 / 100))
+    assert.equal(s3[1].time, 1767225600000000000n + 13n * 1_000_000n)
   })
 
   test('delete.ts', async () => {
@@ -99,9 +99,9 @@ describe('examples/', () => {
 
   test('error-handling.ts', async () => {
     const out = (await runExample('error-handling.ts')).split('\n')
-    assert.match(out[0]!, /^RecordError: record \[1\]: .*field/)
-    assert.match(out[1]!, /^InfluxDBError 400: unable to parse 'cpu usage=oops 2'/)
-    assert.match(out[2]!, /^undelivered: 2 lines: /)
+    assert.match(out[0], /^RecordError: record \[1\]: .*field/)
+    assert.match(out[1], /^InfluxDBError 400: unable to parse 'cpu usage=oops 2'/)
+    assert.match(out[2], /^undelivered: 2 lines: /)
     assert.equal(server.count('test-bucket'), 0, 'every write in the example is refused')
   })
 
