@@ -2,7 +2,7 @@
  * Short texts (escaped names, keys with their `=`) encoded once and copied into a
  * {@link LineWriter} a 32-bit word at a time: shared by Points and tables.
  */
-import type { LineWriter } from './line-writer.js'
+import type { ByteSink } from './byte-sink.js'
 
 const encoder = new TextEncoder()
 
@@ -54,7 +54,7 @@ export function viewOf(bytes: Uint8Array): DataView {
  * Copies `text` to the end of `out`. Whole words are stored, so up to three bytes past the
  * text are overwritten too: they lie beyond `out.length`, where nothing is written yet.
  */
-export function writeEncoded(out: LineWriter, text: EncodedText): void {
+export function writeEncoded(out: ByteSink, text: EncodedText): void {
   const at = out.length
   const words = text.words
   const count = words.length

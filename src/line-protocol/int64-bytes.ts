@@ -9,7 +9,7 @@
  * (about 1 ns), and the words are plain numbers: a 19-digit timestamp took 40 ns through bigint
  * arithmetic and 17 ns through its words (`NearbyInt64Writer`), measured.
  */
-import type { LineWriter } from './line-writer.js'
+import type { ByteSink } from './byte-sink.js'
 import { viewOf } from './encoded-text.js'
 import { writeDigits, writeNineDigits } from './number-bytes.js'
 
@@ -30,7 +30,7 @@ export function wordsOf(values: BigInt64Array | BigUint64Array): Uint32Array | u
 }
 
 /** The signed 64-bit integer `high·2^32 + low` in decimal (`high` read as signed), exactly. */
-export function writeInt64Words(out: LineWriter, low: number, high: number): void {
+export function writeInt64Words(out: ByteSink, low: number, high: number): void {
   const signedHigh = high | 0
   if (signedHigh >= 0) return writeUint64Words(out, low, signedHigh)
   if (signedHigh > -SAFE_HIGH) {
@@ -51,7 +51,7 @@ export function writeInt64Words(out: LineWriter, low: number, high: number): voi
  * as the double's error is far below 10^9), and r exactly from the low 32 bits, because
  * r = low − q·10^9 (mod 2^32) and r, even off by 10^9 either way, fits a signed 32-bit integer.
  */
-export function writeUint64Words(out: LineWriter, low: number, high: number): void {
+export function writeUint64Words(out: ByteSink, low: number, high: number): void {
   if (high < SAFE_HIGH) {
     writeDigits(out, high * TWO_TO_32 + low)
     return
@@ -98,7 +98,7 @@ export class NearbyInt64Writer {
   private headLength = 0
 
   /** Writes `high·2^32 + low` (`high` read as signed), as {@link writeInt64Words}. */
-  write(out: LineWriter, low: number, high: number): void {
+  write(out: ByteSink, low: number, high: number): void {
     if (high === this.high && low >= this.low) {
       const rest = this.rest + (low - this.low)
       if (rest < BILLION) {

@@ -4,7 +4,7 @@
  */
 import { viewOf } from './encoded-text.js'
 import { floatText } from './float-text.js'
-import type { LineWriter } from './line-writer.js'
+import type { ByteSink } from './byte-sink.js'
 
 /** "0000".."9999" as little-endian words: the four digits of a number below 10^4, zero-padded. */
 const FOUR_DIGITS = new Uint32Array(10_000)
@@ -41,7 +41,7 @@ function leadingGroup(target: DataView, at: number, value: number): number {
  * A non-negative safe integer in decimal, four digits per store (the digits are written in
  * groups from the left, each group one word, with the first group's word overhanging).
  */
-export function writeDigits(out: LineWriter, value: number): void {
+export function writeDigits(out: ByteSink, value: number): void {
   let at = out.length
   if (at + 20 > out.bytes.length) out.reserve(20)
   const target = viewOf(out.bytes)
@@ -77,7 +77,7 @@ function eightDigits(target: DataView, at: number, value: number): number {
 }
 
 /** `value` (below 10^9) as exactly nine digits, zero-padded. */
-export function writeNineDigits(out: LineWriter, value: number): void {
+export function writeNineDigits(out: ByteSink, value: number): void {
   const at = out.length
   if (at + 12 > out.bytes.length) out.reserve(12)
   const first = quotient(value, 100_000_000, 1e-8)
@@ -101,7 +101,7 @@ const MILLION = 1_000_000
  * of decimals once trailing zeros are dropped, and the digits are m_6's. Anything else goes
  * to `floatText`.
  */
-export function writeFloat(out: LineWriter, value: number): void {
+export function writeFloat(out: ByteSink, value: number): void {
   const magnitude = value < 0 ? -value : value
   if (magnitude < SCALED_FLOAT_LIMIT && value !== 0) {
     const scaled = Math.round(magnitude * MILLION)
@@ -120,7 +120,7 @@ export function writeFloat(out: LineWriter, value: number): void {
 }
 
 /** `.` and the six digits of `fraction` (1..999999), without trailing zeros. */
-function writeFraction(out: LineWriter, fraction: number): void {
+function writeFraction(out: ByteSink, fraction: number): void {
   const at = out.length
   if (at + 8 > out.bytes.length) out.reserve(8)
   const target = viewOf(out.bytes)

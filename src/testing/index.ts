@@ -47,7 +47,8 @@
  */
 export { startTestServer } from './server.js'
 export type { FailureOptions, RecordedRequest, TestServer, TestServerOptions } from './server.js'
-export type { Permission, RetentionRule, TokenSpec } from './registry.js'
+export type { Permission, TokenSpec } from './registry.js'
+export type { RetentionRule } from './retention.js'
 export type { PointFilter, StoredPoint } from './storage.js'
 export type { FieldType, FieldValue } from './line-protocol.js'
 export { parseLineProtocol } from './line-protocol.js'

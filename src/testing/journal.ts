@@ -6,7 +6,8 @@ import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync
 import type { WritePrecision } from '../line-protocol/precision.js'
 import { isWritePrecision } from '../line-protocol/precision.js'
 import { applyDelete } from './delete-handler.js'
-import type { Bucket, Organization, Registry, RetentionRule } from './registry.js'
+import type { Bucket, Organization, Registry } from './registry.js'
+import type { RetentionRule } from './retention.js'
 import type { WriteJournal } from './write-handler.js'
 import { store } from './write-handler.js'
 

@@ -1,6 +1,7 @@
 // Organizations, buckets and tokens of the test server, with InfluxDB 2.x's ID rules.
 import { createHash } from 'node:crypto'
 import { BucketStorage } from './storage.js'
+import type { RetentionRule } from './retention.js'
 
 /** What a token may do. `read` lists buckets and orgs; `write` also writes and deletes; `all` also creates buckets and orgs. */
 export type Permission = 'read' | 'write' | 'all'
@@ -9,13 +10,6 @@ export type Permission = 'read' | 'write' | 'all'
 export interface TokenSpec {
   token: string
   permissions: Permission
-}
-
-/** A retention rule as the buckets API carries it. */
-export interface RetentionRule {
-  type: 'expire'
-  everySeconds: number
-  shardGroupDurationSeconds?: number
 }
 
 /** An organization. */

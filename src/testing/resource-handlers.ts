@@ -1,7 +1,8 @@
 // GET/POST /api/v2/buckets and /api/v2/orgs, as far as a client of the write and delete APIs needs them.
 import type { Reply, RequestContext } from './http-reply.js'
 import { allows, authenticate, errorReply, isReply } from './http-reply.js'
-import type { Bucket, Organization, RetentionRule } from './registry.js'
+import type { Bucket, Organization } from './registry.js'
+import type { RetentionRule } from './retention.js'
 
 /** Journals created orgs and buckets. */
 export interface ResourceJournal {

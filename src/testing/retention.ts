@@ -3,9 +3,14 @@
 // in the engine's own words. Shards expiring later, as time passes, is not modelled: a stored
 // point stays until it is deleted or the server is reset.
 import type { ParsedPoint } from './line-protocol.js'
-import type { RetentionRule } from './registry.js'
 import { formatRfc3339Nano } from '../line-protocol/time.js'
 
+/** A retention rule as the buckets API carries it. */
+export interface RetentionRule {
+  type: 'expire'
+  everySeconds: number
+  shardGroupDurationSeconds?: number
+}
 const NANOS_PER_SECOND = 1_000_000_000n
 
 /** The period of the bucket's expire rule in seconds, or undefined when points never expire. */
