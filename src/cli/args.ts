@@ -1,8 +1,11 @@
 /**
  * Command-line parsing on node:util `parseArgs`, with one spec per command. Flags and environment
- * variables follow the `influx` CLI, with the client's `INFLUXDB_V2_*` names as fallbacks.
+ * variables follow the `influx` CLI, with the client's `INFLUXDB_V2_*` names as fallbacks, and so
+ * does the order in which a value is looked for: the flag, then the environment, then the active
+ * profile of the `influx` CLI's configs file, then the default.
  */
 import { parseArgs } from 'node:util'
+import { defaultConfigsPath, loadProfile, ProfileError, type ConfigProfile } from './config-profiles.js'
 
 /** A mistake in how the command was called (exit code 2). */
 export class UsageError extends Error {
@@ -26,6 +29,8 @@ export interface OptionSpec {
   default?: string
   /** The flag may be repeated; its value is then a list. */
   multiple?: boolean
+  /** The key of a configs-file profile read when neither the flag nor the environment sets it. */
+  profileKey?: 'url' | 'token' | 'org'
 }
 
 export interface CommandSpec {
@@ -46,15 +51,26 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 
 /** Flags of the commands that talk to a server. */
 export const CONNECTION_OPTIONS: Readonly<Record<string, OptionSpec>> = {
-  host: { type: 'string', value: 'url', help: 'Server URL', env: ['INFLUX_HOST', 'INFLUX_URL', 'INFLUXDB_V2_URL'], default: 'http://localhost:8086' },
-  token: { type: 'string', short: 't', value: 'token', help: 'API token', env: ['INFLUX_TOKEN', 'INFLUXDB_V2_TOKEN'] },
-  org: { type: 'string', short: 'o', value: 'name-or-id', help: 'Organization name or ID', env: ['INFLUX_ORG', 'INFLUXDB_V2_ORG'] },
+  host: { type: 'string', value: 'url', help: 'Server URL', env: ['INFLUX_HOST', 'INFLUX_URL', 'INFLUXDB_V2_URL'], default: 'http://localhost:8086', profileKey: 'url' },
+  token: { type: 'string', short: 't', value: 'token', help: 'API token', env: ['INFLUX_TOKEN', 'INFLUXDB_V2_TOKEN'], profileKey: 'token' },
+  org: { type: 'string', short: 'o', value: 'name-or-id', help: 'Organization name or ID', env: ['INFLUX_ORG', 'INFLUXDB_V2_ORG'], profileKey: 'org' },
   timeout: { type: 'string', value: 'ms', help: 'Timeout of each request in milliseconds', env: ['INFLUXDB_V2_TIMEOUT'], default: '10000' },
+  'active-config': { type: 'string', short: 'c', value: 'name', help: 'Profile of the influx CLI\'s configs file to use (default: the one marked active)', env: ['INFLUX_ACTIVE_CONFIG'] },
+  'configs-path': { type: 'string', value: 'path', help: 'The influx CLI\'s configs file', env: ['INFLUX_CONFIGS_PATH'], default: '~/.influxdbv2/configs' },
+  'skip-verify': { type: 'boolean', help: 'Do not verify the server\'s TLS certificate (https)' },
+  'http-debug': { type: 'boolean', help: 'Print each HTTP request and answer on stderr (the token is never shown)' },
 }
+
+/** Where a value came from, highest precedence first. */
+export type ValueSource = 'flag' | 'env' | 'config' | 'default'
 
 /** What a parsed command line holds: flag values (after env and defaults) and positionals. */
 export interface ParsedCommand {
   values: Record<string, string | boolean | string[] | undefined>
+  /** Where each value that is set came from. */
+  sources: Record<string, ValueSource>
+  /** The configs-file profile that filled some values, when one did. */
+  profile?: ConfigProfile
   positionals: string[]
 }
 
@@ -75,14 +91,43 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[], env: No
     throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[0])}`, spec.name)
   }
   const values: ParsedCommand['values'] = {}
+  const sources: ParsedCommand['sources'] = {}
+  let profile: ConfigProfile | undefined
+  let profileLoaded = false
+  const readProfile = (): ConfigProfile | undefined => {
+    if (!profileLoaded) {
+      profileLoaded = true
+      profile = activeProfile(parsed.values, env, spec.name)
+    }
+    return profile
+  }
+  // A profile named on purpose is checked even when every value it holds is given otherwise.
+  if ('active-config' in spec.options && (parsed.values['active-config'] !== undefined || fromEnv(['INFLUX_ACTIVE_CONFIG'], env) !== undefined)) readProfile()
   for (const [name, option] of Object.entries(all)) {
     const given = parsed.values[name]
     if (Array.isArray(given) && option.multiple !== true) throw new UsageError(`--${name} given more than once`, spec.name)
-    values[name] = (given as string | boolean | string[] | undefined) ?? fromEnv(option.env, env) ?? option.default
     const empty = Array.isArray(given) ? given.includes('') : given === ''
     if (option.type === 'string' && empty) throw new UsageError(`--${name} needs a non-empty value`, spec.name)
+    const fromEnvironment = given === undefined ? fromEnv(option.env, env) : undefined
+    const fromProfile = given === undefined && fromEnvironment === undefined && option.profileKey !== undefined ? readProfile()?.[option.profileKey] : undefined
+    const value = (given as string | boolean | string[] | undefined) ?? fromEnvironment ?? fromProfile ?? option.default
+    values[name] = value
+    if (value !== undefined) sources[name] = given !== undefined ? 'flag' : fromEnvironment !== undefined ? 'env' : fromProfile !== undefined ? 'config' : 'default'
   }
-  return { values, positionals: parsed.positionals }
+  return { values, sources, ...(profile === undefined ? {} : { profile }), positionals: parsed.positionals }
+}
+
+/** The configs-file profile chosen by `-c/--active-config` (or marked active), if any. */
+function activeProfile(flags: Record<string, unknown>, env: NodeJS.ProcessEnv, command: string): ConfigProfile | undefined {
+  const name = (flags['active-config'] as string | undefined) ?? fromEnv(['INFLUX_ACTIVE_CONFIG'], env)
+  const givenPath = (flags['configs-path'] as string | undefined) ?? fromEnv(['INFLUX_CONFIGS_PATH'], env)
+  const path = givenPath === undefined ? defaultConfigsPath(env) : givenPath.replace(/^~(?=\/|$)/, env.HOME ?? '~')
+  try {
+    return loadProfile(path, givenPath !== undefined, name)
+  } catch (error) {
+    if (error instanceof ProfileError) throw new UsageError(error.message, command)
+    throw error
+  }
 }
 
 function fromEnv(names: readonly string[] | undefined, env: NodeJS.ProcessEnv): string | undefined {

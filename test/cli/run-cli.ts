@@ -1,5 +1,6 @@
 // Runs the influx-async CLI as a child process, the way a user does, with a clean environment
-// (no INFLUX_* or INFLUXDB_V2_* variables leak in from the machine running the tests).
+// (no INFLUX_* or INFLUXDB_V2_* variables leak in from the machine running the tests, and HOME is
+// a directory without the influx CLI's configs file unless a test gives its own).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
@@ -23,8 +24,10 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   for (const [key, value] of Object.entries(process.env)) {
     if (!/^(INFLUX|INFLUXDB_V2)_/.test(key)) env[key] = value
   }
-  return { ...env, ...extra }
+  return { ...env, HOME: NO_CONFIG_HOME, ...extra }
 }
+
+const NO_CONFIG_HOME = fileURLToPath(new URL('../fixtures/no-config-home', import.meta.url))
 
 /** Starts the CLI; the caller owns the process. */
 export function spawnCli(args: readonly string[], options: CliOptions = {}): ChildProcess {

@@ -3,7 +3,7 @@ import { validatePredicate } from '../../delete/predicate.js'
 import { formatDeleteRange } from '../../delete/time-range.js'
 import { InvalidArgumentError } from '../../errors.js'
 import { CONNECTION_OPTIONS, UsageError, requiredString, stringValue, type CommandSpec, type ParsedCommand } from '../args.js'
-import { bucketTarget, createClient } from '../connection.js'
+import { bucketTarget, createClient, ID_OPTIONS } from '../connection.js'
 import { EXIT_OK } from '../report.js'
 import type { CommandIo } from './io.js'
 
@@ -13,6 +13,7 @@ export const deleteSpec: CommandSpec = {
   options: {
     ...CONNECTION_OPTIONS,
     bucket: { type: 'string', short: 'b', value: 'name-or-id', help: 'Bucket to delete from (required)', env: ['INFLUX_BUCKET'] },
+    ...ID_OPTIONS,
     start: { type: 'string', value: 'time', help: 'Start of the range, inclusive, RFC 3339 (required)' },
     stop: { type: 'string', value: 'time', help: 'End of the range, inclusive, RFC 3339 (required)' },
     predicate: { type: 'string', short: 'p', value: 'expr', help: 'Which points, e.g. \'_measurement="h2o" AND location="us-west"\' (default: all)' },
@@ -23,8 +24,9 @@ export const deleteSpec: CommandSpec = {
       --predicate '_measurement="h2o_feet" AND location="us-west"'`,
 }
 
-export async function runDelete({ values }: ParsedCommand, io: CommandIo): Promise<number> {
-  const { connection, bucket } = bucketTarget(values, 'delete', io.setUrl)
+export async function runDelete(parsed: ParsedCommand, io: CommandIo): Promise<number> {
+  const { values } = parsed
+  const { connection, bucket } = bucketTarget(parsed, 'delete', io.setUrl, io.stderr)
   const start = requiredString(values, 'start', 'delete')
   const stop = requiredString(values, 'stop', 'delete')
   const predicate = stringValue(values, 'predicate') ?? ''

@@ -11,8 +11,8 @@ export const pingSpec: CommandSpec = {
   details: 'Prints "OK <url>" and exits 0 when the server answers /ping, else explains why and exits 1.',
 }
 
-export async function runPing({ values }: ParsedCommand, io: CommandIo): Promise<number> {
-  const connection = connectionFrom(values, 'ping')
+export async function runPing(parsed: ParsedCommand, io: CommandIo): Promise<number> {
+  const connection = connectionFrom(parsed, 'ping', io.stderr)
   io.setUrl(connection.url)
   const client = createClient(connection)
   try {

@@ -6,6 +6,7 @@
  * What happens to batches the server refuses is decided in failed-batches.ts.
  */
 import { fstatSync, statSync } from 'node:fs'
+import { InfluxDBClientAsync } from '../../client.js'
 import { RecordError, RequestAbortedError, UndeliveredLinesError } from '../../errors.js'
 import { Point } from '../../line-protocol/point.js'
 import { isWritePrecision, type WritePrecision } from '../../line-protocol/precision.js'
@@ -13,7 +14,7 @@ import type { BatchFailedInfo, BatchWrittenInfo } from '../../write/batch-writer
 import {
   CONNECTION_OPTIONS, UsageError, positiveInteger, requiredString, stringValue, type CommandSpec, type ParsedCommand,
 } from '../args.js'
-import { bucketTarget, createClient, type Connection } from '../connection.js'
+import { bucketTarget, connectionFrom, createClient, ID_OPTIONS, type Connection } from '../connection.js'
 import { csvTableRow, csvTableRowsAfter } from '../input/csv-table.js'
 import { detectFormat, INPUT_FORMATS, readInput, type InputBatch, type InputFormat, type ReaderConfig } from '../input/readers.js'
 import { InputError, openSource, type InputSource } from '../input/source.js'
@@ -27,10 +28,11 @@ import type { CommandIo } from './io.js'
 export const writeSpec: CommandSpec = {
   name: 'write',
   summary: 'Write line protocol, CSV or NDJSON from files or stdin',
-  positionals: '[file ...]  (none or - reads stdin)',
+  positionals: '[dryrun] [file ...]  (none or - reads stdin; dryrun prints the line protocol and sends nothing)',
   options: {
     ...CONNECTION_OPTIONS,
     bucket: { type: 'string', short: 'b', value: 'name-or-id', help: 'Bucket to write to (required)', env: ['INFLUX_BUCKET'] },
+    ...ID_OPTIONS,
     file: { type: 'string', short: 'f', value: 'path', help: 'Input file, like a positional argument (repeatable)', multiple: true },
     precision: { type: 'string', short: 'p', value: 'ns|us|ms|s', help: 'Unit of integer timestamps', default: 'ns' },
     format: { type: 'string', value: 'lp|csv|ndjson', help: 'Input format (default: by extension .csv, .ndjson/.jsonl, else line protocol; a .gz file is decompressed)' },
@@ -39,7 +41,9 @@ export const writeSpec: CommandSpec = {
     'timestamp-column': { type: 'string', value: 'name', help: 'CSV column / NDJSON key holding the time (NDJSON default: time)' },
     timezone: { type: 'string', value: 'zone', help: 'CSV: IANA zone of timestamps written without one (default UTC)' },
     'field-types': { type: 'string', value: 'f=int,g=uint', help: 'Pin field types: float, int, uint, bool or string' },
+    compression: { type: 'string', value: 'gzip|none', help: 'Input compression (default: gzip for a file ending in .gz, else none)' },
     gzip: { type: 'boolean', help: 'Compress request bodies with gzip' },
+    'rate-limit': { type: 'string', value: 'rate', help: 'Read the input at most this fast, e.g. 5MB/s, "1 MB / 5 min", 17kB/s (kB = 1024 B)' },
     'batch-size': { type: 'string', value: 'lines', help: 'Lines per request', default: '5000' },
     'max-retry-time': { type: 'string', value: 'ms', help: 'How long a batch is retried when the server is unreachable, busy or failing (then the write stops)', default: '180000' },
     'errors-file': { type: 'string', value: 'path', help: 'Write refused lines and rows here, each after a "# where: reason" line' },
@@ -79,8 +83,12 @@ interface WriteTotals {
   rejected: number
 }
 
-export async function runWrite({ values, positionals }: ParsedCommand, io: CommandIo): Promise<number> {
-  const { connection, bucket } = bucketTarget(values, 'write', io.setUrl)
+export async function runWrite(parsed: ParsedCommand, io: CommandIo): Promise<number> {
+  const { values } = parsed
+  // `influx write dryrun`: the same command, printing instead of sending.
+  const dryRun = parsed.positionals[0] === 'dryrun'
+  const positionals = dryRun ? parsed.positionals.slice(1) : parsed.positionals
+  const { connection, bucket } = dryRun ? { connection: connectionFrom(parsed, 'write'), bucket: 'dryrun' } : bucketTarget(parsed, 'write', io.setUrl, io.stderr)
   const precision = stringValue(values, 'precision') as string
   if (!isWritePrecision(precision)) throw new UsageError(`--precision must be ns, us, ms or s, got ${JSON.stringify(precision)}`, 'write')
   const format = stringValue(values, 'format')
@@ -89,6 +97,11 @@ export async function runWrite({ values, positionals }: ParsedCommand, io: Comma
   }
   const batchSize = positiveInteger(values, 'batch-size', 'write') as number
   const maxRetryTime = positiveInteger(values, 'max-retry-time', 'write') as number
+  const compression = stringValue(values, 'compression')
+  if (compression !== undefined && compression !== 'gzip' && compression !== 'none') {
+    throw new UsageError(`--compression must be gzip or none, got ${JSON.stringify(compression)}`, 'write')
+  }
+  const rateLimit = parseRateLimitFlag(stringValue(values, 'rate-limit'))
   const config = readerConfig(values, batchSize, precision)
   const names = [...positionals, ...((values.file as string[] | undefined) ?? [])]
   if (names.length === 0) {
@@ -106,7 +119,7 @@ export async function runWrite({ values, positionals }: ParsedCommand, io: Comma
   if (errorsFile !== undefined) checkErrorsFileIsNoInput(errorsFile, names, io.stdin)
 
   const sources: InputSource[] = []
-  for (const name of names) sources.push(await openSource(name, io.stdin))
+  for (const name of names) sources.push(await openSource(name, io.stdin, compression === undefined ? undefined : compression === 'gzip'))
   const rejections = await RejectionLog.open(errorsFile, io.stderr)
   const started = performance.now()
   const seconds = (): number => (performance.now() - started) / 1000
@@ -114,7 +127,7 @@ export async function runWrite({ values, positionals }: ParsedCommand, io: Comma
   try {
     totals = await writeSources({
       sources, format: format as InputFormat | undefined, config, connection, bucket, precision, batchSize,
-      gzip: values.gzip === true, maxRetryTime, rejections, io,
+      gzip: values.gzip === true && !dryRun, maxRetryTime, rateLimit, dryRun, rejections, io,
     })
   } catch (error) {
     if (error instanceof WriteFailedError) {
@@ -128,7 +141,8 @@ export async function runWrite({ values, positionals }: ParsedCommand, io: Comma
     throw error.reason
   }
   const elapsed = seconds()
-  io.stdout.write(`written: ${totals.written} points, rejected: ${totals.rejected}, ${elapsed.toFixed(2)} s, ${Math.round(totals.written / Math.max(elapsed, 1e-3))} points/s\n`)
+  // A dry run's stdout is the line protocol; its summary goes with the diagnostics.
+  ;(dryRun ? io.stderr : io.stdout).write(`${dryRun ? 'dry run, not sent: ' : ''}written: ${totals.written} points, rejected: ${totals.rejected}, ${elapsed.toFixed(2)} s, ${Math.round(totals.written / Math.max(elapsed, 1e-3))} points/s\n`)
   if (totals.rejected > 0 && rejections.path !== undefined) io.stderr.write(`refused lines and reasons are in ${rejections.path}\n`)
   if (totals.rejected === 0) return EXIT_OK
   // Exit 3 says "written, with exceptions"; when every point was refused, the run failed.
@@ -229,16 +243,20 @@ interface WriteJob {
   batchSize: number
   gzip: boolean
   maxRetryTime: number
+  /** Input bytes per second, when throttled. */
+  rateLimit: number | undefined
+  /** Print the line protocol on stdout instead of sending it. */
+  dryRun: boolean
   rejections: RejectionLog
   io: CommandIo
 }
 
 async function writeSources(job: WriteJob): Promise<WriteTotals> {
   const { connection, bucket, rejections, io } = job
-  const client = createClient(connection, { enableGzip: job.gzip })
+  const client = job.dryRun ? dryRunClient(io.stdout) : createClient(connection, { enableGzip: job.gzip })
   try {
     // A dead server fails here at once, instead of after the writer's retry budget.
-    await client.ping()
+    if (!job.dryRun) await client.ping()
   } catch (error) {
     await rejections.close()
     await client.close()
@@ -285,6 +303,7 @@ async function writeSources(job: WriteJob): Promise<WriteTotals> {
     totalBytes,
   }))
   let finished = false
+  const throttle = job.rateLimit === undefined ? undefined : throttleTo(job.rateLimit)
   try {
     try {
       for (const source of job.sources) {
@@ -293,6 +312,7 @@ async function writeSources(job: WriteJob): Promise<WriteTotals> {
           if (failures.fatal !== undefined) break
           handed += batch.points
           await writeBatch(writer, batch, source.name, rejectFromWriter)
+          if (throttle !== undefined) await throttle(job.sources.reduce((n, s) => n + s.bytesRead, 0))
         }
         if (failures.fatal !== undefined) break
       }
@@ -321,6 +341,50 @@ async function writeSources(job: WriteJob): Promise<WriteTotals> {
     throw new WriteFailedError(failures.fatal, connection.url, written, notWritten)
   }
   return { written, rejected: rejections.rejected }
+}
+
+/**
+ * A client that sends nothing: each request body is printed on `out` and answered 204, so a dry run
+ * goes through the very serialisation and batching of a real write.
+ */
+function dryRunClient(out: { write(text: string): unknown }): InfluxDBClientAsync {
+  const decoder = new TextDecoder()
+  return new InfluxDBClientAsync({
+    url: 'http://dry-run.invalid',
+    org: 'dryrun',
+    fetch: (input, init) => {
+      if (new URL(input).pathname.endsWith('/write')) {
+        const body = init.body
+        out.write(`${typeof body === 'string' ? body : body instanceof Uint8Array ? decoder.decode(body) : ''}\n`)
+      }
+      return Promise.resolve(new Response(null, { status: 204 }))
+    },
+  })
+}
+
+/**
+ * `--rate-limit`, as the `influx` CLI reads it: COUNT(B|kB|MB)/TIME(s|sec|m|min), the `/` and the
+ * TIME count optional, spaces ignored; kB is 1024 bytes and MB 1024².
+ */
+export function parseRateLimitFlag(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const match = /^(\d+(?:\.\d*)?|\.\d+)(B|kB|MB)\/?(\d*)(s|sec|m|min)$/.exec(text.replaceAll(' ', ''))
+  const bytes = match === null ? NaN : Number(match[1]) * ({ B: 1, kB: 1024, MB: 1024 * 1024 } as Record<string, number>)[match[2] as string]!
+  const per = match === null ? NaN : (match[3] === '' ? 1 : Number(match[3])) * (match[4]!.startsWith('m') ? 60 : 1)
+  if (match === null || !(bytes > 0) || !(per > 0)) {
+    throw new UsageError(`--rate-limit ${JSON.stringify(text)} is not a rate like 5MB/s, "1 MB / 5 min" or 17kB/s (COUNT B, kB or MB / TIME s or min)`, 'write')
+  }
+  return bytes / per
+}
+
+/** Waits until reading `bytesRead` bytes in all keeps to `bytesPerSecond` on average since the first call. */
+function throttleTo(bytesPerSecond: number): (bytesRead: number) => Promise<void> {
+  const started = performance.now()
+  return async (bytesRead) => {
+    const due = started + (bytesRead / bytesPerSecond) * 1000
+    const wait = due - performance.now()
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+  }
 }
 
 /**

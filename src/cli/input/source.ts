@@ -26,9 +26,12 @@ export class InputError extends Error {
 
 const READ_CHUNK = 256 * 1024
 
-/** Opens a file (or stdin for `-`). Fails early, with a clear message, when the file cannot be read. */
-export async function openSource(name: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<InputSource> {
-  if (name === '-') return new StreamSource(name, undefined, stdin)
+/**
+ * Opens a file (or stdin for `-`). Fails early, with a clear message, when the file cannot be read.
+ * `gzip`: decompress it; by default a file whose name ends in `.gz` is, stdin is not.
+ */
+export async function openSource(name: string, stdin: NodeJS.ReadableStream = process.stdin, gzip?: boolean): Promise<InputSource> {
+  if (name === '-') return new StreamSource(name, undefined, stdin, undefined, gzip ?? false)
   let size: number | undefined
   try {
     const info = await stat(name)
@@ -44,7 +47,7 @@ export async function openSource(name: string, stdin: NodeJS.ReadableStream = pr
     file.once('open', () => resolve())
     file.once('error', (error) => reject(new InputError(`cannot read ${name}: ${describeFsError(error)}`)))
   })
-  return new StreamSource(name, size, file, file, name.toLowerCase().endsWith('.gz'))
+  return new StreamSource(name, size, file, file, gzip ?? name.toLowerCase().endsWith('.gz'))
 }
 
 class StreamSource implements InputSource {
