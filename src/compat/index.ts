@@ -7,15 +7,16 @@
  * @packageDocumentation
  */
 export { InfluxDB } from './influxdb.js'
-export { WriteApi, type WriteFailure } from './write-api.js'
-export { DeleteAPI, type PostDeleteRequest } from './delete-api.js'
-export { Point, type PointSettings, type PointTime } from './point.js'
-export { HttpError, RequestTimedOutError, AbortError, IllegalArgumentError, type HttpHeaders } from './errors.js'
 export {
+  WriteApi,
   DEFAULT_WriteOptions,
-  type ClientOptions,
+  type WriteFailure,
   type WriteOptions,
   type WriteRetryOptions,
   type RetrySkippedEntry,
   type WritePrecisionType,
-} from './options.js'
+} from './write-api.js'
+export { DeleteAPI, type PostDeleteRequest } from './delete-api.js'
+export { Point, type PointSettings, type PointTime } from './point.js'
+export { HttpError, RequestTimedOutError, AbortError, IllegalArgumentError, type HttpHeaders } from './errors.js'
+export type { ClientOptions } from './options.js'

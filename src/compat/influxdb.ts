@@ -2,8 +2,8 @@
 import { InfluxDBClientAsync } from '../client.js'
 import type { ClientOptions as AsyncClientOptions } from '../options.js'
 import { IllegalArgumentError } from './errors.js'
-import { DEFAULT_WriteOptions, type ClientOptions, type WriteOptions, type WritePrecisionType } from './options.js'
-import { WriteApi } from './write-api.js'
+import type { ClientOptions } from './options.js'
+import { DEFAULT_WriteOptions, WriteApi, type WriteOptions, type WritePrecisionType } from './write-api.js'
 
 const PRECISIONS: readonly string[] = ['ns', 'us', 'ms', 's']
 const HONOURED_TRANSPORT_OPTIONS = new Set(['rejectUnauthorized', 'ca'])

@@ -14,7 +14,19 @@
  */
 import type { Writable } from 'node:stream'
 import { InvalidArgumentError } from '../errors.js'
-import type { BatchWriter } from './batch-writer.js'
+
+/**
+ * What a stream needs of its BatchWriter: `BatchWriter`'s own methods, typed here so that this
+ * module does not import batch-writer.ts, which imports it.
+ */
+export interface StreamedWriter {
+  add(records: unknown): boolean
+  drained(): Promise<void>
+  flush(): Promise<void>
+  close(): Promise<void>
+  abort(reason?: unknown): void
+  readonly stats: { readonly failedLines: number }
+}
 
 /** How a stream taken from a BatchWriter ends. */
 export interface BatchStreamOptions {
@@ -27,10 +39,10 @@ export interface BatchStreamOptions {
 
 /** Follows the writer's undelivered-line count, to end a stream at the first loss. */
 class LossWatch {
-  readonly #writer: BatchWriter
+  readonly #writer: StreamedWriter
   #seen: number
 
-  constructor(writer: BatchWriter) {
+  constructor(writer: StreamedWriter) {
     this.#writer = writer
     this.#seen = writer.stats.failedLines
   }
@@ -47,12 +59,12 @@ class LossWatch {
   }
 }
 
-function finishWriter(writer: BatchWriter, options: BatchStreamOptions | undefined): Promise<void> {
+function finishWriter(writer: StreamedWriter, options: BatchStreamOptions | undefined): Promise<void> {
   return options?.closeWriter === true ? writer.close() : writer.flush()
 }
 
 /** A Node object-mode `Writable` writing each record through `writer`; see the module comment. */
-export function toNodeWritable(writer: BatchWriter, options?: BatchStreamOptions): Writable {
+export function toNodeWritable(writer: StreamedWriter, options?: BatchStreamOptions): Writable {
   const stream = (
     globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
   ).process?.getBuiltinModule?.('node:stream') as typeof import('node:stream') | undefined
@@ -102,7 +114,7 @@ export function toNodeWritable(writer: BatchWriter, options?: BatchStreamOptions
 }
 
 /** A WHATWG `WritableStream` writing each record through `writer`; see the module comment. */
-export function toWritableStream(writer: BatchWriter, options?: BatchStreamOptions): WritableStream<unknown> {
+export function toWritableStream(writer: StreamedWriter, options?: BatchStreamOptions): WritableStream<unknown> {
   const losses = new LossWatch(writer)
   return new WritableStream<unknown>({
     write: (record) => (writer.add(record) ? undefined : losses.drained()),
