@@ -34,10 +34,11 @@ export function influxqlDeleteStatement(start: string, stop: string, predicate: 
     }
     if (rule.key === '_field') {
       throw new InvalidArgumentError(
-        'delete: InfluxDB 1.x cannot delete by field (_field): its DELETE refuses fields in WHERE; delete by measurement and tags, or drop the field\'s measurement',
+        "delete: InfluxDB 1.x cannot delete by field (_field): its DELETE refuses fields in WHERE; delete by measurement and tags, or drop the field's measurement",
       )
     }
-    if (rule.key === 'time') throw new InvalidArgumentError('delete: "time" in the predicate; give the time range as start and stop')
+    if (rule.key === 'time')
+      throw new InvalidArgumentError('delete: "time" in the predicate; give the time range as start and stop')
     conditions.push(`${quoteInfluxqlIdent(rule.key)} ${rule.operator} ${quoteInfluxqlString(rule.value)}`)
   }
   conditions.push(`time >= ${quoteInfluxqlString(start)}`, `time <= ${quoteInfluxqlString(stop)}`)
@@ -47,10 +48,14 @@ export function influxqlDeleteStatement(start: string, stop: string, predicate: 
 
 function measurementOf(rule: TagRule, earlier: string | undefined): string {
   if (rule.operator !== '=') {
-    throw new InvalidArgumentError('delete: InfluxDB 1.x cannot delete by _measurement != …: its DELETE names the measurement it deletes from')
+    throw new InvalidArgumentError(
+      'delete: InfluxDB 1.x cannot delete by _measurement != …: its DELETE names the measurement it deletes from',
+    )
   }
   if (earlier !== undefined && earlier !== rule.value) {
-    throw new InvalidArgumentError(`delete: the predicate asks for _measurement ${JSON.stringify(earlier)} and ${JSON.stringify(rule.value)} at once, which matches nothing`)
+    throw new InvalidArgumentError(
+      `delete: the predicate asks for _measurement ${JSON.stringify(earlier)} and ${JSON.stringify(rule.value)} at once, which matches nothing`,
+    )
   }
   return rule.value
 }

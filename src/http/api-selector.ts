@@ -61,14 +61,20 @@ export class ApiSelector implements ApiSelection {
     let identity: ServerIdentity
     try {
       // With the token: InfluxDB 3 answers /ping only to an authenticated request unless told otherwise.
-      const response = await this.#transport.request({ method: 'GET', path: '/ping', withoutSession: true, ...(signal !== undefined ? { signal } : {}) })
+      const response = await this.#transport.request({
+        method: 'GET',
+        path: '/ping',
+        withoutSession: true,
+        ...(signal !== undefined ? { signal } : {}),
+      })
       identity = identifyServer(response.status, response.headers, response.body)
     } catch (error) {
       if (!(error instanceof InfluxDBError) || error.statusCode >= 500) throw noteAuto(error)
       // InfluxDB 3's 401 carries no version header; 1.x's (ping-auth-enabled) does.
       if (error.statusCode === 401 || error.statusCode === 403) {
         const said = identifyServer(error.statusCode, error.headers, '')
-        if (said.serverVersion === undefined) throw noteAuto(error, 'it needs a token that may read /ping (InfluxDB 3), or set apiVersion')
+        if (said.serverVersion === undefined)
+          throw noteAuto(error, 'it needs a token that may read /ping (InfluxDB 3), or set apiVersion')
         identity = said
       } else {
         // Not an InfluxDB /ping at all: most InfluxDB-compatible servers take the v2 API.
@@ -81,6 +87,7 @@ export class ApiSelector implements ApiSelection {
 }
 
 function noteAuto(error: unknown, advice?: string): unknown {
-  if (error instanceof Error) error.message = `apiVersion 'auto' could not ask GET /ping which API to use: ${error.message}${advice === undefined ? '' : ` (${advice})`}`
+  if (error instanceof Error)
+    error.message = `apiVersion 'auto' could not ask GET /ping which API to use: ${error.message}${advice === undefined ? '' : ` (${advice})`}`
   return error
 }

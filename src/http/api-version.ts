@@ -33,7 +33,11 @@ export function checkApiVersionOption(value: unknown): ApiVersionOption {
  * 1.x and 2.x answer 204 with their version in `X-Influxdb-Version`. Anything else (another
  * product, a proxy) is taken as the v2 API, which most InfluxDB-compatible servers implement.
  */
-export function identifyServer(status: number, headers: Readonly<Record<string, string>>, body: string): ServerIdentity {
+export function identifyServer(
+  status: number,
+  headers: Readonly<Record<string, string>>,
+  body: string,
+): ServerIdentity {
   const build = nonEmpty(headers['x-influxdb-build'])
   let version = nonEmpty(headers['x-influxdb-version'])
   if (status === 200 && body.trimStart().startsWith('{')) {
@@ -45,7 +49,8 @@ export function identifyServer(status: number, headers: Readonly<Record<string, 
     }
   }
   const major = majorOf(version)
-  const apiVersion: ApiVersion = major === 3 || build === 'Core' || (build === 'Enterprise' && major !== 1) ? 'v3' : major === 1 ? 'v1' : 'v2'
+  const apiVersion: ApiVersion =
+    major === 3 || build === 'Core' || (build === 'Enterprise' && major !== 1) ? 'v3' : major === 1 ? 'v1' : 'v2'
   return { apiVersion, serverVersion: version, build }
 }
 
@@ -86,7 +91,12 @@ export function wrongApiHint(
 // A router's own 404 (`404 page not found`, an empty body, 2.x's `path not found`), not a handler's answer about a database or bucket.
 function isMissingRoute(body: string): boolean {
   const text = body.trim()
-  return text === '' || text === '404 page not found' || text.includes('"path not found"') || text.includes('unsupported path')
+  return (
+    text === '' ||
+    text === '404 page not found' ||
+    text.includes('"path not found"') ||
+    text.includes('unsupported path')
+  )
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

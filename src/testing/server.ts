@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } fro
 import type { AddressInfo } from 'node:net'
 import { gunzipSync } from 'node:zlib'
 import type { Reply, RequestContext } from './http-reply.js'
-import { codeForStatus, errorReply, SERVER_VERSION } from './http-reply.js'
+import { codeForStatus, errorReply } from './http-reply.js'
 import type { Journal } from './journal.js'
 import { openJournal } from './journal.js'
 import type { Bucket, TokenSpec } from './registry.js'
@@ -15,9 +15,26 @@ import { handleDelete } from './delete-handler.js'
 import type { PointFilter, StoredPoint } from './storage.js'
 import { handleHealth, handlePing } from './system-handlers.js'
 import { handleWrite } from './write-handler.js'
+import { GENERATION_BUILD, GENERATION_VERSION, textReply, type ServerGeneration } from './generations.js'
+import { handleV1Query, handleV1Write } from './v1-handlers.js'
+import { handleV3Ping, handleV3Write } from './v3-handlers.js'
 
 /** Options of {@link startTestServer}. */
 export interface TestServerOptions {
+  /**
+   * Which InfluxDB generation the server answers as; default `'v2'`.
+   * - `'v2'`: InfluxDB 2.x OSS (`/api/v2/write`, `/api/v2/delete`, buckets and orgs).
+   * - `'v1'`: InfluxDB 1.x (`X-Influxdb-Version: 1.7.11`): `/write?db=&rp=` and InfluxQL `DELETE`
+   *   through `/query`; each bucket of the default org is a database, and a bucket named `db/rp` a
+   *   retention policy. `{"error"}` bodies, partial writes that keep the good lines, `us` refused.
+   *   No `/api/v2` endpoints, as before 1.8.
+   * - `'v3'`: InfluxDB 3 Core (`X-Influxdb-Version: 3.10.0`): `/api/v3/write_lp` with partial
+   *   writes naming each bad line, `accept_partial`, precision `auto`; databases are created on
+   *   first write; `/ping` answers JSON and needs the token. No delete endpoint.
+   */
+  apiVersion?: ServerGeneration
+  /** v3 only: the largest request body, bytes (InfluxDB 3's default is 10 MiB). */
+  maxRequestBytes?: number
   /** TCP port; 0 (the default) picks a free one. */
   port?: number
   /** Interface to bind; default `127.0.0.1`. */
@@ -148,8 +165,13 @@ class ServerState {
   readonly orgName: string
   readonly orgID: string
   readonly token: string
+  readonly generation: ServerGeneration
+  readonly maxRequestBytes: number
 
   constructor(options: TestServerOptions) {
+    this.generation = options.apiVersion ?? 'v2'
+    if (!['v1', 'v2', 'v3'].includes(this.generation)) throw new TypeError(`startTestServer: "apiVersion" must be 'v1', 'v2' or 'v3', got ${JSON.stringify(options.apiVersion)}`)
+    this.maxRequestBytes = options.maxRequestBytes ?? 10 * 1024 * 1024
     this.token = options.token ?? DEFAULTS.token
     this.tokens.set(this.token, { token: this.token, permissions: 'all' })
     for (const spec of options.tokens ?? []) this.tokens.set(spec.token, spec)
@@ -219,7 +241,10 @@ class ServerState {
     }
     if (this.maxRecorded > 0) this.record(req, url, bodyText(body, req.headers['content-encoding']), reply.status)
     if (res.destroyed) return
-    const headers: Record<string, string> = { 'X-Influxdb-Build': 'OSS', 'X-Influxdb-Version': SERVER_VERSION, ...reply.headers }
+    // InfluxDB 3's 401 carries no version headers; every other answer of every generation does.
+    const versionHeaders: Record<string, string> =
+      this.generation === 'v3' && reply.status === 401 ? {} : { 'X-Influxdb-Build': GENERATION_BUILD[this.generation], 'X-Influxdb-Version': GENERATION_VERSION[this.generation] }
+    const headers: Record<string, string> = { ...versionHeaders, ...reply.headers }
     if (reply.json === undefined) {
       res.writeHead(reply.status, headers)
       res.end()
@@ -232,7 +257,10 @@ class ServerState {
   }
 
   private route(ctx: RequestContext): Reply {
-    const route = ROUTES[ctx.path]
+    const route = (this.generation === 'v2' ? ROUTES : this.generation === 'v1' ? V1_ROUTES : V3_ROUTES)[ctx.path]
+    // 1.x answers with Go's router text, 3.x with an empty 404.
+    if (route === undefined && this.generation === 'v1') return textReply(404, '404 page not found\n')
+    if (route === undefined && this.generation === 'v3') return { status: 404 }
     if (route === undefined) return errorReply(404, 'not found', 'path not found')
     const handler = route[ctx.method]
     if (handler === undefined) {
@@ -269,6 +297,18 @@ class ServerState {
       drop++
     }
     if (drop > 0) this.requests.splice(0, drop)
+  }
+
+  bucketNamed(name: string): Bucket | undefined {
+    return this.registry.bucketByName(this.orgID, name)
+  }
+
+  database(name: string): Bucket {
+    const existing = this.bucketNamed(name)
+    if (existing !== undefined) return existing
+    const bucket = this.registry.createBucket(this.orgID, name)
+    this.journal?.createBucket(bucket)
+    return bucket
   }
 
   bucketFor(nameOrId: string, orgName?: string): Bucket {
@@ -344,6 +384,9 @@ class ServerState {
 export interface HandlerEnvironment {
   now(): bigint
   journalOrUndefined(): Journal | undefined
+  bucketNamed(name: string): Bucket | undefined
+  database(name: string): Bucket
+  readonly maxRequestBytes: number
 }
 
 type Handler = (ctx: RequestContext, env: HandlerEnvironment) => Reply
@@ -354,6 +397,25 @@ const ROUTES: Record<string, Record<string, Handler>> = {
   '/api/v2/delete': { POST: (ctx, env) => handleDelete(ctx, env.journalOrUndefined()) },
   '/api/v2/buckets': { GET: (ctx) => handleBuckets(ctx), POST: (ctx, env) => handleBuckets(ctx, env.journalOrUndefined()) },
   '/api/v2/orgs': { GET: (ctx) => handleOrgs(ctx), POST: (ctx, env) => handleOrgs(ctx, env.journalOrUndefined()) },
+}
+
+const V1_ROUTES: Record<string, Record<string, Handler>> = {
+  '/ping': { GET: handlePing, HEAD: handlePing },
+  '/write': { POST: (ctx, env) => handleV1Write(gunzipped(ctx), env) },
+  '/query': { POST: (ctx, env) => handleV1Query(ctx, env), GET: (ctx, env) => handleV1Query(ctx, env) },
+}
+
+const V3_ROUTES: Record<string, Record<string, Handler>> = {
+  '/ping': { GET: (ctx) => handleV3Ping(ctx), POST: (ctx) => handleV3Ping(ctx) },
+  '/health': { GET: () => textReply(200, 'OK') },
+  '/api/v3/write_lp': { POST: (ctx, env) => handleV3Write(gunzipped(ctx), env) },
+}
+
+/** The request with a gzip body decompressed (1.x and 3.x take `Content-Encoding: gzip`). */
+function gunzipped(ctx: RequestContext): RequestContext {
+  const encoding = ctx.headers['content-encoding']
+  if (encoding !== 'gzip' && encoding !== 'x-gzip') return ctx
+  return { ...ctx, body: gunzipSync(ctx.body) }
 }
 
 // JSON as Go's encoding/json writes it (what InfluxDB sends): <, >, &, U+2028 and U+2029 escaped.

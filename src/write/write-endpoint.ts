@@ -30,7 +30,13 @@ export interface WriteEndpoint {
 }
 
 const V1_PRECISION: Record<WritePrecision, string> = { ns: 'n', us: 'u', ms: 'ms', s: 's' }
-const V3_PRECISION: Record<WritePrecision | 'auto', string> = { ns: 'nanosecond', us: 'microsecond', ms: 'millisecond', s: 'second', auto: 'auto' }
+const V3_PRECISION: Record<WritePrecision | 'auto', string> = {
+  ns: 'nanosecond',
+  us: 'microsecond',
+  ms: 'millisecond',
+  s: 'second',
+  auto: 'auto',
+}
 const CONSISTENCIES: readonly string[] = ['any', 'one', 'quorum', 'all']
 
 /**
@@ -44,11 +50,16 @@ export function writeEndpoint(
 ): WriteEndpoint {
   const { bucket, org, precision } = target
   if (precision === 'auto' && api !== 'v3') {
-    throw new InvalidArgumentError(`write: precision 'auto' is InfluxDB 3's (apiVersion 'v3'); this client writes with apiVersion '${api}'`)
+    throw new InvalidArgumentError(
+      `write: precision 'auto' is InfluxDB 3's (apiVersion 'v3'); this client writes with apiVersion '${api}'`,
+    )
   }
   if (api === 'v1') {
     const { db, rp } = splitV1Bucket(bucket, 'write')
-    return { path: '/write', query: { db, rp, precision: V1_PRECISION[precision as WritePrecision], consistency: options.consistency } }
+    return {
+      path: '/write',
+      query: { db, rp, precision: V1_PRECISION[precision as WritePrecision], consistency: options.consistency },
+    }
   }
   if (api === 'v3') {
     return {
@@ -69,17 +80,28 @@ export function writeEndpoint(
 export function checkApiWriteOptions(api: ApiVersion | undefined, options: ApiWriteOptions, operation: string): void {
   const { consistency, noSync, acceptPartial } = options
   if (consistency !== undefined && !CONSISTENCIES.includes(consistency)) {
-    throw new InvalidArgumentError(`${operation}: "consistency" must be one of any, one, quorum, all; got ${JSON.stringify(consistency)}`)
+    throw new InvalidArgumentError(
+      `${operation}: "consistency" must be one of any, one, quorum, all; got ${JSON.stringify(consistency)}`,
+    )
   }
-  if (noSync !== undefined && typeof noSync !== 'boolean') throw new InvalidArgumentError(`${operation}: "noSync" must be a boolean`)
-  if (acceptPartial !== undefined && typeof acceptPartial !== 'boolean') throw new InvalidArgumentError(`${operation}: "acceptPartial" must be a boolean`)
+  if (noSync !== undefined && typeof noSync !== 'boolean')
+    throw new InvalidArgumentError(`${operation}: "noSync" must be a boolean`)
+  if (acceptPartial !== undefined && typeof acceptPartial !== 'boolean')
+    throw new InvalidArgumentError(`${operation}: "acceptPartial" must be a boolean`)
   if (api === undefined) return
   if (consistency !== undefined && api !== 'v1') {
-    throw new InvalidArgumentError(`${operation}: "consistency" is InfluxDB 1.x's (apiVersion 'v1'); this client writes with apiVersion '${api}'`)
+    throw new InvalidArgumentError(
+      `${operation}: "consistency" is InfluxDB 1.x's (apiVersion 'v1'); this client writes with apiVersion '${api}'`,
+    )
   }
-  for (const [name, value] of [['noSync', noSync], ['acceptPartial', acceptPartial]] as const) {
+  for (const [name, value] of [
+    ['noSync', noSync],
+    ['acceptPartial', acceptPartial],
+  ] as const) {
     if (value !== undefined && api !== 'v3') {
-      throw new InvalidArgumentError(`${operation}: "${name}" is InfluxDB 3's (apiVersion 'v3'); this client writes with apiVersion '${api}'`)
+      throw new InvalidArgumentError(
+        `${operation}: "${name}" is InfluxDB 3's (apiVersion 'v3'); this client writes with apiVersion '${api}'`,
+      )
     }
   }
 }
@@ -94,7 +116,9 @@ export function splitV1Bucket(bucket: string, operation: string): { db: string; 
   const db = bucket.slice(0, slash)
   const rp = bucket.slice(slash + 1)
   if (db === '' || rp === '') {
-    throw new InvalidArgumentError(`${operation}: bucket ${JSON.stringify(bucket)} must be "database" or "database/retention-policy" on InfluxDB 1.x`)
+    throw new InvalidArgumentError(
+      `${operation}: bucket ${JSON.stringify(bucket)} must be "database" or "database/retention-policy" on InfluxDB 1.x`,
+    )
   }
   return { db, rp }
 }
