@@ -1,6 +1,7 @@
-// Streams 100,000 readings from a Node stream through a BatchWriter: batches, backpressure and
-// retries are the writer's job; close() resolves once every line is acknowledged.
+// Pipes 100,000 readings from a Node stream into a BatchWriter: batches, backpressure and retries
+// are the writer's job, and the pipeline finishes once every line is acknowledged.
 import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { InfluxDBClientAsync } from 'influxdb-client-async'
 
 const bucket = process.env.INFLUX_BUCKET ?? 'my-bucket'
@@ -13,11 +14,9 @@ function* readings(): Generator<{ measurement: string; tags: { sensor: string };
   }
 }
 
-const writer = client.writeApi().batchWriter({ bucket, batchSize: 5000 })
-try {
-  // A Readable in object mode is an async iterable: writeAll() reads it only as fast as the writer can send.
-  await writer.writeAll(Readable.from(readings()))
-} finally {
-  await writer.close()
-}
+await using writer = client.writeApi().batchWriter({ bucket, batchSize: 5000 })
+// The source is read only as fast as the writer can send; a line that cannot be delivered fails the
+// pipeline with an UndeliveredLinesError naming it. In Bun, Deno or a browser, pipe a ReadableStream
+// into writer.writableStream() instead.
+await pipeline(Readable.from(readings()), writer.nodeWritable())
 console.log(`wrote ${writer.stats.writtenLines} lines`)
