@@ -33,11 +33,12 @@ const KEYWORDS = new Set(
   ).split(' '),
 )
 
-const UNSUPPORTED_KEYS: Readonly<Record<string, string>> = {
-  _field: 'deleting by _field is not supported by the server',
-  _time: 'deleting by _time is not supported; use start and stop',
-  _value: 'deleting by _value is not supported by the server',
-}
+// A Map: a key named `constructor` or `toString` is an ordinary tag key, not a member of this table.
+const UNSUPPORTED_KEYS: ReadonlyMap<string, string> = new Map([
+  ['_field', 'deleting by _field is not supported by the server'],
+  ['_time', 'deleting by _time is not supported; use start and stop'],
+  ['_value', 'deleting by _value is not supported by the server'],
+])
 
 /** A value the builder accepts for a tag or the measurement. */
 export type PredicateValue = string | number | bigint | boolean
@@ -56,7 +57,8 @@ export function predicate(match: Readonly<Record<string, PredicateValue>>): stri
   }
   return entries
     .map(([key, value]) => {
-      if (UNSUPPORTED_KEYS[key] !== undefined) throw new InvalidArgumentError(`predicate: ${UNSUPPORTED_KEYS[key]}`)
+      const unsupported = UNSUPPORTED_KEYS.get(key)
+      if (unsupported !== undefined) throw new InvalidArgumentError(`predicate: ${unsupported}`)
       if (!['string', 'number', 'bigint', 'boolean'].includes(typeof value)) {
         throw new InvalidArgumentError(`predicate: the value of ${JSON.stringify(key)} must be a string, number, bigint or boolean, got ${value === null ? 'null' : typeof value}`)
       }
@@ -133,7 +135,7 @@ export function validatePredicate(text: string): void {
     if (key.kind === 'ident' && KEYWORDS.has(key.text.toUpperCase()) && key.text !== 'name') {
       fail(key, `the key ${key.text} is a keyword and must be double-quoted`)
     }
-    const reason = UNSUPPORTED_KEYS[key.text]
+    const reason = UNSUPPORTED_KEYS.get(key.text)
     if (reason !== undefined) fail(key, reason)
     index++
     expect('op', `expected = or != after the key, got ${describe(peek())}`)

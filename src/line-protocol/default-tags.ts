@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors.js'
 import { escapeKey, escapeTagKey } from './escape.js'
+import { ownValue, setOwn } from '../own-keys.js'
 
 const ENV_REFERENCE = /^\$\{env\.([^}]+)\}$/
 
@@ -30,7 +31,7 @@ export function resolveDefaultTags(
     }
     const text = String(raw)
     const reference = ENV_REFERENCE.exec(text)
-    const value = reference === null ? text : env[reference[1] as string]
+    const value = reference === null ? text : ownValue(env, reference[1] as string)
     if (value === undefined || value === '' || key === '') continue
     try {
       escapeTagKey(key)
@@ -38,7 +39,7 @@ export function resolveDefaultTags(
     } catch (error) {
       throw new InvalidArgumentError(`default tag ${JSON.stringify(key)}: ${(error as Error).message}`, { cause: error })
     }
-    resolved[key] = value
+    setOwn(resolved, key, value)
   }
   return resolved
 }

@@ -10,10 +10,13 @@
  * - Field types: the record's own `fieldTypes` (or `field_types`) member, read only in the
  *   `{ measurement, tags, fields }` form, wins per field over the `fieldTypes` option.
  *
- * Members are read with `record[key]`, so getters of class instances work too.
+ * Members are the record's own properties and those of its class, so getters of class instances
+ * work too; a key named like an Object.prototype member (`constructor`, `toString`) is read only
+ * when the record or its class has it.
  */
 import type { WritePrecision } from './precision.js'
 import { describeType, type FieldType } from './values.js'
+import { memberValue, ownValue } from '../own-keys.js'
 
 type FieldTypes = Readonly<Record<string, FieldType>>
 
@@ -52,36 +55,34 @@ export interface RecordTarget {
  * time. Throws `TypeError`/`RangeError` with the reason.
  */
 export function readRecordInto(point: RecordTarget, record: object, options: RecordOptions, precision?: WritePrecision): void {
-  const members = record as Record<string, unknown>
   const tagKeys = options.recordTagKeys
   if (tagKeys !== undefined) {
-    for (const key of tagKeys) point.tag(key, members[key])
-  } else if (members.tags !== undefined && members.tags !== null) {
-    forEachEntry(members.tags, 'tags', (key, value) => point.tag(key, value))
+    for (const key of tagKeys) point.tag(key, memberValue(record, key))
+  } else {
+    const tags = memberValue(record, 'tags')
+    if (tags !== undefined && tags !== null) forEachEntry(tags, 'tags', (key, value) => point.tag(key, value))
   }
   const fieldKeys = options.recordFieldKeys
   const optionTypes = options.fieldTypes
   if (fieldKeys !== undefined) {
-    for (const key of fieldKeys) point.typedField(key, members[key], optionTypes?.[key])
+    for (const key of fieldKeys) point.typedField(key, memberValue(record, key), ownValue(optionTypes, key))
   } else {
-    if (members.fields === undefined || members.fields === null) {
+    const fields = memberValue(record, 'fields')
+    if (fields === undefined || fields === null) {
       throw new TypeError('no fields: the record has no "fields" member (or name the field members with recordFieldKeys)')
     }
-    const ownTypes = readOwnFieldTypes(members)
-    forEachEntry(members.fields, 'fields', (key, value) =>
-      point.typedField(key, value, ownTypes?.[key] ?? optionTypes?.[key]),
-    )
+    const ownTypes = readOwnFieldTypes(record)
+    forEachEntry(fields, 'fields', (key, value) => point.typedField(key, value, ownValue(ownTypes, key) ?? ownValue(optionTypes, key)))
   }
-  const time = members[options.recordTimeKey ?? 'time']
+  const time = memberValue(record, options.recordTimeKey ?? 'time')
   if (time !== undefined && time !== null) point.time(time as never, precision)
 }
 
 /** The measurement of one object record. Throws `TypeError` with the reason. */
 export function recordMeasurement(record: object, options: RecordOptions): string {
-  const members = record as Record<string, unknown>
   if (options.recordMeasurementName !== undefined) return options.recordMeasurementName
   const key = options.recordMeasurementKey ?? 'measurement'
-  const measurement = members[key]
+  const measurement = memberValue(record, key)
   if (typeof measurement === 'string' && measurement !== '') return measurement
   if (measurement === undefined || measurement === null || measurement === '') {
     throw new TypeError(`missing measurement: the record has no ${JSON.stringify(key)} member (or pass recordMeasurementName)`)
@@ -89,8 +90,8 @@ export function recordMeasurement(record: object, options: RecordOptions): strin
   throw new TypeError(`measurement: ${describeType(measurement)} in ${JSON.stringify(key)} is not a string`)
 }
 
-function readOwnFieldTypes(members: Record<string, unknown>): FieldTypes | undefined {
-  const own = members.fieldTypes ?? members.field_types
+function readOwnFieldTypes(record: object): FieldTypes | undefined {
+  const own = memberValue(record, 'fieldTypes') ?? memberValue(record, 'field_types')
   if (own === undefined || own === null) return undefined
   if (typeof own !== 'object') throw new TypeError(`fieldTypes: ${describeType(own)} is not an object`)
   return own as FieldTypes

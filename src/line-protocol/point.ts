@@ -13,6 +13,7 @@ import {
 import { describeType, formatFieldValue, formatFloat, formatInteger, formatString, type FieldType } from './values.js'
 import { readRecordInto, recordMeasurement, type RecordOptions } from './point-from-record.js'
 import { keepMapAlive } from '../map-anchors.js'
+import { ownValue, setOwn } from '../own-keys.js'
 
 /** What `.time()` accepts: units of the precision (bigint or safe integer), a `Date`, or an RFC 3339 string. */
 export type TimeInput = bigint | number | Date | string
@@ -95,7 +96,7 @@ export class Point {
   get tags(): Record<string, string> {
     const result: Record<string, string> = {}
     const entries = this._entries
-    for (let i = 0; i < this._tagEnd; i += TAG_SLOTS) result[(entries[i] as KeyPrefix).key] = unescapeKey(entries[i + 1] as string)
+    for (let i = 0; i < this._tagEnd; i += TAG_SLOTS) setOwn(result, (entries[i] as KeyPrefix).key, unescapeKey(entries[i + 1] as string))
     return result
   }
 
@@ -104,7 +105,7 @@ export class Point {
     const result: Record<string, string> = {}
     const entries = this._entries
     for (let i = this._tagEnd; i < entries.length; i += FIELD_SLOTS) {
-      result[(entries[i] as KeyPrefix).key] = fieldValueText(entries[i + 1] as FieldKind, entries[i + 2])
+      setOwn(result, (entries[i] as KeyPrefix).key, fieldValueText(entries[i + 1] as FieldKind, entries[i + 2]))
     }
     return result
   }
@@ -675,7 +676,7 @@ function compileDefaultTags(defaultTags: Readonly<Record<string, string>>): read
 function escapeDefaultTags(defaultTags: Readonly<Record<string, string>>): string[] {
   const entries: string[] = []
   for (const key of Object.keys(defaultTags).sort()) {
-    const value = defaultTags[key]
+    const value = ownValue(defaultTags, key)
     if (key === '' || typeof value !== 'string' || value === '') continue
     try {
       entries.push(key, `${escapeTagKey(key)}=${escapeKey(value)}`)

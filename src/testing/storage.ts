@@ -3,6 +3,7 @@
 import type { FieldType, FieldValue, ParsedPoint } from './line-protocol.js'
 import { RetentionFilter } from './retention.js'
 import { Series } from './series.js'
+import { ownValue, setOwn } from '../own-keys.js'
 
 /** A stored point as {@link TestServer.points} returns it. */
 export interface StoredPoint {
@@ -120,7 +121,7 @@ export class BucketStorage {
         if (filter.start !== undefined && row.time < filter.start) continue
         if (filter.stop !== undefined && row.time > filter.stop) continue
         const fieldTypes: Record<string, FieldType> = {}
-        for (const key of row.fields.keys()) fieldTypes[key] = types[key]!
+        for (const key of row.fields.keys()) setOwn(fieldTypes, key, ownValue(types, key)!)
         out.push({ measurement: series.measurement, tags: { ...tags }, fields: Object.fromEntries(row.fields), fieldTypes, time: row.time })
       }
     }

@@ -1,4 +1,5 @@
 import type { DefaultTagValue } from '../line-protocol/default-tags.js'
+import { setOwn } from '../own-keys.js'
 
 /**
  * Default tags for one write API: `client.writeApi(new PointSettings({ dc: 'eu-1' }))`.
@@ -15,7 +16,7 @@ export class PointSettings {
 
   /** Adds or replaces one default tag; returns this for chaining. */
   addDefaultTag(key: string, value: DefaultTagValue): this {
-    this.#tags[key] = value
+    setOwn(this.#tags, key, value)
     return this
   }
 

@@ -10,6 +10,7 @@ import { matcherFor, parsePredicate } from '../../src/testing/predicate.js'
 import { startTestServer } from '../../src/testing/index.js'
 import fc from 'fast-check'
 import { send, write } from './http.js'
+import { InfluxDBClientAsync } from '../../src/index.js'
 
 const parse = (text: string) => parseLineProtocol(text, { precision: 'ns', now: 0n }).points
 
@@ -246,4 +247,19 @@ describe('persistence (persistPath)', () => {
     }
     truncateSync(path, 0)
   })
+})
+
+test('points(): tags and fields named like Object.prototype members are read back whole', async () => {
+  const server = await startTestServer({ port: 0, token: 't', org: 'o', buckets: ['b'] })
+  const client = new InfluxDBClientAsync({ url: server.url, token: 't', org: 'o' })
+  try {
+    await client.writeApi().write('b', 'o', 'm,__proto__=p,constructor=c __proto__=1i,toString=2,valueOf="v" 1')
+    const [point] = server.points('b')
+    assert.deepEqual(Object.entries(point!.tags), [['__proto__', 'p'], ['constructor', 'c']])
+    assert.deepEqual(Object.entries(point!.fields), [['__proto__', 1n], ['toString', 2], ['valueOf', 'v']])
+    assert.deepEqual(Object.entries(point!.fieldTypes), [['__proto__', 'integer'], ['toString', 'float'], ['valueOf', 'string']])
+  } finally {
+    await client.close()
+    await server.close()
+  }
 })

@@ -24,6 +24,7 @@ import type { WritePrecision } from '../../line-protocol/precision.js'
 import { nanosToTimestamp } from '../../line-protocol/time.js'
 import { parseTimestampText } from '../../records/tables/timestamp-text.js'
 import { TimeZoneOffsets } from '../../records/tables/time-zone.js'
+import { setOwn } from '../../own-keys.js'
 import {
   ValueError, isIntegerText, parseBoolText, parseFloatText, parseIntText, isDecimalText, type FieldValueType,
 } from './values.js'
@@ -142,7 +143,7 @@ export class CsvTableBuilder {
   take(): Record<string, Cell[]> {
     const table: Record<string, Cell[]> = {}
     this.header.forEach((name, i) => {
-      table[name] = this.columns[i] as Cell[]
+      setOwn(table, name, this.columns[i] as Cell[])
     })
     tableLines.set(table, this.lines)
     this.columns = this.header.map(() => [])
@@ -241,7 +242,7 @@ export function csvTableRowsAfter(table: object, row: number): Record<string, Ce
   const lines = tableLines.get(table)
   if (lines === undefined) return undefined
   const rest: Record<string, Cell[]> = {}
-  for (const [name, column] of Object.entries(table as Record<string, Cell[]>)) rest[name] = column.slice(row + 1)
+  for (const [name, column] of Object.entries(table as Record<string, Cell[]>)) setOwn(rest, name, column.slice(row + 1))
   tableLines.set(rest, lines.slice(row + 1))
   return rest
 }

@@ -1,5 +1,5 @@
 /**
- * NDJSON lines → object records (`{ measurement, tags, fields, time }`, the shape `write()` reads).
+ * NDJSON lines → Points.
  *
  * A line is one JSON object, in either of two shapes:
  * - nested: `{"measurement":"m","tags":{"t":"a"},"fields":{"f":1.5},"time":1}`;
@@ -10,15 +10,19 @@
  * JSON numbers are floats unless pinned: `--field-types f=int` (or `uint`) writes integers. Integers
  * are read exactly from their digits (exact-json.ts), so a nanosecond time or an int64/uint64 field
  * written as a JSON number keeps every digit; so does a string of digits (`"f":"9007199254740993"`).
- * An unpinned integer that a float cannot hold exactly is refused rather than rounded. Every line is checked here, so a bad line is
- * refused alone, with its reason, before anything is sent: the record is built into a `Point`, as the
- * write will build it, because a record that failed there would stop the whole write instead.
+ * An unpinned integer that a float cannot hold exactly is refused rather than rounded. Every line is
+ * built into its `Point` here, once, so a bad line is refused alone, with its reason, before anything
+ * is sent: a record that failed inside the write would stop the whole write instead.
+ *
+ * Keys are read as the object's own: a key named `constructor`, `toString` or `__proto__` is an
+ * ordinary tag or field key, and `--tag-columns constructor` finds nothing on a line without it.
  *
  * A nested record holds only `measurement`, `tags`, `fields` and the time key: any other key is
  * refused, since it would otherwise vanish without a word (`--tag-columns` names tags of flat
  * records only).
  */
 import { Point } from '../../line-protocol/point.js'
+import { ownValue } from '../../own-keys.js'
 import type { WritePrecision } from '../../line-protocol/precision.js'
 import { checkBigintUnits, nanosToTimestamp, parseIsoToNanos } from '../../line-protocol/time.js'
 import { JsonSyntaxError, parseJsonExact } from './exact-json.js'
@@ -38,16 +42,8 @@ export interface NdjsonOptions {
   precision?: WritePrecision
 }
 
-/** The object record handed to `write()`. */
-export interface ObjectRecord {
-  measurement: string
-  tags: Record<string, string>
-  fields: Record<string, number | bigint | boolean | string>
-  time?: bigint | string
-}
-
-/** Reads one NDJSON line; throws `ValueError` with the reason when it cannot be written. */
-export function ndjsonToRecord(text: string, options: NdjsonOptions): ObjectRecord {
+/** Reads one NDJSON line into the Point to write; throws `ValueError` with the reason when it cannot be written. */
+export function ndjsonToPoint(text: string, options: NdjsonOptions): Point {
   let parsed: unknown
   try {
     parsed = parseJsonExact(text)
@@ -57,45 +53,47 @@ export function ndjsonToRecord(text: string, options: NdjsonOptions): ObjectReco
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ValueError('is not a JSON object')
   const object = parsed as Record<string, unknown>
-  const nested = 'fields' in object
+  const nested = Object.hasOwn(object, 'fields')
   if (nested) checkNestedKeys(object, options)
-  const measurement = options.measurement ?? object.measurement
+  const measurement = options.measurement ?? ownValue(object, 'measurement')
   if (typeof measurement !== 'string' || measurement === '') {
     throw new ValueError('has no measurement (a non-empty "measurement" string, or give --measurement)')
   }
-  const record: ObjectRecord = { measurement, tags: {}, fields: {} }
-  const timeValue = object[options.timeKey]
+  const timeValue = ownValue(object, options.timeKey)
   const time = timeValue === undefined || timeValue === null ? undefined : convertTime(timeValue, options.precision)
-
-  const tagSource = nested ? asObject(object.tags ?? {}, 'tags') : pick(object, options.tagKeys)
-  for (const [key, value] of Object.entries(tagSource)) {
-    if (value === null || value === undefined || value === '') continue
-    if (typeof value === 'object') throw new ValueError(`tag ${JSON.stringify(key)} is not a string`)
-    if (RESERVED_KEYS.has(key)) throw new ValueError(`tag key ${JSON.stringify(key)} is reserved`)
-    record.tags[key] = String(value)
-  }
-
-  const fieldSource = nested ? asObject(object.fields, 'fields') : omit(object, ['measurement', options.timeKey, ...options.tagKeys])
-  for (const [key, value] of Object.entries(fieldSource)) {
-    if (value === null || value === undefined) continue
-    if (RESERVED_KEYS.has(key)) throw new ValueError(`field key ${JSON.stringify(key)} is reserved`)
-    try {
-      record.fields[key] = convertField(value, options.fieldTypes.get(key))
-    } catch (error) {
-      if (error instanceof ValueError) throw new ValueError(`field ${JSON.stringify(key)}: ${error.message}`)
-      throw error
-    }
-  }
-  if (Object.keys(record.fields).length === 0) throw new ValueError('has no field value')
   try {
-    // The time is left out: it was checked above, with the precision that the Point lacks.
-    Point.fromRecord(record, { fieldTypes: integerFieldTypes(options.fieldTypes) })
+    const point = new Point(measurement)
+    const tagSource = nested ? Object.entries(asObject(ownValue(object, 'tags') ?? {}, 'tags')) : pick(object, options.tagKeys)
+    for (const [key, value] of tagSource) {
+      if (value === null || value === undefined || value === '') continue
+      if (typeof value === 'object') throw new ValueError(`tag ${JSON.stringify(key)} is not a string`)
+      if (RESERVED_KEYS.has(key)) throw new ValueError(`tag key ${JSON.stringify(key)} is reserved`)
+      point.tag(key, String(value))
+    }
+    const fieldSource = nested ? Object.entries(asObject(object.fields, 'fields')) : omit(object, ['measurement', options.timeKey, ...options.tagKeys])
+    for (const [key, value] of fieldSource) {
+      if (value === null || value === undefined) continue
+      if (RESERVED_KEYS.has(key)) throw new ValueError(`field key ${JSON.stringify(key)} is reserved`)
+      const type = options.fieldTypes.get(key)
+      point.typedField(key, convertFieldOf(key, value, type), type === 'int' || type === 'uint' ? type : undefined)
+    }
+    if (!point.hasFields()) throw new ValueError('has no field value')
+    // The time was checked above, with the write's precision when it is known; the Point keeps none of its own.
+    if (time !== undefined) point.time(time)
+    return point
   } catch (error) {
     if (error instanceof TypeError || error instanceof RangeError) throw new ValueError(error.message)
     throw error
   }
-  if (time !== undefined) record.time = time
-  return record
+}
+
+function convertFieldOf(key: string, value: unknown, type: FieldValueType | undefined): number | bigint | boolean | string {
+  try {
+    return convertField(value, type)
+  } catch (error) {
+    if (error instanceof ValueError) throw new ValueError(`field ${JSON.stringify(key)}: ${error.message}`)
+    throw error
+  }
 }
 
 const NESTED_KEYS = ['measurement', 'tags', 'fields']
@@ -108,19 +106,6 @@ function checkNestedKeys(object: Record<string, unknown>, options: NdjsonOptions
     `has key(s) ${unknown.map((k) => JSON.stringify(k)).join(', ')} beside "fields": a nested record holds only "measurement", "tags", "fields" and ${JSON.stringify(options.timeKey)}` +
       (asTags.length === 0 ? '' : ` (--tag-columns names tags of flat records; put ${asTags.map((k) => JSON.stringify(k)).join(', ')} under "tags")`),
   )
-}
-
-const integerTypesOf = new WeakMap<ReadonlyMap<string, FieldValueType>, Record<string, 'int' | 'uint'>>()
-
-/** The `fieldTypes` record option that the write is given for these types (floats, booleans and strings are already JS values). */
-function integerFieldTypes(types: ReadonlyMap<string, FieldValueType>): Record<string, 'int' | 'uint'> {
-  let out = integerTypesOf.get(types)
-  if (out === undefined) {
-    out = {}
-    for (const [name, type] of types) if (type === 'int' || type === 'uint') out[name] = type
-    integerTypesOf.set(types, out)
-  }
-  return out
 }
 
 function convertTime(value: unknown, precision: WritePrecision | undefined): bigint | string {
@@ -208,14 +193,12 @@ function asObject(value: unknown, what: string): Record<string, unknown> {
   return value as Record<string, unknown>
 }
 
-function pick(object: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const key of keys) if (key in object) out[key] = object[key]
-  return out
+/** The entries of `keys` that the object has as its own. */
+function pick(object: Record<string, unknown>, keys: readonly string[]): Array<[string, unknown]> {
+  return keys.filter((key) => Object.hasOwn(object, key)).map((key) => [key, object[key]])
 }
 
-function omit(object: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(object)) if (!keys.includes(key)) out[key] = value
-  return out
+/** The object's own entries except `keys`. */
+function omit(object: Record<string, unknown>, keys: readonly string[]): Array<[string, unknown]> {
+  return Object.entries(object).filter(([key]) => !keys.includes(key))
 }

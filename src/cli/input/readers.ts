@@ -6,11 +6,12 @@
 import type { BatchWriteOptions } from '../../write/batch-writer.js'
 import { parseCsvStream, CsvSyntaxError } from './csv-parser.js'
 import { CsvTableBuilder, CsvHeaderError } from './csv-table.js'
-import { ndjsonToRecord } from './ndjson.js'
+import { ndjsonToPoint } from './ndjson.js'
 import { splitLines, splitLineProtocol, InputError, type InputSource } from './source.js'
 import { ValueError, type FieldValueType } from './values.js'
 import type { Rejection } from '../rejections.js'
 import type { WritePrecision } from '../../line-protocol/precision.js'
+import { setOwn } from '../../own-keys.js'
 
 export type InputFormat = 'lp' | 'csv' | 'ndjson'
 
@@ -128,14 +129,14 @@ async function* readNdjson(source: InputSource, config: ReaderConfig, reject: Re
     fieldTypes: config.fieldTypes,
     ...(config.precision === undefined ? {} : { precision: config.precision }),
   }
-  // Integers arrive as bigints; only `uint` needs saying, but saying both keeps the types explicit.
-  const writeOptions: BatchWriteOptions = { fieldTypes: integerFieldTypes(config.fieldTypes) }
+  // Each line arrives as a Point with its field types already set.
+  const writeOptions: BatchWriteOptions = {}
   for await (const batch of splitLines(source.text())) {
     const records = []
     for (const { text, line } of batch) {
       if (firstNonSpace(text) === -1) continue
       try {
-        records.push(ndjsonToRecord(text, options))
+        records.push(ndjsonToPoint(text, options))
       } catch (error) {
         if (!(error instanceof ValueError)) throw error
         await reject({ where: `${source.name}:${line}`, text, reason: error.message })
@@ -147,6 +148,6 @@ async function* readNdjson(source: InputSource, config: ReaderConfig, reject: Re
 
 function integerFieldTypes(types: ReadonlyMap<string, FieldValueType>): Record<string, 'int' | 'uint'> {
   const out: Record<string, 'int' | 'uint'> = {}
-  for (const [name, type] of types) if (type === 'int' || type === 'uint') out[name] = type
+  for (const [name, type] of types) if (type === 'int' || type === 'uint') setOwn(out, name, type)
   return out
 }

@@ -19,6 +19,7 @@ import { TableLines } from './table-lines.js'
 import { TagCells } from './tag-cells.js'
 import { TimeCells } from './time-cells.js'
 import { TimeZoneOffsets } from './time-zone.js'
+import { ownValue } from '../../own-keys.js'
 
 const TIME_NAME = 'time'
 
@@ -103,7 +104,7 @@ function planTable(model: TableModel, ctx: SerializeContext, path: readonly numb
     if (!FIELD_KINDS.has(column.kind)) fail(unsupportedReason(column, 'a field'))
     const key = escapeName(() => escapeFieldKey(column.name), `column ${JSON.stringify(column.name)}`, fail)
     // Every field is written after a comma; the cursor turns the line's first one into a space.
-    const cells = new FieldCells(column.name, `,${key}=`, fieldFormat(column, ctx.fieldTypes?.[column.name], fail))
+    const cells = new FieldCells(column.name, `,${key}=`, fieldFormat(column, ownValue(ctx.fieldTypes, column.name), fail))
     fields.push({ column: index, cells })
   })
   if (fields.length === 0) fail(`the ${model.description} has no field column (every column is a tag or the timestamp)`)
