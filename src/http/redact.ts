@@ -64,7 +64,7 @@ export class Redactor {
       this.#replace(value, 'stack', depth, seen)
       if (!(value instanceof RequestAbortedError)) this.#replace(value, 'cause', depth, seen)
     }
-    for (const key of Object.keys(value)) this.#replace(value as Record<string, unknown>, key, depth, seen)
+    for (const key of Object.keys(value)) this.#replace(value, key, depth, seen)
     return value
   }
 

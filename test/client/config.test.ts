@@ -56,7 +56,7 @@ describe('config parsing', () => {
   test('keys named like Object.prototype members are ordinary keys (sections, tags, JSON)', () => {
     const ini = settingsFromText('[influx2]\nurl = http://h\nconstructor = x\ntoString = y\n__proto__ = z\n[tags]\n__proto__ = p\nconstructor = c\nhasOwnProperty = h\n', 'ini', 'c.ini')
     assert.deepEqual(ini, { url: 'http://h', defaultTags: { ['__proto__']: 'p', constructor: 'c', hasOwnProperty: 'h' } })
-    assert.deepEqual(Object.keys(ini.defaultTags!), ['__proto__', 'constructor', 'hasOwnProperty'])
+    assert.deepEqual(Object.keys(ini.defaultTags), ['__proto__', 'constructor', 'hasOwnProperty'])
     const toml = settingsFromText('[influx2]\nurl = "http://h"\n[tags]\n__proto__ = "p"\nvalueOf = "v"\n', 'toml', 'c.toml')
     assert.deepEqual(Object.keys(toml.defaultTags!), ['__proto__', 'valueOf'])
     const json = settingsFromText('{"url":"http://h","constructor":"x","tags":{"__proto__":"p","toString":"t"}}', 'json', 'c.json')

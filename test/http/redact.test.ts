@@ -37,7 +37,7 @@ const ECHOES: ReadonlyArray<[string, (secret: string) => string]> = [
 ]
 
 async function errorFor(options: Partial<TransportOptions>, response: () => Response): Promise<unknown> {
-  const transport = new Transport({ url: 'http://influx.example:8086', fetch: async () => response(), ...options })
+  const transport = new Transport({ url: 'http://influx.example:8086', fetch: () => Promise.resolve(response()), ...options })
   try {
     return await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
   } finally {

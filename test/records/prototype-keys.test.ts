@@ -9,9 +9,9 @@ import { resolveDefaultTags } from '../../src/line-protocol/default-tags.js'
 
 function capture(defaultTags?: Record<string, string>): { client: InfluxDBClientAsync; bodies: string[] } {
   const bodies: string[] = []
-  const fetch = async (_url: string, init: RequestInit): Promise<Response> => {
-    bodies.push(init.body instanceof Uint8Array ? new TextDecoder().decode(init.body) : String(init.body))
-    return new Response(null, { status: 204 })
+  const fetch = (_url: string, init: RequestInit): Promise<Response> => {
+    bodies.push(init.body instanceof Uint8Array ? new TextDecoder().decode(init.body) : (init.body as string))
+    return Promise.resolve(new Response(null, { status: 204 }))
   }
   return { client: new InfluxDBClientAsync({ url: 'http://db.invalid', org: 'o', fetch, retry: false, ...(defaultTags === undefined ? {} : { defaultTags }) }), bodies }
 }
@@ -84,9 +84,9 @@ describe('tables', () => {
 
 describe('default tags', () => {
   test('client and write API default tags named like prototype members are written', async () => {
-    const { client, bodies } = capture(JSON.parse('{"__proto__":"p","constructor":"c"}'))
+    const { client, bodies } = capture(JSON.parse('{"__proto__":"p","constructor":"c"}') as Record<string, string>)
     await client.writeApi().write('b', 'o', new Point('m').floatField('v', 1).time(1n))
-    await client.writeApi({ defaultTags: JSON.parse('{"__proto__":"q","valueOf":"v"}') }).write('b', 'o', new Point('m').floatField('v', 1).time(1n))
+    await client.writeApi({ defaultTags: JSON.parse('{"__proto__":"q","valueOf":"v"}') as Record<string, string> }).write('b', 'o', new Point('m').floatField('v', 1).time(1n))
     assert.deepEqual(bodies, ['m,__proto__=p,constructor=c v=1 1', 'm,__proto__=q,constructor=c,valueOf=v v=1 1'])
   })
 
@@ -104,10 +104,10 @@ describe('default tags', () => {
 describe('predicates', () => {
   test('the builder and the validator take prototype-named keys', async () => {
     assert.equal(predicate({ constructor: 'x', toString: 'y' }), 'constructor="x" AND toString="y"')
-    assert.equal(predicate(JSON.parse('{"__proto__":"x"}')), '__proto__="x"')
+    assert.equal(predicate(JSON.parse('{"__proto__":"x"}') as Record<string, string>), '__proto__="x"')
     for (const key of PROTO_KEYS) assert.doesNotThrow(() => validatePredicate(`${key}="y"`))
     const { client, bodies } = capture()
     await client.deleteApi().delete(new Date(0), new Date(1000), 'valueOf="y" AND hasOwnProperty="z"', 'b')
-    assert.equal(JSON.parse(bodies[0]!).predicate, 'valueOf="y" AND hasOwnProperty="z"')
+    assert.equal((JSON.parse(bodies[0] ?? '') as { predicate: string }).predicate, 'valueOf="y" AND hasOwnProperty="z"')
   })
 })
