@@ -11,7 +11,7 @@ import { Agent, request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { startTestServer } from '../src/testing/index.js'
-import { parseLineProtocol } from '../src/testing/line-protocol.js'
+import { parseLineProtocol } from '../src/testing/line-parser.js'
 import { BucketStorage } from '../src/testing/storage.js'
 
 const BATCH_LINES = 5000

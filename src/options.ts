@@ -1,5 +1,5 @@
 /**
- * Client options and their defaults. Config-file and environment parsing
+ * Client options (their defaults are in defaults.ts). Config-file and environment parsing
  * live in `config/`.
  */
 import type { OrgInput } from './http/destination.js'
@@ -45,7 +45,7 @@ export interface ClientOptions {
   authBasic?: boolean
   /** Extra headers on every request. */
   headers?: Readonly<Record<string, string>>
-  /** Retry settings for one-shot `write()` and `delete()`, or `false` for none. Default: see `DEFAULT_RETRY_OPTIONS`. */
+  /** Retry settings for one-shot `write()` and `delete()`, or `false` for none. Default: up to 3 retries within a minute (`RETRY_DEFAULTS` in defaults.ts). */
   retry?: RetryOptions | false
   /** Send through this `fetch` instead of node:http (default: node:http where it exists, else the global fetch). */
   fetch?: FetchFunction
@@ -54,12 +54,4 @@ export interface ClientOptions {
   /** TLS settings for https (node:https only). */
   tls?: TlsOptions
 }
-
-/** The defaults of the optional {@link ClientOptions}. */
-export const CLIENT_DEFAULTS = Object.freeze({
-  timeout: 10_000,
-  enableGzip: false,
-  authBasic: false,
-  apiVersion: 'v2',
-} as const)
 

@@ -13,8 +13,9 @@ import {
   RequestTimeoutError,
 } from '../errors.js'
 import { MAX_TIMER_DELAY } from './timer-limits.js'
+import { RETRY_DEFAULTS } from '../defaults.js'
 
-/** Retry settings. Every field is optional; missing ones take {@link DEFAULT_RETRY_OPTIONS}. */
+/** Retry settings. Every field is optional; missing ones take `RETRY_DEFAULTS` (defaults.ts). */
 export interface RetryOptions {
   /** Retries after the first attempt (so `maxRetries + 1` attempts at most). Default 3. */
   maxRetries?: number
@@ -36,16 +37,6 @@ export interface RetryOptions {
 
 /** Statuses that a retry cannot fix: the request itself is wrong (413 is split by the batch writer instead). */
 const NEVER_RETRIED = new Set([400, 401, 403, 404, 413, 422])
-
-/** The defaults, chosen for an awaited one-shot call: a few quick retries within a minute. */
-export const DEFAULT_RETRY_OPTIONS: Readonly<Required<RetryOptions>> = Object.freeze({
-  maxRetries: 3,
-  minRetryDelay: 1000,
-  maxRetryDelay: 30_000,
-  maxRetryTime: 60_000,
-  exponentialBase: 2,
-  retryStatusCodes: Object.freeze([408, 429, 502, 503, 504]),
-})
 
 /** What {@link RetryPolicy.run} reports before each wait. */
 export interface RetryEvent {
@@ -76,7 +67,7 @@ export class RetryPolicy {
   readonly #now: () => number
 
   constructor(options: RetryOptions = {}, clock: { random?: () => number; now?: () => number } = {}) {
-    this.options = Object.freeze(validateRetryOptions({ ...DEFAULT_RETRY_OPTIONS, ...definedOnly(options) }, options.retryStatusCodes))
+    this.options = Object.freeze(validateRetryOptions({ ...RETRY_DEFAULTS, ...definedOnly(options) }, options.retryStatusCodes))
     this.#random = clock.random ?? Math.random
     this.#now = clock.now ?? Date.now
   }
@@ -204,7 +195,7 @@ function validateRetryOptions(o: Required<RetryOptions>, extraStatusCodes: reado
   if (o.maxRetryDelay < o.minRetryDelay) {
     throw new InvalidArgumentError(`retry.maxRetryDelay (${o.maxRetryDelay}) is smaller than retry.minRetryDelay (${o.minRetryDelay})`)
   }
-  const statuses = new Set(DEFAULT_RETRY_OPTIONS.retryStatusCodes)
+  const statuses = new Set(RETRY_DEFAULTS.retryStatusCodes)
   if (extraStatusCodes !== undefined) {
     if (!Array.isArray(extraStatusCodes)) throw new InvalidArgumentError(`retry.retryStatusCodes must be an array of HTTP statuses, got ${String(extraStatusCodes)}`)
     for (const status of extraStatusCodes) {

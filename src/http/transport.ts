@@ -17,9 +17,7 @@ import { abortedError } from './retry.js'
 import { checkTimeout } from './timer-limits.js'
 import { buildRequestUrl, normalizeBaseUrl } from './url.js'
 import { USER_AGENT } from './version.js'
-
-/** Default total time for one request, ms. */
-export const DEFAULT_TIMEOUT = 10_000
+import { CLIENT_DEFAULTS } from '../defaults.js'
 
 /** Settings of a {@link Transport}. */
 export interface TransportOptions extends AuthOptions {
@@ -93,7 +91,7 @@ export class Transport {
 
   constructor(options: TransportOptions) {
     this.url = normalizeBaseUrl(options.url)
-    this.timeout = checkTimeout(options.timeout ?? DEFAULT_TIMEOUT, 'timeout')
+    this.timeout = checkTimeout(options.timeout ?? CLIENT_DEFAULTS.timeout, 'timeout')
     this.#auth = resolveAuth(options)
     this.#authOptions = { token: options.token, authBasic: options.authBasic, username: options.username, password: options.password }
     this.#redactor = new Redactor(secretsOf(options))

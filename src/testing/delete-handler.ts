@@ -1,7 +1,7 @@
 // POST /api/v2/delete as InfluxDB 2.x OSS answers it (server_contract.md §2).
 import type { Reply, RequestContext } from './http-reply.js'
 import { allows, authenticate, errorReply, isReply, noContent } from './http-reply.js'
-import { MAX_NANO_TIME, MIN_NANO_TIME } from './line-protocol.js'
+import { MAX_NANO_TIME, MIN_NANO_TIME } from './line-parser.js'
 import type { TagRule } from './predicate.js'
 import { matcherFor, parsePredicate, PredicateError } from './predicate.js'
 import type { Bucket } from './registry.js'

@@ -4,7 +4,7 @@
 // or integer nanoseconds (`>=` and `<=` inclusive, `>` and `<` exclusive: influxql's getTimeRange).
 // Anything else (regex, OR, parentheses, other statements) is answered as a parse error.
 import { Scanner, type Token } from '../delete/influxql-scanner.js'
-import { MAX_NANO_TIME, MIN_NANO_TIME } from './line-protocol.js'
+import { MAX_NANO_TIME, MIN_NANO_TIME } from './line-parser.js'
 import type { TagRule } from './predicate.js'
 import { parseRfc3339Nano } from './rfc3339.js'
 

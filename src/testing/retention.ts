@@ -2,7 +2,7 @@
 // (v1/coordinator/points_writer.go): a point older than `now - period` is dropped and reported
 // in the engine's own words. Shards expiring later, as time passes, is not modelled: a stored
 // point stays until it is deleted or the server is reset.
-import type { ParsedPoint } from './line-protocol.js'
+import type { ParsedPoint } from './line-parser.js'
 import { formatRfc3339Nano } from '../line-protocol/time.js'
 
 /** A retention rule as the buckets API carries it. */

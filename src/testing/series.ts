@@ -2,7 +2,7 @@
 // vector per field, with a presence vector only for fields that some row lacks.
 import type { ChunkedVector } from './chunked.js'
 import { byteVector, float64Vector, int64Vector, stringVector, uint64Vector } from './chunked.js'
-import type { FieldType, FieldValue, ParsedField } from './line-protocol.js'
+import type { ParsedFieldType, FieldValue, ParsedField } from './line-parser.js'
 
 /** One stored row of a series: the time and the fields it has. */
 export interface Row {
@@ -23,7 +23,7 @@ class Column {
   private present: ChunkedVector<number> | undefined
   lastRow = -1
 
-  constructor(type: FieldType, rowsBefore: number) {
+  constructor(type: ParsedFieldType, rowsBefore: number) {
     this.values = newValues(type)
     if (rowsBefore > 0) {
       this.present = byteVector()
@@ -75,7 +75,7 @@ class Column {
   }
 }
 
-function newValues(type: FieldType): Values {
+function newValues(type: ParsedFieldType): Values {
   switch (type) {
     case 'float':
       return { type, data: float64Vector() }
@@ -206,7 +206,7 @@ export class Series {
   }
 
   /** The type of each field column. */
-  fieldTypes(): Map<string, FieldType> {
+  fieldTypes(): Map<string, ParsedFieldType> {
     return new Map([...this.columns].map(([key, column]) => [key, column.values.type]))
   }
 

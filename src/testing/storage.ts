@@ -1,6 +1,6 @@
 // The points of one bucket: series by key, and the type of every field per measurement
 // (fixed by the first write, as in InfluxDB's shards).
-import type { FieldType, FieldValue, ParsedPoint } from './line-protocol.js'
+import type { ParsedFieldType, FieldValue, ParsedPoint } from './line-parser.js'
 import { RetentionFilter } from './retention.js'
 import { Series } from './series.js'
 import { ownValue, setOwn } from '../own-keys.js'
@@ -13,7 +13,7 @@ export interface StoredPoint {
   /** float → number, integer and unsigned → bigint, string, boolean. */
   fields: Record<string, FieldValue>
   /** The line-protocol type of each field, which tells integer from unsigned. */
-  fieldTypes: Record<string, FieldType>
+  fieldTypes: Record<string, ParsedFieldType>
   /** Nanoseconds since the epoch. */
   time: bigint
 }
@@ -61,7 +61,7 @@ export const MAX_FIELD_VALUE_LENGTH = 1048576
 /** The points of one bucket. */
 export class BucketStorage {
   private readonly series = new Map<string, Series>()
-  private readonly fieldTypes = new Map<string, Map<string, FieldType>>()
+  private readonly fieldTypes = new Map<string, Map<string, ParsedFieldType>>()
 
   /** Stores the points that agree with the known field types; reports the rest as InfluxDB does. */
   write(points: readonly ParsedPoint[], retention?: RetentionCheck): StoreOutcome {
@@ -120,7 +120,7 @@ export class BucketStorage {
       for (const row of series.orderedRows()) {
         if (filter.start !== undefined && row.time < filter.start) continue
         if (filter.stop !== undefined && row.time > filter.stop) continue
-        const fieldTypes: Record<string, FieldType> = {}
+        const fieldTypes: Record<string, ParsedFieldType> = {}
         for (const key of row.fields.keys()) setOwn(fieldTypes, key, ownValue(types, key)!)
         out.push({ measurement: series.measurement, tags: { ...tags }, fields: Object.fromEntries(row.fields), fieldTypes, time: row.time })
       }
@@ -170,7 +170,7 @@ function seriesMatches(series: Series, filter: PointFilter): boolean {
 // tsdb.ValidateFields: field by field, the length of a string before the type, and the first
 // problem decides the point's fate and its message.
 function findRejection(
-  types: ReadonlyMap<string, FieldType> | undefined,
+  types: ReadonlyMap<string, ParsedFieldType> | undefined,
   fields: ParsedPoint['fields'],
   measurement: string,
 ): string | undefined {

@@ -5,7 +5,7 @@ import type { WritePrecision } from '../line-protocol/precision.js'
 import type { Reply, RequestContext } from './http-reply.js'
 import { allows, isReply } from './http-reply.js'
 import { GENERATION_VERSION, textReply, v3ErrorReply } from './generations.js'
-import { parseLineProtocol, type ParsedPoint } from './line-protocol.js'
+import { parseLineProtocol, type ParsedPoint } from './line-parser.js'
 import type { Bucket, TokenSpec } from './registry.js'
 
 /** What the 3.x handlers need of the server. */

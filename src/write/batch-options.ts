@@ -6,6 +6,7 @@ import { InvalidArgumentError, type UndeliveredBatch } from '../errors.js'
 import { isWritePrecision, type WritePrecision } from '../line-protocol/precision.js'
 import { RetryPolicy, type RetryOptions } from '../http/retry.js'
 import { checkTimeout, MAX_TIMER_DELAY } from '../http/timer-limits.js'
+import { BATCH_DEFAULTS, BATCH_RETRY_DEFAULTS } from '../defaults.js'
 import type { RecordOptions } from '../line-protocol/point-from-record.js'
 import type { TableOptions } from '../records/options.js'
 import type { ApiWriteOptions } from './write-endpoint.js'
@@ -74,12 +75,6 @@ export interface BatchFailedInfo extends UndeliveredBatch {
   precision: WritePrecision
 }
 
-/** Retry defaults for background batches: patient, since nobody is blocked on a single call. */
-export const BATCH_RETRY_DEFAULTS: Readonly<RetryOptions> = Object.freeze({
-  maxRetries: 10,
-  maxRetryTime: 180_000,
-})
-
 /** The options with their defaults applied. */
 export interface ValidatedOptions {
   writePrecision: WritePrecision
@@ -95,12 +90,12 @@ export function validateOptions(options: BatchWriterOptions): ValidatedOptions {
   if (typeof options?.bucket !== 'string' || options.bucket === '') {
     throw new InvalidArgumentError('batchWriter() needs a bucket')
   }
-  const writePrecision = options.writePrecision ?? 'ns'
+  const writePrecision = options.writePrecision ?? BATCH_DEFAULTS.writePrecision
   if (!isWritePrecision(writePrecision)) {
     throw new InvalidArgumentError(`writePrecision must be ns, us, ms or s, got ${String(writePrecision)}`)
   }
-  const batchSize = integerOption('batchSize', options.batchSize, 5000, 1)
-  const maxInFlight = integerOption('maxInFlight', options.maxInFlight, 3, 1)
+  const batchSize = integerOption('batchSize', options.batchSize, BATCH_DEFAULTS.batchSize, 1)
+  const maxInFlight = integerOption('maxInFlight', options.maxInFlight, BATCH_DEFAULTS.maxInFlight, 1)
   const maxBufferedLines = integerOption('maxBufferedLines', options.maxBufferedLines, batchSize * (2 * maxInFlight + 2), 1)
   if (maxBufferedLines < batchSize) {
     throw new InvalidArgumentError(`maxBufferedLines (${maxBufferedLines}) must be at least batchSize (${batchSize})`)
@@ -116,8 +111,8 @@ export function validateOptions(options: BatchWriterOptions): ValidatedOptions {
     batchSize,
     maxInFlight,
     maxBufferedLines,
-    maxBatchBytes: integerOption('maxBatchBytes', options.maxBatchBytes, 8_000_000, 1),
-    flushInterval: integerOption('flushInterval', options.flushInterval, 1000, 0, MAX_TIMER_DELAY),
+    maxBatchBytes: integerOption('maxBatchBytes', options.maxBatchBytes, BATCH_DEFAULTS.maxBatchBytes, 1),
+    flushInterval: integerOption('flushInterval', options.flushInterval, BATCH_DEFAULTS.flushInterval, 0, MAX_TIMER_DELAY),
   }
 }
 

@@ -35,9 +35,6 @@ import {
   type BatchWriterOptions,
 } from './batch-options.js'
 
-export type { BatchFailedInfo, BatchWriteOptions, BatchWriterOptions, BatchWrittenInfo } from './batch-options.js'
-export { BATCH_RETRY_DEFAULTS } from './batch-options.js'
-export type { BatchStreamOptions } from './batch-streams.js'
 
 /** A snapshot of the writer's counters. */
 export interface BatchWriterStats {

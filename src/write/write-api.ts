@@ -5,6 +5,7 @@
  */
 import { InfluxDBError, InvalidArgumentError } from '../errors.js'
 import { abortedError, RetryPolicy } from '../http/retry.js'
+import { WRITE_DEFAULTS } from '../defaults.js'
 import { isWritePrecision, type WritePrecision } from '../line-protocol/precision.js'
 import { orgQueryValue, requireBucket, type OrgInput } from '../http/destination.js'
 import { serializeAny, serializeSync } from '../records/serialize.js'
@@ -17,14 +18,9 @@ import type { WriteApiContext, WriteCallOptions, WriteParameters } from './write
 import type { ApiVersion, ApiVersionOption } from '../http/api-version.js'
 import { apiWriteOptionsOf, checkApiWriteOptions, writeEndpoint, type ApiWriteOptions } from './write-endpoint.js'
 import { createBatchWriter } from './batch-factory.js'
-import type { BatchWriter, BatchWriterOptions } from './batch-writer.js'
+import type { BatchWriter } from './batch-writer.js'
+import type { BatchWriterOptions } from './batch-options.js'
 
-/** Largest body of one one-shot request, bytes. Below InfluxDB 3's default 10 MiB limit. */
-export const MAX_WRITE_BODY_BYTES = 8 * 1024 * 1024
-/** Lines per request when streaming an async source. */
-export const STREAM_CHUNK_LINES = 5000
-/** Requests of one synchronous write() on the wire at once. */
-export const WRITE_CONCURRENCY = 4
 
 /** Where and how one body is sent. */
 interface Target {
@@ -130,11 +126,11 @@ export class WriteApiAsync {
     const ctx: SerializeContext = { ...recordOptionsOf(call.options), precision, defaultTags: this.#ctx.defaultTags }
     // Tables can be any size: streamed in chunks of `chunkSize` rows rather than collected whole.
     if (someNested(call.record, streamed)) return this.#writeStream(call.record, ctx, await resolveTarget())
-    const chunks = [...serializeSync(call.record, ctx, { maxLines: Number.MAX_SAFE_INTEGER, maxBytes: MAX_WRITE_BODY_BYTES })]
+    const chunks = [...serializeSync(call.record, ctx, { maxLines: Number.MAX_SAFE_INTEGER, maxBytes: WRITE_DEFAULTS.maxBodyBytes })]
     // Nothing to write sends nothing, not even the /ping of 'auto' (InfluxDB 3 answers an empty body with 400).
     if (chunks.every((chunk) => chunk.lineCount === 0)) return true
     const target = await resolveTarget()
-    const results = await mapLimit(chunks, WRITE_CONCURRENCY, (chunk) => this.#sendChunk(chunk, target))
+    const results = await mapLimit(chunks, WRITE_DEFAULTS.concurrency, (chunk) => this.#sendChunk(chunk, target))
     for (const chunk of chunks) chunk.recycle()
     const failure = results.find((r) => r.status === 'rejected')
     if (failure !== undefined) throw (failure as PromiseRejectedResult).reason
@@ -142,7 +138,7 @@ export class WriteApiAsync {
   }
 
   async #writeStream(record: unknown, ctx: SerializeContext, target: Target): Promise<true> {
-    const limits: ChunkLimits = { maxLines: ctx.chunkSize ?? STREAM_CHUNK_LINES, maxBytes: MAX_WRITE_BODY_BYTES }
+    const limits: ChunkLimits = { maxLines: ctx.chunkSize ?? WRITE_DEFAULTS.streamChunkLines, maxBytes: WRITE_DEFAULTS.maxBodyBytes }
     let written = 0
     // One request on the wire while the next chunk is being serialised.
     let inFlight: Promise<unknown> | undefined

@@ -7,7 +7,8 @@ import { pipeline } from 'node:stream/promises'
 import { InfluxDBClientAsync, Point } from '../../src/index.js'
 import { ClosedError, RecordError, UndeliveredLinesError } from '../../src/errors.js'
 import { startTestServer, type TestServer } from '../../src/testing/index.js'
-import type { BatchWriter, BatchWriterOptions } from '../../src/write/batch-writer.js'
+import type { BatchWriter } from '../../src/write/batch-writer.js'
+import type { BatchWriterOptions } from '../../src/write/batch-options.js'
 
 const BUCKET = 'test-bucket'
 

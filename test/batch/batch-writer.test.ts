@@ -13,7 +13,7 @@ import {
 } from '../../src/errors.js'
 import { startFaultServer, type FaultServer, type FaultServerOptions } from '../support/fault-server.js'
 import { numberedLines, stringWriter } from './harness.js'
-import type { BatchFailedInfo, BatchWriterOptions, BatchWrittenInfo } from '../../src/write/batch-writer.js'
+import type { BatchFailedInfo, BatchWriterOptions, BatchWrittenInfo } from '../../src/write/batch-options.js'
 import { waitFor } from '../support/wait.js'
 
 const FAST_RETRY = { minRetryDelay: 1, maxRetryDelay: 5, maxRetries: 3, maxRetryTime: 10_000 }

@@ -1,7 +1,8 @@
 // Builds BatchWriters for the tests: a real Transport to a local server, and a serialiser for
 // plain line-protocol strings (and iterables of them) that follows the records/ chunk contract.
 import { Transport } from '../../src/http/transport.js'
-import { BatchWriter, type BatchWriterOptions } from '../../src/write/batch-writer.js'
+import { BatchWriter } from '../../src/write/batch-writer.js'
+import type { BatchWriterOptions } from '../../src/write/batch-options.js'
 import type { BatchSerializer } from '../../src/write/batch-serializer.js'
 import { LineChunk } from '../../src/records/line-chunk.js'
 import type { SendBody } from '../../src/write/batch-delivery.js'

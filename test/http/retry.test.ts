@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { RetryPolicy, DEFAULT_RETRY_OPTIONS, sleep } from '../../src/http/retry.js'
+import { RetryPolicy, sleep } from '../../src/http/retry.js'
+import { RETRY_DEFAULTS } from '../../src/defaults.js'
 import { InfluxDBError, InvalidArgumentError, NetworkError, PartialWriteError, RequestAbortedError, RequestTimeoutError } from '../../src/errors.js'
 
 const httpError = (statusCode: number, headers: Record<string, string> = {}): InfluxDBError =>
@@ -59,7 +60,7 @@ describe('RetryPolicy.nextDelay', () => {
     assert.deepEqual({ ...new RetryPolicy().options, retryStatusCodes: [...new RetryPolicy().options.retryStatusCodes] }, {
       maxRetries: 3, minRetryDelay: 1000, maxRetryDelay: 30_000, maxRetryTime: 60_000, exponentialBase: 2, retryStatusCodes: [408, 429, 502, 503, 504],
     })
-    assert.equal(DEFAULT_RETRY_OPTIONS.maxRetries, 3)
+    assert.equal(RETRY_DEFAULTS.maxRetries, 3)
     assert.throws(() => new RetryPolicy({ maxRetries: -1 }), InvalidArgumentError)
     assert.throws(() => new RetryPolicy({ minRetryDelay: 10, maxRetryDelay: 5 }), /smaller than/)
   })

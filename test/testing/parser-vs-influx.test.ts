@@ -12,7 +12,7 @@
 import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { parseLineProtocol } from '../../src/testing/line-protocol.js'
+import { parseLineProtocol } from '../../src/testing/line-parser.js'
 import { INFLUX_V1_URL, needServer } from '../support/servers.js'
 
 const DB = 'h6_parser_crosscheck'

@@ -4,7 +4,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, truncateSync } from 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ChunkedVector, float64Vector } from '../../src/testing/chunked.js'
-import { parseLineProtocol } from '../../src/testing/line-protocol.js'
+import { parseLineProtocol } from '../../src/testing/line-parser.js'
 import { BucketStorage } from '../../src/testing/storage.js'
 import { matcherFor, parsePredicate } from '../../src/testing/predicate.js'
 import { startTestServer } from '../../src/testing/index.js'

@@ -16,7 +16,7 @@
 import { InfluxDBError, PartialWriteError } from '../../errors.js'
 import { parseUnableToParse } from '../../http/errors.js'
 import type { WritePrecision } from '../../line-protocol/precision.js'
-import type { BatchFailedInfo } from '../../write/batch-writer.js'
+import type { BatchFailedInfo } from '../../write/batch-options.js'
 import type { RejectionLog } from '../rejections.js'
 import { describeError } from '../report.js'
 

@@ -10,7 +10,7 @@ import { InfluxDBClientAsync } from '../../client.js'
 import { RecordError, RequestAbortedError, UndeliveredLinesError } from '../../errors.js'
 import { Point } from '../../line-protocol/point.js'
 import { isWritePrecision, type WritePrecision } from '../../line-protocol/precision.js'
-import type { BatchFailedInfo, BatchWrittenInfo } from '../../write/batch-writer.js'
+import type { BatchFailedInfo, BatchWrittenInfo } from '../../write/batch-options.js'
 import {
   CONNECTION_OPTIONS, UsageError, positiveInteger, requiredString, stringValue, type CommandSpec, type ParsedCommand,
 } from '../args.js'

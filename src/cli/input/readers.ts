@@ -3,7 +3,7 @@
  * Rows and lines that cannot be written are handed to `reject` (with their position) and left out;
  * everything else is passed on unchanged.
  */
-import type { BatchWriteOptions } from '../../write/batch-writer.js'
+import type { BatchWriteOptions } from '../../write/batch-options.js'
 import { parseCsvStream, CsvSyntaxError } from './csv-parser.js'
 import { CsvTableBuilder, CsvHeaderError } from './csv-table.js'
 import { ndjsonToPoint } from './ndjson.js'

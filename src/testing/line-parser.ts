@@ -7,7 +7,7 @@ import type { WritePrecision } from '../line-protocol/precision.js'
 import { NANOS_PER_UNIT } from '../line-protocol/precision.js'
 
 /** The five line-protocol field types, named as InfluxDB names them in its error messages. */
-export type FieldType = 'float' | 'integer' | 'unsigned' | 'string' | 'boolean'
+export type ParsedFieldType = 'float' | 'integer' | 'unsigned' | 'string' | 'boolean'
 
 /** A field value as JavaScript holds it: float → number, integer and unsigned → bigint. */
 export type FieldValue = number | bigint | string | boolean
@@ -15,7 +15,7 @@ export type FieldValue = number | bigint | string | boolean
 /** One parsed field. */
 export interface ParsedField {
   readonly key: string
-  readonly type: FieldType
+  readonly type: ParsedFieldType
   readonly value: FieldValue
 }
 

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { parseLineProtocol } from '../../src/testing/line-protocol.js'
+import { parseLineProtocol } from '../../src/testing/line-parser.js'
 import type { WritePrecision } from '../../src/line-protocol/precision.js'
 
 const parse = (text: string, precision: WritePrecision = 'ns', now = 0n) => parseLineProtocol(text, { precision, now })
