@@ -55,6 +55,7 @@ export const CONNECTION_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   token: { type: 'string', short: 't', value: 'token', help: 'API token', env: ['INFLUX_TOKEN', 'INFLUXDB_V2_TOKEN'], profileKey: 'token' },
   org: { type: 'string', short: 'o', value: 'name-or-id', help: 'Organization name or ID', env: ['INFLUX_ORG', 'INFLUXDB_V2_ORG'], profileKey: 'org' },
   timeout: { type: 'string', value: 'ms', help: 'Timeout of each request in milliseconds', env: ['INFLUXDB_V2_TIMEOUT'], default: '10000' },
+  api: { type: 'string', value: 'v1|v2|v3|auto', help: 'Server API: v2 (2.x, 1.8+), v1 (1.x /write and InfluxQL DELETE), v3 (3.x /api/v3/write_lp), auto (ask /ping)', env: ['INFLUX_API_VERSION'], default: 'v2' },
   'active-config': { type: 'string', short: 'c', value: 'name', help: 'Profile of the influx CLI\'s configs file to use (default: the one marked active)', env: ['INFLUX_ACTIVE_CONFIG'] },
   'configs-path': { type: 'string', value: 'path', help: 'The influx CLI\'s configs file', env: ['INFLUX_CONFIGS_PATH'], default: '~/.influxdbv2/configs' },
   'skip-verify': { type: 'boolean', help: 'Do not verify the server\'s TLS certificate (https)' },

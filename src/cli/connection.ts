@@ -2,12 +2,15 @@
 import { subscribe } from 'node:diagnostics_channel'
 import type { ClientRequest, IncomingMessage } from 'node:http'
 import { InfluxDBClientAsync } from '../client.js'
+import type { ApiVersionOption } from '../http/api-version.js'
 import { UsageError, positiveInteger, stringValue, type OptionSpec, type ParsedCommand, type ValueSource } from './args.js'
 
 export interface Connection {
   url: string
   token: string | undefined
   org: string | undefined
+  /** `--api`: the server API to write and delete through. */
+  apiVersion: ApiVersionOption
   timeout: number
   /** Do not verify the server's TLS certificate. */
   skipVerify: boolean
@@ -27,8 +30,11 @@ export function connectionFrom(parsed: Pick<ParsedCommand, 'values' | 'sources'>
   if (checked.protocol !== 'http:' && checked.protocol !== 'https:') {
     throw new UsageError(`--host must be an http:// or https:// URL, got ${JSON.stringify(url)}`, command)
   }
+  const apiVersion = stringValue(values, 'api') ?? 'v2'
+  if (!['v1', 'v2', 'v3', 'auto'].includes(apiVersion)) throw new UsageError(`--api must be v1, v2, v3 or auto, got ${JSON.stringify(apiVersion)}`, command)
   return {
     url,
+    apiVersion: apiVersion as ApiVersionOption,
     token: stringValue(values, 'token'),
     org: chooseOne(parsed, 'org', 'org-id', command),
     timeout: positiveInteger(values, 'timeout', command) ?? 10_000,
@@ -43,6 +49,7 @@ export function createClient(connection: Connection, options: { enableGzip?: boo
     ...(connection.token === undefined ? {} : { token: connection.token }),
     ...(connection.org === undefined ? {} : { org: connection.org }),
     timeout: connection.timeout,
+    apiVersion: connection.apiVersion,
     enableGzip: options.enableGzip ?? false,
     ...(connection.skipVerify ? { tls: { rejectUnauthorized: false } } : {}),
   })
@@ -58,7 +65,8 @@ export const ID_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 
 /**
  * The connection and bucket of a command that writes or deletes: a bucket (`--bucket` or
- * `--bucket-id`) and an org (`--org` or `--org-id`) are required.
+ * `--bucket-id`) is required, and an org (`--org` or `--org-id`) with `--api v2` (1.x and 3.x have
+ * none; with `--api auto` the client asks for it if the server turns out to take v2).
  */
 export function bucketTarget(parsed: ParsedCommand, command: string, setUrl: (url: string) => void,
   stderr?: { write(text: string): unknown }): { connection: Connection; bucket: string } {
@@ -66,7 +74,9 @@ export function bucketTarget(parsed: ParsedCommand, command: string, setUrl: (ur
   setUrl(connection.url)
   const bucket = chooseOne(parsed, 'bucket', 'bucket-id', command)
   if (bucket === undefined) throw new UsageError('--bucket or --bucket-id is required (or set INFLUX_BUCKET)', command)
-  if (connection.org === undefined) throw new UsageError('--org or --org-id is required (or set INFLUX_ORG, or use a config profile)', command)
+  if (connection.org === undefined && connection.apiVersion === 'v2') {
+    throw new UsageError('--org or --org-id is required (or set INFLUX_ORG, or use a config profile); --api v1 and v3 need none', command)
+  }
   return { connection, bucket }
 }
 

@@ -64,7 +64,7 @@ describe('influx-async usage errors (exit 2, no stack trace)', () => {
     ['unknown flag', ['write', '--bogus'], 'influx-async: Unknown option \'--bogus\'\nRun \'influx-async write --help\' for usage.\n'],
     ['flag without its value', ['ping', '--host'], 'influx-async: Option \'--host <value>\' argument missing\nRun \'influx-async ping --help\' for usage.\n'],
     ['missing bucket', ['write', 'x.lp'], 'influx-async: --bucket or --bucket-id is required (or set INFLUX_BUCKET)\nRun \'influx-async write --help\' for usage.\n'],
-    ['missing org', ['write', '-b', 'b'], 'influx-async: --org or --org-id is required (or set INFLUX_ORG, or use a config profile)\nRun \'influx-async write --help\' for usage.\n'],
+    ['missing org', ['write', '-b', 'b'], 'influx-async: --org or --org-id is required (or set INFLUX_ORG, or use a config profile); --api v1 and v3 need none\nRun \'influx-async write --help\' for usage.\n'],
     ['bad precision', ['write', '-b', 'b', '-o', 'o', '--precision', 'h'], 'influx-async: --precision must be ns, us, ms or s, got "h"\nRun \'influx-async write --help\' for usage.\n'],
     ['bad format', ['write', '-b', 'b', '-o', 'o', '--format', 'xml'], 'influx-async: --format must be lp, csv or ndjson, got "xml"\nRun \'influx-async write --help\' for usage.\n'],
     ['bad batch size', ['write', '-b', 'b', '-o', 'o', '--batch-size', '0'], 'influx-async: --batch-size must be a positive integer, got "0"\nRun \'influx-async write --help\' for usage.\n'],

@@ -14,6 +14,7 @@ import type { BatchFailedInfo, BatchWrittenInfo } from '../../write/batch-option
 import {
   CONNECTION_OPTIONS, UsageError, positiveInteger, requiredString, stringValue, type CommandSpec, type ParsedCommand,
 } from '../args.js'
+import type { WriteConsistency } from '../../write/write-endpoint.js'
 import { bucketTarget, connectionFrom, createClient, ID_OPTIONS, type Connection } from '../connection.js'
 import { csvTableRow, csvTableRowsAfter } from '../input/csv-table.js'
 import { detectFormat, INPUT_FORMATS, readInput, type InputBatch, type InputFormat, type ReaderConfig } from '../input/readers.js'
@@ -47,6 +48,8 @@ export const writeSpec: CommandSpec = {
     'batch-size': { type: 'string', value: 'lines', help: 'Lines per request', default: '5000' },
     'max-retry-time': { type: 'string', value: 'ms', help: 'How long a batch is retried when the server is unreachable, busy or failing (then the write stops)', default: '180000' },
     'errors-file': { type: 'string', value: 'path', help: 'Write refused lines and rows here, each after a "# where: reason" line' },
+    rp: { type: 'string', value: 'name', help: '--api v1: retention policy (--bucket names the database)' },
+    consistency: { type: 'string', value: 'any|one|quorum|all', help: '--api v1: write consistency of InfluxDB Enterprise 1.x' },
   },
   details: `Input formats:
   Line protocol  sent as is, without leading spaces and tabs; blank lines and # comments
@@ -88,7 +91,18 @@ export async function runWrite(parsed: ParsedCommand, io: CommandIo): Promise<nu
   // `influx write dryrun`: the same command, printing instead of sending.
   const dryRun = parsed.positionals[0] === 'dryrun'
   const positionals = dryRun ? parsed.positionals.slice(1) : parsed.positionals
-  const { connection, bucket } = dryRun ? { connection: connectionFrom(parsed, 'write'), bucket: 'dryrun' } : bucketTarget(parsed, 'write', io.setUrl, io.stderr)
+  const target = dryRun ? { connection: connectionFrom(parsed, 'write'), bucket: 'dryrun' } : bucketTarget(parsed, 'write', io.setUrl, io.stderr)
+  const { connection } = target
+  const rp = stringValue(values, 'rp')
+  const consistency = stringValue(values, 'consistency')
+  for (const [flag, value] of [['--rp', rp], ['--consistency', consistency]] as const) {
+    if (value !== undefined && connection.apiVersion !== 'v1' && connection.apiVersion !== 'auto') throw new UsageError(`${flag} is for --api v1 (InfluxDB 1.x)`, 'write')
+  }
+  if (consistency !== undefined && !['any', 'one', 'quorum', 'all'].includes(consistency)) {
+    throw new UsageError(`--consistency must be any, one, quorum or all, got ${JSON.stringify(consistency)}`, 'write')
+  }
+  // 1.x's database/retention-policy, as the v1 API reads a bucket.
+  const bucket = rp === undefined ? target.bucket : `${target.bucket}/${rp}`
   const precision = stringValue(values, 'precision') as string
   if (!isWritePrecision(precision)) throw new UsageError(`--precision must be ns, us, ms or s, got ${JSON.stringify(precision)}`, 'write')
   const format = stringValue(values, 'format')
@@ -126,7 +140,7 @@ export async function runWrite(parsed: ParsedCommand, io: CommandIo): Promise<nu
   let totals: WriteTotals
   try {
     totals = await writeSources({
-      sources, format: format as InputFormat | undefined, config, connection, bucket, precision, batchSize,
+      sources, format: format as InputFormat | undefined, config, connection, bucket, precision, consistency: consistency as WriteConsistency | undefined, batchSize,
       gzip: values.gzip === true && !dryRun, maxRetryTime, rateLimit, dryRun, rejections, io,
     })
   } catch (error) {
@@ -240,6 +254,8 @@ interface WriteJob {
   connection: Connection
   bucket: string
   precision: WritePrecision
+  /** `--consistency` (v1). */
+  consistency: WriteConsistency | undefined
   batchSize: number
   gzip: boolean
   maxRetryTime: number
@@ -268,7 +284,7 @@ async function writeSources(job: WriteJob): Promise<WriteTotals> {
   const failures = new FailedBatches({
     rejections,
     url: connection.url,
-    resend: (lines, precision) => writeApi.write(bucket, org, lines, precision).then(() => undefined),
+    resend: (lines, precision) => writeApi.write(bucket, org, lines, precision, job.consistency === undefined ? {} : { consistency: job.consistency }).then(() => undefined),
     onWritten: (count) => {
       written += count
     },
@@ -278,6 +294,7 @@ async function writeSources(job: WriteJob): Promise<WriteTotals> {
     bucket,
     ...(org === undefined ? {} : { org }),
     writePrecision: job.precision,
+    ...(job.consistency === undefined ? {} : { consistency: job.consistency }),
     batchSize: job.batchSize,
     retry: { maxRetryTime: job.maxRetryTime },
     onBatchWritten: (info: BatchWrittenInfo) => {
