@@ -687,6 +687,10 @@ function escapeDefaultTags(defaultTags: Readonly<Record<string, string>>): strin
   return entries
 }
 
-// A point with every kind of entry and a time keeps the maps that writeLine and the setters are
-// optimised for (see map-anchors.ts).
-keepMapAlive(new Point('m').tag('t', 'v').floatField('f', 1.5).intField('i', 1).booleanField('b', true).stringField('s', 'x').time(1n))
+/**
+ * Keeps a point with every kind of entry and a time, and so the maps that writeLine and the
+ * setters are optimised for (see map-anchors.ts). Called once, by the first serialisation.
+ */
+export function keepPointMapsAlive(): void {
+  keepMapAlive(new Point('m').tag('t', 'v').floatField('f', 1.5).intField('i', 1).booleanField('b', true).stringField('s', 'x').time(1n))
+}

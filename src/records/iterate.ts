@@ -326,9 +326,11 @@ function writeRows(cursor: RowCursor, sink: LineSink, precision: WritePrecision)
   return false
 }
 
-// Kept alive with their maps between write() calls (see map-anchors.ts).
-keepMapAlive(new Frame(ARRAY, [], true, new Frame(ROOT, undefined, false, undefined)))
-keepMapAlive(new RecordWalker(undefined, { precision: 'ns', defaultTags: {} }, { add: () => false, writerFor: () => undefined as never, commit: () => false }))
+/** Keeps a walker and its frames alive with their maps between write() calls (see map-anchors.ts). Called once. */
+export function keepWalkerMapsAlive(): void {
+  keepMapAlive(new Frame(ARRAY, [], true, new Frame(ROOT, undefined, false, undefined)))
+  keepMapAlive(new RecordWalker(undefined, { precision: 'ns', defaultTags: {} }, { add: () => false, writerFor: () => undefined as never, commit: () => false }))
+}
 
 function isSyncIterable(value: object): value is Iterable<unknown> {
   return typeof (value as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function'

@@ -14,11 +14,12 @@
  * remaining partial chunks are emitted at the end in first-seen precision order.
  */
 import { InvalidArgumentError, RecordError } from '../errors.js'
-import type { Point } from '../line-protocol/point.js'
+import { keepPointMapsAlive, type Point } from '../line-protocol/point.js'
 import type { WritePrecision } from '../line-protocol/precision.js'
 import type { ChunkLimits, SerializeContext } from './options.js'
 import { LineWriter } from '../line-protocol/line-writer.js'
-import { RecordWalker, writePointLine, type LineSink, type WalkStep } from './iterate.js'
+import { keepWalkerMapsAlive, RecordWalker, writePointLine, type LineSink, type WalkStep } from './iterate.js'
+import { keepTableMapsAlive } from './tables/index.js'
 import { LineChunk } from './line-chunk.js'
 import { keepMapAlive } from '../map-anchors.js'
 
@@ -105,9 +106,23 @@ class ChunkAccumulator implements LineSink {
   }
 }
 
-// Kept alive with their maps between write() calls (see map-anchors.ts).
-keepMapAlive(new ChunkAccumulator({ maxLines: 1, maxBytes: 1 }))
-keepMapAlive(LineChunk.fromLines('ns', ['m f=1']))
+let serializerMapsKept = false
+
+/**
+ * Keeps one instance of each class of the serialisers' hot paths (Point, walker, chunks, tables)
+ * alive with its map between write() calls (see map-anchors.ts). Done on first use rather than at
+ * import, so that loading the package does no work; the first serialisation, and the first
+ * BatchWriter, call it.
+ */
+export function keepSerializerMapsAlive(): void {
+  if (serializerMapsKept) return
+  serializerMapsKept = true
+  keepMapAlive(new ChunkAccumulator({ maxLines: 1, maxBytes: 1 }))
+  keepMapAlive(LineChunk.fromLines('ns', ['m f=1']))
+  keepPointMapsAlive()
+  keepWalkerMapsAlive()
+  keepTableMapsAlive()
+}
 
 // Writers of finished serialisations, kept for the next ones. With a fresh 256 KB buffer per
 // write() call, pages of 5000 Points took 3.3-5 us per point in some processes and 0.6-1.0 in
@@ -140,6 +155,7 @@ export type BeforeError = 'drop' | 'emit'
  * also for an async iterable met inside a sync one (see {@link serializeAny}).
  */
 export function* serializeSync(record: unknown, ctx: SerializeContext, limits: ChunkLimits, beforeError: BeforeError = 'drop'): Generator<LineChunk> {
+  if (!serializerMapsKept) keepSerializerMapsAlive()
   const chunks = new ChunkAccumulator(limits)
   const walker = new RecordWalker(record, ctx, chunks)
   try {
@@ -184,6 +200,7 @@ const loneWriter = new LineWriter(1024)
  * accumulator that a single point does not need (`await writer.write(point)` in a loop).
  */
 export function serializePoint(point: Point, ctx: SerializeContext): LineChunk {
+  if (!serializerMapsKept) keepSerializerMapsAlive()
   const precision = point.writePrecision ?? ctx.precision
   const defaultTags = ctx.defaultTags === undefined || Object.keys(ctx.defaultTags).length === 0 ? undefined : ctx.defaultTags
   loneWriter.clear()
@@ -194,6 +211,7 @@ export function serializePoint(point: Point, ctx: SerializeContext): LineChunk {
 
 /** Serialises any records, including async iterables anywhere in the tree, into chunks, lazily. */
 export async function* serializeAny(record: unknown, ctx: SerializeContext, limits: ChunkLimits, beforeError: BeforeError = 'drop'): AsyncGenerator<LineChunk> {
+  if (!serializerMapsKept) keepSerializerMapsAlive()
   const chunks = new ChunkAccumulator(limits)
   const walker = new RecordWalker(record, ctx, chunks)
   try {

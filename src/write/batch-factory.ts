@@ -16,7 +16,6 @@ import type { BatchSerializer, LoneRecordWriter } from './batch-serializer.js'
 import { isLoneRecord, lonePrecision, writeLoneRecord } from '../records/lone-record.js'
 import type { SendBody } from './batch-delivery.js'
 import type { WriteApiContext } from './write-options.js'
-import { keepMapAlive } from '../map-anchors.js'
 
 /** Records → chunks with the package's serialisers; async iterables are consumed as they produce. */
 export const serializeForBatch: BatchSerializer = (records, context, limits) => {
@@ -74,8 +73,3 @@ export function createBatchWriter(options: BatchWriterOptions, context: WriteApi
   const writerOptions = autoPrecision ? { ...options, writePrecision: 'ns' as const } : (options as BatchWriterOptions & { writePrecision?: WritePrecision })
   return new BatchWriter(writerOptions, { send, serialize: serializeForBatch, lone: loneRecordWriter, defaultTags: context.defaultTags, retry: context.retry, stop: context.transport.closeSignal })
 }
-
-// An idle writer (no timer, no request, nothing buffered) keeps the maps of the writer and of its
-// budget, pool and assembler alive, so that code optimised for them survives a full GC between
-// two writers' lifetimes (see map-anchors.ts).
-keepMapAlive(new BatchWriter({ bucket: 'anchor' }, { send: async () => undefined, serialize: serializeForBatch, lone: loneRecordWriter }))

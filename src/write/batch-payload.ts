@@ -141,6 +141,8 @@ export class BodyPool {
   }
 }
 
-// Kept alive with their maps between batches (see map-anchors.ts).
-keepMapAlive(new PayloadBuilder(undefined, 0))
-keepMapAlive(LinePayload.of(['m f=1']))
+/** Keeps a payload builder and a payload alive with their maps between batches (see map-anchors.ts). Called once. */
+export function keepPayloadMapsAlive(): void {
+  keepMapAlive(new PayloadBuilder(undefined, 0))
+  keepMapAlive(LinePayload.of(['m f=1']))
+}

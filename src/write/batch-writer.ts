@@ -20,7 +20,9 @@ import { BatchAssembler, type AssembledBatch } from './batch-assembler.js'
 import { LineChunk } from '../records/line-chunk.js'
 import { LineWriter } from '../line-protocol/line-writer.js'
 import { LineBudget } from './batch-line-budget.js'
-import { BodyPool, type LinePayload } from './batch-payload.js'
+import { BodyPool, keepPayloadMapsAlive, type LinePayload } from './batch-payload.js'
+import { keepMapAlive } from '../map-anchors.js'
+import { keepSerializerMapsAlive } from '../records/serialize.js'
 import { asError, deliverBatch, type DeliveryOutcome, type RetryDecider, type SendBody } from './batch-delivery.js'
 import type { BatchSerializer, LoneRecordWriter } from './batch-serializer.js'
 import type { SerializeContext } from '../records/options.js'
@@ -149,6 +151,7 @@ export class BatchWriter implements AsyncDisposable {
   readonly #stats = { inFlight: 0, peakInFlight: 0, retryWaits: 0, writtenLines: 0, failedLines: 0, requests: 0 }
 
   constructor(options: BatchWriterOptions, context: BatchWriterContext) {
+    if (!idleWriterKept) keepIdleWriterAlive(context)
     const o = validateOptions(options)
     this.#precision = o.writePrecision
     this.#batchSize = o.batchSize
@@ -673,4 +676,19 @@ export class BatchWriter implements AsyncDisposable {
 
 function frozenTags(tags: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
   return Object.isFrozen(tags) ? tags : Object.freeze({ ...tags })
+}
+
+let idleWriterKept = false
+
+/**
+ * Keeps an idle writer (no timer, no request, nothing buffered) made like the first one, and so the
+ * maps of the writer and of its budget, pool and assembler, alive, so that code optimised for them
+ * survives a full GC between two writers' lifetimes (see map-anchors.ts). Done by the first writer
+ * rather than at import, so that loading the package does no work.
+ */
+function keepIdleWriterAlive(context: BatchWriterContext): void {
+  idleWriterKept = true
+  keepMapAlive(new BatchWriter({ bucket: 'anchor' }, { send: async () => undefined, serialize: context.serialize, lone: context.lone }))
+  keepPayloadMapsAlive()
+  keepSerializerMapsAlive()
 }

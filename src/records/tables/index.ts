@@ -37,7 +37,9 @@ import { danfoModel, isDanfoDataFrame } from './danfo.js'
 import { isPolarsDataFrame, polarsModel } from './polars.js'
 import type { SerializeContext } from '../options.js'
 import type { TableModel } from './model.js'
-import { keepMapAlive } from './map-anchors.js'
+import { keepMapAlive } from '../../map-anchors.js'
+import { keepTableWriterMapsAlive } from './map-anchors.js'
+import { keepRowCursorMapsAlive } from './row-cursor.js'
 import type { RowCursor } from './row-cursor.js'
 import { serializeTable, tableRows } from './serialize-table.js'
 
@@ -107,4 +109,9 @@ class TableRecord implements TableSource {
   }
 }
 
-keepMapAlive(new TableRecord(() => columnarModel({ v: [] })))
+/** Keeps one instance of each class on the table serialiser's hot path alive (see map-anchors.ts). Called once. */
+export function keepTableMapsAlive(): void {
+  keepMapAlive(new TableRecord(() => columnarModel({ v: [] })))
+  keepRowCursorMapsAlive()
+  keepTableWriterMapsAlive()
+}

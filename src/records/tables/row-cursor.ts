@@ -12,7 +12,7 @@ import type { LineWriter } from '../../line-protocol/line-writer.js'
 import { CellError } from './cell-error.js'
 import type { FieldCells } from './field-cells.js'
 import { LineHeads } from './line-heads.js'
-import { keepMapAlive } from './map-anchors.js'
+import { keepMapAlive } from '../../map-anchors.js'
 import type { RowBlock, TableModel } from './model.js'
 import type { TagCells } from './tag-cells.js'
 import type { TimeCells } from './time-cells.js'
@@ -178,6 +178,9 @@ export class TableRowCursor implements RowCursor {
   }
 }
 
-keepMapAlive(
-  new TableRowCursor({ description: '', rowCount: 0, columns: [], blocks: () => [] }, { measurement: 'm', tags: [], fields: [], time: undefined }, [], () => undefined),
-)
+/** Keeps a row cursor alive with its map (see map-anchors.ts). Called once, by keepTableMapsAlive. */
+export function keepRowCursorMapsAlive(): void {
+  keepMapAlive(
+    new TableRowCursor({ description: '', rowCount: 0, columns: [], blocks: () => [] }, { measurement: 'm', tags: [], fields: [], time: undefined }, [], () => undefined),
+  )
+}
