@@ -1,6 +1,6 @@
 // The null sink of the write benchmarks: a separate process (so its work does not share the
 // benchmark's event loop) on 127.0.0.1, port 0. It answers 204 to every POST whose path ends in
-// /write or /write_lp, counts the lines it received (gunzipping gzip bodies), and tells the
+// /write or /write_lp (and 204 to GET /ping), counts the lines it received (gunzipping gzip bodies), and tells the
 // parent over IPC. Messages from the parent:
 //   { type: 'expect', lines }  → answers { type: 'reached', lines } once that many lines arrived
 //   { type: 'reset' }          → zeroes the count, answers { type: 'reset' }
@@ -49,6 +49,11 @@ async function handle(req: IncomingMessage): Promise<number> {
 
 const server = createServer((req, res) => {
   const path = (req.url ?? '').split('?')[0] ?? ''
+  // The CLI checks that the server answers before it reads its input.
+  if ((req.method === 'GET' || req.method === 'HEAD') && path === '/ping') {
+    res.writeHead(204, { 'X-Influxdb-Version': 'v2.7.11', 'X-Influxdb-Build': 'OSS' }).end()
+    return
+  }
   if (req.method !== 'POST' || !(path.endsWith('/write') || path.endsWith('/write_lp'))) {
     reply({ type: 'bad', detail: `${req.method} ${req.url}` })
     res.writeHead(404).end()
