@@ -18,7 +18,9 @@ const files = readdirSync(here)
 /** Runs one bench file, passing its output through and keeping its rows. */
 function runBench(file: string, rows: BenchRow[]): Promise<number | string> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, file)], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, file)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
     createInterface({ input: child.stdout }).on('line', (line) => {
       if (line.startsWith(ROW_PREFIX)) rows.push(JSON.parse(line.slice(ROW_PREFIX.length)) as BenchRow)
       else console.log(line)
@@ -37,8 +39,11 @@ function printTable(rows: readonly BenchRow[]): void {
     r.met === undefined ? '' : r.met ? 'met' : 'NOT met',
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)))
-  const line = (c: readonly string[]): string => `| ${c.map((x, i) => (i === 1 || i === 2 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!))).join(' | ')} |`
-  console.log(`\n${line(header)}\n|${widths.map((w, i) => (i === 1 || i === 2 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`)
+  const line = (c: readonly string[]): string =>
+    `| ${c.map((x, i) => (i === 1 || i === 2 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!))).join(' | ')} |`
+  console.log(
+    `\n${line(header)}\n|${widths.map((w, i) => (i === 1 || i === 2 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`,
+  )
   for (const c of cells) console.log(line(c))
 }
 

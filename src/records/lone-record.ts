@@ -7,7 +7,7 @@
  */
 import { RecordError } from '../errors.js'
 import type { LineWriter } from '../line-protocol/line-writer.js'
-import { Point } from '../line-protocol/point.js'
+import { Point, resetPoint } from '../line-protocol/point.js'
 import type { WritePrecision } from '../line-protocol/precision.js'
 import { readRecordInto, recordMeasurement, type RecordOptions } from '../line-protocol/point-from-record.js'
 import { isTable } from './tables/index.js'
@@ -56,16 +56,28 @@ export function writeLoneRecord(
   options: RecordOptions,
   defaultTags: Readonly<Record<string, string>> | undefined,
 ): void {
-  let point: Point
-  if (record instanceof Point) point = record
-  else {
+  if (record instanceof Point) {
+    writePointLine(writer, record, precision, defaultTags, LONE)
+    return
+  }
+  // An object is read into one reused Point and written at once: no Point per record. A getter
+  // of the record that writes another record meanwhile gets a Point of its own.
+  const point = scratchBusy ? new Point('m') : scratch
+  const owns = !scratchBusy
+  scratchBusy = true
+  try {
     try {
-      point = new Point(recordMeasurement(record, options))
+      resetPoint(point, recordMeasurement(record, options))
       readRecordInto(point, record, options)
     } catch (error) {
       if (error instanceof RecordError) throw error
       throw new RecordError([], (error as Error).message, { cause: error })
     }
+    writePointLine(writer, point, precision, defaultTags, LONE)
+  } finally {
+    if (owns) scratchBusy = false
   }
-  writePointLine(writer, point, precision, defaultTags, LONE)
 }
+
+const scratch = new Point('m')
+let scratchBusy = false

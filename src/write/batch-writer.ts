@@ -13,7 +13,7 @@
  * transport); the constructor takes the sending and serialising functions so it can be driven
  * by anything.
  */
-import { ClosedError, InvalidArgumentError, RequestAbortedError } from '../errors.js'
+import { ClosedError, InvalidArgumentError, RecordError, RequestAbortedError } from '../errors.js'
 import { isWritePrecision, type WritePrecision } from '../line-protocol/precision.js'
 import type { RetryOptions } from '../http/retry.js'
 import { BatchAssembler, type AssembledBatch } from './batch-assembler.js'
@@ -407,6 +407,7 @@ export class BatchWriter implements AsyncDisposable {
     // never flushes, facing a server that refuses everything, would pile them up without bound:
     // past maxBufferedLines they are reported here instead, and this call takes nothing.
     this.#reportPiledUpFailures()
+    if (options === undefined && this.#lone !== undefined && isAsyncSource(records)) return this.#writeAsyncSource(records)
     this.#activeWrites++
     try {
       const chunks = this.#ctx.serialize(records, this.#serializeContext(options), this.#limits)
@@ -428,6 +429,35 @@ export class BatchWriter implements AsyncDisposable {
           chunk.recycle()
           if (wait === undefined && this.#yieldDue) await this.#yieldToIo()
         }
+      }
+    } finally {
+      this.#activeWrites--
+      this.#checkIdle()
+    }
+  }
+
+  /**
+   * An async source of records, read item by item: a lone record with room goes straight into the
+   * staged lines, anything else through the serialiser as a one-item array, so that each item
+   * costs one await of the source and nothing more. A bad record's `RecordError` names its place
+   * in the source (`[index, …]`), as the serialiser's walk would; the records before it stay.
+   */
+  async #writeAsyncSource(source: AsyncIterable<unknown>): Promise<void> {
+    const lone = this.#lone as LoneRecordWriter
+    this.#activeWrites++
+    let index = 0
+    try {
+      for await (const record of source) {
+        try {
+          if (!(lone.accepts(record) && this.#takeLone(record))) await this.#writeMany([record], undefined)
+        } catch (error) {
+          // A lone record's error has the path [], the one-item array's starts with its 0.
+          throw error instanceof RecordError ? new RecordError([index, ...error.path.slice(1)], error.reason, { cause: error.cause }) : error
+        }
+        index++
+        // A stream can run for hours in one call: see #writeMany.
+        this.#reportPiledUpFailures()
+        if (this.#yieldDue) await this.#yieldToIo()
       }
     } finally {
       this.#activeWrites--
@@ -672,6 +702,16 @@ export class BatchWriter implements AsyncDisposable {
     }
     this.#idleWaiters = still
   }
+}
+
+/** An async iterable that is not also sync-iterable (the sync side wins, as in the serialisers). */
+function isAsyncSource(value: unknown): value is AsyncIterable<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function' &&
+    typeof (value as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function'
+  )
 }
 
 function frozenTags(tags: Readonly<Record<string, string>>): Readonly<Record<string, string>> {

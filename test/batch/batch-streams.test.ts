@@ -267,3 +267,71 @@ describe('BatchWriter.writableStream(): pipeTo() into a WHATWG stream', () => {
     })
   })
 })
+
+describe('BatchWriter: single records and async sources take the fast path with the walker’s rules', () => {
+  test('write(point) and write(object) per record: lines, precision and default tags as write([records]) gives them', async () => {
+    const server = await startTestServer()
+    const client = new InfluxDBClientAsync({
+      url: server.url,
+      token: server.token,
+      org: server.org,
+      defaultTags: { dc: 'x' },
+    })
+    try {
+      const writer = client
+        .writeApi()
+        .batchWriter({ bucket: BUCKET, retry: false, flushInterval: 0, fieldTypes: { n: 'int' } })
+      await writer.write(new Point('m').tag('t', 'a').floatField('f', 1.5).time(1n, 's'))
+      await writer.write({ measurement: 'm', tags: { t: 'b' }, fields: { n: 2, s: 'x' }, time: 2n })
+      await writer.write({ measurement: 'm', tags: { t: 'c', dc: 'own' }, fields: { n: 3 }, time: 3n })
+      await writer.close()
+      const bodies = server.requests.filter((r) => r.status === 204).map((r) => `${r.query.precision} ${r.body}`)
+      assert.deepEqual(bodies.sort(), ['ns m,dc=x,t=b n=2i,s="x" 2\nm,dc=own,t=c n=3i 3', 's m,dc=x,t=a f=1.5 1'])
+    } finally {
+      await client.close()
+      await server.close()
+    }
+  })
+
+  test('writeAll(async generator): a bad record is named by its index, the records before it are written, the source is closed', async () => {
+    await withWriter({ batchSize: 100 }, async ({ server, writer }) => {
+      let closed = false
+      async function* source(): AsyncGenerator<unknown> {
+        try {
+          yield point(0)
+          yield [point(1), point(2)]
+          yield { measurement: 'm', tags: { t: 'x' }, fields: { i: 3n }, time: 3n }
+          yield { measurement: 'm', fields: { i: Symbol('bad') } }
+          yield point(5)
+        } finally {
+          closed = true
+        }
+      }
+      const error = await rejection(writer.writeAll(source()))
+      assert.ok(error instanceof RecordError, String(error))
+      assert.deepEqual(error.path, [3])
+      assert.equal(closed, true)
+      await writer.flush()
+      assert.deepEqual(storedIndexes(server), [0, 1, 2, 3])
+    })
+  })
+
+  test('writeAll(async generator): a bad record inside a yielded array is named [index, position]; null is refused', async () => {
+    await withWriter({}, async ({ writer }) => {
+      async function* source(): AsyncGenerator<unknown> {
+        yield point(0)
+        yield [point(1), { measurement: 'm' }]
+      }
+      const error = await rejection(writer.writeAll(source()))
+      assert.ok(error instanceof RecordError)
+      assert.deepEqual(error.path, [1, 1])
+      async function* withNull(): AsyncGenerator<unknown> {
+        yield point(0)
+        yield null
+      }
+      const nullError = await rejection(writer.writeAll(withNull()))
+      assert.ok(nullError instanceof RecordError)
+      assert.deepEqual(nullError.path, [1])
+    })
+  })
+})
