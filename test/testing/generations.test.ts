@@ -79,6 +79,18 @@ describe('embedded server as v1: the wire', () => {
     assert.equal(server.points('db/short')[0]?.time, 5000n)
   })
 
+  test('a token written user:password is sent as Token user:password, which 1.x reads as credentials', async () => {
+    await using client = new InfluxDBClientAsync({ url: server.url, apiVersion: 'v1', token: `me:${server.token}` })
+    await client.writeApi().write('db', undefined, 'tok v=1 1')
+    assert.equal(server.requests.at(-1)?.headers.authorization, `Token me:${server.token}`)
+    assert.equal(server.count('db', { measurement: 'tok' }), 1)
+    await using wrong = new InfluxDBClientAsync({ url: server.url, apiVersion: 'v1', token: 'me:wrong', retry: false })
+    await assert.rejects(
+      wrong.writeApi().write('db', undefined, 'tok v=1 2'),
+      (e: unknown) => e instanceof InfluxDBError && e.statusCode === 401 && !e.message.includes('me:wrong'),
+    )
+  })
+
   test('answers: database not found, us refused, a wrong password, a statement error in a 200', async () => {
     const post = (query: string, body: string, auth = `Token ${server.token}`) =>
       fetch(`${server.url}${query}`, {
@@ -157,15 +169,13 @@ describe('embedded server as v3: the wire', () => {
 
   test('query parameters and auth: db, long precision names, auto, accept_partial=false, no_sync; Bearer', async () => {
     await using client = new InfluxDBClientAsync({ url: server.url, token: server.token, apiVersion: 'v3' })
-    await client
-      .writeApi()
-      .write({
-        bucket: 'fresh',
-        record: 'm v=1 1700000000',
-        writePrecision: 'auto',
-        noSync: true,
-        acceptPartial: false,
-      })
+    await client.writeApi().write({
+      bucket: 'fresh',
+      record: 'm v=1 1700000000',
+      writePrecision: 'auto',
+      noSync: true,
+      acceptPartial: false,
+    })
     let sent = server.requests.at(-1)!
     assert.deepEqual(
       [sent.path, sent.query],
