@@ -25,11 +25,11 @@ export function settingsFromFile(path: string, options: ConfigFileOptions = {}):
     if (error instanceof InvalidArgumentError) throw error
     throw new InvalidArgumentError(`cannot read config file ${JSON.stringify(path)}: ${(error as Error).message}`, { cause: error })
   }
-  return settingsFromText(text, detectFormat(path, text), path, options)
+  return settingsFromText(text, configFormat(path, text), path, options)
 }
 
 /** Picks the format from the extension, else from the content. */
-export function detectFormat(path: string, text: string): ConfigFormat {
+export function configFormat(path: string, text: string): ConfigFormat {
   const extension = /\.([^./\\]+)$/.exec(path)?.[1]?.toLowerCase()
   if (extension === 'json') return 'json'
   if (extension === 'toml') return 'toml'

@@ -45,7 +45,7 @@ export function forEachLine(text: string, emit: (line: string) => void): void {
 }
 
 /** The lines of `text` worth sending, in order. */
-export function splitLines(text: string): string[] {
+export function sendableLines(text: string): string[] {
   const lines: string[] = []
   forEachLine(text, (line) => lines.push(line))
   return lines

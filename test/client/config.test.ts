@@ -2,7 +2,7 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { inspect } from 'node:util'
 import { parseSections } from '../../src/config/ini.js'
-import { detectFormat, settingsFromText } from '../../src/config/file.js'
+import { configFormat, settingsFromText } from '../../src/config/file.js'
 import { settingsFromEnv } from '../../src/config/env.js'
 
 describe('config parsing', () => {
@@ -66,12 +66,12 @@ describe('config parsing', () => {
   })
 
   test('format detection: extension first, then content', () => {
-    assert.equal(detectFormat('a.json', ''), 'json')
-    assert.equal(detectFormat('a.TOML', ''), 'toml')
-    assert.equal(detectFormat('a.cfg', 'x = "y"'), 'ini')
-    assert.equal(detectFormat('config', ' {"url":"x"}'), 'json')
-    assert.equal(detectFormat('config', '[influx2]\nurl = "http://h"'), 'toml')
-    assert.equal(detectFormat('config', '[influx2]\nurl = http://h'), 'ini')
+    assert.equal(configFormat('a.json', ''), 'json')
+    assert.equal(configFormat('a.TOML', ''), 'toml')
+    assert.equal(configFormat('a.cfg', 'x = "y"'), 'ini')
+    assert.equal(configFormat('config', ' {"url":"x"}'), 'json')
+    assert.equal(configFormat('config', '[influx2]\nurl = "http://h"'), 'toml')
+    assert.equal(configFormat('config', '[influx2]\nurl = http://h'), 'ini')
   })
 
   test('JSON: a member named like the section is read too; unknown keys are ignored', () => {

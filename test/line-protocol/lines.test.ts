@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { decodeUtf8, splitLines } from '../../src/line-protocol/lines.js'
+import { decodeUtf8, sendableLines } from '../../src/line-protocol/lines.js'
 
-describe('splitLines', () => {
+describe('sendableLines', () => {
   const cases: [string, string[]][] = [
     ['m f=1', ['m f=1']],
     ['m f=1\n', ['m f=1']],
@@ -28,7 +28,7 @@ describe('splitLines', () => {
   ]
   for (const [text, expected] of cases) {
     test(JSON.stringify(text), () => {
-      assert.deepEqual(splitLines(text), expected)
+      assert.deepEqual(sendableLines(text), expected)
     })
   }
 })

@@ -337,7 +337,7 @@ function findLineEnd(text: string, from: number, scan: LineScan): number {
 
 /**
  * Like {@link splitLines}, but a line feed inside a double-quoted string field value belongs to
- * the value, as the server's scanner has it (and the library's `splitLines` of line-protocol/lines.ts,
+ * the value, as the server's scanner has it (and the library's `forEachLine` of line-protocol/lines.ts,
  * which needs a whole text and so cannot be used on a stream): a backslash makes the next
  * character plain, and a `"` opens or closes a string only in the field section, after more
  * `=` than `,`. One difference: a `#` comment ends at the next line feed whatever quotes it
