@@ -1,5 +1,5 @@
 // Issue 4, real servers: 1,000,000 points streamed through a BatchWriter into real InfluxDB 1.6.7
-// (through the v2→v1 gateway) and into VictoriaMetrics, then counted back on each server.
+// (through its own /write, apiVersion 'v1') and into VictoriaMetrics, then counted back on each server.
 import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { InfluxDBClientAsync, Point } from '../../src/index.js'
@@ -30,7 +30,7 @@ const timeOf = (i: number): bigint => BASE_MS + BigInt(Math.floor(i / SERIES))
 
 describe('BatchWriter, 1,000,000 points into InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL}/ping`, 204, 'InfluxDB 1.6.7'), () => {
   const DB = 'h3_volume'
-  const target = useInfluxTarget(DB)
+  const target = useInfluxTarget(DB, 'native-v1')
 
   test('every point arrives and is counted back', { timeout: 180_000 }, async (t) => {
     const failed: string[] = []
@@ -56,7 +56,7 @@ describe('BatchWriter, 1,000,000 points into InfluxDB 1.6.7', await needServer(`
     )
     await writer.close()
     const seconds = (performance.now() - started) / 1000
-    t.diagnostic(`InfluxDB via gateway: ${POINTS} points in ${seconds.toFixed(1)} s (${Math.round(POINTS / seconds)} points/s)`)
+    t.diagnostic(`InfluxDB (v1): ${POINTS} points in ${seconds.toFixed(1)} s (${Math.round(POINTS / seconds)} points/s)`)
 
     assert.deepEqual(failed, [])
     const stats = writer.stats
@@ -77,7 +77,7 @@ describe('BatchWriter, 1,000,000 points into InfluxDB 1.6.7', await needServer(`
 
 describe('BatchWriter, mixed precisions into InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL}/ping`, 204, 'InfluxDB 1.6.7'), () => {
   const DB = 'h3_batch_precisions'
-  const target = useInfluxTarget(DB)
+  const target = useInfluxTarget(DB, 'native-v1')
 
   test('each precision gets its own batches and every point its instant', async () => {
     const writer = target().client.writeApi().batchWriter({ bucket: DB, writePrecision: 'us', batchSize: 7, flushInterval: 0 })
@@ -96,8 +96,9 @@ describe('BatchWriter, mixed precisions into InfluxDB 1.6.7', await needServer(`
       expected.set(`${i}/ns`, s * 1_000_000_000n + 3n)
     }
     await writer.close()
-    const precisions = new Set(target().requestsTo('/api/v2/write').map((e) => new URL(e.url, 'http://x').searchParams.get('precision')))
-    assert.deepEqual([...precisions].sort(), ['ms', 'ns', 's', 'us'])
+    const precisions = new Set(target().requestsTo(target().writePath).map((e) => new URL(e.url, 'http://x').searchParams.get('precision')))
+    // 1.x's own names: n and u (it refuses us, and 1.6 reads it as ns).
+    assert.deepEqual([...precisions].sort(), ['ms', 'n', 's', 'u'])
     const rows = await selectRows(DB, 'SELECT * FROM bp GROUP BY *')
     const stored = new Map(rows.map((r) => [`${r.tags.i}/${r.tags.p}`, BigInt((r.values.time as JsonNumber).raw)]))
     assert.deepEqual(stored, expected)

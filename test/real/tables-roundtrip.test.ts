@@ -1,4 +1,4 @@
-// Tables through the public client (v2 write path → gateway → real InfluxDB 1.6.7), read back
+// Tables through the public client into real InfluxDB 1.6.7 (its own /write, apiVersion 'v1'), read back
 // with InfluxQL and compared exactly: Arrow, Polars, danfo and plain columnar objects, with
 // int64 extremes, floats, booleans, strings, escaped tags, nulls and zoned timestamps.
 import { describe, test } from 'node:test'
@@ -25,8 +25,8 @@ function text(row: Row, key: string): string | null {
   return value instanceof JsonNumber ? value.raw : JSON.stringify(value)
 }
 
-describe('tables → gateway → InfluxDB 1.6.7: exact round trip', await needServer(`${INFLUX_V1_URL}/ping`, 204, 'InfluxDB 1.6.7'), () => {
-  const target = useInfluxTarget(DB)
+describe('tables → InfluxDB 1.6.7 (v1): exact round trip', await needServer(`${INFLUX_V1_URL}/ping`, 204, 'InfluxDB 1.6.7'), () => {
+  const target = useInfluxTarget(DB, 'native-v1')
 
   test('Arrow: int64 extremes, uint64, floats, booleans, strings, dictionary tags with spaces, nulls, ns timestamps', async () => {
     const time = arrow.makeVector(
