@@ -221,7 +221,7 @@ describe('B10: usage errors found before the server is contacted', () => {
     const port = await closedPort()
     const path = await file('ok.csv', 'a\n1\n')
     const result = await runCli(['write', '--host', `http://127.0.0.1:${port}`, '-b', 'b', '-o', 'o', path])
-    assert.equal(result.stderr, "influx-async: CSV input needs --measurement (-m), the measurement of every row\nRun 'influx-async write --help' for usage.\n")
+    assert.equal(result.stderr, `influx-async: CSV input needs --measurement (-m), the measurement of every row, or annotations (${path} has none)\nRun 'influx-async write --help' for usage.\n`)
     assert.equal(result.code, 2)
   })
 

@@ -174,7 +174,7 @@ describe('influx-async write: CSV', () => {
 
   test('CSV without --measurement is a usage error, found before the server is contacted', async () => {
     const result = await runCli(['write', ...connection(), '--format', 'csv'], { stdin: 'a\n1\n' })
-    assert.equal(result.stderr, "influx-async: CSV input needs --measurement (-m), the measurement of every row\nRun 'influx-async write --help' for usage.\n")
+    assert.equal(result.stderr, "influx-async: CSV input needs --measurement (-m), the measurement of every row, or annotations (stdin has none)\nRun 'influx-async write --help' for usage.\n")
     assert.equal(result.code, 2)
     assert.equal(cli.server.requests.length, 0)
   })

@@ -5,7 +5,9 @@
  *
  * What happens to batches the server refuses is decided in failed-batches.ts.
  */
-import { fstatSync, statSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs'
+import type { Readable } from 'node:stream'
+import { constants as zlibConstants, gunzipSync } from 'node:zlib'
 import { InfluxDBClientAsync } from '../../client.js'
 import { RecordError, RequestAbortedError, UndeliveredLinesError } from '../../errors.js'
 import { Point } from '../../line-protocol/point.js'
@@ -16,6 +18,7 @@ import {
 } from '../args.js'
 import type { WriteConsistency } from '../../write/write-endpoint.js'
 import { bucketTarget, connectionFrom, createClient, ID_OPTIONS, type Connection } from '../connection.js'
+import { isTypedHeader } from '../input/annotated-csv.js'
 import { csvTableRow, csvTableRowsAfter } from '../input/csv-table.js'
 import { detectFormat, INPUT_FORMATS, readInput, type InputBatch, type InputFormat, type ReaderConfig } from '../input/readers.js'
 import { InputError, openSource, type InputSource } from '../input/source.js'
@@ -38,6 +41,7 @@ export const writeSpec: CommandSpec = {
     precision: { type: 'string', short: 'p', value: 'ns|us|ms|s', help: 'Unit of integer timestamps', default: 'ns' },
     format: { type: 'string', value: 'lp|csv|ndjson', help: 'Input format (default: by extension .csv, .ndjson/.jsonl, else line protocol; a .gz file is decompressed)' },
     measurement: { type: 'string', short: 'm', value: 'name', help: 'CSV: measurement of every row (required); NDJSON: overrides "measurement"' },
+    header: { type: 'string', value: 'row', help: 'CSV: an annotation or header row read before each CSV input (repeatable); makes it annotated CSV', multiple: true },
     'tag-columns': { type: 'string', value: 'a,b', help: 'CSV columns / NDJSON keys written as tags' },
     'timestamp-column': { type: 'string', value: 'name', help: 'CSV column / NDJSON key holding the time (NDJSON default: time)' },
     timezone: { type: 'string', value: 'zone', help: 'CSV: IANA zone of timestamps written without one (default UTC)' },
@@ -54,6 +58,11 @@ export const writeSpec: CommandSpec = {
   details: `Input formats:
   Line protocol  sent as is, without leading spaces and tabs; blank lines and # comments
                  are skipped; a line feed inside a quoted string value stays in it.
+  Annotated CSV  as influx write reads it, when the input starts with annotations
+                 (#datatype, #constant, #default, #timezone, #group) or --header gives
+                 them: measurement, tag, field, ignored, double, long, unsignedLong,
+                 boolean, string, duration, dateTime[:number|RFC3339|RFC3339Nano|
+                 <Go layout>]. A row that cannot be written is refused with its reason.
   CSV            RFC 4180 with a header row. Tag columns are strings; --timestamp-column
                  holds integers in --precision units, or date-time text (naive text is
                  read in --timezone). Other columns are fields, typed by their first
@@ -126,8 +135,14 @@ export async function runWrite(parsed: ParsedCommand, io: CommandIo): Promise<nu
   if (names.filter((n) => n === '-').length > 1) throw new UsageError('stdin (-) can be read only once', 'write')
   const formats = new Set(names.map((name) => detectFormat(name, format as InputFormat | undefined)))
   checkFlagsApply(values, formats)
-  if (formats.has('csv') && config.measurement === undefined) {
-    throw new UsageError('CSV input needs --measurement (-m), the measurement of every row', 'write')
+  if (formats.has('csv') && config.measurement === undefined && config.csvHeader === undefined) {
+    // Annotated CSV names its measurement itself; a file is looked at now so that plain CSV
+    // without -m is a usage error before the server is contacted (stdin is known only once read).
+    for (const name of names) {
+      if (detectFormat(name, format as InputFormat | undefined) !== 'csv') continue
+      const annotated = name === '-' ? compression === 'gzip' || startsAnnotated(await peekText(io.stdin)) : looksAnnotated(name)
+      if (!annotated) throw new UsageError(`CSV input needs --measurement (-m), the measurement of every row, or annotations (${name === '-' ? 'stdin' : name} has none)`, 'write')
+    }
   }
   const errorsFile = stringValue(values, 'errors-file')
   if (errorsFile !== undefined) checkErrorsFileIsNoInput(errorsFile, names, io.stdin)
@@ -182,6 +197,7 @@ function readerConfig(values: Record<string, unknown>, rowsPerBatch: number, pre
       throw error
     }
   }
+  const csvHeader = values.header as string[] | undefined
   const timestampColumn = values['timestamp-column'] as string | undefined
   const timezone = values.timezone as string | undefined
   if (timezone !== undefined && !isTimeZone(timezone)) throw new UsageError(`--timezone ${JSON.stringify(timezone)} is not an IANA time zone`, 'write')
@@ -189,6 +205,7 @@ function readerConfig(values: Record<string, unknown>, rowsPerBatch: number, pre
     ...(measurement === undefined ? {} : { measurement }),
     ...(timestampColumn === undefined ? {} : { timestampColumn }),
     ...(timezone === undefined ? {} : { timezone }),
+    ...(csvHeader === undefined ? {} : { csvHeader }),
     tagColumns: parseList(values['tag-columns'] as string | undefined),
     fieldTypes,
     rowsPerBatch,
@@ -231,10 +248,72 @@ function checkFlagsApply(values: Record<string, unknown>, formats: ReadonlySet<I
     'timestamp-column': ['csv', 'ndjson'],
     'field-types': ['csv', 'ndjson'],
     timezone: ['csv'],
+    header: ['csv'],
   }
   for (const [flag, formatsOfFlag] of Object.entries(applies)) {
     if (values[flag] === undefined || formatsOfFlag.some((f) => formats.has(f))) continue
     throw new UsageError(`--${flag} applies to ${formatsOfFlag.map((f) => f.toUpperCase()).join(' and ')} input only; the input here is ${[...formats].map((f) => (f === 'lp' ? 'line protocol' : f.toUpperCase())).join(' and ')} (use --format)`, 'write')
+  }
+}
+
+/** Whether a CSV file starts with an annotation row or a typed header (`m|measurement,…`); a file that cannot be read is left to the reader to report. */
+function looksAnnotated(name: string): boolean {
+  let text: string
+  try {
+    const fd = openSync(name, 'r')
+    try {
+      const buffer = Buffer.alloc(64 * 1024)
+      const length = readSync(fd, buffer, 0, buffer.length, 0)
+      const bytes = buffer.subarray(0, length)
+      text = name.toLowerCase().endsWith('.gz') ? gunzipHead(bytes) : bytes.toString('utf8')
+    } finally {
+      closeSync(fd)
+    }
+  } catch {
+    return true
+  }
+  return startsAnnotated(text)
+}
+
+/** Whether CSV text starts with an annotation row or a typed header. */
+function startsAnnotated(text: string): boolean {
+  const first = text.replace(/^\uFEFF/, '').split(/\r?\n/).find((line) => line.trim() !== '') ?? ''
+  return first.startsWith('#') || first.startsWith('"#') || isTypedHeader(first.split(','))
+}
+
+/** The first chunk of a stream, put back so that the reader still gets it. */
+function peekText(stream: NodeJS.ReadableStream): Promise<string> {
+  const readable = stream as Readable
+  return new Promise((resolve, reject) => {
+    const done = (text: string): void => {
+      readable.off('readable', onReadable)
+      readable.off('end', onEnd)
+      readable.off('error', onError)
+      resolve(text)
+    }
+    const onReadable = (): void => {
+      const chunk = readable.read() as Buffer | string | null
+      if (chunk === null) return
+      readable.unshift(chunk)
+      done(typeof chunk === 'string' ? chunk : chunk.toString('utf8'))
+    }
+    const onEnd = (): void => done('')
+    const onError = (error: Error): void => {
+      readable.off('readable', onReadable)
+      reject(error)
+    }
+    readable.on('readable', onReadable)
+    readable.once('end', onEnd)
+    readable.once('error', onError)
+  })
+}
+
+/** The start of a gzip file, decompressed as far as it goes. */
+function gunzipHead(bytes: Buffer): string {
+  try {
+    return gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).toString('utf8')
+  } catch {
+    return ''
   }
 }
 

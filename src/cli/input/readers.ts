@@ -3,9 +3,11 @@
  * Rows and lines that cannot be written are handed to `reject` (with their position) and left out;
  * everything else is passed on unchanged.
  */
+import { Readable } from 'node:stream'
 import type { BatchWriteOptions } from '../../write/batch-options.js'
-import { parseCsvStream, CsvSyntaxError } from './csv-parser.js'
-import { CsvTableBuilder, CsvHeaderError } from './csv-table.js'
+import { AnnotatedCsvReader, AnnotationError, isAnnotationRow, isTypedHeader } from './annotated-csv.js'
+import { parseCsvStream, CsvSyntaxError, type CsvRecord } from './csv-parser.js'
+import { CsvTableBuilder, CsvHeaderError, formatCsvRow } from './csv-table.js'
 import { ndjsonToPoint } from './ndjson.js'
 import { splitLines, splitLineProtocol, InputError, type InputSource } from './source.js'
 import { ValueError, type FieldValueType } from './values.js'
@@ -35,6 +37,8 @@ export interface ReaderConfig {
   rowsPerBatch: number
   /** The write precision: integer times are range-checked in its units. */
   precision?: WritePrecision
+  /** `--header`: annotation or header rows read before each CSV input, which then is annotated CSV. */
+  csvHeader?: readonly string[]
 }
 
 export type RejectFn = (rejection: Rejection) => Promise<void>
@@ -91,34 +95,106 @@ function firstNonSpace(text: string): number {
   return -1
 }
 
+/**
+ * CSV: annotated CSV (as `influx write` reads it) when the input starts with an annotation row, when
+ * its header types its columns (`m|measurement`) and no --measurement is given, or with --header;
+ * else plain CSV with a header row, typed by the command's flags.
+ */
 async function* readCsv(source: InputSource, config: ReaderConfig, reject: RejectFn): AsyncGenerator<InputBatch> {
-  if (config.measurement === undefined) throw new InputError(`${source.name}: CSV needs --measurement`)
   let builder: CsvTableBuilder | undefined
-  const tableOptions: BatchWriteOptions = {
-    dataFrameMeasurementName: config.measurement,
-    dataFrameTagColumns: config.tagColumns,
-    ...(config.timestampColumn === undefined ? {} : { dataFrameTimestampColumn: config.timestampColumn }),
-    ...(config.timezone === undefined ? {} : { dataFrameTimestampTimezone: config.timezone }),
-    fieldTypes: integerFieldTypes(config.fieldTypes),
-    chunkSize: config.rowsPerBatch,
+  let annotated: AnnotatedCsvReader | undefined
+  let lines: string[] = []
+  const addAnnotated = async (reader: AnnotatedCsvReader, record: CsvRecord, where: string): Promise<void> => {
+    try {
+      const line = reader.add(record.fields)
+      if (line !== undefined) lines.push(line)
+    } catch (error) {
+      if (error instanceof AnnotationError) throw new AnnotationError(`line ${record.line}: ${error.message}`)
+      if (!(error instanceof ValueError)) throw error
+      await reject({ where: `${where}:${record.line}`, text: formatCsvRow(record.fields), reason: error.message })
+    }
   }
   try {
+    if (config.csvHeader !== undefined && config.csvHeader.length > 0) {
+      annotated = startAnnotated(source, config)
+      for await (const records of parseCsvStream(single(`${config.csvHeader.join('\n')}\n`))) {
+        for (const record of records) await addAnnotated(annotated, record, '--header')
+      }
+    }
     for await (const records of parseCsvStream(source.text())) {
       for (const record of records) {
+        if (annotated !== undefined) {
+          await addAnnotated(annotated, record, source.name)
+          if (lines.length >= config.rowsPerBatch) {
+            yield { records: lines, points: lines.length }
+            lines = []
+          }
+          continue
+        }
         if (builder === undefined) {
+          if (isAnnotationRow(record.fields) || (config.measurement === undefined && isTypedHeader(record.fields))) {
+            annotated = startAnnotated(source, config)
+            await addAnnotated(annotated, record, source.name)
+            continue
+          }
+          if (config.measurement === undefined) {
+            throw new InputError(`${source.name}: CSV needs --measurement (-m), the measurement of every row, or annotations (#datatype measurement,… or #constant measurement,<name>)`)
+          }
           builder = new CsvTableBuilder(record.fields, config)
           continue
         }
         const refused = builder.add(record)
         if (refused !== undefined) await reject({ where: `${source.name}:${refused.line}`, text: refused.text, reason: refused.reason })
-        else if (builder.rows >= config.rowsPerBatch) yield { points: builder.rows, records: builder.take(), options: tableOptions }
+        else if (builder.rows >= config.rowsPerBatch) yield { points: builder.rows, records: builder.take(), options: plainCsvOptions(config) }
+      }
+      if (lines.length > 0) {
+        yield { records: lines, points: lines.length }
+        lines = []
       }
     }
   } catch (error) {
-    if (error instanceof CsvSyntaxError || error instanceof CsvHeaderError) throw new InputError(`${source.name}: ${error.message}`)
+    if (error instanceof CsvSyntaxError || error instanceof CsvHeaderError || error instanceof AnnotationError) throw new InputError(`${source.name}: ${error.message}`)
     throw error
   }
-  if (builder !== undefined && builder.rows > 0) yield { points: builder.rows, records: builder.take(), options: tableOptions }
+  if (builder !== undefined && builder.rows > 0) yield { points: builder.rows, records: builder.take(), options: plainCsvOptions(config) }
+}
+
+const plainOptionsOf = new WeakMap<ReaderConfig, BatchWriteOptions>()
+
+/** How the writer reads the tables of plain CSV. */
+function plainCsvOptions(config: ReaderConfig): BatchWriteOptions {
+  let options = plainOptionsOf.get(config)
+  if (options === undefined) {
+    options = {
+      dataFrameMeasurementName: config.measurement as string,
+      dataFrameTagColumns: config.tagColumns,
+      ...(config.timestampColumn === undefined ? {} : { dataFrameTimestampColumn: config.timestampColumn }),
+      ...(config.timezone === undefined ? {} : { dataFrameTimestampTimezone: config.timezone }),
+      fieldTypes: integerFieldTypes(config.fieldTypes),
+      chunkSize: config.rowsPerBatch,
+    }
+    plainOptionsOf.set(config, options)
+  }
+  return options
+}
+
+function single(text: string): AsyncIterable<string> {
+  return Readable.from([text], { objectMode: true }) as AsyncIterable<string>
+}
+
+/** The annotated-CSV reader for a source; the flags of plain CSV do not apply to it. */
+function startAnnotated(source: InputSource, config: ReaderConfig): AnnotatedCsvReader {
+  const flags = [
+    config.measurement === undefined ? undefined : '--measurement',
+    config.tagColumns.length === 0 ? undefined : '--tag-columns',
+    config.timestampColumn === undefined ? undefined : '--timestamp-column',
+    config.timezone === undefined ? undefined : '--timezone',
+    config.fieldTypes.size === 0 ? undefined : '--field-types',
+  ].filter((f) => f !== undefined)
+  if (flags.length > 0) {
+    throw new InputError(`${source.name} is annotated CSV, where ${flags.join(', ')} do not apply: say it with annotations (#constant measurement,<name>, #datatype tag / dateTime:<format> / long, #timezone)`)
+  }
+  return new AnnotatedCsvReader(config.precision ?? 'ns')
 }
 
 async function* readNdjson(source: InputSource, config: ReaderConfig, reject: RejectFn): AsyncGenerator<InputBatch> {
