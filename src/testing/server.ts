@@ -33,7 +33,10 @@ export interface TestServerOptions {
    *   first write; `/ping` answers JSON and needs the token. No delete endpoint.
    */
   apiVersion?: ServerGeneration
-  /** v3 only: the largest request body, bytes (InfluxDB 3's default is 10 MiB). */
+  /**
+   * v1 and v3: the largest request body in bytes, answered with 413 above it (InfluxDB 1.x's
+   * `max-body-size` is 25,000,000 by default, InfluxDB 3's limit 10 MiB).
+   */
   maxRequestBytes?: number
   /** TCP port; 0 (the default) picks a free one. */
   port?: number
@@ -171,7 +174,7 @@ class ServerState {
   constructor(options: TestServerOptions) {
     this.generation = options.apiVersion ?? 'v2'
     if (!['v1', 'v2', 'v3'].includes(this.generation)) throw new TypeError(`startTestServer: "apiVersion" must be 'v1', 'v2' or 'v3', got ${JSON.stringify(options.apiVersion)}`)
-    this.maxRequestBytes = options.maxRequestBytes ?? 10 * 1024 * 1024
+    this.maxRequestBytes = options.maxRequestBytes ?? (this.generation === 'v1' ? 25_000_000 : 10 * 1024 * 1024)
     this.token = options.token ?? DEFAULTS.token
     this.tokens.set(this.token, { token: this.token, permissions: 'all' })
     for (const spec of options.tokens ?? []) this.tokens.set(spec.token, spec)

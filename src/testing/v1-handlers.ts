@@ -15,6 +15,8 @@ export interface V1Environment {
   now(): bigint
   /** The bucket named `name` in the default org, if any. */
   bucketNamed(name: string): Bucket | undefined
+  /** `max-body-size`, bytes. */
+  maxRequestBytes: number
 }
 
 const PRECISIONS: Readonly<Record<string, WritePrecision | 'm' | 'h'>> = {
@@ -33,6 +35,7 @@ const CONSISTENCIES = new Set(['', 'any', 'one', 'quorum', 'all'])
 export function handleV1Write(ctx: RequestContext, env: V1Environment): Reply {
   const token = authenticateV1(ctx)
   if (isReply(token)) return token
+  if (ctx.body.length > env.maxRequestBytes) return v1ErrorReply(413, 'Request Entity Too Large')
   const db = ctx.query.get('db') ?? ''
   if (db === '') return v1ErrorReply(400, 'database is required')
   const precisionParam = ctx.query.get('precision') ?? ''

@@ -79,6 +79,18 @@ describe('embedded server as v1: the wire', () => {
     assert.equal(server.points('db/short')[0]?.time, 5000n)
   })
 
+  test('413 over max-body-size: the client splits the body until each half fits, and every line arrives', async () => {
+    await using small = await startTestServer({ apiVersion: 'v1', buckets: ['db'], maxRequestBytes: 1000 })
+    await using client = new InfluxDBClientAsync({ url: small.url, apiVersion: 'v1', token: small.token })
+    const lines = Array.from({ length: 100 }, (_, i) => `big,host=h${i} v=${i} ${i}`)
+    await client.writeApi().write('db', undefined, lines)
+    assert.equal(small.count('db'), 100)
+    const statuses = small.requests.map((r) => r.status)
+    assert.ok(statuses.includes(413) && statuses.filter((s) => s === 204).length >= 2, statuses.join(' '))
+    const refused = small.requests.find((r) => r.status === 413)
+    assert.ok(refused !== undefined && Buffer.byteLength(refused.body) > 1000)
+  })
+
   test('a token written user:password is sent as Token user:password, which 1.x reads as credentials', async () => {
     await using client = new InfluxDBClientAsync({ url: server.url, apiVersion: 'v1', token: `me:${server.token}` })
     await client.writeApi().write('db', undefined, 'tok v=1 1')
