@@ -11,7 +11,7 @@ import { Point, resetPoint } from '../line-protocol/point.js'
 import type { WritePrecision } from '../line-protocol/precision.js'
 import { readRecordInto, recordMeasurement, type RecordOptions } from '../line-protocol/point-from-record.js'
 import { isTable } from './tables/index.js'
-import { writePointLine } from './iterate.js'
+import { writePointLine } from './record-walker.js'
 
 /** The position of a lone record in errors: the whole input. */
 const LONE = { path: (): number[] => [] }

@@ -1,6 +1,6 @@
 /**
  * Looks into arrays and Sets, which can be read without consuming anything, for a value that
- * changes how a write must go (an async iterable, a table). Generators and other iterables are
+ * changes how a write must go (an async iterable, a table); and tells sync from async iterables. Generators and other iterables are
  * not looked into: that would consume them.
  */
 import { Point } from '../line-protocol/point.js'
@@ -24,4 +24,28 @@ function visit(record: unknown, test: (value: object) => boolean, seen: Set<obje
     if (visit(item, test, seen, depth + 1)) return true
   }
   return false
+}
+
+/** True for an object with a `Symbol.iterator` method. */
+export function isSyncIterable(value: object): value is Iterable<unknown> {
+  return typeof (value as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function'
+}
+
+/**
+ * True when `record` is an async iterable, or an array or Set holding one to any depth up to 32:
+ * what can be looked into without consuming anything. An async iterable that a generator
+ * yields is met only while serialising, where the sync serialiser refuses it with a clear error.
+ */
+export function holdsAsyncIterable(record: unknown): boolean {
+  return someNested(record, isAsyncIterable)
+}
+
+/** True for an object that is async-iterable and not also sync-iterable (the sync side wins). */
+export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function' &&
+    !isSyncIterable(value)
+  )
 }

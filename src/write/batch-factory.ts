@@ -9,7 +9,7 @@ import { apiWriteOptionsOf, checkApiWriteOptions, writeEndpoint } from './write-
 import { Point } from '../line-protocol/point.js'
 import type { WritePrecision } from '../line-protocol/precision.js'
 import { serializeAny, serializeSync, serializePoint } from '../records/serialize.js'
-import { holdsAsyncIterable } from '../records/iterate.js'
+import { holdsAsyncIterable } from '../records/nested.js'
 import { BatchWriter } from './batch-writer.js'
 import type { BatchWriterOptions } from './batch-options.js'
 import type { BatchSerializer, LoneRecordWriter } from './batch-serializer.js'

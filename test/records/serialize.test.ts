@@ -7,7 +7,7 @@ import {
 } from '../../src/records/serialize.js'
 import type { SerializeContext } from '../../src/records/options.js'
 import { Point } from '../../src/line-protocol/point.js'
-import { holdsAsyncIterable } from '../../src/records/iterate.js'
+import { holdsAsyncIterable } from '../../src/records/nested.js'
 import { InvalidArgumentError, RecordError } from '../../src/errors.js'
 
 const wide = { maxLines: 1000, maxBytes: 1 << 20 }

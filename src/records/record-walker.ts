@@ -15,7 +15,7 @@ import { keepMapAlive } from '../map-anchors.js'
 import type { RowCursor } from './tables/index.js'
 import type { SerializeContext } from './options.js'
 import { decodeUtf8, forEachLine } from '../line-protocol/lines.js'
-import { someNested } from './nested.js'
+import { isAsyncIterable, isSyncIterable } from './nested.js'
 
 /**
  * Receives lines, per precision: text with `add`, or written straight into the precision's
@@ -330,27 +330,4 @@ function writeRows(cursor: RowCursor, sink: LineSink, precision: WritePrecision)
 export function keepWalkerMapsAlive(): void {
   keepMapAlive(new Frame(ARRAY, [], true, new Frame(ROOT, undefined, false, undefined)))
   keepMapAlive(new RecordWalker(undefined, { precision: 'ns', defaultTags: {} }, { add: () => false, writerFor: () => undefined as never, commit: () => false }))
-}
-
-function isSyncIterable(value: object): value is Iterable<unknown> {
-  return typeof (value as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function'
-}
-
-/**
- * True when `record` is an async iterable, or an array or Set holding one to any depth up to 32:
- * what can be looked into without consuming anything. An async iterable that a generator
- * yields is met only while serialising, where the sync serialiser refuses it with a clear error.
- */
-export function holdsAsyncIterable(record: unknown): boolean {
-  return someNested(record, isAsyncIterable)
-}
-
-/** True for an object that is async-iterable and not also sync-iterable (the sync side wins). */
-export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function' &&
-    !isSyncIterable(value)
-  )
 }
