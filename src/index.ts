@@ -18,6 +18,7 @@ export { PointSettings } from './write/point-settings.js'
 export type { BatchWriter, BatchWriterStats } from './write/batch-writer.js'
 export type { BatchWriterOptions, BatchWriteOptions, BatchWrittenInfo, BatchFailedInfo } from './write/batch-options.js'
 export type { BatchStreamOptions } from './write/batch-streams.js'
+export type { SpoolOptions, SpoolStats } from './spool/options.js'
 export type { WriteCallOptions, WriteParameters } from './write/write-options.js'
 export type { ApiWriteOptions, WriteConsistency } from './write/write-endpoint.js'
 export type { RecordOptions } from './line-protocol/point-from-record.js'
@@ -47,6 +48,8 @@ export {
   ClosedError,
   UndeliveredLinesError,
   BatchCallbackError,
+  SpoolLockedError,
+  SpoolWriteError,
   type RejectedLine,
   type UndeliveredBatch,
   type ResponseHeaders,

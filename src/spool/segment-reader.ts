@@ -36,6 +36,11 @@ export class SegmentReader {
     return this.#position
   }
 
+  /** Goes back to `position`, a record's start returned by {@link position} before {@link next}. */
+  rewind(position: number): void {
+    this.#position = position
+  }
+
   /** The buffer the last record returned by {@link next} lies in (its offsets are into it). */
   get buffer(): Uint8Array {
     return this.#buffer

@@ -89,7 +89,6 @@ export class Spool {
   #pendingRecords: number[] = []
   #spare = new Uint8Array(1 << 20)
   #inFlightBytes = 0
-  #reservedBytes = 0
   /** The group being filled; groups before it are written or being written. */
   #groupId = 1
   #completedGroup = 0
@@ -169,6 +168,16 @@ export class Spool {
     return this.#unreadLines
   }
 
+  /** A writer waits for room: what is on disk should be sent without waiting for more. */
+  get waitingForRoom(): boolean {
+    return this.#roomWaiters.length > 0
+  }
+
+  /** Records written to disk so far (found when opening included): their sequence numbers are below this. */
+  get writtenRecords(): number {
+    return this.#ring.end
+  }
+
   /** Records whose lines were handed out and not released. */
   get outstanding(): number {
     return this.#readSeq - this.#ring.front
@@ -178,14 +187,11 @@ export class Spool {
 
   /**
    * Waits until a record of `lineCount` lines and `bodyBytes` bytes fits within `maxBytes`;
-   * `undefined` when it fits now. The room is reserved for the {@link append} that follows.
+   * `undefined` when it fits now. Writers woken together may pass `maxBytes` by a record each.
    */
   roomFor(lineCount: number, bodyBytes: number): Promise<void> | undefined {
     const bytes = recordSize(lineCount, bodyBytes)
-    if (this.#roomWaiters.length === 0 && this.#fits(bytes)) {
-      this.#reservedBytes += bytes
-      return undefined
-    }
+    if (this.#roomWaiters.length === 0 && this.#fits(bytes)) return undefined
     // What is in the active segment can only be deleted once it is sealed.
     this.#rotationWanted = true
     this.#kick()
@@ -193,16 +199,14 @@ export class Spool {
   }
 
   #fits(bytes: number): boolean {
-    const used = this.#diskBytes + this.#pendingLength + this.#inFlightBytes + this.#reservedBytes
+    const used = this.#diskBytes + this.#pendingLength + this.#inFlightBytes
     // A record larger than the whole spool still goes in once the spool is empty.
     return used + bytes <= this.#maxBytes || used === 0
   }
 
   #wakeRoomWaiters(): void {
     while (this.#roomWaiters.length > 0 && this.#fits(this.#roomWaiters[0]!.bytes)) {
-      const waiter = this.#roomWaiters.shift()!
-      this.#reservedBytes += waiter.bytes
-      waiter.resolve()
+      this.#roomWaiters.shift()!.resolve()
     }
   }
 
@@ -215,7 +219,6 @@ export class Spool {
   append(precision: WritePrecision, body: Uint8Array, ends: Uint32Array): void {
     if (this.#closed) throw new SpoolWriteError('the spool is closed', {})
     const size = recordSize(ends.length, body.length)
-    this.#reservedBytes = Math.max(0, this.#reservedBytes - size)
     if (this.#pendingLength + size > this.#pending.length) {
       const grown = new Uint8Array(Math.max(this.#pending.length * 2, this.#pendingLength + size))
       grown.set(this.#pending.subarray(0, this.#pendingLength))
@@ -225,6 +228,11 @@ export class Spool {
     this.#pendingLength += encodeRecord(this.#pending, this.#pendingLength, precision, body, ends, now)
     this.#pendingRecords.push(now, ends.length)
     if (this.#pendingLength >= PENDING_HIGH_WATER || !this.#writing) this.#kick()
+  }
+
+  /** More bytes wait to be written than the high-water mark: {@link drained} would wait. */
+  get pendingFull(): boolean {
+    return this.#pendingLength >= PENDING_HIGH_WATER
   }
 
   /** Resolves when the pending bytes are below the high-water mark again; `undefined` when they are. */
@@ -371,8 +379,12 @@ export class Spool {
 
   // ---- reading ------------------------------------------------------------------------------
 
-  /** The next record written and not read yet, oldest first; `undefined` when there is none now. */
-  read(): SpooledRecord | undefined {
+  /**
+   * The next record written and not read yet, oldest first; `undefined` when there is none now,
+   * or when `accept` (given its precision, line count and body bytes) declines it: it is then
+   * the next record again.
+   */
+  read(accept?: (precision: WritePrecision, lineCount: number, bodyBytes: number) => boolean): SpooledRecord | undefined {
     for (;;) {
       const segment = this.#segments[this.#readIndex]
       if (segment === undefined) return undefined
@@ -389,8 +401,13 @@ export class Spool {
         }
       }
       const { reader } = this.#reader
+      const position = reader.position
       const record = reader.next(segment.size, segment.sealed)
       if (record !== undefined) {
+        if (accept !== undefined && !accept(record.precision, record.lineCount, record.bodyBytes)) {
+          reader.rewind(position)
+          return undefined
+        }
         this.#unreadLines -= record.lineCount
         const buffer = reader.buffer
         return {
@@ -440,6 +457,13 @@ export class Spool {
   }
 
   #deleteReleased(): void {
+    // A sealed segment read to its end is done with, even before the next read() notices.
+    const current = this.#reader
+    if (current !== undefined && current.segment.sealed && current.reader.position >= current.segment.size) {
+      this.#fs.closeSync(current.fd)
+      this.#reader = undefined
+      this.#readIndex++
+    }
     let deleted = false
     while (this.#readIndex > 0) {
       const segment = this.#segments[0]!

@@ -11,6 +11,7 @@ import type { RecordOptions } from '../line-protocol/point-from-record.js'
 import type { TableOptions } from '../records/options.js'
 import type { ApiWriteOptions } from './write-endpoint.js'
 import type { RetryDecider } from './batch-delivery.js'
+import type { SpoolOptions } from '../spool/options.js'
 
 /** Options of {@link BatchWriter}. Record options given here apply to every `write()`. */
 export interface BatchWriterOptions extends RecordOptions, TableOptions, ApiWriteOptions {
@@ -41,6 +42,12 @@ export interface BatchWriterOptions extends RecordOptions, TableOptions, ApiWrit
   retry?: RetryOptions | false
   /** Aborting it is {@link BatchWriter.abort}. */
   signal?: AbortSignal
+  /**
+   * Keeps every line in a spool on disk from the moment `write()` takes it until the server
+   * acknowledged it (or it was declared undelivered): outages and crashes lose nothing, and
+   * memory holds only what is on the wire. See docs/spool.md.
+   */
+  spool?: SpoolOptions
   /**
    * Called once per acknowledged batch. A returned promise is awaited before the batch's lines
    * leave the buffer. A throw is reported by the next `flush()` or `close()`.

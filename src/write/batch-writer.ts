@@ -29,6 +29,9 @@ import type { SerializeContext } from '../records/options.js'
 import { SettlementLedger } from './batch-ledger.js'
 import type { Writable } from 'node:stream'
 import { toNodeWritable, toWritableStream, type BatchStreamOptions } from './batch-streams.js'
+import { BatchSpool, type SpooledBatch } from './batch-spool.js'
+import type { SpoolInternals } from '../spool/spool.js'
+import type { SpoolStats } from '../spool/options.js'
 import {
   makeRetry,
   pickRecordOptions,
@@ -58,6 +61,8 @@ export interface BatchWriterStats {
   failedLines: number
   /** Attempts to send a batch (or a 413 half), including retries; one refused by a closed client counts too. */
   requests: number
+  /** With a spool: what it holds (bytes, lines, the oldest line) and the damage it found. */
+  spool?: SpoolStats
 }
 
 /** What {@link BatchWriter} needs from the client. */
@@ -72,6 +77,8 @@ export interface BatchWriterContext {
   retry?: RetryOptions | false
   /** Fires when the client is closed: retry waits end, and their lines are reported undelivered. */
   stop?: AbortSignal
+  /** For tests: the spool's file system and segment size. */
+  spoolInternals?: SpoolInternals
 }
 
 
@@ -93,6 +100,8 @@ interface SealedBatch {
   seq: number
   precision: WritePrecision
   payload: LinePayload
+  /** The spool records it was made of. */
+  spooled?: SpooledBatch
 }
 
 interface IdleWaiter {
@@ -149,6 +158,13 @@ export class BatchWriter implements AsyncDisposable {
   readonly #drainListeners = new Set<() => void>()
   readonly #onExternalAbort = (): void => this.abort(this.#externalSignal?.reason)
   readonly #stats = { inFlight: 0, peakInFlight: 0, retryWaits: 0, writtenLines: 0, failedLines: 0, requests: 0 }
+  readonly #spool: BatchSpool | undefined
+  /** flush() calls waiting for the spool to be read up to their mark. */
+  #spoolFlushes = 0
+  /** Lines of spooled batches in memory (on the wire or waiting for a retry). */
+  #spoolLinesHeld = 0
+  #partialTimer: ReturnType<typeof setTimeout> | undefined
+  #partialDue = false
 
   constructor(options: BatchWriterOptions, context: BatchWriterContext) {
     if (!idleWriterKept) keepIdleWriterAlive(context)
@@ -175,6 +191,12 @@ export class BatchWriter implements AsyncDisposable {
     // As many buffers as full batches fit in the budget: what can be in use at once.
     this.#bodies = new BodyPool(Math.ceil(o.maxBufferedLines / o.batchSize) + 1)
     this.#assembler = new BatchAssembler({ maxLines: o.batchSize, maxBytes: o.maxBatchBytes }, this.#bodies, (b) => this.#enqueue(b))
+    if (options.spool !== undefined) {
+      this.#spool = new BatchSpool(options.spool, { batchSize: o.batchSize, maxBatchBytes: o.maxBatchBytes }, this.#bodies, context.spoolInternals)
+      this.#spool.onReadable = () => this.#pump()
+      // Lines left by an earlier writer go first.
+      if (this.#spool.unreadLines > 0) scheduleMacrotask(() => this.#pump())
+    }
     if (options.signal !== undefined) {
       this.#externalSignal = options.signal
       if (options.signal.aborted) this.abort(options.signal.reason)
@@ -185,7 +207,7 @@ export class BatchWriter implements AsyncDisposable {
   /** The writer's counters right now. */
   get stats(): BatchWriterStats {
     return {
-      bufferedLines: this.#budget.used,
+      bufferedLines: this.#spool === undefined ? this.#budget.used : this.#spoolLinesHeld,
       peakBufferedLines: this.#budget.peak,
       inFlight: this.#stats.inFlight,
       peakInFlight: this.#stats.peakInFlight,
@@ -194,6 +216,7 @@ export class BatchWriter implements AsyncDisposable {
       writtenLines: this.#stats.writtenLines,
       failedLines: this.#stats.failedLines,
       requests: this.#stats.requests,
+      ...(this.#spool !== undefined ? { spool: this.#spool.stats } : {}),
     }
   }
 
@@ -213,6 +236,7 @@ export class BatchWriter implements AsyncDisposable {
    * also checked as it streams, and then what it yielded before is buffered, the rest not read.
    */
   write(records: unknown, options?: BatchWriteOptions): Promise<void> {
+    if (this.#spool !== undefined) return this.#writeSpooled(this.#spool, records, options)
     // One Point or object record, with room in the buffer: written at once, with no walk and no
     // promise of its own (only a turn of the event loop once per batch, see #yieldToIo).
     if (options === undefined && !this.#closed && this.#lone?.accepts(records) === true) {
@@ -242,6 +266,10 @@ export class BatchWriter implements AsyncDisposable {
    */
   add(records: unknown, options?: BatchWriteOptions): boolean {
     if (this.#closed) throw new ClosedError('add() on a BatchWriter that was closed')
+    if (this.#spool !== undefined) {
+      this.#addSpooled(this.#spool, records, options)
+      return this.#hasRoom()
+    }
     if (options !== undefined || this.#lone?.accepts(records) !== true || !this.#takeLone(records)) this.#addChunks(records, options)
     return this.#hasRoom()
   }
@@ -269,7 +297,10 @@ export class BatchWriter implements AsyncDisposable {
 
   /** True when add() may go on; otherwise a drain is owed and will come. */
   #hasRoom(): boolean {
-    if (this.#pendingAdds === 0 && this.#budget.used < this.#budget.limit && !this.#yieldDue && !this.#closed) return true
+    // With a spool, add() goes on while the spool has room and its writes keep up; the lines of
+    // earlier calls are then being stored (see #addSpooled).
+    const busy = this.#spool !== undefined ? this.#spool.backlogged : this.#pendingAdds > 0 || this.#budget.used >= this.#budget.limit
+    if (!busy && !this.#yieldDue && !this.#closed) return true
     this.#drainOwed = true
     this.#maybeDrain()
     return false
@@ -288,7 +319,7 @@ export class BatchWriter implements AsyncDisposable {
       }
       return
     }
-    if (this.#pendingAdds > 0 || (this.#budget.used >= this.#budget.limit && !this.#closed)) return
+    if (this.#spool !== undefined ? this.#spool.backlogged && !this.#closed : this.#pendingAdds > 0 || (this.#budget.used >= this.#budget.limit && !this.#closed)) return
     this.#fireDrain()
   }
 
@@ -500,6 +531,7 @@ export class BatchWriter implements AsyncDisposable {
    * failed (each failure is reported by one flush or close only).
    */
   flush(): Promise<void> {
+    if (this.#spool !== undefined) return this.#flushSpool(this.#spool)
     this.#sealAll()
     return this.#ledger.whenSettled()
   }
@@ -538,8 +570,16 @@ export class BatchWriter implements AsyncDisposable {
     this.#closed = true
     await this.#until(() => this.#activeWrites === 0)
     this.#sealAll()
+    const spool = this.#spool
+    if (spool !== undefined) {
+      this.#pump()
+      await this.#until(() => this.#abort.signal.aborted || this.#stop?.aborted === true || spool.unreadLines === 0)
+    }
     await this.#until(() => this.#ledger.unsettled === 0)
     clearTimeout(this.#timer)
+    clearTimeout(this.#partialTimer)
+    // Lines still in it (an abort, a closed client) stay there for the next writer.
+    await spool?.close()
     this.#externalSignal?.removeEventListener('abort', this.#onExternalAbort)
     const error = this.#ledger.takeReport()
     if (error !== undefined) throw error
@@ -607,6 +647,7 @@ export class BatchWriter implements AsyncDisposable {
   }
 
   #dispatch(): void {
+    if (this.#spool !== undefined) return this.#pump()
     while (this.#slotsBusy < this.#maxInFlight && this.#queueHead < this.#queue.length) {
       const batch = this.#queue[this.#queueHead]!
       this.#queue[this.#queueHead++] = undefined as unknown as SealedBatch
@@ -644,6 +685,145 @@ export class BatchWriter implements AsyncDisposable {
     await this.#settle(batch, outcome, Date.now() - started)
   }
 
+  // ---- with a spool ---------------------------------------------------------------------------
+
+  /** write() with a spool: every chunk goes to disk; resolves once it is there (synced with sync: 'write'). */
+  async #writeSpooled(spool: BatchSpool, records: unknown, options: BatchWriteOptions | undefined): Promise<void> {
+    if (this.#closed) throw new ClosedError('write() on a BatchWriter that was closed')
+    this.#reportPiledUpFailures()
+    this.#activeWrites++
+    const mark = spool.mark()
+    try {
+      const chunks = this.#ctx.serialize(records, this.#serializeContext(options), this.#limits)
+      try {
+        if (Symbol.asyncIterator in chunks) {
+          for await (const chunk of chunks) {
+            await this.#storeChunk(spool, chunk)
+            this.#reportPiledUpFailures()
+          }
+        } else {
+          for (const chunk of chunks) {
+            const wait = this.#storeChunk(spool, chunk)
+            if (wait !== undefined) await wait
+          }
+        }
+      } finally {
+        // What was stored before a bad record is written, as without a spool; a disk error
+        // here wins over the record's error: it concerns lines the caller thinks are taken.
+        await spool.commit(mark)
+      }
+    } finally {
+      this.#activeWrites--
+      this.#checkIdle()
+    }
+  }
+
+  #storeChunk(spool: BatchSpool, chunk: LineChunk): Promise<void> | undefined {
+    if (chunk.lineCount === 0) return undefined
+    if (this.#abort.signal.aborted) throw new RequestAbortedError('the batch writer was aborted')
+    const wait = spool.store(chunk)
+    if (wait === undefined) {
+      chunk.recycle()
+      return undefined
+    }
+    // A write waiting for room in the spool ends with the writer.
+    return Promise.race([wait, this.#whenAborted()]).then(() => {
+      chunk.recycle()
+      if (this.#abort.signal.aborted) throw new RequestAbortedError('the batch writer was aborted')
+    })
+  }
+
+  #whenAborted(): Promise<void> {
+    const signal = this.#abort.signal
+    return new Promise<void>((resolve) => {
+      if (signal.aborted) resolve()
+      else signal.addEventListener('abort', () => resolve(), { once: true })
+    })
+  }
+
+  /**
+   * add() with a spool: the records are serialised at once (a bad one throws, nothing taken),
+   * then stored and committed in the background. Lines a disk error kept out of the spool are
+   * reported undelivered, with the SpoolWriteError, by the next flush() or close().
+   */
+  #addSpooled(spool: BatchSpool, records: unknown, options: BatchWriteOptions | undefined): void {
+    this.#reportPiledUpFailures()
+    const chunks = this.#ctx.serialize(records, this.#serializeContext(options), this.#limits)
+    if (Symbol.asyncIterator in chunks) {
+      throw new InvalidArgumentError('add() takes records that can be read at once: pass an async iterable to write() or writeAll()')
+    }
+    const all = [...chunks].filter((chunk) => chunk.lineCount > 0)
+    if (all.length === 0) return
+    this.#pendingAdds++
+    this.#activeWrites++
+    const mark = spool.mark()
+    const stored = (async (): Promise<void> => {
+      for (const chunk of all) {
+        if (this.#abort.signal.aborted) throw new RequestAbortedError('the batch writer was aborted')
+        const wait = spool.store(chunk)
+        if (wait !== undefined) await Promise.race([wait, this.#whenAborted()])
+      }
+      await spool.commit(mark)
+    })()
+    stored.then(
+      () => this.#endPendingAdd(),
+      (error: unknown) => {
+        // The chunks were not recycled: their lines can still be reported.
+        for (const chunk of all) this.#lose(chunk, error)
+        this.#endPendingAdd()
+      },
+    )
+  }
+
+  async #flushSpool(spool: BatchSpool): Promise<void> {
+    // Whatever is being written now belongs to writes that have not resolved: wait for it too,
+    // and for add() calls to be stored (or reported).
+    await spool.commit(spool.mark()).catch(() => undefined)
+    await this.#until(() => this.#pendingAdds === 0)
+    const target = spool.storedRecords
+    this.#spoolFlushes++
+    try {
+      this.#pump()
+      await this.#until(() => spool.readRecords >= target || this.#abort.signal.aborted || this.#stop?.aborted === true)
+    } finally {
+      this.#spoolFlushes--
+    }
+    return this.#ledger.whenSettled()
+  }
+
+  /** Starts batches from the spool while request slots are free. */
+  #pump(): void {
+    const spool = this.#spool
+    if (spool === undefined) return
+    while (this.#slotsBusy < this.#maxInFlight && !this.#abort.signal.aborted && this.#stop?.aborted !== true) {
+      const partial = this.#partialDue || this.#spoolFlushes > 0 || this.#closed || spool.waitingForRoom
+      const spooled = spool.next(partial)
+      if (spooled === undefined) {
+        // A batch that is not full goes after flushInterval, as without a spool.
+        if (spool.unreadLines > 0 && this.#partialTimer === undefined && this.#flushInterval > 0) {
+          this.#partialTimer = setTimeout(() => {
+            this.#partialTimer = undefined
+            this.#partialDue = true
+            this.#pump()
+            this.#partialDue = false
+          }, this.#flushInterval)
+          this.#partialTimer.unref?.()
+        }
+        break
+      }
+      this.#spoolLinesHeld += spooled.payload.lineCount
+      this.#slotsBusy++
+      const batch: SealedBatch = { seq: this.#ledger.open(), precision: spooled.precision, payload: spooled.payload, spooled }
+      this.#run(batch).catch((error: unknown) => this.#ledger.recordCallbackError(error))
+    }
+    this.#checkIdle()
+  }
+
+  /** With a spool, lines of a writer aborted or a client closed stay on disk instead of being reported. */
+  #keptInSpool(outcome: DeliveryOutcome): boolean {
+    return outcome.undelivered.length > 0 && (this.#abort.signal.aborted || this.#stop?.aborted === true)
+  }
+
   #countRequest(delta: 1 | -1): void {
     const s = this.#stats
     s.inFlight += delta
@@ -654,6 +834,15 @@ export class BatchWriter implements AsyncDisposable {
   }
 
   async #settle(batch: SealedBatch, outcome: DeliveryOutcome, durationMs: number): Promise<void> {
+    if (batch.spooled !== undefined && this.#keptInSpool(outcome)) {
+      // Stopped, not refused: the lines stay in the spool for the next writer, nothing is lost.
+      this.#stats.writtenLines += outcome.delivered
+      this.#bodies.release(batch.payload.body)
+      this.#spoolLinesHeld -= batch.payload.lineCount
+      this.#ledger.settle(batch.seq)
+      this.#checkIdle()
+      return
+    }
     this.#stats.writtenLines += outcome.delivered
     for (const undelivered of outcome.undelivered) {
       this.#stats.failedLines += undelivered.lines.length
@@ -674,7 +863,12 @@ export class BatchWriter implements AsyncDisposable {
     }
     // Every line that needed reading was read by now (undelivered ones are in the outcome).
     this.#bodies.release(batch.payload.body)
-    this.#budget.release(batch.payload.lineCount)
+    if (batch.spooled === undefined) this.#budget.release(batch.payload.lineCount)
+    else {
+      this.#spool?.release(batch.spooled)
+      this.#spoolLinesHeld -= batch.payload.lineCount
+      this.#pump()
+    }
     this.#ledger.settle(batch.seq)
     this.#checkIdle()
     this.#maybeDrain()

@@ -10,15 +10,15 @@ const ENTRIES = {
     values: [
       'BatchCallbackError', 'ClosedError', 'InfluxDBClientAsync', 'InfluxDBClientError', 'InfluxDBError',
       'InvalidArgumentError', 'NetworkError', 'PartialWriteError', 'Point', 'PointSettings', 'RecordError',
-      'RequestAbortedError', 'RequestTimeoutError', 'UndeliveredLinesError', 'UnsupportedOperationError',
-      'WritePrecision', 'predicate', 'validatePredicate',
+      'RequestAbortedError', 'RequestTimeoutError', 'SpoolLockedError', 'SpoolWriteError', 'UndeliveredLinesError',
+      'UnsupportedOperationError', 'WritePrecision', 'predicate', 'validatePredicate',
     ],
     types: [
       'ApiVersion', 'ApiVersionOption', 'ApiWriteOptions', 'BatchFailedInfo', 'BatchStreamOptions',
       'BatchWriteOptions', 'BatchWriter', 'BatchWriterOptions', 'BatchWriterStats', 'BatchWrittenInfo',
       'ClientOptions', 'ConfigFileOptions', 'DeleteApiAsync', 'DeleteCallOptions', 'DeleteParameters', 'DeleteTime',
       'FetchFunction', 'FieldType', 'OrgInput', 'PingOptions', 'PredicateValue', 'RecordOptions', 'RejectedLine',
-      'ResponseHeaders', 'RetryOptions', 'TableOptions', 'TagValue', 'TimeInput', 'TlsOptions', 'UndeliveredBatch',
+      'ResponseHeaders', 'RetryOptions', 'SpoolOptions', 'SpoolStats', 'TableOptions', 'TagValue', 'TimeInput', 'TlsOptions', 'UndeliveredBatch',
       'WriteApiAsync', 'WriteCallOptions', 'WriteConsistency', 'WriteParameters',
     ],
   },

@@ -1,0 +1,238 @@
+// A BatchWriter with a spool: lines go to disk, batches come from disk oldest first, lines stay
+// across an outage and a new writer, refused lines leave the spool and are reported as without
+// one, maxBytes makes write() wait, a disk error rejects write().
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import * as fs from 'node:fs'
+import { readdirSync } from 'node:fs'
+import { BatchWriter, type BatchWriterOptions } from '../../src/write/batch-writer.js'
+import { InfluxDBError, SpoolLockedError, SpoolWriteError, UndeliveredLinesError } from '../../src/errors.js'
+import { stringSerializer } from '../batch/harness.js'
+import type { SpoolFs } from '../../src/spool/fs.js'
+import type { SpoolInternals } from '../../src/spool/spool.js'
+import { waitFor } from '../support/wait.js'
+import { lines, tempDir } from './helpers.js'
+import { InfluxDBClientAsync } from '../../src/client.js'
+import { startTestServer } from '../../src/testing/index.js'
+
+const FAST_RETRY = { minRetryDelay: 1, maxRetryDelay: 5, maxRetries: 1_000_000, maxRetryTime: 600_000 }
+
+/** A send function that records bodies; `mode` decides how it answers. */
+function fakeServer() {
+  const state = {
+    mode: 'up' as 'up' | 'down',
+    bodies: [] as string[],
+    refuse: (_body: string): boolean => false,
+    attempts: 0,
+  }
+  const send = async (body: Uint8Array, _precision: string, signal: AbortSignal): Promise<void> => {
+    state.attempts++
+    await new Promise((r) => setTimeout(r, 1))
+    if (signal.aborted) throw signal.reason
+    const text = new TextDecoder().decode(body)
+    if (state.mode === 'down') throw new InfluxDBError({ statusCode: 503, body: '', headers: {} })
+    if (state.refuse(text))
+      throw new InfluxDBError({ statusCode: 400, body: '{"code":"invalid","message":"bad line"}', headers: {} })
+    state.bodies.push(text)
+  }
+  return { state, send, received: () => state.bodies.flatMap((b) => b.split('\n')) }
+}
+
+function spooledWriter(
+  dir: string,
+  send: ReturnType<typeof fakeServer>['send'],
+  options: Partial<BatchWriterOptions> = {},
+  spoolInternals?: SpoolInternals,
+): BatchWriter {
+  return new BatchWriter(
+    { bucket: 'b', batchSize: 100, flushInterval: 20, retry: FAST_RETRY, spool: { directory: dir }, ...options },
+    { send, serialize: stringSerializer, ...(spoolInternals !== undefined ? { spoolInternals } : {}) },
+  )
+}
+
+describe('BatchWriter with a spool', () => {
+  test('every line goes through the spool to the server, in order; the spool is empty and removed at close', async () => {
+    using tmp = tempDir()
+    const server = fakeServer()
+    const writer = spooledWriter(tmp.dir, server.send, { maxInFlight: 1 })
+    for (let i = 0; i < 10; i++) await writer.write(lines(i * 95, i * 95 + 95))
+    await writer.flush()
+    assert.deepEqual(server.received(), lines(0, 950))
+    assert.ok(server.state.bodies.every((b) => b.split('\n').length <= 100))
+    assert.equal(writer.stats.spool?.lines, 0)
+    assert.equal(writer.stats.writtenLines, 950)
+    await writer.close()
+    assert.deepEqual(readdirSync(tmp.dir), [])
+  })
+
+  test('an outage: write() resolves with the lines on disk, memory holds only the batches on the wire; a new writer sends them first', async () => {
+    using tmp = tempDir()
+    const server = fakeServer()
+    server.state.mode = 'down'
+    const writer = spooledWriter(tmp.dir, server.send, { maxInFlight: 2 })
+    for (let i = 0; i < 50; i++) await writer.write(lines(i * 100, i * 100 + 100))
+    const stats = writer.stats
+    assert.equal(stats.spool?.lines, 5000)
+    assert.ok(stats.bufferedLines <= 200, `in memory: ${stats.bufferedLines}`)
+    assert.ok(stats.spool!.oldestLineAt instanceof Date)
+    await waitFor(() => server.state.attempts > 5, 'retries while down')
+    writer.abort()
+    await writer.close()
+    assert.deepEqual(server.received(), [])
+    assert.ok(
+      readdirSync(tmp.dir).some((n) => n.startsWith('segment-')),
+      'the lines stay on disk',
+    )
+
+    server.state.mode = 'up'
+    const next = spooledWriter(tmp.dir, server.send, { maxInFlight: 1 })
+    assert.equal(next.stats.spool?.recoveredLines, 5000)
+    await next.write(lines(5000, 5010))
+    await next.close()
+    assert.deepEqual(server.received(), lines(0, 5010), 'oldest first, then the new lines')
+    assert.deepEqual(readdirSync(tmp.dir), [])
+  })
+
+  test('a refused (poison) line leaves the spool, is reported by onBatchFailed and flush() as without a spool, and the rest flows', async () => {
+    using tmp = tempDir()
+    const server = fakeServer()
+    server.state.refuse = (body) => body.includes('v=150i')
+    const failed: string[][] = []
+    const writer = spooledWriter(tmp.dir, server.send, {
+      maxInFlight: 1,
+      onBatchFailed: (info) => void failed.push(info.lines),
+    })
+    await writer.write(lines(0, 300))
+    await assert.rejects(
+      writer.flush(),
+      (e: unknown) =>
+        e instanceof UndeliveredLinesError && e.lines.length === 100 && e.lines.includes(lines(150, 151)[0]!),
+    )
+    assert.deepEqual(failed, [lines(100, 200)])
+    assert.deepEqual(server.received(), [...lines(0, 100), ...lines(200, 300)])
+    assert.equal(writer.stats.spool?.lines, 0)
+    await writer.write(lines(300, 310))
+    await writer.close()
+    assert.deepEqual(server.received().slice(-10), lines(300, 310))
+  })
+
+  test('a second writer on the same directory fails at once with SpoolLockedError naming this pid', async () => {
+    using tmp = tempDir()
+    const server = fakeServer()
+    const writer = spooledWriter(tmp.dir, server.send)
+    assert.throws(
+      () => spooledWriter(tmp.dir, server.send),
+      (e: unknown) => e instanceof SpoolLockedError && e.pid === process.pid,
+    )
+    await writer.close()
+  })
+
+  test('maxBytes reached during an outage: write() waits, and goes on once the server is back', async () => {
+    using tmp = tempDir()
+    const server = fakeServer()
+    server.state.mode = 'down'
+    const writer = spooledWriter(tmp.dir, server.send, { spool: { directory: tmp.dir, maxBytes: 40_000 } })
+    let written = 0
+    const producer = (async () => {
+      for (let i = 0; i < 40; i++) {
+        await writer.write(lines(i * 100, i * 100 + 100))
+        written++
+      }
+    })()
+    await waitFor(() => written > 0 && writer.stats.spool!.bytes > 30_000, 'spool filling')
+    await new Promise((r) => setTimeout(r, 200))
+    const stuck = written
+    assert.ok(stuck < 40, 'write() waits')
+    assert.ok(writer.stats.spool!.bytes <= 40_000 + 10_000, `bytes ${writer.stats.spool!.bytes}`)
+    server.state.mode = 'up'
+    await producer
+    await writer.close()
+    assert.deepEqual(new Set(server.received()), new Set(lines(0, 4000)))
+  })
+
+  test('a disk error rejects write() with SpoolWriteError; lines spooled before are delivered', async () => {
+    using tmp = tempDir()
+    const server = fakeServer()
+    let failing = false
+    const failingFs: SpoolFs = {
+      ...fs,
+      write: ((
+        fd: number,
+        buffer: Uint8Array,
+        offset: number,
+        length: number,
+        position: number,
+        cb: (e: Error | null, n: number) => void,
+      ) => {
+        if (failing) return cb(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }), 0)
+        return fs.write(fd, buffer, offset, length, position, cb)
+      }) as SpoolFs['write'],
+    }
+    server.state.mode = 'down'
+    const writer = spooledWriter(tmp.dir, server.send, {}, { fs: failingFs })
+    await writer.write(lines(0, 50))
+    failing = true
+    await assert.rejects(
+      writer.write(lines(50, 60)),
+      (e: unknown) => e instanceof SpoolWriteError && e.errorCode === 'ENOSPC',
+    )
+    failing = false
+    server.state.mode = 'up'
+    await writer.close()
+    assert.deepEqual(server.received(), lines(0, 50))
+  })
+
+  test('add() and a piped stream go through the spool too; a disk error reports add()ed lines undelivered', async () => {
+    using tmp = tempDir()
+    const server = fakeServer()
+    let failing = false
+    const failingFs: SpoolFs = {
+      ...fs,
+      write: ((
+        fd: number,
+        buffer: Uint8Array,
+        offset: number,
+        length: number,
+        position: number,
+        cb: (e: Error | null, n: number) => void,
+      ) => {
+        if (failing) return cb(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }), 0)
+        return fs.write(fd, buffer, offset, length, position, cb)
+      }) as SpoolFs['write'],
+    }
+    const writer = spooledWriter(tmp.dir, server.send, { maxInFlight: 1 }, { fs: failingFs })
+    for (const line of lines(0, 500)) if (!writer.add(line)) await writer.drained()
+    const { Readable } = await import('node:stream')
+    const { pipeline } = await import('node:stream/promises')
+    await pipeline(Readable.from(lines(500, 1000)), writer.nodeWritable())
+    await writer.flush()
+    assert.deepEqual(server.received(), lines(0, 1000))
+    failing = true
+    writer.add(lines(1000, 1005))
+    await writer.drained()
+    await assert.rejects(
+      writer.flush(),
+      (e: unknown) => e instanceof UndeliveredLinesError && e.lines.join() === lines(1000, 1005).join(),
+    )
+    failing = false
+    await writer.close()
+  })
+
+  test('client.writeApi().batchWriter({ spool }) against the embedded server: points stored, stats.spool reported', async () => {
+    using tmp = tempDir()
+    const server = await startTestServer()
+    const client = new InfluxDBClientAsync({ url: server.url, token: server.token, org: server.org })
+    try {
+      const writer = client
+        .writeApi()
+        .batchWriter({ bucket: 'test-bucket', spool: { directory: tmp.dir, sync: 'write' } })
+      await writer.write(lines(0, 1000))
+      assert.ok(writer.stats.spool !== undefined)
+      await writer.close()
+      assert.equal(server.points('test-bucket').length, 1000)
+    } finally {
+      await client.close()
+      await server.close()
+    }
+  })
+})
