@@ -54,6 +54,7 @@ export const writeSpec: CommandSpec = {
     'errors-file': { type: 'string', value: 'path', help: 'Write refused lines and rows here, each after a "# where: reason" line' },
     rp: { type: 'string', value: 'name', help: '--api v1: retention policy (--bucket names the database)' },
     consistency: { type: 'string', value: 'any|one|quorum|all', help: '--api v1: write consistency of InfluxDB Enterprise 1.x' },
+    spool: { type: 'string', value: 'dir', help: 'Keep lines in a spool on disk until the server has them: an import killed and run again loses nothing' },
   },
   details: `Input formats:
   Line protocol  sent as is, without leading spaces and tabs; blank lines and # comments
@@ -81,6 +82,11 @@ export const writeSpec: CommandSpec = {
 A refused row or line is listed with its file, line and reason (in --errors-file when
 given, which may not be an input); the rest are still written, and the exit code is 3.
 
+With --spool DIR every line is kept on disk until the server acknowledged it. A run that is
+killed (or loses the server) leaves its lines there; run the same command again with the
+same DIR: it sends them first, then reads the input again (points written twice overwrite
+themselves). Use one DIR per bucket: the spool holds lines, not where they go.
+
 Examples:
   ${'influx-async'} write -b my-bucket data.lp
   cat data.lp | influx-async write -b my-bucket --gzip
@@ -100,6 +106,8 @@ export async function runWrite(parsed: ParsedCommand, io: CommandIo): Promise<nu
   // `influx write dryrun`: the same command, printing instead of sending.
   const dryRun = parsed.positionals[0] === 'dryrun'
   const positionals = dryRun ? parsed.positionals.slice(1) : parsed.positionals
+  // A dry run must not send (and so remove) what a spool holds.
+  if (dryRun && stringValue(values, 'spool') !== undefined) throw new UsageError('--spool does not apply to a dry run', 'write')
   const target = dryRun ? { connection: connectionFrom(parsed, 'write'), bucket: 'dryrun' } : bucketTarget(parsed, 'write', io.setUrl, io.stderr)
   const { connection } = target
   const rp = stringValue(values, 'rp')
@@ -156,7 +164,7 @@ export async function runWrite(parsed: ParsedCommand, io: CommandIo): Promise<nu
   try {
     totals = await writeSources({
       sources, format: format as InputFormat | undefined, config, connection, bucket, precision, consistency: consistency as WriteConsistency | undefined, batchSize,
-      gzip: values.gzip === true && !dryRun, maxRetryTime, rateLimit, dryRun, rejections, io,
+      gzip: values.gzip === true && !dryRun, maxRetryTime, rateLimit, dryRun, rejections, io, spool: stringValue(values, 'spool'),
     })
   } catch (error) {
     if (error instanceof WriteFailedError) {
@@ -344,6 +352,8 @@ interface WriteJob {
   dryRun: boolean
   rejections: RejectionLog
   io: CommandIo
+  /** The spool directory (--spool). */
+  spool: string | undefined
 }
 
 async function writeSources(job: WriteJob): Promise<WriteTotals> {
@@ -376,6 +386,9 @@ async function writeSources(job: WriteJob): Promise<WriteTotals> {
     ...(job.consistency === undefined ? {} : { consistency: job.consistency }),
     batchSize: job.batchSize,
     retry: { maxRetryTime: job.maxRetryTime },
+    // Each write() returns once its lines are synced to disk: a killed run, started again with
+    // the same directory, sends what the spool held, then the input again.
+    ...(job.spool === undefined ? {} : { spool: { directory: job.spool, sync: 'write' as const } }),
     onBatchWritten: (info: BatchWrittenInfo) => {
       written += info.lineCount
     },
