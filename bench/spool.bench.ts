@@ -100,7 +100,7 @@ async function throughputPart(): Promise<void> {
     })
     console.log(
       `  spool with ${PRODUCERS} producers / best without spool: ${(concurrent / best).toFixed(2)}   (target >= 0.5: ${verdict(concurrent / best >= 0.5)}); ` +
-        `one producer: ${(results[0]!.spooled / best).toFixed(2)} (no target: one fsync per write())`,
+        `one producer: ${(results[0].spooled / best).toFixed(2)} (no target: one fsync per write())`,
     )
   } finally {
     await sink.stop()

@@ -17,9 +17,9 @@ function buildTables(): Uint32Array {
     tables[n] = c >>> 0
   }
   for (let n = 0; n < 256; n++) {
-    let c = tables[n] as number
+    let c = tables[n]
     for (let t = 1; t < 8; t++) {
-      c = (tables[c & 0xff] as number) ^ (c >>> 8)
+      c = tables[c & 0xff] ^ (c >>> 8)
       tables[t * 256 + n] = c >>> 0
     }
   }
@@ -34,25 +34,25 @@ export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length, crc = 0
   let c = ~crc
   let i = start
   // Bytes up to a 4-byte boundary one at a time, then eight at a time as two aligned 32-bit words.
-  while (i < end && ((bytes.byteOffset + i) & 3) !== 0) c = (T[(c ^ (bytes[i++] as number)) & 0xff] as number) ^ (c >>> 8)
+  while (i < end && ((bytes.byteOffset + i) & 3) !== 0) c = T[(c ^ bytes[i++]) & 0xff] ^ (c >>> 8)
   if (LITTLE_ENDIAN && end - i >= 8) {
     const words = new Uint32Array(bytes.buffer, bytes.byteOffset + i, (end - i) >>> 2)
     const pairs = words.length >>> 1
     for (let w = 0; w < pairs * 2; w += 2) {
-      const lo = c ^ (words[w] as number)
-      const hi = words[w + 1] as number
+      const lo = c ^ words[w]
+      const hi = words[w + 1]
       c =
-        (T[1792 + (lo & 0xff)] as number) ^
-        (T[1536 + ((lo >>> 8) & 0xff)] as number) ^
-        (T[1280 + ((lo >>> 16) & 0xff)] as number) ^
-        (T[1024 + (lo >>> 24)] as number) ^
-        (T[768 + (hi & 0xff)] as number) ^
-        (T[512 + ((hi >>> 8) & 0xff)] as number) ^
-        (T[256 + ((hi >>> 16) & 0xff)] as number) ^
-        (T[hi >>> 24] as number)
+        T[1792 + (lo & 0xff)] ^
+        T[1536 + ((lo >>> 8) & 0xff)] ^
+        T[1280 + ((lo >>> 16) & 0xff)] ^
+        T[1024 + (lo >>> 24)] ^
+        T[768 + (hi & 0xff)] ^
+        T[512 + ((hi >>> 8) & 0xff)] ^
+        T[256 + ((hi >>> 16) & 0xff)] ^
+        T[hi >>> 24]
     }
     i += pairs * 8
   }
-  while (i < end) c = (T[(c ^ (bytes[i++] as number)) & 0xff] as number) ^ (c >>> 8)
+  while (i < end) c = T[(c ^ bytes[i++]) & 0xff] ^ (c >>> 8)
   return ~c >>> 0
 }

@@ -9,18 +9,39 @@ import { InvalidArgumentError } from '../errors.js'
 /** The node:fs functions the spool calls. */
 export type SpoolFs = Pick<
   typeof NodeFs,
-  | 'openSync' | 'closeSync' | 'readSync' | 'writeSync' | 'fstatSync' | 'ftruncateSync' | 'fsyncSync' | 'fdatasyncSync'
-  | 'unlinkSync' | 'readdirSync' | 'mkdirSync' | 'readFileSync' | 'renameSync' | 'linkSync' | 'write' | 'fdatasync'
+  | 'openSync'
+  | 'closeSync'
+  | 'readSync'
+  | 'writeSync'
+  | 'fstatSync'
+  | 'ftruncateSync'
+  | 'fsyncSync'
+  | 'fdatasyncSync'
+  | 'unlinkSync'
+  | 'readdirSync'
+  | 'mkdirSync'
+  | 'readFileSync'
+  | 'renameSync'
+  | 'linkSync'
+  | 'write'
+  | 'fdatasync'
 >
 
 export function loadSpoolFs(): SpoolFs {
   const fs = globalThis.process?.getBuiltinModule?.('node:fs')
-  if (fs === undefined) throw new InvalidArgumentError('a spool needs node:fs (Node, Bun or Deno); this runtime has none')
+  if (fs === undefined)
+    throw new InvalidArgumentError('a spool needs node:fs (Node, Bun or Deno); this runtime has none')
   return fs
 }
 
 /** Writes all of `bytes[0, length)` at `position`, continuing after short writes. */
-export function writeFully(fs: SpoolFs, fd: number, bytes: Uint8Array, length: number, position: number): Promise<void> {
+export function writeFully(
+  fs: SpoolFs,
+  fd: number,
+  bytes: Uint8Array,
+  length: number,
+  position: number,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const step = (offset: number): void => {
       if (offset >= length) return resolve()

@@ -54,7 +54,7 @@ export function encodeRecord(
   if (LITTLE_ENDIAN) target.set(new Uint8Array(ends.buffer, ends.byteOffset, n * 4), endsAt)
   else {
     const endsView = new DataView(target.buffer, target.byteOffset + endsAt, n * 4)
-    for (let i = 0; i < n; i++) endsView.setUint32(i * 4, ends[i] as number, true)
+    for (let i = 0; i < n; i++) endsView.setUint32(i * 4, ends[i], true)
   }
   target.set(body, endsAt + n * 4)
   view.setUint32(4, crc32c(target, at + 8, at + size), true)
@@ -105,7 +105,7 @@ export function decodeRecord(buffer: Uint8Array, at: number, end: number): Decod
   }
   if (previous - 1 !== bodyBytes) return 'bad'
   return {
-    precision: PRECISIONS[precisionCode] as WritePrecision,
+    precision: PRECISIONS[precisionCode],
     lineCount,
     spooledAt: view.getFloat64(16, true),
     endsAt,
@@ -135,7 +135,9 @@ export function findMagic(buffer: Uint8Array, from: number, end: number): number
 }
 
 function isMagicAt(buffer: Uint8Array, at: number): boolean {
-  return buffer[at] === MAGIC[0] && buffer[at + 1] === MAGIC[1] && buffer[at + 2] === MAGIC[2] && buffer[at + 3] === MAGIC[3]
+  return (
+    buffer[at] === MAGIC[0] && buffer[at + 1] === MAGIC[1] && buffer[at + 2] === MAGIC[2] && buffer[at + 3] === MAGIC[3]
+  )
 }
 
 function isMagicPrefix(buffer: Uint8Array, at: number, end: number): boolean {

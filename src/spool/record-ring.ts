@@ -48,7 +48,7 @@ export class RecordRing {
     const i = seq - this.#base
     if (this.#released[i] === 1) return false
     this.#released[i] = 1
-    this.#unreleasedLines -= this.#lines[i] as number
+    this.#unreleasedLines -= this.#lines[i]
     while (this.#front < this.#end && this.#released[this.#front - this.#base] === 1) this.#front++
     return true
   }

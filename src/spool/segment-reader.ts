@@ -82,7 +82,8 @@ export class SegmentReader {
       if (result !== 'short') return result
       // The file ends before `limit`: what is missing will not come.
       if (available < Math.min(want, limit - at)) return 'bad'
-      const claimed = available >= RECORD_HEADER_BYTES ? claimedSize(this.#buffer, at - this.#bufferStart) : RECORD_HEADER_BYTES
+      const claimed =
+        available >= RECORD_HEADER_BYTES ? claimedSize(this.#buffer, at - this.#bufferStart) : RECORD_HEADER_BYTES
       // More than the file holds: a length garbled, or a record cut short.
       if (at + claimed > limit || claimed <= available) return 'bad'
       want = claimed

@@ -118,7 +118,8 @@ export class Spool {
     this.#directory = o.directory
     this.#maxBytes = o.maxBytes
     this.#sync = o.sync
-    this.#segmentBytes = internals.segmentBytes ?? Math.min(MAX_SEGMENT_BYTES, Math.max(MIN_SEGMENT_BYTES, Math.floor(o.maxBytes / 16)))
+    this.#segmentBytes =
+      internals.segmentBytes ?? Math.min(MAX_SEGMENT_BYTES, Math.max(MIN_SEGMENT_BYTES, Math.floor(o.maxBytes / 16)))
     try {
       this.#releaseLock = acquireLock(this.#fs, this.#directory, internals.isAlive)
     } catch (error) {
@@ -205,7 +206,7 @@ export class Spool {
   }
 
   #wakeRoomWaiters(): void {
-    while (this.#roomWaiters.length > 0 && this.#fits(this.#roomWaiters[0]!.bytes)) {
+    while (this.#roomWaiters.length > 0 && this.#fits(this.#roomWaiters[0].bytes)) {
       this.#roomWaiters.shift()!.resolve()
     }
   }
@@ -301,8 +302,8 @@ export class Spool {
       this.#diskBytes += length
       let lines = 0
       for (let i = 0; i < records.length; i += 2) {
-        this.#ring.push(records[i] as number, records[i + 1] as number)
-        lines += records[i + 1] as number
+        this.#ring.push(records[i], records[i + 1])
+        lines += records[i + 1]
       }
       segment.endSeq = this.#ring.end
       this.#unreadLines += lines
@@ -384,7 +385,9 @@ export class Spool {
    * or when `accept` (given its precision, line count and body bytes) declines it: it is then
    * the next record again.
    */
-  read(accept?: (precision: WritePrecision, lineCount: number, bodyBytes: number) => boolean): SpooledRecord | undefined {
+  read(
+    accept?: (precision: WritePrecision, lineCount: number, bodyBytes: number) => boolean,
+  ): SpooledRecord | undefined {
     for (;;) {
       const segment = this.#segments[this.#readIndex]
       if (segment === undefined) return undefined
@@ -466,7 +469,7 @@ export class Spool {
     }
     let deleted = false
     while (this.#readIndex > 0) {
-      const segment = this.#segments[0]!
+      const segment = this.#segments[0]
       if (!segment.sealed || segment.endSeq > this.#ring.front) break
       try {
         this.#fs.unlinkSync(segment.path)
@@ -558,7 +561,8 @@ export class Spool {
 }
 
 function validateSpoolOptions(options: SpoolOptions): Required<SpoolOptions> {
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('spool must be an object with a directory')
+  if (options === null || typeof options !== 'object')
+    throw new InvalidArgumentError('spool must be an object with a directory')
   if (typeof options.directory !== 'string' || options.directory === '') {
     throw new InvalidArgumentError('spool.directory must be a non-empty path')
   }
@@ -568,7 +572,9 @@ function validateSpoolOptions(options: SpoolOptions): Required<SpoolOptions> {
   }
   const sync = options.sync ?? 'write'
   if (sync !== 'write' && !(Number.isSafeInteger(sync) && sync >= 1 && sync <= MAX_TIMER_DELAY)) {
-    throw new InvalidArgumentError(`spool.sync must be 'write' or an interval in ms (1 to ${MAX_TIMER_DELAY}), got ${String(sync)}`)
+    throw new InvalidArgumentError(
+      `spool.sync must be 'write' or an interval in ms (1 to ${MAX_TIMER_DELAY}), got ${String(sync)}`,
+    )
   }
   return { directory: options.directory, maxBytes, sync }
 }
@@ -576,5 +582,8 @@ function validateSpoolOptions(options: SpoolOptions): Required<SpoolOptions> {
 function asSpoolError(error: unknown, what: string): Error {
   if (error instanceof SpoolWriteError || (error as Error | null)?.name === 'SpoolLockedError') return error as Error
   const code = errorCode(error)
-  return new SpoolWriteError(`${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error, errorCode: code })
+  return new SpoolWriteError(`${what}: ${(error as Error)?.message ?? String(error)}`, {
+    cause: error,
+    errorCode: code,
+  })
 }

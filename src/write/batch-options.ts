@@ -140,7 +140,7 @@ const RECORD_OPTION_KEYS = [
 export function pickRecordOptions(options: BatchWriterOptions): RecordOptions & TableOptions {
   const picked: Record<string, unknown> = {}
   for (const key of RECORD_OPTION_KEYS) if (options[key] !== undefined) picked[key] = options[key]
-  return picked as RecordOptions & TableOptions
+  return picked
 }
 
 /** The retry policy: batch defaults, then the client's settings, then the writer's; `false` turns it off. */

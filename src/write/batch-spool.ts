@@ -111,9 +111,12 @@ export class BatchSpool {
     let precision: WritePrecision = 'ns'
     const records: number[] = []
     for (;;) {
-      const record: SpooledRecord | undefined = this.#spool.read((p, lines, bytes) =>
-        builder === undefined ||
-        (p === precision && builder.lineCount + lines <= this.#batchSize && builder.bytes + 1 + bytes <= this.#maxBatchBytes),
+      const record: SpooledRecord | undefined = this.#spool.read(
+        (p, lines, bytes) =>
+          builder === undefined ||
+          (p === precision &&
+            builder.lineCount + lines <= this.#batchSize &&
+            builder.bytes + 1 + bytes <= this.#maxBatchBytes),
       )
       if (record === undefined) break
       this.#read++

@@ -649,7 +649,7 @@ export class BatchWriter implements AsyncDisposable {
   #dispatch(): void {
     if (this.#spool !== undefined) return this.#pump()
     while (this.#slotsBusy < this.#maxInFlight && this.#queueHead < this.#queue.length) {
-      const batch = this.#queue[this.#queueHead]!
+      const batch = this.#queue[this.#queueHead]
       this.#queue[this.#queueHead++] = undefined as unknown as SealedBatch
       if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
         this.#queue.splice(0, this.#queueHead)

@@ -31,7 +31,9 @@ async function downServer(): Promise<{ url: string; close: () => void }> {
 
 function spooledBytes(dir: string): number {
   if (!existsSync(dir)) return 0
-  return readdirSync(dir).filter((n) => n.startsWith('segment-')).reduce((n, name) => n + statSync(join(dir, name)).size, 0)
+  return readdirSync(dir)
+    .filter((n) => n.startsWith('segment-'))
+    .reduce((n, name) => n + statSync(join(dir, name)).size, 0)
 }
 
 /** Runs the import against a server that is down and kills it with SIGKILL once lines are spooled. */
@@ -40,7 +42,9 @@ async function killedRun(spool: string, file: string): Promise<void> {
   try {
     const connection = ['--host', down.url, '--token', 't', '--org', fixture.server.org, '--bucket', 'spool-bucket']
     const child = spawnCli(['write', ...connection, '--spool', spool, '--batch-size', '1000', file])
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)))
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_code, signal) => resolve(signal)),
+    )
     await waitFor(() => spooledBytes(spool) > 100_000, 'lines in the spool', 60_000)
     child.kill('SIGKILL')
     assert.equal(await exited, 'SIGKILL')
@@ -77,6 +81,9 @@ describe('influx-async write --spool', () => {
     const stored = storedNumbers().sort((a, b) => a - b)
     assert.ok(stored.length > 1000, `${stored.length} stored`)
     // Oldest first, nothing skipped: the spool held a prefix of the input.
-    assert.deepEqual(stored, Array.from({ length: stored.length }, (_, i) => i))
+    assert.deepEqual(
+      stored,
+      Array.from({ length: stored.length }, (_, i) => i),
+    )
   })
 })

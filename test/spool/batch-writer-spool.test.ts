@@ -22,7 +22,7 @@ function fakeServer() {
   const state = {
     mode: 'up' as 'up' | 'down',
     bodies: [] as string[],
-    refuse: (_body: string): boolean => false,
+    refuse: (() => false) as (body: string) => boolean,
     attempts: 0,
   }
   const send = async (body: Uint8Array, _precision: string, signal: AbortSignal): Promise<void> => {
@@ -74,7 +74,7 @@ describe('BatchWriter with a spool', () => {
     const stats = writer.stats
     assert.equal(stats.spool?.lines, 5000)
     assert.ok(stats.bufferedLines <= 200, `in memory: ${stats.bufferedLines}`)
-    assert.ok(stats.spool!.oldestLineAt instanceof Date)
+    assert.ok(stats.spool.oldestLineAt instanceof Date)
     await waitFor(() => server.state.attempts > 5, 'retries while down')
     writer.abort()
     await writer.close()
@@ -106,7 +106,7 @@ describe('BatchWriter with a spool', () => {
     await assert.rejects(
       writer.flush(),
       (e: unknown) =>
-        e instanceof UndeliveredLinesError && e.lines.length === 100 && e.lines.includes(lines(150, 151)[0]!),
+        e instanceof UndeliveredLinesError && e.lines.length === 100 && e.lines.includes('m,k=a v=150i 150'),
     )
     assert.deepEqual(failed, [lines(100, 200)])
     assert.deepEqual(server.received(), [...lines(0, 100), ...lines(200, 300)])

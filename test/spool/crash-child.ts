@@ -4,7 +4,13 @@
 import { appendFileSync } from 'node:fs'
 import { InfluxDBClientAsync } from '../../src/client.js'
 
-const [directory, url, fromText, totalText, progressFile] = process.argv.slice(2) as [string, string, string, string, string]
+const [directory, url, fromText, totalText, progressFile] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+]
 const total = Number(totalText)
 const client = new InfluxDBClientAsync({ url, token: 'test-token', org: 'test-org' })
 const writer = client.writeApi().batchWriter({

@@ -54,7 +54,16 @@ function runChild(dir: string, url: string, from: number, progressFile: string, 
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', new URL('./crash-child.ts', import.meta.url).pathname, dir, url, String(from), String(TOTAL), progressFile],
+      [
+        '--import',
+        'tsx',
+        new URL('./crash-child.ts', import.meta.url).pathname,
+        dir,
+        url,
+        String(from),
+        String(TOTAL),
+        progressFile,
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     )
     let stderr = ''
@@ -83,7 +92,9 @@ describe('spool crash test', () => {
       const progressFile = join(tmp.dir, 'progress')
       const rand = random(seed)
       const unavailable = createServer((_req, res) => {
-        res.writeHead(503, { 'content-type': 'application/json' }).end('{"code":"unavailable","message":"down for the test"}')
+        res
+          .writeHead(503, { 'content-type': 'application/json' })
+          .end('{"code":"unavailable","message":"down for the test"}')
       })
       const url503 = await listen(unavailable)
       const refused = await refusingUrl()
@@ -93,7 +104,9 @@ describe('spool crash test', () => {
           const url = kill % 2 === 0 ? url503 : refused
           const killAfter = Math.floor(rand() * 700)
           const ended = await runChild(dir, url, from, progressFile, killAfter)
-          console.log(`child ${kill + 1} (${url === url503 ? '503' : 'refused'}) from ${from}, killed after ${killAfter} ms: ${ended}; resolved up to ${resolvedUpTo(progressFile)}`)
+          console.log(
+            `child ${kill + 1} (${url === url503 ? '503' : 'refused'}) from ${from}, killed after ${killAfter} ms: ${ended}; resolved up to ${resolvedUpTo(progressFile)}`,
+          )
         }
       } finally {
         unavailable.close()
@@ -103,11 +116,18 @@ describe('spool crash test', () => {
       const server = await startTestServer()
       const client = new InfluxDBClientAsync({ url: server.url, token: server.token, org: server.org })
       try {
-        const writer = client.writeApi().batchWriter({ bucket: 'test-bucket', spool: { directory: dir, sync: 'write' } })
+        const writer = client
+          .writeApi()
+          .batchWriter({ bucket: 'test-bucket', spool: { directory: dir, sync: 'write' } })
         const recovered = writer.stats.spool!
-        console.log(`last writer found ${recovered.recoveredLines} lines, ${recovered.tornTails} torn tail(s) (${recovered.tornBytes} bytes), ${recovered.corruptRecords} corrupt`)
+        console.log(
+          `last writer found ${recovered.recoveredLines} lines, ${recovered.tornTails} torn tail(s) (${recovered.tornBytes} bytes), ${recovered.corruptRecords} corrupt`,
+        )
         assert.equal(recovered.corruptRecords, 0)
-        assert.ok(recovered.recoveredLines >= resolved, `${recovered.recoveredLines} lines recovered, ${resolved} resolved`)
+        assert.ok(
+          recovered.recoveredLines >= resolved,
+          `${recovered.recoveredLines} lines recovered, ${resolved} resolved`,
+        )
         await writer.close()
         const points = server.points('test-bucket')
         // Nothing but whole, exact points: each one's fields match its time.
@@ -119,7 +139,8 @@ describe('spool crash test', () => {
           assert.deepEqual(p.fields, { v: BigInt(i), s: `point ${i}` })
           seen.add(p.time)
         }
-        for (let i = 0; i < resolved; i++) if (!seen.has(BigInt(i))) assert.fail(`point ${i} was resolved by write() and is not stored`)
+        for (let i = 0; i < resolved; i++)
+          if (!seen.has(BigInt(i))) assert.fail(`point ${i} was resolved by write() and is not stored`)
         assert.ok(points.length >= resolved && points.length <= TOTAL)
         console.log(`stored ${points.length} points; ${resolved} had resolved`)
         assert.ok(!existsSync(join(dir, 'spool.lock')))

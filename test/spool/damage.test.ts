@@ -27,13 +27,16 @@ async function segmentBytes(dir: string): Promise<{ bytes: Uint8Array; ends: num
   await spool.close()
   const names = readdirSync(dir).filter((n) => n.startsWith('segment-'))
   assert.equal(names.length, 1)
-  const bytes = readFileSync(join(dir, names[0]!))
-  rmSync(join(dir, names[0]!))
+  const bytes = readFileSync(join(dir, names[0]))
+  rmSync(join(dir, names[0]))
   return { bytes, ends }
 }
 
 /** Opens a directory holding just `bytes` as its first segment; returns what it reads and counts. */
-async function reopen(dir: string, bytes: Uint8Array): Promise<{ read: string[][]; stats: Spool['stats']; size: number }> {
+async function reopen(
+  dir: string,
+  bytes: Uint8Array,
+): Promise<{ read: string[][]; stats: Spool['stats']; size: number }> {
   for (const name of readdirSync(dir)) rmSync(join(dir, name))
   const path = join(dir, segmentName(1))
   writeFileSync(path, bytes)
@@ -69,7 +72,7 @@ describe('spool damage', () => {
     assert.equal(ends.at(-1), bytes.length)
     for (let cut = 0; cut <= bytes.length; cut++) {
       const whole = ends.filter((e) => e <= cut).length
-      const boundary = whole === 0 ? 0 : ends[whole - 1]!
+      const boundary = whole === 0 ? 0 : ends[whole - 1]
       const { read, stats, size } = await reopen(tmp.dir, bytes.subarray(0, cut))
       assert.deepEqual(read, RECORDS.slice(0, whole), `cut at ${cut}`)
       assert.equal(stats.tornTails, cut === boundary ? 0 : 1, `cut at ${cut}`)
@@ -86,21 +89,32 @@ describe('spool damage', () => {
     const starts = [0, ...ends.slice(0, -1)]
     for (let bit = 0; bit < bytes.length * 8; bit++) {
       const flipped = Uint8Array.from(bytes)
-      flipped[bit >> 3]! ^= 1 << (bit & 7)
+      flipped[bit >> 3] ^= 1 << (bit & 7)
       const byte = bit >> 3
       const damaged = starts.findLastIndex((s) => s <= byte)
       // The reader the spool reads with, over the bytes in memory: thousands of cases stay fast.
       const { read, damage } = readSegment(flipped)
-      assert.deepEqual(read, RECORDS.filter((_, i) => i !== damaged), `bit ${bit} (record ${damaged})`)
+      assert.deepEqual(
+        read,
+        RECORDS.filter((_, i) => i !== damaged),
+        `bit ${bit} (record ${damaged})`,
+      )
       const last = damaged === RECORDS.length - 1
-      assert.deepEqual(damage, [[last ? 'torn' : 'corrupt', starts[damaged], ends[damaged]! - starts[damaged]!]], `bit ${bit}`)
+      assert.deepEqual(
+        damage,
+        [[last ? 'torn' : 'corrupt', starts[damaged], ends[damaged] - starts[damaged]]],
+        `bit ${bit}`,
+      )
     }
     // And through a whole spool, for a flip in each record.
     for (const [i, start] of starts.entries()) {
       const flipped = Uint8Array.from(bytes)
-      flipped[start + 30]! ^= 4
+      flipped[start + 30] ^= 4
       const { read, stats } = await reopen(tmp.dir, flipped)
-      assert.deepEqual(read, RECORDS.filter((_, r) => r !== i))
+      assert.deepEqual(
+        read,
+        RECORDS.filter((_, r) => r !== i),
+      )
       assert.equal(stats.corruptRecords + stats.tornTails, 1)
     }
   })
@@ -112,7 +126,7 @@ describe('spool damage', () => {
     const joined = new Uint8Array(bytes.length + garbage.length)
     joined.set(bytes.subarray(0, ends[0]))
     joined.set(garbage, ends[0])
-    joined.set(bytes.subarray(ends[0]), ends[0]! + garbage.length)
+    joined.set(bytes.subarray(ends[0]), ends[0] + garbage.length)
     const { read, stats } = await reopen(tmp.dir, joined)
     assert.deepEqual(read, RECORDS)
     assert.equal(stats.corruptRecords, 1)

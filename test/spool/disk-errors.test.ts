@@ -5,7 +5,6 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
-import { join } from 'node:path'
 import { Spool } from '../../src/spool/spool.js'
 import { SpoolWriteError } from '../../src/errors.js'
 import type { SpoolFs } from '../../src/spool/fs.js'
@@ -25,7 +24,14 @@ function mountTmpfs(dir: string, options: string): { unmount: () => void } | str
 function failingFs(code: string, failing: () => boolean): SpoolFs {
   return {
     ...fs,
-    write: ((fd: number, buffer: Uint8Array, offset: number, length: number, position: number, callback: (e: Error | null, n: number) => void) => {
+    write: ((
+      fd: number,
+      buffer: Uint8Array,
+      offset: number,
+      length: number,
+      position: number,
+      callback: (e: Error | null, n: number) => void,
+    ) => {
       if (!failing()) return fs.write(fd, buffer, offset, length, position, callback)
       // Part of the group lands before the error, as on a disk that fills up mid-write.
       fs.write(fd, buffer, offset, Math.min(length, 7), position, () =>
@@ -53,7 +59,10 @@ async function fillUntilRefused(spool: Spool, max = 10_000): Promise<{ committed
 
 async function assertHolds(dir: string, committed: string[][], internals = {}): Promise<void> {
   const reopened = Spool.open({ directory: dir }, internals)
-  assert.deepEqual(readAll(reopened).map((r) => r.lines), committed)
+  assert.deepEqual(
+    readAll(reopened).map((r) => r.lines),
+    committed,
+  )
   assert.equal(reopened.stats.tornTails, 0)
   assert.equal(reopened.stats.corruptRecords, 0)
   await reopened.close()
@@ -118,13 +127,19 @@ describe('spool disk errors', () => {
       failing = true
       const mark = spool.mark()
       appendLines(spool, lines(5, 10))
-      await assert.rejects(spool.commit(mark), (e: unknown) => e instanceof SpoolWriteError && e.errorCode === code && e.message.includes(code))
+      await assert.rejects(
+        spool.commit(mark),
+        (e: unknown) => e instanceof SpoolWriteError && e.errorCode === code && e.message.includes(code),
+      )
       assert.equal(spool.stats.lines, 5, 'the refused lines are not in the spool')
       failing = false
       const next = spool.mark()
       appendLines(spool, lines(10, 15))
       await spool.commit(next)
-      assert.deepEqual(readAll(spool).map((r) => r.lines), [lines(0, 5), lines(10, 15)])
+      assert.deepEqual(
+        readAll(spool).map((r) => r.lines),
+        [lines(0, 5), lines(10, 15)],
+      )
       await spool.close()
       await assertHolds(tmp.dir, [lines(0, 5), lines(10, 15)])
     })

@@ -22,11 +22,14 @@ describe('spool', () => {
     assert.equal(spool.stats.lines, 7)
     assert.equal(spool.unreadLines, 7)
     const read = readAll(spool)
-    assert.deepEqual(read.map((r) => [r.precision, r.lines]), [
-      ['ns', lines(0, 3)],
-      ['s', ['m s="a\nb" 1', 'm s="ü,=\\"" 2']],
-      ['ms', lines(3, 5)],
-    ])
+    assert.deepEqual(
+      read.map((r) => [r.precision, r.lines]),
+      [
+        ['ns', lines(0, 3)],
+        ['s', ['m s="a\nb" 1', 'm s="ü,=\\"" 2']],
+        ['ms', lines(3, 5)],
+      ],
+    )
     assert.equal(spool.unreadLines, 0)
     assert.equal(spool.stats.lines, 7, 'read is not released')
     for (const r of read) spool.release(r.seq)
@@ -47,7 +50,11 @@ describe('spool', () => {
     const stats = spool.stats
     assert.equal(stats.lines, 12)
     assert.ok(stats.bytes > 12 * 10)
-    assert.ok(stats.oldestLineAt !== undefined && stats.oldestLineAt.getTime() >= before && stats.oldestLineAt.getTime() <= Date.now())
+    assert.ok(
+      stats.oldestLineAt !== undefined &&
+        stats.oldestLineAt.getTime() >= before &&
+        stats.oldestLineAt.getTime() <= Date.now(),
+    )
     const [first, second] = [spool.read()!, spool.read()!]
     spool.release(second.seq)
     assert.equal(spool.stats.lines, 10, 'released out of order: the first record still counts')
@@ -62,12 +69,14 @@ describe('spool', () => {
     const written: string[][] = []
     for (let i = 0; i < 120; i++) {
       written.push(lines(i * 2, i * 2 + 2))
-      appendLines(spool, written[i]!)
+      appendLines(spool, written[i])
       await spool.commit(spool.mark())
       // A segment fills after each group here: the write loop starts the next one.
     }
     await spool.close()
-    const names = readdirSync(tmp.dir).filter((n) => n.startsWith('segment-')).sort()
+    const names = readdirSync(tmp.dir)
+      .filter((n) => n.startsWith('segment-'))
+      .sort()
     assert.ok(names.length >= 100, `${names.length} segments`)
     for (const name of names) assert.match(name, /^segment-\d{20}\.spool$/)
     // Renamed to unpadded numbers, string order would put 10 before 9.
@@ -76,9 +85,15 @@ describe('spool', () => {
       const { renameSync } = await import('node:fs')
       renameSync(join(tmp.dir, name), join(tmp.dir, `segment-${id}.spool`))
     }
-    assert.deepEqual(listSegments((await import('node:fs')) as never, tmp.dir).map((s) => s.id), names.map((n) => Number(/\d+/.exec(n)![0])))
+    assert.deepEqual(
+      listSegments((await import('node:fs')) as never, tmp.dir).map((s) => s.id),
+      names.map((n) => Number(/\d+/.exec(n)![0])),
+    )
     const reopened = Spool.open({ directory: tmp.dir })
-    assert.deepEqual(readAll(reopened).map((r) => r.lines), written)
+    assert.deepEqual(
+      readAll(reopened).map((r) => r.lines),
+      written,
+    )
     await reopened.close()
     assert.equal(segmentName(42), 'segment-00000000000000000042.spool')
   })
@@ -137,14 +152,23 @@ describe('spool', () => {
 
     // A live process that is not this one: its pid is named.
     writeFileSync(join(tmp.dir, 'spool.lock'), '1\n')
-    assert.throws(() => Spool.open({ directory: tmp.dir }), (e: unknown) => e instanceof SpoolLockedError && e.pid === 1)
+    assert.throws(
+      () => Spool.open({ directory: tmp.dir }),
+      (e: unknown) => e instanceof SpoolLockedError && e.pid === 1,
+    )
   })
 
   test('interval sync: write() resolves once written, a timer syncs', async () => {
     using tmp = tempDir()
     let syncs = 0
     const fs = await import('node:fs')
-    const counting = { ...fs, fdatasync: ((fd: number, cb: (e: Error | null) => void) => { syncs++; fs.fdatasync(fd, cb) }) as typeof fs.fdatasync }
+    const counting = {
+      ...fs,
+      fdatasync: ((fd: number, cb: (e: Error | null) => void) => {
+        syncs++
+        fs.fdatasync(fd, cb)
+      }) as typeof fs.fdatasync,
+    }
     const spool = Spool.open({ directory: tmp.dir, sync: 20 }, { fs: counting })
     appendLines(spool, lines(0, 5))
     await spool.commit(1)

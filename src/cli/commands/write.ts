@@ -542,7 +542,7 @@ function refusedRecord(records: unknown, error: RecordError, sourceName: string)
   const rest = csvTableRowsAfter(records, row)
   if (origin === undefined || rest === undefined) return undefined
   return {
-    rejection: { where: `${sourceName}:${origin.line}`, text: origin.text, reason: match[2] as string },
+    rejection: { where: `${sourceName}:${origin.line}`, text: origin.text, reason: match[2] },
     rest: Object.values(rest)[0]?.length === 0 ? undefined : rest,
   }
 }
