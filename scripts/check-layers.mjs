@@ -15,13 +15,13 @@ const LAYERS = {
   'line-protocol': { paths: ['line-protocol/'], imports: ['base'] },
   records: { paths: ['records/'], imports: ['base', 'line-protocol'] },
   http: { paths: ['http/'], imports: ['base', 'line-protocol'] },
-  write: { paths: ['write/'], imports: ['base', 'line-protocol', 'records', 'http'] },
+  spool: { paths: ['spool/'], imports: ['base', 'line-protocol', 'http'] },
+  write: { paths: ['write/'], imports: ['base', 'line-protocol', 'records', 'http', 'spool'] },
   delete: { paths: ['delete/'], imports: ['base', 'line-protocol', 'http'] },
   client: {
     paths: ['client.ts', 'options.ts', 'config/', 'index.ts'],
-    imports: ['base', 'line-protocol', 'records', 'http', 'write', 'delete'],
+    imports: ['base', 'line-protocol', 'records', 'http', 'write', 'delete', 'spool'],
   },
-  spool: { paths: ['spool/'], imports: ['base', 'line-protocol', 'http'] },
   compat: { paths: ['compat/'], imports: ['base', 'line-protocol', 'records', 'http', 'write', 'delete', 'client'] },
   testing: {
     paths: ['testing/'],
