@@ -189,6 +189,8 @@ export class InfluxDBClientAsync implements AsyncDisposable {
       method: 'GET',
       path: '/ping',
       withoutSession: true,
+      // InfluxDB 3 says its version in the body.
+      readSuccessBody: true,
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
       ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
     })

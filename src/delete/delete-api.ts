@@ -97,6 +97,8 @@ export class DeleteApiAsync {
         method: 'POST',
         ...request,
         api,
+        // 1.x answers a failed statement with a 200 whose body says so.
+        ...(api.version === 'v1' ? { readSuccessBody: true } : {}),
         ...(call.timeout !== undefined ? { timeout: call.timeout } : {}),
         ...(call.signal !== undefined ? { signal: call.signal } : {}),
       })

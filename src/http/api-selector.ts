@@ -65,6 +65,7 @@ export class ApiSelector implements ApiSelection {
         method: 'GET',
         path: '/ping',
         withoutSession: true,
+        readSuccessBody: true,
         ...(signal !== undefined ? { signal } : {}),
       })
       identity = identifyServer(response.status, response.headers, response.body)

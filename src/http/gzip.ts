@@ -39,11 +39,71 @@ export async function gzipBody(body: string | Uint8Array): Promise<Uint8Array> {
   })
 }
 
-/** Decompresses a gzip body. */
-export async function gunzipBody(bytes: Uint8Array): Promise<Uint8Array> {
+/**
+ * Decompresses the start of a gzip body: at most `limit` bytes come out, and inflating stops
+ * there (a small body may expand to gigabytes). A body cut short yields what it holds; one that
+ * is not gzip at all rejects.
+ */
+export async function gunzipPrefix(bytes: Uint8Array, limit: number): Promise<Uint8Array> {
   const zlib = await loadZlib()
-  if (zlib === undefined) return throughStream(bytes, new DecompressionStream('gzip'))
+  if (zlib === undefined) {
+    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'))
+    return readPrefix(stream, limit, true)
+  }
   return new Promise((resolve, reject) => {
-    zlib.gunzip(bytes, (error, result) => (error === null ? resolve(result) : reject(error)))
+    // A sync flush at the end: a truncated body gives what it holds instead of an error.
+    const gunzip = zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH })
+    const parts: Uint8Array[] = []
+    let length = 0
+    const done = (): void => {
+      gunzip.destroy()
+      resolve(concatBytes(parts, length))
+    }
+    gunzip.on('data', (part: Uint8Array) => {
+      if (length >= limit) return
+      const kept = part.length > limit - length ? part.subarray(0, limit - length) : part
+      parts.push(kept)
+      length += kept.length
+      if (length >= limit) done()
+    })
+    gunzip.on('end', done)
+    gunzip.on('error', (error) => (length > 0 ? done() : reject(error)))
+    gunzip.end(bytes)
   })
+}
+
+/**
+ * Reads at most `limit` bytes of `stream`, then cancels it. A stream that fails after some
+ * bytes gives those when `partialOnError` is set, else the error.
+ */
+export async function readPrefix(stream: ReadableStream<Uint8Array>, limit: number, partialOnError = false): Promise<Uint8Array> {
+  const reader = stream.getReader()
+  const parts: Uint8Array[] = []
+  let length = 0
+  try {
+    while (length < limit) {
+      const { done, value } = await reader.read()
+      if (done) break
+      const kept = value.length > limit - length ? value.subarray(0, limit - length) : value
+      parts.push(kept)
+      length += kept.length
+    }
+    return concatBytes(parts, length)
+  } catch (error) {
+    if (partialOnError && length > 0) return concatBytes(parts, length)
+    throw error
+  } finally {
+    reader.cancel().catch(() => undefined)
+  }
+}
+
+function concatBytes(parts: readonly Uint8Array[], length: number): Uint8Array {
+  if (parts.length === 1) return parts[0]
+  const out = new Uint8Array(length)
+  let offset = 0
+  for (const part of parts) {
+    out.set(part, offset)
+    offset += part.length
+  }
+  return out
 }

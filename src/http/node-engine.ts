@@ -3,8 +3,8 @@
  * requests. Responses sent with `Content-Encoding: gzip` are decompressed here.
  */
 import type { Agent as HttpAgent, IncomingMessage } from 'node:http'
-import type { Engine, RawRequest, RawResponse, TlsOptions } from './engine.js'
-import { gunzipBody } from './gzip.js'
+import { MAX_RESPONSE_BODY_BYTES, type Engine, type RawRequest, type RawResponse, type TlsOptions } from './engine.js'
+import { gunzipPrefix } from './gzip.js'
 
 type HttpModule = typeof import('node:http')
 type HttpsModule = typeof import('node:https')
@@ -46,6 +46,13 @@ class NodeEngine implements Engine {
     })
   }
 
+  /**
+   * Settles once both are done: the answer (its body read up to the cap) and the request body
+   * (handed to the socket in full, or the request destroyed). A server may answer after the
+   * first bytes of a body and read the rest much later; node:http writes the caller's bytes
+   * without copying them, so resolving on the answer alone would let the caller refill a buffer
+   * that is still being sent.
+   */
   send(request: RawRequest): Promise<RawResponse> {
     return new Promise<RawResponse>((resolve, reject) => {
       const { signal } = request
@@ -59,35 +66,90 @@ class NodeEngine implements Engine {
         headers['content-length'] = String(length)
       }
       const req = this.#module.request(request.url, { method: request.method, headers, agent: this.#agent })
+      let answer: RawResponse | undefined
+      /** A 2xx whose body is not wanted is known from its head alone. */
+      let headAnswer: RawResponse | undefined
+      let response: IncomingMessage | undefined
+      let bodySent = false
+      let settled = false
+      const finish = (outcome: { answer: RawResponse } | { error: unknown }): void => {
+        if (settled) return
+        settled = true
+        signal.removeEventListener('abort', onAbort)
+        if ('answer' in outcome) resolve(outcome.answer)
+        else reject(outcome.error)
+      }
+      const fail = (error: unknown): void => {
+        // Destroyed: the socket writes nothing more, so the body is no longer read.
+        req.destroy()
+        finish({ error: signal.aborted ? signal.reason : error })
+      }
+      const settleWhenDone = (): void => {
+        if (answer === undefined || !bodySent) return
+        // A body longer than the cap was left unread: the connection cannot be reused.
+        if (response?.complete === false) response.destroy()
+        finish({ answer })
+      }
       const onAbort = (): void => {
         req.destroy()
-        reject(signal.reason)
+        // The server answered while the body was still being sent (or its 2xx body trickles
+        // in): its answer stands.
+        const known = answer ?? headAnswer
+        if (known !== undefined) finish({ answer: known })
+        else finish({ error: signal.reason })
       }
       signal.addEventListener('abort', onAbort, { once: true })
-      const settle = (): void => signal.removeEventListener('abort', onAbort)
+      req.on('finish', () => {
+        bodySent = true
+        settleWhenDone()
+      })
+      req.on('close', () => {
+        bodySent = true
+        // With an answer on its way (being read or gunzipped), that answer settles the call.
+        if (response === undefined) fail(new Error('the connection closed before an answer arrived'))
+        else settleWhenDone()
+      })
       req.on('error', (error) => {
-        settle()
-        reject(signal.aborted ? signal.reason : error)
+        // Once an answer arrived, its own stream reports what follows.
+        if (response === undefined) fail(error)
       })
       req.on('response', (res: IncomingMessage) => {
+        response = res
+        const status = res.statusCode ?? 0
+        const keep = request.readSuccessBody === true || status < 200 || status >= 300
+        if (!keep) headAnswer = { status, statusText: res.statusMessage ?? '', headers: flattenHeaders(res), body: new Uint8Array(0) }
         const chunks: Buffer[] = []
-        res.on('data', (chunk: Buffer) => chunks.push(chunk))
-        res.on('error', (error) => {
-          settle()
-          reject(signal.aborted ? signal.reason : error)
+        let length = 0
+        let read = false
+        const onRead = (): void => {
+          if (read) return
+          read = true
+          res.pause()
+          decodeBody(Buffer.concat(chunks, length), res.headers['content-encoding']).then((body) => {
+            answer = { status, statusText: res.statusMessage ?? '', headers: flattenHeaders(res), body }
+            settleWhenDone()
+          }, fail)
+        }
+        res.on('data', (chunk: Buffer) => {
+          if (read) return
+          if (keep) {
+            const kept = chunk.length > MAX_RESPONSE_BODY_BYTES - length ? chunk.subarray(0, MAX_RESPONSE_BODY_BYTES - length) : chunk
+            chunks.push(kept)
+            length += kept.length
+          } else {
+            length += chunk.length
+          }
+          if (length >= MAX_RESPONSE_BODY_BYTES) onRead()
         })
-        res.on('end', () => {
-          settle()
-          const raw = Buffer.concat(chunks)
-          const encoding = (res.headers['content-encoding'] ?? '').toLowerCase()
-          // An empty body (a 204 that says gzip) or one that does not gunzip keeps its status: a
-          // write the server accepted must not turn into a network error, and be retried.
-          const body =
-            raw.length > 0 && (encoding === 'gzip' || encoding === 'x-gzip') ? gunzipBody(raw).catch(() => raw) : Promise.resolve(raw)
-          body.then(
-            (bytes) => resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: flattenHeaders(res), body: bytes }),
-            reject,
-          )
+        res.on('end', onRead)
+        res.on('error', (error) => {
+          if (headAnswer !== undefined) {
+            // A 2xx is a success, whatever happens to the body nobody reads.
+            answer ??= headAnswer
+            settleWhenDone()
+          } else if (!read) {
+            fail(error)
+          }
         })
       })
       req.end(request.body)
@@ -97,6 +159,17 @@ class NodeEngine implements Engine {
   close(): void {
     this.#agent.destroy()
   }
+}
+
+/**
+ * The kept bytes of a body as the server meant them, gunzipped up to the cap. An empty body (a
+ * 204 that says gzip) or one that does not gunzip is kept as it is: an answer the server gave
+ * must not turn into a network error, and a write it accepted be sent again.
+ */
+function decodeBody(raw: Buffer, contentEncoding: string | undefined): Promise<Uint8Array> {
+  const encoding = (contentEncoding ?? '').toLowerCase()
+  if (raw.length === 0 || (encoding !== 'gzip' && encoding !== 'x-gzip')) return Promise.resolve(raw)
+  return gunzipPrefix(raw, MAX_RESPONSE_BODY_BYTES).catch(() => raw)
 }
 
 function flattenHeaders(res: IncomingMessage): Record<string, string> {

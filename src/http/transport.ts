@@ -55,6 +55,8 @@ export interface HttpRequest {
    * credentials instead of a session, and a 404 or 405 answer names the choice.
    */
   api?: { version: ApiVersion; chosen: ApiVersionOption }
+  /** Read the body of a 2xx answer (at most 256 KiB of it); by default it is discarded unread and `body` is ''. */
+  readSuccessBody?: boolean
 }
 
 /** A 2xx answer. */
@@ -62,7 +64,7 @@ export interface HttpResponse {
   status: number
   /** Lower-cased names. */
   headers: Record<string, string>
-  /** The body decoded as UTF-8. */
+  /** The body decoded as UTF-8: '' unless `readSuccessBody` was set. */
   body: string
 }
 
@@ -224,9 +226,15 @@ export class Transport {
       }
       if (controller.signal.aborted) throw controller.signal.reason
       const engine = await this.#engine
-      const sending = engine.send({ url, method: req.method, headers, ...(body !== undefined ? { body } : {}), signal: controller.signal })
-      // Raced against the signal too: a caller's own `fetch` that ignores it must not hang the call past its timeout.
-      const raw = await untilAborted(sending, controller.signal)
+      // Settles only once the engine no longer reads the body: the caller may then reuse its buffer.
+      const raw = await engine.send({
+        url,
+        method: req.method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        ...(req.readSuccessBody === true ? { readSuccessBody: true } : {}),
+        signal: controller.signal,
+      })
       return this.#toResponse(raw, req)
     } catch (error) {
       throw this.#toClientError(error, req, url)
@@ -316,27 +324,4 @@ function describePlatformError(error: unknown): { code?: string; message: string
     if (current instanceof Error) message = `${message}: ${current.message}`
   }
   return { message }
-}
-
-/** `promise`, or the signal's reason as soon as it fires, whichever comes first. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    // Nobody awaits the engine's own rejection then: it must not become an unhandled one.
-    promise.catch(() => undefined)
-    return Promise.reject(signal.reason)
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error)
-      },
-    )
-  })
 }

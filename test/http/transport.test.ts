@@ -64,7 +64,7 @@ for (const engine of ['node', 'fetch'] as const) {
       ])
       const transport = new Transport({ url: server.url, ...extra })
       try {
-        const response = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1 1\nm f=2 2', gzip: true })
+        const response = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1 1\nm f=2 2', gzip: true, readSuccessBody: true })
         assert.equal(response.body, 'ünïcode ok')
         const [req] = server.requests
         assert.equal(req!.headers['content-encoding'], 'gzip')
