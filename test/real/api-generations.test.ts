@@ -28,6 +28,7 @@ describe(
         deletes: 'range',
       }),
       'gen_influx',
+      { injectsFailures: false, refusesOtherApis: true },
     )
   },
 )
@@ -57,6 +58,7 @@ describe(
         deletes: 'server-error',
       }),
       VM_PREFIX,
+      { injectsFailures: false, refusesOtherApis: false },
     )
   },
 )

@@ -31,8 +31,16 @@ export interface ScenarioTarget {
   failNextWrite?: (status: number) => void
 }
 
-/** Runs every scenario as a `test` in the current `describe`. */
-export function defineApiScenarios(target: () => ScenarioTarget, prefix: string): void {
+/** What a server can be made to do, known when the tests are defined: scenarios it cannot run are not defined for it. */
+export interface ScenarioAbilities {
+  /** Failures can be injected (`failNextWrite`): the embedded servers only. */
+  injectsFailures: boolean
+  /** A path of another API answers 404 (VictoriaMetrics takes every path). */
+  refusesOtherApis: boolean
+}
+
+/** Runs every scenario that the server's abilities allow as a `test` in the current `describe`. */
+export function defineApiScenarios(target: () => ScenarioTarget, prefix: string, abilities: ScenarioAbilities): void {
   const client = (options: Partial<ClientOptions> = {}): InfluxDBClientAsync => {
     const t = target()
     return new InfluxDBClientAsync({ ...t.clientOptions(), apiVersion: t.api, ...options })
@@ -97,14 +105,12 @@ export function defineApiScenarios(target: () => ScenarioTarget, prefix: string)
     await using c = client()
     const m = `${prefix}_badline`
     const failed: string[][] = []
-    const writer = c
-      .writeApi()
-      .batchWriter({
-        bucket: t.bucket,
-        flushInterval: 0,
-        writePrecision: 's',
-        onBatchFailed: (info) => void failed.push(info.lines),
-      })
+    const writer = c.writeApi().batchWriter({
+      bucket: t.bucket,
+      flushInterval: 0,
+      writePrecision: 's',
+      onBatchFailed: (info) => void failed.push(info.lines),
+    })
     const bad = `${m},host=bad v= ${baseSeconds}`
     await writer.write([`${m},host=a v=1 ${baseSeconds}`, bad, `${m},host=c v=1 ${baseSeconds}`])
     if (t.badLine === 'accepted-silently') {
@@ -187,35 +193,36 @@ export function defineApiScenarios(target: () => ScenarioTarget, prefix: string)
     ])
   })
 
-  test('a 503 answer is retried, with the same error classes on every API', async (context) => {
-    const t = target()
-    if (t.failNextWrite === undefined) return context.skip('only the embedded server injects failures')
-    await using c = client({ retry: { minRetryDelay: 1, maxRetryDelay: 5 } })
-    const m = `${prefix}_retry`
-    t.failNextWrite(503)
-    await c.writeApi().write(t.bucket, undefined, `${m},host=a v=1 ${baseSeconds}`, 's')
-    assert.deepEqual(await t.read(m, 1), [`a@${baseSeconds * 1_000_000_000n}`])
-    await using once = client({ retry: false })
-    t.failNextWrite(503)
-    await assert.rejects(
-      once.writeApi().write(t.bucket, undefined, `${m},host=b v=1 ${baseSeconds}`, 's'),
-      (e: unknown) => e instanceof InfluxDBError && e.statusCode === 503,
-    )
-  })
-
-  test('a wrong apiVersion: the 404 names the choice and the API the server needs', async (context) => {
-    const t = target()
-    if (t.badLine === 'accepted-silently') return context.skip('this server takes every API path')
-    const wrong: ApiVersion = t.api === 'v1' ? 'v2' : t.api === 'v2' ? 'v3' : 'v1'
-    await using c = client({ apiVersion: wrong, org: 'some-org' })
-    const error = await c
-      .writeApi()
-      .write(t.bucket, undefined, `${prefix}_wrong v=1 1`)
-      .then(
-        () => assert.fail('must reject'),
-        (e: unknown) => e,
+  if (abilities.injectsFailures)
+    test('a 503 answer is retried, with the same error classes on every API', async () => {
+      const t = target()
+      assert.ok(t.failNextWrite, 'a target that injects failures has failNextWrite')
+      await using c = client({ retry: { minRetryDelay: 1, maxRetryDelay: 5 } })
+      const m = `${prefix}_retry`
+      t.failNextWrite(503)
+      await c.writeApi().write(t.bucket, undefined, `${m},host=a v=1 ${baseSeconds}`, 's')
+      assert.deepEqual(await t.read(m, 1), [`a@${baseSeconds * 1_000_000_000n}`])
+      await using once = client({ retry: false })
+      t.failNextWrite(503)
+      await assert.rejects(
+        once.writeApi().write(t.bucket, undefined, `${m},host=b v=1 ${baseSeconds}`, 's'),
+        (e: unknown) => e instanceof InfluxDBError && e.statusCode === 503,
       )
-    assert.ok(error instanceof InfluxDBError && error.statusCode === 404, String(error))
-    assert.match(error.message, new RegExp(`apiVersion: '${wrong}'.*needs apiVersion: '${t.api}' or 'auto'`))
-  })
+    })
+
+  if (abilities.refusesOtherApis)
+    test('a wrong apiVersion: the 404 names the choice and the API the server needs', async () => {
+      const t = target()
+      const wrong: ApiVersion = t.api === 'v1' ? 'v2' : t.api === 'v2' ? 'v3' : 'v1'
+      await using c = client({ apiVersion: wrong, org: 'some-org' })
+      const error = await c
+        .writeApi()
+        .write(t.bucket, undefined, `${prefix}_wrong v=1 1`)
+        .then(
+          () => assert.fail('must reject'),
+          (e: unknown) => e,
+        )
+      assert.ok(error instanceof InfluxDBError && error.statusCode === 404, String(error))
+      assert.match(error.message, new RegExp(`apiVersion: '${wrong}'.*needs apiVersion: '${t.api}' or 'auto'`))
+    })
 }

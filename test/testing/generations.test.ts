@@ -38,7 +38,10 @@ for (const generation of ['v1', 'v2', 'v3'] as const) {
       if (generation === 'v3') server.createBucket('test-bucket')
     })
     after(() => server?.close())
-    defineApiScenarios(() => embeddedTarget(generation, () => server!), `gen_${generation}`)
+    defineApiScenarios(() => embeddedTarget(generation, () => server!), `gen_${generation}`, {
+      injectsFailures: true,
+      refusesOtherApis: true,
+    })
   })
 }
 
