@@ -7,7 +7,9 @@
  * A stream finishes only once every line written through it is acknowledged (the writer's
  * `flush()`, or `close()` with `closeWriter`), and errors with the `UndeliveredLinesError` when
  * a line could not be delivered: at the end, or as soon as a wait for room finds one. Aborting
- * or destroying the stream before it finished aborts the writer.
+ * or destroying the stream before it finished aborts the writer; an error of the writer's own (a
+ * bad record, undelivered lines) ends the stream and leaves the writer open, its lines delivered
+ * or reported by its `close()`.
  *
  * The Node stream module is looked up when a Node stream is asked for
  * (`process.getBuiltinModule`), so that this module loads in runtimes without it.
@@ -75,39 +77,49 @@ export function toNodeWritable(writer: StreamedWriter, options?: BatchStreamOpti
   }
   const losses = new LossWatch(writer)
   let finished = false
-  const take = (record: unknown, callback: (error?: Error | null) => void): void => {
-    let room: boolean
-    try {
-      room = writer.add(record)
-    } catch (error) {
+  // An error of the writer's own (a bad record, undelivered lines) ends the stream but leaves the
+  // writer as it is: what it holds is still delivered, or reported by its close().
+  let ownError: unknown
+  const failWith =
+    (callback: (error?: Error | null) => void) =>
+    (error: unknown): void => {
+      ownError = error
       callback(error as Error)
-      return
     }
+  const afterAdding = (room: boolean, callback: (error?: Error | null) => void): void => {
     if (room) callback()
-    else losses.drained().then(() => callback(), callback)
+    else losses.drained().then(() => callback(), failWith(callback))
   }
   return new stream.Writable({
     objectMode: true,
-    write: (record: unknown, _encoding, callback) => take(record, callback),
+    write: (record: unknown, _encoding, callback) => {
+      let room: boolean
+      try {
+        room = writer.add(record)
+      } catch (error) {
+        failWith(callback)(error)
+        return
+      }
+      afterAdding(room, callback)
+    },
     writev: (entries, callback) => {
       let room = true
       try {
         for (const entry of entries) room = writer.add(entry.chunk)
       } catch (error) {
-        callback(error as Error)
+        failWith(callback)(error)
         return
       }
-      if (room) callback()
-      else losses.drained().then(() => callback(), callback)
+      afterAdding(room, callback)
     },
     final: (callback) => {
       finishWriter(writer, options).then(() => {
         finished = true
         callback()
-      }, callback)
+      }, failWith(callback))
     },
     destroy: (error, callback) => {
-      if (!finished) writer.abort(error ?? undefined)
+      if (!finished && (error === null || error !== ownError)) writer.abort(error ?? undefined)
       callback(error)
     },
   })

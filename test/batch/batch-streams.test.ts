@@ -185,13 +185,18 @@ describe('BatchWriter.nodeWritable(): pipeline() into a Node stream', () => {
       assert.equal(stored.length, s.writtenLines)
       assert.equal(named.length, s.failedLines)
       assert.ok(s.writtenLines + s.failedLines <= counter.yielded)
+      // The loss ended the stream; the writer was not aborted.
+      assert.equal(writer.closed, false)
     })
   })
 
-  test('a bad record errors the pipeline with its RecordError', async () => {
-    await withWriter({}, async ({ writer }) => {
+  test('a bad record errors the pipeline with its RecordError; the writer stays open and delivers the records before it', async () => {
+    await withWriter({}, async ({ server, writer }) => {
       const error = await rejection(pipeline(Readable.from([point(0), { measurement: 'm' }]), writer.nodeWritable()))
       assert.ok(error instanceof RecordError)
+      assert.equal(writer.closed, false)
+      await writer.close()
+      assert.deepEqual(storedIndexes(server), [0])
     })
   })
 
