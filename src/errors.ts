@@ -101,6 +101,35 @@ export class RecordError extends InfluxDBClientError {
   }
 }
 
+/**
+ * The reason to report for something thrown while a record was read (a getter, a Proxy trap, a
+ * `toString`): an Error's message, or what the non-Error value was, since `throw undefined` or
+ * `throw 'text'` has no message of its own.
+ */
+export function thrownReason(thrown: unknown): string {
+  try {
+    if (thrown instanceof Error) return thrown.message !== '' ? thrown.message : `${thrown.name} without a message`
+  } catch {
+    // A Proxy whose getPrototypeOf trap throws: described below as an object.
+  }
+  switch (typeof thrown) {
+    case 'undefined':
+      return 'reading it threw undefined'
+    case 'string':
+      return `reading it threw ${JSON.stringify(thrown.length > 200 ? `${thrown.slice(0, 200)}…` : thrown)}`
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return `reading it threw ${String(thrown)}`
+    case 'symbol':
+      return `reading it threw ${thrown.toString()}`
+    case 'function':
+      return 'reading it threw a function'
+    default:
+      return thrown === null ? 'reading it threw null' : 'reading it threw an object that is not an Error'
+  }
+}
+
 /** Renders a record path for messages: `record [2][0]`, or `record` for a lone one. */
 export function describeRecordPath(path: readonly number[]): string {
   return path.length === 0 ? 'record' : `record ${path.map((i) => `[${i}]`).join('')}`

@@ -12,6 +12,17 @@ export interface TagRule {
 }
 
 /** The parser's failure; `message` is InfluxDB's text. */
+/**
+ * The deepest nesting of parentheses read. InfluxDB's Go parser has no such limit, but reading
+ * deeper here would overflow the JavaScript call stack; no real predicate comes close.
+ */
+export const MAX_PREDICATE_DEPTH = 1000
+
+/** The message for a predicate nested deeper than {@link MAX_PREDICATE_DEPTH}. */
+export function tooDeepMessage(position: number): string {
+  return `parentheses nested deeper than ${MAX_PREDICATE_DEPTH} levels at position ${position} (this client's limit)`
+}
+
 export class PredicateError extends Error {
   /** True for failures of the second (InfluxQL expression) pass, which InfluxDB reports without the JSON-body prefix. */
   constructor(message: string, readonly secondPass = false) {
@@ -80,6 +91,7 @@ function parseLogical(reader: TokenReader, rules: TagRule[]): void {
       case 'OR':
         throw new PredicateError(`the logical operator OR is not supported yet at position ${token.pos.char}`)
       case 'LPAREN': {
+        if (reader.openParens >= MAX_PREDICATE_DEPTH) throw new PredicateError(tooDeepMessage(token.pos.char))
         reader.openParens++
         const current = reader.openParens
         parseLogical(reader, rules)
@@ -168,6 +180,7 @@ function checkExpressionSyntax(text: string): void {
   const operand = (token: Token, depth: number): Token => {
     if (token.kind === 'SUB') token = next()
     if (token.kind === 'LPAREN') {
+      if (depth >= MAX_PREDICATE_DEPTH) throw new PredicateError(tooDeepMessage(token.pos.char), true)
       let inner = binaryChain(next(), depth + 1)
       if (inner.kind !== 'RPAREN') fail(inner)
       inner = next()

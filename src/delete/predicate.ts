@@ -18,7 +18,7 @@
  * embedded test server answers with), so that nothing it would refuse is sent.
  */
 import { InvalidArgumentError } from '../errors.js'
-import { parsePredicate, PredicateError } from './predicate-parser.js'
+import { MAX_PREDICATE_DEPTH, parsePredicate, PredicateError, tooDeepMessage } from './predicate-parser.js'
 
 const BARE_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 
@@ -125,6 +125,7 @@ export function validatePredicate(text: string): void {
   }
   const parseTerm = (depth: number): void => {
     if (peek().kind === 'lparen') {
+      if (depth >= MAX_PREDICATE_DEPTH) throw new InvalidArgumentError(`predicate: ${tooDeepMessage(peek().position)} in a predicate of ${text.length} characters`)
       index++
       parseExpression(depth + 1)
       expect('rparen', peek().kind === 'end' ? 'missing )' : `expected AND or ), got ${describe(peek())}`)

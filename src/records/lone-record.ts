@@ -5,7 +5,7 @@
  * The rules are the walker's: the same precision, default tags and errors as a record at the
  * top of a `write()` call (path `[]`).
  */
-import { RecordError } from '../errors.js'
+import { RecordError, thrownReason } from '../errors.js'
 import type { LineWriter } from '../line-protocol/line-writer.js'
 import { Point, resetPoint } from '../line-protocol/point.js'
 import type { WritePrecision } from '../line-protocol/precision.js'
@@ -22,6 +22,15 @@ const LONE = { path: (): number[] => [] }
  * also gives their errors).
  */
 export function isLoneRecord(value: unknown): value is object {
+  try {
+    return isOneRecord(value)
+  } catch {
+    // A Proxy trap or getter that throws: the general path reports it as this record's error.
+    return false
+  }
+}
+
+function isOneRecord(value: unknown): value is object {
   if (value instanceof Point) return true
   if (typeof value !== 'object' || value === null) return false
   if (typeof (value as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function') return false
@@ -71,7 +80,7 @@ export function writeLoneRecord(
       readRecordInto(point, record, options)
     } catch (error) {
       if (error instanceof RecordError) throw error
-      throw new RecordError([], (error as Error).message, { cause: error })
+      throw new RecordError([], thrownReason(error), { cause: error })
     }
     writePointLine(writer, point, precision, defaultTags, LONE)
   } finally {

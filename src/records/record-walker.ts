@@ -4,7 +4,7 @@
  * ready, and when it needs the next item of an async iterable, which the caller awaits and
  * hands back. Nothing is read ahead, so async input stays bounded by the chunk limits.
  */
-import { RecordError } from '../errors.js'
+import { RecordError, thrownReason } from '../errors.js'
 import type { LineWriter } from '../line-protocol/line-writer.js'
 import { Point } from '../line-protocol/point.js'
 import { readRecordInto, recordMeasurement } from '../line-protocol/point-from-record.js'
@@ -118,7 +118,7 @@ export class RecordWalker {
           const items = frame.source as readonly unknown[]
           while (frame.index + 1 < items.length) {
             frame.index++
-            if (this.visit(items[frame.index])) return 'chunk-ready'
+            if (this.visit(this.itemAt(items, frame.index))) return 'chunk-ready'
             if (this.top !== frame) break
           }
           if (this.top === frame) this.pop()
@@ -205,8 +205,29 @@ export class RecordWalker {
     }
   }
 
-  /** Serialises a leaf, or pushes a frame for a container. Returns true when a chunk is ready. */
+  /** `items[index]`; a Proxy's `get` trap that throws is this item's error. */
+  private itemAt(items: readonly unknown[], index: number): unknown {
+    try {
+      return items[index]
+    } catch (error) {
+      throw this.error(thrownReason(error), error)
+    }
+  }
+
+  /**
+   * Serialises a leaf, or pushes a frame for a container. Returns true when a chunk is ready.
+   * Anything thrown while the value is looked at (a Proxy's trap, a getter) is this record's error.
+   */
   private visit(value: unknown): boolean {
+    try {
+      return this.visitValue(value)
+    } catch (error) {
+      if (error instanceof RecordError) throw error
+      throw this.error(thrownReason(error), error)
+    }
+  }
+
+  private visitValue(value: unknown): boolean {
     if (value instanceof Point) return this.addPoint(value)
     if (typeof value === 'string') return this.addText(value)
     if (typeof value !== 'object' || value === null) return this.unsupported(value)
@@ -261,7 +282,7 @@ export class RecordWalker {
     try {
       forEachLine(text, this.emitText)
     } catch (error) {
-      throw this.error((error as Error).message, error)
+      throw this.error(thrownReason(error), error)
     }
     return this.textFull
   }
@@ -276,7 +297,7 @@ export class RecordWalker {
       return work()
     } catch (error) {
       if (error instanceof RecordError) throw error
-      throw this.error((error as Error).message, error)
+      throw this.error(thrownReason(error), error)
     }
   }
 
@@ -308,7 +329,7 @@ export function writePointLine(
   try {
     written = point.writeLine(writer, precision, defaultTags)
   } catch (error) {
-    throw new RecordError(at.path(), (error as Error).message, { cause: error })
+    throw new RecordError(at.path(), thrownReason(error), { cause: error })
   }
   if (!written) throw new RecordError(at.path(), 'no fields: a point needs at least one field with a value')
 }

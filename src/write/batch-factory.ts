@@ -6,10 +6,9 @@
 import { InvalidArgumentError } from '../errors.js'
 import { orgQueryValue, requireBucket } from '../http/destination.js'
 import { apiWriteOptionsOf, checkApiWriteOptions, writeEndpoint } from './write-endpoint.js'
-import { Point } from '../line-protocol/point.js'
 import type { WritePrecision } from '../line-protocol/precision.js'
 import { serializeAny, serializeSync, serializePoint } from '../records/serialize.js'
-import { holdsAsyncIterable } from '../records/nested.js'
+import { holdsAsyncIterable, isPoint } from '../records/nested.js'
 import { BatchWriter } from './batch-writer.js'
 import type { BatchWriterOptions } from './batch-options.js'
 import type { BatchSerializer, LoneRecordWriter } from './batch-serializer.js'
@@ -20,7 +19,7 @@ import type { WriteApiContext } from './write-options.js'
 /** Records → chunks with the package's serialisers; async iterables are consumed as they produce. */
 export const serializeForBatch: BatchSerializer = (records, context, limits) => {
   // One Point per write() is the common streaming loop: skip the walker it does not need.
-  if (records instanceof Point) return [serializePoint(records, context)]
+  if (isPoint(records)) return [serializePoint(records, context)]
   // Sync input takes the sync generator, which costs less per call; an async iterable at the top
   // or inside arrays and Sets takes the async one. Both hand over the records before a bad one.
   return holdsAsyncIterable(records) ? serializeAny(records, context, limits, 'emit') : serializeSync(records, context, limits, 'emit')

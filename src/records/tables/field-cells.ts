@@ -5,6 +5,7 @@
  * a float is JavaScript `String(n)`, an integer is `<n>i`, an unsigned one `<n>u`, a boolean
  * `true`/`false`, a string `"…"` escaped; null, undefined, NaN and ±Infinity leave the field out.
  */
+import { thrownReason } from '../../errors.js'
 import type { LineWriter } from '../../line-protocol/line-writer.js'
 import { formatFieldValue } from '../../line-protocol/values.js'
 import { CellError } from './cell-error.js'
@@ -157,7 +158,7 @@ export class FieldCells extends ColumnCells {
     try {
       return formatFieldValue(this.name, value, numeric && format !== 'bool' && format !== 'string' ? format : undefined)
     } catch (error) {
-      throw new CellError(index, (error as Error).message)
+      throw new CellError(index, thrownReason(error))
     }
   }
 

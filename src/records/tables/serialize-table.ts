@@ -8,7 +8,7 @@
  * {@link serializeTable} is called, before any line. Row-level problems (a bad timestamp text, an
  * integer out of range) are found when their row is reached, and name the row and column.
  */
-import { RecordError } from '../../errors.js'
+import { RecordError, thrownReason } from '../../errors.js'
 import { escapeFieldKey, escapeKey, escapeMeasurement, escapeTagKey } from '../../line-protocol/escape.js'
 import type { FieldType } from '../../line-protocol/values.js'
 import type { SerializeContext } from '../options.js'
@@ -164,7 +164,7 @@ function escapeName(escape: () => string, what: string, fail: (reason: string) =
   try {
     return escape()
   } catch (error) {
-    return fail(`${what}: ${(error as Error).message}`)
+    return fail(`${what}: ${thrownReason(error)}`)
   }
 }
 

@@ -3,6 +3,7 @@
  * value (each dictionary entry, or each value met) is escaped and encoded once, and its bytes
  * are copied after that. A null, undefined, NaN, ±Infinity or empty cell leaves the tag out.
  */
+import { thrownReason } from '../../errors.js'
 import { escapeKey } from '../../line-protocol/escape.js'
 import type { LineWriter } from '../../line-protocol/line-writer.js'
 import { CellError } from './cell-error.js'
@@ -107,7 +108,7 @@ export class TagCells extends ColumnCells {
     try {
       return new EncodedText(this.prefix + escapeKey(raw))
     } catch (error) {
-      return new CellError(0, `tag value: ${(error as Error).message}`)
+      return new CellError(0, `tag value: ${thrownReason(error)}`)
     }
   }
 }

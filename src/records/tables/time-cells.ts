@@ -11,6 +11,7 @@
  *   they are (they are instants, never shifted by a zone).
  * Converting to a coarser precision truncates toward zero, as everywhere in this client.
  */
+import { thrownReason } from '../../errors.js'
 import { NANOS_PER_UNIT, type WritePrecision } from '../../line-protocol/precision.js'
 import {
   bigintUnitsToTimestamp,
@@ -186,5 +187,5 @@ export class TimeCells extends ColumnCells {
 }
 
 function asCellError(error: unknown, index: number): CellError {
-  return error instanceof CellError ? error : new CellError(index, (error as Error).message)
+  return error instanceof CellError ? error : new CellError(index, thrownReason(error))
 }
