@@ -898,14 +898,21 @@ export class BatchWriter implements AsyncDisposable {
   }
 }
 
-/** An async iterable that is not also sync-iterable (the sync side wins, as in the serialisers). */
+/**
+ * An async iterable that is not also sync-iterable (the sync side wins, as in the serialisers).
+ * A Proxy trap that throws here makes it no source: the serialiser reports it as a RecordError.
+ */
 function isAsyncSource(value: unknown): value is AsyncIterable<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function' &&
-    typeof (value as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function'
-  )
+  try {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function' &&
+      typeof (value as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function'
+    )
+  } catch {
+    return false
+  }
 }
 
 function frozenTags(tags: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
