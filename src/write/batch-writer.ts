@@ -232,8 +232,8 @@ export class BatchWriter implements AsyncDisposable {
    * with a `RecordError` naming it; the records before it in this call stay buffered and are
    * written, none after it is. Rejects with {@link ClosedError} after `close()`, and with the
    * `UndeliveredLinesError` of the lines not yet reported when more than `maxBufferedLines` of
-   * them wait: at the start of the call it then takes none of `records`; an async source is
-   * also checked as it streams, and then what it yielded before is buffered, the rest not read.
+   * them wait: at the start of the call it then takes none of `records`; a source (sync or
+   * async) is also checked as it streams, and then what it yielded before is buffered, the rest not read.
    */
   write(records: unknown, options?: BatchWriteOptions): Promise<void> {
     if (this.#spool !== undefined) return this.#writeSpooled(this.#spool, records, options)
@@ -458,6 +458,8 @@ export class BatchWriter implements AsyncDisposable {
           const wait = this.#accept(chunk)
           if (wait !== undefined) await wait
           chunk.recycle()
+          // A sync source can be endless too, and refusals come back while it waits for room.
+          this.#reportPiledUpFailures()
           if (wait === undefined && this.#yieldDue) await this.#yieldToIo()
         }
       }
@@ -705,6 +707,7 @@ export class BatchWriter implements AsyncDisposable {
           for (const chunk of chunks) {
             const wait = this.#storeChunk(spool, chunk)
             if (wait !== undefined) await wait
+            this.#reportPiledUpFailures()
           }
         }
       } finally {

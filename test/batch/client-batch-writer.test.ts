@@ -2,7 +2,14 @@
 // default tags, org resolution and transport, checked byte for byte at a local server.
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ClosedError, InfluxDBClientAsync, Point, RecordError, InvalidArgumentError, UndeliveredLinesError } from '../../src/index.js'
+import {
+  ClosedError,
+  InfluxDBClientAsync,
+  Point,
+  RecordError,
+  InvalidArgumentError,
+  UndeliveredLinesError,
+} from '../../src/index.js'
 import { startFaultServer } from '../support/fault-server.js'
 import { waitFor } from '../support/wait.js'
 
@@ -10,7 +17,9 @@ async function withClient(
   body: (ctx: { client: InfluxDBClientAsync; requests: string[] }) => Promise<void>,
 ): Promise<void> {
   const requests: string[] = []
-  const server = await startFaultServer({ onAcknowledged: (lines, r) => requests.push(`${r.url}\n${lines.join('\n')}`) })
+  const server = await startFaultServer({
+    onAcknowledged: (lines, r) => requests.push(`${r.url}\n${lines.join('\n')}`),
+  })
   const client = new InfluxDBClientAsync({ url: server.url, token: 'tok', org: 'my-org', defaultTags: { dc: 'eu' } })
   try {
     await body({ client, requests })
@@ -48,19 +57,22 @@ describe('client.writeApi().batchWriter()', () => {
         ) {}
       }
       const writer = client.writeApi().batchWriter({ bucket: 'b', batchSize: 100, writePrecision: 's' })
-      await writer.write([
-        new TextEncoder().encode('bytes,k=é v=1 1\nbytes,k=é v=2 2'),
-        new Reading('s1', 2.5, 3n),
-        { time: new BigInt64Array([4n, 5n]), host: ['h1', 'h2'], v: [1.5, 2.5] },
-      ], {
-        recordMeasurementName: 'reading',
-        recordTagKeys: ['sensor'],
-        recordFieldKeys: ['value'],
-        recordTimeKey: 'at',
-        dataFrameMeasurementName: 'table',
-        dataFrameTagColumns: ['host'],
-        dataFrameTimestampColumn: 'time',
-      })
+      await writer.write(
+        [
+          new TextEncoder().encode('bytes,k=é v=1 1\nbytes,k=é v=2 2'),
+          new Reading('s1', 2.5, 3n),
+          { time: new BigInt64Array([4n, 5n]), host: ['h1', 'h2'], v: [1.5, 2.5] },
+        ],
+        {
+          recordMeasurementName: 'reading',
+          recordTagKeys: ['sensor'],
+          recordFieldKeys: ['value'],
+          recordTimeKey: 'at',
+          dataFrameMeasurementName: 'table',
+          dataFrameTagColumns: ['host'],
+          dataFrameTimestampColumn: 'time',
+        },
+      )
       await writer.close()
       assert.deepEqual(requests, [
         '/api/v2/write?org=my-org&bucket=b&precision=s\nbytes,k=é v=1 1\nbytes,k=é v=2 2\nreading,dc=eu,sensor=s1 value=2.5 3\ntable,dc=eu,host=h1 v=1.5 4\ntable,dc=eu,host=h2 v=2.5 5',
@@ -70,7 +82,9 @@ describe('client.writeApi().batchWriter()', () => {
 
   test('writeAll streams an async generator through the same path', async () => {
     await withClient(async ({ client, requests }) => {
-      const writer = client.writeApi().batchWriter({ bucket: 'b', org: 'other-org', batchSize: 2, writePrecision: 'ms', maxInFlight: 1 })
+      const writer = client
+        .writeApi()
+        .batchWriter({ bucket: 'b', org: 'other-org', batchSize: 2, writePrecision: 'ms', maxInFlight: 1 })
       async function* points(): AsyncGenerator<Point> {
         for (let i = 0; i < 3; i++) yield new Point('m').intField('i', i).time(BigInt(i))
       }
@@ -114,7 +128,10 @@ describe('client.writeApi().batchWriter()', () => {
     await withClient(async ({ client, requests }) => {
       const writer = client.writeApi().batchWriter({ bucket: 'b', batchSize: 5000 })
       const good = Array.from({ length: 600 }, (_, i) => `m v=${i} ${i}`)
-      await assert.rejects(writer.write([...good, { measurement: 'm', fields: {} }, 'm v=999 999']), (e: unknown) => e instanceof RecordError && e.path[0] === 600)
+      await assert.rejects(
+        writer.write([...good, { measurement: 'm', fields: {} }, 'm v=999 999']),
+        (e: unknown) => e instanceof RecordError && e.path[0] === 600,
+      )
       async function* failing(): AsyncGenerator<string> {
         yield 'a v=1 1'
         yield 'a v=2 2'
@@ -132,9 +149,14 @@ describe('client.writeApi().batchWriter()', () => {
     const server = await startFaultServer({ decide: () => '503', onAcknowledged: (lines) => requests.push(...lines) })
     const client = new InfluxDBClientAsync({ url: server.url, token: 'tok', org: 'o' })
     try {
-      const writer = client.writeApi().batchWriter({ bucket: 'b', retry: { minRetryDelay: 30_000, maxRetryDelay: 30_000 } })
+      const writer = client
+        .writeApi()
+        .batchWriter({ bucket: 'b', retry: { minRetryDelay: 30_000, maxRetryDelay: 30_000 } })
       await writer.write(['m v=1 1', 'm v=2 2'])
-      const closing = writer.close().then(() => undefined, (e: unknown) => e)
+      const closing = writer.close().then(
+        () => undefined,
+        (e: unknown) => e,
+      )
       await waitFor(() => writer.stats.retryWaits > 0, 'a retry wait')
       const started = performance.now()
       await client.close()
@@ -154,5 +176,44 @@ describe('client.writeApi().batchWriter()', () => {
     await withClient(async ({ client }) => {
       assert.throws(() => client.writeApi().batchWriter({ bucket: '' }), InvalidArgumentError)
     })
+  })
+
+  test('a long sync generator into a refusing server: reported during writeAll() as an async one is; no line is lost', async () => {
+    const server = await startFaultServer({
+      decide: () => ({ status: 400, body: '{"code":"invalid","message":"refused"}' }),
+    })
+    const client = new InfluxDBClientAsync({ url: server.url, token: 'tok', org: 'my-org' })
+    try {
+      const writer = client.writeApi().batchWriter({ bucket: 'b', batchSize: 10, maxBufferedLines: 30, maxInFlight: 1 })
+      let yielded = 0
+      function* source(): Generator<string> {
+        for (let i = 0; i < 2000; i++) {
+          yielded++
+          yield `m,t=x v=${i}i ${i}`
+        }
+      }
+      const during = await writer.writeAll(source()).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      assert.ok(during instanceof UndeliveredLinesError, `writeAll() did not report: ${String(during)}`)
+      assert.ok(yielded < 2000, 'the rest of the source was read after the report')
+      // What waits unreported never passed the bound by more than what one report finds.
+      assert.ok(during.lines.length <= 30 + 10, `${during.lines.length} lines piled up`)
+      const atClose = await writer.close().then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      const later = atClose instanceof UndeliveredLinesError ? atClose.lines : []
+      const reported = [...during.lines, ...later]
+      assert.equal(new Set(reported).size, reported.length)
+      assert.deepEqual(
+        reported.map((l) => Number(/v=(\d+)i/.exec(l)![1])).sort((a, b) => a - b),
+        Array.from({ length: yielded }, (_, i) => i),
+      )
+    } finally {
+      await client.close()
+      await server.close()
+    }
   })
 })
