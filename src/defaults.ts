@@ -12,6 +12,8 @@ export const CLIENT_DEFAULTS = Object.freeze({
   apiVersion: 'v2',
 } as const)
 
+const ALWAYS_RETRIED: readonly number[] = Object.freeze([408, 429, 502, 503, 504])
+
 /** Retries of one-shot `write()` and `delete()`, chosen for an awaited call: a few quick retries within a minute. */
 export const RETRY_DEFAULTS = Object.freeze({
   maxRetries: 3,
@@ -20,7 +22,7 @@ export const RETRY_DEFAULTS = Object.freeze({
   maxRetryTime: 60_000,
   exponentialBase: 2,
   /** Always retried; `retryStatusCodes` adds to them. */
-  retryStatusCodes: Object.freeze([408, 429, 502, 503, 504]) as readonly number[],
+  retryStatusCodes: ALWAYS_RETRIED,
 })
 
 /** A BatchWriter's retries, over {@link RETRY_DEFAULTS}: patient, since nobody is blocked on a single call. */

@@ -932,7 +932,7 @@ let idleWriterKept = false
  */
 function keepIdleWriterAlive(context: BatchWriterContext): void {
   idleWriterKept = true
-  keepMapAlive(new BatchWriter({ bucket: 'anchor' }, { send: async () => undefined, serialize: context.serialize, lone: context.lone }))
+  keepMapAlive(new BatchWriter({ bucket: 'anchor' }, { send: () => Promise.resolve(), serialize: context.serialize, lone: context.lone }))
   keepPayloadMapsAlive()
   keepSerializerMapsAlive()
 }
