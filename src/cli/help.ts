@@ -5,9 +5,10 @@ export const PROGRAM = 'influx-async'
 
 export const EXIT_CODES_HELP = `Exit codes:
   0  success
-  1  failure (server error, unreachable server, unreadable input)
+  1  failure (a fatal server answer, unreachable server, unreadable input,
+     or every point refused)
   2  usage error (unknown command or flag, bad flag value)
-  3  write finished, but some lines or rows were rejected (see --errors-file)`
+  3  write finished: some points written, some lines or rows refused (see --errors-file)`
 
 /** The help of one command. */
 export function commandHelp(spec: CommandSpec): string {

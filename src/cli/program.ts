@@ -7,6 +7,7 @@ import { UsageError, parseCommand, type CommandSpec, type ParsedCommand } from '
 import { deleteSpec, runDelete } from './commands/delete.js'
 import type { CommandIo } from './commands/io.js'
 import { pingSpec, runPing } from './commands/ping.js'
+import { readSpec, runRead } from './commands/read.js'
 import { runServe, serveSpec } from './commands/serve.js'
 import { runWrite, writeSpec } from './commands/write.js'
 import { Redactor } from '../http/redact.js'
@@ -24,6 +25,7 @@ const COMMANDS: readonly Command[] = [
   { spec: deleteSpec, run: runDelete },
   { spec: pingSpec, run: runPing },
   { spec: serveSpec, run: runServe },
+  { spec: readSpec, run: runRead },
 ]
 
 /** Runs the command line `argv` (without node and the script) and returns the exit code. */

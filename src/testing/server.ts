@@ -15,6 +15,7 @@ import { handleDelete } from './delete-handler.js'
 import type { PointFilter, StoredPoint } from './storage.js'
 import { handleHealth, handlePing } from './system-handlers.js'
 import { handleWrite } from './write-handler.js'
+import { handlePoints } from './points-handler.js'
 import { GENERATION_BUILD, GENERATION_VERSION, textReply, type ServerGeneration } from './generations.js'
 import { handleV1Query, handleV1Write } from './v1-handlers.js'
 import { handleV3Ping, handleV3Write } from './v3-handlers.js'
@@ -398,6 +399,7 @@ const ROUTES: Record<string, Record<string, Handler>> = {
   '/health': { GET: handleHealth },
   '/api/v2/write': { POST: (ctx, env) => handleWrite(ctx, env.now(), env.journalOrUndefined()) },
   '/api/v2/delete': { POST: (ctx, env) => handleDelete(ctx, env.journalOrUndefined()) },
+  '/api/v2/points': { GET: (ctx) => handlePoints(ctx) },
   '/api/v2/buckets': { GET: (ctx) => handleBuckets(ctx), POST: (ctx, env) => handleBuckets(ctx, env.journalOrUndefined()) },
   '/api/v2/orgs': { GET: (ctx) => handleOrgs(ctx), POST: (ctx, env) => handleOrgs(ctx, env.journalOrUndefined()) },
 }

@@ -8,8 +8,9 @@ import { writeSpec } from '../../src/cli/commands/write.js'
 import { deleteSpec } from '../../src/cli/commands/delete.js'
 import { pingSpec } from '../../src/cli/commands/ping.js'
 import { serveSpec } from '../../src/cli/commands/serve.js'
+import { readSpec } from '../../src/cli/commands/read.js'
 
-const SPECS = [writeSpec, deleteSpec, pingSpec, serveSpec]
+const SPECS = [writeSpec, deleteSpec, pingSpec, serveSpec, readSpec]
 
 /** A loopback port with nothing listening on it. */
 async function closedPort(): Promise<number> {
@@ -59,8 +60,8 @@ describe('influx-async help', () => {
 
 describe('influx-async usage errors (exit 2, no stack trace)', () => {
   const cases: Array<[string, string[], string]> = [
-    ['unknown command', ['nope'], 'influx-async: unknown command "nope"; commands: write, delete, ping, serve\nRun \'influx-async --help\' for usage.\n'],
-    ['flag before the command', ['--host', 'x'], 'influx-async: expected a command before --host; commands: write, delete, ping, serve\nRun \'influx-async --help\' for usage.\n'],
+    ['unknown command', ['nope'], 'influx-async: unknown command "nope"; commands: write, delete, ping, serve, read\nRun \'influx-async --help\' for usage.\n'],
+    ['flag before the command', ['--host', 'x'], 'influx-async: expected a command before --host; commands: write, delete, ping, serve, read\nRun \'influx-async --help\' for usage.\n'],
     ['unknown flag', ['write', '--bogus'], 'influx-async: Unknown option \'--bogus\'\nRun \'influx-async write --help\' for usage.\n'],
     ['flag without its value', ['ping', '--host'], 'influx-async: Option \'--host <value>\' argument missing\nRun \'influx-async ping --help\' for usage.\n'],
     ['missing bucket', ['write', 'x.lp'], 'influx-async: --bucket or --bucket-id is required (or set INFLUX_BUCKET)\nRun \'influx-async write --help\' for usage.\n'],

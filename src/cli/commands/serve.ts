@@ -15,14 +15,20 @@ export const serveSpec: CommandSpec = {
     token: { type: 'string', short: 't', value: 'token', help: 'Token clients must send (default: a random one)', env: ['INFLUX_TOKEN'] },
     org: { type: 'string', short: 'o', value: 'name', help: 'Organization', env: ['INFLUX_ORG'], default: 'my-org' },
     bucket: { type: 'string', short: 'b', value: 'name', help: 'Bucket to create', env: ['INFLUX_BUCKET'], default: 'my-bucket' },
-    data: { type: 'string', value: 'file', help: 'Load points from this file at start and save them there at stop' },
+    data: { type: 'string', value: 'file', help: 'Journal file: replayed at start, every change appended to it (name it *.journal)' },
   },
   details: `Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
 
 Example:
-  influx-async serve --port 8086 --data ./influx-data.json
+  influx-async serve --port 8086 --data ./influx-data.journal
   # in another shell, with the printed variables exported:
-  influx-async write -b my-bucket data.lp`,
+  influx-async write -b my-bucket data.lp
+  influx-async read -b my-bucket --limit 10
+
+The --data file is a journal, not JSON: each change is one JSON line (write, delete,
+bucket) followed, for a write, by the line protocol it stored. Every change is
+appended as it happens, so nothing is lost on a crash; the file is replayed at start.
+A name ending in .json, .jsonl or .ndjson is refused, since the file is none of those.`,
 }
 
 /** Resolves when a signal has stopped the server. */
@@ -34,6 +40,9 @@ export async function runServe({ values }: ParsedCommand, io: CommandIo): Promis
   const org = stringValue(values, 'org') as string
   const bucket = stringValue(values, 'bucket') as string
   const data = stringValue(values, 'data')
+  if (data !== undefined && /\.(json|jsonl|ndjson)$/i.test(data)) {
+    throw new UsageError(`--data ${data}: the data file is a journal of changes and line protocol, not JSON; name it for example ${data.replace(/\.(json|jsonl|ndjson)$/i, '.journal')}`, 'serve')
+  }
   // Loaded only here, so that the other commands do not pay for the server's code.
   const { startTestServer } = await import('../../testing/index.js')
   let server
@@ -49,9 +58,10 @@ export async function runServe({ values }: ParsedCommand, io: CommandIo): Promis
       `  org:    ${org}`,
       `  bucket: ${bucket}`,
       `  token:  ${token}`,
-      ...(data === undefined ? ['  data:   in memory only (use --data <file> to keep it)'] : [`  data:   ${data}`]),
+      ...(data === undefined ? ['  data:   in memory only (use --data <file>.journal to keep it)'] : [`  data:   ${data} (journal, appended as changes happen)`]),
       'Use it with:',
       `  export INFLUX_HOST=${server.url} INFLUX_TOKEN=${token} INFLUX_ORG=${org} INFLUX_BUCKET=${bucket}`,
+      `  influx-async read -b ${bucket} --limit 10    # what it holds, as NDJSON`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
