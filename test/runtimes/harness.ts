@@ -40,7 +40,7 @@ export function needRuntime(runtime: Runtime): { skip: string | false } {
 }
 
 /** Bundles one entry of entries/ with the library into a single ES module; returns its path. */
-export async function bundle(entry: 'cli' | 'worker' | 'browser' | 'test-server', outDir: string): Promise<string> {
+export async function bundle(entry: 'cli' | 'worker' | 'browser' | 'test-server' | 'spool', outDir: string): Promise<string> {
   const outfile = join(outDir, `${entry}.mjs`)
   await build({
     entryPoints: [join(here, 'entries', `${entry}.ts`)],
@@ -49,7 +49,7 @@ export async function bundle(entry: 'cli' | 'worker' | 'browser' | 'test-server'
     format: 'esm',
     // Neutral: nothing Node-specific is assumed; `node:*` imports stay imports that the library
     // makes only where they exist. Class names are kept: the report compares them.
-    platform: entry === 'cli' || entry === 'test-server' ? 'node' : 'neutral',
+    platform: entry === 'cli' || entry === 'test-server' || entry === 'spool' ? 'node' : 'neutral',
     external: ['node:*'],
     keepNames: true,
     target: 'es2022',
