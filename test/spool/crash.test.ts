@@ -14,7 +14,7 @@ import { startTestServer } from '../../src/testing/index.js'
 import { tempDir } from './helpers.js'
 
 const TOTAL = 300_000
-const KILLS = 5
+const KILLS = 6
 const RUNS = Number(process.env.SPOOL_CRASH_RUNS ?? 1)
 
 /** Small deterministic generator, so that a failing run can be replayed from its seed. */
@@ -102,7 +102,7 @@ describe('spool crash test', () => {
         for (let kill = 0; kill < KILLS; kill++) {
           const from = resolvedUpTo(progressFile)
           const url = kill % 2 === 0 ? url503 : refused
-          const killAfter = Math.floor(rand() * 700)
+          const killAfter = Math.floor(rand() * 3000)
           const ended = await runChild(dir, url, from, progressFile, killAfter)
           console.log(
             `child ${kill + 1} (${url === url503 ? '503' : 'refused'}) from ${from}, killed after ${killAfter} ms: ${ended}; resolved up to ${resolvedUpTo(progressFile)}`,
