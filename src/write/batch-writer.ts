@@ -385,7 +385,7 @@ export class BatchWriter implements AsyncDisposable {
   #flushStaged(): void {
     const staged = this.#staged
     if (staged.lineCount === 0) return
-    this.#assembler.add(new LineChunk(this.#stagedPrecision, staged.body(), staged.lineEnds(), false))
+    this.#assemble(new LineChunk(this.#stagedPrecision, staged.body(), staged.lineEnds(), false))
     staged.clear()
   }
 
@@ -617,10 +617,26 @@ export class BatchWriter implements AsyncDisposable {
       throw new RequestAbortedError('the batch writer was aborted')
     }
     this.#flushStaged()
-    const wasEmpty = this.#assembler.openLines === 0
-    this.#assembler.add(chunk)
+    this.#assemble(chunk)
     if (this.#budget.waiting > 0) this.#sealAll()
-    else if (wasEmpty && this.#assembler.openLines > 0) this.#armTimer()
+  }
+
+  /**
+   * Adds lines to the open batches. flushInterval counts from the first line of the batch still
+   * open: when this completes a batch, the timer armed for it must not cut the next one short.
+   */
+  #assemble(chunk: LineChunk): void {
+    const openBefore = this.#assembler.openLines
+    this.#assembler.add(chunk)
+    const open = this.#assembler.openLines
+    if (open < openBefore + chunk.lineCount) this.#disarmTimer()
+    if (open > 0) this.#armTimer()
+  }
+
+  #disarmTimer(): void {
+    if (this.#timer === undefined) return
+    clearTimeout(this.#timer)
+    this.#timer = undefined
   }
 
   #armTimer(): void {
@@ -634,12 +650,9 @@ export class BatchWriter implements AsyncDisposable {
   }
 
   #sealAll(): void {
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer)
-      this.#timer = undefined
-    }
     this.#flushStaged()
     this.#assembler.sealAll()
+    this.#disarmTimer()
   }
 
   #enqueue(batch: AssembledBatch): void {
