@@ -359,7 +359,7 @@ const officialBodies: Variant = {
 
 /** The CLI importing a line-protocol file of `n` lines, started as users start it (node + the built CLI when present). */
 const cliImport: Variant = {
-  name: 'CLI: influx-async write of an n-line line-protocol file',
+  name: 'CLI: influx-async write of a line-protocol file of n lines',
   prepare: (n) => writeLineProtocolFile(n),
   run: async (sink, n) => {
     const { command, args } = cliCommand()
@@ -482,7 +482,7 @@ async function main(): Promise<void> {
     if (has(cliImport)) {
       const share = m(cliImport) / m(ceiling)
       benchRow({
-        way: `${cliImport.name.replace('n-line', `${CLI_LINES}-line`)} (process start included)`,
+        way: `${cliImport.name.replace('of n lines', `of ${CLI_LINES} lines`)} (process start included)`,
         pointsPerSecond: m(cliImport),
         ratio: has(officialDocumented) ? m(cliImport) / m(officialDocumented) : undefined,
         target: `>= 0.5x the ceiling (${x(share)})`,
