@@ -20,9 +20,10 @@ for (const debug of [false, true]) {
       const args = ['write', '--host', server.url, '--token', TOKEN, '--org', 'o', '--bucket', 'b', ...(debug ? ['--debug'] : [])]
       const result = await runCli(args, { stdin: 'm f=1 1\n' })
       assert.equal(result.code, 1)
-      assert.match(result.stderr, /the server answered 401 \(unauthorized\): unknown token \*\*\*/)
+      assert.match(result.stderr, /401/)
       for (const form of [TOKEN, escaped, encodeURIComponent(TOKEN)]) assert.ok(!`${result.stdout}${result.stderr}`.includes(form), `${form} leaked: ${result.stderr}`)
-      if (debug) assert.match(result.stderr, /response body: .*"token":"\*\*\*"/)
+      // With --debug the server's own words are shown, redacted.
+      if (debug) assert.match(result.stderr, /unknown token \*\*\*/)
     } finally {
       await server.close()
     }
