@@ -26,7 +26,7 @@ export const deleteSpec: CommandSpec = {
 
 export async function runDelete(parsed: ParsedCommand, io: CommandIo): Promise<number> {
   const { values } = parsed
-  const { connection, bucket } = bucketTarget(parsed, 'delete', io.setUrl, io.stderr)
+  const { connection, bucket } = bucketTarget(parsed, 'delete', (url) => io.setUrl(url), io.stderr)
   const start = requiredString(values, 'start', 'delete')
   const stop = requiredString(values, 'stop', 'delete')
   const predicate = stringValue(values, 'predicate') ?? ''

@@ -48,7 +48,7 @@ Example:
 }
 
 export async function runRead(parsed: ParsedCommand, io: CommandIo): Promise<number> {
-  const { connection, bucket } = bucketTarget(parsed, 'read', io.setUrl, io.stderr)
+  const { connection, bucket } = bucketTarget(parsed, 'read', (url) => io.setUrl(url), io.stderr)
   const limit = positiveInteger(parsed.values, 'limit', 'read') as number
   if (limit > 100_000) throw new UsageError(`--limit must be at most 100000, got ${limit}`, 'read')
   const measurement = stringValue(parsed.values, 'measurement')

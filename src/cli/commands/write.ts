@@ -108,7 +108,7 @@ export async function runWrite(parsed: ParsedCommand, io: CommandIo): Promise<nu
   const positionals = dryRun ? parsed.positionals.slice(1) : parsed.positionals
   // A dry run must not send (and so remove) what a spool holds.
   if (dryRun && stringValue(values, 'spool') !== undefined) throw new UsageError('--spool does not apply to a dry run', 'write')
-  const target = dryRun ? { connection: connectionFrom(parsed, 'write'), bucket: 'dryrun' } : bucketTarget(parsed, 'write', io.setUrl, io.stderr)
+  const target = dryRun ? { connection: connectionFrom(parsed, 'write'), bucket: 'dryrun' } : bucketTarget(parsed, 'write', (url) => io.setUrl(url), io.stderr)
   const { connection } = target
   const rp = stringValue(values, 'rp')
   const consistency = stringValue(values, 'consistency')
