@@ -86,7 +86,7 @@ test('@arethetypeswrong/cli: every entry resolves for node10, node16 from CJS an
   const out = await sh(process.execPath, [bin('attw'), '--format', 'json', tarball], work, true)
   const report = JSON.parse(out) as { analysis: { problems: unknown[]; entrypoints: Record<string, { resolutions: Record<string, unknown> }> } }
   assert.deepEqual(report.analysis.problems, [])
-  assert.deepEqual(Object.keys(report.analysis.entrypoints).sort(), ['.', './package.json', './testing'])
+  assert.deepEqual(Object.keys(report.analysis.entrypoints).sort(), ['.', './compat', './package.json', './testing'])
 })
 
 test('an ES-module TypeScript project (nodenext, docs/setup.md settings) compiles and runs', async () => {
@@ -144,13 +144,14 @@ export async function write(): Promise<void> {
   await tsc(dir)
 })
 
-test('plain JavaScript: require() and import share one copy of every class; the CLI bin runs', async () => {
+test('plain JavaScript: require() and import share one copy of every class, /compat loads too; the CLI bin runs', async () => {
   const dir = await project('plain-js', { type: 'commonjs' }, {
     'main.js': `const { InfluxDBClientAsync, InfluxDBError, Point } = require('influxdb-client-async')
 const { startTestServer } = require('influxdb-client-async/testing')
 async function main() {
   const esm = await import('influxdb-client-async')
   if (esm.InfluxDBError !== InfluxDBError || esm.Point !== Point) throw new Error('two copies of the classes')
+  if (typeof require('influxdb-client-async/compat').InfluxDB !== 'function') throw new Error('no compat InfluxDB')
   const server = await startTestServer()
   const client = new InfluxDBClientAsync({ url: server.url, token: server.token, org: server.org })
   try {
