@@ -253,7 +253,7 @@ const serializeOnly: Variant = {
     const send = async (body: Uint8Array): Promise<void> => {
       sent += body.length
     }
-    const writer = new BatchWriter({ bucket: 'bench', batchSize: BATCH_SIZE, maxInFlight: CONCURRENCY }, { send, serialize: serializeForBatch })
+    const writer = BatchWriter.create({ bucket: 'bench', batchSize: BATCH_SIZE, maxInFlight: CONCURRENCY }, { send, serialize: serializeForBatch })
     for (const points of ourPages.pages.slice(0, Math.ceil(n / PAGE))) await writer.write(points)
     await writer.close()
     if (writer.stats.writtenLines !== n || sent === 0) throw new Error(`wrote ${writer.stats.writtenLines} of ${n} lines`)

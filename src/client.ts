@@ -20,6 +20,7 @@ import { WriteApiAsync } from './write/write-api.js'
 
 /** Per-call options of `ping()` and `version()`. */
 export interface PingOptions {
+  /** Aborts the request; the call rejects with `RequestAbortedError`. */
   signal?: AbortSignal
   /** Overrides the client's timeout, ms. */
   timeout?: number
@@ -146,7 +147,7 @@ export class InfluxDBClientAsync implements AsyncDisposable {
   writeApi(pointSettings?: PointSettings | { defaultTags?: Readonly<Record<string, DefaultTagValue>> }): WriteApiAsync {
     this.#throwIfClosed()
     const own = pointSettings instanceof PointSettings ? pointSettings.defaultTags : (pointSettings?.defaultTags ?? {})
-    return new WriteApiAsync({
+    return WriteApiAsync.create({
       transport: this.#transport,
       org: this.org,
       defaultTags: resolveDefaultTags({ ...this.#defaultTags, ...own }),
@@ -159,7 +160,7 @@ export class InfluxDBClientAsync implements AsyncDisposable {
   /** A delete API. */
   deleteApi(): DeleteApiAsync {
     this.#throwIfClosed()
-    return new DeleteApiAsync({ transport: this.#transport, org: this.org, retry: this.#options.retry ?? {}, api: this.#api })
+    return DeleteApiAsync.create({ transport: this.#transport, org: this.org, retry: this.#options.retry ?? {}, api: this.#api })
   }
 
   /** `GET /ping`: resolves `true` when the server answers 2xx, throws otherwise. Not retried. */

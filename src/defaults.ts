@@ -7,8 +7,11 @@
 export const CLIENT_DEFAULTS = Object.freeze({
   /** Total time for one request (connect, send, read). */
   timeout: 10_000,
+  /** Write bodies are sent uncompressed. */
   enableGzip: false,
+  /** `Authorization: Token`, not Basic. */
   authBasic: false,
+  /** The InfluxDB 2.x API (`/api/v2/write`, `/api/v2/delete`). */
   apiVersion: 'v2',
 } as const)
 

@@ -8,6 +8,7 @@
 
 /** Base class of every error raised by this package. */
 export class InfluxDBClientError extends Error {
+  /** The class name, so the error stays recognisable after `structuredClone` or in a log line. */
   override name = 'InfluxDBClientError'
 }
 
@@ -16,10 +17,13 @@ export type ResponseHeaders = Record<string, string>
 
 /** What the constructor of {@link InfluxDBError} takes. */
 export interface InfluxDBErrorInit {
+  /** HTTP status of the answer. */
   statusCode: number
+  /** HTTP status text, the last source of the message. */
   statusText?: string
   /** The response body, decoded as UTF-8 text (never raw bytes). */
   body: string
+  /** Response headers, lower-cased names. */
   headers: ResponseHeaders
   /** Overrides the message derived from the body and headers. */
   message?: string
@@ -32,6 +36,7 @@ export interface InfluxDBErrorInit {
  * the `X-Influx-Error` / `X-InfluxDB-Error` / `X-Platform-Error-Code` header, the status text.
  */
 export class InfluxDBError extends InfluxDBClientError {
+  /** The class name, kept after `structuredClone` and in logs. */
   override name = 'InfluxDBError'
   /** HTTP status, for example 400 or 503. */
   readonly statusCode: number
@@ -70,6 +75,7 @@ export interface RejectedLine {
  * 3.x `partial write of line protocol occurred`). Never retried: resending cannot fix it.
  */
 export class PartialWriteError extends InfluxDBError {
+  /** The class name, kept after `structuredClone` and in logs. */
   override name = 'PartialWriteError'
   /** The refused lines, where the server names them. Empty when it gave only a count. */
   readonly rejectedLines: RejectedLine[]
@@ -85,6 +91,7 @@ export class PartialWriteError extends InfluxDBError {
 
 /** A record that cannot be written. Raised before any request is sent. */
 export class RecordError extends InfluxDBClientError {
+  /** The class name, kept after `structuredClone` and in logs. */
   override name = 'RecordError'
   /**
    * Where the record sits in what was passed to `write()`: `[3]` for the fourth item,
@@ -137,6 +144,7 @@ export function describeRecordPath(path: readonly number[]): string {
 
 /** A call with a missing or malformed argument (org, bucket, time range, predicate, option). */
 export class InvalidArgumentError extends InfluxDBClientError {
+  /** The class name, kept after `structuredClone` and in logs. */
   override name = 'InvalidArgumentError'
 }
 
@@ -150,7 +158,9 @@ export class UnsupportedOperationError extends InfluxDBClientError {
 
 /** The request did not complete within `timeout` milliseconds (connect, send and read together). */
 export class RequestTimeoutError extends InfluxDBClientError {
+  /** The class name, kept after `structuredClone` and in logs. */
   override name = 'RequestTimeoutError'
+  /** The timeout that ran out, in milliseconds. */
   readonly timeoutMs: number
   constructor(timeoutMs: number, what = 'request') {
     super(`${what} timed out after ${timeoutMs} ms`)
@@ -160,11 +170,13 @@ export class RequestTimeoutError extends InfluxDBClientError {
 
 /** The caller's `AbortSignal` fired. */
 export class RequestAbortedError extends InfluxDBClientError {
+  /** The class name, kept after `structuredClone` and in logs. */
   override name = 'RequestAbortedError'
 }
 
 /** The connection failed: refused, reset, DNS, TLS. `cause` holds the platform's error. */
 export class NetworkError extends InfluxDBClientError {
+  /** The class name, kept after `structuredClone` and in logs. */
   override name = 'NetworkError'
   /** The platform's error code (`ECONNREFUSED`, `ECONNRESET`, …) when there is one. */
   readonly errorCode: string | undefined
@@ -176,13 +188,17 @@ export class NetworkError extends InfluxDBClientError {
 
 /** The client, write API or batch writer was used after `close()`. */
 export class ClosedError extends InfluxDBClientError {
+  /** The class name, kept after `structuredClone` and in logs. */
   override name = 'ClosedError'
 }
 
 /** One batch that a {@link BatchWriter} could not deliver, and why. */
 export interface UndeliveredBatch {
+  /** The undelivered lines of line protocol. */
   lines: string[]
+  /** Their write precision (`ns`, `us`, `ms` or `s`). */
   precision: string
+  /** Why they were not delivered: the server's error, a timeout, a `ClosedError`, … */
   reason: Error
 }
 
@@ -191,7 +207,9 @@ export interface UndeliveredBatch {
  * grouped as they were sent, with the reason each group failed. Nothing is dropped silently.
  */
 export class UndeliveredLinesError extends InfluxDBClientError {
+  /** The class name, kept after `structuredClone` and in logs. */
   override name = 'UndeliveredLinesError'
+  /** The undelivered lines, grouped as they were sent, each group with its reason. */
   readonly batches: UndeliveredBatch[]
   /** What the writer's callbacks threw since the last report, reported along with the lines. */
   readonly callbackErrors: unknown[]
@@ -214,7 +232,9 @@ export class UndeliveredLinesError extends InfluxDBClientError {
  * delivered or reported): `errors` holds what each call threw since the last report, `cause` the first.
  */
 export class BatchCallbackError extends InfluxDBClientError {
+  /** The class name, kept after `structuredClone` and in logs. */
   override name = 'BatchCallbackError'
+  /** What each callback call threw, in order, since the last report. */
   readonly errors: unknown[]
   constructor(errors: unknown[]) {
     const first = errors[0] instanceof Error ? errors[0].message : String(errors[0])

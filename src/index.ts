@@ -53,4 +53,5 @@ export {
   type RejectedLine,
   type UndeliveredBatch,
   type ResponseHeaders,
+  type InfluxDBErrorInit,
 } from './errors.js'

@@ -40,6 +40,7 @@ export interface ClientOptions {
    * has no users); needs `password`. Wins over `token`.
    */
   username?: string
+  /** Password for a session (`/api/v2/signin`); needs `username`. */
   password?: string
   /** Send the token as `Authorization: Basic base64(token)` (InfluxDB 1.8 behind a basic-auth proxy). Default false. */
   authBasic?: boolean

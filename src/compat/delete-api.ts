@@ -14,7 +14,14 @@ export interface PostDeleteRequest {
   /** The bucket's ID. */
   bucketID?: string
   /** The time range (RFC 3339, both ends inclusive) and the optional predicate. */
-  body: { start: string; stop: string; predicate?: string }
+  body: {
+    /** Start of the range, RFC 3339, inclusive. */
+    start: string
+    /** End of the range, RFC 3339, inclusive. */
+    stop: string
+    /** The delete predicate; without it, every series in the range. */
+    predicate?: string
+  }
 }
 
 /** Deletes points by time range and predicate. */

@@ -15,6 +15,7 @@ export type HttpHeaders = Record<string, string>
 
 /** A bad argument, found before anything was sent. */
 export class IllegalArgumentError extends Error {
+  /** The class name, as the official client sets it. */
   override name = 'IllegalArgumentError'
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options)
@@ -23,6 +24,7 @@ export class IllegalArgumentError extends Error {
 
 /** The server answered with an error status. */
 export class HttpError extends Error {
+  /** The class name, as the official client sets it. */
   override name = 'HttpError'
   /** HTTP status, for example 400 or 503. */
   readonly statusCode: number
@@ -92,6 +94,7 @@ export class HttpError extends Error {
 
 /** The request took longer than the client's `timeout`. */
 export class RequestTimedOutError extends Error {
+  /** The class name, as the official client sets it. */
   override name = 'RequestTimedOutError'
   constructor(options?: { cause?: unknown }) {
     super('Request timed out', options)
@@ -108,6 +111,7 @@ export class RequestTimedOutError extends Error {
 
 /** The request was aborted. */
 export class AbortError extends Error {
+  /** The class name, as the official client sets it. */
   override name = 'AbortError'
   constructor(options?: { cause?: unknown }) {
     super('Response aborted', options)

@@ -91,7 +91,10 @@ export const DEFAULT_WriteOptions: Readonly<WriteOptions> = Object.freeze({
 })
 
 /** An error of a batch that was not written, with every line that was not written since the last report. */
-export type WriteFailure = Error & { failedLines?: string[] }
+export type WriteFailure = Error & {
+  /** Every line not written since the last report. */
+  failedLines?: string[]
+}
 
 /** The clients a write API sends through: one plain, one that gzips. */
 export interface WriteClients {

@@ -7,7 +7,7 @@ import { InvalidArgumentError } from '../errors.js'
 import { parseSections, type Sections, type SettingValue } from './ini.js'
 import { applySettings, loadFs, SETTING_KEYS, type ClientSettings } from './settings.js'
 
-/** Options of {@link settingsFromFile}. */
+/** Options of `InfluxDBClientAsync.fromConfigFile()`. */
 export interface ConfigFileOptions {
   /** The section (table, or JSON member) with the client settings. Default `influx2`. */
   section?: string

@@ -25,6 +25,7 @@ export interface DeleteApiContext {
 
 /** Per-call options of `delete()`. */
 export interface DeleteCallOptions {
+  /** Aborts the request; the call rejects with `RequestAbortedError`. */
   signal?: AbortSignal
   /** Overrides the client's timeout, ms. */
   timeout?: number
@@ -32,11 +33,15 @@ export interface DeleteCallOptions {
 
 /** The object form of `delete()`. */
 export interface DeleteParameters extends DeleteCallOptions {
+  /** Start of the range, inclusive: a `Date`, an RFC 3339 string or a bigint of nanoseconds since the epoch. */
   start: DeleteTime
+  /** End of the range, inclusive, in the same forms as `start`; not before `start`. */
   stop: DeleteTime
   /** `''` deletes every series in the range. */
   predicate: string
+  /** Bucket to delete from: a name or an ID. */
   bucket: string
+  /** Organization: a name, an ID, or `{ id }`. Default: the client's `org`. */
   org?: OrgInput
 }
 
@@ -45,8 +50,15 @@ export class DeleteApiAsync {
   readonly #ctx: DeleteApiContext
   readonly #retry: RetryPolicy | undefined
 
-  /** Use `client.deleteApi()`. */
-  constructor(context: DeleteApiContext) {
+  /**
+   * Users call `client.deleteApi()`.
+   * @internal
+   */
+  static create(context: DeleteApiContext): DeleteApiAsync {
+    return new DeleteApiAsync(context)
+  }
+
+  private constructor(context: DeleteApiContext) {
     this.#ctx = context
     this.#retry = context.retry === false ? undefined : new RetryPolicy(context.retry)
   }

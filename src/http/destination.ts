@@ -5,7 +5,12 @@
 import { InvalidArgumentError } from '../errors.js'
 
 /** An organization: its name, its ID, or an object with an `id` (the Python client's `Organization`). */
-export type OrgInput = string | { readonly id: string }
+export type OrgInput =
+  | string
+  | {
+      /** The organization's ID. */
+      readonly id: string
+    }
 
 /**
  * The `org` query value: the call's org, else the client's; an `{ id }` gives its id.

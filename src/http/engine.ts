@@ -52,5 +52,6 @@ export interface TlsOptions {
   ca?: string | Uint8Array | Array<string | Uint8Array>
   /** Client certificate and key (PEM) for mutual TLS. */
   cert?: string | Uint8Array
+  /** Private key of the client certificate, PEM. */
   key?: string | Uint8Array
 }

@@ -44,14 +44,17 @@ export interface RetryEvent {
   attempt: number
   /** The wait before the next attempt, ms. */
   delay: number
+  /** The error that is being retried. */
   error: unknown
 }
 
 /** Options of one {@link RetryPolicy.run}. */
 export interface RetryRunOptions {
+  /** Aborts the waits and the attempts after them; the call rejects with the abort. */
   signal?: AbortSignal
   /** Ends a wait between attempts (the client's close): the call then rejects with a `ClosedError` of its own. */
   stop?: AbortSignal
+  /** Called before each wait for a retry. */
   onRetry?: (event: RetryEvent) => void
 }
 
@@ -62,6 +65,7 @@ export interface RetryRunOptions {
  * in `retryStatusCodes`. Never retried: any other status, partial writes and aborts.
  */
 export class RetryPolicy {
+  /** The options in force, defaults filled in. */
   readonly options: Readonly<Required<RetryOptions>>
   readonly #random: () => number
   readonly #now: () => number

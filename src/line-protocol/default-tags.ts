@@ -4,7 +4,10 @@ import { ownValue, setOwn } from '../own-keys.js'
 
 const ENV_REFERENCE = /^\$\{env\.([^}]+)\}$/
 
-/** What {@link resolveDefaultTags} accepts as a tag value. */
+/**
+ * A default tag's value: written as text; `${env.NAME}` reads an environment variable; `null`, `undefined` and an unset
+ * variable leave the tag out.
+ */
 export type DefaultTagValue = string | number | bigint | boolean | null | undefined
 
 /**

@@ -348,6 +348,7 @@ export class Point {
    * `defaultTags` where the point has no tag of that key. Returns false, writing nothing, when
    * the point has no field. Throws `RangeError` before writing anything when the time is out of
    * range, and `TypeError` for a default tag that cannot be written.
+   * @internal
    */
   writeLine(writer: LineWriter, precision: WritePrecision, defaultTags?: Readonly<Record<string, string>>): boolean {
     const entries = this._entries

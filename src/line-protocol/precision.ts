@@ -3,9 +3,13 @@ export type WritePrecision = 'ns' | 'us' | 'ms' | 's'
 
 /** Named constants for {@link WritePrecision}, as the reference client has them. */
 export const WritePrecision = {
+  /** Nanoseconds. */
   NS: 'ns',
+  /** Microseconds. */
   US: 'us',
+  /** Milliseconds. */
   MS: 'ms',
+  /** Seconds. */
   S: 's',
 } as const satisfies Record<string, WritePrecision>
 

@@ -14,23 +14,31 @@ export type FieldValue = number | bigint | string | boolean
 
 /** One parsed field. */
 export interface ParsedField {
+  /** Field key, unescaped. */
   readonly key: string
+  /** Its line-protocol type. */
   readonly type: ParsedFieldType
+  /** Its value: float as number, integer and unsigned as bigint, string, boolean. */
   readonly value: FieldValue
 }
 
 /** One parsed line. Tags are unescaped and sorted by key; `seriesKey` identifies the series. */
 export interface ParsedPoint {
+  /** Measurement, unescaped. */
   readonly measurement: string
+  /** Tag key and value pairs, unescaped, sorted by key. */
   readonly tags: ReadonlyArray<readonly [string, string]>
+  /** The fields, in line order. */
   readonly fields: readonly ParsedField[]
   /** Nanoseconds since the epoch. */
   readonly time: bigint
+  /** Measurement and sorted tags: the identity of the series. */
   readonly seriesKey: string
 }
 
 /** The outcome of parsing a whole body: the good points and one message per failed line. */
 export interface ParseResult {
+  /** The points of every good line. */
   readonly points: ParsedPoint[]
   /** `unable to parse '<line>': <reason>`, in line order. */
   readonly errors: string[]
@@ -38,6 +46,7 @@ export interface ParseResult {
 
 /** Options for {@link parseLineProtocol}. */
 export interface ParseOptions {
+  /** Unit of the timestamps in the lines. */
   readonly precision: WritePrecision
   /** Nanoseconds since the epoch given to points without a timestamp (truncated to the precision). */
   readonly now: bigint

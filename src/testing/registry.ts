@@ -8,7 +8,9 @@ export type Permission = 'read' | 'write' | 'all'
 
 /** A token the server accepts. */
 export interface TokenSpec {
+  /** The token as clients send it. */
   token: string
+  /** What it may do: `read`, `write` (also delete) or `all` (also create buckets and orgs). */
   permissions: Permission
 }
 

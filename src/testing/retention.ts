@@ -7,8 +7,11 @@ import { formatRfc3339Nano } from '../line-protocol/time.js'
 
 /** A retention rule as the buckets API carries it. */
 export interface RetentionRule {
+  /** The only kind of rule InfluxDB 2.x has. */
   type: 'expire'
+  /** How long points are kept, seconds; 0 keeps them forever. */
   everySeconds: number
+  /** Accepted and reported back as the buckets API carries it; storage does not use it. */
   shardGroupDurationSeconds?: number
 }
 const NANOS_PER_SECOND = 1_000_000_000n

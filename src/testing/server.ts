@@ -62,14 +62,19 @@ export interface TestServerOptions {
 
 /** A request as the server received it. */
 export interface RecordedRequest {
+  /** HTTP method, upper case. */
   method: string
+  /** URL path, without the query. */
   path: string
+  /** Query parameters, decoded. */
   query: Record<string, string>
+  /** Request headers, lower-cased names. */
   headers: IncomingHttpHeaders
   /** The body as text; a valid gzip body is shown decompressed. */
   body: string
   /** The status answered; 0 when the connection was dropped on purpose. */
   status: number
+  /** When the request arrived. */
   time: Date
 }
 

@@ -7,6 +7,7 @@ import { ownValue, setOwn } from '../own-keys.js'
 
 /** A stored point as {@link TestServer.points} returns it. */
 export interface StoredPoint {
+  /** The measurement. */
   measurement: string
   /** Tags sorted by key. */
   tags: Record<string, string>
@@ -20,6 +21,7 @@ export interface StoredPoint {
 
 /** Narrows {@link TestServer.points}. Every given criterion must hold. */
 export interface PointFilter {
+  /** Only points of this measurement. */
   measurement?: string
   /** Each listed tag must have exactly this value. */
   tags?: Record<string, string>

@@ -70,5 +70,5 @@ export function createBatchWriter(options: BatchWriterOptions, context: WriteApi
     })
   }
   const writerOptions = autoPrecision ? { ...options, writePrecision: 'ns' as const } : (options as BatchWriterOptions & { writePrecision?: WritePrecision })
-  return new BatchWriter(writerOptions, { send, serialize: serializeForBatch, lone: loneRecordWriter, defaultTags: context.defaultTags, retry: context.retry, stop: context.transport.closeSignal })
+  return BatchWriter.create(writerOptions, { send, serialize: serializeForBatch, lone: loneRecordWriter, defaultTags: context.defaultTags, retry: context.retry, stop: context.transport.closeSignal })
 }

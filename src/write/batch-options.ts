@@ -2,6 +2,7 @@
  * The BatchWriter's options: their types and defaults, validation (before anything is sent),
  * and the retry policy they select.
  */
+import type { OrgInput } from '../http/destination.js'
 import { InvalidArgumentError, type UndeliveredBatch } from '../errors.js'
 import { isWritePrecision, type WritePrecision } from '../line-protocol/precision.js'
 import { RetryPolicy, type RetryOptions } from '../http/retry.js'
@@ -15,9 +16,10 @@ import type { SpoolOptions } from '../spool/options.js'
 
 /** Options of {@link BatchWriter}. Record options given here apply to every `write()`. */
 export interface BatchWriterOptions extends RecordOptions, TableOptions, ApiWriteOptions {
+  /** Bucket every batch is written to: a name or an ID. */
   bucket: string
-  /** v2 only (1.x and 3.x have no organizations). Default: the client's. */
-  org?: string | { id: string }
+  /** Organization: a name, an ID, or `{ id }`; v2 only (1.x and 3.x have no organizations). Default: the client's. */
+  org?: OrgInput
   /**
    * Precision of records that do not carry their own (Points do). Default `ns`. `'auto'` (InfluxDB
    * 3 only) sends those batches with `precision=auto`: the server reads each timestamp's unit from its size.
@@ -63,11 +65,13 @@ export interface BatchWriterOptions extends RecordOptions, TableOptions, ApiWrit
 
 /** Per-call options of {@link BatchWriter.write}. */
 export interface BatchWriteOptions extends RecordOptions, TableOptions {
+  /** Precision of this call's records that do not carry their own (Points do). Default: the writer's. */
   writePrecision?: WritePrecision
 }
 
 /** What {@link BatchWriterOptions.onBatchWritten} receives. */
 export interface BatchWrittenInfo {
+  /** Write precision of the batch. */
   precision: WritePrecision
   /** Lines acknowledged by the server (for a partial write: the lines it accepted). */
   lineCount: number
@@ -79,6 +83,7 @@ export interface BatchWrittenInfo {
 
 /** What {@link BatchWriterOptions.onBatchFailed} receives. */
 export interface BatchFailedInfo extends UndeliveredBatch {
+  /** Write precision of the undelivered lines. */
   precision: WritePrecision
 }
 

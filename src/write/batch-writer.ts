@@ -166,7 +166,15 @@ export class BatchWriter implements AsyncDisposable {
   #partialTimer: ReturnType<typeof setTimeout> | undefined
   #partialDue = false
 
-  constructor(options: BatchWriterOptions, context: BatchWriterContext) {
+  /**
+   * Makes a writer around the client's transport. Users call `client.writeApi().batchWriter(options)`.
+   * @internal
+   */
+  static create(options: BatchWriterOptions, context: BatchWriterContext): BatchWriter {
+    return new BatchWriter(options, context)
+  }
+
+  private constructor(options: BatchWriterOptions, context: BatchWriterContext) {
     if (!idleWriterKept) keepIdleWriterAlive(context)
     const o = validateOptions(options)
     this.#precision = o.writePrecision
@@ -945,7 +953,7 @@ let idleWriterKept = false
  */
 function keepIdleWriterAlive(context: BatchWriterContext): void {
   idleWriterKept = true
-  keepMapAlive(new BatchWriter({ bucket: 'anchor' }, { send: () => Promise.resolve(), serialize: context.serialize, lone: context.lone }))
+  keepMapAlive(BatchWriter.create({ bucket: 'anchor' }, { send: () => Promise.resolve(), serialize: context.serialize, lone: context.lone }))
   keepPayloadMapsAlive()
   keepSerializerMapsAlive()
 }

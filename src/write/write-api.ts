@@ -43,8 +43,15 @@ export class WriteApiAsync {
   readonly #ctx: WriteApiContext
   readonly #retry: RetryPolicy | undefined
 
-  /** Use `client.writeApi()`. */
-  constructor(context: WriteApiContext) {
+  /**
+   * Users call `client.writeApi()`.
+   * @internal
+   */
+  static create(context: WriteApiContext): WriteApiAsync {
+    return new WriteApiAsync(context)
+  }
+
+  private constructor(context: WriteApiContext) {
     this.#ctx = { ...context, defaultTags: Object.freeze({ ...context.defaultTags }) }
     this.#retry = context.retry === false ? undefined : new RetryPolicy(context.retry)
   }

@@ -17,8 +17,11 @@ export interface WriteCallOptions extends RecordOptions, TableOptions, ApiWriteO
 
 /** The object form of `write()`. */
 export interface WriteParameters extends WriteCallOptions {
+  /** Bucket to write to: a name or an ID. */
   bucket: string
-  org?: string | { id: string }
+  /** Organization: a name, an ID, or `{ id }`. Default: the client's `org`. */
+  org?: OrgInput
+  /** What to write: any record kind of `write()`, alone or in (async) iterables. Nothing to write resolves `true` without a request. */
   record?: unknown
   /** `'auto'` (InfluxDB 3 only): the server reads each timestamp's unit from its size. */
   writePrecision?: WritePrecision | 'auto'

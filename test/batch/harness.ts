@@ -77,7 +77,7 @@ export function stringWriter(
             throw error
           }
         }
-  const writer = new BatchWriter({ bucket: 'b', org: 'o', ...writerOptions }, { send: observed, serialize: stringSerializer })
+  const writer = BatchWriter.create({ bucket: 'b', org: 'o', ...writerOptions }, { send: observed, serialize: stringSerializer })
   return { writer, transport }
 }
 

@@ -3,7 +3,7 @@
 import { BatchWriter } from '../../src/write/batch-writer.js'
 import { stringSerializer } from './harness.js'
 
-const writer = new BatchWriter(
+const writer = BatchWriter.create(
   { bucket: 'b', flushInterval: 60_000, batchSize: 100 },
   { send: async () => undefined, serialize: stringSerializer },
 )
