@@ -19,7 +19,17 @@ export type { BatchWriter, BatchWriterStats } from './write/batch-writer.js'
 export type { BatchWriterOptions, BatchWriteOptions, BatchWrittenInfo, BatchFailedInfo } from './write/batch-options.js'
 export type { BatchStreamOptions } from './write/batch-streams.js'
 export type { SpoolOptions, SpoolStats } from './spool/options.js'
-export type { WriteCallOptions, WriteParameters } from './write/write-options.js'
+export type {
+  WriteCallOptions,
+  WriteParameters,
+  ReadAnyWriteParameters,
+  WriteTarget,
+  FieldValue,
+  PointRecord,
+  WriteRecord,
+  WriteRecords,
+  ReadAnyRecordOptions,
+} from './write/write-options.js'
 export type { ApiWriteOptions, WriteConsistency } from './write/write-endpoint.js'
 export type { RecordOptions } from './line-protocol/point-from-record.js'
 export type { TableOptions } from './records/options.js'

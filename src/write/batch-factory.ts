@@ -32,7 +32,7 @@ export const loneRecordWriter: LoneRecordWriter = { accepts: isLoneRecord, preci
  * A BatchWriter posting to the client's write endpoint (`/api/v2/write`, 1.x's `/write` or 3.x's
  * `/api/v3/write_lp`) through the write API's transport, gzip and retry settings.
  */
-export function createBatchWriter(options: BatchWriterOptions, context: WriteApiContext): BatchWriter {
+export function createBatchWriter(options: BatchWriterOptions, context: WriteApiContext): BatchWriter<unknown> {
   const bucket = requireBucket(options?.bucket, 'batchWriter')
   const known = context.api.known
   // Org is checked now where the API is known; for 'auto', by the first batch, once the server has said which API.
@@ -70,5 +70,5 @@ export function createBatchWriter(options: BatchWriterOptions, context: WriteApi
     })
   }
   const writerOptions = autoPrecision ? { ...options, writePrecision: 'ns' as const } : (options as BatchWriterOptions & { writePrecision?: WritePrecision })
-  return BatchWriter.create(writerOptions, { send, serialize: serializeForBatch, lone: loneRecordWriter, defaultTags: context.defaultTags, retry: context.retry, stop: context.transport.closeSignal })
+  return BatchWriter.create<unknown>(writerOptions, { send, serialize: serializeForBatch, lone: loneRecordWriter, defaultTags: context.defaultTags, retry: context.retry, stop: context.transport.closeSignal })
 }

@@ -16,6 +16,7 @@
 import { ClosedError, InvalidArgumentError, RecordError, RequestAbortedError } from '../errors.js'
 import { isWritePrecision, type WritePrecision } from '../line-protocol/precision.js'
 import type { RetryOptions } from '../http/retry.js'
+import type { ReadAnyRecordOptions, WriteRecords } from './write-options.js'
 import { BatchAssembler, type AssembledBatch } from './batch-assembler.js'
 import { LineChunk } from '../records/line-chunk.js'
 import { LineWriter } from '../line-protocol/line-writer.js'
@@ -114,8 +115,11 @@ interface IdleWaiter {
  * (`write()` waits while the buffer is full), at most `maxInFlight` requests at once, and
  * retries. `flush()` waits for acknowledgement; `close()` (or `await using`) drains everything
  * and rejects with {@link UndeliveredLinesError} if any line could not be written.
+ *
+ * `Records` is what `write()` takes without per-call options: {@link WriteRecords}, whose object keys TypeScript
+ * checks, or `unknown` for a writer made with record or table options ({@link ReadAnyRecordOptions}).
  */
-export class BatchWriter implements AsyncDisposable {
+export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
   readonly #ctx: Required<Pick<BatchWriterContext, 'send' | 'serialize'>> & { defaultTags: Readonly<Record<string, string>> }
   readonly #precision: WritePrecision
   readonly #batchSize: number
@@ -170,8 +174,8 @@ export class BatchWriter implements AsyncDisposable {
    * Makes a writer around the client's transport. Users call `client.writeApi().batchWriter(options)`.
    * @internal
    */
-  static create(options: BatchWriterOptions, context: BatchWriterContext): BatchWriter {
-    return new BatchWriter(options, context)
+  static create<Records = WriteRecords>(options: BatchWriterOptions, context: BatchWriterContext): BatchWriter<Records> {
+    return new BatchWriter<Records>(options, context)
   }
 
   private constructor(options: BatchWriterOptions, context: BatchWriterContext) {
@@ -243,6 +247,9 @@ export class BatchWriter implements AsyncDisposable {
    * them wait: at the start of the call it then takes none of `records`; a source (sync or
    * async) is also checked as it streams, and then what it yielded before is buffered, the rest not read.
    */
+  write(records: Records, options?: BatchWriteOptions): Promise<void>
+  /** Buffers records of any shape, read through this call's record or table options; see {@link BatchWriter.write}. */
+  write(records: unknown, options: BatchWriteOptions & ReadAnyRecordOptions): Promise<void>
   write(records: unknown, options?: BatchWriteOptions): Promise<void> {
     if (this.#spool !== undefined) return this.#writeSpooled(this.#spool, records, options)
     // One Point or object record, with room in the buffer: written at once, with no walk and no
@@ -272,6 +279,9 @@ export class BatchWriter implements AsyncDisposable {
    * yet reported once more than `maxBufferedLines` of them wait (taking none of `records`).
    * Nothing it does can become an unhandled rejection.
    */
+  add(records: Records, options?: BatchWriteOptions): boolean
+  /** Adds records of any shape, read through this call's record or table options; see {@link BatchWriter.add}. */
+  add(records: unknown, options: BatchWriteOptions & ReadAnyRecordOptions): boolean
   add(records: unknown, options?: BatchWriteOptions): boolean {
     if (this.#closed) throw new ClosedError('add() on a BatchWriter that was closed')
     if (this.#spool !== undefined) {
@@ -531,8 +541,11 @@ export class BatchWriter implements AsyncDisposable {
   }
 
   /** Streams `source` (sync or async iterable of records) through the same path as {@link write}. */
+  writeAll(source: AsyncIterable<Records> | Iterable<Records>, options?: BatchWriteOptions): Promise<void>
+  /** Streams records of any shape, read through this call's record or table options; see {@link BatchWriter.writeAll}. */
+  writeAll(source: AsyncIterable<unknown> | Iterable<unknown>, options: BatchWriteOptions & ReadAnyRecordOptions): Promise<void>
   writeAll(source: AsyncIterable<unknown> | Iterable<unknown>, options?: BatchWriteOptions): Promise<void> {
-    return this.write(source, options)
+    return this.write(source as Records, options)
   }
 
   /**

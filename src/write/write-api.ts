@@ -14,7 +14,7 @@ import type { ChunkLimits, SerializeContext } from '../records/options.js'
 import { isTable } from '../records/tables/index.js'
 import { isAsyncIterable } from '../records/nested.js'
 import { someNested } from '../records/nested.js'
-import type { WriteApiContext, WriteCallOptions, WriteParameters } from './write-options.js'
+import type { ReadAnyRecordOptions, ReadAnyWriteParameters, WriteApiContext, WriteCallOptions, WriteParameters, WriteRecords } from './write-options.js'
 import type { ApiVersion, ApiVersionOption } from '../http/api-version.js'
 import { apiWriteOptionsOf, checkApiWriteOptions, writeEndpoint, type ApiWriteOptions } from './write-endpoint.js'
 import { createBatchWriter } from './batch-factory.js'
@@ -65,7 +65,10 @@ export class WriteApiAsync {
    * A {@link BatchWriter} for writing at volume: background batches with backpressure, bounded
    * requests in flight and retries. `await writer.close()` (or `await using`) when done.
    */
-  batchWriter(options: BatchWriterOptions): BatchWriter {
+  batchWriter(options: BatchWriterOptions & ReadAnyRecordOptions): BatchWriter<unknown>
+  /** A {@link BatchWriter} whose `write()` takes {@link WriteRecords}; see {@link WriteApiAsync.batchWriter}. */
+  batchWriter(options: BatchWriterOptions): BatchWriter
+  batchWriter(options: BatchWriterOptions): BatchWriter<unknown> {
     return createBatchWriter(options, this.#ctx)
   }
 
@@ -83,10 +86,24 @@ export class WriteApiAsync {
    *   when its chunk is reached.
    * - Nothing to write resolves `true` without a request.
    */
-  write(bucket: string, org?: OrgInput, record?: unknown, writePrecision?: WritePrecision | 'auto', options?: WriteCallOptions): Promise<true>
+  write(bucket: string, org?: OrgInput, record?: WriteRecords, writePrecision?: WritePrecision | 'auto', options?: WriteCallOptions): Promise<true>
+  /**
+   * Writes records of any shape, read through the record or table options (class instances, objects with other keys,
+   * tables); see {@link WriteApiAsync.write}.
+   */
+  write(
+    bucket: string,
+    org: OrgInput | undefined,
+    record: unknown,
+    writePrecision: WritePrecision | 'auto' | undefined,
+    options: WriteCallOptions & ReadAnyRecordOptions,
+  ): Promise<true>
+  /** The object form; see {@link WriteApiAsync.write}. */
   write(parameters: WriteParameters): Promise<true>
+  /** The object form for records of any shape, read through its record or table options; see {@link WriteApiAsync.write}. */
+  write(parameters: ReadAnyWriteParameters): Promise<true>
   async write(
-    bucketOrParameters: string | WriteParameters,
+    bucketOrParameters: string | WriteParameters | ReadAnyWriteParameters,
     org?: OrgInput,
     record?: unknown,
     writePrecision?: WritePrecision | 'auto',
@@ -223,7 +240,7 @@ interface WriteCall {
 }
 
 function normalizeWriteCall(
-  first: string | WriteParameters,
+  first: string | WriteParameters | ReadAnyWriteParameters,
   org: OrgInput | undefined,
   record: unknown,
   writePrecision: WritePrecision | 'auto' | undefined,

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { InfluxDBClientAsync, Point } from '../../src/index.js'
+import { InfluxDBClientAsync, Point, type WriteRecords } from '../../src/index.js'
 import { ClosedError, RecordError, UndeliveredLinesError } from '../../src/errors.js'
 import { startTestServer, type TestServer } from '../../src/testing/index.js'
 import type { BatchWriter } from '../../src/write/batch-writer.js'
@@ -114,7 +114,7 @@ describe('BatchWriter.add(): synchronous, with drain', () => {
         (error: unknown) => error instanceof RecordError && /no fields/.test(error.message),
       )
       assert.throws(
-        () => writer.add([point(1), { measurement: 'm', tags: {}, fields: { i: Symbol('x') } }]),
+        () => writer.add([point(1), { measurement: 'm', tags: {}, fields: { i: Symbol('x') } }] as unknown as WriteRecords),
         (error: unknown) => error instanceof RecordError && (error.path as number[])[0] === 1,
       )
       writer.add({ measurement: 'm', tags: { t: 't2' }, fields: { i: 2n }, time: 2n })

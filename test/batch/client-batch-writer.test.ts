@@ -9,6 +9,7 @@ import {
   RecordError,
   InvalidArgumentError,
   UndeliveredLinesError,
+  type WriteRecords,
 } from '../../src/index.js'
 import { startFaultServer } from '../support/fault-server.js'
 import { waitFor } from '../support/wait.js'
@@ -113,7 +114,7 @@ describe('client.writeApi().batchWriter()', () => {
   test('a bad record rejects write() with its path; every record before it is written, none after it', async () => {
     await withClient(async ({ client, requests }) => {
       const writer = client.writeApi().batchWriter({ bucket: 'b', batchSize: 100 })
-      const error = await writer.write([new Point('m').floatField('v', 1), 'm v=2', 42, 'm v=4']).then(
+      const error = await writer.write([new Point('m').floatField('v', 1), 'm v=2', 42, 'm v=4'] as unknown as WriteRecords).then(
         () => assert.fail('expected a RecordError'),
         (e: unknown) => e,
       )

@@ -125,6 +125,18 @@ import { startTestServer } from 'influxdb-client-async/testing'`)
   await tsc(bundler)
 })
 
+test('type test: misspelt record keys, internals and wrong names are compile errors; correct code compiles', async () => {
+  const fixture = readFileSync(new URL('fixtures/public-types.ts', import.meta.url), 'utf8')
+  const dir = await project('types', { type: 'module' }, {
+    'tsconfig.json': setupTsconfig('nodenext', { noEmit: true }),
+    'src/public-types.ts': fixture,
+  })
+  await tsc(dir)
+  // The check can fail: one expected error that no longer occurs is reported.
+  writeFileSync(join(dir, 'src/public-types.ts'), fixture.replace("{ measurment: 'cpu', fields: { usage: 1 } })", "{ measurement: 'cpu', fields: { usage: 1 } })"))
+  await assert.rejects(tsc(dir), /Unused '@ts-expect-error' directive/)
+})
+
 test('without @types/node, the main entry type-checks with lib DOM and ESNext.Disposable', async () => {
   const dir = await project('no-node-types', { type: 'module' }, {
     'tsconfig.json': JSON.stringify({

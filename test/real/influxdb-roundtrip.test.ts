@@ -3,7 +3,7 @@
 // InfluxQL, comparing exactly: types, escaping, timestamps, precisions, record kinds and default tags.
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
-import { InfluxDBClientAsync, Point, PointSettings, RecordError } from '../../src/index.js'
+import { InfluxDBClientAsync, Point, PointSettings, RecordError, type WriteRecords } from '../../src/index.js'
 import { INFLUX_V1_URL, needServer } from '../support/servers.js'
 import { INFLUX_TARGET_MODES, useInfluxTarget } from '../support/real-influx.js'
 import { asBigInt, fieldTypes, quoteIdentifier, selectRows, selectSeries, type Row } from '../support/influx.js'
@@ -250,11 +250,11 @@ describe(`client (${mode}) → InfluxDB 1.6.7: exact round trip`, server, () => 
     )
     assert.deepEqual(await fieldTypes(DB, 'car'), { gears: 'integer', speed: 'float' })
 
-    function* generated(): Generator<unknown> {
+    function* generated(): Generator<WriteRecords> {
       yield { measurement: 'kinds', tags: { kind: 'generator' }, fields: { count: 3 }, time: 3n }
       yield new Set([`kinds,kind=set count=4i 4`])
     }
-    async function* streamed(): AsyncGenerator<unknown> {
+    async function* streamed(): AsyncGenerator<WriteRecords> {
       for (let i = 0; i < 3; i++) yield { measurement: 'kinds', tags: { kind: `async${i}` }, fields: { count: i }, time: 10n + BigInt(i) }
     }
     await target().client.writeApi().write({ bucket: DB, record: [generated(), [[Buffer.from('kinds,kind=bytes count=5i 5')]]], fieldTypes: { count: 'int' } })

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import * as arrow from 'apache-arrow'
-import { InfluxDBClientAsync, RecordError } from '../../src/index.js'
+import { InfluxDBClientAsync, RecordError, type WriteRecords } from '../../src/index.js'
 import { startRecordingServer, type RecordingServer } from '../support/recording-server.js'
 
 describe('write() with a table', () => {
@@ -47,7 +47,7 @@ describe('write() with a table', () => {
 
   test('an array that holds itself twice is refused at once, not walked exponentially while looking for tables', async () => {
     server.requests.length = 0
-    const looped: unknown[] = ['m f=1 1']
+    const looped: WriteRecords[] = ['m f=1 1']
     looped.push(looped, looped)
     await assert.rejects(client.writeApi().write('b', 'o', looped), (e: unknown) => e instanceof RecordError && e.path.join() === '1')
     assert.equal(server.requests.length, 0)
@@ -76,7 +76,7 @@ describe('write() with a table', () => {
 
   test('a table without dataFrameMeasurementName is refused before any request', async () => {
     server.requests.length = 0
-    await assert.rejects(client.writeApi().write({ bucket: 'b', record: [{ v: [1] }] }), (error: unknown) => {
+    await assert.rejects(client.writeApi().write({ bucket: 'b', record: [{ v: [1] }] as unknown as WriteRecords }), (error: unknown) => {
       assert.ok(error instanceof RecordError)
       assert.equal(error.message, 'record [0]: writing a table (columnar object) needs dataFrameMeasurementName, the measurement of its rows')
       return true
