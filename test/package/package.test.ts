@@ -99,6 +99,22 @@ import { startTestServer } from 'influxdb-client-async/testing'`),
   assert.match(await node(dir, 'out/main.js'), /consumer ok/)
 })
 
+test('a project made by tsc --init, with the two changes docs/setup.md names, compiles and runs on this Node', async () => {
+  const dir = await project('tsc-init', { type: 'module' }, {
+    'src/main.ts': consumerSource(`import { InfluxDBClientAsync, InfluxDBError, Point } from 'influxdb-client-async'
+import { startTestServer } from 'influxdb-client-async/testing'`),
+  })
+  await sh(process.execPath, [bin('tsc'), '--init'], dir)
+  // tsconfig.json as tsc --init writes it, comments and trailing commas included: edit the two values in place.
+  const initial = readFileSync(join(dir, 'tsconfig.json'), 'utf8')
+  const edited = initial.replace('"types": []', '"types": ["node"]').replace('"target": "esnext"', '"target": "ES2022"')
+  assert.notEqual(edited.indexOf('"types": ["node"]'), -1)
+  assert.notEqual(edited.indexOf('"target": "ES2022"'), -1)
+  writeFileSync(join(dir, 'tsconfig.json'), edited.replace('"compilerOptions": {', '"compilerOptions": {\n    "rootDir": "src", "outDir": "out",'))
+  await tsc(dir)
+  assert.match(await node(dir, 'out/main.js'), /consumer ok/)
+})
+
 test('a CommonJS TypeScript project (nodenext) compiles to require() and runs', async () => {
   const dir = await project('cjs-ts', { type: 'commonjs' }, {
     'tsconfig.json': setupTsconfig('nodenext', { esModuleInterop: true }),
