@@ -4,7 +4,20 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'tools/runtimes/node_modules/', '.servers/', '.prof/', 'tmp/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'tools/runtimes/node_modules/',
+      'tools/node-lines/node_modules/',
+      '.servers/',
+      '.prof/',
+      'tmp/',
+      'docs/api/',
+      // compiled by test/package against the packed declarations, not by the repository's tsconfig
+      'test/package/fixtures/',
+    ],
+  },
   js.configs.recommended,
   {
     files: ['**/*.ts'],

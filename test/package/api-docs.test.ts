@@ -7,7 +7,10 @@ import { promisify } from 'node:util'
 
 test('TypeDoc documents every public declaration without a warning', async () => {
   const root = new URL('../../', import.meta.url).pathname
-  const result = await promisify(execFile)(process.execPath, ['node_modules/typedoc/bin/typedoc', '--emit', 'none'], { cwd: root, maxBuffer: 16 << 20 })
+  const result = await promisify(execFile)(process.execPath, ['node_modules/typedoc/bin/typedoc', '--emit', 'none'], {
+    cwd: root,
+    maxBuffer: 16 << 20,
+  })
     .then(({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }))
     .catch((e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, output: e.stdout + e.stderr }))
   assert.equal(result.code, 0, result.output)

