@@ -208,7 +208,9 @@ test('type test: misspelt record keys, internals and wrong names are compile err
   await assert.rejects(tsc(dir), /Unused '@ts-expect-error' directive/)
 })
 
-test('without @types/node, the main entry type-checks with lib DOM and ESNext.Disposable', async () => {
+// BatchWriter.nodeWritable() returns a node:stream Writable, so only skipLibCheck lets the declarations load without
+// @types/node (that method's type is then unresolved); everything else resolves from lib DOM and ESNext.Disposable.
+test('without @types/node, the main entry type-checks with lib DOM, ESNext.Disposable and skipLibCheck', async () => {
   const dir = await project(
     'no-node-types',
     { type: 'module' },
@@ -220,7 +222,7 @@ test('without @types/node, the main entry type-checks with lib DOM and ESNext.Di
           lib: ['ES2022', 'DOM', 'ESNext.Disposable'],
           types: [],
           strict: true,
-          skipLibCheck: false,
+          skipLibCheck: true,
           noEmit: true,
         },
         include: ['src'],
@@ -229,6 +231,8 @@ test('without @types/node, the main entry type-checks with lib DOM and ESNext.Di
 export async function write(): Promise<void> {
   await using client = new InfluxDBClientAsync({ url: 'http://localhost:8086', token: 't', org: 'o' })
   await client.writeApi().write('b', undefined, new Point('cpu').field('usage', 1.5))
+  // @ts-expect-error the record types are still checked
+  await client.writeApi().write('b', undefined, { measurment: 'cpu', fields: { usage: 1 } })
 }
 `,
     },
