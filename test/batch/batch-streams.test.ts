@@ -312,7 +312,7 @@ describe('BatchWriter: single records and async sources take the fast path with 
           closed = true
         }
       }
-      const error = await rejection(writer.writeAll(source()))
+      const error = await rejection(writer.writeAll(source() as AsyncIterable<WriteRecords>))
       assert.ok(error instanceof RecordError, String(error))
       assert.deepEqual(error.path, [3])
       assert.equal(closed, true)
@@ -327,14 +327,14 @@ describe('BatchWriter: single records and async sources take the fast path with 
         yield point(0)
         yield [point(1), { measurement: 'm' }]
       }
-      const error = await rejection(writer.writeAll(source()))
+      const error = await rejection(writer.writeAll(source() as AsyncIterable<WriteRecords>))
       assert.ok(error instanceof RecordError)
       assert.deepEqual(error.path, [1, 1])
       async function* withNull(): AsyncGenerator<unknown> {
         yield point(0)
         yield null
       }
-      const nullError = await rejection(writer.writeAll(withNull()))
+      const nullError = await rejection(writer.writeAll(withNull() as AsyncIterable<WriteRecords>))
       assert.ok(nullError instanceof RecordError)
       assert.deepEqual(nullError.path, [1])
     })
