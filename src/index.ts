@@ -5,6 +5,7 @@
 /** The client and its options. */
 export { InfluxDBClientAsync, type PingOptions } from './client.js'
 export type { ClientOptions } from './options.js'
+export type { DefaultTagValue } from './line-protocol/default-tags.js'
 export type { OrgInput } from './http/destination.js'
 export type { ApiVersion, ApiVersionOption } from './http/api-version.js'
 export type { RetryOptions } from './http/retry.js'
@@ -24,7 +25,7 @@ export type {
   WriteParameters,
   ReadAnyWriteParameters,
   WriteTarget,
-  FieldValue,
+  RecordFieldValue,
   PointRecord,
   WriteRecord,
   WriteRecords,

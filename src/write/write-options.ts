@@ -21,7 +21,7 @@ export interface WriteCallOptions extends RecordOptions, TableOptions, ApiWriteO
  * A field value. A number is a float, a bigint an integer (or typed by `fieldTypes`); `null`, `undefined`, `NaN` and
  * `±Infinity` leave the field out.
  */
-export type FieldValue = number | bigint | boolean | string | null | undefined
+export type RecordFieldValue = number | bigint | boolean | string | null | undefined
 
 /**
  * A point as a plain object: `{ measurement, tags, fields, time }`. Its keys are checked at compile time, so a
@@ -34,7 +34,7 @@ export interface PointRecord {
   /** Tags, as an object or a Map; a `null`, `undefined` or `''` value leaves the tag out. */
   tags?: Readonly<Record<string, TagValue>> | ReadonlyMap<string, TagValue> | null
   /** Fields, as an object or a Map; at least one must have a value. */
-  fields: Readonly<Record<string, FieldValue>> | ReadonlyMap<string, FieldValue>
+  fields: Readonly<Record<string, RecordFieldValue>> | ReadonlyMap<string, RecordFieldValue>
   /** The timestamp, in the write precision when a number or bigint; without it the server stamps the point. */
   time?: TimeInput | null
   /** Line-protocol types of this record's fields, winning per field over the call's `fieldTypes`. */
