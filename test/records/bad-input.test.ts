@@ -3,7 +3,7 @@
 // raw TypeError, RangeError or whatever a Proxy trap threw; legal but deep input is written.
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { InfluxDBClientAsync, InvalidArgumentError, RecordError, validatePredicate } from '../../src/index.js'
+import { InfluxDBClientAsync, InvalidArgumentError, RecordError, validatePredicate, type WriteRecords } from '../../src/index.js'
 
 function capture(): { client: InfluxDBClientAsync; bodies: string[] } {
   const bodies: string[] = []
@@ -14,7 +14,8 @@ function capture(): { client: InfluxDBClientAsync; bodies: string[] } {
   return { client: new InfluxDBClientAsync({ url: 'http://db.invalid', org: 'o', fetch, retry: false }), bodies }
 }
 
-function throwingGetter(thrown: unknown): object {
+// Typed as records: these objects look like records until a member is read.
+function throwingGetter(thrown: unknown): WriteRecords {
   return {
     measurement: 'm',
     get fields(): never {
@@ -63,9 +64,9 @@ describe('a getter that throws something that is not an Error', () => {
 
 describe('Proxies whose traps throw', () => {
   const trapError = new Error('trap!')
-  const cases: ReadonlyArray<[string, () => object, string]> = [
-    ['getPrototypeOf throws an Error', () => new Proxy({}, { getPrototypeOf: () => { throw trapError } }), 'trap!'],
-    ['getPrototypeOf throws undefined', () => new Proxy({}, { getPrototypeOf: () => { throw undefined } }), 'reading it threw undefined'],
+  const cases: ReadonlyArray<[string, () => WriteRecords, string]> = [
+    ['getPrototypeOf throws an Error', () => new Proxy<WriteRecords & object>({} as WriteRecords & object, { getPrototypeOf: () => { throw trapError } }), 'trap!'],
+    ['getPrototypeOf throws undefined', () => new Proxy<WriteRecords & object>({} as WriteRecords & object, { getPrototypeOf: () => { throw undefined } }), 'reading it threw undefined'],
     ['get throws a string', () => new Proxy({ measurement: 'm', fields: { v: 1 } }, { get: () => { throw 'get trap' } }), 'reading it threw "get trap"'],
   ]
   for (const [name, make, reason] of cases) {
@@ -101,7 +102,7 @@ describe('deep input', () => {
       yield 'm v=1 1'
       yield 'm v=2 2'
     }
-    const nest = (value: unknown): unknown => {
+    const nest = (value: WriteRecords): WriteRecords => {
       for (let i = 0; i < 40; i++) value = [value]
       return value
     }

@@ -45,7 +45,7 @@ function spooledWriter(
   options: Partial<BatchWriterOptions> = {},
   spoolInternals?: SpoolInternals,
 ): BatchWriter {
-  return new BatchWriter(
+  return BatchWriter.create(
     { bucket: 'b', batchSize: 100, flushInterval: 20, retry: FAST_RETRY, spool: { directory: dir }, ...options },
     { send, serialize: stringSerializer, ...(spoolInternals !== undefined ? { spoolInternals } : {}) },
   )
