@@ -22,6 +22,7 @@ export interface SpoolOptions {
 
 /** What a spool holds and what it found, in {@link BatchWriterStats.spool}. */
 export interface SpoolStats {
+  /** The spool's directory. */
   directory: string
   /** Bytes of the spool's files on disk, and of lines being written to them. */
   bytes: number
@@ -35,9 +36,11 @@ export interface SpoolStats {
   recoveredLines: number
   /** Incomplete records at the end of a segment (a crash in the middle of an append), dropped. */
   tornTails: number
+  /** Bytes of those incomplete records. */
   tornBytes: number
   /** Damaged runs of bytes inside a segment (failed checksum or framing), skipped. */
   corruptRecords: number
+  /** Bytes of those damaged runs. */
   corruptBytes: number
 }
 
