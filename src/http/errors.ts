@@ -133,11 +133,10 @@ function nonBlankLines(body: string): string[] {
  */
 export function parseUnableToParse(message: string, sentBody?: string): RejectedLine[] {
   const sentLines = indexSentLines(sentBody)
-  const used = new Set<number>()
   const entries: RejectedLine[] = []
   for (let start = nextEntry(message, 0); start !== -1; ) {
     const textStart = start + UNABLE_TO_PARSE.length
-    const matched = matchSentLine(message.slice(textStart), sentLines, used)
+    const matched = matchSentLine(message, textStart, sentLines)
     const next = nextEntry(message, matched === undefined ? textStart : textStart + matched.quotedLength + 3)
     const segment = message.slice(textStart, next === -1 ? message.length : next)
     const separator = matched !== undefined ? matched.quotedLength : segment.indexOf("': ")
@@ -174,6 +173,20 @@ function cleanReason(text: string): string {
 interface SentLine {
   line: string
   lineNumber: number
+  /** Claimed by a report already (a line is found by its text and by its text without leading blanks). */
+  claimed: boolean
+}
+
+/** The sent lines of one text, in body order; `next` skips those already claimed. */
+interface SameText {
+  lines: SentLine[]
+  next: number
+}
+
+/** Sent lines by the text a server quotes back for them, and the longest such text. */
+interface SentIndex {
+  byText: Map<string, SameText>
+  longest: number
 }
 
 /**
@@ -181,17 +194,18 @@ interface SentLine {
  * the server reads the body (a line feed inside a quoted string value does not end a line), and
  * each is also found without its leading blanks, which the server skips before it quotes a line.
  */
-function indexSentLines(sentBody: string | undefined): Map<string, SentLine[]> {
-  const index = new Map<string, SentLine[]>()
+function indexSentLines(sentBody: string | undefined): SentIndex {
+  const index: SentIndex = { byText: new Map(), longest: -1 }
   if (sentBody === undefined) return index
   const add = (key: string, sent: SentLine): void => {
-    const entries = index.get(key)
-    if (entries === undefined) index.set(key, [sent])
-    else entries.push(sent)
+    const same = index.byText.get(key)
+    if (same === undefined) index.byText.set(key, { lines: [sent], next: 0 })
+    else same.lines.push(sent)
+    if (key.length > index.longest) index.longest = key.length
   }
   let lineNumber = 0
   forEachLine(sentBody, (line) => {
-    const sent = { line, lineNumber: ++lineNumber }
+    const sent: SentLine = { line, lineNumber: ++lineNumber, claimed: false }
     add(line, sent)
     const trimmed = line.replace(LEADING_BLANKS, '')
     if (trimmed !== line) add(trimmed, sent)
@@ -201,13 +215,21 @@ function indexSentLines(sentBody: string | undefined): Map<string, SentLine[]> {
 
 const LEADING_BLANKS = /^[ \t]+/
 
-/** The sent line that `segment` starts with (quoted, then `': `), not yet matched; the longest quote wins. */
-function matchSentLine(segment: string, sentLines: Map<string, SentLine[]>, used: Set<number>): { sent: SentLine; quotedLength: number } | undefined {
-  let best: { sent: SentLine; quotedLength: number } | undefined
-  for (let at = segment.indexOf("': "); at !== -1; at = segment.indexOf("': ", at + 1)) {
-    const sent = sentLines.get(segment.slice(0, at))?.find((s) => !used.has(s.lineNumber))
-    if (sent !== undefined) best = { sent, quotedLength: at }
+/**
+ * The sent line quoted at `textStart` of `message` (its text, then `': `), not yet claimed; the
+ * longest quote wins. Only quotes up to the longest sent line are tried, so that each entry
+ * costs the length of a line, not of the rest of the message.
+ */
+function matchSentLine(message: string, textStart: number, sent: SentIndex): { sent: SentLine; quotedLength: number } | undefined {
+  let best: { same: SameText; quotedLength: number } | undefined
+  for (let at = message.indexOf("': ", textStart); at !== -1 && at - textStart <= sent.longest; at = message.indexOf("': ", at + 1)) {
+    const same = sent.byText.get(message.slice(textStart, at))
+    if (same === undefined) continue
+    while (same.next < same.lines.length && same.lines[same.next]!.claimed) same.next++
+    if (same.next < same.lines.length) best = { same, quotedLength: at - textStart }
   }
-  if (best !== undefined) used.add(best.sent.lineNumber)
-  return best
+  if (best === undefined) return undefined
+  const line = best.same.lines[best.same.next]!
+  line.claimed = true
+  return { sent: line, quotedLength: best.quotedLength }
 }

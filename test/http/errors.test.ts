@@ -143,3 +143,61 @@ describe('errorFromResponse: partial writes', () => {
     assert.ok(!(e instanceof PartialWriteError))
   })
 })
+
+describe('errorFromResponse: a large 1.x partial write is read in linear time', () => {
+  /** 10,000 lines, every other one refused, as 1.x words it; some refused texts repeat. */
+  function partialWrite(lines: number): { sent: string; message: string; refused: number[] } {
+    const sent: string[] = []
+    const entries: string[] = []
+    const refused: number[] = []
+    for (let i = 0; i < lines; i++) {
+      if (i % 2 === 0) {
+        sent.push(`cpu,host=h${i} usage=${i} ${i}`)
+        continue
+      }
+      // A tenth of the refused lines share one text: each report claims a line of its own.
+      const line = i % 20 === 1 ? "cpu,host=same usage= 1" : `cpu,host=h${i},note=a':\\ b usage= ${i}`
+      sent.push(line)
+      refused.push(i + 1)
+      entries.push(`unable to parse '${line}': missing field value`)
+    }
+    return { sent: sent.join('\n'), message: `partial write: ${entries.join('\n')} dropped=0`, refused }
+  }
+
+  test('10,000 lines with 5,000 refused: every one named, in well under 100 ms', () => {
+    const { sent, message, refused } = partialWrite(10_000)
+    const body = JSON.stringify({ error: message })
+    // The best of five: the machine may be busy with other work.
+    let elapsed = Infinity
+    let e: InfluxDBError | undefined
+    for (let run = 0; run < 5; run++) {
+      const started = performance.now()
+      e = errorFromResponse({ status: 400, headers: json, body }, sent)
+      elapsed = Math.min(elapsed, performance.now() - started)
+    }
+    assert.ok(e instanceof PartialWriteError)
+    assert.deepEqual(
+      e.rejectedLines.map((r) => r.lineNumber),
+      refused,
+    )
+    assert.ok(elapsed < 100, `took ${elapsed.toFixed(1)} ms`)
+  })
+
+  test('the time grows linearly: 4x the lines take at most ~8x the time', () => {
+    const time = (lines: number): number => {
+      const { sent, message } = partialWrite(lines)
+      const body = JSON.stringify({ error: message })
+      errorFromResponse({ status: 400, headers: json, body }, sent)
+      let best = Infinity
+      for (let run = 0; run < 5; run++) {
+        const started = performance.now()
+        errorFromResponse({ status: 400, headers: json, body }, sent)
+        best = Math.min(best, performance.now() - started)
+      }
+      return best
+    }
+    const small = time(5000)
+    const large = time(20_000)
+    assert.ok(large < small * 8 + 10, `5,000 lines: ${small.toFixed(1)} ms, 20,000 lines: ${large.toFixed(1)} ms`)
+  })
+})
