@@ -105,6 +105,8 @@ interface SealedBatch {
   spooled?: SpooledBatch
 }
 
+type CallbackName = 'onBatchWritten' | 'onBatchFailed'
+
 interface IdleWaiter {
   isIdle: () => boolean
   resolve: () => void
@@ -169,6 +171,10 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
   #spoolLinesHeld = 0
   #partialTimer: ReturnType<typeof setTimeout> | undefined
   #partialDue = false
+  /** The callback whose synchronous part is running now, if any (see #reentrantError). */
+  #runningCallback: CallbackName | undefined
+  /** Batches whose outcome is recorded and whose callbacks still run: settled at once by abort(). */
+  readonly #inCallbacks = new Set<number>()
 
   /**
    * Makes a writer around the client's transport. Users call `client.writeApi().batchWriter(options)`.
@@ -252,6 +258,7 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
   write(records: unknown, options: BatchWriteOptions & ReadAnyRecordOptions): Promise<void>
   write(records: unknown, options?: BatchWriteOptions): Promise<void> {
     if (this.#spool !== undefined) return this.#writeSpooled(this.#spool, records, options)
+    const reentrant = this.#runningCallback
     // One Point or object record, with room in the buffer: written at once, with no walk and no
     // promise of its own (only a turn of the event loop once per batch, see #yieldToIo).
     if (options === undefined && !this.#closed && this.#lone?.accepts(records) === true) {
@@ -261,7 +268,7 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
         return Promise.reject(asError(error))
       }
     }
-    return this.#writeMany(records, options)
+    return this.#writeMany(records, options, reentrant)
   }
 
   /**
@@ -300,6 +307,8 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
   drained(): Promise<void> {
     // #hasRoom() may have fired the drain it found owed already (an aborted writer).
     if (this.#hasRoom() || !this.#drainOwed) return TAKEN
+    const reentrant = this.#reentrantError('drained')
+    if (reentrant !== undefined) return Promise.reject(reentrant)
     return new Promise<void>((resolve) => this.#drainWaiters.push(resolve))
   }
 
@@ -450,20 +459,21 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
     this.#ledger.settle(seq)
   }
 
-  async #writeMany(records: unknown, options: BatchWriteOptions | undefined): Promise<void> {
+  /** `reentrant`: called from inside a callback, so a wait for room rejects instead (see #reentrantError). */
+  async #writeMany(records: unknown, options: BatchWriteOptions | undefined, reentrant?: CallbackName): Promise<void> {
     if (this.#closed) throw new ClosedError('write() on a BatchWriter that was closed')
     // Undelivered lines wait in memory for a flush() or close() to report them. A producer that
     // never flushes, facing a server that refuses everything, would pile them up without bound:
     // past maxBufferedLines they are reported here instead, and this call takes nothing.
     this.#reportPiledUpFailures()
-    if (options === undefined && this.#lone !== undefined && isAsyncSource(records)) return this.#writeAsyncSource(records)
+    if (options === undefined && this.#lone !== undefined && isAsyncSource(records)) return this.#writeAsyncSource(records, reentrant)
     this.#activeWrites++
     try {
       const chunks = this.#ctx.serialize(records, this.#serializeContext(options), this.#limits)
       // Once placed, a chunk's bytes are copied into its batch: its buffer can serve the next chunk.
       if (Symbol.asyncIterator in chunks) {
         for await (const chunk of chunks) {
-          await this.#accept(chunk)
+          await this.#accept(chunk, reentrant)
           chunk.recycle()
           // A stream can run for hours in one call: its records so far are buffered, the rest of
           // the source is not read when this reports.
@@ -473,7 +483,7 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
       } else {
         for (const chunk of chunks) {
           // Awaited only when the buffer is full: a promise per chunk is measurable at volume.
-          const wait = this.#accept(chunk)
+          const wait = this.#accept(chunk, reentrant)
           if (wait !== undefined) await wait
           chunk.recycle()
           // A sync source can be endless too, and refusals come back while it waits for room.
@@ -493,14 +503,14 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
    * costs one await of the source and nothing more. A bad record's `RecordError` names its place
    * in the source (`[index, …]`), as the serialiser's walk would; the records before it stay.
    */
-  async #writeAsyncSource(source: AsyncIterable<unknown>): Promise<void> {
+  async #writeAsyncSource(source: AsyncIterable<unknown>, reentrant: CallbackName | undefined): Promise<void> {
     const lone = this.#lone as LoneRecordWriter
     this.#activeWrites++
     let index = 0
     try {
       for await (const record of source) {
         try {
-          if (!(lone.accepts(record) && this.#takeLone(record))) await this.#writeMany([record], undefined)
+          if (!(lone.accepts(record) && this.#takeLone(record))) await this.#writeMany([record], undefined, reentrant)
         } catch (error) {
           // A lone record's error has the path [], the one-item array's starts with its 0.
           throw error instanceof RecordError ? new RecordError([index, ...error.path.slice(1)], error.reason, { cause: error.cause }) : error
@@ -554,6 +564,8 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
    * failed (each failure is reported by one flush or close only).
    */
   flush(): Promise<void> {
+    const reentrant = this.#reentrantError('flush')
+    if (reentrant !== undefined) return Promise.reject(reentrant)
     if (this.#spool !== undefined) return this.#flushSpool(this.#spool)
     this.#sealAll()
     return this.#ledger.whenSettled()
@@ -566,6 +578,8 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
    * Idempotent: later calls return the same promise.
    */
   close(): Promise<void> {
+    const reentrant = this.#reentrantError('close')
+    if (reentrant !== undefined) return Promise.reject(reentrant)
     this.#closePromise ??= this.#closeOnce()
     return this.#closePromise
   }
@@ -587,11 +601,32 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
     this.#budget.fail(new RequestAbortedError('the batch writer was aborted', { cause: reason }))
     this.#sealAll()
     this.#fireDrain()
+    // Nothing waits for a callback still running: its batch's outcome is already in the ledger.
+    for (const seq of this.#inCallbacks) this.#ledger.settle(seq)
+    this.#inCallbacks.clear()
+    this.#checkIdle()
+  }
+
+  /**
+   * The error of a call that would wait for the writer's progress, made from inside one of its
+   * callbacks: the writer waits for the callback, so that call could never complete. Only the
+   * callback's synchronous part can be recognised (no runtime-neutral way follows its awaits);
+   * a call made after an await there waits, and abort() still ends it.
+   */
+  #reentrantError(call: string): InvalidArgumentError | undefined {
+    const callback = this.#runningCallback
+    if (callback === undefined) return undefined
+    return new InvalidArgumentError(
+      `${call}() was called from inside ${callback}: the writer waits for ${callback} to return before the batch leaves the buffer, ` +
+        `so ${call}() could never complete there. Don't await it in the callback: call it once the callback returned, ` +
+        'or use add(), which never waits',
+    )
   }
 
   async #closeOnce(): Promise<void> {
     this.#closed = true
-    await this.#until(() => this.#activeWrites === 0)
+    // After an abort, a write() still reading its source is not waited for: it rejects at its next chunk.
+    await this.#until(() => this.#activeWrites === 0 || (this.#abort.signal.aborted && this.#pendingAdds === 0))
     this.#sealAll()
     const spool = this.#spool
     if (spool !== undefined) {
@@ -608,14 +643,18 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
     if (error !== undefined) throw error
   }
 
-  /** Buffers one chunk; returns a promise only when it has to wait for room. */
-  #accept(chunk: LineChunk): Promise<void> | undefined {
+  /**
+   * Buffers one chunk; returns a promise only when it has to wait for room. `reentrant` (a call
+   * from inside a callback): throws instead of waiting, taking nothing of the chunk.
+   */
+  #accept(chunk: LineChunk, reentrant?: CallbackName): Promise<void> | undefined {
     const count = chunk.lineCount
     if (count === 0) return undefined
     // A serialiser may hand over more than a batch; room is taken per batch-sized piece so
     // that no single wait can exceed the limit.
-    if (count > this.#batchSize) return this.#acceptInPieces(chunk)
-    const wait = this.#budget.acquire(count)
+    if (count > this.#batchSize) return this.#acceptInPieces(chunk, reentrant)
+    if (reentrant !== undefined && !this.#budget.tryTake(count)) throw this.#reentrantWriteError(reentrant)
+    const wait = reentrant !== undefined ? undefined : this.#budget.acquire(count)
     if (wait === undefined) {
       this.#place(chunk)
       return undefined
@@ -625,9 +664,18 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
     return wait.then(() => this.#place(chunk))
   }
 
-  async #acceptInPieces(chunk: LineChunk): Promise<void> {
+  async #acceptInPieces(chunk: LineChunk, reentrant: CallbackName | undefined): Promise<void> {
     const count = chunk.lineCount
-    for (let i = 0; i < count; i += this.#batchSize) await this.#accept(chunk.slice(i, Math.min(count, i + this.#batchSize)))
+    for (let i = 0; i < count; i += this.#batchSize) await this.#accept(chunk.slice(i, Math.min(count, i + this.#batchSize)), reentrant)
+  }
+
+  /** A write() called from inside `callback` found the buffer full. */
+  #reentrantWriteError(callback: CallbackName): InvalidArgumentError {
+    return new InvalidArgumentError(
+      `write() was called from inside ${callback} while the buffer was full: the writer waits for ${callback} to return before it ` +
+        'frees room, so this write could never complete. The records before this point are buffered, the rest is not taken. ' +
+        'From the callback, write only what fits or use add(), which never waits; or write once the callback returned',
+    )
   }
 
   /** Hands a chunk whose room is taken to the assembler. */
@@ -885,8 +933,11 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
       this.#stats.failedLines += undelivered.lines.length
       this.#ledger.recordFailure(batch.seq, undelivered)
     }
+    // Its outcome is recorded: after an abort, flush() and close() need not wait for its callbacks.
+    if (this.#abort.signal.aborted) this.#ledger.settle(batch.seq)
+    else this.#inCallbacks.add(batch.seq)
     if (outcome.delivered > 0 && this.#onWritten !== undefined) {
-      await this.#callSafely(this.#onWritten, {
+      await this.#callSafely('onBatchWritten', this.#onWritten, {
         precision: batch.precision,
         lineCount: outcome.delivered,
         requests: outcome.requests,
@@ -895,7 +946,7 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
     }
     if (this.#onFailed !== undefined) {
       for (const u of outcome.undelivered) {
-        await this.#callSafely(this.#onFailed, { lines: u.lines, precision: batch.precision, reason: u.reason })
+        await this.#callSafely('onBatchFailed', this.#onFailed, { lines: u.lines, precision: batch.precision, reason: u.reason })
       }
     }
     // Every line that needed reading was read by now (undelivered ones are in the outcome).
@@ -906,14 +957,22 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
       this.#spoolLinesHeld -= batch.payload.lineCount
       this.#pump()
     }
-    this.#ledger.settle(batch.seq)
+    if (this.#inCallbacks.delete(batch.seq)) this.#ledger.settle(batch.seq)
     this.#checkIdle()
     this.#maybeDrain()
   }
 
-  async #callSafely<T>(callback: (info: T) => void | Promise<void>, info: T): Promise<void> {
+  async #callSafely<T>(name: CallbackName, callback: (info: T) => void | Promise<void>, info: T): Promise<void> {
     try {
-      await callback(info)
+      let returned: void | Promise<void>
+      const outer = this.#runningCallback
+      this.#runningCallback = name
+      try {
+        returned = callback(info)
+      } finally {
+        this.#runningCallback = outer
+      }
+      await returned
     } catch (error) {
       this.#ledger.recordCallbackError(error)
     }
