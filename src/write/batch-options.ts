@@ -53,12 +53,18 @@ export interface BatchWriterOptions extends RecordOptions, TableOptions, ApiWrit
   /**
    * Called once per acknowledged batch. A returned promise is awaited before the batch's lines
    * leave the buffer. A throw is reported by the next `flush()` or `close()`.
+   *
+   * Don't await the writer here: it waits for this callback. Called before the callback's first
+   * `await`, `flush()`, `close()`, a `drained()` that would wait and a `write()` that finds the
+   * buffer full reject at once with an `InvalidArgumentError`; `add()` and a `write()` that fits
+   * work. See docs/batch-writer.md, "Calling the writer from its callbacks".
    */
   onBatchWritten?: (info: BatchWrittenInfo) => void | Promise<void>
   /**
    * Called once per run of lines that will not be delivered (retry budget spent, refused by the
    * server, aborted), before the lines leave the buffer: a returned promise is awaited, so this
-   * is the place to spool them to disk.
+   * is the place to spool them to disk. The writer must not be awaited here, as for
+   * {@link BatchWriterOptions.onBatchWritten}.
    */
   onBatchFailed?: (info: BatchFailedInfo) => void | Promise<void>
 }

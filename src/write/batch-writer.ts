@@ -592,7 +592,8 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
   /**
    * Stops now: requests on the wire and retry waits are cancelled, writes waiting for room reject
    * with {@link RequestAbortedError}, and every line not yet acknowledged becomes undelivered
-   * (reported by `close()`, which still must be awaited, and by `onBatchFailed`).
+   * (reported by `close()`, which still must be awaited, and by `onBatchFailed`). `flush()` and
+   * `close()` then settle without waiting for callbacks still running.
    */
   abort(reason?: unknown): void {
     if (this.#abort.signal.aborted) return

@@ -40,15 +40,15 @@ async function withWriter(
 ): Promise<void> {
   const received: string[] = []
   const server = await startFaultServer({ ...serverOptions, onAcknowledged: (lines) => received.push(...lines) })
-  let writer: BatchWriter | undefined
-  const made = stringWriter(server.url, { flushInterval: 0, retry: false, ...options(() => writer as BatchWriter) })
-  writer = made.writer
+  const made: { writer?: BatchWriter } = {}
+  const { writer, transport } = stringWriter(server.url, { flushInterval: 0, retry: false, ...options(() => made.writer as BatchWriter) })
+  made.writer = writer
   try {
     await body({ writer, received })
   } finally {
     writer.abort()
     await within(writer.close().catch(() => undefined), 'cleanup close()').catch(() => undefined)
-    made.transport.close()
+    await transport.close()
     await server.close()
   }
 }
