@@ -33,22 +33,37 @@ function chunkOf(precision: LineChunk['precision'], lines: string[]): LineChunk 
   return LineChunk.fromLines(precision, lines)
 }
 
+/** The header that names the client's send a request came from (see {@link ClientSend.id}). */
+export const SEND_ID_HEADER = 'x-test-send-id'
+
+/** Posts `body` to `/api/v2/write` through the package's Transport, with `headers` added. */
+async function postWrite(
+  transport: Transport,
+  target: { bucket: string; org: string },
+  body: Parameters<SendBody>[0],
+  precision: Parameters<SendBody>[1],
+  signal: AbortSignal,
+  headers: Record<string, string> = {},
+): Promise<void> {
+  await transport.request({
+    method: 'POST',
+    path: '/api/v2/write',
+    query: { org: target.org, bucket: target.bucket, precision },
+    headers: { 'content-type': 'text/plain; charset=utf-8', ...headers },
+    body,
+    signal,
+  })
+}
+
 /** A send function posting to `/api/v2/write` through the package's Transport. */
 export function transportSend(transport: Transport, bucket = 'b', org = 'o'): SendBody {
-  return async (body, precision, signal) => {
-    await transport.request({
-      method: 'POST',
-      path: '/api/v2/write',
-      query: { org, bucket, precision },
-      headers: { 'content-type': 'text/plain; charset=utf-8' },
-      body,
-      signal,
-    })
-  }
+  return (body, precision, signal) => postWrite(transport, { bucket, org }, body, precision, signal)
 }
 
 /** One request as the client saw it. Times are `performance.now()`. */
 export interface ClientSend {
+  /** Sent in the {@link SEND_ID_HEADER} header, so a server can tell which send a request it got came from. */
+  id: string
   body: Uint8Array
   startedAt: number
   endedAt: number
@@ -63,21 +78,26 @@ export function stringWriter(
 ): { writer: BatchWriter; transport: Transport } {
   const { timeout, observe, ...writerOptions } = options
   const transport = new Transport({ url, token: 'test-token', timeout: timeout ?? 5000 })
-  const send = transportSend(transport)
+  const target = { bucket: 'b', org: 'o' }
+  let sends = 0
   const observed: SendBody =
     observe === undefined
-      ? send
+      ? transportSend(transport)
       : async (body, precision, signal) => {
+          const id = String(sends++)
           const startedAt = performance.now()
           try {
-            await send(body, precision, signal)
-            observe({ body, startedAt, endedAt: performance.now() })
+            await postWrite(transport, target, body, precision, signal, { [SEND_ID_HEADER]: id })
+            observe({ id, body, startedAt, endedAt: performance.now() })
           } catch (error) {
-            observe({ body, startedAt, endedAt: performance.now(), error })
+            observe({ id, body, startedAt, endedAt: performance.now(), error })
             throw error
           }
         }
-  const writer = BatchWriter.create({ bucket: 'b', org: 'o', ...writerOptions }, { send: observed, serialize: stringSerializer })
+  const writer = BatchWriter.create(
+    { bucket: 'b', org: 'o', ...writerOptions },
+    { send: observed, serialize: stringSerializer },
+  )
   return { writer, transport }
 }
 

@@ -43,6 +43,8 @@ export interface RecordedRequest {
   answeredAt?: number
   /** For a 429: the earliest time a retry of this body may arrive. */
   notBefore?: number
+  /** The client's own name for the send this request came from (its `x-test-send-id` header), when it gave one. */
+  sendId?: string
 }
 
 export interface FaultServer {
@@ -99,9 +101,13 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
 
     // Decided before the body is read so that a reset can hit mid-upload, as in real life.
     const dice: Answer | undefined =
-      options.decide === undefined && random() < (options.faultRate ?? 0) ? faults[Math.floor(random() * faults.length)]! : undefined
+      options.decide === undefined && random() < (options.faultRate ?? 0)
+        ? faults[Math.floor(random() * faults.length)]
+        : undefined
+    const sendIdHeader = req.headers['x-test-send-id']
+    const sendId = typeof sendIdHeader === 'string' ? { sendId: sendIdHeader } : {}
     if (dice === 'reset') {
-      state.requests.push({ index, url: req.url ?? '', hash: '', lineCount: 0, arrivedAt, answer: 'reset' })
+      state.requests.push({ index, url: req.url ?? '', hash: '', lineCount: 0, arrivedAt, answer: 'reset', ...sendId })
       count('reset')
       req.socket.destroy()
       done()
@@ -120,6 +126,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
         lineCount: lines.length,
         arrivedAt,
         answer: typeof answer === 'string' ? answer : String(answer.status),
+        ...sendId,
       }
       state.requests.push(record)
       const send = (status: number, text = '', headers: Record<string, string> = {}): void => {
@@ -140,7 +147,9 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       } else if (answer === '429') {
         count('429')
         const seconds = options.retryAfterSeconds ?? 1
-        send(429, JSON.stringify({ code: 'too many requests', message: 'injected 429' }), { 'retry-after': String(seconds) })
+        send(429, JSON.stringify({ code: 'too many requests', message: 'injected 429' }), {
+          'retry-after': String(seconds),
+        })
         record.notBefore = record.answeredAt! + seconds * 1000
       } else if (answer === 'ok') {
         later(options.delayMs ?? 0, () => {
