@@ -250,8 +250,9 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
    * with a `RecordError` naming it; the records before it in this call stay buffered and are
    * written, none after it is. Rejects with {@link ClosedError} after `close()`, and with the
    * `UndeliveredLinesError` of the lines not yet reported when more than `maxBufferedLines` of
-   * them wait: at the start of the call it then takes none of `records`; a source (sync or
-   * async) is also checked as it streams, and then what it yielded before is buffered, the rest not read.
+   * them wait: at the start of the call it then takes none of `records`; a source other than an
+   * array (a generator or other iterable, sync or async) is also checked as it streams, and then
+   * what it yielded before is buffered, the rest not read.
    */
   write(records: Records, options?: BatchWriteOptions): Promise<void>
   /** Buffers records of any shape, read through this call's record or table options; see {@link BatchWriter.write}. */
@@ -481,13 +482,17 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
           if (this.#yieldDue) await this.#yieldToIo()
         }
       } else {
+        // An array is checked at the start only: what it can pile up is bounded by its own size,
+        // and a caller that gets the report may write the whole array again (the CLI does), which
+        // is only right if none of it was taken.
+        const endless = !Array.isArray(records)
         for (const chunk of chunks) {
           // Awaited only when the buffer is full: a promise per chunk is measurable at volume.
           const wait = this.#accept(chunk, reentrant)
           if (wait !== undefined) await wait
           chunk.recycle()
           // A sync source can be endless too, and refusals come back while it waits for room.
-          this.#reportPiledUpFailures()
+          if (endless) this.#reportPiledUpFailures()
           if (wait === undefined && this.#yieldDue) await this.#yieldToIo()
         }
       }
