@@ -152,6 +152,30 @@ describe('BatchWriter: calls from its own callbacks', () => {
     )
   })
 
+  test('onBatchWritten awaiting write() while its own batch fills the buffer rejects at once', async () => {
+    const seen: unknown[] = []
+    await withWriter(
+      {},
+      (self) => ({
+        batchSize: 1,
+        maxBufferedLines: 1,
+        onBatchWritten: async () => {
+          await self()
+            .write('m v=2 2')
+            .catch((error: unknown) => seen.push(error))
+        },
+      }),
+      async ({ writer, received }) => {
+        await writer.write('m v=1 1')
+        await within(writer.flush(), 'flush()')
+        assert.equal(seen.length, 1)
+        assertReentrantError(seen[0], 'write', 'onBatchWritten')
+        await within(writer.close(), 'close()')
+        assert.deepEqual(received, ['m v=1 1'])
+      },
+    )
+  })
+
   test('onBatchFailed awaiting write() while the buffer is full rejects at once', async () => {
     const seen: unknown[] = []
     await withWriter(
