@@ -62,7 +62,7 @@ function officialPoint(i: number): OfficialPoint {
 }
 
 function page<T>(start: number, n: number, make: (i: number) => T): T[] {
-  const out: T[] = new Array(Math.min(PAGE, n - start))
+  const out = new Array<T>(Math.min(PAGE, n - start))
   for (let k = 0; k < out.length; k++) out[k] = make(start + k)
   return out
 }
@@ -99,6 +99,7 @@ function* pointsFrom(n: number): Generator<Point> {
   for (let i = 0; i < n; i++) yield ourPoint(i)
 }
 
+// eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
 async function* pointsFromAsync(n: number): AsyncGenerator<Point> {
   for (let i = 0; i < n; i++) yield ourPoint(i)
 }
@@ -171,10 +172,12 @@ const OUR_WAYS: Variant[] = [
 
 /** Pages of Points built before the clock starts: what the client itself adds, without building them. */
 function prebuilt<T>(make: (i: number) => T): { pages: T[][]; prepare: (n: number) => void } {
-  const state = { pages: [] as T[][], prepare: (n: number): void => {} }
-  state.prepare = (n) => {
-    state.pages = []
-    for (let start = 0; start < n; start += PAGE) state.pages.push(page(start, n, make))
+  const state: { pages: T[][]; prepare: (n: number) => void } = {
+    pages: [],
+    prepare: (n) => {
+      state.pages = []
+      for (let start = 0; start < n; start += PAGE) state.pages.push(page(start, n, make))
+    },
   }
   return state
 }
@@ -237,10 +240,10 @@ function officialVariant(name: string, tuned: boolean): Variant {
 /** The application's share: building the Points in pages, nothing written. */
 const buildOnly: Variant = {
   name: 'part: building the Points in pages, nothing written',
-  run: async (_sink, n) => {
+  run: (_sink, n) => {
     let built = 0
     for (let start = 0; start < n; start += PAGE) built += page(start, n, ourPoint).length
-    if (built !== n) throw new Error(`built ${built} of ${n} Points`)
+    return built === n ? Promise.resolve() : Promise.reject(new Error(`built ${built} of ${n} Points`))
   },
 }
 
@@ -250,8 +253,9 @@ const serializeOnly: Variant = {
   prepare: ourPages.prepare,
   run: async (_sink, n) => {
     let sent = 0
-    const send = async (body: Uint8Array): Promise<void> => {
+    const send = (body: Uint8Array): Promise<void> => {
       sent += body.length
+      return Promise.resolve()
     }
     const writer = BatchWriter.create({ bucket: 'bench', batchSize: BATCH_SIZE, maxInFlight: CONCURRENCY }, { send, serialize: serializeForBatch })
     for (const points of ourPages.pages.slice(0, Math.ceil(n / PAGE))) await writer.write(points)
@@ -333,9 +337,9 @@ const oneShot: Variant = {
   prepare: ourPages.prepare,
   run: async (_sink, n) => {
     let bytes = 0
-    const answer204: typeof fetch = async (_url, init) => {
+    const answer204: typeof fetch = (_url, init) => {
       bytes += (init?.body as Uint8Array | undefined)?.length ?? 0
-      return new Response(null, { status: 204 })
+      return Promise.resolve(new Response(null, { status: 204 }))
     }
     const client = new InfluxDBClientAsync({ url: 'http://127.0.0.1:9', token: 'bench', org: 'bench', fetch: answer204 })
     const writeApi = client.writeApi()
@@ -350,10 +354,10 @@ const officialPages = prebuilt(officialPoint)
 const officialBodies: Variant = {
   name: '@influxdata/influxdb-client body building: toLineProtocol() joined by \\n, per 5000 Points',
   prepare: officialPages.prepare,
-  run: async (_sink, n) => {
+  run: (_sink, n) => {
     let bytes = 0
     for (const points of officialPages.pages.slice(0, Math.ceil(n / PAGE))) bytes += points.map((p) => p.toLineProtocol()).join('\n').length
-    if (bytes === 0) throw new Error('nothing built')
+    return bytes === 0 ? Promise.reject(new Error('nothing built')) : Promise.resolve()
   },
 }
 
@@ -416,7 +420,7 @@ function sinkThroughParent(url: string): Sink {
     url,
     received: (lines) => ask({ type: 'expect', lines }, 'reached'),
     reset: () => ask({ type: 'reset' }, 'reset'),
-    stop: async () => undefined,
+    stop: () => Promise.resolve(),
   }
 }
 
@@ -424,7 +428,7 @@ async function child(index: number, url: string): Promise<void> {
   const variant = VARIANTS[index]!
   const sink = sinkThroughParent(url)
   const n = variant === cliImport ? CLI_LINES : POINTS
-  await variant.prepare?.(n)
+  variant.prepare?.(n)
   // A short warm-up, as a CLI run or a service soon after its start gets: not the steady state
   // of a writer that ran for millions of points. A CLI run is its own process: nothing to warm.
   if (variant !== cliImport) await measure(sink, variant, Math.min(WARMUP, n))

@@ -42,11 +42,13 @@ function* points(): Generator<Point> {
   for (let i = 0; i < POINTS; i++) yield point(i)
 }
 
+// eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
 async function* asyncPoints(): AsyncGenerator<Point> {
   for (let i = 0; i < POINTS; i++) yield point(i)
 }
 
 /** Pages of 1000 Points made on demand, never all in memory. */
+// eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
 async function* pages(): AsyncGenerator<Point[]> {
   for (let start = 0; start < POINTS; start += PAGE) {
     const page: Point[] = []

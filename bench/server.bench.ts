@@ -91,7 +91,7 @@ function startChild(role: ChildRole): Promise<Child> {
 
 // Batch `index` of the benchmark data: 5000 lines, series round-robin, ns timestamps rising.
 function batch(index: number): string {
-  const lines: string[] = new Array(BATCH_LINES)
+  const lines = new Array<string>(BATCH_LINES)
   for (let i = 0; i < BATCH_LINES; i++) {
     const n = index * BATCH_LINES + i
     const host = n % SERIES
@@ -109,7 +109,7 @@ function post(agent: Agent, url: string, body: string): Promise<void> {
       (res) => {
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => (res.statusCode === 204 ? resolve() : reject(new Error(`${res.statusCode} ${Buffer.concat(chunks)}`))))
+        res.on('end', () => (res.statusCode === 204 ? resolve() : reject(new Error(`${res.statusCode} ${Buffer.concat(chunks).toString()}`))))
       },
     )
     req.on('error', reject)

@@ -74,6 +74,7 @@ function debugDetails(error: unknown): string {
       if (current instanceof InfluxDBError && current.body !== '') parts.push(`response body: ${current.body}`)
       current = current.cause
     } else {
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a cause that is not an Error is shown as String() shows it
       parts.push(`caused by: ${String(current)}`)
       current = undefined
     }

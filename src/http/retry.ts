@@ -202,8 +202,8 @@ function validateRetryOptions(o: Required<RetryOptions>, extraStatusCodes: reado
   const statuses = new Set(RETRY_DEFAULTS.retryStatusCodes)
   if (extraStatusCodes !== undefined) {
     if (!Array.isArray(extraStatusCodes)) throw new InvalidArgumentError(`retry.retryStatusCodes must be an array of HTTP statuses, got ${String(extraStatusCodes)}`)
-    for (const status of extraStatusCodes) {
-      if (!Number.isInteger(status) || status < 400 || status > 599) {
+    for (const status of extraStatusCodes as readonly unknown[]) {
+      if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) {
         throw new InvalidArgumentError(`retry.retryStatusCodes: ${String(status)} is not an HTTP error status (400-599)`)
       }
       if (NEVER_RETRIED.has(status)) throw new InvalidArgumentError(`retry.retryStatusCodes: ${status} is never retried, a retry cannot succeed`)

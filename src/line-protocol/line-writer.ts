@@ -221,7 +221,7 @@ export class LineWriter {
 
   /** Every complete line as text. */
   lines(): string[] {
-    const out: string[] = new Array(this.#lines)
+    const out = new Array<string>(this.#lines)
     for (let i = 0; i < this.#lines; i++) out[i] = this.lineText(i)
     return out
   }

@@ -131,7 +131,7 @@ export class Point {
       prefix = tagPrefixAt(this._tagEnd / TAG_SLOTS, key)
       escaped = escapeKey(text)
     } catch (error) {
-      throw new TypeError(`tag ${JSON.stringify(key)}: ${(error as Error).message}`)
+      throw new TypeError(`tag ${JSON.stringify(key)}: ${(error as Error).message}`, { cause: error })
     }
     const entries = this._entries
     const end = this._tagEnd
@@ -230,7 +230,7 @@ export class Point {
     try {
       prefix = fieldPrefixAt((this._entries.length - this._tagEnd) / FIELD_SLOTS, key)
     } catch (error) {
-      throw new TypeError(`field ${JSON.stringify(key)}: ${(error as Error).message}`)
+      throw new TypeError(`field ${JSON.stringify(key)}: ${(error as Error).message}`, { cause: error })
     }
     const entries = this._entries
     const at = sortedSlot(entries, FIELD_SLOTS, key, this._tagEnd, entries.length)
@@ -656,7 +656,7 @@ function escapedMeasurement(measurement: string): string {
   try {
     escaped = escapeMeasurement(measurement)
   } catch (error) {
-    throw new TypeError(`measurement: ${(error as Error).message}`)
+    throw new TypeError(`measurement: ${(error as Error).message}`, { cause: error })
   }
   lastMeasurement = measurement
   lastEscapedMeasurement = escaped
@@ -711,7 +711,7 @@ function escapeDefaultTags(defaultTags: Readonly<Record<string, string>>): strin
     try {
       entries.push(key, `${escapeTagKey(key)}=${escapeKey(value)}`)
     } catch (error) {
-      throw new TypeError(`default tag ${JSON.stringify(key)}: ${(error as Error).message}`)
+      throw new TypeError(`default tag ${JSON.stringify(key)}: ${(error as Error).message}`, { cause: error })
     }
   }
   return entries

@@ -54,7 +54,7 @@ export function formatString(key: string, value: string): string {
   try {
     return escapeStringValue(value)
   } catch (error) {
-    throw new TypeError(`field ${JSON.stringify(key)}: ${(error as Error).message}`)
+    throw new TypeError(`field ${JSON.stringify(key)}: ${(error as Error).message}`, { cause: error })
   }
 }
 

@@ -81,7 +81,7 @@ export function encodeLines(lines: readonly string[]): { body: Uint8Array; ends:
 
 /** The lines of a body, cut at the given line ends (never split on `\n`: string fields may hold one). */
 export function decodeLines(body: Uint8Array, ends: Uint32Array): string[] {
-  const out: string[] = new Array(ends.length)
+  const out = new Array<string>(ends.length)
   let start = 0
   for (let i = 0; i < ends.length; i++) {
     out[i] = decodeUtf8Range(body, start, ends[i] as number)

@@ -333,22 +333,21 @@ class ServerState {
   }
 
   api(): TestServer {
-    const state = this
     return {
       url: this.url,
       token: this.token,
       org: this.orgName,
       orgID: this.orgID,
       requests: this.requests,
-      points: (bucket, filter) => state.bucketFor(bucket).storage.points(filter),
-      count: (bucket, filter) => state.bucketFor(bucket).storage.count(filter),
+      points: (bucket, filter) => this.bucketFor(bucket).storage.points(filter),
+      count: (bucket, filter) => this.bucketFor(bucket).storage.count(filter),
       createBucket: (name, options = {}) => {
-        const org = options.org === undefined ? state.registry.orgById(state.orgID) : state.registry.orgByName(options.org)
+        const org = options.org === undefined ? this.registry.orgById(this.orgID) : this.registry.orgByName(options.org)
         if (org === undefined) throw new Error(`organization "${options.org}" not found`)
-        const existing = state.registry.bucketByName(org.id, name)
+        const existing = this.registry.bucketByName(org.id, name)
         if (existing !== undefined) return existing.id
-        const bucket = state.registry.createBucket(org.id, name, options.retentionRules ?? [])
-        state.journal?.createBucket(bucket)
+        const bucket = this.registry.createBucket(org.id, name, options.retentionRules ?? [])
+        this.journal?.createBucket(bucket)
         return bucket.id
       },
       failNext: ({ status, retryAfter, body, times = 1, path = '/api/v2/write', headers = {} }) => {
@@ -358,25 +357,25 @@ class ServerState {
             ? errorReply(status, code, 'injected failure')
             : { status, json: body, headers: { 'X-Platform-Error-Code': code } }
         reply.headers = { ...reply.headers, ...(retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) }), ...headers }
-        state.failures.push({ reply, remaining: times, path })
+        this.failures.push({ reply, remaining: times, path })
       },
       delay: (ms) => {
-        state.delayMs = ms
+        this.delayMs = ms
       },
       dropConnections: (times = 1, path = '/api/v2/write') => {
-        state.drops.push({ remaining: times, path })
+        this.drops.push({ remaining: times, path })
       },
       reset: () => {
-        for (const bucket of state.registry.buckets.values()) bucket.storage.clear()
-        state.requests.length = 0
-        state.recordedBytes = 0
-        state.failures.length = 0
-        state.drops.length = 0
-        state.delayMs = 0
-        state.journal?.reset()
+        for (const bucket of this.registry.buckets.values()) bucket.storage.clear()
+        this.requests.length = 0
+        this.recordedBytes = 0
+        this.failures.length = 0
+        this.drops.length = 0
+        this.delayMs = 0
+        this.journal?.reset()
       },
-      close: () => state.close(),
-      [Symbol.asyncDispose]: () => state.close(),
+      close: () => this.close(),
+      [Symbol.asyncDispose]: () => this.close(),
     }
   }
 

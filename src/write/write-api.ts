@@ -270,7 +270,7 @@ function noteWrittenLines(error: unknown, written: number): unknown {
 
 /** Runs `task` over `items` with at most `limit` at once; settles all, in input order. */
 async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
-  const results: PromiseSettledResult<R>[] = new Array(items.length)
+  const results = new Array<PromiseSettledResult<R>>(items.length)
   let next = 0
   const worker = async (): Promise<void> => {
     while (next < items.length) {

@@ -301,6 +301,7 @@ describe('BatchWriter: single records and async sources take the fast path with 
   test('writeAll(async generator): a bad record is named by its index, the records before it are written, the source is closed', async () => {
     await withWriter({ batchSize: 100 }, async ({ server, writer }) => {
       let closed = false
+      // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
       async function* source(): AsyncGenerator<unknown> {
         try {
           yield point(0)
@@ -323,6 +324,7 @@ describe('BatchWriter: single records and async sources take the fast path with 
 
   test('writeAll(async generator): a bad record inside a yielded array is named [index, position]; null is refused', async () => {
     await withWriter({}, async ({ writer }) => {
+      // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
       async function* source(): AsyncGenerator<unknown> {
         yield point(0)
         yield [point(1), { measurement: 'm' }]
@@ -330,6 +332,7 @@ describe('BatchWriter: single records and async sources take the fast path with 
       const error = await rejection(writer.writeAll(source() as AsyncIterable<WriteRecords>))
       assert.ok(error instanceof RecordError)
       assert.deepEqual(error.path, [1, 1])
+      // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
       async function* withNull(): AsyncGenerator<unknown> {
         yield point(0)
         yield null

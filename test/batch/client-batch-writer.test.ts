@@ -86,6 +86,7 @@ describe('client.writeApi().batchWriter()', () => {
       const writer = client
         .writeApi()
         .batchWriter({ bucket: 'b', org: 'other-org', batchSize: 2, writePrecision: 'ms', maxInFlight: 1 })
+      // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
       async function* points(): AsyncGenerator<Point> {
         for (let i = 0; i < 3; i++) yield new Point('m').intField('i', i).time(BigInt(i))
       }
@@ -101,6 +102,7 @@ describe('client.writeApi().batchWriter()', () => {
   test('an async iterable after a nested array in the same page takes the async path: every line arrives', async () => {
     await withClient(async ({ client, requests }) => {
       const writer = client.writeApi().batchWriter({ bucket: 'b', batchSize: 100 })
+      // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
       async function* more(): AsyncGenerator<string> {
         yield 'm f=2 2'
         yield 'm f=3 3'
@@ -133,6 +135,7 @@ describe('client.writeApi().batchWriter()', () => {
         writer.write([...good, { measurement: 'm', fields: {} }, 'm v=999 999']),
         (e: unknown) => e instanceof RecordError && e.path[0] === 600,
       )
+      // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
       async function* failing(): AsyncGenerator<string> {
         yield 'a v=1 1'
         yield 'a v=2 2'
@@ -174,8 +177,9 @@ describe('client.writeApi().batchWriter()', () => {
   })
 
   test('a missing bucket is refused when the writer is made', async () => {
-    await withClient(async ({ client }) => {
+    await withClient(({ client }) => {
       assert.throws(() => client.writeApi().batchWriter({ bucket: '' }), InvalidArgumentError)
+      return Promise.resolve()
     })
   })
 

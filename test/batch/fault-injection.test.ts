@@ -49,6 +49,7 @@ test(
       retry: { minRetryDelay: 5, maxRetryDelay: 100, maxRetries: 40, maxRetryTime: 90_000 },
     })
     try {
+      // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
       async function* source(): AsyncGenerator<string> {
         yield* numberedLines(POINTS)
       }

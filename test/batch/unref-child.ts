@@ -5,7 +5,7 @@ import { stringSerializer } from './harness.js'
 
 const writer = BatchWriter.create(
   { bucket: 'b', flushInterval: 60_000, batchSize: 100 },
-  { send: async () => undefined, serialize: stringSerializer },
+  { send: () => Promise.resolve(), serialize: stringSerializer },
 )
 await writer.write('m v=1 1')
 console.log(`buffered ${writer.stats.bufferedLines}`)

@@ -251,8 +251,9 @@ describe('B2 backstop: a row the writer refuses after all is refused alone', () 
       assert.equal(builder.add({ fields: [t, String(line)], line }), undefined)
     }
     const rejected: Rejection[] = []
-    await withWriter((writer) => writeBatch(writer, { records: builder.take(), points: 5, options: { dataFrameMeasurementName: 'm', dataFrameTimestampColumn: 't' } }, 'in.csv', async (r) => {
+    await withWriter((writer) => writeBatch(writer, { records: builder.take(), points: 5, options: { dataFrameMeasurementName: 'm', dataFrameTimestampColumn: 't' } }, 'in.csv', (r) => {
       rejected.push(r)
+      return Promise.resolve()
     }))
     const reason = (n: string): string => `column "t": time: ${n} (s) is outside the range InfluxDB accepts, ±9223372036854775806 ns (years 1677 to 2262)`
     assert.deepEqual(rejected, [
@@ -269,8 +270,9 @@ describe('B2 backstop: a row the writer refuses after all is refused alone', () 
       { measurement: 'm', tags: {}, fields: { a: 2n }, time: 9300000000n },
       { measurement: 'm', tags: {}, fields: { a: 3 }, time: 3n },
     ]
-    await withWriter((writer) => writeBatch(writer, { records, points: 3 }, 'in.ndjson', async (r) => {
+    await withWriter((writer) => writeBatch(writer, { records, points: 3 }, 'in.ndjson', (r) => {
       rejected.push(r)
+      return Promise.resolve()
     }))
     assert.deepEqual(rejected, [{
       where: 'in.ndjson',

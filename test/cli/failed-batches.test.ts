@@ -27,9 +27,9 @@ async function harness(resendError?: Error): Promise<Harness> {
   const failures = new FailedBatches({
     rejections,
     url: 'http://db',
-    resend: async (lines) => {
+    resend: (lines) => {
       h.resent.push(lines)
-      if (resendError !== undefined) throw resendError
+      return resendError === undefined ? Promise.resolve() : Promise.reject(resendError)
     },
     onWritten: (n) => h.written.push(n),
     onFatal: (e) => h.fatal.push(e),

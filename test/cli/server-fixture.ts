@@ -10,13 +10,13 @@ export interface CliServer {
   readonly server: TestServer
   readonly dir: string
   /** The connection flags for the bucket. */
-  connection(): string[]
+  connection: () => string[]
   /** Writes `content` to `name` in the scratch directory; returns its path. */
-  file(name: string, content: string | Uint8Array): Promise<string>
+  file: (name: string, content: string | Uint8Array) => Promise<string>
   /** Stored points as compact text, `measurement,tags fields time`, sorted. */
-  held(): string[]
+  held: () => string[]
   /** The write requests the server received since the test started. */
-  writeRequests(): TestServer['requests']
+  writeRequests: () => TestServer['requests']
 }
 
 /** Registers the file's hooks; the returned object is usable inside tests. */

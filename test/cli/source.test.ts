@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib'
 import { openSource, splitLines, splitLineProtocol, firstInvalidUtf8, InputError, type TextLine } from '../../src/cli/input/source.js'
 
 async function collect(chunks: string[]): Promise<TextLine[]> {
+  // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
   async function* gen(): AsyncGenerator<string> {
     yield* chunks
   }
@@ -81,6 +82,7 @@ describe('openSource', () => {
 })
 
 async function collectLp(chunks: string[]): Promise<TextLine[]> {
+  // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
   async function* gen(): AsyncGenerator<string> {
     yield* chunks
   }

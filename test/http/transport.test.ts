@@ -328,9 +328,9 @@ describe('Transport options', () => {
 describe('Transport over a caller-supplied fetch', () => {
   test('never follows redirects and sets no credentials field', async () => {
     const calls: Array<{ url: string; init: RequestInit }> = []
-    const fakeFetch = async (url: string, init: RequestInit): Promise<Response> => {
+    const fakeFetch = (url: string, init: RequestInit): Promise<Response> => {
       calls.push({ url, init })
-      return new Response(null, { status: 204 })
+      return Promise.resolve(new Response(null, { status: 204 }))
     }
     const transport = new Transport({ url: 'http://influx.example:8086', token: TOKEN, fetch: fakeFetch })
     await transport.request({ method: 'POST', path: '/api/v2/write', query: { org: 'o', bucket: 'b' }, body: 'm f=1' })
@@ -360,7 +360,7 @@ describe('Transport over a caller-supplied fetch', () => {
   })
 
   test('a reason phrase that carries the token is redacted', async () => {
-    const transport = new Transport({ url: 'http://influx.example:8086', token: TOKEN, fetch: async () => new Response(null, { status: 400, statusText: `Bad Token ${TOKEN}` }) })
+    const transport = new Transport({ url: 'http://influx.example:8086', token: TOKEN, fetch: () => Promise.resolve(new Response(null, { status: 400, statusText: `Bad Token ${TOKEN}` })) })
     const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
     await transport.close()
     assert.ok(error instanceof InfluxDBError)
@@ -371,7 +371,7 @@ describe('Transport over a caller-supplied fetch', () => {
   test('an opaque redirect (browsers) is an InfluxDBError', async () => {
     const opaque = Object.assign(new Response(null, { status: 200 }), {})
     Object.defineProperty(opaque, 'type', { value: 'opaqueredirect' })
-    const transport = new Transport({ url: 'http://influx.example:8086', fetch: async () => opaque })
+    const transport = new Transport({ url: 'http://influx.example:8086', fetch: () => Promise.resolve(opaque) })
     const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
     await transport.close()
     assert.ok(error instanceof InfluxDBError)

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { InfluxDBClientAsync, Point } from '../../src/index.js'
 import { startTestServer } from '../../src/testing/index.js'
 
+// eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
 async function* sensorStream(): AsyncGenerator<{ host: string; usage: number; ns: bigint }> {
   for (let i = 0; i < 12_345; i++) yield { host: `h${i % 10}`, usage: i / 4, ns: 1_700_000_000_000_000_000n + BigInt(i) }
 }

@@ -18,6 +18,7 @@ const BASE_MS = BigInt(Date.now() - 3_600_000)
 const BATCH = { batchSize: 5000, maxInFlight: 2, flushInterval: 1000 } as const
 
 /** `count` records of point `i`, `count` at a time, as the async source a user would stream from. */
+// eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
 async function* chunks<T>(make: (i: number) => T, chunkSize = 1000): AsyncGenerator<T[]> {
   for (let start = 0; start < POINTS; start += chunkSize) {
     const chunk: T[] = []

@@ -160,7 +160,7 @@ describe('gateway in front of InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL
     assert.deepEqual(await (await v2write('org=o', 'm v=1')).json(), { code: 'not found', message: 'bucket not found' })
     const badPrecision = await v2write(`org=o&bucket=${DB}&precision=n`, 'm v=1')
     assert.equal(badPrecision.status, 400)
-    assert.match((await badPrecision.json()).message, /^invalid precision/)
+    assert.match(((await badPrecision.json()) as { message: string }).message, /^invalid precision/)
     const get = await fetch(`${gw.url}/api/v2/write?org=o&bucket=${DB}`, { headers: { authorization: 'Token secret-token' } })
     assert.equal(get.status, 405)
     await get.text()
@@ -169,7 +169,7 @@ describe('gateway in front of InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL
     await other.text()
     const health = await fetch(`${gw.url}/health`)
     assert.equal(health.status, 200)
-    assert.equal((await health.json()).status, 'pass')
+    assert.equal(((await health.json()) as { status: string }).status, 'pass')
     const ping = await fetch(`${gw.url}/ping`)
     assert.equal(ping.status, 204)
     assert.match(ping.headers.get('x-influxdb-version') ?? '', /^1\.6\.7/)
@@ -211,7 +211,7 @@ describe('gateway in front of InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL
     for (const [query, body, status, message] of cases) {
       const res = await v2delete(query, body)
       assert.equal(res.status, status, message)
-      assert.equal((await res.json()).message, message)
+      assert.equal(((await res.json()) as { message: string }).message, message)
     }
   })
 })

@@ -149,6 +149,7 @@ describe('errors name the record path and the reason', () => {
       yield box.generator
     })()
     assert.throws(() => chunks([box.generator]), recordError([0, 1], reason))
+    // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
     async function* source(): AsyncGenerator<unknown> {
       yield 'm f=4'
       yield looped
@@ -252,6 +253,7 @@ describe('chunk limits', () => {
 
 describe('async iterables', () => {
   test('serializeSync refuses an async iterable, naming its position; holdsAsyncIterable finds one in arrays and Sets', () => {
+    // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
     async function* gen(): AsyncGenerator<string> {
       yield 'a f=1'
     }
@@ -276,6 +278,7 @@ describe('async iterables', () => {
   })
   test('streamed in bounded chunks: never more than one chunk of lines read ahead', async () => {
     let produced = 0
+    // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
     async function* source(): AsyncGenerator<Point> {
       for (let i = 0; i < 1000; i++) {
         produced++
@@ -293,10 +296,12 @@ describe('async iterables', () => {
     assert.ok(maxAhead <= 50, `read ${maxAhead} records ahead`)
   })
   test('async iterables nested anywhere, mixed with sync ones', async () => {
+    // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
     async function* inner(): AsyncGenerator<unknown> {
       yield 'b f=2'
       yield ['c f=3', new Set(['d f=4'])]
     }
+    // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
     async function* outer(): AsyncGenerator<unknown> {
       yield 'a f=1'
       yield inner()
@@ -309,6 +314,7 @@ describe('async iterables', () => {
   })
   test('an error inside an async iterable names its path and closes the source', async () => {
     let closed = false
+    // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
     async function* source(): AsyncGenerator<unknown> {
       try {
         yield 'a f=1'
@@ -322,6 +328,7 @@ describe('async iterables', () => {
   })
   test('the consumer stopping early closes the source', async () => {
     let closed = false
+    // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
     async function* source(): AsyncGenerator<string> {
       try {
         for (let i = 0; ; i++) yield `m f=${i}`

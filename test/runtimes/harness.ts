@@ -267,7 +267,7 @@ async function retryUntilListening<T>(attempt: () => Promise<T>, output: () => s
       return await attempt()
     } catch (error) {
       const refused = (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED'
-      if (!refused || Date.now() > deadline) throw new Error(`workerd did not answer: ${String(error)}\n${output()}`)
+      if (!refused || Date.now() > deadline) throw new Error(`workerd did not answer: ${String(error)}\n${output()}`, { cause: error })
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
   }

@@ -108,7 +108,8 @@ export async function fieldTypesByMeasurement(db: string, statement = 'SHOW FIEL
   const result: Record<string, Record<string, string>> = {}
   for (const series of await selectSeries(db, statement)) {
     const types: Record<string, string> = (result[series.name] ??= {})
-    for (const [key, type] of series.values) types[String(key)] = String(type)
+    // SHOW FIELD KEYS answers rows of [field key, type], both strings.
+    for (const [key, type] of series.values as [string, string][]) types[key] = type
   }
   return result
 }

@@ -134,6 +134,7 @@ describe('WriteApiAsync.write: the request', () => {
 
   test('async iterables are streamed in chunks of 5000 lines', async () => {
     await withServer([], {}, async (client, server) => {
+      // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
       async function* source() {
         for (let i = 0; i < 12_000; i++) yield `m f=${i} ${i}`
       }
@@ -145,6 +146,7 @@ describe('WriteApiAsync.write: the request', () => {
 
   test('async iterable nested in an array goes through the streaming path', async () => {
     await withServer([], {}, async (client, server) => {
+      // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
       async function* more() {
         yield 'b f=2 2'
       }
@@ -158,6 +160,7 @@ describe('WriteApiAsync.write: the request', () => {
 
   test('a bad record late in an async stream fails after earlier chunks and says how many lines were written', async () => {
     await withServer([], {}, async (client, server) => {
+      // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
       async function* source() {
         for (let i = 0; i < 6000; i++) yield `m f=${i} ${i}`
         yield { measurement: 'm', fields: {} }

@@ -5,5 +5,5 @@ export interface CommandIo {
   stderr: { isTTY?: boolean; columns?: number; write(text: string): unknown }
   env: NodeJS.ProcessEnv
   /** Tells the error reporter which server to name in connection errors. */
-  setUrl(url: string): void
+  setUrl: (url: string) => void
 }

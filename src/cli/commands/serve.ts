@@ -49,7 +49,7 @@ export async function runServe({ values }: ParsedCommand, io: CommandIo): Promis
   try {
     server = await startTestServer({ port, token, org, buckets: [bucket], ...(data === undefined ? {} : { persistPath: data }) })
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`port ${port} is already in use; choose another with --port (0 picks a free one)`)
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`port ${port} is already in use; choose another with --port (0 picks a free one)`, { cause: error })
     throw error
   }
   io.stdout.write(

@@ -14,7 +14,7 @@ import { Point } from '../../line-protocol/point.js'
 import { isWritePrecision, type WritePrecision } from '../../line-protocol/precision.js'
 import type { BatchFailedInfo, BatchWrittenInfo } from '../../write/batch-options.js'
 import {
-  CONNECTION_OPTIONS, UsageError, positiveInteger, requiredString, stringValue, type CommandSpec, type ParsedCommand,
+  CONNECTION_OPTIONS, UsageError, positiveInteger, stringValue, type CommandSpec, type ParsedCommand,
 } from '../args.js'
 import type { WriteConsistency } from '../../write/write-endpoint.js'
 import { bucketTarget, connectionFrom, createClient, ID_OPTIONS, type Connection } from '../connection.js'

@@ -68,6 +68,7 @@ export function ndjsonToPoint(text: string, options: NdjsonOptions): Point {
       if (value === null || value === undefined || value === '') continue
       if (typeof value === 'object') throw new ValueError(`tag ${JSON.stringify(key)} is not a string`)
       if (RESERVED_KEYS.has(key)) throw new ValueError(`tag key ${JSON.stringify(key)} is reserved`)
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects are refused above: a JSON value here is a string, number, boolean or bigint
       point.tag(key, String(value))
     }
     const fieldSource = nested ? Object.entries(asObject(object.fields, 'fields')) : omit(object, ['measurement', options.timeKey, ...options.tagKeys])
@@ -155,6 +156,7 @@ function convertField(value: unknown, type: FieldValueType | undefined): number 
   if (type === undefined) {
     if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') return value
     if (typeof value === 'bigint') return unpinnedInteger(value)
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects are refused above: only a primitive gets here
     throw new ValueError(`unsupported value ${String(value)}`)
   }
   switch (type) {
@@ -173,6 +175,7 @@ function convertField(value: unknown, type: FieldValueType | undefined): number 
       if (typeof value === 'string' && parseBoolText(value) !== undefined) return parseBoolText(value) as boolean
       break
     case 'string':
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects are refused above: a JSON value here is a string, number, boolean or bigint
       return String(value)
   }
   throw new ValueError(`${JSON.stringify(value)} cannot be read as ${type}`)

@@ -220,13 +220,14 @@ export async function* splitLines(chunks: AsyncIterable<string>): AsyncGenerator
       start = nl + 1
     }
     carry = text.slice(start)
+    // eslint-disable-next-line no-useless-assignment -- frees the chunk's text while the generator waits at the yield below
     text = ''
     if (carry.length > MAX_LINE_CHARS) throw new InputError(`line ${lineNumber + 1} is longer than ${MAX_LINE_CHARS} characters`)
     if (batch.length > 0) yield batch
   }
   if (carry.length > 0) {
     const end = carry.endsWith('\r') ? carry.length - 1 : carry.length
-    yield [{ text: carry.slice(0, end), line: ++lineNumber }]
+    yield [{ text: carry.slice(0, end), line: lineNumber + 1 }]
   }
 }
 
@@ -369,6 +370,7 @@ export async function* splitLineProtocol(chunks: AsyncIterable<string>): AsyncGe
       start = i = end + 1
     }
     carry = text.slice(start)
+    // eslint-disable-next-line no-useless-assignment -- frees the chunk's text while the generator waits at the yield below
     text = ''
     if (carry.length > MAX_LINE_CHARS) throw new InputError(`line ${lineNumber + 1} is longer than ${MAX_LINE_CHARS} characters`)
     if (batch.length > 0) yield batch
