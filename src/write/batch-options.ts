@@ -114,14 +114,23 @@ export function validateOptions(options: BatchWriterOptions): ValidatedOptions {
   }
   const batchSize = integerOption('batchSize', options.batchSize, BATCH_DEFAULTS.batchSize, 1)
   const maxInFlight = integerOption('maxInFlight', options.maxInFlight, BATCH_DEFAULTS.maxInFlight, 1)
-  const maxBufferedLines = integerOption('maxBufferedLines', options.maxBufferedLines, batchSize * (2 * maxInFlight + 2), 1)
+  const maxBufferedLines = integerOption(
+    'maxBufferedLines',
+    options.maxBufferedLines,
+    batchSize * (2 * maxInFlight + 2),
+    1,
+  )
   if (maxBufferedLines < batchSize) {
     throw new InvalidArgumentError(`maxBufferedLines (${maxBufferedLines}) must be at least batchSize (${batchSize})`)
   }
   // Checked here too, not only per request: a bad value would otherwise fail every batch in the background.
   if (options.timeout !== undefined) checkTimeout(options.timeout, 'timeout')
   if (options.chunkSize !== undefined) integerOption('chunkSize', options.chunkSize, 0, 1)
-  if (options.retry !== undefined && options.retry !== false && (typeof options.retry !== 'object' || options.retry === null)) {
+  if (
+    options.retry !== undefined &&
+    options.retry !== false &&
+    (typeof options.retry !== 'object' || options.retry === null)
+  ) {
     throw new InvalidArgumentError(`retry must be an object of retry settings, or false, got ${String(options.retry)}`)
   }
   return {
@@ -130,21 +139,44 @@ export function validateOptions(options: BatchWriterOptions): ValidatedOptions {
     maxInFlight,
     maxBufferedLines,
     maxBatchBytes: integerOption('maxBatchBytes', options.maxBatchBytes, BATCH_DEFAULTS.maxBatchBytes, 1),
-    flushInterval: integerOption('flushInterval', options.flushInterval, BATCH_DEFAULTS.flushInterval, 0, MAX_TIMER_DELAY),
+    flushInterval: integerOption(
+      'flushInterval',
+      options.flushInterval,
+      BATCH_DEFAULTS.flushInterval,
+      0,
+      MAX_TIMER_DELAY,
+    ),
   }
 }
 
-function integerOption(name: string, value: number | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+function integerOption(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new InvalidArgumentError(`${name} must be an integer >= ${min}${max < Number.MAX_SAFE_INTEGER ? ` and <= ${max}` : ''}, got ${String(value)}`)
+    throw new InvalidArgumentError(
+      `${name} must be an integer >= ${min}${max < Number.MAX_SAFE_INTEGER ? ` and <= ${max}` : ''}, got ${String(value)}`,
+    )
   }
   return value
 }
 
 const RECORD_OPTION_KEYS = [
-  'recordMeasurementKey', 'recordMeasurementName', 'recordTimeKey', 'recordTagKeys', 'recordFieldKeys', 'fieldTypes',
-  'dataFrameMeasurementName', 'dataFrameTagColumns', 'dataFrameTimestampColumn', 'dataFrameTimestampTimezone', 'chunkSize',
+  'recordMeasurementKey',
+  'recordMeasurementName',
+  'recordTimeKey',
+  'recordTagKeys',
+  'recordFieldKeys',
+  'fieldTypes',
+  'dataFrameMeasurementName',
+  'dataFrameTagColumns',
+  'dataFrameTimestampColumn',
+  'dataFrameTimestampTimezone',
+  'chunkSize',
 ] as const satisfies readonly (keyof (RecordOptions & TableOptions))[]
 
 /** The record and table options among the writer options: the defaults of every write(). */
@@ -155,7 +187,10 @@ export function pickRecordOptions(options: BatchWriterOptions): RecordOptions & 
 }
 
 /** The retry policy: batch defaults, then the client's settings, then the writer's; `false` turns it off. */
-export function makeRetry(clientRetry: RetryOptions | false | undefined, writerRetry: RetryOptions | false | undefined): RetryDecider | undefined {
+export function makeRetry(
+  clientRetry: RetryOptions | false | undefined,
+  writerRetry: RetryOptions | false | undefined,
+): RetryDecider | undefined {
   if (writerRetry === false || (writerRetry === undefined && clientRetry === false)) return undefined
   return new RetryPolicy({ ...BATCH_RETRY_DEFAULTS, ...(clientRetry || {}), ...(writerRetry ?? {}) })
 }

@@ -41,7 +41,6 @@ import {
   type BatchWriterOptions,
 } from './batch-options.js'
 
-
 /** A snapshot of the writer's counters. */
 export interface BatchWriterStats {
   /** Lines held now: open batches, queued, on the wire, waiting for a retry. */
@@ -82,7 +81,6 @@ export interface BatchWriterContext {
   spoolInternals?: SpoolInternals
 }
 
-
 /** A macrotask, so that pending I/O is handled first (setImmediate where it exists). */
 const scheduleMacrotask: (callback: () => void) => void =
   typeof setImmediate === 'function' ? (callback) => setImmediate(callback) : (callback) => setTimeout(callback, 0)
@@ -122,7 +120,9 @@ interface IdleWaiter {
  * checks, or `unknown` for a writer made with record or table options ({@link ReadAnyRecordOptions}).
  */
 export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
-  readonly #ctx: Required<Pick<BatchWriterContext, 'send' | 'serialize'>> & { defaultTags: Readonly<Record<string, string>> }
+  readonly #ctx: Required<Pick<BatchWriterContext, 'send' | 'serialize'>> & {
+    defaultTags: Readonly<Record<string, string>>
+  }
   readonly #precision: WritePrecision
   readonly #batchSize: number
   readonly #flushInterval: number
@@ -180,7 +180,10 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
    * Makes a writer around the client's transport. Users call `client.writeApi().batchWriter(options)`.
    * @internal
    */
-  static create<Records = WriteRecords>(options: BatchWriterOptions, context: BatchWriterContext): BatchWriter<Records> {
+  static create<Records = WriteRecords>(
+    options: BatchWriterOptions,
+    context: BatchWriterContext,
+  ): BatchWriter<Records> {
     return new BatchWriter<Records>(options, context)
   }
 
@@ -201,16 +204,27 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
       // Frozen: the serialiser may then escape them once for every line (see Point.writeLine).
       defaultTags: frozenTags(context.defaultTags ?? {}),
     }
-    this.#baseContext = { ...pickRecordOptions(options), precision: o.writePrecision, defaultTags: this.#ctx.defaultTags }
+    this.#baseContext = {
+      ...pickRecordOptions(options),
+      precision: o.writePrecision,
+      defaultTags: this.#ctx.defaultTags,
+    }
     this.#lone = context.lone
     this.#loneDefaultTags = Object.keys(this.#ctx.defaultTags).length === 0 ? undefined : this.#ctx.defaultTags
     this.#limits = { maxLines: Math.min(o.batchSize, SERIALIZE_CHUNK_LINES), maxBytes: o.maxBatchBytes }
     this.#budget = new LineBudget(o.maxBufferedLines)
     // As many buffers as full batches fit in the budget: what can be in use at once.
     this.#bodies = new BodyPool(Math.ceil(o.maxBufferedLines / o.batchSize) + 1)
-    this.#assembler = new BatchAssembler({ maxLines: o.batchSize, maxBytes: o.maxBatchBytes }, this.#bodies, (b) => this.#enqueue(b))
+    this.#assembler = new BatchAssembler({ maxLines: o.batchSize, maxBytes: o.maxBatchBytes }, this.#bodies, (b) =>
+      this.#enqueue(b),
+    )
     if (options.spool !== undefined) {
-      this.#spool = new BatchSpool(options.spool, { batchSize: o.batchSize, maxBatchBytes: o.maxBatchBytes }, this.#bodies, context.spoolInternals)
+      this.#spool = new BatchSpool(
+        options.spool,
+        { batchSize: o.batchSize, maxBatchBytes: o.maxBatchBytes },
+        this.#bodies,
+        context.spoolInternals,
+      )
       this.#spool.onReadable = () => this.#pump()
       // Lines left by an earlier writer go first.
       if (this.#spool.unreadLines > 0) scheduleMacrotask(() => this.#pump())
@@ -296,7 +310,8 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
       this.#addSpooled(this.#spool, records, options)
       return this.#hasRoom()
     }
-    if (options !== undefined || this.#lone?.accepts(records) !== true || !this.#takeLone(records)) this.#addChunks(records, options)
+    if (options !== undefined || this.#lone?.accepts(records) !== true || !this.#takeLone(records))
+      this.#addChunks(records, options)
     return this.#hasRoom()
   }
 
@@ -327,7 +342,10 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
   #hasRoom(): boolean {
     // With a spool, add() goes on while the spool has room and its writes keep up; the lines of
     // earlier calls are then being stored (see #addSpooled).
-    const busy = this.#spool !== undefined ? this.#spool.backlogged : this.#pendingAdds > 0 || this.#budget.used >= this.#budget.limit
+    const busy =
+      this.#spool !== undefined
+        ? this.#spool.backlogged
+        : this.#pendingAdds > 0 || this.#budget.used >= this.#budget.limit
     if (!busy && !this.#yieldDue && !this.#closed) return true
     this.#drainOwed = true
     this.#maybeDrain()
@@ -347,7 +365,12 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
       }
       return
     }
-    if (this.#spool !== undefined ? this.#spool.backlogged && !this.#closed : this.#pendingAdds > 0 || (this.#budget.used >= this.#budget.limit && !this.#closed)) return
+    if (
+      this.#spool !== undefined
+        ? this.#spool.backlogged && !this.#closed
+        : this.#pendingAdds > 0 || (this.#budget.used >= this.#budget.limit && !this.#closed)
+    )
+      return
     this.#fireDrain()
   }
 
@@ -422,13 +445,18 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
     this.#reportPiledUpFailures()
     const chunks = this.#ctx.serialize(records, this.#serializeContext(options), this.#limits)
     if (Symbol.asyncIterator in chunks) {
-      throw new InvalidArgumentError('add() takes records that can be read at once: pass an async iterable to write() or writeAll()')
+      throw new InvalidArgumentError(
+        'add() takes records that can be read at once: pass an async iterable to write() or writeAll()',
+      )
     }
     // All of them before any is buffered: a bad record throws here, and nothing of this call is taken.
     const all = [...chunks]
     for (const chunk of all) {
       for (let from = 0; from < chunk.lineCount; from += this.#batchSize) {
-        const piece = from === 0 && chunk.lineCount <= this.#batchSize ? chunk : chunk.slice(from, Math.min(chunk.lineCount, from + this.#batchSize))
+        const piece =
+          from === 0 && chunk.lineCount <= this.#batchSize
+            ? chunk
+            : chunk.slice(from, Math.min(chunk.lineCount, from + this.#batchSize))
         const wait = this.#accept(piece)
         if (wait === undefined) continue
         // No room: the piece waits its turn; close() waits for it as for a running write().
@@ -467,7 +495,8 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
     // never flushes, facing a server that refuses everything, would pile them up without bound:
     // past maxBufferedLines they are reported here instead, and this call takes nothing.
     this.#reportPiledUpFailures()
-    if (options === undefined && this.#lone !== undefined && isAsyncSource(records)) return this.#writeAsyncSource(records, reentrant)
+    if (options === undefined && this.#lone !== undefined && isAsyncSource(records))
+      return this.#writeAsyncSource(records, reentrant)
     this.#activeWrites++
     try {
       const chunks = this.#ctx.serialize(records, this.#serializeContext(options), this.#limits)
@@ -518,7 +547,9 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
           if (!(lone.accepts(record) && this.#takeLone(record))) await this.#writeMany([record], undefined, reentrant)
         } catch (error) {
           // A lone record's error has the path [], the one-item array's starts with its 0.
-          throw error instanceof RecordError ? new RecordError([index, ...error.path.slice(1)], error.reason, { cause: error.cause }) : error
+          throw error instanceof RecordError
+            ? new RecordError([index, ...error.path.slice(1)], error.reason, { cause: error.cause })
+            : error
         }
         index++
         // A stream can run for hours in one call: see #writeMany.
@@ -551,14 +582,18 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
   #serializeContext(options: BatchWriteOptions | undefined): SerializeContext {
     if (options === undefined) return this.#baseContext
     const precision = options.writePrecision ?? this.#precision
-    if (!isWritePrecision(precision)) throw new InvalidArgumentError(`writePrecision must be ns, us, ms or s, got ${String(precision)}`)
+    if (!isWritePrecision(precision))
+      throw new InvalidArgumentError(`writePrecision must be ns, us, ms or s, got ${String(precision)}`)
     return { ...this.#baseContext, ...options, precision }
   }
 
   /** Streams `source` (sync or async iterable of records) through the same path as {@link write}. */
   writeAll(source: AsyncIterable<Records> | Iterable<Records>, options?: BatchWriteOptions): Promise<void>
   /** Streams records of any shape, read through this call's record or table options; see {@link BatchWriter.writeAll}. */
-  writeAll(source: AsyncIterable<unknown> | Iterable<unknown>, options: BatchWriteOptions & ReadAnyRecordOptions): Promise<void>
+  writeAll(
+    source: AsyncIterable<unknown> | Iterable<unknown>,
+    options: BatchWriteOptions & ReadAnyRecordOptions,
+  ): Promise<void>
   writeAll(source: AsyncIterable<unknown> | Iterable<unknown>, options?: BatchWriteOptions): Promise<void> {
     return this.write(source as Records, options)
   }
@@ -672,7 +707,8 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
 
   async #acceptInPieces(chunk: LineChunk, reentrant: CallbackName | undefined): Promise<void> {
     const count = chunk.lineCount
-    for (let i = 0; i < count; i += this.#batchSize) await this.#accept(chunk.slice(i, Math.min(count, i + this.#batchSize)), reentrant)
+    for (let i = 0; i < count; i += this.#batchSize)
+      await this.#accept(chunk.slice(i, Math.min(count, i + this.#batchSize)), reentrant)
   }
 
   /** A write() called from inside `callback` found the buffer full. */
@@ -841,7 +877,9 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
     this.#reportPiledUpFailures()
     const chunks = this.#ctx.serialize(records, this.#serializeContext(options), this.#limits)
     if (Symbol.asyncIterator in chunks) {
-      throw new InvalidArgumentError('add() takes records that can be read at once: pass an async iterable to write() or writeAll()')
+      throw new InvalidArgumentError(
+        'add() takes records that can be read at once: pass an async iterable to write() or writeAll()',
+      )
     }
     const all = [...chunks].filter((chunk) => chunk.lineCount > 0)
     if (all.length === 0) return
@@ -904,7 +942,12 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
       }
       this.#spoolLinesHeld += spooled.payload.lineCount
       this.#slotsBusy++
-      const batch: SealedBatch = { seq: this.#ledger.open(), precision: spooled.precision, payload: spooled.payload, spooled }
+      const batch: SealedBatch = {
+        seq: this.#ledger.open(),
+        precision: spooled.precision,
+        payload: spooled.payload,
+        spooled,
+      }
       this.#run(batch).catch((error: unknown) => this.#ledger.recordCallbackError(error))
     }
     this.#checkIdle()
@@ -952,7 +995,11 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
     }
     if (this.#onFailed !== undefined) {
       for (const u of outcome.undelivered) {
-        await this.#callSafely('onBatchFailed', this.#onFailed, { lines: u.lines, precision: batch.precision, reason: u.reason })
+        await this.#callSafely('onBatchFailed', this.#onFailed, {
+          lines: u.lines,
+          precision: batch.precision,
+          reason: u.reason,
+        })
       }
     }
     // Every line that needed reading was read by now (undelivered ones are in the outcome).
@@ -1031,7 +1078,12 @@ let idleWriterKept = false
  */
 function keepIdleWriterAlive(context: BatchWriterContext): void {
   idleWriterKept = true
-  keepMapAlive(BatchWriter.create({ bucket: 'anchor' }, { send: () => Promise.resolve(), serialize: context.serialize, lone: context.lone }))
+  keepMapAlive(
+    BatchWriter.create(
+      { bucket: 'anchor' },
+      { send: () => Promise.resolve(), serialize: context.serialize, lone: context.lone },
+    ),
+  )
   keepPayloadMapsAlive()
   keepSerializerMapsAlive()
 }

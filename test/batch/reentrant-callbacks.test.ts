@@ -4,7 +4,12 @@
 // Every test races a deadline so that a deadlock fails fast instead of hanging the run.
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BatchCallbackError, InvalidArgumentError, RequestAbortedError, UndeliveredLinesError } from '../../src/errors.js'
+import {
+  BatchCallbackError,
+  InvalidArgumentError,
+  RequestAbortedError,
+  UndeliveredLinesError,
+} from '../../src/errors.js'
 import { startFaultServer, type FaultServerOptions } from '../support/fault-server.js'
 import { stringWriter } from './harness.js'
 import type { BatchWriter } from '../../src/write/batch-writer.js'
@@ -41,13 +46,20 @@ async function withWriter(
   const received: string[] = []
   const server = await startFaultServer({ ...serverOptions, onAcknowledged: (lines) => received.push(...lines) })
   const made: { writer?: BatchWriter } = {}
-  const { writer, transport } = stringWriter(server.url, { flushInterval: 0, retry: false, ...options(() => made.writer as BatchWriter) })
+  const { writer, transport } = stringWriter(server.url, {
+    flushInterval: 0,
+    retry: false,
+    ...options(() => made.writer as BatchWriter),
+  })
   made.writer = writer
   try {
     await body({ writer, received })
   } finally {
     writer.abort()
-    await within(writer.close().catch(() => undefined), 'cleanup close()').catch(() => undefined)
+    await within(
+      writer.close().catch(() => undefined),
+      'cleanup close()',
+    ).catch(() => undefined)
     await transport.close()
     await server.close()
   }
@@ -134,7 +146,10 @@ describe('BatchWriter: calls from its own callbacks', () => {
           calls++
           // The first call has room for one more line, the second (two lines) has not.
           if (calls === 1) await self().write('m v=2 2')
-          if (calls === 2) await self().write(['m v=3 3', 'm v=4 4', 'm v=5 5']).catch((error: unknown) => seen.push(error))
+          if (calls === 2)
+            await self()
+              .write(['m v=3 3', 'm v=4 4', 'm v=5 5'])
+              .catch((error: unknown) => seen.push(error))
         },
       }),
       async ({ writer, received }) => {
@@ -223,10 +238,16 @@ describe('BatchWriter: calls from its own callbacks', () => {
         const pending = [outcome(writer.flush()), outcome(writer.drained()), outcome(writer.write('m v=3 3'))]
         await new Promise((resolve) => setTimeout(resolve, 20))
         writer.abort()
-        const [flushed, drained, wrote] = await within(Promise.all(pending), 'flush(), drained() and write() after abort()')
+        const [flushed, drained, wrote] = await within(
+          Promise.all(pending),
+          'flush(), drained() and write() after abort()',
+        )
         assert.equal(flushed?.error, undefined, 'the acknowledged line needs no report')
         assert.equal(drained?.error, undefined)
-        assert.ok(wrote?.error instanceof RequestAbortedError, `write() rejects with RequestAbortedError, got ${String(wrote?.error)}`)
+        assert.ok(
+          wrote?.error instanceof RequestAbortedError,
+          `write() rejects with RequestAbortedError, got ${String(wrote?.error)}`,
+        )
         await within(writer.close(), 'close() after abort()')
         // The callback's own flush() ends with the abort; its write() then finds the writer closed.
         await within(
