@@ -54,7 +54,7 @@ const ourPoint: (i: number) => Point = benchPoint
 function officialPoint(i: number): OfficialPoint {
   return new OfficialPoint('bench')
     .tag('host', `host-${i % 100}`)
-    .tag('region', REGIONS[i & 3]!)
+    .tag('region', REGIONS[i & 3])
     .floatField('usage', i * 0.25)
     .intField('count', i)
     .booleanField('ok', (i & 1) === 0)
@@ -88,7 +88,7 @@ async function withOurWriter(sink: Sink, n: number, feed: (writer: BatchWriter) 
 function ourObject(i: number): { measurement: string; tags: Record<string, string>; fields: Record<string, number | boolean>; time: bigint } {
   return {
     measurement: 'bench',
-    tags: { host: `host-${i % 100}`, region: REGIONS[i & 3]! },
+    tags: { host: `host-${i % 100}`, region: REGIONS[i & 3] },
     fields: { usage: i * 0.25, count: i, ok: (i & 1) === 0 },
     time: BASE_NS + BigInt(i),
   }
@@ -287,7 +287,7 @@ function ceilingVariant(): Variant {
       let next = 0
       const count = Math.ceil(n / BATCH_SIZE)
       const worker = async (): Promise<void> => {
-        while (next < count) await post(bodies[next++]!)
+        while (next < count) await post(bodies[next++])
       }
       await Promise.all(Array.from({ length: CONCURRENCY }, worker))
       await sink.received(n)
@@ -425,7 +425,7 @@ function sinkThroughParent(url: string): Sink {
 }
 
 async function child(index: number, url: string): Promise<void> {
-  const variant = VARIANTS[index]!
+  const variant = VARIANTS[index]
   const sink = sinkThroughParent(url)
   const n = variant === cliImport ? CLI_LINES : POINTS
   variant.prepare?.(n)

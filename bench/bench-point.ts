@@ -9,7 +9,7 @@ const REGIONS = ['eu-west', 'eu-central', 'us-east', 'us-west'] as const
 export function benchPoint(i: number): Point {
   return new Point('bench')
     .tag('host', `host-${i % 100}`)
-    .tag('region', REGIONS[i & 3]!)
+    .tag('region', REGIONS[i & 3])
     .floatField('usage', i * 0.25)
     .intField('count', i)
     .booleanField('ok', (i & 1) === 0)

@@ -31,7 +31,7 @@ const REGIONS = ['eu-west', 'eu-central', 'us-east', 'us-west'] as const
 function point(i: number): Point {
   return new Point('bench')
     .tag('host', `host-${i % 1000}`)
-    .tag('region', REGIONS[i & 3]!)
+    .tag('region', REGIONS[i & 3])
     .floatField('usage', i * 0.25)
     .intField('count', i)
     .booleanField('ok', (i & 1) === 0)
@@ -67,7 +67,7 @@ const WAYS: Record<string, (writer: BatchWriter) => Promise<void>> = {
     for (let i = 0; i < POINTS; i++) {
       await writer.write({
         measurement: 'bench',
-        tags: { host: `host-${i % 1000}`, region: REGIONS[i & 3]! },
+        tags: { host: `host-${i % 1000}`, region: REGIONS[i & 3] },
         fields: { usage: i * 0.25, count: i, ok: (i & 1) === 0 },
         time: BASE_NS + BigInt(i),
       })

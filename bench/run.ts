@@ -38,9 +38,9 @@ function printTable(rows: readonly BenchRow[]): void {
     r.target,
     r.met === undefined ? '' : r.met ? 'met' : 'NOT met',
   ])
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)))
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)))
   const line = (c: readonly string[]): string =>
-    `| ${c.map((x, i) => (i === 1 || i === 2 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!))).join(' | ')} |`
+    `| ${c.map((x, i) => (i === 1 || i === 2 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join(' | ')} |`
   console.log(
     `\n${line(header)}\n|${widths.map((w, i) => (i === 1 || i === 2 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`,
   )

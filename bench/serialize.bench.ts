@@ -66,33 +66,33 @@ function makeData(count: number): Data {
 
 function buildOurs(d: Data, i: number): Point {
   return new Point('cpu')
-    .tag('host', d.hosts[i] as string)
-    .tag('region', d.regions[i] as string)
-    .floatField('usage', d.floats[i] as number)
-    .intField('count', d.ints[i] as number)
+    .tag('host', d.hosts[i])
+    .tag('region', d.regions[i])
+    .floatField('usage', d.floats[i])
+    .intField('count', d.ints[i])
     .booleanField('ok', d.bools[i] === 1)
-    .time(d.times[i] as bigint)
+    .time(d.times[i])
 }
 
 // The same point with its fields set in key order: the append-only path of this client's Point.
 function buildOursInKeyOrder(d: Data, i: number): Point {
   return new Point('cpu')
-    .tag('host', d.hosts[i] as string)
-    .tag('region', d.regions[i] as string)
-    .intField('count', d.ints[i] as number)
+    .tag('host', d.hosts[i])
+    .tag('region', d.regions[i])
+    .intField('count', d.ints[i])
     .booleanField('ok', d.bools[i] === 1)
-    .floatField('usage', d.floats[i] as number)
-    .time(d.times[i] as bigint)
+    .floatField('usage', d.floats[i])
+    .time(d.times[i])
 }
 
 function buildOfficial(d: Data, i: number): OfficialPoint {
   return new OfficialPoint('cpu')
-    .tag('host', d.hosts[i] as string)
-    .tag('region', d.regions[i] as string)
-    .floatField('usage', d.floats[i] as number)
-    .intField('count', d.ints[i] as number)
+    .tag('host', d.hosts[i])
+    .tag('region', d.regions[i])
+    .floatField('usage', d.floats[i])
+    .intField('count', d.ints[i])
     .booleanField('ok', d.bools[i] === 1)
-    .timestamp(d.timeTexts[i] as string)
+    .timestamp(d.timeTexts[i])
 }
 
 type Case = { name: string; run: (d: Data) => { ms: number; bytes: number } }

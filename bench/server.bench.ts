@@ -133,7 +133,7 @@ async function ingest(url: string, bodies: (index: number) => string, from: numb
 async function runParent(): Promise<void> {
   const ingestBatches = INGEST_POINTS / BATCH_LINES
   const prepared = Array.from({ length: ingestBatches }, (_, i) => batch(i))
-  const fromPrepared = (i: number): string => prepared[i]!
+  const fromPrepared = (i: number): string => prepared[i]
 
   const sink = await startChild('sink')
   const sinkSeconds = await ingest(sink.url, fromPrepared, 0, ingestBatches)

@@ -87,22 +87,22 @@ function makeTable(c: Columns): arrow.Table {
 function* ourPoints(c: Columns): Generator<Point> {
   for (let i = 0; i < c.time.length; i++) {
     yield new Point('cpu')
-      .tag('host', c.host[i] as string)
-      .tag('region', c.region[i] as string)
-      .floatField('usage', c.usage[i] as number)
-      .intField('count', c.count[i] as bigint)
-      .booleanField('ok', c.ok[i] as boolean)
-      .time(c.time[i] as bigint)
+      .tag('host', c.host[i])
+      .tag('region', c.region[i])
+      .floatField('usage', c.usage[i])
+      .intField('count', c.count[i])
+      .booleanField('ok', c.ok[i])
+      .time(c.time[i])
   }
 }
 
 function officialPoint(c: Columns, i: number): OfficialPoint {
   return new OfficialPoint('cpu')
-    .tag('host', c.host[i] as string)
-    .tag('region', c.region[i] as string)
-    .floatField('usage', c.usage[i] as number)
+    .tag('host', c.host[i])
+    .tag('region', c.region[i])
+    .floatField('usage', c.usage[i])
     .intField('count', Number(c.count[i]))
-    .booleanField('ok', c.ok[i] as boolean)
+    .booleanField('ok', c.ok[i])
     .timestamp(String(c.time[i]))
 }
 

@@ -102,7 +102,7 @@ class EmbeddedServerThread {
   ask<T>(question: Question): Promise<T> {
     const id = this.nextId++
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject })
+      this.pending.set(id, { resolve: resolve, reject })
       this.worker.postMessage({ ...question, id })
     })
   }

@@ -18,7 +18,7 @@ if (kind === 'build') {
   for (let round = 0; round < ROUNDS; round++) {
     for (let i = 0; i < N; i++) {
       if ((i & 4095) === 0) writer.clear()
-      points[i & 4095]!.writeLine(writer, 'ns')
+      points[i & 4095].writeLine(writer, 'ns')
     }
   }
 } else throw new Error(`CASE must be build or line, not ${kind}`)

@@ -26,7 +26,7 @@ export function excerpt(text: string): string {
   const flat = text.replace(/\r/g, '\\r').replace(/\n/g, '\\n')
   if (flat.length <= EXCERPT_CHARS) return flat
   // Never half of a surrogate pair: it would print as U+FFFD.
-  const end = /[\uD800-\uDBFF]/.test(flat[EXCERPT_CHARS - 1] as string) ? EXCERPT_CHARS - 1 : EXCERPT_CHARS
+  const end = /[\uD800-\uDBFF]/.test(flat[EXCERPT_CHARS - 1]) ? EXCERPT_CHARS - 1 : EXCERPT_CHARS
   return `${flat.slice(0, end)}…`
 }
 

@@ -29,7 +29,7 @@ export function parseSections(text: string, mode: 'ini' | 'toml', source = 'conf
     if (line === '' || line.startsWith('#') || (mode === 'ini' && line.startsWith(';'))) return
     const header = /^\[\s*([^\]]+?)\s*\]\s*(?:#.*)?$/.exec(line)
     if (header !== null) {
-      const name = unquoteKey(header[1]!)
+      const name = unquoteKey(header[1])
       current = sections.get(name) ?? newSection()
       sections.set(name, current)
       return
@@ -38,7 +38,7 @@ export function parseSections(text: string, mode: 'ini' | 'toml', source = 'conf
     if (separator === undefined || separator <= 0) throw new InvalidArgumentError(`${where}: ${describeLineWithoutSeparator(line, knownKeys)}`)
     const key = unquoteKey(line.slice(0, separator).trim())
     // `token abc==`: the `=` found is the token's own padding, and the key would be `token abc`.
-    if (mode === 'ini' && /\s/.test(key) && knownKeys.has(key.split(/\s/, 1)[0]!.toLowerCase())) {
+    if (mode === 'ini' && /\s/.test(key) && knownKeys.has(key.split(/\s/, 1)[0].toLowerCase())) {
       throw new InvalidArgumentError(`${where}: ${describeLineWithoutSeparator(key, knownKeys)}`)
     }
     const rawValue = line.slice(separator + 1).trim()
@@ -73,7 +73,7 @@ function parseTomlValue(raw: string, where: string): SettingValue {
   if (raw.startsWith('"')) {
     let out = ''
     for (let i = 1; i < raw.length; i++) {
-      const c = raw[i]!
+      const c = raw[i]
       if (c === '"') return expectOnlyComment(raw.slice(i + 1), out, where)
       if (c !== '\\') {
         out += c

@@ -46,7 +46,7 @@ export function applySettings(options: ClientSettings, values: Readonly<Record<s
     // Own keys only: a config key named `constructor` or `toString` is not a setting.
     const name = key.toLowerCase()
     if (!SETTING_KEYS.has(name) || value === '') continue
-    const apply = SETTINGS[name]!
+    const apply = SETTINGS[name]
     apply(options, value, describe(key))
   }
   return options

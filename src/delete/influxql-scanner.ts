@@ -75,7 +75,7 @@ export class Scanner {
   }
 
   private read(): string {
-    const ch = this.index < this.chars.length ? this.chars[this.index]! : EOF
+    const ch = this.index < this.chars.length ? this.chars[this.index] : EOF
     this.index++
     return ch
   }
@@ -85,7 +85,7 @@ export class Scanner {
   }
 
   private posAt(index: number): Position {
-    return this.positions[Math.min(index, this.chars.length)]!
+    return this.positions[Math.min(index, this.chars.length)]
   }
 
   private peek(): string {

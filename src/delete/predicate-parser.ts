@@ -41,7 +41,7 @@ class TokenReader {
   }
 
   scan(): Token {
-    if (this.unscanned > 0) return this.buffer[this.buffer.length - this.unscanned--]!
+    if (this.unscanned > 0) return this.buffer[this.buffer.length - this.unscanned--]
     const token = this.scanner.scan()
     this.buffer.push(token)
     return token

@@ -103,18 +103,18 @@ export function validatePredicate(text: string): void {
     throw new InvalidArgumentError("delete: \"predicate\" must be a string; pass '' to delete everything in the time range")
   }
   const tokens = tokenize(text)
-  if (tokens[0]!.kind === 'end') {
+  if (tokens[0].kind === 'end') {
     if (text === '') return
     // The server reads blanks as a predicate with nothing in it and refuses it; deleting every
     // series is only ever asked for with ''.
     throw new InvalidArgumentError(`predicate: only blanks (${JSON.stringify(text)}), which InfluxDB 2.x refuses; pass '' to delete everything in the time range`)
   }
   let index = 0
-  const peek = (): Token => tokens[index]!
+  const peek = (): Token => tokens[index]
   const fail = (token: Token, reason: string): never => {
     throw new InvalidArgumentError(`predicate: ${reason} at position ${token.position} in ${JSON.stringify(text)}`)
   }
-  const expect = (kind: TokenKind, reason: string): Token => (peek().kind === kind ? tokens[index++]! : fail(peek(), reason))
+  const expect = (kind: TokenKind, reason: string): Token => (peek().kind === kind ? tokens[index++] : fail(peek(), reason))
 
   const parseExpression = (depth: number): void => {
     parseTerm(depth)
@@ -174,7 +174,7 @@ function tokenize(text: string): Token[] {
   }
   let i = 0
   while (i < text.length) {
-    const c = text[i]!
+    const c = text[i]
     const start = i
     if (/\s/.test(c)) {
       i++
@@ -223,7 +223,7 @@ function tokenize(text: string): Token[] {
         tokens.push({ kind: 'number', text: match[0], position: start })
       }
     } else if (/[A-Za-z_]/.test(c)) {
-      while (i < text.length && /[A-Za-z0-9_]/.test(text[i]!)) i++
+      while (i < text.length && /[A-Za-z0-9_]/.test(text[i])) i++
       const word = text.slice(start, i)
       const upper = word.toUpperCase()
       if (upper === 'OR') fail(start, 'OR is not supported by the server; run one delete per alternative')

@@ -71,7 +71,7 @@ export function cookieFromSetCookie(setCookie: string | undefined): string | und
   if (setCookie === undefined || setCookie === '') return undefined
   const pairs = setCookie
     .split('\n')
-    .map((entry) => entry.split(';', 1)[0]!.trim())
+    .map((entry) => entry.split(';', 1)[0].trim())
     .filter((pair) => pair.includes('='))
   return pairs.length === 0 ? undefined : pairs.join('; ')
 }

@@ -225,11 +225,11 @@ function matchSentLine(message: string, textStart: number, sent: SentIndex): { s
   for (let at = message.indexOf("': ", textStart); at !== -1 && at - textStart <= sent.longest; at = message.indexOf("': ", at + 1)) {
     const same = sent.byText.get(message.slice(textStart, at))
     if (same === undefined) continue
-    while (same.next < same.lines.length && same.lines[same.next]!.claimed) same.next++
+    while (same.next < same.lines.length && same.lines[same.next].claimed) same.next++
     if (same.next < same.lines.length) best = { same, quotedLength: at - textStart }
   }
   if (best === undefined) return undefined
-  const line = best.same.lines[best.same.next]!
+  const line = best.same.lines[best.same.next]
   line.claimed = true
   return { sent: line, quotedLength: best.quotedLength }
 }

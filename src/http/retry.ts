@@ -181,7 +181,7 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 }
 
 function definedOnly(options: RetryOptions): RetryOptions {
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as RetryOptions
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined))
 }
 
 function validateRetryOptions(o: Required<RetryOptions>, extraStatusCodes: readonly number[] | undefined): Required<RetryOptions> {

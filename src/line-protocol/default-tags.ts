@@ -34,7 +34,7 @@ export function resolveDefaultTags(
     }
     const text = String(raw)
     const reference = ENV_REFERENCE.exec(text)
-    const value = reference === null ? text : ownValue(env, reference[1] as string)
+    const value = reference === null ? text : ownValue(env, reference[1])
     if (value === undefined || value === '' || key === '') continue
     try {
       escapeTagKey(key)

@@ -60,7 +60,7 @@ export function writeEncoded(out: ByteSink, text: EncodedText): void {
   const count = words.length
   if (at + 4 * count > out.bytes.length) out.reserve(4 * count)
   const target = viewOf(out.bytes)
-  for (let k = 0; k < count; k++) target.setUint32(at + 4 * k, words[k] as number, true)
+  for (let k = 0; k < count; k++) target.setUint32(at + 4 * k, words[k], true)
   out.length = at + text.length
 }
 

@@ -22,7 +22,7 @@ const FRACTION_PADDING = ['', '0', '00', '000', '0000', '00000']
 export function floatText(v: number): string {
   if (v !== 0) {
     for (let k = 0; k <= MAX_FRACTION_DIGITS; k++) {
-      const scale = POWERS_OF_TEN[k] as number
+      const scale = POWERS_OF_TEN[k]
       const m = Math.round(v * scale)
       if (m / scale !== v) continue
       if (m >= MAX_SCALED || m <= -MAX_SCALED) break
@@ -33,7 +33,7 @@ export function floatText(v: number): string {
       const magnitude = negative ? -m : m
       const fraction = magnitude % scale
       const fractionDigits = '' + fraction
-      const text = (magnitude - fraction) / scale + '.' + (FRACTION_PADDING[k - fractionDigits.length] as string) + fractionDigits
+      const text = (magnitude - fraction) / scale + '.' + (FRACTION_PADDING[k - fractionDigits.length]) + fractionDigits
       return negative ? '-' + text : text
     }
   }

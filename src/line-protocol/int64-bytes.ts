@@ -106,9 +106,9 @@ export class NearbyInt64Writer {
         if (at + 24 > out.bytes.length) out.reserve(24)
         const target = viewOf(out.bytes)
         const head = this.head
-        target.setUint32(at, head[0] as number, true)
-        target.setUint32(at + 4, head[1] as number, true)
-        target.setUint32(at + 8, head[2] as number, true)
+        target.setUint32(at, head[0], true)
+        target.setUint32(at + 4, head[1], true)
+        target.setUint32(at + 8, head[2], true)
         out.length = at + this.headLength
         writeNineDigits(out, rest)
         return

@@ -66,7 +66,7 @@ export function recycleBuffer(body: Uint8Array): void {
 /** A buffer of at least `size` bytes: a recycled one when one is large enough. */
 function newBuffer(size: number): Uint8Array {
   for (let i = spareBuffers.length - 1; i >= 0; i--) {
-    const spare = spareBuffers[i] as Uint8Array
+    const spare = spareBuffers[i]
     if (spare.length >= size && spare.length <= size * 2) {
       spareBuffers.splice(i, 1)
       return spare
@@ -97,7 +97,7 @@ export class LineWriter {
 
   /** Bytes the body takes: the complete lines joined by `\n`. */
   get bodyLength(): number {
-    return this.#lines === 0 ? 0 : (this.#ends[this.#lines - 1] as number)
+    return this.#lines === 0 ? 0 : (this.#ends[this.#lines - 1])
   }
 
   /** Makes room for `count` more bytes. */
@@ -187,7 +187,7 @@ export class LineWriter {
   bigint(value: bigint): void {
     if (value >= INT64_MIN && value <= INT64_MAX && LITTLE_ENDIAN) {
       int64Scratch[0] = value
-      writeInt64Words(this, int64Words[0] as number, int64Words[1] as number)
+      writeInt64Words(this, int64Words[0], int64Words[1])
     } else this.text(`${value}`)
   }
 
@@ -199,7 +199,7 @@ export class LineWriter {
   timestamp(value: bigint): void {
     if (value >= INT64_MIN && value <= INT64_MAX && LITTLE_ENDIAN) {
       int64Scratch[0] = value
-      nearbyTimestamps.write(this, int64Words[0] as number, int64Words[1] as number)
+      nearbyTimestamps.write(this, int64Words[0], int64Words[1])
     } else this.text(`${value}`)
   }
 
@@ -215,8 +215,8 @@ export class LineWriter {
 
   /** Line `index` as text. */
   lineText(index: number): string {
-    const start = index === 0 ? 0 : (this.#ends[index - 1] as number) + 1
-    return decodeUtf8Range(this.bytes, start, this.#ends[index] as number)
+    const start = index === 0 ? 0 : (this.#ends[index - 1]) + 1
+    return decodeUtf8Range(this.bytes, start, this.#ends[index])
   }
 
   /** Every complete line as text. */
@@ -237,7 +237,7 @@ export class LineWriter {
    */
   cut(count: number): { body: Uint8Array; ends: Uint32Array } {
     if (count === 0) return { body: new Uint8Array(0), ends: new Uint32Array(0) }
-    const end = this.#ends[count - 1] as number
+    const end = this.#ends[count - 1]
     const ends = this.#ends.slice(0, count)
     if (count === this.#lines && end >= this.bytes.length >> 1) {
       // Everything goes and fills at least half the buffer: the buffer itself becomes the body, and
@@ -256,7 +256,7 @@ export class LineWriter {
     const restStart = end + 1
     this.bytes.copyWithin(0, restStart, this.length)
     this.length -= restStart
-    for (let i = count; i < this.#lines; i++) this.#ends[i - count] = (this.#ends[i] as number) - restStart
+    for (let i = count; i < this.#lines; i++) this.#ends[i - count] = (this.#ends[i]) - restStart
     this.#lines -= count
     return { body, ends }
   }

@@ -33,7 +33,7 @@ function quotient(value: number, divisor: number, inverse: number): number {
 
 /** Writes the digits of `value` (below 10^4, no leading zeros) at `at`; returns the new end. */
 function leadingGroup(target: DataView, at: number, value: number): number {
-  target.setUint32(at, LEADING_DIGITS[value] as number, true)
+  target.setUint32(at, LEADING_DIGITS[value], true)
   return at + (value < 100 ? (value < 10 ? 1 : 2) : value < 1_000 ? 3 : 4)
 }
 
@@ -52,7 +52,7 @@ export function writeDigits(out: ByteSink, value: number): void {
   if (value < 100_000_000) {
     const high = quotient(value, 10_000, 1e-4)
     at = leadingGroup(target, at, high)
-    target.setUint32(at, FOUR_DIGITS[value - high * 10_000] as number, true)
+    target.setUint32(at, FOUR_DIGITS[value - high * 10_000], true)
     out.length = at + 4
     return
   }
@@ -62,7 +62,7 @@ export function writeDigits(out: ByteSink, value: number): void {
   else {
     const top = quotient(high, 10_000, 1e-4)
     at = leadingGroup(target, at, top)
-    target.setUint32(at, FOUR_DIGITS[high - top * 10_000] as number, true)
+    target.setUint32(at, FOUR_DIGITS[high - top * 10_000], true)
     at += 4
   }
   out.length = eightDigits(target, at, low)
@@ -71,8 +71,8 @@ export function writeDigits(out: ByteSink, value: number): void {
 /** `value` (below 10^8) as exactly eight digits at `at`; returns the new end. */
 function eightDigits(target: DataView, at: number, value: number): number {
   const high = quotient(value, 10_000, 1e-4)
-  target.setUint32(at, FOUR_DIGITS[high] as number, true)
-  target.setUint32(at + 4, FOUR_DIGITS[value - high * 10_000] as number, true)
+  target.setUint32(at, FOUR_DIGITS[high], true)
+  target.setUint32(at + 4, FOUR_DIGITS[value - high * 10_000], true)
   return at + 8
 }
 
@@ -126,8 +126,8 @@ function writeFraction(out: ByteSink, fraction: number): void {
   const target = viewOf(out.bytes)
   const high = quotient(fraction, 10_000, 1e-4)
   // "." and the first two digits in one store: the two digits are the last two of "00dd".
-  target.setUint32(at, 46 | (((FOUR_DIGITS[high] as number) >>> 8) & 0xff_ff_00), true)
-  target.setUint32(at + 3, FOUR_DIGITS[fraction - high * 10_000] as number, true)
+  target.setUint32(at, 46 | (((FOUR_DIGITS[high]) >>> 8) & 0xff_ff_00), true)
+  target.setUint32(at + 3, FOUR_DIGITS[fraction - high * 10_000], true)
   let end = at + 7
   const bytes = out.bytes
   while (bytes[end - 1] === 48) end--

@@ -524,11 +524,11 @@ function mergedTagText(tags: readonly unknown[], tagEnd: number, defaults: reado
   for (let i = 0; i < tagEnd; i += TAG_SLOTS) {
     const prefix = tags[i] as KeyPrefix
     const key = prefix.key
-    for (; j < defaults.length && (defaults[j] as string) < key; j += 2) text += ',' + (defaults[j + 1] as string)
+    for (; j < defaults.length && (defaults[j]) < key; j += 2) text += ',' + (defaults[j + 1])
     if (j < defaults.length && defaults[j] === key) j += 2
     text += prefix.text + (tags[i + 1] as string)
   }
-  for (; j < defaults.length; j += 2) text += ',' + (defaults[j + 1] as string)
+  for (; j < defaults.length; j += 2) text += ',' + (defaults[j + 1])
   return text
 }
 
@@ -538,9 +538,9 @@ function writeMergedTags(writer: LineWriter, tags: readonly unknown[], tagEnd: n
   for (let i = 0; i < tagEnd; i += TAG_SLOTS) {
     const prefix = tags[i] as KeyPrefix
     const key = prefix.key
-    while (j < defaults.length && (defaults[j] as string) < key) {
+    while (j < defaults.length && (defaults[j]) < key) {
       writer.byte(COMMA)
-      writer.text(defaults[j + 1] as string)
+      writer.text(defaults[j + 1])
       j += 2
     }
     if (j < defaults.length && defaults[j] === key) j += 2
@@ -549,7 +549,7 @@ function writeMergedTags(writer: LineWriter, tags: readonly unknown[], tagEnd: n
   }
   for (; j < defaults.length; j += 2) {
     writer.byte(COMMA)
-    writer.text(defaults[j + 1] as string)
+    writer.text(defaults[j + 1])
   }
 }
 
@@ -620,7 +620,7 @@ function fieldPrefixAt(slot: number, key: string): KeyPrefix {
 
 function prefixAt(seenKeys: (string | undefined)[], seenPrefixes: KeyPrefix[], slot: number, key: string, make: (key: string) => KeyPrefix): KeyPrefix {
   if (slot >= SEEN_SLOTS) return make(key)
-  if (seenKeys[slot] === key) return seenPrefixes[slot] as KeyPrefix
+  if (seenKeys[slot] === key) return seenPrefixes[slot]
   const prefix = make(key)
   seenKeys[slot] = key
   seenPrefixes[slot] = prefix

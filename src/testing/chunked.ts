@@ -48,7 +48,7 @@ export class ChunkedVector<V> {
       chunk = GROWING_CHUNKS + Math.floor(rest / LAST_CHUNK)
       offset = rest % LAST_CHUNK
     }
-    return this.chunks[chunk]![offset]!
+    return this.chunks[chunk][offset]
   }
 
   /** Calls `visit` for every value in order. */
@@ -56,7 +56,7 @@ export class ChunkedVector<V> {
     let index = 0
     for (const chunk of this.chunks) {
       const end = Math.min(chunk.length, this.length - index)
-      for (let i = 0; i < end; i++) visit(chunk[i]!, index++)
+      for (let i = 0; i < end; i++) visit(chunk[i], index++)
     }
   }
 }

@@ -218,7 +218,7 @@ function scanKey(buf: string, start: number = 0): ScannedKey {
   }
   let sorted = true
   for (let j = 0; j + 1 < rawTags.length; j++) {
-    const cmp = compareBytes(rawTags[j]!.key, rawTags[j + 1]!.key)
+    const cmp = compareBytes(rawTags[j].key, rawTags[j + 1].key)
     if (cmp === 0) throw new LineError('duplicate tags')
     if (cmp > 0) {
       sorted = false
@@ -228,7 +228,7 @@ function scanKey(buf: string, start: number = 0): ScannedKey {
   if (!sorted) {
     rawTags.sort((a, b) => compareBytes(a.key, b.key))
     for (let j = 0; j + 1 < rawTags.length; j++) {
-      if (rawTags[j]!.key === rawTags[j + 1]!.key) throw new LineError('duplicate tags')
+      if (rawTags[j].key === rawTags[j + 1].key) throw new LineError('duplicate tags')
     }
   }
   const byteLength = utf8Length(buf.slice(start, i))
@@ -424,7 +424,7 @@ function readFields(buf: string, start: number, end: number, keyByteLength: numb
     // a raw key ends at its first unescaped `=`, so matching text followed by `=` ends there too.
     let fieldKey = known[fields.length]
     const length = fieldKey?.raw.length ?? 0
-    if (length > 0 && i + length < end - 1 && buf.charCodeAt(i + length) === EQUALS && buf.startsWith(fieldKey!.raw, i)) {
+    if (length > 0 && i + length < end - 1 && buf.charCodeAt(i + length) === EQUALS && buf.startsWith(fieldKey.raw, i)) {
       i += length
     } else {
       const keyStart = i
@@ -461,9 +461,9 @@ function readFields(buf: string, start: number, end: number, keyByteLength: numb
     // Go's field iterator skips a value-less field (only reachable through escapes); an empty
     // key is accepted (for example after a tab: `m \t=1`), so it is kept.
     if (raw.length === 0) continue
-    const size = keyByteLength + 4 + fieldKey!.bytes
+    const size = keyByteLength + 4 + fieldKey.bytes
     if (size > MAX_KEY_LENGTH) throw new LineError(`max key length exceeded: ${size} > ${MAX_KEY_LENGTH}`)
-    fields.push(typedField(fieldKey!.key, raw))
+    fields.push(typedField(fieldKey.key, raw))
   }
   return fields
 }

@@ -165,20 +165,20 @@ export class Series {
     })
     const order = new Uint32Array(n)
     for (let i = 0; i < n; i++) order[i] = i
-    order.sort((a, b) => (times[a]! < times[b]! ? -1 : times[a]! > times[b]! ? 1 : a - b))
+    order.sort((a, b) => (times[a] < times[b] ? -1 : times[a] > times[b] ? 1 : a - b))
     const old = [...this.columns]
     this.times = int64Vector()
     this.columns = new Map()
     this.inOrder = true
     for (let start = 0; start < n; ) {
-      const time = times[order[start]!]!
+      const time = times[order[start]]
       let end = start + 1
-      while (end < n && times[order[end]!] === time) end++
+      while (end < n && times[order[end]] === time) end++
       const fields: ParsedField[] = []
       for (const [key, column] of old) {
         // The latest row of the run that has the field gives its value.
         for (let k = end - 1; k >= start; k--) {
-          const row = order[k]!
+          const row = order[k]
           if (column.has(row)) {
             fields.push({ key, type: column.values.type, value: column.get(row) })
             break
@@ -241,7 +241,7 @@ export class Series {
 function withoutRepeatedKeys(fields: readonly ParsedField[]): readonly ParsedField[] {
   for (let i = 1; i < fields.length; i++) {
     for (let j = 0; j < i; j++) {
-      if (fields[i]!.key === fields[j]!.key) return [...new Map(fields.map((f) => [f.key, f])).values()]
+      if (fields[i].key === fields[j].key) return [...new Map(fields.map((f) => [f.key, f])).values()]
     }
   }
   return fields

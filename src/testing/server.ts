@@ -302,7 +302,7 @@ class ServerState {
       drop < this.requests.length - 1 &&
       (this.requests.length - drop > this.maxRecorded || this.recordedBytes > MAX_RECORDED_BODY_CHARS)
     ) {
-      this.recordedBytes -= this.requests[drop]!.body.length
+      this.recordedBytes -= this.requests[drop].body.length
       drop++
     }
     if (drop > 0) this.requests.splice(0, drop)

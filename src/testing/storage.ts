@@ -177,7 +177,7 @@ function findRejection(
   measurement: string,
 ): string | undefined {
   for (let i = 0; i < fields.length; i++) {
-    const field = fields[i]!
+    const field = fields[i]
     if (field.type === 'string') {
       const length = utf8LengthIfTooLong(field.value as string)
       if (length !== undefined) {
@@ -186,7 +186,7 @@ function findRejection(
     }
     let existing = types?.get(field.key)
     // A new field named twice in one line must not change type within the line either.
-    for (let j = 0; existing === undefined && j < i; j++) if (fields[j]!.key === field.key) existing = fields[j]!.type
+    for (let j = 0; existing === undefined && j < i; j++) if (fields[j].key === field.key) existing = fields[j].type
     if (existing !== undefined && existing !== field.type) {
       return `field type conflict: input field "${field.key}" on measurement "${measurement}" is type ${field.type}, already exists as type ${existing}`
     }

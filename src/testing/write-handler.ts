@@ -74,7 +74,7 @@ function isGzipEncoding(header: string | undefined): boolean {
 
 // What Go's gzip.NewReader checks before any data: magic, deflate method, no reserved flags.
 function hasGzipHeader(body: Buffer): boolean {
-  return body.length >= 10 && body[0] === 0x1f && body[1] === 0x8b && body[2] === 8 && (body[3]! & 0xe0) === 0
+  return body.length >= 10 && body[0] === 0x1f && body[1] === 0x8b && body[2] === 8 && (body[3] & 0xe0) === 0
 }
 
 function decodeBody(body: Buffer, gzipped: boolean): string | Reply {

@@ -52,8 +52,8 @@ export class BatchAssembler {
     let runStart = 0
     let lineStart = 0
     for (let i = 0; i < count; i++) {
-      const size = (ends[i] as number) - lineStart
-      lineStart = (ends[i] as number) + 1
+      const size = (ends[i]) - lineStart
+      lineStart = (ends[i]) + 1
       // Each line after the first adds its separating newline.
       if (lines > 0 && bytes + 1 + size > this.#maxBytes) {
         open = this.#appendRun(precision, open, chunk, runStart, i)

@@ -160,7 +160,7 @@ function identifyRefusedLines(lines: string[], error: PartialWriteError): string
       claimed.add(index)
     }
   }
-  return [...claimed].sort((a, b) => a - b).map((i) => lines[i]!)
+  return [...claimed].sort((a, b) => a - b).map((i) => lines[i])
 }
 
 /** Line indexes by text, in body order, leaving out those already claimed. */

@@ -44,6 +44,7 @@ export class LineBudget {
    * once (the hot path allocates no promise), otherwise a promise that resolves once it was taken.
    */
   acquire(lines: number): Promise<void> | undefined {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the failure that stopped the writer is passed on as it was thrown
     if (this.#failure !== undefined) return Promise.reject(this.#failure)
     if (this.#waiters.length === 0 && this.#used + lines <= this.limit) {
       this.#take(lines)
@@ -66,7 +67,7 @@ export class LineBudget {
     this.#used -= lines
     let served = 0
     while (served < this.#waiters.length) {
-      const next = this.#waiters[served]!
+      const next = this.#waiters[served]
       if (this.#used + next.lines > this.limit) break
       this.#take(next.lines)
       next.resolve()

@@ -70,7 +70,7 @@ export class PayloadBuilder {
   append(chunk: LineChunk, from: number, to: number): void {
     if (to <= from) return
     const start = chunk.lineStart(from)
-    const end = chunk.ends[to - 1] as number
+    const end = chunk.ends[to - 1]
     const separator = this.#lines > 0 ? 1 : 0
     this.#reserve(this.#bytes + separator + (end - start))
     this.#reserveEnds(this.#lines + (to - from))
@@ -78,7 +78,7 @@ export class PayloadBuilder {
     this.#buffer.set(chunk.body.subarray(start, end), this.#bytes)
     const shift = this.#bytes - start
     const ends = chunk.ends
-    for (let i = from; i < to; i++) this.#ends[this.#lines++] = (ends[i] as number) + shift
+    for (let i = from; i < to; i++) this.#ends[this.#lines++] = (ends[i]) + shift
     this.#bytes += end - start
   }
 
@@ -121,7 +121,7 @@ export class BodyPool {
   /** A whole buffer of at least `bytes` bytes, reused when one is large enough. */
   acquire(bytes: number): Uint8Array {
     for (let i = this.#free.length - 1; i >= 0; i--) {
-      if (this.#free[i]!.byteLength >= bytes) return this.#free.splice(i, 1)[0]!
+      if (this.#free[i].byteLength >= bytes) return this.#free.splice(i, 1)[0]
     }
     // Headroom, so that the next batch, a few lines longer, still fits the buffer.
     return new Uint8Array(Math.ceil((bytes * 1.25) / 65536) * 65536)
@@ -136,8 +136,8 @@ export class BodyPool {
     }
     // Full: keep the larger buffers, they fit more batches.
     let smallest = 0
-    for (let i = 1; i < this.#free.length; i++) if (this.#free[i]!.byteLength < this.#free[smallest]!.byteLength) smallest = i
-    if (this.#free[smallest]!.byteLength < whole.byteLength) this.#free[smallest] = whole
+    for (let i = 1; i < this.#free.length; i++) if (this.#free[i].byteLength < this.#free[smallest].byteLength) smallest = i
+    if (this.#free[smallest].byteLength < whole.byteLength) this.#free[smallest] = whole
   }
 }
 

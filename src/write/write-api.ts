@@ -157,7 +157,7 @@ export class WriteApiAsync {
     const results = await mapLimit(chunks, WRITE_DEFAULTS.concurrency, (chunk) => this.#sendChunk(chunk, target))
     for (const chunk of chunks) chunk.recycle()
     const failure = results.find((r) => r.status === 'rejected')
-    if (failure !== undefined) throw (failure as PromiseRejectedResult).reason
+    if (failure !== undefined) throw (failure).reason
     return true
   }
 
@@ -276,7 +276,7 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T
     while (next < items.length) {
       const index = next++
       try {
-        results[index] = { status: 'fulfilled', value: await task(items[index]!) }
+        results[index] = { status: 'fulfilled', value: await task(items[index]) }
       } catch (reason) {
         results[index] = { status: 'rejected', reason }
       }

@@ -159,8 +159,8 @@ describe('BatchWriter: flush and close', () => {
         assert.ok(error instanceof UndeliveredLinesError)
         assert.deepEqual(error.lines, ['m,t=x v=0i 0', 'm,t=x v=1i 1', 'm,t=x v=2i 2', 'm,t=x v=3i 3', 'm,t=x v=4i 4'])
         assert.equal(error.batches.length, 1)
-        assert.ok(error.batches[0]!.reason instanceof InfluxDBError)
-        assert.equal((error.batches[0]!.reason as InfluxDBError).statusCode, 400)
+        assert.ok(error.batches[0].reason instanceof InfluxDBError)
+        assert.equal((error.batches[0].reason).statusCode, 400)
         assert.equal(server.acknowledgedLines, 7)
         // A 400 is never retried.
         assert.equal(server.requests.filter((r) => r.answer === '400').length, 1)
@@ -181,7 +181,7 @@ describe('BatchWriter: flush and close', () => {
       for (const batch of error.batches) {
         assert.equal(batch.precision, 'ns')
         assert.ok(batch.reason instanceof InfluxDBError)
-        assert.equal((batch.reason as InfluxDBError).statusCode, 503)
+        assert.equal((batch.reason).statusCode, 503)
       }
       // 5 batches, each tried 1 + maxRetries times.
       assert.equal(server.requests.length, 5 * (1 + FAST_RETRY.maxRetries))
@@ -251,10 +251,10 @@ describe('BatchWriter: retries and refusals', () => {
         const error = await rejection(writer.close())
         assert.ok(error instanceof UndeliveredLinesError)
         assert.deepEqual(error.lines, [huge])
-        assert.equal((error.batches[0]!.reason as InfluxDBError).statusCode, 413)
+        assert.equal((error.batches[0].reason as InfluxDBError).statusCode, 413)
         assert.equal(server.acknowledgedLines, 999)
         assert.equal(failed.length, 1)
-        assert.deepEqual(failed[0]!.lines, [huge])
+        assert.deepEqual(failed[0].lines, [huge])
         // Never retried as is: every 413'd body is sent once.
         const refused = server.requests.filter((r) => r.answer === '413')
         assert.equal(new Set(refused.map((r) => r.hash)).size, refused.length)
@@ -278,7 +278,7 @@ describe('BatchWriter: retries and refusals', () => {
         const error = await rejection(writer.close())
         assert.ok(error instanceof UndeliveredLinesError)
         assert.deepEqual(error.lines, [bad])
-        assert.ok(error.batches[0]!.reason instanceof PartialWriteError)
+        assert.ok(error.batches[0].reason instanceof PartialWriteError)
         assert.equal(writer.stats.writtenLines, 9)
         assert.equal(server.requests.length, 2)
         // The accepted lines of the partial batch count as written.
@@ -318,8 +318,8 @@ describe('BatchWriter: retries and refusals', () => {
         const error = await rejection(writer.close())
         assert.ok(error instanceof UndeliveredLinesError)
         assert.deepEqual(error.lines, ['m,t=x v=0i 0', 'm,t=x v=1i 1', 'm,t=x v=2i 2'])
-        assert.ok(error.batches[0]!.reason instanceof PartialWriteError)
-        assert.equal(error.batches[0]!.reason.message, message)
+        assert.ok(error.batches[0].reason instanceof PartialWriteError)
+        assert.equal(error.batches[0].reason.message, message)
       },
     )
   })
@@ -408,7 +408,7 @@ describe('BatchWriter: retries and refusals', () => {
         await writer.flush()
         // Not one millisecond before the moment the header named (by the same wall clock).
         assert.equal(arrivals.length, 2)
-        assert.ok(arrivals[1]! >= Date.parse(askedFor), `retried ${Date.parse(askedFor) - arrivals[1]!} ms before ${askedFor}`)
+        assert.ok(arrivals[1] >= Date.parse(askedFor), `retried ${Date.parse(askedFor) - arrivals[1]} ms before ${askedFor}`)
       },
     )
   })
@@ -439,7 +439,7 @@ describe('BatchWriter: retries and refusals', () => {
         assert.ok(error instanceof UndeliveredLinesError)
         assert.deepEqual(written.map((w) => [w.precision, w.lineCount, w.requests]), [['ns', 2, 1]])
         assert.deepEqual(failed.map((f) => f.lines), [['a v=3 3', 'a v=4 4']])
-        assert.equal((failed[0]!.reason as InfluxDBError).statusCode, 401)
+        assert.equal((failed[0].reason as InfluxDBError).statusCode, 401)
       },
     )
   })

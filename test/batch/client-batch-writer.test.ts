@@ -168,7 +168,7 @@ describe('client.writeApi().batchWriter()', () => {
       assert.ok(performance.now() - started < 5000)
       assert.ok(error instanceof UndeliveredLinesError, String(error))
       assert.deepEqual(error.lines, ['m v=1 1', 'm v=2 2'])
-      assert.ok(error.batches[0]!.reason instanceof ClosedError)
+      assert.ok(error.batches[0].reason instanceof ClosedError)
       assert.equal(server.requests.length, 1)
     } finally {
       await client.close()

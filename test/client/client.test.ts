@@ -57,7 +57,7 @@ describe('InfluxDBClientAsync construction', () => {
       [{ defaultTags: 'dc=eu' }, /"defaultTags" must be an object/],
     ]
     for (const [options, message] of cases) {
-      assert.throws(() => new InfluxDBClientAsync({ url: 'http://h', ...options } as never), (e: unknown) => e instanceof InvalidArgumentError && message.test(e.message), JSON.stringify(options))
+      assert.throws(() => new InfluxDBClientAsync({ url: 'http://h', ...options }), (e: unknown) => e instanceof InvalidArgumentError && message.test(e.message), JSON.stringify(options))
     }
     for (const maxSockets of [1, 64, Number.POSITIVE_INFINITY]) assert.doesNotThrow(() => new InfluxDBClientAsync({ url: 'http://h', maxSockets }))
   })
@@ -267,11 +267,11 @@ describe('InfluxDBClientAsync lifecycle', () => {
     }
     assert.equal(outer.closed, true)
     await outer.close()
-    assert.throws(() => outer!.writeApi(), ClosedError)
-    assert.throws(() => outer!.deleteApi(), ClosedError)
+    assert.throws(() => outer.writeApi(), ClosedError)
+    assert.throws(() => outer.deleteApi(), ClosedError)
     await assert.rejects(outer.ping(), ClosedError)
     assert.deepEqual(server.requests.map((r) => r.path), ['/api/v2/signin', '/api/v2/write', '/api/v2/signout'])
-    assert.equal(server.requests[2]!.headers.cookie, 's=1')
+    assert.equal(server.requests[2].headers.cookie, 's=1')
     await server.close()
   })
 })

@@ -24,12 +24,12 @@ describe('DeleteApiAsync.delete', () => {
         .delete(new Date(0), new Date('2021-05-06T05:08:09.123Z'), predicate({ _measurement: 'h2o', location: 'Přerov' }), 'my-bucket')
       assert.equal(result, true)
       const [req] = requests
-      assert.equal(`${req!.method} ${req!.path}?${req!.rawQuery}`, 'POST /api/v2/delete?org=my-org&bucket=my-bucket')
-      assert.equal(req!.headers['content-type'], 'application/json')
-      assert.equal(req!.headers.accept, 'application/json')
-      assert.equal(req!.headers.authorization, 'Token t')
-      assert.equal(req!.headers['content-encoding'], undefined)
-      assert.equal(req!.body, '{"start":"1970-01-01T00:00:00Z","stop":"2021-05-06T05:08:09.123Z","predicate":"_measurement=\\"h2o\\" AND location=\\"Přerov\\""}')
+      assert.equal(`${req.method} ${req.path}?${req.rawQuery}`, 'POST /api/v2/delete?org=my-org&bucket=my-bucket')
+      assert.equal(req.headers['content-type'], 'application/json')
+      assert.equal(req.headers.accept, 'application/json')
+      assert.equal(req.headers.authorization, 'Token t')
+      assert.equal(req.headers['content-encoding'], undefined)
+      assert.equal(req.body, '{"start":"1970-01-01T00:00:00Z","stop":"2021-05-06T05:08:09.123Z","predicate":"_measurement=\\"h2o\\" AND location=\\"Přerov\\""}')
     })
   })
 
@@ -42,8 +42,8 @@ describe('DeleteApiAsync.delete', () => {
         bucket: 'b',
         org: { id: '0123456789abcdef' },
       })
-      assert.equal(requests[0]!.rawQuery, 'org=0123456789abcdef&bucket=b')
-      assert.deepEqual(JSON.parse(requests[0]!.body), { start: '2009-11-10T22:00:00.123456789Z', stop: '2009-11-10T23:00:00.123456789Z', predicate: '' })
+      assert.equal(requests[0].rawQuery, 'org=0123456789abcdef&bucket=b')
+      assert.deepEqual(JSON.parse(requests[0].body), { start: '2009-11-10T22:00:00.123456789Z', stop: '2009-11-10T23:00:00.123456789Z', predicate: '' })
     })
   })
 

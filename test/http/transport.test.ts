@@ -41,17 +41,17 @@ for (const engine of ['node', 'fetch'] as const) {
         })
         assert.equal(response.status, 204)
         const [req] = server.requests
-        assert.equal(req!.method, 'POST')
-        assert.equal(req!.path, '/api/v2/write')
-        assert.equal(req!.rawQuery, 'org=my+org%2F%C3%BC&bucket=my+bucket%26x&precision=s')
-        assert.equal(req!.headers.authorization, `Token ${TOKEN}`)
-        assert.equal(req!.headers['user-agent'], USER_AGENT)
-        assert.equal(req!.headers['content-type'], 'text/plain; charset=utf-8')
-        assert.equal(req!.headers.accept, 'application/json')
-        assert.equal(req!.headers['x-extra'], 'yes')
-        assert.equal(req!.headers['content-length'], '33')
-        assert.equal(req!.headers['content-encoding'], undefined)
-        assert.equal(req!.body, 'h2o,location=us-west level=125i 1')
+        assert.equal(req.method, 'POST')
+        assert.equal(req.path, '/api/v2/write')
+        assert.equal(req.rawQuery, 'org=my+org%2F%C3%BC&bucket=my+bucket%26x&precision=s')
+        assert.equal(req.headers.authorization, `Token ${TOKEN}`)
+        assert.equal(req.headers['user-agent'], USER_AGENT)
+        assert.equal(req.headers['content-type'], 'text/plain; charset=utf-8')
+        assert.equal(req.headers.accept, 'application/json')
+        assert.equal(req.headers['x-extra'], 'yes')
+        assert.equal(req.headers['content-length'], '33')
+        assert.equal(req.headers['content-encoding'], undefined)
+        assert.equal(req.body, 'h2o,location=us-west level=125i 1')
       } finally {
         await transport.close()
         await server.close()
@@ -67,10 +67,10 @@ for (const engine of ['node', 'fetch'] as const) {
         const response = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1 1\nm f=2 2', gzip: true, readSuccessBody: true })
         assert.equal(response.body, 'ünïcode ok')
         const [req] = server.requests
-        assert.equal(req!.headers['content-encoding'], 'gzip')
-        assert.deepEqual(req!.rawBody.subarray(0, 2), Buffer.from([0x1f, 0x8b]))
-        assert.equal(req!.body, 'm f=1 1\nm f=2 2')
-        assert.equal(req!.headers.authorization, undefined, 'no token, no Authorization header')
+        assert.equal(req.headers['content-encoding'], 'gzip')
+        assert.deepEqual(req.rawBody.subarray(0, 2), Buffer.from([0x1f, 0x8b]))
+        assert.equal(req.body, 'm f=1 1\nm f=2 2')
+        assert.equal(req.headers.authorization, undefined, 'no token, no Authorization header')
       } finally {
         await transport.close()
         await server.close()
@@ -200,7 +200,7 @@ for (const engine of ['node', 'fetch'] as const) {
       const transport = new Transport({ url: `${server.url}/influx/`, ...extra })
       try {
         await transport.request({ method: 'GET', path: '/ping' })
-        assert.equal(server.requests[0]!.path, '/influx/ping')
+        assert.equal(server.requests[0].path, '/influx/ping')
       } finally {
         await transport.close()
         await server.close()
@@ -223,7 +223,7 @@ for (const engine of ['node', 'fetch'] as const) {
         server.requests.map((r) => `${r.method} ${r.path}`),
         ['POST /api/v2/signin', 'POST /api/v2/write', 'POST /api/v2/write', 'POST /api/v2/signout'],
       )
-      assert.equal(server.requests[0]!.headers.authorization, `Basic ${Buffer.from('me:SECRET-PASS').toString('base64')}`)
+      assert.equal(server.requests[0].headers.authorization, `Basic ${Buffer.from('me:SECRET-PASS').toString('base64')}`)
       for (const r of server.requests.slice(1)) {
         assert.equal(r.headers.cookie, 'influxdb-oss-session=abc123; other=x')
         assert.equal(r.headers.authorization, undefined)
@@ -301,7 +301,7 @@ describe('Transport options', () => {
     const transport = new Transport({ url: server.url, token: 'my-token', authBasic: true })
     try {
       await transport.request({ method: 'GET', path: '/ping' })
-      assert.equal(server.requests[0]!.headers.authorization, 'Basic bXktdG9rZW4=')
+      assert.equal(server.requests[0].headers.authorization, 'Basic bXktdG9rZW4=')
     } finally {
       await transport.close()
       await server.close()
@@ -336,12 +336,12 @@ describe('Transport over a caller-supplied fetch', () => {
     await transport.request({ method: 'POST', path: '/api/v2/write', query: { org: 'o', bucket: 'b' }, body: 'm f=1' })
     await transport.close()
     assert.equal(calls.length, 1)
-    assert.equal(calls[0]!.url, 'http://influx.example:8086/api/v2/write?org=o&bucket=b')
-    assert.equal(calls[0]!.init.redirect, 'manual')
-    assert.equal(calls[0]!.init.method, 'POST')
-    assert.ok(!('credentials' in calls[0]!.init))
-    assert.equal((calls[0]!.init.headers as Record<string, string>).authorization, `Token ${TOKEN}`)
-    assert.equal(calls[0]!.init.body, 'm f=1')
+    assert.equal(calls[0].url, 'http://influx.example:8086/api/v2/write?org=o&bucket=b')
+    assert.equal(calls[0].init.redirect, 'manual')
+    assert.equal(calls[0].init.method, 'POST')
+    assert.ok(!('credentials' in calls[0].init))
+    assert.equal((calls[0].init.headers as Record<string, string>).authorization, `Token ${TOKEN}`)
+    assert.equal(calls[0].init.body, 'm f=1')
   })
 
   test('a fetch that ignores the abort signal still ends at the timeout and on abort', async () => {

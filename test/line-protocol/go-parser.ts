@@ -57,7 +57,7 @@ export function parseGoLine(line: string): ParsedLine {
 function unescapeSequential(text: string, chars: string[]): string {
   let out = ''
   for (let i = 0; i < text.length; i++) {
-    if (text[i] === '\\' && i + 1 < text.length && chars.includes(text[i + 1] as string)) {
+    if (text[i] === '\\' && i + 1 < text.length && chars.includes(text[i + 1])) {
       out += text[i + 1]
       i++
     } else out += text[i]

@@ -92,8 +92,8 @@ const caseArb: fc.Arbitrary<Case> = fc
       .tuple(
         ...times.map((time) =>
           fc.record({
-            tags: fc.tuple(...tagKeys.map(() => tagValue)).map((values) => Object.fromEntries(tagKeys.map((k, i) => [k, values[i] as string]))),
-            fields: fc.tuple(...schema.map(([, kind]) => valueOf[kind])).map((values) => Object.fromEntries(schema.map(([k], i) => [k, values[i] as FieldValue]))),
+            tags: fc.tuple(...tagKeys.map(() => tagValue)).map((values) => Object.fromEntries(tagKeys.map((k, i) => [k, values[i]]))),
+            fields: fc.tuple(...schema.map(([, kind]) => valueOf[kind])).map((values) => Object.fromEntries(schema.map(([k], i) => [k, values[i]]))),
             time: fc.constant(time),
           }),
         ),

@@ -15,7 +15,7 @@ const DB_PREFIX = 'h3_roundtrip'
 async function onlyRow(db: string, measurement: string): Promise<Row> {
   const rows = await selectRows(db, `SELECT * FROM ${quoteIdentifier(measurement)} GROUP BY *`)
   assert.equal(rows.length, 1, `one row expected in ${measurement}, got ${rows.length}`)
-  return rows[0] as Row
+  return rows[0]
 }
 
 function assertFloat(actual: JsonValue | undefined, expected: number, what: string): void {

@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { tableFromArrays } from 'apache-arrow'
-import { InfluxDBClientAsync, Point, predicate, RecordError, validatePredicate } from '../../src/index.js'
+import { InfluxDBClientAsync, Point, predicate, RecordError, validatePredicate, type PointRecord } from '../../src/index.js'
 import { resolveDefaultTags } from '../../src/line-protocol/default-tags.js'
 
 function capture(defaultTags?: Record<string, string>): { client: InfluxDBClientAsync; bodies: string[] } {
@@ -28,7 +28,8 @@ describe('object records', () => {
 
   test('JSON-parsed tags and fields named __proto__ are kept', async () => {
     const { client, bodies } = capture()
-    await client.writeApi().write({ bucket: 'b', record: JSON.parse('{"measurement":"m","tags":{"__proto__":"x"},"fields":{"__proto__":1,"hasOwnProperty":2}}') })
+    const record = JSON.parse('{"measurement":"m","tags":{"__proto__":"x"},"fields":{"__proto__":1,"hasOwnProperty":2}}') as PointRecord
+    await client.writeApi().write({ bucket: 'b', record })
     assert.deepEqual(bodies, ['m,__proto__=x __proto__=1,hasOwnProperty=2'])
   })
 

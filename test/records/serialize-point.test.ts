@@ -41,8 +41,8 @@ describe('serializePoint', () => {
     test(`same chunk or same error as serializeSync (precision ${ctx.precision}, ${Object.keys(ctx.defaultTags).length} default tags)`, () => {
       const [a, b] = [points(), points()]
       for (let i = 0; i < a.length; i++) {
-        const walker = viaWalker(a[i] as Point, ctx)
-        const fast = viaFastPath(b[i] as Point, ctx)
+        const walker = viaWalker(a[i], ctx)
+        const fast = viaFastPath(b[i], ctx)
         if (walker instanceof Error) {
           assert.ok(fast instanceof RecordError, `point ${i}: the fast path must fail too`)
           assert.ok(walker instanceof RecordError)

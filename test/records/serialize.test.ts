@@ -224,7 +224,7 @@ describe('chunk limits', () => {
   test('bytes agree with the encoded body for 1- to 4-byte characters', () => {
     assert.equal(chunks('m s="😀"')[0]?.bytes, 10)
     const lines = ['ascii f=1', 'é,ü=ß f=2', '温度 s="東京"', 'm s="😀 naïve — ✓"']
-    const out = chunks(lines)[0] as PlainChunk
+    const out = chunks(lines)[0]
     assert.equal(out.bytes, Buffer.byteLength(out.lines.join('\n')))
   })
   test('text with a lone UTF-16 surrogate is refused (UTF-8 would turn it into U+FFFD)', () => {

@@ -44,7 +44,7 @@ function tokenize(text: string): Token[] {
   const tokens: Token[] = []
   let i = 0
   while (i < text.length) {
-    const c = text[i] as string
+    const c = text[i]
     if (/\s/.test(c)) {
       i++
     } else if (c === '(' || c === ')') {
@@ -103,17 +103,17 @@ export function parsePredicate(text: string): ParsedPredicate {
   if (text.trim() === '') return result
   const tokens = tokenize(text)
   let at = 0
-  const peek = (): Token => tokens[at] as Token
+  const peek = (): Token => tokens[at]
   const isKeyword = (t: Token, word: string): boolean => t.kind === 'ident' && !t.quoted && t.text.toUpperCase() === word
 
   const comparison = (): void => {
-    const key = tokens[at++] as Token
+    const key = tokens[at++]
     if (key.kind !== 'ident' || isKeyword(key, 'AND') || isKeyword(key, 'OR')) throw invalid(`bad tag key, at position ${key.pos}`)
-    const op = tokens[at++] as Token
+    const op = tokens[at++]
     if (op.kind !== 'op') throw invalid(`bad logical expression, at position ${op.pos}`)
     if (op.text === '=~' || op.text === '!~') throw invalid(`operator: "${op.text}" at position: ${op.pos} is not supported yet`)
     if (op.text !== '=' && op.text !== '!=' && op.text !== '<>') throw invalid(`invalid operator "${op.text}" at position: ${op.pos}`)
-    const value = tokens[at++] as Token
+    const value = tokens[at++]
     const keywordValue = isKeyword(value, 'AND') || isKeyword(value, 'OR')
     if ((value.kind !== 'ident' && value.kind !== 'number') || keywordValue) throw invalid(`bad tag value: "${value.text}", at position ${value.pos}`)
     const normalOp = op.text === '=' ? '=' : '!='
@@ -133,7 +133,7 @@ export function parsePredicate(text: string): ParsedPredicate {
       if (t.kind === 'paren' && t.text === '(') {
         at++
         expr(depth + 1)
-        const close = tokens[at++] as Token
+        const close = tokens[at++]
         if (close.kind !== 'paren' || close.text !== ')') throw invalid('extra ( seen')
       } else {
         comparison()
@@ -179,7 +179,7 @@ export function parseRfc3339Nano(text: unknown, field: 'start' | 'stop'): bigint
   let seconds = BigInt(day / 1000) + BigInt(Number(h) * 3600 + Number(mi) * 60 + Number(s))
   if (zone !== 'Z') {
     const sign = zone?.startsWith('-') ? -1n : 1n
-    const [zh, zm] = (zone as string).slice(1).split(':').map(Number) as [number, number]
+    const [zh, zm] = (zone).slice(1).split(':').map(Number) as [number, number]
     seconds -= sign * BigInt(zh * 3600 + zm * 60)
   }
   const ns = seconds * 1_000_000_000n + BigInt(fraction.padEnd(9, '0'))

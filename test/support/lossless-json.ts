@@ -39,7 +39,7 @@ class Reader {
   }
 
   skipSpace(): void {
-    while (this.pos < this.text.length && ' \t\n\r'.includes(this.text[this.pos] as string)) this.pos++
+    while (this.pos < this.text.length && ' \t\n\r'.includes(this.text[this.pos])) this.pos++
   }
 
   value(): JsonValue {

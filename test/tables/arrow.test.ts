@@ -5,6 +5,7 @@ import { asTable } from '../../src/records/tables/index.js'
 import { assertRecordError, contextOf, linesOf, tableOf } from './lines.js'
 
 function vector<T extends arrow.DataType>(values: unknown[], type: T): arrow.Vector<T> {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- with values typed unknown[], this assertion is what gives the vector the caller's type T
   return arrow.vectorFromArray(values, type) as arrow.Vector<T>
 }
 
@@ -176,7 +177,7 @@ describe('Arrow: timestamps keep their unit and zone', () => {
       ns: raw64(new arrow.TimestampNanosecond('UTC'), [instant]),
     })
     const at = (column: 's' | 'ms' | 'us' | 'ns', precision: 'ns' | 'us' | 'ms' | 's'): string => {
-      return linesOf(table.select(['v', column]), { dataFrameTimestampColumn: column }, precision)[0] as string
+      return linesOf(table.select(['v', column]), { dataFrameTimestampColumn: column }, precision)[0]
     }
     assert.equal(at('ns', 'ns'), 'm v=1 1590307200123456789')
     assert.equal(at('ns', 'us'), 'm v=1 1590307200123456')

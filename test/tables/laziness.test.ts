@@ -10,7 +10,7 @@ const ROWS = 10_000_000
 /** Float64 cells `0, 1, 2, …` that record the highest index read. */
 function countingCells(): { values: ArrayLike<number>; highestRead: () => number } {
   let highest = -1
-  const values = new Proxy({ length: ROWS } as ArrayLike<number>, {
+  const values = new Proxy({ length: ROWS }, {
     get(target, key) {
       if (typeof key === 'string' && /^\d+$/.test(key)) {
         const index = Number(key)

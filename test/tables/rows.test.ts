@@ -63,6 +63,7 @@ function assertRowError(value: unknown, linesBefore: string[], message: string, 
 }
 
 function vector<T extends arrow.DataType>(values: unknown[], type: T): arrow.Vector<T> {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- with values typed unknown[], this assertion is what gives the vector the caller's type T
   return arrow.vectorFromArray(values, type) as arrow.Vector<T>
 }
 
@@ -156,7 +157,7 @@ describe('rows(): Arrow, byte for byte', () => {
     }).slice(1, 4)
     assertRows(sliced, ['m b=false,s="b" 20', 'm b=true,i=3i 30', 'm i=4i,s="d" 40'])
     const batches = [[1n, 2n], [3n, 4n, 5n]].map(
-      (seconds) => new arrow.Table({ v: vector(seconds.map(Number), new arrow.Float64()), time: raw64(new arrow.TimestampSecond(), seconds) }).batches[0]!,
+      (seconds) => new arrow.Table({ v: vector(seconds.map(Number), new arrow.Float64()), time: raw64(new arrow.TimestampSecond(), seconds) }).batches[0],
     )
     assertRows(new arrow.Table(batches), ['m v=1 1', 'm v=2 2', 'm v=3 3', 'm v=4 4', 'm v=5 5'], {}, 's')
   })
@@ -267,7 +268,7 @@ describe('rows(): line heads of dictionary-encoded tags', () => {
     const escape = (text: string): string => text.replace(/[,= ]/g, '\\$&')
     const expected = host.map((h, i) => {
       const r = region[i]
-      const tags = [h === null || h === '' ? '' : `,host=${escape(h as string)}`, ',mid=x', r === null ? '' : `,region=${escape(r as string)}`]
+      const tags = [h === null || h === '' ? '' : `,host=${escape(h)}`, ',mid=x', r === null ? '' : `,region=${escape(r)}`]
       return `m${tags.join('')} v=${i}`
     })
     assertRows(table, expected, { dataFrameTagColumns: ['host', 'region'], defaultTags: { mid: 'x' } })
@@ -461,7 +462,7 @@ describe('rows(): skipped rows and errors', () => {
     const before = v.slice(0, 2500).map((i) => `m v=${i} ${1577836800 + (i % 60)}`)
     assertRowError({ v, time: values }, before, 'record [3]: row 2500, column "time": "bad" is not a timestamp (expected e.g. 2018-10-26, 2018-10-26 12:00, 2018-10-26T12:00:00.5Z or 2018-10-26 12:00:00-05:00)', {}, 's')
     const days = [['2020-01-01', '2020-01-02'], ['2020-01-03', 'bad']]
-    const dayBatches = days.map((time, k) => new arrow.Table({ v: vector([2 * k + 1, 2 * k + 2], new arrow.Float64()), time: vector(time, new arrow.Utf8()) }).batches[0]!)
+    const dayBatches = days.map((time, k) => new arrow.Table({ v: vector([2 * k + 1, 2 * k + 2], new arrow.Float64()), time: vector(time, new arrow.Utf8()) }).batches[0])
     assertRowError(
       new arrow.Table(dayBatches),
       ['m v=1 1577836800', 'm v=2 1577923200', 'm v=3 1578009600'],

@@ -49,7 +49,7 @@ describe('POST /api/v2/delete', () => {
     assert.equal(answer.status, 501)
     assert.deepEqual(answer.json, error('not implemented', 'delete by field is not supported'))
     assert.equal((await del({ ...range, predicate: '_measurement=cpu AND host=a AND _field != v' })).status, 204)
-    assert.deepEqual(server().points('test-bucket', { tags: { host: 'a' }, measurement: 'cpu' })[0]!.fields, { v: 1 })
+    assert.deepEqual(server().points('test-bucket', { tags: { host: 'a' }, measurement: 'cpu' })[0].fields, { v: 1 })
   })
 
   test('bucket by ID or bucketID; bucketID wins; an ID-looking bucket has no name fallback', async () => {

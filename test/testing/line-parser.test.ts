@@ -9,7 +9,7 @@ function only(text: string) {
   const result = parse(text)
   assert.deepEqual(result.errors, [])
   assert.equal(result.points.length, 1)
-  const p = result.points[0]!
+  const p = result.points[0]
   return { measurement: p.measurement, tags: Object.fromEntries(p.tags), fields: p.fields.map((f) => [f.key, f.type, f.value]), time: p.time }
 }
 
@@ -17,8 +17,8 @@ function reason(text: string): string {
   const result = parse(text)
   assert.equal(result.errors.length, 1, `expected one error for ${JSON.stringify(text)}, got ${JSON.stringify(result.errors)}`)
   const prefix = `unable to parse '${text.trimStart()}': `
-  assert.ok(result.errors[0]!.startsWith(prefix), result.errors[0])
-  return result.errors[0]!.slice(prefix.length)
+  assert.ok(result.errors[0].startsWith(prefix), result.errors[0])
+  return result.errors[0].slice(prefix.length)
 }
 
 describe('escapes (server_contract.md §3.1)', () => {
@@ -56,7 +56,7 @@ describe('escapes (server_contract.md §3.1)', () => {
   test('a raw newline inside a quoted string stays in the value', () => {
     const result = parse('m s="line1\nline2" 5\nm v=2 6')
     assert.deepEqual(result.errors, [])
-    assert.deepEqual(result.points.map((p) => p.fields[0]!.value), ['line1\nline2', 2])
+    assert.deepEqual(result.points.map((p) => p.fields[0].value), ['line1\nline2', 2])
   })
 })
 
@@ -67,7 +67,7 @@ describe('field values (§3.2)', () => {
       ['1e-300', 1e-300], ['1.7976931348623157e308', 1.7976931348623157e308], ['5e-324', 5e-324], ['1E+5', 1e5],
     ]
     for (const [text, value] of cases) assert.deepEqual(only(`m v=${text}`).fields, [['v', 'float', value]], text)
-    assert.ok(Object.is(only('m v=-0').fields[0]![2], -0))
+    assert.ok(Object.is(only('m v=-0').fields[0][2], -0))
   })
 
   test('bad numbers', () => {
@@ -121,7 +121,7 @@ describe('field values (§3.2)', () => {
 
 describe('timestamps (§3.3)', () => {
   test('scaled by the precision', () => {
-    const times = (['ns', 'us', 'ms', 's'] as const).map((p) => parse('m v=1 7', p).points[0]!.time)
+    const times = (['ns', 'us', 'ms', 's'] as const).map((p) => parse('m v=1 7', p).points[0].time)
     assert.deepEqual(times, [7n, 7000n, 7000000n, 7000000000n])
   })
 
@@ -147,9 +147,9 @@ describe('timestamps (§3.3)', () => {
 
   test('a point without a timestamp gets the server time truncated to the precision', () => {
     const now = 1_700_000_000_123_456_789n
-    assert.equal(parse('m v=1', 'ns', now).points[0]!.time, now)
-    assert.equal(parse('m v=1', 'us', now).points[0]!.time, 1_700_000_000_123_456_000n)
-    assert.equal(parse('m v=1', 'ms', now).points[0]!.time, 1_700_000_000_123_000_000n)
+    assert.equal(parse('m v=1', 'ns', now).points[0].time, now)
+    assert.equal(parse('m v=1', 'us', now).points[0].time, 1_700_000_000_123_456_000n)
+    assert.equal(parse('m v=1', 'ms', now).points[0].time, 1_700_000_000_123_000_000n)
     assert.equal(parse('m v=1\nm w=2', 's', now).points.map((p) => p.time).join(), '1700000000000000000,1700000000000000000')
   })
 
@@ -206,7 +206,7 @@ describe('structure (§3.4) and reserved names (§3.5)', () => {
 
   test('series keys identify measurement and tag set, whatever the escaping', () => {
     const [a, b, c] = parse('m\\"x,t=v f=1\nm"x,t=v g=1\nm"x,t=w f=1').points
-    assert.equal(a!.seriesKey, b!.seriesKey)
-    assert.notEqual(a!.seriesKey, c!.seriesKey)
+    assert.equal(a.seriesKey, b.seriesKey)
+    assert.notEqual(a.seriesKey, c.seriesKey)
   })
 })

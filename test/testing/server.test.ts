@@ -109,7 +109,7 @@ describe('inspection and fault injection', () => {
         ['POST', '/api/v2/write', { org: 'test-org', bucket: 'test-bucket' }, 'bad', 400, 'node'],
       ],
     )
-    assert.ok(server().requests[0]!.time instanceof Date)
+    assert.ok(server().requests[0].time instanceof Date)
   })
 
   test('failNext answers the next writes with the given status and Retry-After, then recovers', async () => {

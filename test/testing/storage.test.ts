@@ -59,7 +59,7 @@ describe('BucketStorage', () => {
   test('a line naming a field twice keeps the last value', () => {
     const storage = new BucketStorage()
     storage.write(parse('m a=1,a=2 1'))
-    assert.deepEqual(storage.points()[0]!.fields, { a: 2 })
+    assert.deepEqual(storage.points()[0].fields, { a: 2 })
   })
 
   test('any order of writes gives what a field-by-field merge gives (property)', () => {
@@ -137,8 +137,8 @@ describe('BucketStorage', () => {
     const storage = new BucketStorage()
     storage.write(parse('m i=-9223372036854775808i,u=18446744073709551615u,f=5e-324 -9223372036854775806'))
     const [point] = storage.points()
-    assert.deepEqual(point!.fields, { i: -9223372036854775808n, u: 18446744073709551615n, f: 5e-324 })
-    assert.equal(point!.time, -9223372036854775806n)
+    assert.deepEqual(point.fields, { i: -9223372036854775808n, u: 18446744073709551615n, f: 5e-324 })
+    assert.equal(point.time, -9223372036854775806n)
   })
 })
 
@@ -255,9 +255,9 @@ test('points(): tags and fields named like Object.prototype members are read bac
   try {
     await client.writeApi().write('b', 'o', 'm,__proto__=p,constructor=c __proto__=1i,toString=2,valueOf="v" 1')
     const [point] = server.points('b')
-    assert.deepEqual(Object.entries(point!.tags), [['__proto__', 'p'], ['constructor', 'c']])
-    assert.deepEqual(Object.entries(point!.fields), [['__proto__', 1n], ['toString', 2], ['valueOf', 'v']])
-    assert.deepEqual(Object.entries(point!.fieldTypes), [['__proto__', 'integer'], ['toString', 'float'], ['valueOf', 'string']])
+    assert.deepEqual(Object.entries(point.tags), [['__proto__', 'p'], ['constructor', 'c']])
+    assert.deepEqual(Object.entries(point.fields), [['__proto__', 1n], ['toString', 2], ['valueOf', 'v']])
+    assert.deepEqual(Object.entries(point.fieldTypes), [['__proto__', 'integer'], ['toString', 'float'], ['valueOf', 'string']])
   } finally {
     await client.close()
     await server.close()

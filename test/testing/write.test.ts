@@ -38,9 +38,9 @@ describe('POST /api/v2/write: success', () => {
     assert.equal((await write(server(), 'm w=1', 'org=test-org&bucket=test-bucket&precision=ms')).status, 204)
     const after = BigInt(Date.now()) * 1_000_000n
     const [first, second] = server().points('test-bucket')
-    assert.equal(first!.time, 5_000_000_000n)
-    assert.ok(second!.time >= before - 1_000_000n && second!.time <= after, `${second!.time} not in [${before}, ${after}]`)
-    assert.equal(second!.time % 1_000_000n, 0n)
+    assert.equal(first.time, 5_000_000_000n)
+    assert.ok(second.time >= before - 1_000_000n && second.time <= after, `${second.time} not in [${before}, ${after}]`)
+    assert.equal(second.time % 1_000_000n, 0n)
   })
 
   test('the bucket may be named by ID, the org by ID or orgID', async () => {
@@ -108,7 +108,7 @@ describe('POST /api/v2/write: the checks, in InfluxDB order', () => {
     assert.equal(plain.status, 500)
     assert.deepEqual(plain.json, error('internal error', 'An internal error has occurred - check server logs'))
     const corrupt = gzipSync('m v=1 1')
-    corrupt[corrupt.length - 6]! ^= 0xff
+    corrupt[corrupt.length - 6] ^= 0xff
     const checksum = await write(server(), corrupt, undefined, headers)
     assert.equal(checksum.status, 400)
     assert.deepEqual(checksum.json, error('invalid', 'unable to read data: gzip: invalid checksum'))

@@ -32,12 +32,12 @@ describe('WriteApiAsync.write: the request', () => {
       assert.equal(result, true)
       assert.equal(server.requests.length, 1)
       const [req] = server.requests
-      assert.equal(`${req!.method} ${req!.path}?${req!.rawQuery}`, 'POST /api/v2/write?org=my-org&bucket=my-bucket&precision=ns')
-      assert.equal(req!.headers.authorization, 'Token SECRET-TOKEN-123')
-      assert.equal(req!.headers['content-type'], 'text/plain; charset=utf-8')
-      assert.equal(req!.headers.accept, 'application/json')
-      assert.match(String(req!.headers['user-agent']), /^influxdb-client-async\/\d+\.\d+\.\d+/)
-      assert.equal(req!.body, 'h2o_feet,location=us-west level=125i 1')
+      assert.equal(`${req.method} ${req.path}?${req.rawQuery}`, 'POST /api/v2/write?org=my-org&bucket=my-bucket&precision=ns')
+      assert.equal(req.headers.authorization, 'Token SECRET-TOKEN-123')
+      assert.equal(req.headers['content-type'], 'text/plain; charset=utf-8')
+      assert.equal(req.headers.accept, 'application/json')
+      assert.match(String(req.headers['user-agent']), /^influxdb-client-async\/\d+\.\d+\.\d+/)
+      assert.equal(req.body, 'h2o_feet,location=us-west level=125i 1')
     })
   })
 
@@ -68,8 +68,8 @@ describe('WriteApiAsync.write: the request', () => {
   test('gzip when enabled', async () => {
     await withServer([], { enableGzip: true }, async (client, server) => {
       await client.writeApi().write('b', 'o', 'm f=1 1')
-      assert.equal(server.requests[0]!.headers['content-encoding'], 'gzip')
-      assert.equal(server.requests[0]!.body, 'm f=1 1')
+      assert.equal(server.requests[0].headers['content-encoding'], 'gzip')
+      assert.equal(server.requests[0].body, 'm f=1 1')
     })
   })
 
@@ -140,7 +140,7 @@ describe('WriteApiAsync.write: the request', () => {
       }
       assert.equal(await client.writeApi().write('b', 'o', source()), true)
       assert.deepEqual(server.requests.map((r) => r.body.split('\n').length), [5000, 5000, 2000])
-      assert.equal(server.requests[2]!.body.split('\n').at(-1), 'm f=11999 11999')
+      assert.equal(server.requests[2].body.split('\n').at(-1), 'm f=11999 11999')
     })
   })
 
@@ -206,9 +206,9 @@ describe('WriteApiAsync.write: errors and retries', () => {
         assert.equal(await client.writeApi().write('b', 'o', 'm f=1 1'), true)
         assert.equal(server.requests.length, 2)
         // From the moment the server answered to the moment the retry arrived: a full second at least.
-        const gap = answeredAt[1]! - answeredAt[0]!
+        const gap = answeredAt[1] - answeredAt[0]
         assert.ok(gap >= 1000, `retried ${gap.toFixed(1)} ms after the answer, before Retry-After`)
-        assert.equal(server.requests[1]!.body, 'm f=1 1')
+        assert.equal(server.requests[1].body, 'm f=1 1')
       })
     })
   }
@@ -225,7 +225,7 @@ describe('WriteApiAsync.write: errors and retries', () => {
     await withServer(responder, { retry: noRetryDelay }, async (client) => {
       assert.equal(await client.writeApi().write('b', 'o', 'm f=1 1'), true)
       // Not one millisecond before the moment the header named (by the same wall clock).
-      assert.ok(arrivals[1]! >= Date.parse(askedFor), `retried ${Date.parse(askedFor) - arrivals[1]!} ms before ${askedFor}`)
+      assert.ok(arrivals[1] >= Date.parse(askedFor), `retried ${Date.parse(askedFor) - arrivals[1]} ms before ${askedFor}`)
     })
   })
 

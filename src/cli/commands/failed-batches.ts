@@ -95,9 +95,9 @@ function splitParseFailures(lines: readonly string[], reason: Error):
   const parsed = parseUnableToParse(reason.message, lines.join('\n'))
   if (parsed.length === 0 || parsed.some((r) => r.lineNumber === undefined)) return undefined
   const refusedIndexes = new Set(parsed.map((r) => (r.lineNumber as number) - 1))
-  const reasons = new Map(parsed.map((r) => [lines[(r.lineNumber as number) - 1] as string, r.reason]))
+  const reasons = new Map(parsed.map((r) => [lines[(r.lineNumber as number) - 1], r.reason]))
   return {
-    refused: [...refusedIndexes].sort((a, b) => a - b).map((i) => lines[i] as string),
+    refused: [...refusedIndexes].sort((a, b) => a - b).map((i) => lines[i]),
     reasons,
     rest: lines.filter((_, i) => !refusedIndexes.has(i)),
   }

@@ -478,8 +478,8 @@ function dryRunClient(out: { write(text: string): unknown }): InfluxDBClientAsyn
 export function parseRateLimitFlag(text: string | undefined): number | undefined {
   if (text === undefined) return undefined
   const match = /^(\d+(?:\.\d*)?|\.\d+)(B|kB|MB)\/?(\d*)(s|sec|m|min)$/.exec(text.replaceAll(' ', ''))
-  const bytes = match === null ? NaN : Number(match[1]) * ({ B: 1, kB: 1024, MB: 1024 * 1024 } as Record<string, number>)[match[2] as string]!
-  const per = match === null ? NaN : (match[3] === '' ? 1 : Number(match[3])) * (match[4]!.startsWith('m') ? 60 : 1)
+  const bytes = match === null ? NaN : Number(match[1]) * ({ B: 1, kB: 1024, MB: 1024 * 1024 } as Record<string, number>)[match[2]]
+  const per = match === null ? NaN : (match[3] === '' ? 1 : Number(match[3])) * (match[4].startsWith('m') ? 60 : 1)
   if (match === null || !(bytes > 0) || !(per > 0)) {
     throw new UsageError(`--rate-limit ${JSON.stringify(text)} is not a rate like 5MB/s, "1 MB / 5 min" or 17kB/s (COUNT B, kB or MB / TIME s or min)`, 'write')
   }

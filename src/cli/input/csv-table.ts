@@ -91,7 +91,7 @@ export class CsvTableBuilder {
     this.timeIndex = options.timestampColumn === undefined ? -1 : header.indexOf(options.timestampColumn)
     this.fieldColumns = header.map((_, i) => i).filter((i) => !this.tagIndexes.has(i) && i !== this.timeIndex)
     this.isField = header.map((_, i) => this.fieldColumns.includes(i))
-    this.unpinnedFieldCount = this.fieldColumns.filter((i) => !options.fieldTypes.has(header[i] as string)).length
+    this.unpinnedFieldCount = this.fieldColumns.filter((i) => !options.fieldTypes.has(header[i])).length
     this.columns = header.map(() => [])
     const zone = options.timezone === undefined ? undefined : new TimeZoneOffsets(options.timezone)
     this.zone = zone?.isUtc === true ? undefined : zone
@@ -115,13 +115,13 @@ export class CsvTableBuilder {
     for (let i = 0; i < fields.length; i++) {
       let cell: Cell
       try {
-        cell = this.convert(i, fields[i] as string)
+        cell = this.convert(i, fields[i])
       } catch (error) {
         this.dropPartialRow(i)
         if (error instanceof ValueError) return rejectRow(record, `column ${JSON.stringify(this.header[i])}: ${error.message}`)
         throw error
       }
-      ;(this.columns[i] as Cell[]).push(cell)
+      ;(this.columns[i]).push(cell)
       if (cell !== null && this.isField[i] === true) fieldCount++
     }
     if (fieldCount === 0) {
@@ -136,14 +136,14 @@ export class CsvTableBuilder {
   }
 
   private dropPartialRow(cellsPushed: number): void {
-    for (let i = 0; i < cellsPushed; i++) (this.columns[i] as Cell[]).pop()
+    for (let i = 0; i < cellsPushed; i++) (this.columns[i]).pop()
   }
 
   /** Hands over the rows built so far as a columnar table and starts a new one. */
   take(): Record<string, Cell[]> {
     const table: Record<string, Cell[]> = {}
     this.header.forEach((name, i) => {
-      setOwn(table, name, this.columns[i] as Cell[])
+      setOwn(table, name, this.columns[i])
     })
     tableLines.set(table, this.lines)
     this.columns = this.header.map(() => [])
@@ -159,7 +159,7 @@ export class CsvTableBuilder {
     }
     if (text === '') return null
     if (this.tagIndexes.has(index)) return convertTag(text)
-    const name = this.header[index] as string
+    const name = this.header[index]
     const pinned = this.options.fieldTypes.get(name)
     if (pinned !== undefined) return convertTo(pinned, text)
     const settled = this.inferred.get(index)
@@ -210,8 +210,8 @@ export class CsvTableBuilder {
   /** Fixes the type of each unpinned field column from its first non-empty cell (the row just added). */
   private settleInferredTypes(): void {
     for (const i of this.fieldColumns) {
-      const cell = (this.columns[i] as Cell[]).at(-1)
-      if (cell === null || cell === undefined || this.inferred.has(i) || this.options.fieldTypes.has(this.header[i] as string)) continue
+      const cell = (this.columns[i]).at(-1)
+      if (cell === null || cell === undefined || this.inferred.has(i) || this.options.fieldTypes.has(this.header[i])) continue
       this.inferred.set(i, typeof cell === 'boolean' ? 'bool' : typeof cell === 'number' ? 'float' : 'string')
     }
   }

@@ -81,7 +81,7 @@ class StreamSource implements InputSource {
     let text: string
     try {
       for await (const chunk of stream) {
-        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer)
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk)
         try {
           text = decoder.decode(bytes, { stream: true })
         } catch (error) {
@@ -141,7 +141,7 @@ class Utf8Tail {
   locate(chunk: Uint8Array, chunkOffset: number): number {
     // Continuation bytes at the front belong to a character that began earlier and decoded fine.
     let skip = 0
-    while (skip < this.bytes.length && (this.bytes[skip]! & 0xc0) === 0x80) skip++
+    while (skip < this.bytes.length && (this.bytes[skip] & 0xc0) === 0x80) skip++
     const window = new Uint8Array(this.bytes.length - skip + chunk.length)
     window.set(this.bytes.subarray(skip))
     window.set(chunk, this.bytes.length - skip)
@@ -156,7 +156,7 @@ class Utf8Tail {
 export function firstInvalidUtf8(bytes: Uint8Array): number {
   let i = 0
   while (i < bytes.length) {
-    const lead = bytes[i]!
+    const lead = bytes[i]
     if (lead < 0x80) {
       i++
       continue

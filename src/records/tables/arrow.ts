@@ -161,7 +161,7 @@ type BlockReader = (start: number, length: number) => CellBlock
  * bit buffers (validity, Bool values) keep the whole column and are indexed from `data.offset`.
  */
 function columnReader(batch: ArrowRecordBatchShape, column: number): BlockReader {
-  const data = batch.data.children[column] as ArrowDataShape
+  const data = batch.data.children[column]
   const type = data.type
   const valid = validityOf(data)
   const at = (start: number): Validity | undefined => (valid === undefined ? undefined : (i) => valid(start + i))
@@ -209,7 +209,7 @@ function validityOf(data: ArrowDataShape): ((row: number) => boolean) | undefine
   const offset = data.offset
   return (row) => {
     const bit = offset + row
-    return ((bitmap[bit >> 3] as number) & (1 << (bit & 7))) !== 0
+    return ((bitmap[bit >> 3]) & (1 << (bit & 7))) !== 0
   }
 }
 
@@ -223,7 +223,7 @@ function int64Values(data: ArrowDataShape): ArrayLike<number | bigint> {
   const words = new Uint32Array(values.buffer, values.byteOffset, values.length)
   const combined = new BigInt64Array(values.length / 2)
   for (let i = 0; i < combined.length; i++) {
-    combined[i] = BigInt.asIntN(64, (BigInt(words[2 * i + 1] as number) << 32n) | BigInt(words[2 * i] as number))
+    combined[i] = BigInt.asIntN(64, (BigInt(words[2 * i + 1]) << 32n) | BigInt(words[2 * i]))
   }
   return combined
 }
@@ -238,7 +238,7 @@ function bitsAsBooleans(bits: Uint8Array, offset: number, length: number): boole
   const out = new Array<boolean>(length)
   for (let i = 0; i < length; i++) {
     const bit = offset + i
-    out[i] = ((bits[bit >> 3] as number) & (1 << (bit & 7))) !== 0
+    out[i] = ((bits[bit >> 3]) & (1 << (bit & 7))) !== 0
   }
   return out
 }
@@ -247,7 +247,7 @@ function bitsAsBooleans(bits: Uint8Array, offset: number, length: number): boole
 function halfFloats(words: Uint16Array): Float64Array {
   const out = new Float64Array(words.length)
   for (let i = 0; i < words.length; i++) {
-    const w = words[i] as number
+    const w = words[i]
     const sign = w & 0x8000 ? -1 : 1
     const exponent = (w >> 10) & 0x1f
     const fraction = w & 0x3ff

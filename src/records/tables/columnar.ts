@@ -29,9 +29,9 @@ export function isColumnarObject(value: unknown): value is ColumnarObject {
 /** Reads a columnar object as a {@link TableModel}. */
 export function columnarModel(table: ColumnarObject): TableModel {
   const names = Object.keys(table)
-  const arrays = names.map((name) => table[name] as readonly unknown[] | TypedArray)
+  const arrays = names.map((name) => table[name])
   const columns: ColumnInfo[] = names.map((name, i) => {
-    const values = arrays[i] as readonly unknown[] | TypedArray
+    const values = arrays[i]
     const inspected = Array.isArray(values) ? inspectArray(values) : inspectTypedArray(values as TypedArray)
     return { name, ...inspected }
   })

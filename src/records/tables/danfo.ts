@@ -47,7 +47,7 @@ const INDEX_NAME = 'index'
 export function danfoModel(frame: DanfoDataFrameShape): TableModel {
   const names = frame.columns
   const arrays = names.map((name) => frame.column(name).values)
-  const columns: ColumnInfo[] = names.map((name, i) => ({ name, ...inspectArray(arrays[i] as readonly unknown[]) }))
+  const columns: ColumnInfo[] = names.map((name, i) => ({ name, ...inspectArray(arrays[i]) }))
   const index = frame.index
   const timeIndex = indexHoldsTimes(index) ? { name: INDEX_NAME, ...inspectArray(index) } : undefined
   const rowCount = frame.shape[0] ?? index.length
@@ -65,7 +65,7 @@ function indexHoldsTimes(index: readonly unknown[]): boolean {
   if (index.every((entry) => entry instanceof Date)) return true
   if (!index.every((entry) => typeof entry === 'string')) return false
   try {
-    parseTimestampText(index[0] as string)
+    parseTimestampText(index[0])
     return true
   } catch {
     return false

@@ -104,8 +104,8 @@ export class FieldCells extends ColumnCells {
       case WORDS: {
         const words = this.words as Uint32Array
         writeEncoded(out, this.prefixBytes)
-        const low = words[2 * at] as number
-        const high = words[2 * at + 1] as number
+        const low = words[2 * at]
+        const high = words[2 * at + 1]
         // Most integers fit the low word: straight to its digits.
         if (high === 0) writeDigits(out, low)
         else if (this.signed) writeInt64Words(out, low, high)

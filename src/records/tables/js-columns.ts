@@ -46,7 +46,7 @@ export function inspectArray(values: readonly unknown[]): InspectedColumn {
     if (value === null || value === undefined || value !== value) continue
     const type = typeof value
     if (type === 'object') {
-      seen.add(value instanceof Date ? 'Date' : (value as object).constructor?.name ?? 'object')
+      seen.add(value instanceof Date ? 'Date' : (value).constructor?.name ?? 'object')
     } else {
       seen.add(type)
     }
@@ -54,7 +54,7 @@ export function inspectArray(values: readonly unknown[]): InspectedColumn {
   if (seen.size === 0) return { kind: 'null', typeName: 'null' }
   const names = [...seen]
   if (names.length > 1) return { kind: 'mixed', typeName: names.join(' and ') }
-  const only = names[0] as string
+  const only = names[0]
   switch (only) {
     case 'number': return { kind: 'float', typeName: only }
     case 'bigint': return { kind: 'int', typeName: only }
@@ -97,7 +97,7 @@ export function* arrayBlocks(
       cells: (column) =>
         column < 0
           ? arrayCells((index as { values: ArrayLike<unknown> }).values, (index as { kind: ColumnKind }).kind, start)
-          : arrayCells(arrays[column] as ArrayLike<unknown>, (columns[column] as ColumnInfo).kind, start),
+          : arrayCells(arrays[column], (columns[column]).kind, start),
     }
   }
 }

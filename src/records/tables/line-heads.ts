@@ -75,9 +75,9 @@ export class LineHeads {
     const rows = this.rowCombinations
     rows.fill(0, 0, length)
     for (let c = 0; c < this.columns; c++) {
-      const indices = this.indices[c] as ArrayLike<number | bigint>
-      const offset = this.offsets[c] as number
-      const weight = this.weights[c] as number
+      const indices = this.indices[c]
+      const offset = this.offsets[c]
+      const weight = this.weights[c]
       const valid = this.valids[c]
       for (let i = 0; i < length; i++) {
         if (valid === undefined || valid(i)) rows[i] += (Number(indices[offset + i]) + 1) * weight
@@ -87,7 +87,7 @@ export class LineHeads {
 
   /** Writes the head of block row `i` and returns true, or returns false when the row must be written tag by tag. */
   write(out: LineWriter, i: number): boolean {
-    const combination = this.rowCombinations[i] as number
+    const combination = this.rowCombinations[i]
     const head = this.heads[combination] ?? this.join(combination)
     if (head === undefined) return false
     writeEncoded(out, head)
@@ -105,10 +105,10 @@ export class LineHeads {
         continue
       }
       if (tag.empty) continue
-      const weight = this.weights[c] as number
-      const next = c + 1 < this.columns ? (this.weights[c + 1] as number) : Infinity
+      const weight = this.weights[c]
+      const next = c + 1 < this.columns ? (this.weights[c + 1]) : Infinity
       const entry = Math.floor((combination % next) / weight) - 1
-      const entries = this.entries[c++] as DictionaryTexts
+      const entries = this.entries[c++]
       if (entry < 0) continue
       if (entries.failed(entry)) return undefined
       const text = entries.texts[entry]

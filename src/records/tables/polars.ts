@@ -90,7 +90,7 @@ export function polarsModel(frame: PolarsDataFrameShape): TableModel {
   const names = frame.columns
   const series = names.map((name) => frame.getColumn(name))
   const columns: ColumnInfo[] = names.map((name, i) => {
-    const dtype = (series[i] as PolarsSeriesShape).dtype
+    const dtype = (series[i]).dtype
     return { name, kind: polarsKind(dtype), typeName: dtypeName(dtype) }
   })
   const rowCount = frame.height
@@ -100,7 +100,7 @@ export function polarsModel(frame: PolarsDataFrameShape): TableModel {
     columns,
     blocks(maxRows: number): Iterable<RowBlock> {
       return windowedBlocks(rowCount, maxRows, WINDOW_ROWS, (column, start, length) =>
-        readCells((series[column] as PolarsSeriesShape).slice(start, length)),
+        readCells((series[column]).slice(start, length)),
       )
     },
   }
@@ -110,7 +110,7 @@ export function polarsModel(frame: PolarsDataFrameShape): TableModel {
 function dtypeName(dtype: PolarsDataTypeShape): string {
   const text = String(dtype)
   const match = /^DataType\((.*)\)$/.exec(text)
-  return match === null ? text : (match[1] as string)
+  return match === null ? text : (match[1])
 }
 
 function readCells(slice: PolarsSeriesShape): CellBlock {
@@ -125,7 +125,7 @@ function readCells(slice: PolarsSeriesShape): CellBlock {
       return {
         kind: 'temporal',
         ...exactIntegers(slice.cast(siblingDataType(dtype, 'Int64'))),
-        unitNanos: TIME_UNIT_NANOS[dtype.timeUnit as string] as bigint,
+        unitNanos: TIME_UNIT_NANOS[dtype.timeUnit as string],
         naive: dtype.timeZone === undefined || dtype.timeZone === null || dtype.timeZone === '',
       }
     case 'Date':

@@ -97,13 +97,13 @@ export class TableRowCursor implements RowCursor {
         if (!this.headsLoaded || !this.heads.write(out, i)) {
           writeEncoded(out, this.measurement)
           for (let t = 0; t < tagCount; t++) {
-            current = tags[t] as TagCells
+            current = tags[t]
             ;(current as TagCells).write(out, i)
           }
         }
         const fieldsStart = out.length
         for (let f = 0; f < fieldCount; f++) {
-          current = fields[f] as FieldCells
+          current = fields[f]
           ;(current as FieldCells).write(out, i)
         }
         if (out.length === fieldsStart) {
@@ -150,12 +150,12 @@ export class TableRowCursor implements RowCursor {
     try {
       this.tags.forEach((tag, t) => {
         current = tag
-        const column = this.tagColumns[t] as number
+        const column = this.tagColumns[t]
         if (column !== NO_COLUMN) tag.load(block.cells(column))
       })
       this.fields.forEach((field, f) => {
         current = field
-        field.load(block.cells(this.fieldColumns[f] as number))
+        field.load(block.cells(this.fieldColumns[f]))
       })
       if (this.time !== undefined) {
         current = this.time

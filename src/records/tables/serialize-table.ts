@@ -84,7 +84,7 @@ function planTable(model: TableModel, ctx: SerializeContext, path: readonly numb
 
   const tags: { column: number; cells: TagCells }[] = []
   for (const index of tagColumns) {
-    const column = model.columns[index] as ColumnInfo
+    const column = model.columns[index]
     if (!TAG_KINDS.has(column.kind)) fail(unsupportedReason(column, 'a tag'))
     const key = escapeName(() => escapeTagKey(column.name), `tag column ${JSON.stringify(column.name)}`, fail)
     if (key === '') fail('a tag column has an empty name')
@@ -125,7 +125,7 @@ function chooseTimeColumn(
 }
 
 function planTime(model: TableModel, ctx: SerializeContext, column: number, fail: (reason: string) => never): TablePlan['time'] {
-  const info = column === TIME_INDEX ? (model.timeIndex as ColumnInfo) : (model.columns[column] as ColumnInfo)
+  const info = column === TIME_INDEX ? (model.timeIndex as ColumnInfo) : (model.columns[column])
   if (!TIME_KINDS.has(info.kind)) {
     fail(`timestamp column ${JSON.stringify(info.name)} has type ${info.typeName}, which is not a time`)
   }
@@ -174,7 +174,7 @@ function compareCodePoints(a: string, b: string): number {
   const left = [...a]
   const right = [...b]
   for (let i = 0; i < left.length && i < right.length; i++) {
-    const diff = (left[i] as string).codePointAt(0)! - (right[i] as string).codePointAt(0)!
+    const diff = (left[i]).codePointAt(0)! - (right[i]).codePointAt(0)!
     if (diff !== 0) return diff
   }
   return left.length - right.length

@@ -30,7 +30,7 @@ export class TableLines implements IterableIterator<string> {
   }
 
   next(): IteratorResult<string> {
-    if (this.position < this.batch.length) return { done: false, value: this.batch[this.position++] as string }
+    if (this.position < this.batch.length) return { done: false, value: this.batch[this.position++] }
     if (this.failure !== undefined) {
       const { error } = this.failure
       this.failure = undefined
@@ -41,7 +41,7 @@ export class TableLines implements IterableIterator<string> {
       this.done = true
       return { done: true, value: undefined }
     }
-    return { done: false, value: this.batch[this.position++] as string }
+    return { done: false, value: this.batch[this.position++] }
   }
 
   /** Stops early: lets the table's block iterator clean up. */
@@ -80,7 +80,7 @@ export class TableLines implements IterableIterator<string> {
       const ends = scratch.lineEnds()
       let start = 0
       for (let k = 0; k < count; k++) {
-        const end = ends[k] as number
+        const end = ends[k]
         batch[k] = text.slice(start, end)
         start = end + 1
       }

@@ -98,8 +98,8 @@ export class TimeCells extends ColumnCells {
     switch (this.mode) {
       case SAME_UNIT_WORDS: {
         const words = this.words as Uint32Array
-        const low = words[2 * at] as number
-        const high = (words[2 * at + 1] as number) | 0
+        const low = words[2 * at]
+        const high = (words[2 * at + 1]) | 0
         if (high > this.maxHigh || (high === this.maxHigh && low > this.maxLow) || high < this.minHigh || (high === this.minHigh && low < this.minLow)) {
           return this.writeText(out, this.temporalText(this.values[at] as bigint, i))
         }
