@@ -35,7 +35,10 @@ export default tseslint.config(
       ],
       // A promise rejects with what was caught or with an AbortSignal's reason, unchanged: the caller
       // chose that value. Values of a known non-Error type are still reported.
-      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
+      '@typescript-eslint/prefer-promise-reject-errors': [
+        'error',
+        { allowThrowingAny: true, allowThrowingUnknown: true },
+      ],
     },
   },
   {

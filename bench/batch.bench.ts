@@ -75,9 +75,16 @@ interface Variant {
 }
 
 /** A client and a BatchWriter on the sink, as every way of feeding it starts; closes both after `feed`. */
-async function withOurWriter(sink: Sink, n: number, feed: (writer: BatchWriter) => Promise<void>, options: Partial<BatchWriterOptions> = {}): Promise<void> {
+async function withOurWriter(
+  sink: Sink,
+  n: number,
+  feed: (writer: BatchWriter) => Promise<void>,
+  options: Partial<BatchWriterOptions> = {},
+): Promise<void> {
   const client = new InfluxDBClientAsync({ url: sink.url, token: 'bench', org: 'bench' })
-  const writer = client.writeApi().batchWriter({ bucket: 'bench', batchSize: BATCH_SIZE, maxInFlight: CONCURRENCY, ...options })
+  const writer = client
+    .writeApi()
+    .batchWriter({ bucket: 'bench', batchSize: BATCH_SIZE, maxInFlight: CONCURRENCY, ...options })
   await feed(writer)
   await writer.close()
   await sink.received(n)
@@ -85,7 +92,12 @@ async function withOurWriter(sink: Sink, n: number, feed: (writer: BatchWriter) 
 }
 
 /** The same points as plain objects; `count` is an integer field through the writer's fieldTypes option. */
-function ourObject(i: number): { measurement: string; tags: Record<string, string>; fields: Record<string, number | boolean>; time: bigint } {
+function ourObject(i: number): {
+  measurement: string
+  tags: Record<string, string>
+  fields: Record<string, number | boolean>
+  time: bigint
+} {
   return {
     measurement: 'bench',
     tags: { host: `host-${i % 100}`, region: REGIONS[i & 3] },
@@ -257,10 +269,14 @@ const serializeOnly: Variant = {
       sent += body.length
       return Promise.resolve()
     }
-    const writer = BatchWriter.create({ bucket: 'bench', batchSize: BATCH_SIZE, maxInFlight: CONCURRENCY }, { send, serialize: serializeForBatch })
+    const writer = BatchWriter.create(
+      { bucket: 'bench', batchSize: BATCH_SIZE, maxInFlight: CONCURRENCY },
+      { send, serialize: serializeForBatch },
+    )
     for (const points of ourPages.pages.slice(0, Math.ceil(n / PAGE))) await writer.write(points)
     await writer.close()
-    if (writer.stats.writtenLines !== n || sent === 0) throw new Error(`wrote ${writer.stats.writtenLines} of ${n} lines`)
+    if (writer.stats.writtenLines !== n || sent === 0)
+      throw new Error(`wrote ${writer.stats.writtenLines} of ${n} lines`)
   },
 }
 
@@ -277,10 +293,18 @@ function ceilingVariant(): Variant {
       const url = new URL('/api/v2/write?org=bench&bucket=bench&precision=ns', sink.url)
       const post = (body: Buffer): Promise<void> =>
         new Promise((resolve, reject) => {
-          const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length } }, (res) => {
-            res.resume()
-            res.on('end', () => (res.statusCode === 204 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))))
-          })
+          const req = http.request(
+            url,
+            {
+              method: 'POST',
+              agent,
+              headers: { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length },
+            },
+            (res) => {
+              res.resume()
+              res.on('end', () => (res.statusCode === 204 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))))
+            },
+          )
           req.on('error', reject)
           req.end(body)
         })
@@ -325,7 +349,10 @@ async function measure(sink: Sink, variant: Variant, n: number): Promise<Measure
 
 const fmt = (pps: number): string => `${(pps / 1e6).toFixed(3)} M points/s`
 
-const officialTuned = officialVariant('@influxdata/influxdb-client WriteApi.writePoints(pages), tuned (keep-alive agent, no gzip)', true)
+const officialTuned = officialVariant(
+  '@influxdata/influxdb-client WriteApi.writePoints(pages), tuned (keep-alive agent, no gzip)',
+  true,
+)
 const ceiling = ceilingVariant()
 
 /**
@@ -341,7 +368,12 @@ const oneShot: Variant = {
       bytes += (init?.body as Uint8Array | undefined)?.length ?? 0
       return Promise.resolve(new Response(null, { status: 204 }))
     }
-    const client = new InfluxDBClientAsync({ url: 'http://127.0.0.1:9', token: 'bench', org: 'bench', fetch: answer204 })
+    const client = new InfluxDBClientAsync({
+      url: 'http://127.0.0.1:9',
+      token: 'bench',
+      org: 'bench',
+      fetch: answer204,
+    })
     const writeApi = client.writeApi()
     const pages = ourPages.pages.slice(0, Math.ceil(n / PAGE))
     for (const points of pages) await writeApi.write('bench', 'bench', points)
@@ -356,7 +388,8 @@ const officialBodies: Variant = {
   prepare: officialPages.prepare,
   run: (_sink, n) => {
     let bytes = 0
-    for (const points of officialPages.pages.slice(0, Math.ceil(n / PAGE))) bytes += points.map((p) => p.toLineProtocol()).join('\n').length
+    for (const points of officialPages.pages.slice(0, Math.ceil(n / PAGE)))
+      bytes += points.map((p) => p.toLineProtocol()).join('\n').length
     return bytes === 0 ? Promise.reject(new Error('nothing built')) : Promise.resolve()
   },
 }
@@ -368,16 +401,45 @@ const cliImport: Variant = {
   run: async (sink, n) => {
     const { command, args } = cliCommand()
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(command, [...args, 'write', '--host', sink.url, '-t', 'bench', '-o', 'bench', '-b', 'bench', '--batch-size', String(BATCH_SIZE), lpFile(n)], {
-        stdio: ['ignore', 'ignore', 'inherit'],
-      })
+      const child = spawn(
+        command,
+        [
+          ...args,
+          'write',
+          '--host',
+          sink.url,
+          '-t',
+          'bench',
+          '-o',
+          'bench',
+          '-b',
+          'bench',
+          '--batch-size',
+          String(BATCH_SIZE),
+          lpFile(n),
+        ],
+        {
+          stdio: ['ignore', 'ignore', 'inherit'],
+        },
+      )
       child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`influx-async write exited with ${code}`))))
     })
     await sink.received(n)
   },
 }
 
-const VARIANTS = [ours, ...OUR_WAYS, officialDocumented, ceiling, buildOnly, serializeOnly, oneShot, officialBodies, cliImport, officialTuned]
+const VARIANTS = [
+  ours,
+  ...OUR_WAYS,
+  officialDocumented,
+  ceiling,
+  buildOnly,
+  serializeOnly,
+  oneShot,
+  officialBodies,
+  cliImport,
+  officialTuned,
+]
 /** Messages between the parent (which owns the sink) and a child measuring one variant. */
 type ChildMessage = { type: 'expect'; lines: number } | { type: 'reset' } | { type: 'result'; result: Measurement }
 type ParentMessage = { type: 'reached' } | { type: 'reset' }
@@ -397,10 +459,13 @@ function runInChild(sink: Sink, index: number): Promise<Measurement> {
     let result: Measurement | undefined
     child.on('message', (message: ChildMessage) => {
       if (message.type === 'result') result = message.result
-      else if (message.type === 'reset') void sink.reset().then(() => child.send({ type: 'reset' } satisfies ParentMessage))
+      else if (message.type === 'reset')
+        void sink.reset().then(() => child.send({ type: 'reset' } satisfies ParentMessage))
       else void sink.received(message.lines).then(() => child.send({ type: 'reached' } satisfies ParentMessage))
     })
-    child.on('exit', (code) => (result !== undefined ? resolve(result) : reject(new Error(`variant ${index} exited with ${code}`))))
+    child.on('exit', (code) =>
+      result !== undefined ? resolve(result) : reject(new Error(`variant ${index} exited with ${code}`)),
+    )
   })
 }
 
@@ -452,7 +517,9 @@ async function main(): Promise<void> {
           return runInChild(sink, VARIANTS.indexOf(v))
         })
         results.get(v)!.push(result)
-        console.log(`  run ${run + 1}: ${v.name}: ${fmt(result.pointsPerSecond)}, ${result.cpuMicrosPerPoint.toFixed(2)} µs CPU/point`)
+        console.log(
+          `  run ${run + 1}: ${v.name}: ${fmt(result.pointsPerSecond)}, ${result.cpuMicrosPerPoint.toFixed(2)} µs CPU/point`,
+        )
       }
     }
   } finally {
@@ -460,9 +527,12 @@ async function main(): Promise<void> {
   }
   const m = (v: Variant): number => median((results.get(v) ?? []).map((r) => r.pointsPerSecond))
   const c = (v: Variant): number => median((results.get(v) ?? []).map((r) => r.cpuMicrosPerPoint))
-  console.log(`\n${POINTS} points (the CLI: ${CLI_LINES} lines), batches of ${BATCH_SIZE}, ${CONCURRENCY} requests at once, warm-up ${WARMUP}; median of ${RUNS} runs, each in a fresh process`)
+  console.log(
+    `\n${POINTS} points (the CLI: ${CLI_LINES} lines), batches of ${BATCH_SIZE}, ${CONCURRENCY} requests at once, warm-up ${WARMUP}; median of ${RUNS} runs, each in a fresh process`,
+  )
   console.log(`  ${'throughput'.padStart(18)}  ${'client CPU'.padStart(14)}`)
-  for (const v of variants) console.log(`  ${fmt(m(v)).padStart(18)}  ${`${c(v).toFixed(2)} µs/pt`.padStart(14)}  ${v.name}`)
+  for (const v of variants)
+    console.log(`  ${fmt(m(v)).padStart(18)}  ${`${c(v).toFixed(2)} µs/pt`.padStart(14)}  ${v.name}`)
   const has = (v: Variant): boolean => results.has(v)
   const x = (ratio: number): string => `${ratio.toFixed(2)}x`
   // The rows of npm run bench's one table (bench/run.ts prints them).
@@ -479,10 +549,21 @@ async function main(): Promise<void> {
   }
   if (has(oneShot) && has(officialBodies)) {
     const ratio = m(oneShot) / m(officialBodies)
-    benchRow({ way: oneShot.name, pointsPerSecond: m(oneShot), ratio, target: `>= 5x the official body building (${fmt(m(officialBodies))})`, met: ratio >= 5 })
+    benchRow({
+      way: oneShot.name,
+      pointsPerSecond: m(oneShot),
+      ratio,
+      target: `>= 5x the official body building (${fmt(m(officialBodies))})`,
+      met: ratio >= 5,
+    })
   }
   if (has(ceiling)) {
-    benchRow({ way: ceiling.name, pointsPerSecond: m(ceiling), ratio: has(officialDocumented) ? m(ceiling) / m(officialDocumented) : undefined, target: '' })
+    benchRow({
+      way: ceiling.name,
+      pointsPerSecond: m(ceiling),
+      ratio: has(officialDocumented) ? m(ceiling) / m(officialDocumented) : undefined,
+      target: '',
+    })
     if (has(cliImport)) {
       const share = m(cliImport) / m(ceiling)
       benchRow({

@@ -20,14 +20,19 @@ export function reportChild(ms: number): void {
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = sorted.length >> 1
-  return sorted.length % 2 === 1 ? (sorted[mid]) : ((sorted[mid - 1]) + (sorted[mid])) / 2
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
 /**
  * Runs `file` once per case and round as a child (`node --expose-gc --import tsx file ...args`
  * with BENCH_CASE set). Returns every case's CPU milliseconds, in round order.
  */
-export function runIsolated(file: string, names: readonly string[], rounds: number, args: readonly string[]): Map<string, number[]> {
+export function runIsolated(
+  file: string,
+  names: readonly string[],
+  rounds: number,
+  args: readonly string[],
+): Map<string, number[]> {
   const times = new Map<string, number[]>(names.map((name) => [name, []]))
   for (let round = 0; round < rounds; round++) {
     for (const name of names) {
@@ -49,6 +54,8 @@ export function printMedians(times: Map<string, number[]>, count: number, unit: 
   for (const [name, all] of times) {
     const ms = median(all)
     const rate = count / (ms / 1000)
-    console.log(`${name.padEnd(52)} ${ms.toFixed(0).padStart(6)} ms  ${(rate / 1e3).toFixed(0).padStart(6)}k ${unit}/s   (${all.map((t) => t.toFixed(0)).join(' ')})`)
+    console.log(
+      `${name.padEnd(52)} ${ms.toFixed(0).padStart(6)} ms  ${(rate / 1e3).toFixed(0).padStart(6)}k ${unit}/s   (${all.map((t) => t.toFixed(0)).join(' ')})`,
+    )
   }
 }

@@ -78,7 +78,8 @@ const WAYS: Record<string, (writer: BatchWriter) => Promise<void>> = {
   },
   'writeAll(sync generator of Points)': (writer) => writer.writeAll(points()),
   'writeAll(async generator of Points)': (writer) => writer.writeAll(asyncPoints()),
-  'pipeline(Readable.from(generator), nodeWritable())': (writer) => pipeline(Readable.from(points()), writer.nodeWritable()),
+  'pipeline(Readable.from(generator), nodeWritable())': (writer) =>
+    pipeline(Readable.from(points()), writer.nodeWritable()),
   'ReadableStream.pipeTo(writableStream())': (writer) => {
     const source = points()
     const readable = new ReadableStream<Point>({
@@ -126,15 +127,27 @@ async function measure(way: string): Promise<void> {
   const seconds = (performance.now() - started) / 1000
   const maxRss = process.resourceUsage().maxRSS * 1024
   const s = writer.stats
-  console.log(`${POINTS} points streamed, ${way}, in ${seconds.toFixed(1)} s (${Math.round(POINTS / seconds)} points/s)`)
+  console.log(
+    `${POINTS} points streamed, ${way}, in ${seconds.toFixed(1)} s (${Math.round(POINTS / seconds)} points/s)`,
+  )
   console.log(`  before streaming: RSS ${mb(baseline)}, V8 heap ${mb(before.heapUsed)} used of ${mb(before.heapTotal)}`)
   // The verdict takes the higher of the two peaks: sampling every 50 ms can miss a short spike.
   const worst = Math.max(peak, maxRss)
   console.log(`  peak RSS, sampled every 50 ms: ${mb(peak)}`)
-  console.log(`  peak RSS, kernel high-water mark (whole process): ${mb(maxRss)}   (target < ${TARGET_MB} MB on the higher peak: ${worst < TARGET_MB * 1024 * 1024 ? 'met' : 'NOT met'})`)
-  console.log(`  at the sampled peak: V8 heap ${mb(atPeak.heapUsed)} used of ${mb(atPeak.heapTotal)}, external ${mb(atPeak.external)}, array buffers ${mb(atPeak.arrayBuffers)}`)
-  console.log(`  writer: peak buffered lines ${s.peakBufferedLines}, peak requests in flight ${s.peakInFlight}, written ${s.writtenLines}, failed ${s.failedLines}`)
-  benchRow({ way: `peak RSS streaming ${POINTS} points: ${way}`, target: `< ${TARGET_MB} MB (${mb(worst)})`, met: worst < TARGET_MB * 1024 * 1024 && s.writtenLines === POINTS })
+  console.log(
+    `  peak RSS, kernel high-water mark (whole process): ${mb(maxRss)}   (target < ${TARGET_MB} MB on the higher peak: ${worst < TARGET_MB * 1024 * 1024 ? 'met' : 'NOT met'})`,
+  )
+  console.log(
+    `  at the sampled peak: V8 heap ${mb(atPeak.heapUsed)} used of ${mb(atPeak.heapTotal)}, external ${mb(atPeak.external)}, array buffers ${mb(atPeak.arrayBuffers)}`,
+  )
+  console.log(
+    `  writer: peak buffered lines ${s.peakBufferedLines}, peak requests in flight ${s.peakInFlight}, written ${s.writtenLines}, failed ${s.failedLines}`,
+  )
+  benchRow({
+    way: `peak RSS streaming ${POINTS} points: ${way}`,
+    target: `< ${TARGET_MB} MB (${mb(worst)})`,
+    met: worst < TARGET_MB * 1024 * 1024 && s.writtenLines === POINTS,
+  })
   if (s.writtenLines !== POINTS) {
     console.log('  ERROR: not every point was written')
     process.exitCode = 1
@@ -143,11 +156,15 @@ async function measure(way: string): Promise<void> {
 
 if (import.meta.url.endsWith('.ts')) {
   await transpileForBench(['memory.bench.ts', 'sink.ts', 'sink-control.ts', 'rows.ts', 'transpile.ts'])
-  const bare = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.memoryUsage().rss))'], { encoding: 'utf8' })
+  const bare = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.memoryUsage().rss))'], {
+    encoding: 'utf8',
+  })
   console.log(`(plain JavaScript, no loader; a bare \`node\` process starts at ${mb(Number(bare.stdout))} RSS)`)
   const only = (process.env.BENCH_MEMORY_WAYS ?? '').split(',').filter((x) => x !== '')
   for (const way of Object.keys(WAYS).filter((w) => only.length === 0 || only.some((o) => w.includes(o)))) {
-    const child = spawnSync(process.execPath, ['--expose-gc', join(JS_DIR, 'bench', 'memory.bench.js'), way], { stdio: 'inherit' })
+    const child = spawnSync(process.execPath, ['--expose-gc', join(JS_DIR, 'bench', 'memory.bench.js'), way], {
+      stdio: 'inherit',
+    })
     if (child.status !== 0) process.exitCode = child.status ?? 1
   }
 } else {

@@ -113,27 +113,30 @@ function timed(work: () => number): { ms: number; bytes: number } {
 const cases: Case[] = [
   {
     name: 'this client: build+serialize',
-    run: (d) => timed(() => {
-      let n = 0
-      for (let i = 0; i < d.times.length; i++) n += (buildOurs(d, i).toLineProtocol() as string).length
-      return n
-    }),
+    run: (d) =>
+      timed(() => {
+        let n = 0
+        for (let i = 0; i < d.times.length; i++) n += (buildOurs(d, i).toLineProtocol() as string).length
+        return n
+      }),
   },
   {
     name: 'this client: build+serialize, fields in key order',
-    run: (d) => timed(() => {
-      let n = 0
-      for (let i = 0; i < d.times.length; i++) n += (buildOursInKeyOrder(d, i).toLineProtocol() as string).length
-      return n
-    }),
+    run: (d) =>
+      timed(() => {
+        let n = 0
+        for (let i = 0; i < d.times.length; i++) n += (buildOursInKeyOrder(d, i).toLineProtocol() as string).length
+        return n
+      }),
   },
   {
     name: '@influxdata/influxdb-client: build+serialize',
-    run: (d) => timed(() => {
-      let n = 0
-      for (let i = 0; i < d.times.length; i++) n += (buildOfficial(d, i).toLineProtocol() as string).length
-      return n
-    }),
+    run: (d) =>
+      timed(() => {
+        let n = 0
+        for (let i = 0; i < d.times.length; i++) n += (buildOfficial(d, i).toLineProtocol() as string).length
+        return n
+      }),
   },
   {
     name: 'this client: serialize only',
@@ -153,7 +156,12 @@ const cases: Case[] = [
         for (let i = from; i < Math.min(from + SLICE, d.times.length); i++) points.push(buildOurs(d, i))
         const r = timed(() => {
           let n = 0
-          for (const chunk of serializeSync(points, { precision: 'ns', defaultTags: {} }, { maxLines: 5000, maxBytes: 8 << 20 })) n += chunk.bytes
+          for (const chunk of serializeSync(
+            points,
+            { precision: 'ns', defaultTags: {} },
+            { maxLines: 5000, maxBytes: 8 << 20 },
+          ))
+            n += chunk.bytes
           return n
         })
         ms += r.ms
@@ -164,44 +172,58 @@ const cases: Case[] = [
   },
   {
     name: 'this client: build + request body',
-    run: (d) => timed(() => {
-      let n = 0
-      for (let from = 0; from < d.times.length; from += PAGE) {
-        const page: Point[] = []
-        for (let i = from; i < Math.min(from + PAGE, d.times.length); i++) page.push(buildOurs(d, i))
-        for (const chunk of serializeSync(page, { precision: 'ns', defaultTags: {} }, { maxLines: PAGE, maxBytes: 8 << 20 })) {
-          n += chunk.bytes
-          chunk.recycle() // as write() does once a chunk is sent
+    run: (d) =>
+      timed(() => {
+        let n = 0
+        for (let from = 0; from < d.times.length; from += PAGE) {
+          const page: Point[] = []
+          for (let i = from; i < Math.min(from + PAGE, d.times.length); i++) page.push(buildOurs(d, i))
+          for (const chunk of serializeSync(
+            page,
+            { precision: 'ns', defaultTags: {} },
+            { maxLines: PAGE, maxBytes: 8 << 20 },
+          )) {
+            n += chunk.bytes
+            chunk.recycle() // as write() does once a chunk is sent
+          }
         }
-      }
-      return n
-    }),
+        return n
+      }),
   },
   {
     name: '@influxdata/influxdb-client: build + request body',
-    run: (d) => timed(() => {
-      let n = 0
-      for (let from = 0; from < d.times.length; from += PAGE) {
-        const lines: string[] = []
-        for (let i = from; i < Math.min(from + PAGE, d.times.length); i++) lines.push(buildOfficial(d, i).toLineProtocol() as string)
-        n += lines.join('\n').length
-      }
-      return n
-    }),
+    run: (d) =>
+      timed(() => {
+        let n = 0
+        for (let from = 0; from < d.times.length; from += PAGE) {
+          const lines: string[] = []
+          for (let i = from; i < Math.min(from + PAGE, d.times.length); i++)
+            lines.push(buildOfficial(d, i).toLineProtocol() as string)
+          n += lines.join('\n').length
+        }
+        return n
+      }),
   },
   {
     name: 'template string',
-    run: (d) => timed(() => {
-      let n = 0
-      for (let i = 0; i < d.times.length; i++) {
-        n += `cpu,host=${d.hosts[i]},region=${d.regions[i]} count=${d.ints[i]}i,ok=${d.bools[i] === 1},usage=${d.floats[i]} ${d.times[i]}`.length
-      }
-      return n
-    }),
+    run: (d) =>
+      timed(() => {
+        let n = 0
+        for (let i = 0; i < d.times.length; i++) {
+          n +=
+            `cpu,host=${d.hosts[i]},region=${d.regions[i]} count=${d.ints[i]}i,ok=${d.bools[i] === 1},usage=${d.floats[i]} ${d.times[i]}`
+              .length
+        }
+        return n
+      }),
   },
 ]
 
-function sliced<P>(d: Data, build: (d: Data, i: number) => P, serialize: (p: P) => string): { ms: number; bytes: number } {
+function sliced<P>(
+  d: Data,
+  build: (d: Data, i: number) => P,
+  serialize: (p: P) => string,
+): { ms: number; bytes: number } {
   let ms = 0
   let bytes = 0
   for (let from = 0; from < d.times.length; from += SLICE) {
@@ -245,16 +267,33 @@ function runParent(): void {
     const theirs = buildOfficial(probe, i).toLineProtocol()?.replace('ok=T', 'ok=true').replace('ok=F', 'ok=false')
     if (ours !== theirs) throw new Error(`lines differ:\n  ours:   ${ours}\n  theirs: ${theirs}`)
   }
-  const times = runIsolated(fileURLToPath(import.meta.url), cases.map((c) => c.name), ROUNDS, [String(TOTAL)])
+  const times = runIsolated(
+    fileURLToPath(import.meta.url),
+    cases.map((c) => c.name),
+    ROUNDS,
+    [String(TOTAL)],
+  )
   const rate = (name: string): number => TOTAL / (median(times.get(name) as number[]) / 1000)
-  console.log(`${TOTAL} points, 2 tags, 3 fields, ns timestamp; median of ${ROUNDS} processes per case (each: best of ${RUNS_PER_PROCESS}); node ${process.version}`)
+  console.log(
+    `${TOTAL} points, 2 tags, 3 fields, ns timestamp; median of ${ROUNDS} processes per case (each: best of ${RUNS_PER_PROCESS}); node ${process.version}`,
+  )
   printMedians(times, TOTAL, 'points')
   const ratio = (a: string, b: string): string => (rate(a) / rate(b)).toFixed(2)
-  console.log(`ratio build + request body (this / official): ${ratio('this client: build + request body', '@influxdata/influxdb-client: build + request body')}x`)
-  console.log(`ratio build+serialize (this / official): ${ratio('this client: build+serialize', '@influxdata/influxdb-client: build+serialize')}x`)
-  console.log(`ratio serialize only  (this / official): ${ratio('this client: serialize only', '@influxdata/influxdb-client: serialize only')}x`)
-  console.log(`ratio build+serialize, fields in key order (this / official): ${ratio('this client: build+serialize, fields in key order', '@influxdata/influxdb-client: build+serialize')}x`)
-  console.log(`ratio build + request body (this / template string): ${ratio('this client: build + request body', 'template string')}x`)
+  console.log(
+    `ratio build + request body (this / official): ${ratio('this client: build + request body', '@influxdata/influxdb-client: build + request body')}x`,
+  )
+  console.log(
+    `ratio build+serialize (this / official): ${ratio('this client: build+serialize', '@influxdata/influxdb-client: build+serialize')}x`,
+  )
+  console.log(
+    `ratio serialize only  (this / official): ${ratio('this client: serialize only', '@influxdata/influxdb-client: serialize only')}x`,
+  )
+  console.log(
+    `ratio build+serialize, fields in key order (this / official): ${ratio('this client: build+serialize, fields in key order', '@influxdata/influxdb-client: build+serialize')}x`,
+  )
+  console.log(
+    `ratio build + request body (this / template string): ${ratio('this client: build + request body', 'template string')}x`,
+  )
 }
 
 if (childCase === undefined) runParent()

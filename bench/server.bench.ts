@@ -44,7 +44,8 @@ async function runChild(role: ChildRole): Promise<void> {
     process.on('message', (message) => {
       if (message !== 'fill') return
       const now = BigInt(Date.now()) * 1_000_000n
-      for (let i = 0; i < STORED_POINTS / BATCH_LINES; i++) storage.write(parseLineProtocol(batch(i), { precision: 'ns', now }).points)
+      for (let i = 0; i < STORED_POINTS / BATCH_LINES; i++)
+        storage.write(parseLineProtocol(batch(i), { precision: 'ns', now }).points)
       report({})
     })
   } else if (role === 'sink') {
@@ -75,7 +76,9 @@ interface Child {
 }
 
 function startChild(role: ChildRole): Promise<Child> {
-  const child = fork(fileURLToPath(import.meta.url), [`--child=${role}`], { execArgv: ['--expose-gc', '--import', 'tsx'] })
+  const child = fork(fileURLToPath(import.meta.url), [`--child=${role}`], {
+    execArgv: ['--expose-gc', '--import', 'tsx'],
+  })
   return new Promise((resolve, reject) => {
     child.once('error', reject)
     child.once('message', (first: ChildReport) => {
@@ -96,7 +99,8 @@ function batch(index: number): string {
     const n = index * BATCH_LINES + i
     const host = n % SERIES
     const ts = START_NS + BigInt(n) * 1000n
-    lines[i] = `cpu,host=host-${host},region=${REGIONS[host % REGIONS.length]} usage=${(n % 1000) / 10},temp=${20 + (n % 17) * 0.25},count=${n}i ${ts}`
+    lines[i] =
+      `cpu,host=host-${host},region=${REGIONS[host % REGIONS.length]} usage=${(n % 1000) / 10},temp=${20 + (n % 17) * 0.25},count=${n}i ${ts}`
   }
   return lines.join('\n')
 }
@@ -105,11 +109,19 @@ function post(agent: Agent, url: string, body: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = request(
       `${url}/api/v2/write?org=test-org&bucket=test-bucket&precision=ns`,
-      { method: 'POST', agent, headers: { Authorization: 'Token test-token', 'Content-Type': 'text/plain; charset=utf-8' } },
+      {
+        method: 'POST',
+        agent,
+        headers: { Authorization: 'Token test-token', 'Content-Type': 'text/plain; charset=utf-8' },
+      },
       (res) => {
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => (res.statusCode === 204 ? resolve() : reject(new Error(`${res.statusCode} ${Buffer.concat(chunks).toString()}`))))
+        res.on('end', () =>
+          res.statusCode === 204
+            ? resolve()
+            : reject(new Error(`${res.statusCode} ${Buffer.concat(chunks).toString()}`)),
+        )
       },
     )
     req.on('error', reject)
@@ -157,14 +169,30 @@ async function runParent(): Promise<void> {
   }
   const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0)
   const rate = (points: number, seconds: number): string => Math.round(points / seconds).toLocaleString('en-US')
-  console.log(`embedded test server: ${SERIES} series, 2 tags, 3 fields (float, float, int), ns timestamps, ${BATCH_LINES}-line batches, ${CONCURRENCY} keep-alive connections`)
+  console.log(
+    `embedded test server: ${SERIES} series, 2 tags, 3 fields (float, float, int), ns timestamps, ${BATCH_LINES}-line batches, ${CONCURRENCY} keep-alive connections`,
+  )
   console.table([
-    { step: `HTTP to a null sink, ${INGEST_POINTS.toLocaleString('en-US')} points`, seconds: sinkSeconds.toFixed(2), 'points/s': rate(INGEST_POINTS, sinkSeconds) },
-    { step: `HTTP to the embedded server, ${INGEST_POINTS.toLocaleString('en-US')} points`, seconds: serverSeconds.toFixed(2), 'points/s': rate(INGEST_POINTS, serverSeconds) },
-    { step: `parse + store in process, ${STORED_POINTS.toLocaleString('en-US')} points`, seconds: fillSeconds.toFixed(2), 'points/s': rate(STORED_POINTS, fillSeconds) },
+    {
+      step: `HTTP to a null sink, ${INGEST_POINTS.toLocaleString('en-US')} points`,
+      seconds: sinkSeconds.toFixed(2),
+      'points/s': rate(INGEST_POINTS, sinkSeconds),
+    },
+    {
+      step: `HTTP to the embedded server, ${INGEST_POINTS.toLocaleString('en-US')} points`,
+      seconds: serverSeconds.toFixed(2),
+      'points/s': rate(INGEST_POINTS, serverSeconds),
+    },
+    {
+      step: `parse + store in process, ${STORED_POINTS.toLocaleString('en-US')} points`,
+      seconds: fillSeconds.toFixed(2),
+      'points/s': rate(STORED_POINTS, fillSeconds),
+    },
   ])
   console.log(`embedded server rate / null sink rate (same run): ${(sinkSeconds / serverSeconds).toFixed(2)}`)
   console.log(`server RSS with 1M points (after HTTP ingest): ${mb(afterIngest.rss!)} MB`)
-  console.log(`storage RSS: empty ${mb(empty.rss!)} MB, with 10M points ${mb(full.rss!)} MB (JS heap ${mb(full.heapUsed!)} MB)`)
+  console.log(
+    `storage RSS: empty ${mb(empty.rss!)} MB, with 10M points ${mb(full.rss!)} MB (JS heap ${mb(full.heapUsed!)} MB)`,
+  )
   console.log(`storage cost: ${((full.rss! - empty.rss!) / STORED_POINTS).toFixed(1)} bytes of RSS per point`)
 }

@@ -15,10 +15,14 @@ export interface Sink {
 export async function startSink(): Promise<Sink> {
   // Run as TypeScript under tsx, or as the plain JavaScript that memory.bench.ts transpiles.
   const typescript = import.meta.url.endsWith('.ts')
-  const child: ChildProcess = fork(fileURLToPath(new URL(typescript ? './sink.ts' : './sink.js', import.meta.url)), [], {
-    execArgv: typescript ? ['--import', 'tsx'] : [],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
+  const child: ChildProcess = fork(
+    fileURLToPath(new URL(typescript ? './sink.ts' : './sink.js', import.meta.url)),
+    [],
+    {
+      execArgv: typescript ? ['--import', 'tsx'] : [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  )
   const waiting = new Map<SinkReply['type'], (reply: SinkReply) => void>()
   child.on('message', (message: SinkReply) => {
     if (message.type === 'bad') {

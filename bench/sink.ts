@@ -11,7 +11,11 @@ import { createGunzip } from 'node:zlib'
 import type { Readable } from 'node:stream'
 
 export type SinkRequest = { type: 'expect'; lines: number } | { type: 'reset' }
-export type SinkReply = { type: 'listening'; port: number } | { type: 'reached'; lines: number } | { type: 'reset' } | { type: 'bad'; detail: string }
+export type SinkReply =
+  | { type: 'listening'; port: number }
+  | { type: 'reached'; lines: number }
+  | { type: 'reset' }
+  | { type: 'bad'; detail: string }
 
 const NEWLINE = 0x0a
 

@@ -73,7 +73,9 @@ function makeColumns(rows: number): Columns {
 }
 
 function makeTable(c: Columns): arrow.Table {
-  const time = arrow.makeVector(arrow.makeData({ type: new arrow.TimestampNanosecond(), length: c.time.length, data: c.time }))
+  const time = arrow.makeVector(
+    arrow.makeData({ type: new arrow.TimestampNanosecond(), length: c.time.length, data: c.time }),
+  )
   return new arrow.Table({
     host: arrow.vectorFromArray(c.host, new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32())),
     region: arrow.vectorFromArray(c.region, new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32())),
@@ -140,7 +142,8 @@ const cases: Case[] = [
     name: TABLE_LINES,
     run: (_c, table) => {
       let n = 0
-      for (const line of (asTable(table) as NonNullable<ReturnType<typeof asTable>>).lines(CONTEXT, [])) n += line.length + 1
+      for (const line of (asTable(table) as NonNullable<ReturnType<typeof asTable>>).lines(CONTEXT, []))
+        n += line.length + 1
       return n
     },
   },
@@ -173,7 +176,9 @@ const cases: Case[] = [
     run: (c) => {
       let n = 0
       for (let i = 0; i < c.time.length; i++) {
-        n += `cpu,host=${c.host[i]},region=${c.region[i]} count=${c.count[i]}i,ok=${c.ok[i]},usage=${c.usage[i]} ${c.time[i]}`.length + 1
+        n +=
+          `cpu,host=${c.host[i]},region=${c.region[i]} count=${c.count[i]}i,ok=${c.ok[i]},usage=${c.usage[i]} ${c.time[i]}`
+            .length + 1
       }
       return n
     },
@@ -222,14 +227,26 @@ function runCases(): void {
   const probe = makeColumns(3)
   const fromTable = firstLines(makeTable(probe), 3)
   const fromPoints = firstLines([...ourPoints(probe)], 3)
-  const fromOfficial = [0, 1, 2].map((i) => officialPoint(probe, i).toLineProtocol()?.replace(/ok=T\b/, 'ok=true').replace(/ok=F\b/, 'ok=false'))
+  const fromOfficial = [0, 1, 2].map((i) =>
+    officialPoint(probe, i)
+      .toLineProtocol()
+      ?.replace(/ok=T\b/, 'ok=true')
+      .replace(/ok=F\b/, 'ok=false'),
+  )
   for (let i = 0; i < 3; i++) {
     if (fromTable[i] !== fromPoints[i] || fromTable[i] !== fromOfficial[i]) {
-      throw new Error(`lines differ:\n  table:    ${fromTable[i]}\n  points:   ${fromPoints[i]}\n  official: ${fromOfficial[i]}`)
+      throw new Error(
+        `lines differ:\n  table:    ${fromTable[i]}\n  points:   ${fromPoints[i]}\n  official: ${fromOfficial[i]}`,
+      )
     }
   }
 
-  const times = runIsolated(fileURLToPath(import.meta.url), cases.map((c) => c.name), ROUNDS, [String(ROWS)])
+  const times = runIsolated(
+    fileURLToPath(import.meta.url),
+    cases.map((c) => c.name),
+    ROUNDS,
+    [String(ROWS)],
+  )
   const rate = (name: string): number => ROWS / (median(times.get(name) as number[]) / 1000)
   console.log(
     `${ROWS} rows, 2 tag columns, 3 field columns (float, int64, bool), ns timestamp; median of ${ROUNDS} processes per case (each: best of ${RUNS_PER_PROCESS}), CPU time; node ${process.version}`,
@@ -266,7 +283,10 @@ function bigTable(rows: number): arrow.Table {
     time[i] = 1_700_000_000_000_000_000n + BigInt(i)
   }
   const hostType = new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32())
-  const dictionary = arrow.vectorFromArray(Array.from({ length: 100 }, (_, i) => `server${i}`), new arrow.Utf8())
+  const dictionary = arrow.vectorFromArray(
+    Array.from({ length: 100 }, (_, i) => `server${i}`),
+    new arrow.Utf8(),
+  )
   return new arrow.Table({
     host: arrow.makeVector(arrow.makeData({ type: hostType, length: rows, data: hostIndices, dictionary })),
     usage: arrow.makeVector(usage),

@@ -35,7 +35,9 @@ type Holdings = Map<string, number>
 async function printHoldings(target: DemoTarget, step: string, before?: Holdings): Promise<Holdings | undefined> {
   const holdings = await target.holdings(['h2o_feet', 'cpu'])
   if (holdings === undefined) {
-    say(`   after ${step}: not read back (that needs the query API, which this client does not have; query the bucket with Flux or InfluxQL)`)
+    say(
+      `   after ${step}: not read back (that needs the query API, which this client does not have; query the bucket with Flux or InfluxQL)`,
+    )
     return undefined
   }
   const parts = [...holdings].map(([measurement, count]) => {
@@ -43,7 +45,9 @@ async function printHoldings(target: DemoTarget, step: string, before?: Holdings
     return `${measurement}: ${formatCount(count)}${change < 0 ? ` (${formatCount(-change)} deleted)` : ''}`
   })
   const total = [...holdings.values()].reduce((a, b) => a + b, 0)
-  say(`   after ${step}, the server holds ${formatCount(total)} point(s)${parts.length === 0 ? '' : `: ${parts.join(', ')}`}`)
+  say(
+    `   after ${step}, the server holds ${formatCount(total)} point(s)${parts.length === 0 ? '' : `: ${parts.join(', ')}`}`,
+  )
   return holdings
 }
 
@@ -60,24 +64,41 @@ async function writeSeedRecords(client: InfluxDBClientAsync, target: DemoTarget)
   await writeApi.write(bucket, org, 'h2o_feet,location=us-west level=125i 1')
   await show('line protocol', `'h2o_feet,location=us-west level=125i 1'`)
 
-  await writeApi.write(bucket, org, { measurement: 'h2o_feet', tags: { location: 'us-west' }, fields: { level: 125n }, time: 1 })
+  await writeApi.write(bucket, org, {
+    measurement: 'h2o_feet',
+    tags: { location: 'us-west' },
+    fields: { level: 125n },
+    time: 1,
+  })
   await show('object', `{ measurement: 'h2o_feet', tags: { location: 'us-west' }, fields: { level: 125n }, time: 1 }`)
 
   await writeApi.write(bucket, org, new Point('h2o_feet').tag('location', 'us-west').field('level', 125n).time(1))
   await show('Point', `new Point('h2o_feet').tag('location', 'us-west').field('level', 125n).time(1)`)
 
   await writeApi.write({
-    bucket, org, record: new H2OFeet('us-west', 125n, 1),
-    recordMeasurementName: 'h2o_feet', recordTagKeys: ['location'], recordFieldKeys: ['level'], recordTimeKey: 'time',
+    bucket,
+    org,
+    record: new H2OFeet('us-west', 125n, 1),
+    recordMeasurementName: 'h2o_feet',
+    recordTagKeys: ['location'],
+    recordFieldKeys: ['level'],
+    recordTimeKey: 'time',
   })
-  await show('class instance', `new H2OFeet('us-west', 125n, 1) with recordMeasurementName, recordTagKeys, recordFieldKeys`)
+  await show(
+    'class instance',
+    `new H2OFeet('us-west', 125n, 1) with recordMeasurementName, recordTagKeys, recordFieldKeys`,
+  )
 
   await writeApi.write({
-    bucket, org, record: { location: ['us-west', 'us-east', 'us-east'], level: [125n, 130n, 131n], time: [1n, 1n, 2n] },
-    dataFrameMeasurementName: 'h2o_feet', dataFrameTagColumns: ['location'], dataFrameTimestampColumn: 'time',
+    bucket,
+    org,
+    record: { location: ['us-west', 'us-east', 'us-east'], level: [125n, 130n, 131n], time: [1n, 1n, 2n] },
+    dataFrameMeasurementName: 'h2o_feet',
+    dataFrameTagColumns: ['location'],
+    dataFrameTimestampColumn: 'time',
   })
   await show('table', `{ location: ['us-west', 'us-east', 'us-east'], level: [125n, 130n, 131n], time: [1n, 1n, 2n] }`)
-  say('   (the first four records, and the table\'s first row, are the same point: writing it again overwrites it)')
+  say("   (the first four records, and the table's first row, are the same point: writing it again overwrites it)")
 }
 
 async function streamPoints(client: InfluxDBClientAsync, target: DemoTarget): Promise<void> {
@@ -100,7 +121,9 @@ async function streamPoints(client: InfluxDBClientAsync, target: DemoTarget): Pr
     progress.stop()
   }
   const seconds = (performance.now() - started) / 1000
-  say(`   streamed ${formatCount(written)} points in ${seconds.toFixed(2)} s (${formatCount(written / seconds)} points/s)`)
+  say(
+    `   streamed ${formatCount(written)} points in ${seconds.toFixed(2)} s (${formatCount(written / seconds)} points/s)`,
+  )
 }
 
 async function deleteRange(client: InfluxDBClientAsync, target: DemoTarget): Promise<void> {
@@ -120,7 +143,7 @@ async function main(): Promise<void> {
   say()
   const client = new InfluxDBClientAsync({ url: target.url, token: target.token, org: target.org })
   try {
-    say('1) Writing the seed\'s records')
+    say("1) Writing the seed's records")
     await writeSeedRecords(client, target)
     await printHoldings(target, 'step 1')
     say()

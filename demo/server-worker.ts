@@ -25,7 +25,8 @@ port.on('message', (request: WorkerRequest) => {
   void answer(request)
     .then(
       (value) => port.postMessage({ id: request.id, value }),
-      (error: unknown) => port.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) =>
+        port.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) }),
     )
     .finally(() => {
       // Closing the port after the answer lets the thread end.
@@ -41,7 +42,8 @@ async function answer(request: WorkerRequest): Promise<unknown> {
       const counts: Array<[string, number]> = []
       let rest = server.count(request.bucket)
       request.measurements.forEach((measurement, i) => {
-        const count = i === request.measurements.length - 1 ? rest : server.points(request.bucket, { measurement }).length
+        const count =
+          i === request.measurements.length - 1 ? rest : server.points(request.bucket, { measurement }).length
         counts.push([measurement, count])
         rest -= count
       })

@@ -38,7 +38,8 @@ export async function openTarget(env: NodeJS.ProcessEnv = process.env): Promise<
     org,
     bucket,
     description: `the embedded InfluxDB-compatible server at ${server.url} (set INFLUX_URL to use a real InfluxDB)`,
-    holdings: async (measurements) => new Map(await server.ask<Array<[string, number]>>({ kind: 'counts', bucket, measurements })),
+    holdings: async (measurements) =>
+      new Map(await server.ask<Array<[string, number]>>({ kind: 'counts', bucket, measurements })),
     // The demo prints the body only after each awaited write, so it is available synchronously.
     lastWriteBody: () => server.lastBody,
     refreshLastWriteBody: async () => {

@@ -7,10 +7,20 @@ import { InfluxDBClientAsync } from 'influxdb-client-async'
 const bucket = process.env.INFLUX_BUCKET ?? 'my-bucket'
 await using client = InfluxDBClientAsync.fromEnv()
 
-function* readings(): Generator<{ measurement: string; tags: { sensor: string }; fields: { value: number }; time: bigint }> {
+function* readings(): Generator<{
+  measurement: string
+  tags: { sensor: string }
+  fields: { value: number }
+  time: bigint
+}> {
   const start = 1767225600000000000n
   for (let i = 0; i < 100_000; i++) {
-    yield { measurement: 'vibration', tags: { sensor: `s${i % 10}` }, fields: { value: Math.sin(i / 100) }, time: start + BigInt(i) * 1_000_000n }
+    yield {
+      measurement: 'vibration',
+      tags: { sensor: `s${i % 10}` },
+      fields: { value: Math.sin(i / 100) },
+      time: start + BigInt(i) * 1_000_000n,
+    }
   }
 }
 

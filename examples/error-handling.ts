@@ -13,7 +13,10 @@ const writeApi = client.writeApi()
 
 // A bad record is refused before anything is sent, naming its position and the reason.
 try {
-  await writeApi.write(bucket, undefined, [{ measurement: 'cpu', fields: { usage: 1 } }, { measurement: 'cpu', fields: {} }])
+  await writeApi.write(bucket, undefined, [
+    { measurement: 'cpu', fields: { usage: 1 } },
+    { measurement: 'cpu', fields: {} },
+  ])
 } catch (error) {
   if (!(error instanceof RecordError)) throw error
   console.log(`RecordError: ${error.message}`)

@@ -7,7 +7,11 @@ await using client = InfluxDBClientAsync.fromEnv()
 const writeApi = client.writeApi()
 
 // A Point: the value's JavaScript type picks the field type (a bigint is an integer).
-await writeApi.write(bucket, undefined, new Point('cpu').tag('host', 'a').field('usage', 12.5).field('cores', 8n).time(new Date('2026-01-01T00:00:00Z')))
+await writeApi.write(
+  bucket,
+  undefined,
+  new Point('cpu').tag('host', 'a').field('usage', 12.5).field('cores', 8n).time(new Date('2026-01-01T00:00:00Z')),
+)
 
 // Plain objects, typed with fieldTypes where a number must be an integer.
 await writeApi.write(
@@ -23,7 +27,11 @@ await writeApi.write(
 
 // Instances of your own class, read through record options.
 class Reading {
-  constructor(readonly room: string, readonly celsius: number, readonly at: Date) {}
+  constructor(
+    readonly room: string,
+    readonly celsius: number,
+    readonly at: Date,
+  ) {}
 }
 await writeApi.write({
   bucket,

@@ -75,7 +75,8 @@ const layerEdges = new Map()
 
 for (const [from, targets] of graph) {
   const fromLayer = layerOf(from)
-  if (!fromLayer) problems.push(`${relative(root, from)}: in no layer (add its path to LAYERS in scripts/check-layers.mjs)`)
+  if (!fromLayer)
+    problems.push(`${relative(root, from)}: in no layer (add its path to LAYERS in scripts/check-layers.mjs)`)
   for (const to of targets) {
     if (!graph.has(to)) {
       problems.push(`${relative(root, from)}: imports ${relative(root, to)}, which is not a source file`)
@@ -86,7 +87,9 @@ for (const [from, targets] of graph) {
     const key = `${fromLayer} → ${toLayer}`
     layerEdges.set(key, (layerEdges.get(key) ?? 0) + 1)
     if (!LAYERS[fromLayer].imports.includes(toLayer)) {
-      problems.push(`${relative(root, from)} (${fromLayer}) imports ${relative(root, to)} (${toLayer}): not an allowed edge`)
+      problems.push(
+        `${relative(root, from)} (${fromLayer}) imports ${relative(root, to)} (${toLayer}): not an allowed edge`,
+      )
     }
   }
 }
@@ -122,14 +125,22 @@ function connect(v) {
   }
 }
 for (const f of files) if (!state.has(f)) connect(f)
-for (const c of cycles) problems.push(`import cycle: ${c.map((f) => relative(root, f)).sort().join(' ↔ ')}`)
+for (const c of cycles)
+  problems.push(
+    `import cycle: ${c
+      .map((f) => relative(root, f))
+      .sort()
+      .join(' ↔ ')}`,
+  )
 
 if (process.argv.includes('--graph')) {
   for (const [edge, n] of [...layerEdges].sort()) console.log(`${edge} (${n})`)
 }
 if (problems.length > 0) {
   for (const p of problems) console.error(p)
-  console.error(`\n${problems.length} layering problem(s); the layers and allowed edges are in scripts/check-layers.mjs`)
+  console.error(
+    `\n${problems.length} layering problem(s); the layers and allowed edges are in scripts/check-layers.mjs`,
+  )
   process.exit(1)
 }
 console.log(`layers: ${files.length} modules, no upward import, no cycle`)

@@ -23,10 +23,15 @@ if (files.length === 0) {
   process.exit(1)
 }
 const args = [
-  '--import', 'tsx',
-  '--import', './test/support/setup.ts',
+  '--import',
+  'tsx',
+  '--import',
+  './test/support/setup.ts',
   // A test that hangs fails after 10 minutes, naming itself, instead of running into CI's limit.
-  '--test', '--test-reporter=spec', '--test-concurrency=1', '--test-timeout=600000',
+  '--test',
+  '--test-reporter=spec',
+  '--test-concurrency=1',
+  '--test-timeout=600000',
   ...files,
 ]
 const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' })

@@ -39,18 +39,31 @@ export class InfluxDBClientAsync implements AsyncDisposable {
 
   /** See {@link ClientOptions} for every option and its default. */
   constructor(options: ClientOptions) {
-    if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('InfluxDBClientAsync needs an options object with at least "url"')
+    if (typeof options !== 'object' || options === null)
+      throw new InvalidArgumentError('InfluxDBClientAsync needs an options object with at least "url"')
     const org = options.org
-    if (org !== undefined && typeof org !== 'string' && (typeof org !== 'object' || org === null || typeof org.id !== 'string')) {
+    if (
+      org !== undefined &&
+      typeof org !== 'string' &&
+      (typeof org !== 'object' || org === null || typeof org.id !== 'string')
+    ) {
       throw new InvalidArgumentError('"org" must be a name, an ID or an object with an "id"')
     }
     for (const name of ['enableGzip', 'authBasic'] as const) {
-      if (options[name] !== undefined && typeof options[name] !== 'boolean') throw new InvalidArgumentError(`"${name}" must be a boolean`)
+      if (options[name] !== undefined && typeof options[name] !== 'boolean')
+        throw new InvalidArgumentError(`"${name}" must be a boolean`)
     }
-    if (options.retry !== undefined && options.retry !== false && (typeof options.retry !== 'object' || options.retry === null)) {
+    if (
+      options.retry !== undefined &&
+      options.retry !== false &&
+      (typeof options.retry !== 'object' || options.retry === null)
+    ) {
       throw new InvalidArgumentError('"retry" must be an object of retry settings, or false')
     }
-    if (options.defaultTags !== undefined && (typeof options.defaultTags !== 'object' || options.defaultTags === null)) {
+    if (
+      options.defaultTags !== undefined &&
+      (typeof options.defaultTags !== 'object' || options.defaultTags === null)
+    ) {
       throw new InvalidArgumentError('"defaultTags" must be an object of tag names and values')
     }
     this.#defaultTags = Object.freeze({ ...options.defaultTags })
@@ -89,7 +102,11 @@ export class InfluxDBClientAsync implements AsyncDisposable {
    * `connection_pool_maxsize`; others are ignored. Booleans: true/yes/1/on, false/no/0/off.
    * Tag values like `${env.NAME}` are resolved when a write API is created. `overrides` win.
    */
-  static fromConfigFile(path: string, overrides: Partial<ClientOptions> = {}, fileOptions: ConfigFileOptions = {}): InfluxDBClientAsync {
+  static fromConfigFile(
+    path: string,
+    overrides: Partial<ClientOptions> = {},
+    fileOptions: ConfigFileOptions = {},
+  ): InfluxDBClientAsync {
     return new InfluxDBClientAsync(mergeSettings(settingsFromFile(path, fileOptions), overrides, path))
   }
 
@@ -160,7 +177,12 @@ export class InfluxDBClientAsync implements AsyncDisposable {
   /** A delete API. */
   deleteApi(): DeleteApiAsync {
     this.#throwIfClosed()
-    return DeleteApiAsync.create({ transport: this.#transport, org: this.org, retry: this.#options.retry ?? {}, api: this.#api })
+    return DeleteApiAsync.create({
+      transport: this.#transport,
+      org: this.org,
+      retry: this.#options.retry ?? {},
+      api: this.#api,
+    })
   }
 
   /** `GET /ping`: resolves `true` when the server answers 2xx, throws otherwise. Not retried. */
@@ -207,7 +229,9 @@ export class InfluxDBClientAsync implements AsyncDisposable {
 
 function mergeSettings(settings: ClientSettings, overrides: Partial<ClientOptions>, source: string): ClientOptions {
   // An override left undefined (`{ org: process.env.X }` with X unset) keeps the configured value.
-  const given = Object.fromEntries(Object.entries(overrides ?? {}).filter(([, value]) => value !== undefined)) as Partial<ClientOptions>
+  const given = Object.fromEntries(
+    Object.entries(overrides ?? {}).filter(([, value]) => value !== undefined),
+  ) as Partial<ClientOptions>
   const merged: Partial<ClientOptions> = { ...settings, ...given }
   if (settings.defaultTags !== undefined || overrides.defaultTags !== undefined) {
     merged.defaultTags = { ...settings.defaultTags, ...overrides.defaultTags }

@@ -238,7 +238,9 @@ export class BatchCallbackError extends InfluxDBClientError {
   readonly errors: unknown[]
   constructor(errors: unknown[]) {
     const first = errors[0] instanceof Error ? errors[0].message : String(errors[0])
-    super(`a BatchWriter callback threw${errors.length > 1 ? ` (${errors.length} calls)` : ''}: ${first}`, { cause: errors[0] })
+    super(`a BatchWriter callback threw${errors.length > 1 ? ` (${errors.length} calls)` : ''}: ${first}`, {
+      cause: errors[0],
+    })
     this.errors = errors
   }
 }

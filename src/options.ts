@@ -55,4 +55,3 @@ export interface ClientOptions {
   /** TLS settings for https (node:https only). */
   tls?: TlsOptions
 }
-

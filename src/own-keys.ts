@@ -18,7 +18,11 @@ export function ownValue<T>(object: Readonly<Record<string, T>> | null | undefin
 export function memberValue(record: object, key: string): unknown {
   if (Object.hasOwn(record, key)) return (record as Record<string, unknown>)[key]
   if (key === 'constructor') return undefined
-  for (let holder = Object.getPrototypeOf(record) as object | null; holder !== null && holder !== Object.prototype; holder = Object.getPrototypeOf(holder) as object | null) {
+  for (
+    let holder = Object.getPrototypeOf(record) as object | null;
+    holder !== null && holder !== Object.prototype;
+    holder = Object.getPrototypeOf(holder) as object | null
+  ) {
     if (Object.hasOwn(holder, key)) return Reflect.get(holder, key, record)
   }
   return undefined
@@ -26,6 +30,7 @@ export function memberValue(record: object, key: string): unknown {
 
 /** Sets `key` as an own enumerable property, even when it is `__proto__`. */
 export function setOwn<T>(object: Record<string, T>, key: string, value: T): void {
-  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true })
+  if (key === '__proto__')
+    Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true })
   else object[key] = value
 }

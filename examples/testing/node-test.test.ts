@@ -7,7 +7,9 @@ import { startTestServer, type TestServer } from 'influxdb-client-async/testing'
 
 // The code under test: records a login.
 async function recordLogin(client: InfluxDBClientAsync, user: string, ms: number): Promise<void> {
-  await client.writeApi().write('test-bucket', undefined, new Point('login').tag('user', user).field('duration_ms', ms).time(1n))
+  await client
+    .writeApi()
+    .write('test-bucket', undefined, new Point('login').tag('user', user).field('duration_ms', ms).time(1n))
 }
 
 let server: TestServer
@@ -25,12 +27,21 @@ beforeEach(() => server.reset())
 test('a login is stored with its user and duration', async () => {
   await recordLogin(client, 'ada', 42)
   assert.deepEqual(server.points('test-bucket'), [
-    { measurement: 'login', tags: { user: 'ada' }, fields: { duration_ms: 42 }, fieldTypes: { duration_ms: 'float' }, time: 1n },
+    {
+      measurement: 'login',
+      tags: { user: 'ada' },
+      fields: { duration_ms: 42 },
+      fieldTypes: { duration_ms: 'float' },
+      time: 1n,
+    },
   ])
 })
 
 test('a server outage surfaces as an error', async () => {
   server.failNext({ status: 500 })
-  await assert.rejects(recordLogin(client, 'bob', 7), (error) => error instanceof InfluxDBError && error.statusCode === 500)
+  await assert.rejects(
+    recordLogin(client, 'bob', 7),
+    (error) => error instanceof InfluxDBError && error.statusCode === 500,
+  )
   assert.equal(server.count('test-bucket'), 0)
 })

@@ -51,14 +51,59 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 
 /** Flags of the commands that talk to a server. */
 export const CONNECTION_OPTIONS: Readonly<Record<string, OptionSpec>> = {
-  host: { type: 'string', value: 'url', help: 'Server URL', env: ['INFLUX_HOST', 'INFLUX_URL', 'INFLUXDB_V2_URL'], default: 'http://localhost:8086', profileKey: 'url' },
-  token: { type: 'string', short: 't', value: 'token', help: 'API token', env: ['INFLUX_TOKEN', 'INFLUXDB_V2_TOKEN'], profileKey: 'token' },
-  org: { type: 'string', short: 'o', value: 'name-or-id', help: 'Organization name or ID', env: ['INFLUX_ORG', 'INFLUXDB_V2_ORG'], profileKey: 'org' },
-  timeout: { type: 'string', value: 'ms', help: 'Timeout of each request in milliseconds', env: ['INFLUXDB_V2_TIMEOUT'], default: '10000' },
-  api: { type: 'string', value: 'v1|v2|v3|auto', help: 'Server API: v2 (2.x, 1.8+), v1 (1.x /write and InfluxQL DELETE), v3 (3.x /api/v3/write_lp), auto (ask /ping)', env: ['INFLUX_API_VERSION'], default: 'v2' },
-  'active-config': { type: 'string', short: 'c', value: 'name', help: 'Profile of the influx CLI\'s configs file to use (default: the one marked active)', env: ['INFLUX_ACTIVE_CONFIG'] },
-  'configs-path': { type: 'string', value: 'path', help: 'The influx CLI\'s configs file', env: ['INFLUX_CONFIGS_PATH'], default: '~/.influxdbv2/configs' },
-  'skip-verify': { type: 'boolean', help: 'Do not verify the server\'s TLS certificate (https)' },
+  host: {
+    type: 'string',
+    value: 'url',
+    help: 'Server URL',
+    env: ['INFLUX_HOST', 'INFLUX_URL', 'INFLUXDB_V2_URL'],
+    default: 'http://localhost:8086',
+    profileKey: 'url',
+  },
+  token: {
+    type: 'string',
+    short: 't',
+    value: 'token',
+    help: 'API token',
+    env: ['INFLUX_TOKEN', 'INFLUXDB_V2_TOKEN'],
+    profileKey: 'token',
+  },
+  org: {
+    type: 'string',
+    short: 'o',
+    value: 'name-or-id',
+    help: 'Organization name or ID',
+    env: ['INFLUX_ORG', 'INFLUXDB_V2_ORG'],
+    profileKey: 'org',
+  },
+  timeout: {
+    type: 'string',
+    value: 'ms',
+    help: 'Timeout of each request in milliseconds',
+    env: ['INFLUXDB_V2_TIMEOUT'],
+    default: '10000',
+  },
+  api: {
+    type: 'string',
+    value: 'v1|v2|v3|auto',
+    help: 'Server API: v2 (2.x, 1.8+), v1 (1.x /write and InfluxQL DELETE), v3 (3.x /api/v3/write_lp), auto (ask /ping)',
+    env: ['INFLUX_API_VERSION'],
+    default: 'v2',
+  },
+  'active-config': {
+    type: 'string',
+    short: 'c',
+    value: 'name',
+    help: "Profile of the influx CLI's configs file to use (default: the one marked active)",
+    env: ['INFLUX_ACTIVE_CONFIG'],
+  },
+  'configs-path': {
+    type: 'string',
+    value: 'path',
+    help: "The influx CLI's configs file",
+    env: ['INFLUX_CONFIGS_PATH'],
+    default: '~/.influxdbv2/configs',
+  },
+  'skip-verify': { type: 'boolean', help: "Do not verify the server's TLS certificate (https)" },
   'http-debug': { type: 'boolean', help: 'Print each HTTP request and answer on stderr (the token is never shown)' },
 }
 
@@ -76,11 +121,19 @@ export interface ParsedCommand {
 }
 
 /** Parses `argv` (without the command name) against `spec`; throws {@link UsageError} for bad flags. */
-export function parseCommand(spec: CommandSpec, argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ParsedCommand {
+export function parseCommand(
+  spec: CommandSpec,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): ParsedCommand {
   const all = { ...spec.options, ...GLOBAL_OPTIONS }
   const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {}
   for (const [name, option] of Object.entries(all)) {
-    options[name] = { type: option.type, ...(option.short === undefined ? {} : { short: option.short }), ...(option.multiple === true ? { multiple: true } : {}) }
+    options[name] = {
+      type: option.type,
+      ...(option.short === undefined ? {} : { short: option.short }),
+      ...(option.multiple === true ? { multiple: true } : {}),
+    }
   }
   let parsed: ReturnType<typeof parseArgs>
   try {
@@ -103,23 +156,43 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[], env: No
     return profile
   }
   // A profile named on purpose is checked even when every value it holds is given otherwise.
-  if ('active-config' in spec.options && (parsed.values['active-config'] !== undefined || fromEnv(['INFLUX_ACTIVE_CONFIG'], env) !== undefined)) readProfile()
+  if (
+    'active-config' in spec.options &&
+    (parsed.values['active-config'] !== undefined || fromEnv(['INFLUX_ACTIVE_CONFIG'], env) !== undefined)
+  )
+    readProfile()
   for (const [name, option] of Object.entries(all)) {
     const given = parsed.values[name]
-    if (Array.isArray(given) && option.multiple !== true) throw new UsageError(`--${name} given more than once`, spec.name)
+    if (Array.isArray(given) && option.multiple !== true)
+      throw new UsageError(`--${name} given more than once`, spec.name)
     const empty = Array.isArray(given) ? given.includes('') : given === ''
     if (option.type === 'string' && empty) throw new UsageError(`--${name} needs a non-empty value`, spec.name)
     const fromEnvironment = given === undefined ? fromEnv(option.env, env) : undefined
-    const fromProfile = given === undefined && fromEnvironment === undefined && option.profileKey !== undefined ? readProfile()?.[option.profileKey] : undefined
+    const fromProfile =
+      given === undefined && fromEnvironment === undefined && option.profileKey !== undefined
+        ? readProfile()?.[option.profileKey]
+        : undefined
     const value = (given as string | boolean | string[] | undefined) ?? fromEnvironment ?? fromProfile ?? option.default
     values[name] = value
-    if (value !== undefined) sources[name] = given !== undefined ? 'flag' : fromEnvironment !== undefined ? 'env' : fromProfile !== undefined ? 'config' : 'default'
+    if (value !== undefined)
+      sources[name] =
+        given !== undefined
+          ? 'flag'
+          : fromEnvironment !== undefined
+            ? 'env'
+            : fromProfile !== undefined
+              ? 'config'
+              : 'default'
   }
   return { values, sources, ...(profile === undefined ? {} : { profile }), positionals: parsed.positionals }
 }
 
 /** The configs-file profile chosen by `-c/--active-config` (or marked active), if any. */
-function activeProfile(flags: Record<string, unknown>, env: NodeJS.ProcessEnv, command: string): ConfigProfile | undefined {
+function activeProfile(
+  flags: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  command: string,
+): ConfigProfile | undefined {
   const name = (flags['active-config'] as string | undefined) ?? fromEnv(['INFLUX_ACTIVE_CONFIG'], env)
   const givenPath = (flags['configs-path'] as string | undefined) ?? fromEnv(['INFLUX_CONFIGS_PATH'], env)
   const path = givenPath === undefined ? defaultConfigsPath(env) : givenPath.replace(/^~(?=\/|$)/, env.HOME ?? '~')
@@ -162,8 +235,14 @@ export function stringValue(values: ParsedCommand['values'], name: string): stri
 }
 
 /** Reads a string flag that must be present. */
-export function requiredString(values: ParsedCommand['values'], name: string, command: string, envHint?: string): string {
+export function requiredString(
+  values: ParsedCommand['values'],
+  name: string,
+  command: string,
+  envHint?: string,
+): string {
   const raw = stringValue(values, name)
-  if (raw === undefined) throw new UsageError(`--${name} is required${envHint === undefined ? '' : ` (or set ${envHint})`}`, command)
+  if (raw === undefined)
+    throw new UsageError(`--${name} is required${envHint === undefined ? '' : ` (or set ${envHint})`}`, command)
   return raw
 }

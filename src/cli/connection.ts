@@ -3,7 +3,14 @@ import { subscribe } from 'node:diagnostics_channel'
 import type { ClientRequest, IncomingMessage } from 'node:http'
 import { InfluxDBClientAsync } from '../client.js'
 import type { ApiVersionOption } from '../http/api-version.js'
-import { UsageError, positiveInteger, stringValue, type OptionSpec, type ParsedCommand, type ValueSource } from './args.js'
+import {
+  UsageError,
+  positiveInteger,
+  stringValue,
+  type OptionSpec,
+  type ParsedCommand,
+  type ValueSource,
+} from './args.js'
 
 export interface Connection {
   url: string
@@ -18,7 +25,11 @@ export interface Connection {
   httpDebug: { write(text: string): unknown } | undefined
 }
 
-export function connectionFrom(parsed: Pick<ParsedCommand, 'values' | 'sources'>, command: string, stderr?: { write(text: string): unknown }): Connection {
+export function connectionFrom(
+  parsed: Pick<ParsedCommand, 'values' | 'sources'>,
+  command: string,
+  stderr?: { write(text: string): unknown },
+): Connection {
   const { values } = parsed
   const url = stringValue(values, 'host') as string
   let checked: URL
@@ -31,7 +42,8 @@ export function connectionFrom(parsed: Pick<ParsedCommand, 'values' | 'sources'>
     throw new UsageError(`--host must be an http:// or https:// URL, got ${JSON.stringify(url)}`, command)
   }
   const apiVersion = stringValue(values, 'api') ?? 'v2'
-  if (!['v1', 'v2', 'v3', 'auto'].includes(apiVersion)) throw new UsageError(`--api must be v1, v2, v3 or auto, got ${JSON.stringify(apiVersion)}`, command)
+  if (!['v1', 'v2', 'v3', 'auto'].includes(apiVersion))
+    throw new UsageError(`--api must be v1, v2, v3 or auto, got ${JSON.stringify(apiVersion)}`, command)
   return {
     url,
     apiVersion: apiVersion as ApiVersionOption,
@@ -68,14 +80,21 @@ export const ID_OPTIONS: Readonly<Record<string, OptionSpec>> = {
  * `--bucket-id`) is required, and an org (`--org` or `--org-id`) with `--api v2` (1.x and 3.x have
  * none; with `--api auto` the client asks for it if the server turns out to take v2).
  */
-export function bucketTarget(parsed: ParsedCommand, command: string, setUrl: (url: string) => void,
-  stderr?: { write(text: string): unknown }): { connection: Connection; bucket: string } {
+export function bucketTarget(
+  parsed: ParsedCommand,
+  command: string,
+  setUrl: (url: string) => void,
+  stderr?: { write(text: string): unknown },
+): { connection: Connection; bucket: string } {
   const connection = connectionFrom(parsed, command, stderr)
   setUrl(connection.url)
   const bucket = chooseOne(parsed, 'bucket', 'bucket-id', command)
   if (bucket === undefined) throw new UsageError('--bucket or --bucket-id is required (or set INFLUX_BUCKET)', command)
   if (connection.org === undefined && connection.apiVersion === 'v2') {
-    throw new UsageError('--org or --org-id is required (or set INFLUX_ORG, or use a config profile); --api v1 and v3 need none', command)
+    throw new UsageError(
+      '--org or --org-id is required (or set INFLUX_ORG, or use a config profile); --api v1 and v3 need none',
+      command,
+    )
   }
   return { connection, bucket }
 }
@@ -86,14 +105,21 @@ const RANK: Record<ValueSource, number> = { flag: 0, env: 1, config: 2, default:
  * The value of a name flag or its ID flag, whichever has the higher precedence (flag, then
  * environment, then profile). Both on the command line is a usage error; an ID must be one.
  */
-function chooseOne({ values, sources }: Pick<ParsedCommand, 'values' | 'sources'>, nameFlag: string, idFlag: string, command: string): string | undefined {
+function chooseOne(
+  { values, sources }: Pick<ParsedCommand, 'values' | 'sources'>,
+  nameFlag: string,
+  idFlag: string,
+  command: string,
+): string | undefined {
   const name = stringValue(values, nameFlag)
   const id = stringValue(values, idFlag)
-  if (id !== undefined && !/^[0-9a-f]{16}$/.test(id)) throw new UsageError(`--${idFlag} must be 16 hexadecimal digits, got ${JSON.stringify(id)}`, command)
+  if (id !== undefined && !/^[0-9a-f]{16}$/.test(id))
+    throw new UsageError(`--${idFlag} must be 16 hexadecimal digits, got ${JSON.stringify(id)}`, command)
   if (name === undefined || id === undefined) return id ?? name
   const nameRank = RANK[sources[nameFlag] ?? 'default']
   const idRank = RANK[sources[idFlag] ?? 'default']
-  if (nameRank === RANK.flag && idRank === RANK.flag) throw new UsageError(`give --${nameFlag} or --${idFlag}, not both`, command)
+  if (nameRank === RANK.flag && idRank === RANK.flag)
+    throw new UsageError(`give --${nameFlag} or --${idFlag}, not both`, command)
   return idRank <= nameRank ? id : name
 }
 
@@ -109,7 +135,8 @@ function traceHttp(url: string, out: { write(text: string): unknown }): void {
     const { request } = message as { request: ClientRequest }
     if (!ours(request)) return
     const lines = [`> ${request.method} ${request.protocol}//${origin}${request.path}`]
-    for (const [name, value] of Object.entries(request.getHeaders())) lines.push(`> ${name}: ${redact(name, String(value))}`)
+    for (const [name, value] of Object.entries(request.getHeaders()))
+      lines.push(`> ${name}: ${redact(name, String(value))}`)
     out.write(`${lines.join('\n')}\n`)
   }
   const onResponse = (message: unknown): void => {

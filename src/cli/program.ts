@@ -50,7 +50,9 @@ export async function main(argv: readonly string[], io: Omit<CommandIo, 'setUrl'
     if (name === 'help') return help(rest[0], io)
     const command = COMMANDS.find((c) => c.spec.name === name)
     if (command === undefined) {
-      const hint = name.startsWith('-') ? `expected a command before ${name}` : `unknown command ${JSON.stringify(name)}`
+      const hint = name.startsWith('-')
+        ? `expected a command before ${name}`
+        : `unknown command ${JSON.stringify(name)}`
       throw new UsageError(`${hint}; commands: ${COMMANDS.map((c) => c.spec.name).join(', ')}`)
     }
     const parsed = parseCommand(command.spec, rest, io.env)
@@ -62,7 +64,13 @@ export async function main(argv: readonly string[], io: Omit<CommandIo, 'setUrl'
     // command prints on stderr (refused lines, warnings). `serve` prints the token it serves on
     // purpose, on stdout.
     stderr = redactingStream(io.stderr, typeof parsed.values.token === 'string' ? parsed.values.token : undefined)
-    return await command.run(parsed, { ...io, stderr, setUrl: (u) => { url = u } })
+    return await command.run(parsed, {
+      ...io,
+      stderr,
+      setUrl: (u) => {
+        url = u
+      },
+    })
   } catch (error) {
     return reportError(error, { debug, ...(url === undefined ? {} : { url }), stderr })
   }

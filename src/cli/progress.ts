@@ -73,7 +73,10 @@ export function renderProgress(state: ProgressState, seconds: number, columns: n
   const counts = `${formatCount(state.written)} points  ${formatCount(rate)} points/s${state.rejected > 0 ? `  ${formatCount(state.rejected)} rejected` : ''}`
   const fraction = progressFraction(state)
   if (fraction === undefined) {
-    return `${counts}${state.bytesRead === undefined ? '' : `  ${formatBytes(state.bytesRead)} read`}`.slice(0, columns - 1)
+    return `${counts}${state.bytesRead === undefined ? '' : `  ${formatBytes(state.bytesRead)} read`}`.slice(
+      0,
+      columns - 1,
+    )
   }
   const percent = `${Math.floor(fraction * 100)}%`.padStart(4)
   const text = `${percent}  ${counts}`
@@ -84,10 +87,16 @@ export function renderProgress(state: ProgressState, seconds: number, columns: n
 }
 
 function progressFraction(state: ProgressState): number | undefined {
-  if (state.totalPoints !== undefined && state.totalPoints > 0) return Math.min(1, (state.written + state.rejected) / state.totalPoints)
+  if (state.totalPoints !== undefined && state.totalPoints > 0)
+    return Math.min(1, (state.written + state.rejected) / state.totalPoints)
   if (state.totalBytes !== undefined && state.totalBytes > 0 && state.bytesRead !== undefined) {
     const read = Math.min(1, state.bytesRead / state.totalBytes)
-    const answered = state.pointsRead === undefined ? 1 : state.pointsRead === 0 ? 0 : Math.min(1, (state.written + state.rejected) / state.pointsRead)
+    const answered =
+      state.pointsRead === undefined
+        ? 1
+        : state.pointsRead === 0
+          ? 0
+          : Math.min(1, (state.written + state.rejected) / state.pointsRead)
     return read * answered
   }
   return undefined
@@ -95,7 +104,9 @@ function progressFraction(state: ProgressState): number | undefined {
 
 /** 1234567 → "1,234,567". */
 export function formatCount(value: number): string {
-  return Math.round(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  return Math.round(value)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',')
 }
 
 function formatBytes(bytes: number): string {

@@ -39,7 +39,10 @@ export class RejectionLog {
   ) {}
 
   /** Opens (truncates) the errors file, failing early when it cannot be created. */
-  static async open(path: string | undefined, stderr: { write(text: string): unknown } = process.stderr): Promise<RejectionLog> {
+  static async open(
+    path: string | undefined,
+    stderr: { write(text: string): unknown } = process.stderr,
+  ): Promise<RejectionLog> {
     if (path === undefined) return new RejectionLog(undefined, stderr, undefined)
     const file = createWriteStream(path)
     await new Promise<void>((resolve, reject) => {

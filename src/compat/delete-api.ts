@@ -42,11 +42,17 @@ export class DeleteAPI {
   async postDelete(request: PostDeleteRequest, requestOptions?: { signal?: AbortSignal }): Promise<void> {
     const bucket = request?.bucketID ?? request?.bucket
     const org: OrgInput | undefined = request?.orgID !== undefined ? { id: request.orgID } : request?.org
-    if (request?.body === undefined) throw new IllegalArgumentError('postDelete: request.body with start and stop is required')
-    if (bucket === undefined) throw new IllegalArgumentError('postDelete: request.bucket or request.bucketID is required')
+    if (request?.body === undefined)
+      throw new IllegalArgumentError('postDelete: request.body with start and stop is required')
+    if (bucket === undefined)
+      throw new IllegalArgumentError('postDelete: request.bucket or request.bucketID is required')
     const client = this.#influxDB.asyncClient()
     try {
-      await client.deleteApi().delete(request.body.start, request.body.stop, request.body.predicate ?? '', bucket, org, { signal: requestOptions?.signal })
+      await client
+        .deleteApi()
+        .delete(request.body.start, request.body.stop, request.body.predicate ?? '', bucket, org, {
+          signal: requestOptions?.signal,
+        })
     } catch (error) {
       throw toCompatError(error)
     } finally {

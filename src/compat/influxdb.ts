@@ -20,14 +20,20 @@ export class InfluxDB {
       throw new IllegalArgumentError('No url specified!')
     }
     if (opts.proxyUrl !== undefined) {
-      throw new IllegalArgumentError('proxyUrl is not supported by influxdb-client-async/compat; route through the proxy at the network level, or leave proxyUrl out')
+      throw new IllegalArgumentError(
+        'proxyUrl is not supported by influxdb-client-async/compat; route through the proxy at the network level, or leave proxyUrl out',
+      )
     }
-    if (opts.transport !== undefined) throw new IllegalArgumentError('a custom transport is not supported by influxdb-client-async/compat')
+    if (opts.transport !== undefined)
+      throw new IllegalArgumentError('a custom transport is not supported by influxdb-client-async/compat')
     this.#options = opts
     const transport = opts.transportOptions ?? {}
     const ignored = Object.keys(transport).filter((key) => !HONOURED_TRANSPORT_OPTIONS.has(key))
     if (ignored.length > 0) {
-      process.emitWarning(`transportOptions ${ignored.join(', ')} are ignored by influxdb-client-async/compat`, 'InfluxDBCompatWarning')
+      process.emitWarning(
+        `transportOptions ${ignored.join(', ')} are ignored by influxdb-client-async/compat`,
+        'InfluxDBCompatWarning',
+      )
     }
     const tls: NonNullable<AsyncClientOptions['tls']> = {}
     if (typeof transport.rejectUnauthorized === 'boolean') tls.rejectUnauthorized = transport.rejectUnauthorized
@@ -51,11 +57,19 @@ export class InfluxDB {
    * @param precision - the unit of numeric timestamps
    * @param writeOptions - overrides the client's and the default write options
    */
-  getWriteApi(org: string, bucket: string, precision: WritePrecisionType = 'ns', writeOptions?: Partial<WriteOptions>): WriteApi {
-    if (!PRECISIONS.includes(precision)) throw new IllegalArgumentError(`precision must be one of ns, us, ms, s; got ${String(precision)}`)
+  getWriteApi(
+    org: string,
+    bucket: string,
+    precision: WritePrecisionType = 'ns',
+    writeOptions?: Partial<WriteOptions>,
+  ): WriteApi {
+    if (!PRECISIONS.includes(precision))
+      throw new IllegalArgumentError(`precision must be one of ns, us, ms, s; got ${String(precision)}`)
     const options: WriteOptions = { ...DEFAULT_WriteOptions, ...this.#options.writeOptions, ...writeOptions }
     if (options.consistency !== undefined) {
-      throw new IllegalArgumentError('consistency is not supported by influxdb-client-async/compat; use InfluxDBClientAsync with apiVersion "v1"')
+      throw new IllegalArgumentError(
+        'consistency is not supported by influxdb-client-async/compat; use InfluxDBClientAsync with apiVersion "v1"',
+      )
     }
     checkWriteOptions(options)
     const headers = { ...this.#clientOptions.headers, ...options.headers }
@@ -91,14 +105,18 @@ function checkWriteOptions(options: WriteOptions): void {
   const numbers = options as unknown as Record<string, unknown>
   for (const key of ['batchSize', 'maxBatchBytes', 'maxBufferLines']) {
     const value = numbers[key]
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new IllegalArgumentError(`writeOptions.${key} must be an integer >= 1, got ${describe(value)}`)
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+      throw new IllegalArgumentError(`writeOptions.${key} must be an integer >= 1, got ${describe(value)}`)
   }
   for (const key of ['flushInterval', 'maxRetries', 'maxRetryTime', 'retryJitter', 'minRetryDelay', 'maxRetryDelay']) {
     const value = numbers[key]
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new IllegalArgumentError(`writeOptions.${key} must be a number >= 0, got ${describe(value)}`)
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+      throw new IllegalArgumentError(`writeOptions.${key} must be a number >= 0, got ${describe(value)}`)
   }
   if (typeof options.exponentialBase !== 'number' || !(options.exponentialBase >= 1)) {
-    throw new IllegalArgumentError(`writeOptions.exponentialBase must be a number >= 1, got ${describe(options.exponentialBase)}`)
+    throw new IllegalArgumentError(
+      `writeOptions.exponentialBase must be a number >= 1, got ${describe(options.exponentialBase)}`,
+    )
   }
   for (const key of ['writeFailed', 'writeSuccess', 'writeRetrySkipped'] as const) {
     if (typeof options[key] !== 'function') throw new IllegalArgumentError(`writeOptions.${key} must be a function`)
@@ -106,5 +124,7 @@ function checkWriteOptions(options: WriteOptions): void {
 }
 
 function describe(value: unknown): string {
-  return typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null ? String(value) : typeof value
+  return typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null
+    ? String(value)
+    : typeof value
 }

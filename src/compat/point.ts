@@ -3,7 +3,13 @@
  * protocol, except where the official one writes something other than what it was given. Those
  * calls throw {@link IllegalArgumentError} here instead (listed in docs/migrating.md).
  */
-import { escapeFieldKey, escapeMeasurement, escapeStringValue, escapeTagKey, escapeKey } from '../line-protocol/escape.js'
+import {
+  escapeFieldKey,
+  escapeMeasurement,
+  escapeStringValue,
+  escapeTagKey,
+  escapeKey,
+} from '../line-protocol/escape.js'
 import { IllegalArgumentError } from './errors.js'
 
 /** A point's time as the official client takes it: a `Date`, a number or digit string in the write precision's units, or `undefined` for "now". */
@@ -91,7 +97,9 @@ export class Point {
     try {
       this.fields[name] = escapeStringValue(text)
     } catch (error) {
-      throw new IllegalArgumentError(`invalid string value for field '${name}': ${(error as Error).message}`, { cause: error })
+      throw new IllegalArgumentError(`invalid string value for field '${name}': ${(error as Error).message}`, {
+        cause: error,
+      })
     }
     return this
   }
@@ -112,11 +120,17 @@ export class Point {
    */
   toLineProtocol(settings?: PointSettings): string | undefined {
     if (!this.#name) return undefined
-    const fieldKeys = Object.keys(this.fields).filter((key) => key !== '').sort()
+    const fieldKeys = Object.keys(this.fields)
+      .filter((key) => key !== '')
+      .sort()
     if (fieldKeys.length === 0) return undefined
     try {
       let line = escapeMeasurement(this.#name)
-      const tags: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, settings?.defaultTags, this.#tags)
+      const tags: Record<string, string> = Object.assign(
+        Object.create(null) as Record<string, string>,
+        settings?.defaultTags,
+        this.#tags,
+      )
       for (const key of Object.keys(tags).sort()) {
         const value = tags[key]
         if (key !== '' && value) line += `,${escapeTagKey(key)}=${escapeKey(value)}`
@@ -129,13 +143,18 @@ export class Point {
       return time === undefined ? line : `${line} ${time}`
     } catch (error) {
       if (error instanceof IllegalArgumentError) throw error
-      throw new IllegalArgumentError(`point ${JSON.stringify(this.#name)}: ${(error as Error).message}`, { cause: error })
+      throw new IllegalArgumentError(`point ${JSON.stringify(this.#name)}: ${(error as Error).message}`, {
+        cause: error,
+      })
     }
   }
 
   /** The line protocol, or `invalid point: …` when there is none. */
   toString(): string {
-    return this.toLineProtocol() ?? `invalid point: measurement ${JSON.stringify(this.#name ?? '')}, ${Object.keys(this.fields).length} fields`
+    return (
+      this.toLineProtocol() ??
+      `invalid point: measurement ${JSON.stringify(this.#name ?? '')}, ${Object.keys(this.fields).length} fields`
+    )
   }
 }
 
@@ -152,7 +171,8 @@ function describe(value: unknown): string {
 function exactInteger(name: string, value: unknown, text: RegExp): bigint {
   if (typeof value === 'bigint') return value
   if (typeof value === 'number') {
-    if (!Number.isInteger(value)) throw refused(name, value, 'it is not an integer (the official client would truncate it)')
+    if (!Number.isInteger(value))
+      throw refused(name, value, 'it is not an integer (the official client would truncate it)')
     return BigInt(value)
   }
   if (typeof value === 'string' && text.test(value)) return BigInt(value)

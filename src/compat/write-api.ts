@@ -123,7 +123,13 @@ export class WriteApi implements PointSettings {
   #closed = false
 
   /** @internal Made by `InfluxDB.getWriteApi()`. */
-  constructor(clients: WriteClients, org: string, bucket: string, precision: WritePrecisionType, options: Readonly<WriteOptions>) {
+  constructor(
+    clients: WriteClients,
+    org: string,
+    bucket: string,
+    precision: WritePrecisionType,
+    options: Readonly<WriteOptions>,
+  ) {
     this.#clients = clients
     this.#org = org
     this.#bucket = bucket
@@ -147,7 +153,9 @@ export class WriteApi implements PointSettings {
   convertTime = (value: PointTime): string | undefined => {
     if (value === undefined) {
       const ns = currentNanos()
-      return this.#precision === 'ns' ? String(ns) : String(ns / (this.#precision === 'us' ? 1000n : this.#precision === 'ms' ? 1_000_000n : 1_000_000_000n))
+      return this.#precision === 'ns'
+        ? String(ns)
+        : String(ns / (this.#precision === 'us' ? 1000n : this.#precision === 'ms' ? 1_000_000n : 1_000_000_000n))
     }
     if (typeof value === 'string') return value.length > 0 ? value : undefined
     if (typeof value === 'bigint') return String(value)
@@ -161,7 +169,8 @@ export class WriteApi implements PointSettings {
   /** Adds a line of line protocol. */
   writeRecord(record: string): void {
     this.#throwIfClosed()
-    if (typeof record !== 'string') throw new IllegalArgumentError(`writeRecord: expected a line-protocol string, got ${typeof record}`)
+    if (typeof record !== 'string')
+      throw new IllegalArgumentError(`writeRecord: expected a line-protocol string, got ${typeof record}`)
     this.#add(record)
   }
 
@@ -170,7 +179,8 @@ export class WriteApi implements PointSettings {
     this.#throwIfClosed()
     for (let i = 0; i < records.length; i++) {
       const record = records[i]
-      if (typeof record !== 'string') throw new IllegalArgumentError(`writeRecords: record [${i}] is ${typeof record}, not a line-protocol string`)
+      if (typeof record !== 'string')
+        throw new IllegalArgumentError(`writeRecords: record [${i}] is ${typeof record}, not a line-protocol string`)
       this.#add(record)
     }
   }
@@ -226,7 +236,9 @@ export class WriteApi implements PointSettings {
   #lineOf(point: Point, where: string): string {
     const line = point?.toLineProtocol?.(this)
     if (line === undefined) {
-      throw new IllegalArgumentError(`writePoint${where}: the point has no measurement or no field, so it has no line protocol: ${String(point)}`)
+      throw new IllegalArgumentError(
+        `writePoint${where}: the point has no measurement or no field, so it has no line protocol: ${String(point)}`,
+      )
     }
     return line
   }
@@ -276,7 +288,9 @@ export class WriteApi implements PointSettings {
     for (let attempt = 1; ; attempt++) {
       let error: unknown
       try {
-        await client.writeApi().write(this.#bucket, this.#org === '' ? undefined : this.#org, lines, this.#precision, { signal: this.#stop.signal })
+        await client.writeApi().write(this.#bucket, this.#org === '' ? undefined : this.#org, lines, this.#precision, {
+          signal: this.#stop.signal,
+        })
         options.writeSuccess.call(this, lines)
         return
       } catch (caught) {
@@ -286,7 +300,13 @@ export class WriteApi implements PointSettings {
       if (override) return override
       if (isEnterpriseHandoffNotice(error)) return
       const delay = this.#retryDelay(error, attempt)
-      if (this.#stop.signal.aborted || !isRetriable(error) || attempt > options.maxRetries || Date.now() + delay > expires) throw error
+      if (
+        this.#stop.signal.aborted ||
+        !isRetriable(error) ||
+        attempt > options.maxRetries ||
+        Date.now() + delay > expires
+      )
+        throw error
       if (this.#waitingRetryLines + lines.length > options.maxBufferLines) {
         options.writeRetrySkipped({ lines, expires })
         throw error
@@ -317,10 +337,17 @@ export class WriteApi implements PointSettings {
     const first = failures[0].error
     const failedLines = failures.flatMap((f) => f.lines)
     if (first instanceof Error) {
-      Object.defineProperty(first, 'failedLines', { value: failedLines, enumerable: false, configurable: true, writable: true })
+      Object.defineProperty(first, 'failedLines', {
+        value: failedLines,
+        enumerable: false,
+        configurable: true,
+        writable: true,
+      })
       throw first
     }
-    throw Object.assign(new Error(`${failedLines.length} lines were not written: ${String(first)}`, { cause: first }), { failedLines })
+    throw Object.assign(new Error(`${failedLines.length} lines were not written: ${String(first)}`, { cause: first }), {
+      failedLines,
+    })
   }
 }
 

@@ -29,11 +29,14 @@ export const CLI_ENV_NAMES: Readonly<Record<string, readonly string[]>> = {
  * `_CERT_KEY_FILE`, `_CONNECTION_POOL_MAXSIZE`, and `INFLUXDB_V2_TAG_<NAME>` as default tag
  * `<name>` (lower-cased).
  */
-export function settingsFromEnv(env: Readonly<Record<string, string | undefined>> = globalThis.process?.env ?? {}): ClientSettings {
+export function settingsFromEnv(
+  env: Readonly<Record<string, string | undefined>> = globalThis.process?.env ?? {},
+): ClientSettings {
   const values: Record<string, string> = {}
   const sources: Record<string, string> = {}
   for (const key of Object.keys(SETTINGS)) {
-    const name = (CLI_ENV_NAMES[key] ?? []).find((n) => env[n] !== undefined && env[n] !== '') ?? PREFIX + key.toUpperCase()
+    const name =
+      (CLI_ENV_NAMES[key] ?? []).find((n) => env[n] !== undefined && env[n] !== '') ?? PREFIX + key.toUpperCase()
     const value = env[name]
     if (value === undefined) continue
     values[key] = value
@@ -44,7 +47,10 @@ export function settingsFromEnv(env: Readonly<Record<string, string | undefined>
   // Built with fromEntries: a tag named `__proto__` is an ordinary key, not the object's prototype.
   const tags: Record<string, string> = Object.fromEntries(
     Object.entries(env)
-      .filter((entry): entry is [string, string] => entry[0].startsWith(TAG_PREFIX) && entry[0].length > TAG_PREFIX.length && entry[1] !== undefined)
+      .filter(
+        (entry): entry is [string, string] =>
+          entry[0].startsWith(TAG_PREFIX) && entry[0].length > TAG_PREFIX.length && entry[1] !== undefined,
+      )
       .map(([name, value]) => [name.slice(TAG_PREFIX.length).toLowerCase(), value]),
   )
   if (Object.keys(tags).length > 0) settings.defaultTags = tags

@@ -23,7 +23,9 @@ export function settingsFromFile(path: string, options: ConfigFileOptions = {}):
     text = loadFs().readFileSync(path, 'utf8')
   } catch (error) {
     if (error instanceof InvalidArgumentError) throw error
-    throw new InvalidArgumentError(`cannot read config file ${JSON.stringify(path)}: ${(error as Error).message}`, { cause: error })
+    throw new InvalidArgumentError(`cannot read config file ${JSON.stringify(path)}: ${(error as Error).message}`, {
+      cause: error,
+    })
   }
   return settingsFromText(text, configFormat(path, text), path, options)
 }
@@ -46,9 +48,15 @@ export function configFormat(path: string, text: string): ConfigFormat {
 }
 
 /** Parses config text in a known format. */
-export function settingsFromText(text: string, format: ConfigFormat, source: string, options: ConfigFileOptions = {}): ClientSettings {
+export function settingsFromText(
+  text: string,
+  format: ConfigFormat,
+  source: string,
+  options: ConfigFileOptions = {},
+): ClientSettings {
   const section = options.section ?? 'influx2'
-  const sections = format === 'json' ? sectionsFromJson(text, source, section) : parseSections(text, format, source, SETTING_KEYS)
+  const sections =
+    format === 'json' ? sectionsFromJson(text, source, section) : parseSections(text, format, source, SETTING_KEYS)
   const main = sections.get(section)
   if (main === undefined) throw new InvalidArgumentError(`${source}: no [${section}] section`)
   const settings = applySettings({}, main, (key) => `${source}: ${format === 'json' ? '' : `[${section}] `}${key}`)
@@ -66,7 +74,9 @@ function sectionsFromJson(text: string, source: string, section: string): Sectio
   } catch (error) {
     // The parser's own message quotes the text around the error, which may be the token: only
     // the position is kept, and the parser's error is not attached.
-    throw new InvalidArgumentError(`${source}: invalid JSON${jsonErrorPosition(text, (error as Error).message)} (the text is not shown: it may hold a secret)`)
+    throw new InvalidArgumentError(
+      `${source}: invalid JSON${jsonErrorPosition(text, (error as Error).message)} (the text is not shown: it may hold a secret)`,
+    )
   }
   if (!isPlainObject(value)) throw new InvalidArgumentError(`${source}: expected a JSON object`)
   // Flat, as InfluxDB's Python client reads it; a member named like the section is accepted too.
@@ -97,7 +107,8 @@ function scalars(object: Record<string, unknown>, source: string): Record<string
   const out = Object.create(null) as Record<string, SettingValue>
   for (const [key, value] of Object.entries(object)) {
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[key] = value
-    else if (value !== null && key !== 'tags' && typeof value !== 'object') throw new InvalidArgumentError(`${source}: ${key} must be a string, number or boolean`)
+    else if (value !== null && key !== 'tags' && typeof value !== 'object')
+      throw new InvalidArgumentError(`${source}: ${key} must be a string, number or boolean`)
   }
   return out
 }

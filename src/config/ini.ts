@@ -20,7 +20,12 @@ export type Sections = Map<string, Record<string, SettingValue>>
  * `knownKeys` (lower case) lets the error for a line without `=` name the setting it starts with.
  * Each section is a null-prototype object: a key may be named `__proto__` or `constructor`.
  */
-export function parseSections(text: string, mode: 'ini' | 'toml', source = 'config', knownKeys: ReadonlySet<string> = new Set()): Sections {
+export function parseSections(
+  text: string,
+  mode: 'ini' | 'toml',
+  source = 'config',
+  knownKeys: ReadonlySet<string> = new Set(),
+): Sections {
   const sections: Sections = new Map([['', newSection()]])
   let current = sections.get('')!
   text.split(/\r?\n/).forEach((rawLine, index) => {
@@ -35,14 +40,16 @@ export function parseSections(text: string, mode: 'ini' | 'toml', source = 'conf
       return
     }
     const separator = mode === 'ini' ? /[=:]/.exec(line)?.index : line.indexOf('=')
-    if (separator === undefined || separator <= 0) throw new InvalidArgumentError(`${where}: ${describeLineWithoutSeparator(line, knownKeys)}`)
+    if (separator === undefined || separator <= 0)
+      throw new InvalidArgumentError(`${where}: ${describeLineWithoutSeparator(line, knownKeys)}`)
     const key = unquoteKey(line.slice(0, separator).trim())
     // `token abc==`: the `=` found is the token's own padding, and the key would be `token abc`.
     if (mode === 'ini' && /\s/.test(key) && knownKeys.has(key.split(/\s/, 1)[0].toLowerCase())) {
       throw new InvalidArgumentError(`${where}: ${describeLineWithoutSeparator(key, knownKeys)}`)
     }
     const rawValue = line.slice(separator + 1).trim()
-    current[key] = mode === 'ini' ? stripQuotes(rawValue) : parseTomlValue(rawValue, `${where}: the value of ${JSON.stringify(key)}`)
+    current[key] =
+      mode === 'ini' ? stripQuotes(rawValue) : parseTomlValue(rawValue, `${where}: the value of ${JSON.stringify(key)}`)
   })
   return sections
 }
@@ -54,7 +61,8 @@ function newSection(): Record<string, SettingValue> {
 /** The line's first word is named only when it is a known setting: otherwise it may be the secret itself. */
 function describeLineWithoutSeparator(line: string, knownKeys: ReadonlySet<string>): string {
   const first = /^[^\s=:]+/.exec(line)?.[0]
-  if (first !== undefined && knownKeys.has(first.toLowerCase())) return `expected "${first} = value": "=" is missing after ${JSON.stringify(first)} (the value is not shown)`
+  if (first !== undefined && knownKeys.has(first.toLowerCase()))
+    return `expected "${first} = value": "=" is missing after ${JSON.stringify(first)} (the value is not shown)`
   return 'expected "key = value" (the line is not shown: it may hold a secret)'
 }
 
@@ -63,7 +71,8 @@ function unquoteKey(key: string): string {
 }
 
 function stripQuotes(value: string): string {
-  if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.at(-1) === value[0]) return value.slice(1, -1)
+  if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.at(-1) === value[0])
+    return value.slice(1, -1)
   return value
 }
 
@@ -83,7 +92,8 @@ function parseTomlValue(raw: string, where: string): SettingValue {
       if (e === 'u' || e === 'U') {
         const length = e === 'u' ? 4 : 8
         const hex = raw.slice(i + 1, i + 1 + length)
-        if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== length) throw new InvalidArgumentError(`${where} has a bad \\${e} escape`)
+        if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== length)
+          throw new InvalidArgumentError(`${where} has a bad \\${e} escape`)
         out += String.fromCodePoint(parseInt(hex, 16))
         i += length
       } else if (e !== undefined && TOML_ESCAPES[e] !== undefined) {
@@ -103,11 +113,14 @@ function parseTomlValue(raw: string, where: string): SettingValue {
   if (bare === 'true' || bare === 'false') return bare === 'true'
   if (/^[+-]?\d[\d_]*$/.test(bare)) return Number(bare.replace(/_/g, ''))
   if (/^[+-]?\d[\d_]*(\.\d[\d_]*)?([eE][+-]?\d+)?$/.test(bare)) return Number(bare.replace(/_/g, ''))
-  throw new InvalidArgumentError(`${where} is not a TOML value this client reads (use a quoted string, a number or true/false; the value is not shown)`)
+  throw new InvalidArgumentError(
+    `${where} is not a TOML value this client reads (use a quoted string, a number or true/false; the value is not shown)`,
+  )
 }
 
 function expectOnlyComment(rest: string, value: string, where: string): string {
   const trimmed = rest.trim()
-  if (trimmed !== '' && !trimmed.startsWith('#')) throw new InvalidArgumentError(`${where} has text after its closing quote (not shown)`)
+  if (trimmed !== '' && !trimmed.startsWith('#'))
+    throw new InvalidArgumentError(`${where} has text after its closing quote (not shown)`)
   return value
 }

@@ -11,10 +11,22 @@ export type ClientSettings = Partial<ClientOptions>
 
 type Apply = (options: ClientSettings, value: SettingValue, where: string) => void
 
-const text = (set: (o: ClientSettings, v: string) => void): Apply => (o, v) => set(o, String(v))
-const flag = (set: (o: ClientSettings, v: boolean) => void): Apply => (o, v, where) => set(o, parseBoolean(v, where))
-const positive = (set: (o: ClientSettings, v: number) => void): Apply => (o, v, where) => set(o, parsePositiveInteger(v, where))
-const file = (set: (o: ClientSettings, v: Uint8Array) => void): Apply => (o, v, where) => set(o, readSettingFile(String(v), where))
+const text =
+  (set: (o: ClientSettings, v: string) => void): Apply =>
+  (o, v) =>
+    set(o, String(v))
+const flag =
+  (set: (o: ClientSettings, v: boolean) => void): Apply =>
+  (o, v, where) =>
+    set(o, parseBoolean(v, where))
+const positive =
+  (set: (o: ClientSettings, v: number) => void): Apply =>
+  (o, v, where) =>
+    set(o, parsePositiveInteger(v, where))
+const file =
+  (set: (o: ClientSettings, v: Uint8Array) => void): Apply =>
+  (o, v, where) =>
+    set(o, readSettingFile(String(v), where))
 
 /** Every recognised setting key (file keys; the environment uses `INFLUXDB_V2_` + upper case). */
 export const SETTINGS: Readonly<Record<string, Apply>> = {
@@ -41,7 +53,11 @@ export const SETTING_KEYS: ReadonlySet<string> = new Set(Object.keys(SETTINGS))
  * Applies recognised keys of `values` to `options`. Other keys (the reference's `profilers`,
  * `proxy`, …) are ignored. Empty strings count as unset.
  */
-export function applySettings(options: ClientSettings, values: Readonly<Record<string, SettingValue>>, describe: (key: string) => string): ClientSettings {
+export function applySettings(
+  options: ClientSettings,
+  values: Readonly<Record<string, SettingValue>>,
+  describe: (key: string) => string,
+): ClientSettings {
   for (const [key, value] of Object.entries(values)) {
     // Own keys only: a config key named `constructor` or `toString` is not a setting.
     const name = key.toLowerCase()
@@ -63,7 +79,8 @@ export function parseBoolean(value: SettingValue, where: string): boolean {
 
 function parsePositiveInteger(value: SettingValue, where: string): number {
   const number = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(String(value)) ? Number(value) : NaN
-  if (!Number.isSafeInteger(number) || number <= 0) throw new InvalidArgumentError(`${where}: expected a positive integer, got ${JSON.stringify(value)}`)
+  if (!Number.isSafeInteger(number) || number <= 0)
+    throw new InvalidArgumentError(`${where}: expected a positive integer, got ${JSON.stringify(value)}`)
   return number
 }
 
@@ -72,7 +89,9 @@ function readSettingFile(path: string, where: string): Uint8Array {
   try {
     return fs.readFileSync(path)
   } catch (error) {
-    throw new InvalidArgumentError(`${where}: cannot read ${JSON.stringify(path)}: ${(error as Error).message}`, { cause: error })
+    throw new InvalidArgumentError(`${where}: cannot read ${JSON.stringify(path)}: ${(error as Error).message}`, {
+      cause: error,
+    })
   }
 }
 

@@ -79,7 +79,14 @@ export class DeleteApiAsync {
    * (see `predicate.ts`); **`''` deletes every series in the range**. `org` falls back to the client's.
    * Retried like a write (deleting twice has the same effect as once).
    */
-  delete(start: DeleteTime, stop: DeleteTime, predicate: string, bucket: string, org?: OrgInput, options?: DeleteCallOptions): Promise<true>
+  delete(
+    start: DeleteTime,
+    stop: DeleteTime,
+    predicate: string,
+    bucket: string,
+    org?: OrgInput,
+    options?: DeleteCallOptions,
+  ): Promise<true>
   delete(parameters: DeleteParameters): Promise<true>
   async delete(
     startOrParameters: DeleteTime | DeleteParameters,
@@ -103,7 +110,10 @@ export class DeleteApiAsync {
     if (call.signal?.aborted === true) throw abortedError(call.signal)
     const api = await this.#ctx.api.requestApi(call.signal)
     if (api.version === 'v3') throw v3DeleteError()
-    const request = api.version === 'v1' ? v1DeleteRequest(bucketName, range, call.predicate) : v2DeleteRequest(bucketName, orgQueryValue(call.org, this.#ctx.org, 'delete'), range, call.predicate)
+    const request =
+      api.version === 'v1'
+        ? v1DeleteRequest(bucketName, range, call.predicate)
+        : v2DeleteRequest(bucketName, orgQueryValue(call.org, this.#ctx.org, 'delete'), range, call.predicate)
     const attempt = async (): Promise<unknown> => {
       const response = await this.#ctx.transport.request({
         method: 'POST',
@@ -118,7 +128,11 @@ export class DeleteApiAsync {
       return response
     }
     if (this.#retry === undefined) await attempt()
-    else await this.#retry.run(attempt, { stop: this.#ctx.transport.closeSignal, ...(call.signal !== undefined ? { signal: call.signal } : {}) })
+    else
+      await this.#retry.run(attempt, {
+        stop: this.#ctx.transport.closeSignal,
+        ...(call.signal !== undefined ? { signal: call.signal } : {}),
+      })
     return true
   }
 }
@@ -130,7 +144,12 @@ interface DeleteRequest {
   body: string
 }
 
-function v2DeleteRequest(bucket: string, org: string, range: { start: string; stop: string }, predicate: string): DeleteRequest {
+function v2DeleteRequest(
+  bucket: string,
+  org: string,
+  range: { start: string; stop: string },
+  predicate: string,
+): DeleteRequest {
   return {
     path: '/api/v2/delete',
     query: { org, bucket },
@@ -167,14 +186,19 @@ function throwStatementError(response: HttpResponse, api: { version: ApiVersion;
   for (const result of results) {
     const error = (result as { error?: unknown } | null)?.error
     if (typeof error === 'string' && error !== '') {
-      throw new InfluxDBError({ statusCode: response.status, body: response.body, headers: response.headers, message: `${error} (InfluxQL DELETE, apiVersion '${api.version}')` })
+      throw new InfluxDBError({
+        statusCode: response.status,
+        body: response.body,
+        headers: response.headers,
+        message: `${error} (InfluxQL DELETE, apiVersion '${api.version}')`,
+      })
     }
   }
 }
 
 function v3DeleteError(): UnsupportedOperationError {
   return new UnsupportedOperationError(
-    'delete: InfluxDB 3 cannot delete points by time range and predicate (apiVersion \'v3\'). What it offers instead: ' +
+    "delete: InfluxDB 3 cannot delete points by time range and predicate (apiVersion 'v3'). What it offers instead: " +
       'drop a table (DELETE /api/v3/configure/table) or a database (DELETE /api/v3/configure/database), ' +
       'a retention period on the database, and in InfluxDB 3 Enterprise 3.11 and later, row deletes through its CLI (influxdb3 delete rows)',
   )

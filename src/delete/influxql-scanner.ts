@@ -4,12 +4,47 @@
 
 /** A token kind. Keywords are their upper-case spelling. */
 export type TokenKind =
-  | 'ILLEGAL' | 'EOF' | 'WS' | 'COMMENT'
-  | 'IDENT' | 'BOUNDPARAM' | 'NUMBER' | 'INTEGER' | 'DURATIONVAL' | 'STRING' | 'BADSTRING' | 'BADESCAPE'
-  | 'TRUE' | 'FALSE'
-  | 'ADD' | 'SUB' | 'MUL' | 'DIV' | 'MOD' | 'BITWISE_AND' | 'BITWISE_OR' | 'BITWISE_XOR'
-  | 'AND' | 'OR' | 'IN' | 'EQ' | 'NEQ' | 'EQREGEX' | 'NEQREGEX' | 'LT' | 'LTE' | 'GT' | 'GTE'
-  | 'LPAREN' | 'RPAREN' | 'COMMA' | 'COLON' | 'DOUBLECOLON' | 'SEMICOLON' | 'DOT' | 'PI'
+  | 'ILLEGAL'
+  | 'EOF'
+  | 'WS'
+  | 'COMMENT'
+  | 'IDENT'
+  | 'BOUNDPARAM'
+  | 'NUMBER'
+  | 'INTEGER'
+  | 'DURATIONVAL'
+  | 'STRING'
+  | 'BADSTRING'
+  | 'BADESCAPE'
+  | 'TRUE'
+  | 'FALSE'
+  | 'ADD'
+  | 'SUB'
+  | 'MUL'
+  | 'DIV'
+  | 'MOD'
+  | 'BITWISE_AND'
+  | 'BITWISE_OR'
+  | 'BITWISE_XOR'
+  | 'AND'
+  | 'OR'
+  | 'IN'
+  | 'EQ'
+  | 'NEQ'
+  | 'EQREGEX'
+  | 'NEQREGEX'
+  | 'LT'
+  | 'LTE'
+  | 'GT'
+  | 'GTE'
+  | 'LPAREN'
+  | 'RPAREN'
+  | 'COMMA'
+  | 'COLON'
+  | 'DOUBLECOLON'
+  | 'SEMICOLON'
+  | 'DOT'
+  | 'PI'
   | 'KEYWORD'
 
 /** Zero-based line and character, as influxql's `Pos`. */
@@ -27,25 +62,59 @@ export interface Token {
 }
 
 const KEYWORDS = new Set(
-  ('ALL ALTER ANALYZE ANY AS ASC BEGIN BY CARDINALITY CREATE CONTINUOUS DATABASE DATABASES DEFAULT DELETE DESC ' +
+  (
+    'ALL ALTER ANALYZE ANY AS ASC BEGIN BY CARDINALITY CREATE CONTINUOUS DATABASE DATABASES DEFAULT DELETE DESC ' +
     'DESTINATIONS DIAGNOSTICS DISTINCT DROP DURATION END EVERY EXACT EXPLAIN FIELD FOR FROM GRANT GRANTS GROUP ' +
     'GROUPS INF INSERT INTO KEY KEYS KILL LIMIT MEASUREMENT MEASUREMENTS NAME OFFSET ON ORDER PASSWORD POLICY ' +
     'POLICIES PRIVILEGES QUERIES QUERY READ REPLICATION RESAMPLE RETENTION REVOKE SELECT SERIES SET SHOW SHARD ' +
-    'SHARDS SLIMIT SOFFSET STATS SUBSCRIPTION SUBSCRIPTIONS TAG TO USER USERS VALUES WHERE WITH WRITE').split(' '),
+    'SHARDS SLIMIT SOFFSET STATS SUBSCRIPTION SUBSCRIPTIONS TAG TO USER USERS VALUES WHERE WITH WRITE'
+  ).split(' '),
 )
 
 // Go's Token.String(): kinds missing from influxql's table (INTEGER, BOUNDPARAM, COMMENT, PI) print as "".
 const TOKEN_STRINGS: Partial<Record<TokenKind, string>> = {
-  ILLEGAL: 'ILLEGAL', EOF: 'EOF', WS: 'WS', IDENT: 'IDENT', NUMBER: 'NUMBER', DURATIONVAL: 'DURATIONVAL',
-  STRING: 'STRING', BADSTRING: 'BADSTRING', BADESCAPE: 'BADESCAPE', TRUE: 'TRUE', FALSE: 'FALSE',
-  ADD: '+', SUB: '-', MUL: '*', DIV: '/', MOD: '%', BITWISE_AND: '&', BITWISE_OR: '|', BITWISE_XOR: '^',
-  AND: 'AND', OR: 'OR', IN: 'IN', EQ: '=', NEQ: '!=', EQREGEX: '=~', NEQREGEX: '!~', LT: '<', LTE: '<=',
-  GT: '>', GTE: '>=', LPAREN: '(', RPAREN: ')', COMMA: ',', COLON: ':', DOUBLECOLON: '::', SEMICOLON: ';', DOT: '.',
+  ILLEGAL: 'ILLEGAL',
+  EOF: 'EOF',
+  WS: 'WS',
+  IDENT: 'IDENT',
+  NUMBER: 'NUMBER',
+  DURATIONVAL: 'DURATIONVAL',
+  STRING: 'STRING',
+  BADSTRING: 'BADSTRING',
+  BADESCAPE: 'BADESCAPE',
+  TRUE: 'TRUE',
+  FALSE: 'FALSE',
+  ADD: '+',
+  SUB: '-',
+  MUL: '*',
+  DIV: '/',
+  MOD: '%',
+  BITWISE_AND: '&',
+  BITWISE_OR: '|',
+  BITWISE_XOR: '^',
+  AND: 'AND',
+  OR: 'OR',
+  IN: 'IN',
+  EQ: '=',
+  NEQ: '!=',
+  EQREGEX: '=~',
+  NEQREGEX: '!~',
+  LT: '<',
+  LTE: '<=',
+  GT: '>',
+  GTE: '>=',
+  LPAREN: '(',
+  RPAREN: ')',
+  COMMA: ',',
+  COLON: ':',
+  DOUBLECOLON: '::',
+  SEMICOLON: ';',
+  DOT: '.',
 }
 
 /** What Go prints for a token with `%s`/`%q` of `tok.String()`. */
 export function tokenString(token: Token): string {
-  return token.kind === 'KEYWORD' ? token.keyword! : TOKEN_STRINGS[token.kind] ?? ''
+  return token.kind === 'KEYWORD' ? token.keyword! : (TOKEN_STRINGS[token.kind] ?? '')
 }
 
 const EOF = ''

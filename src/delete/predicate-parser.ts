@@ -25,7 +25,10 @@ export function tooDeepMessage(position: number): string {
 
 export class PredicateError extends Error {
   /** True for failures of the second (InfluxQL expression) pass, which InfluxDB reports without the JSON-body prefix. */
-  constructor(message: string, readonly secondPass = false) {
+  constructor(
+    message: string,
+    readonly secondPass = false,
+  ) {
     super(message)
   }
 }
@@ -198,4 +201,20 @@ function checkExpressionSyntax(text: string): void {
 }
 
 const OPERANDS = new Set(['IDENT', 'STRING', 'NUMBER', 'INTEGER', 'DURATIONVAL', 'TRUE', 'FALSE', 'BOUNDPARAM'])
-const BINARY_OPERATORS = new Set(['AND', 'OR', 'EQ', 'NEQ', 'EQREGEX', 'NEQREGEX', 'LT', 'LTE', 'GT', 'GTE', 'ADD', 'SUB', 'MUL', 'DIV', 'MOD'])
+const BINARY_OPERATORS = new Set([
+  'AND',
+  'OR',
+  'EQ',
+  'NEQ',
+  'EQREGEX',
+  'NEQREGEX',
+  'LT',
+  'LTE',
+  'GT',
+  'GTE',
+  'ADD',
+  'SUB',
+  'MUL',
+  'DIV',
+  'MOD',
+])

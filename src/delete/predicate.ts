@@ -53,14 +53,18 @@ export type PredicateValue = string | number | bigint | boolean
 export function predicate(match: Readonly<Record<string, PredicateValue>>): string {
   const entries = Object.entries(match ?? {})
   if (entries.length === 0) {
-    throw new InvalidArgumentError("predicate: no tags given; pass '' to delete() to delete everything in the time range")
+    throw new InvalidArgumentError(
+      "predicate: no tags given; pass '' to delete() to delete everything in the time range",
+    )
   }
   return entries
     .map(([key, value]) => {
       const unsupported = UNSUPPORTED_KEYS.get(key)
       if (unsupported !== undefined) throw new InvalidArgumentError(`predicate: ${unsupported}`)
       if (!['string', 'number', 'bigint', 'boolean'].includes(typeof value)) {
-        throw new InvalidArgumentError(`predicate: the value of ${JSON.stringify(key)} must be a string, number, bigint or boolean, got ${value === null ? 'null' : typeof value}`)
+        throw new InvalidArgumentError(
+          `predicate: the value of ${JSON.stringify(key)} must be a string, number, bigint or boolean, got ${value === null ? 'null' : typeof value}`,
+        )
       }
       return `${formatPredicateKey(key)}=${quoteIdentifier(String(value), key)}`
     })
@@ -70,11 +74,14 @@ export function predicate(match: Readonly<Record<string, PredicateValue>>): stri
 /** A key as the predicate needs it: bare when that is unambiguous, else double-quoted. */
 export function formatPredicateKey(key: string): string {
   if (key === '') throw new InvalidArgumentError('predicate: a tag key must not be empty')
-  return BARE_IDENTIFIER.test(key) && (!KEYWORDS.has(key.toUpperCase()) || key === 'name') ? key : quoteIdentifier(key, key)
+  return BARE_IDENTIFIER.test(key) && (!KEYWORDS.has(key.toUpperCase()) || key === 'name')
+    ? key
+    : quoteIdentifier(key, key)
 }
 
 function quoteIdentifier(text: string, key: string): string {
-  if (/[\n\r]/.test(text)) throw new InvalidArgumentError(`predicate: ${JSON.stringify(key)} contains a line break, which no tag can hold`)
+  if (/[\n\r]/.test(text))
+    throw new InvalidArgumentError(`predicate: ${JSON.stringify(key)} contains a line break, which no tag can hold`)
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
 }
 
@@ -100,21 +107,26 @@ interface Token {
  */
 export function validatePredicate(text: string): void {
   if (typeof text !== 'string') {
-    throw new InvalidArgumentError("delete: \"predicate\" must be a string; pass '' to delete everything in the time range")
+    throw new InvalidArgumentError(
+      'delete: "predicate" must be a string; pass \'\' to delete everything in the time range',
+    )
   }
   const tokens = tokenize(text)
   if (tokens[0].kind === 'end') {
     if (text === '') return
     // The server reads blanks as a predicate with nothing in it and refuses it; deleting every
     // series is only ever asked for with ''.
-    throw new InvalidArgumentError(`predicate: only blanks (${JSON.stringify(text)}), which InfluxDB 2.x refuses; pass '' to delete everything in the time range`)
+    throw new InvalidArgumentError(
+      `predicate: only blanks (${JSON.stringify(text)}), which InfluxDB 2.x refuses; pass '' to delete everything in the time range`,
+    )
   }
   let index = 0
   const peek = (): Token => tokens[index]
   const fail = (token: Token, reason: string): never => {
     throw new InvalidArgumentError(`predicate: ${reason} at position ${token.position} in ${JSON.stringify(text)}`)
   }
-  const expect = (kind: TokenKind, reason: string): Token => (peek().kind === kind ? tokens[index++] : fail(peek(), reason))
+  const expect = (kind: TokenKind, reason: string): Token =>
+    peek().kind === kind ? tokens[index++] : fail(peek(), reason)
 
   const parseExpression = (depth: number): void => {
     parseTerm(depth)
@@ -125,7 +137,10 @@ export function validatePredicate(text: string): void {
   }
   const parseTerm = (depth: number): void => {
     if (peek().kind === 'lparen') {
-      if (depth >= MAX_PREDICATE_DEPTH) throw new InvalidArgumentError(`predicate: ${tooDeepMessage(peek().position)} in a predicate of ${text.length} characters`)
+      if (depth >= MAX_PREDICATE_DEPTH)
+        throw new InvalidArgumentError(
+          `predicate: ${tooDeepMessage(peek().position)} in a predicate of ${text.length} characters`,
+        )
       index++
       parseExpression(depth + 1)
       expect('rparen', peek().kind === 'end' ? 'missing )' : `expected AND or ), got ${describe(peek())}`)
@@ -145,7 +160,8 @@ export function validatePredicate(text: string): void {
     if (value.kind === 'ident' && !isLiteral && KEYWORDS.has(value.text.toUpperCase())) {
       fail(value, `the value ${value.text} is a keyword and must be double-quoted`)
     }
-    if (!['ident', 'quoted', 'number', 'duration'].includes(value.kind)) fail(value, `expected a value, got ${describe(value)}`)
+    if (!['ident', 'quoted', 'number', 'duration'].includes(value.kind))
+      fail(value, `expected a value, got ${describe(value)}`)
     index++
   }
 
@@ -187,7 +203,8 @@ function tokenize(text: string): Token[] {
         if (text[i] === '\\') {
           // InfluxQL's escapes in a quoted name; any other is the server's "bad escape".
           const escaped = QUOTED_ESCAPES[text[i + 1] ?? '']
-          if (escaped === undefined) fail(i, `bad escape ${JSON.stringify(text.slice(i, i + 2))} (a quoted name takes \\", \\\\, \\' and \\n)`)
+          if (escaped === undefined)
+            fail(i, `bad escape ${JSON.stringify(text.slice(i, i + 2))} (a quoted name takes \\", \\\\, \\' and \\n)`)
           value += escaped
           i++
           continue
@@ -219,7 +236,8 @@ function tokenize(text: string): Token[] {
         i += units[0].length
         tokens.push({ kind: 'duration', text: text.slice(start, i), position: start })
       } else {
-        if (/[A-Za-z_]/.test(text[i] ?? '')) fail(start, 'a value that starts with a digit and has letters must be double-quoted')
+        if (/[A-Za-z_]/.test(text[i] ?? ''))
+          fail(start, 'a value that starts with a digit and has letters must be double-quoted')
         tokens.push({ kind: 'number', text: match[0], position: start })
       }
     } else if (/[A-Za-z_]/.test(c)) {

@@ -23,7 +23,9 @@ export function deleteTimeToNanos(value: DeleteTime, name: 'start' | 'stop'): bi
     ns = value
   } else if (typeof value === 'string') {
     if (!RFC3339.test(value)) {
-      throw new InvalidArgumentError(`delete: "${name}" ${JSON.stringify(value)} is not RFC 3339, for example 2009-01-02T23:00:00Z or 2009-01-02T23:00:00.123456789+01:00`)
+      throw new InvalidArgumentError(
+        `delete: "${name}" ${JSON.stringify(value)} is not RFC 3339, for example 2009-01-02T23:00:00Z or 2009-01-02T23:00:00.123456789+01:00`,
+      )
     }
     try {
       ns = parseIsoToNanos(value)
@@ -31,7 +33,9 @@ export function deleteTimeToNanos(value: DeleteTime, name: 'start' | 'stop'): bi
       throw new InvalidArgumentError(`delete: "${name}": ${(error as Error).message}`, { cause: error })
     }
   } else {
-    throw new InvalidArgumentError(`delete: "${name}" must be a Date, an RFC 3339 string or a bigint of nanoseconds, got ${value === null ? 'null' : typeof value}`)
+    throw new InvalidArgumentError(
+      `delete: "${name}" must be a Date, an RFC 3339 string or a bigint of nanoseconds, got ${value === null ? 'null' : typeof value}`,
+    )
   }
   if (ns < MIN_DELETE_NS || ns > MAX_DELETE_NS) {
     throw new InvalidArgumentError(
@@ -45,6 +49,9 @@ export function deleteTimeToNanos(value: DeleteTime, name: 'start' | 'stop'): bi
 export function formatDeleteRange(start: DeleteTime, stop: DeleteTime): { start: string; stop: string } {
   const from = deleteTimeToNanos(start, 'start')
   const to = deleteTimeToNanos(stop, 'stop')
-  if (from > to) throw new InvalidArgumentError(`delete: "start" (${formatRfc3339Nano(from)}) is after "stop" (${formatRfc3339Nano(to)})`)
+  if (from > to)
+    throw new InvalidArgumentError(
+      `delete: "start" (${formatRfc3339Nano(from)}) is after "stop" (${formatRfc3339Nano(to)})`,
+    )
   return { start: formatRfc3339Nano(from), stop: formatRfc3339Nano(to) }
 }

@@ -15,16 +15,19 @@ export interface AuthOptions {
 
 /** The resolved scheme. */
 export type Auth =
-  | { kind: 'none' }
-  | { kind: 'header'; authorization: string }
-  | { kind: 'session'; signinAuthorization: string }
+  { kind: 'none' } | { kind: 'header'; authorization: string } | { kind: 'session'; signinAuthorization: string }
 
 /** Picks the scheme: username and password win over a token, as in the reference client. */
 export function resolveAuth(options: AuthOptions): Auth {
   const { token, username, password } = options
   // A number or an object here is a configuration mistake; sent as text it would only fail later as a 401.
-  for (const [name, value] of [['token', token], ['username', username], ['password', password]] as const) {
-    if (value !== undefined && typeof value !== 'string') throw new InvalidArgumentError(`"${name}" must be a string, got ${typeof value}`)
+  for (const [name, value] of [
+    ['token', token],
+    ['username', username],
+    ['password', password],
+  ] as const) {
+    if (value !== undefined && typeof value !== 'string')
+      throw new InvalidArgumentError(`"${name}" must be a string, got ${typeof value}`)
   }
   if (username !== undefined || password !== undefined) {
     if (username === undefined || password === undefined) {
@@ -45,7 +48,11 @@ export function resolveAuth(options: AuthOptions): Auth {
  */
 export function secretsOf(options: AuthOptions): string[] {
   const { token, username, password } = options
-  return [token, password, username !== undefined && password !== undefined ? `${username}:${password}` : undefined].filter((s): s is string => s !== undefined)
+  return [
+    token,
+    password,
+    username !== undefined && password !== undefined ? `${username}:${password}` : undefined,
+  ].filter((s): s is string => s !== undefined)
 }
 
 /**
@@ -56,7 +63,8 @@ export function secretsOf(options: AuthOptions): string[] {
  */
 export function nativeAuthorization(api: 'v1' | 'v3', options: AuthOptions, auth: Auth): string | undefined {
   if (auth.kind === 'session') {
-    if (api === 'v3') throw new InvalidArgumentError('InfluxDB 3 authenticates with a token, not a username and password: set "token"')
+    if (api === 'v3')
+      throw new InvalidArgumentError('InfluxDB 3 authenticates with a token, not a username and password: set "token"')
     return auth.signinAuthorization
   }
   if (auth.kind === 'none') return undefined

@@ -16,11 +16,17 @@ export type OrgInput =
  * The `org` query value: the call's org, else the client's; an `{ id }` gives its id.
  * Throws {@link InvalidArgumentError} when neither names one.
  */
-export function orgQueryValue(org: OrgInput | undefined | null, fallback: OrgInput | undefined, operation: string): string {
+export function orgQueryValue(
+  org: OrgInput | undefined | null,
+  fallback: OrgInput | undefined,
+  operation: string,
+): string {
   const chosen = org ?? fallback
   const value = typeof chosen === 'object' && chosen !== null ? chosen.id : chosen
   if (typeof value !== 'string' || value === '') {
-    throw new InvalidArgumentError(`${operation}: no organization given; pass "org" to the call or set "org" on the client`)
+    throw new InvalidArgumentError(
+      `${operation}: no organization given; pass "org" to the call or set "org" on the client`,
+    )
   }
   return value
 }

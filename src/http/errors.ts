@@ -22,7 +22,10 @@ const DROPPED_SUFFIX = / dropped=(\d+)(?: for database: [^\n]*?)?(?: for retenti
  * used to find the line numbers of lines that the server quotes back.
  */
 export function errorFromResponse(response: ErrorResponse, sentBody?: string): InfluxDBError {
-  const override = response.status >= 300 && response.status < 400 ? redirectMessage(response) : v3ParseErrorMessage(response.body, sentBody)
+  const override =
+    response.status >= 300 && response.status < 400
+      ? redirectMessage(response)
+      : v3ParseErrorMessage(response.body, sentBody)
   const init = {
     statusCode: response.status,
     statusText: response.statusText,
@@ -107,13 +110,18 @@ function parseV3PartialWrite(body: string, sentBody: string | undefined): Reject
  * The sent line that 3.x numbers `lineNumber` (1-based, counting the lines it parses: blank ones
  * are skipped), when the server's (possibly cut) `original_line` starts it; else what the server gave.
  */
-function fullLine(lineNumber: unknown, original: unknown, sent: string | readonly string[] | undefined): string | undefined {
+function fullLine(
+  lineNumber: unknown,
+  original: unknown,
+  sent: string | readonly string[] | undefined,
+): string | undefined {
   const given = typeof original === 'string' ? original : undefined
   if (typeof lineNumber !== 'number' || sent === undefined) return given
   const lines = typeof sent === 'string' ? nonBlankLines(sent) : sent
   const candidate = lines[lineNumber - 1]
   if (candidate === undefined) return given
-  if (given === undefined || candidate.startsWith(given) || candidate.replace(LEADING_BLANKS, '').startsWith(given)) return candidate
+  if (given === undefined || candidate.startsWith(given) || candidate.replace(LEADING_BLANKS, '').startsWith(given))
+    return candidate
   return given
 }
 
@@ -134,7 +142,7 @@ function nonBlankLines(body: string): string[] {
 export function parseUnableToParse(message: string, sentBody?: string): RejectedLine[] {
   const sentLines = indexSentLines(sentBody)
   const entries: RejectedLine[] = []
-  for (let start = nextEntry(message, 0); start !== -1; ) {
+  for (let start = nextEntry(message, 0); start !== -1;) {
     const textStart = start + UNABLE_TO_PARSE.length
     const matched = matchSentLine(message, textStart, sentLines)
     const next = nextEntry(message, matched === undefined ? textStart : textStart + matched.quotedLength + 3)
@@ -220,9 +228,17 @@ const LEADING_BLANKS = /^[ \t]+/
  * longest quote wins. Only quotes up to the longest sent line are tried, so that each entry
  * costs the length of a line, not of the rest of the message.
  */
-function matchSentLine(message: string, textStart: number, sent: SentIndex): { sent: SentLine; quotedLength: number } | undefined {
+function matchSentLine(
+  message: string,
+  textStart: number,
+  sent: SentIndex,
+): { sent: SentLine; quotedLength: number } | undefined {
   let best: { same: SameText; quotedLength: number } | undefined
-  for (let at = message.indexOf("': ", textStart); at !== -1 && at - textStart <= sent.longest; at = message.indexOf("': ", at + 1)) {
+  for (
+    let at = message.indexOf("': ", textStart);
+    at !== -1 && at - textStart <= sent.longest;
+    at = message.indexOf("': ", at + 1)
+  ) {
     const same = sent.byText.get(message.slice(textStart, at))
     if (same === undefined) continue
     while (same.next < same.lines.length && same.lines[same.next].claimed) same.next++

@@ -17,7 +17,9 @@ function loadZlib(): Promise<Zlib | undefined> {
  */
 export function usableZlib(module: unknown): Zlib | undefined {
   const candidate = module as Partial<Zlib> | null | undefined
-  return typeof candidate?.gzip === 'function' && typeof candidate.gunzip === 'function' ? (candidate as Zlib) : undefined
+  return typeof candidate?.gzip === 'function' && typeof candidate.gunzip === 'function'
+    ? (candidate as Zlib)
+    : undefined
 }
 
 function toBytes(body: string | Uint8Array): Uint8Array {
@@ -76,7 +78,11 @@ export async function gunzipPrefix(bytes: Uint8Array, limit: number): Promise<Ui
  * Reads at most `limit` bytes of `stream`, then cancels it. A stream that fails after some
  * bytes gives those when `partialOnError` is set, else the error.
  */
-export async function readPrefix(stream: ReadableStream<Uint8Array>, limit: number, partialOnError = false): Promise<Uint8Array> {
+export async function readPrefix(
+  stream: ReadableStream<Uint8Array>,
+  limit: number,
+  partialOnError = false,
+): Promise<Uint8Array> {
   const reader = stream.getReader()
   const parts: Uint8Array[] = []
   let length = 0

@@ -117,7 +117,13 @@ class NodeEngine implements Engine {
         response = res
         const status = res.statusCode ?? 0
         const keep = request.readSuccessBody === true || status < 200 || status >= 300
-        if (!keep) headAnswer = { status, statusText: res.statusMessage ?? '', headers: flattenHeaders(res), body: new Uint8Array(0) }
+        if (!keep)
+          headAnswer = {
+            status,
+            statusText: res.statusMessage ?? '',
+            headers: flattenHeaders(res),
+            body: new Uint8Array(0),
+          }
         const chunks: Buffer[] = []
         let length = 0
         let read = false
@@ -133,7 +139,10 @@ class NodeEngine implements Engine {
         res.on('data', (chunk: Buffer) => {
           if (read) return
           if (keep) {
-            const kept = chunk.length > MAX_RESPONSE_BODY_BYTES - length ? chunk.subarray(0, MAX_RESPONSE_BODY_BYTES - length) : chunk
+            const kept =
+              chunk.length > MAX_RESPONSE_BODY_BYTES - length
+                ? chunk.subarray(0, MAX_RESPONSE_BODY_BYTES - length)
+                : chunk
             chunks.push(kept)
             length += kept.length
           } else {

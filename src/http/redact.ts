@@ -89,7 +89,16 @@ function encodedPattern(secret: string): string {
   return source
 }
 
-const JSON_SHORT_ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\\\', '/': '/', '\b': 'b', '\f': 'f', '\n': 'n', '\r': 'r', '\t': 't' }
+const JSON_SHORT_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '"',
+  '\\': '\\\\',
+  '/': '/',
+  '\b': 'b',
+  '\f': 'f',
+  '\n': 'n',
+  '\r': 'r',
+  '\t': 't',
+}
 const HTML_NAMED: Readonly<Record<string, string>> = { '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }
 
 function charForms(char: string): string[] {
@@ -112,7 +121,9 @@ function charForms(char: string): string[] {
 
 /** A pattern for `value` in hexadecimal with at least `digits` digits, in either case. */
 function hexPattern(value: number, digits: number): string {
-  return [...value.toString(16).padStart(digits, '0')].map((digit) => (/[a-f]/.test(digit) ? `[${digit}${digit.toUpperCase()}]` : digit)).join('')
+  return [...value.toString(16).padStart(digits, '0')]
+    .map((digit) => (/[a-f]/.test(digit) ? `[${digit}${digit.toUpperCase()}]` : digit))
+    .join('')
 }
 
 function escapeRegExp(text: string): string {

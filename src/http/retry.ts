@@ -71,7 +71,9 @@ export class RetryPolicy {
   readonly #now: () => number
 
   constructor(options: RetryOptions = {}, clock: { random?: () => number; now?: () => number } = {}) {
-    this.options = Object.freeze(validateRetryOptions({ ...RETRY_DEFAULTS, ...definedOnly(options) }, options.retryStatusCodes))
+    this.options = Object.freeze(
+      validateRetryOptions({ ...RETRY_DEFAULTS, ...definedOnly(options) }, options.retryStatusCodes),
+    )
     this.#random = clock.random ?? Math.random
     this.#now = clock.now ?? Date.now
   }
@@ -147,9 +149,15 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * {@link sleep}, ended early by `stop` (the client's close) with a {@link ClosedError} of this
  * call's own, whose cause is the error that was going to be retried.
  */
-async function sleepUnlessStopped(ms: number, signal: AbortSignal | undefined, stop: AbortSignal | undefined, retrying: unknown): Promise<void> {
+async function sleepUnlessStopped(
+  ms: number,
+  signal: AbortSignal | undefined,
+  stop: AbortSignal | undefined,
+  retrying: unknown,
+): Promise<void> {
   if (stop === undefined) return sleep(ms, signal)
-  const stopped = (): ClosedError => new ClosedError('the client was closed while this request waited for a retry', { cause: retrying })
+  const stopped = (): ClosedError =>
+    new ClosedError('the client was closed while this request waited for a retry', { cause: retrying })
   if (stop.aborted) throw stopped()
   const either = signal === undefined ? stop : anySignal(signal, stop)
   try {
@@ -184,10 +192,15 @@ function definedOnly(options: RetryOptions): RetryOptions {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined))
 }
 
-function validateRetryOptions(o: Required<RetryOptions>, extraStatusCodes: readonly number[] | undefined): Required<RetryOptions> {
+function validateRetryOptions(
+  o: Required<RetryOptions>,
+  extraStatusCodes: readonly number[] | undefined,
+): Required<RetryOptions> {
   const check = (name: string, value: number, min: number, max = Number.MAX_VALUE): void => {
     if (typeof value !== 'number' || !(value >= min) || !(value <= max)) {
-      throw new InvalidArgumentError(`retry.${name} must be a finite number >= ${min}${max < Number.MAX_VALUE ? ` and <= ${max}` : ''}, got ${String(value)}`)
+      throw new InvalidArgumentError(
+        `retry.${name} must be a finite number >= ${min}${max < Number.MAX_VALUE ? ` and <= ${max}` : ''}, got ${String(value)}`,
+      )
     }
   }
   check('maxRetries', o.maxRetries, 0)
@@ -197,16 +210,24 @@ function validateRetryOptions(o: Required<RetryOptions>, extraStatusCodes: reado
   check('maxRetryTime', o.maxRetryTime, 0, MAX_TIMER_DELAY)
   check('exponentialBase', o.exponentialBase, 1)
   if (o.maxRetryDelay < o.minRetryDelay) {
-    throw new InvalidArgumentError(`retry.maxRetryDelay (${o.maxRetryDelay}) is smaller than retry.minRetryDelay (${o.minRetryDelay})`)
+    throw new InvalidArgumentError(
+      `retry.maxRetryDelay (${o.maxRetryDelay}) is smaller than retry.minRetryDelay (${o.minRetryDelay})`,
+    )
   }
   const statuses = new Set(RETRY_DEFAULTS.retryStatusCodes)
   if (extraStatusCodes !== undefined) {
-    if (!Array.isArray(extraStatusCodes)) throw new InvalidArgumentError(`retry.retryStatusCodes must be an array of HTTP statuses, got ${String(extraStatusCodes)}`)
+    if (!Array.isArray(extraStatusCodes))
+      throw new InvalidArgumentError(
+        `retry.retryStatusCodes must be an array of HTTP statuses, got ${String(extraStatusCodes)}`,
+      )
     for (const status of extraStatusCodes as readonly unknown[]) {
       if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) {
-        throw new InvalidArgumentError(`retry.retryStatusCodes: ${String(status)} is not an HTTP error status (400-599)`)
+        throw new InvalidArgumentError(
+          `retry.retryStatusCodes: ${String(status)} is not an HTTP error status (400-599)`,
+        )
       }
-      if (NEVER_RETRIED.has(status)) throw new InvalidArgumentError(`retry.retryStatusCodes: ${status} is never retried, a retry cannot succeed`)
+      if (NEVER_RETRIED.has(status))
+        throw new InvalidArgumentError(`retry.retryStatusCodes: ${status} is never retried, a retry cannot succeed`)
       statuses.add(status)
     }
   }

@@ -11,7 +11,9 @@ export const MAX_TIMER_DELAY = 2_147_483_647
 /** `value` when it is a usable request timeout in ms; else an InvalidArgumentError naming `name`. */
 export function checkTimeout(value: unknown, name: string): number {
   if (typeof value !== 'number' || !(value > 0) || value > MAX_TIMER_DELAY) {
-    throw new InvalidArgumentError(`"${name}" must be a positive number of milliseconds up to ${MAX_TIMER_DELAY}, got ${String(value)}`)
+    throw new InvalidArgumentError(
+      `"${name}" must be a positive number of milliseconds up to ${MAX_TIMER_DELAY}, got ${String(value)}`,
+    )
   }
   return value
 }

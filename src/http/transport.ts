@@ -3,10 +3,24 @@
  * and the mapping of every failure to this package's errors. Redirects are never followed.
  * The token, password and session cookie never appear in an error.
  */
-import { ClosedError, InfluxDBError, InvalidArgumentError, NetworkError, RequestAbortedError, RequestTimeoutError } from '../errors.js'
+import {
+  ClosedError,
+  InfluxDBError,
+  InvalidArgumentError,
+  NetworkError,
+  RequestAbortedError,
+  RequestTimeoutError,
+} from '../errors.js'
 import type { ApiVersion, ApiVersionOption } from './api-version.js'
 import { wrongApiHint } from './api-version.js'
-import { cookieFromSetCookie, nativeAuthorization, resolveAuth, secretsOf, type Auth, type AuthOptions } from './auth.js'
+import {
+  cookieFromSetCookie,
+  nativeAuthorization,
+  resolveAuth,
+  secretsOf,
+  type Auth,
+  type AuthOptions,
+} from './auth.js'
 import type { Engine, RawResponse, TlsOptions } from './engine.js'
 import { createFetchEngine, type FetchFunction } from './fetch-engine.js'
 import { errorFromResponse } from './errors.js'
@@ -95,7 +109,12 @@ export class Transport {
     this.url = normalizeBaseUrl(options.url)
     this.timeout = checkTimeout(options.timeout ?? CLIENT_DEFAULTS.timeout, 'timeout')
     this.#auth = resolveAuth(options)
-    this.#authOptions = { token: options.token, authBasic: options.authBasic, username: options.username, password: options.password }
+    this.#authOptions = {
+      token: options.token,
+      authBasic: options.authBasic,
+      username: options.username,
+      password: options.password,
+    }
     this.#redactor = new Redactor(secretsOf(options))
     this.#headers = { 'user-agent': USER_AGENT, accept: 'application/json' }
     if (this.#auth.kind === 'header') this.#headers.authorization = this.#auth.authorization
@@ -137,7 +156,8 @@ export class Transport {
 
   async #signInAndSend(req: HttpRequest): Promise<HttpResponse> {
     const native = req.api !== undefined && req.api.version !== 'v2'
-    if (this.#auth.kind === 'session' && !native && this.#cookie === undefined && req.withoutSession !== true) await this.#signIn(req.signal)
+    if (this.#auth.kind === 'session' && !native && this.#cookie === undefined && req.withoutSession !== true)
+      await this.#signIn(req.signal)
     return this.#send(req, this.#cookie)
   }
 
@@ -187,7 +207,12 @@ export class Transport {
         if (value.length >= 8) this.#redactor.add(value)
       }
       if (this.#cookie === undefined) {
-        throw new InfluxDBError({ statusCode: response.status, body: '', headers: {}, message: 'signin answered without a session cookie' })
+        throw new InfluxDBError({
+          statusCode: response.status,
+          body: '',
+          headers: {},
+          message: 'signin answered without a session cookie',
+        })
       }
     })()
     // A failed signin is retried by the next request rather than remembered forever.
@@ -212,7 +237,10 @@ export class Transport {
 
     const controller = new AbortController()
     // The error is made only when the timer fires: capturing a stack per request costs real time at volume.
-    const timer = setTimeout(() => controller.abort(new RequestTimeoutError(timeout, `${req.method} ${req.path}`)), timeout)
+    const timer = setTimeout(
+      () => controller.abort(new RequestTimeoutError(timeout, `${req.method} ${req.path}`)),
+      timeout,
+    )
     const onCallerAbort = (): void => controller.abort(abortedError(req.signal!))
     if (req.signal?.aborted === true) onCallerAbort()
     else req.signal?.addEventListener('abort', onCallerAbort, { once: true })
@@ -250,24 +278,33 @@ export class Transport {
     for (const [name, value] of Object.entries(raw.headers)) headers[name] = this.#redactor.text(value)
     if (raw.status >= 200 && raw.status < 300) return { status: raw.status, headers, body }
     // A write's lines, to name the ones a partial write rejected (decoded only on this error path).
-    const sent = typeof req.body === 'string' ? req.body : req.body === undefined ? undefined : new TextDecoder().decode(req.body)
-    const error = errorFromResponse({ status: raw.status, statusText: this.#redactor.text(raw.statusText), headers, body }, sent)
-    const hint = req.api === undefined ? undefined : wrongApiHint(req.api.version, req.api.chosen, raw.status, headers, body)
+    const sent =
+      typeof req.body === 'string' ? req.body : req.body === undefined ? undefined : new TextDecoder().decode(req.body)
+    const error = errorFromResponse(
+      { status: raw.status, statusText: this.#redactor.text(raw.statusText), headers, body },
+      sent,
+    )
+    const hint =
+      req.api === undefined ? undefined : wrongApiHint(req.api.version, req.api.chosen, raw.status, headers, body)
     if (hint !== undefined) error.message += ` (${hint})`
     throw error
   }
 
   #toClientError(error: unknown, req: HttpRequest, url: string): Error {
-    if (error instanceof InfluxDBError || error instanceof RequestTimeoutError || error instanceof RequestAbortedError) return error
+    if (error instanceof InfluxDBError || error instanceof RequestTimeoutError || error instanceof RequestAbortedError)
+      return error
     if (error instanceof ClosedError) return error
     const { code, message } = describePlatformError(error)
     const safeMessage = this.#redactor.text(message)
     const cause = Object.assign(new Error(safeMessage), code !== undefined ? { code } : {})
     const where = `${req.method} ${this.#redactor.text(url)}`
-    return new NetworkError(`${where} failed: ${code !== undefined && !safeMessage.includes(code) ? `${code} ` : ''}${safeMessage}`, {
-      cause,
-      ...(code !== undefined ? { errorCode: code } : {}),
-    })
+    return new NetworkError(
+      `${where} failed: ${code !== undefined && !safeMessage.includes(code) ? `${code} ` : ''}${safeMessage}`,
+      {
+        cause,
+        ...(code !== undefined ? { errorCode: code } : {}),
+      },
+    )
   }
 }
 
@@ -278,16 +315,25 @@ export class Transport {
 function checkTransportOptions(options: TransportOptions): void {
   const { maxSockets, headers, fetch, tls } = options
   if (maxSockets !== undefined && !(maxSockets === Infinity || (Number.isSafeInteger(maxSockets) && maxSockets >= 1))) {
-    throw new InvalidArgumentError(`"maxSockets" must be an integer >= 1 (or Infinity), got ${describeValue(maxSockets)}`)
+    throw new InvalidArgumentError(
+      `"maxSockets" must be an integer >= 1 (or Infinity), got ${describeValue(maxSockets)}`,
+    )
   }
-  if (fetch !== undefined && typeof fetch !== 'function') throw new InvalidArgumentError(`"fetch" must be a function, got ${describeValue(fetch)}`)
-  if (tls !== undefined && (typeof tls !== 'object' || tls === null)) throw new InvalidArgumentError(`"tls" must be an object, got ${describeValue(tls)}`)
+  if (fetch !== undefined && typeof fetch !== 'function')
+    throw new InvalidArgumentError(`"fetch" must be a function, got ${describeValue(fetch)}`)
+  if (tls !== undefined && (typeof tls !== 'object' || tls === null))
+    throw new InvalidArgumentError(`"tls" must be an object, got ${describeValue(tls)}`)
   if (headers !== undefined) {
-    if (typeof headers !== 'object' || headers === null) throw new InvalidArgumentError(`"headers" must be an object of strings, got ${describeValue(headers)}`)
+    if (typeof headers !== 'object' || headers === null)
+      throw new InvalidArgumentError(`"headers" must be an object of strings, got ${describeValue(headers)}`)
     for (const [name, value] of Object.entries(headers)) {
-      if (!HEADER_NAME.test(name)) throw new InvalidArgumentError(`"headers": ${JSON.stringify(name)} is not a valid header name`)
+      if (!HEADER_NAME.test(name))
+        throw new InvalidArgumentError(`"headers": ${JSON.stringify(name)} is not a valid header name`)
       // The value itself is not shown: an extra header is a common place for a credential.
-      if (typeof value !== 'string' || /[\r\n\0]/.test(value)) throw new InvalidArgumentError(`"headers": the value of ${JSON.stringify(name)} must be a string without line breaks`)
+      if (typeof value !== 'string' || /[\r\n\0]/.test(value))
+        throw new InvalidArgumentError(
+          `"headers": the value of ${JSON.stringify(name)} must be a string without line breaks`,
+        )
     }
   }
 }
@@ -296,7 +342,11 @@ function checkTransportOptions(options: TransportOptions): void {
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
 function describeValue(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' || typeof value === 'boolean' || value == null ? String(value) : typeof value
+  return typeof value === 'string'
+    ? JSON.stringify(value)
+    : typeof value === 'number' || typeof value === 'boolean' || value == null
+      ? String(value)
+      : typeof value
 }
 
 async function selectEngine(options: TransportOptions, https: boolean): Promise<Engine> {
@@ -307,7 +357,8 @@ async function selectEngine(options: TransportOptions, https: boolean): Promise<
     ...(options.tls !== undefined ? { tls: options.tls } : {}),
   })
   if (node !== undefined) return node
-  if (typeof globalThis.fetch !== 'function') throw new NetworkError('neither node:http nor fetch is available in this runtime')
+  if (typeof globalThis.fetch !== 'function')
+    throw new NetworkError('neither node:http nor fetch is available in this runtime')
   return createFetchEngine()
 }
 

@@ -37,7 +37,11 @@ export function withoutUserinfo(url: string): string {
  * Joins the base URL, an API path and query parameters. Parameters keep their insertion
  * order (org, bucket, precision) and are encoded by URLSearchParams; undefined values are left out.
  */
-export function buildRequestUrl(baseUrl: string, path: string, query?: Readonly<Record<string, string | undefined>>): string {
+export function buildRequestUrl(
+  baseUrl: string,
+  path: string,
+  query?: Readonly<Record<string, string | undefined>>,
+): string {
   let url = baseUrl + path
   if (query !== undefined) {
     const params = new URLSearchParams()

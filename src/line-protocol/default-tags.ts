@@ -40,7 +40,9 @@ export function resolveDefaultTags(
       escapeTagKey(key)
       escapeKey(value)
     } catch (error) {
-      throw new InvalidArgumentError(`default tag ${JSON.stringify(key)}: ${(error as Error).message}`, { cause: error })
+      throw new InvalidArgumentError(`default tag ${JSON.stringify(key)}: ${(error as Error).message}`, {
+        cause: error,
+      })
     }
     setOwn(resolved, key, value)
   }

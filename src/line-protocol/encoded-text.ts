@@ -63,4 +63,3 @@ export function writeEncoded(out: ByteSink, text: EncodedText): void {
   for (let k = 0; k < count; k++) target.setUint32(at + 4 * k, words[k], true)
   out.length = at + text.length
 }
-

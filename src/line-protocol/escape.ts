@@ -83,7 +83,10 @@ const RESERVED_KEY = 'time'
  * (1.x drops the point, 2.x fails the whole request, 3.x rejects the line).
  */
 export function escapeTagKey(key: string): string {
-  if (key === RESERVED_KEY) throw new UnrepresentableNameError('"time" cannot be a tag key: every InfluxDB refuses it (2.x fails the whole request)')
+  if (key === RESERVED_KEY)
+    throw new UnrepresentableNameError(
+      '"time" cannot be a tag key: every InfluxDB refuses it (2.x fails the whole request)',
+    )
   return escapeKey(key)
 }
 
@@ -93,7 +96,10 @@ export function escapeTagKey(key: string): string {
  * which 1.x and 2.x strip from the point and 3.x rejects.
  */
 export function escapeFieldKey(key: string): string {
-  if (key === RESERVED_KEY) throw new UnrepresentableNameError('"time" cannot be a field key: InfluxDB 1.x and 2.x drop it, 3.x rejects the line')
+  if (key === RESERVED_KEY)
+    throw new UnrepresentableNameError(
+      '"time" cannot be a field key: InfluxDB 1.x and 2.x drop it, 3.x rejects the line',
+    )
   const first = key.charCodeAt(0)
   if (first === TAB || first === NUL || key.length === 0) {
     throw new UnrepresentableNameError(
@@ -129,7 +135,9 @@ function needsKeyWork(name: string): boolean {
 function checkRepresentable(name: string): void {
   if (LONE_SURROGATE.test(name)) throw loneSurrogate(name)
   if (name.includes('\n')) {
-    throw new UnrepresentableNameError(`${JSON.stringify(name)} contains a line feed, which line protocol cannot carry in a name`)
+    throw new UnrepresentableNameError(
+      `${JSON.stringify(name)} contains a line feed, which line protocol cannot carry in a name`,
+    )
   }
   const bad = UNREPRESENTABLE_BACKSLASH.exec(name)
   if (bad !== null) {

@@ -33,7 +33,7 @@ export function floatText(v: number): string {
       const magnitude = negative ? -m : m
       const fraction = magnitude % scale
       const fractionDigits = '' + fraction
-      const text = (magnitude - fraction) / scale + '.' + (FRACTION_PADDING[k - fractionDigits.length]) + fractionDigits
+      const text = (magnitude - fraction) / scale + '.' + FRACTION_PADDING[k - fractionDigits.length] + fractionDigits
       return negative ? '-' + text : text
     }
   }

@@ -97,7 +97,7 @@ export class LineWriter {
 
   /** Bytes the body takes: the complete lines joined by `\n`. */
   get bodyLength(): number {
-    return this.#lines === 0 ? 0 : (this.#ends[this.#lines - 1])
+    return this.#lines === 0 ? 0 : this.#ends[this.#lines - 1]
   }
 
   /** Makes room for `count` more bytes. */
@@ -215,7 +215,7 @@ export class LineWriter {
 
   /** Line `index` as text. */
   lineText(index: number): string {
-    const start = index === 0 ? 0 : (this.#ends[index - 1]) + 1
+    const start = index === 0 ? 0 : this.#ends[index - 1] + 1
     return decodeUtf8Range(this.bytes, start, this.#ends[index])
   }
 
@@ -256,7 +256,7 @@ export class LineWriter {
     const restStart = end + 1
     this.bytes.copyWithin(0, restStart, this.length)
     this.length -= restStart
-    for (let i = count; i < this.#lines; i++) this.#ends[i - count] = (this.#ends[i]) - restStart
+    for (let i = count; i < this.#lines; i++) this.#ends[i - count] = this.#ends[i] - restStart
     this.#lines -= count
     return { body, ends }
   }

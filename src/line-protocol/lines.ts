@@ -31,7 +31,9 @@ const NON_BLANK = /\S/
  */
 export function forEachLine(text: string, emit: (line: string) => void): void {
   if (LONE_SURROGATE.test(text)) {
-    throw new TypeError('the text contains a lone UTF-16 surrogate, which UTF-8 cannot carry (it would be stored as U+FFFD)')
+    throw new TypeError(
+      'the text contains a lone UTF-16 surrogate, which UTF-8 cannot carry (it would be stored as U+FFFD)',
+    )
   }
   if (!text.includes('\n')) {
     emitLine(text, emit)

@@ -13,7 +13,8 @@ const LEADING_DIGITS = new Uint32Array(10_000)
 for (let n = 0; n < 10_000; n++) {
   const text = String(n)
   const padded = text.padStart(4, '0')
-  FOUR_DIGITS[n] = padded.charCodeAt(0) | (padded.charCodeAt(1) << 8) | (padded.charCodeAt(2) << 16) | (padded.charCodeAt(3) << 24)
+  FOUR_DIGITS[n] =
+    padded.charCodeAt(0) | (padded.charCodeAt(1) << 8) | (padded.charCodeAt(2) << 16) | (padded.charCodeAt(3) << 24)
   let word = 0
   for (let i = 0; i < text.length; i++) word |= text.charCodeAt(i) << (8 * i)
   LEADING_DIGITS[n] = word >>> 0
@@ -126,7 +127,7 @@ function writeFraction(out: ByteSink, fraction: number): void {
   const target = viewOf(out.bytes)
   const high = quotient(fraction, 10_000, 1e-4)
   // "." and the first two digits in one store: the two digits are the last two of "00dd".
-  target.setUint32(at, 46 | (((FOUR_DIGITS[high]) >>> 8) & 0xff_ff_00), true)
+  target.setUint32(at, 46 | ((FOUR_DIGITS[high] >>> 8) & 0xff_ff_00), true)
   target.setUint32(at + 3, FOUR_DIGITS[fraction - high * 10_000], true)
   let end = at + 7
   const bytes = out.bytes

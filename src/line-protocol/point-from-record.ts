@@ -54,7 +54,12 @@ export interface RecordTarget {
  * {@link recordMeasurement}). `precision`, when given, becomes the point's own precision for its
  * time. Throws `TypeError`/`RangeError` with the reason.
  */
-export function readRecordInto(point: RecordTarget, record: object, options: RecordOptions, precision?: WritePrecision): void {
+export function readRecordInto(
+  point: RecordTarget,
+  record: object,
+  options: RecordOptions,
+  precision?: WritePrecision,
+): void {
   const tagKeys = options.recordTagKeys
   if (tagKeys !== undefined) {
     for (const key of tagKeys) point.tag(key, memberValue(record, key))
@@ -69,10 +74,14 @@ export function readRecordInto(point: RecordTarget, record: object, options: Rec
   } else {
     const fields = memberValue(record, 'fields')
     if (fields === undefined || fields === null) {
-      throw new TypeError('no fields: the record has no "fields" member (or name the field members with recordFieldKeys)')
+      throw new TypeError(
+        'no fields: the record has no "fields" member (or name the field members with recordFieldKeys)',
+      )
     }
     const ownTypes = readOwnFieldTypes(record)
-    forEachEntry(fields, 'fields', (key, value) => point.typedField(key, value, ownValue(ownTypes, key) ?? ownValue(optionTypes, key)))
+    forEachEntry(fields, 'fields', (key, value) =>
+      point.typedField(key, value, ownValue(ownTypes, key) ?? ownValue(optionTypes, key)),
+    )
   }
   const time = memberValue(record, options.recordTimeKey ?? 'time')
   if (time !== undefined && time !== null) point.time(time as never, precision)
@@ -85,7 +94,9 @@ export function recordMeasurement(record: object, options: RecordOptions): strin
   const measurement = memberValue(record, key)
   if (typeof measurement === 'string' && measurement !== '') return measurement
   if (measurement === undefined || measurement === null || measurement === '') {
-    throw new TypeError(`missing measurement: the record has no ${JSON.stringify(key)} member (or pass recordMeasurementName)`)
+    throw new TypeError(
+      `missing measurement: the record has no ${JSON.stringify(key)} member (or pass recordMeasurementName)`,
+    )
   }
   throw new TypeError(`measurement: ${describeType(measurement)} in ${JSON.stringify(key)} is not a string`)
 }

@@ -96,7 +96,8 @@ export class Point {
   get tags(): Record<string, string> {
     const result: Record<string, string> = {}
     const entries = this._entries
-    for (let i = 0; i < this._tagEnd; i += TAG_SLOTS) setOwn(result, (entries[i] as KeyPrefix).key, unescapeKey(entries[i + 1] as string))
+    for (let i = 0; i < this._tagEnd; i += TAG_SLOTS)
+      setOwn(result, (entries[i] as KeyPrefix).key, unescapeKey(entries[i + 1] as string))
     return result
   }
 
@@ -203,19 +204,22 @@ export class Point {
 
   /** Sets a float field. */
   floatField(key: string, value: number): this {
-    if (typeof value !== 'number') throw new TypeError(`field ${JSON.stringify(key)}: ${describeType(value)} is not a number`)
+    if (typeof value !== 'number')
+      throw new TypeError(`field ${JSON.stringify(key)}: ${describeType(value)} is not a number`)
     return Number.isFinite(value) ? this.setField(key, FLOAT, value) : this.removeField(key)
   }
 
   /** Sets a string field. */
   stringField(key: string, value: string): this {
-    if (typeof value !== 'string') throw new TypeError(`field ${JSON.stringify(key)}: ${describeType(value)} is not a string`)
+    if (typeof value !== 'string')
+      throw new TypeError(`field ${JSON.stringify(key)}: ${describeType(value)} is not a string`)
     return this.setField(key, TEXT, formatString(key, value))
   }
 
   /** Sets a boolean field. */
   booleanField(key: string, value: boolean): this {
-    if (typeof value !== 'boolean') throw new TypeError(`field ${JSON.stringify(key)}: ${describeType(value)} is not a boolean`)
+    if (typeof value !== 'boolean')
+      throw new TypeError(`field ${JSON.stringify(key)}: ${describeType(value)} is not a boolean`)
     return this.setField(key, BOOLEAN, value)
   }
 
@@ -288,7 +292,9 @@ export class Point {
       default:
         if (value instanceof Date) this._timeNanos = dateToNanos(value)
         else if (value !== null && value !== undefined) {
-          throw new TypeError(`time: ${describeType(value)} is not a timestamp (use a bigint, a safe integer, a Date or an RFC 3339 string)`)
+          throw new TypeError(
+            `time: ${describeType(value)} is not a timestamp (use a bigint, a safe integer, a Date or an RFC 3339 string)`,
+          )
         }
     }
     this._precision = precision
@@ -524,21 +530,26 @@ function mergedTagText(tags: readonly unknown[], tagEnd: number, defaults: reado
   for (let i = 0; i < tagEnd; i += TAG_SLOTS) {
     const prefix = tags[i] as KeyPrefix
     const key = prefix.key
-    for (; j < defaults.length && (defaults[j]) < key; j += 2) text += ',' + (defaults[j + 1])
+    for (; j < defaults.length && defaults[j] < key; j += 2) text += ',' + defaults[j + 1]
     if (j < defaults.length && defaults[j] === key) j += 2
     text += prefix.text + (tags[i + 1] as string)
   }
-  for (; j < defaults.length; j += 2) text += ',' + (defaults[j + 1])
+  for (; j < defaults.length; j += 2) text += ',' + defaults[j + 1]
   return text
 }
 
 /** The point's tags merged with default tags (`[key, escaped pair, …]`, sorted); its own tag wins. */
-function writeMergedTags(writer: LineWriter, tags: readonly unknown[], tagEnd: number, defaults: readonly string[]): void {
+function writeMergedTags(
+  writer: LineWriter,
+  tags: readonly unknown[],
+  tagEnd: number,
+  defaults: readonly string[],
+): void {
   let j = 0
   for (let i = 0; i < tagEnd; i += TAG_SLOTS) {
     const prefix = tags[i] as KeyPrefix
     const key = prefix.key
-    while (j < defaults.length && (defaults[j]) < key) {
+    while (j < defaults.length && defaults[j] < key) {
       writer.byte(COMMA)
       writer.text(defaults[j + 1])
       j += 2
@@ -618,7 +629,13 @@ function fieldPrefixAt(slot: number, key: string): KeyPrefix {
   return prefixAt(seenFieldKeys, seenFieldPrefixes, slot, key, fieldPrefix)
 }
 
-function prefixAt(seenKeys: (string | undefined)[], seenPrefixes: KeyPrefix[], slot: number, key: string, make: (key: string) => KeyPrefix): KeyPrefix {
+function prefixAt(
+  seenKeys: (string | undefined)[],
+  seenPrefixes: KeyPrefix[],
+  slot: number,
+  key: string,
+  make: (key: string) => KeyPrefix,
+): KeyPrefix {
   if (slot >= SEEN_SLOTS) return make(key)
   if (seenKeys[slot] === key) return seenPrefixes[slot]
   const prefix = make(key)
@@ -722,5 +739,13 @@ function escapeDefaultTags(defaultTags: Readonly<Record<string, string>>): strin
  * setters are optimised for (see map-anchors.ts). Called once, by the first serialisation.
  */
 export function keepPointMapsAlive(): void {
-  keepMapAlive(new Point('m').tag('t', 'v').floatField('f', 1.5).intField('i', 1).booleanField('b', true).stringField('s', 'x').time(1n))
+  keepMapAlive(
+    new Point('m')
+      .tag('t', 'v')
+      .floatField('f', 1.5)
+      .intField('i', 1)
+      .booleanField('b', true)
+      .stringField('s', 'x')
+      .time(1n),
+  )
 }

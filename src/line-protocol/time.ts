@@ -58,7 +58,9 @@ export function toTimestamp(value: unknown, precision: WritePrecision): string |
     default:
       if (value === null) return undefined
       if (value instanceof Date) return nanosToTimestamp(dateToNanos(value), precision)
-      throw new TypeError(`time: ${describe(value)} is not a timestamp (use a bigint, a safe integer, a Date or an RFC 3339 string)`)
+      throw new TypeError(
+        `time: ${describe(value)} is not a timestamp (use a bigint, a safe integer, a Date or an RFC 3339 string)`,
+      )
   }
 }
 
@@ -133,7 +135,8 @@ const ISO_PATTERN =
  */
 export function parseIsoToNanos(text: string): bigint {
   const m = ISO_PATTERN.exec(text)
-  if (m === null) throw invalidIso(text, 'expected an ISO 8601 / RFC 3339 date-time such as 2018-10-26T10:00:00.123456789Z')
+  if (m === null)
+    throw invalidIso(text, 'expected an ISO 8601 / RFC 3339 date-time such as 2018-10-26T10:00:00.123456789Z')
   const year = Number(m[1])
   const month = Number(m[2])
   const day = Number(m[3])
@@ -143,7 +146,8 @@ export function parseIsoToNanos(text: string): bigint {
   const fraction = m[7] ?? ''
   if (month < 1 || month > 12) throw invalidIso(text, `month ${m[2]} does not exist`)
   if (day < 1 || day > daysInMonth(year, month)) throw invalidIso(text, `day ${m[3]} does not exist in that month`)
-  if (hour > 23 || minute > 59 || second > 59) throw invalidIso(text, 'the time of day is out of range (leap seconds are not supported)')
+  if (hour > 23 || minute > 59 || second > 59)
+    throw invalidIso(text, 'the time of day is out of range (leap seconds are not supported)')
   if (fraction.length > 9) throw invalidIso(text, 'more than nine fraction digits (nanoseconds are the finest unit)')
   let offsetSeconds = 0
   if (m[9] !== undefined) {
@@ -186,7 +190,9 @@ function civilFromDays(days: number): [year: number, month: number, day: number]
   const z = days + 719468
   const era = Math.floor(z / 146097)
   const dayOfEra = z - era * 146097
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365)
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365,
+  )
   const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100))
   const mp = Math.floor((5 * dayOfYear + 2) / 153)
   const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1
@@ -211,7 +217,8 @@ export function formatRfc3339Nano(ns: bigint): string {
   const days = Math.floor(totalSeconds / SECONDS_PER_DAY)
   const secondOfDay = totalSeconds - days * SECONDS_PER_DAY
   const [year, month, day] = civilFromDays(days)
-  if (year < 0 || year > 9999) throw new RangeError(`time: ${ns} ns is outside the years RFC 3339 can write (0000-9999)`)
+  if (year < 0 || year > 9999)
+    throw new RangeError(`time: ${ns} ns is outside the years RFC 3339 can write (0000-9999)`)
   const hh = Math.floor(secondOfDay / 3600)
   const mm = Math.floor((secondOfDay % 3600) / 60)
   const ss = secondOfDay % 60

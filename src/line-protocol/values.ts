@@ -43,7 +43,9 @@ export function formatFieldValue(key: string, value: unknown, fieldType?: FieldT
         return undefined
       default:
         if (value === null) return undefined
-        throw new TypeError(`field ${JSON.stringify(key)}: ${describeType(value)} is not a field value (use a number, bigint, boolean or string)`)
+        throw new TypeError(
+          `field ${JSON.stringify(key)}: ${describeType(value)} is not a field value (use a number, bigint, boolean or string)`,
+        )
     }
   }
   return formatTypedValue(key, value, fieldType)
@@ -75,7 +77,9 @@ function formatTypedValue(key: string, value: unknown, fieldType: FieldType): st
       if (typeof value === 'bigint') return String(value)
       throw typedMismatch(key, value, fieldType)
     default:
-      throw new TypeError(`field ${JSON.stringify(key)}: unknown field type ${JSON.stringify(fieldType)} (use "int", "uint" or "float")`)
+      throw new TypeError(
+        `field ${JSON.stringify(key)}: unknown field type ${JSON.stringify(fieldType)} (use "int", "uint" or "float")`,
+      )
   }
 }
 
@@ -83,7 +87,9 @@ function toExactInteger(key: string, value: unknown, fieldType: FieldType): bigi
   if (typeof value === 'bigint') return value
   if (typeof value !== 'number') throw typedMismatch(key, value, fieldType)
   if (!Number.isInteger(value)) {
-    throw new RangeError(`field ${JSON.stringify(key)}: ${value} is not an integer, but the field is typed "${fieldType}"`)
+    throw new RangeError(
+      `field ${JSON.stringify(key)}: ${value} is not an integer, but the field is typed "${fieldType}"`,
+    )
   }
   if (!Number.isSafeInteger(value)) {
     throw new RangeError(

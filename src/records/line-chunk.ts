@@ -54,7 +54,7 @@ export class LineChunk {
 
   /** Where line `index` starts in the body. */
   lineStart(index: number): number {
-    return index === 0 ? 0 : (this.ends[index - 1]) + 1
+    return index === 0 ? 0 : this.ends[index - 1] + 1
   }
 
   /** The lines as text, decoded afresh on every call. */
@@ -66,8 +66,8 @@ export class LineChunk {
   slice(from: number, to: number): LineChunk {
     const start = this.lineStart(from)
     const ends = this.ends.slice(from, to)
-    for (let i = 0; i < ends.length; i++) ends[i] = (ends[i]) - start
-    const end = to > from ? (this.ends[to - 1]) : start
+    for (let i = 0; i < ends.length; i++) ends[i] = ends[i] - start
+    const end = to > from ? this.ends[to - 1] : start
     return new LineChunk(this.precision, this.body.subarray(start, end), ends, false)
   }
 }
@@ -85,7 +85,7 @@ export function decodeLines(body: Uint8Array, ends: Uint32Array): string[] {
   let start = 0
   for (let i = 0; i < ends.length; i++) {
     out[i] = decodeUtf8Range(body, start, ends[i])
-    start = (ends[i]) + 1
+    start = ends[i] + 1
   }
   return out
 }

@@ -75,7 +75,8 @@ export class RecordWalker {
   constructor(root: unknown, ctx: SerializeContext, sink: LineSink) {
     this.ctx = ctx
     this.sink = sink
-    this.defaultTags = ctx.defaultTags === undefined || Object.keys(ctx.defaultTags).length === 0 ? undefined : ctx.defaultTags
+    this.defaultTags =
+      ctx.defaultTags === undefined || Object.keys(ctx.defaultTags).length === 0 ? undefined : ctx.defaultTags
     this.top = root === undefined || root === null ? undefined : new Frame(ROOT, root, false, undefined, null)
     this.emitText = (line) => {
       if (this.sink.add(this.ctx.precision, line)) this.textFull = true
@@ -92,7 +93,8 @@ export class RecordWalker {
    */
   private refuseCycle(container: object): void {
     for (let frame = this.top; frame !== undefined; frame = frame.below) {
-      if (frame.container === container) throw this.error('the record holds itself (an array or iterable that contains itself), so it never ends')
+      if (frame.container === container)
+        throw this.error('the record holds itself (an array or iterable that contains itself), so it never ends')
     }
   }
 
@@ -236,7 +238,8 @@ export class RecordWalker {
       this.push(ARRAY, value, true)
       return false
     }
-    if (value instanceof Uint8Array || value instanceof ArrayBuffer) return this.addText(this.attempt(() => decodeUtf8(value)))
+    if (value instanceof Uint8Array || value instanceof ArrayBuffer)
+      return this.addText(this.attempt(() => decodeUtf8(value)))
     const table = asTable(value)
     if (table !== undefined) {
       this.push(ROWS, table.rows(this.ctx, this.path()), false)
@@ -350,5 +353,11 @@ function writeRows(cursor: RowCursor, sink: LineSink, precision: WritePrecision)
 /** Keeps a walker and its frames alive with their maps between write() calls (see map-anchors.ts). Called once. */
 export function keepWalkerMapsAlive(): void {
   keepMapAlive(new Frame(ARRAY, [], true, new Frame(ROOT, undefined, false, undefined)))
-  keepMapAlive(new RecordWalker(undefined, { precision: 'ns', defaultTags: {} }, { add: () => false, writerFor: () => undefined as never, commit: () => false }))
+  keepMapAlive(
+    new RecordWalker(
+      undefined,
+      { precision: 'ns', defaultTags: {} },
+      { add: () => false, writerFor: () => undefined as never, commit: () => false },
+    ),
+  )
 }

@@ -36,7 +36,9 @@ class ChunkAccumulator implements LineSink {
 
   constructor(limits: ChunkLimits) {
     if (!(limits.maxLines >= 1) || !(limits.maxBytes >= 1)) {
-      throw new InvalidArgumentError(`chunk limits must be at least 1 (got maxLines ${limits.maxLines}, maxBytes ${limits.maxBytes})`)
+      throw new InvalidArgumentError(
+        `chunk limits must be at least 1 (got maxLines ${limits.maxLines}, maxBytes ${limits.maxBytes})`,
+      )
     }
     this.maxLines = limits.maxLines
     this.maxBytes = limits.maxBytes
@@ -59,7 +61,8 @@ class ChunkAccumulator implements LineSink {
     const lines = writer.lineCount
     // The line just written would pass maxBytes: the lines before it are a chunk, it starts the next.
     if (lines > 1 && writer.bodyLength > this.maxBytes) this.complete(precision, writer, lines - 1)
-    if (writer.lineCount >= this.maxLines || writer.bodyLength >= this.maxBytes) this.complete(precision, writer, writer.lineCount)
+    if (writer.lineCount >= this.maxLines || writer.bodyLength >= this.maxBytes)
+      this.complete(precision, writer, writer.lineCount)
     return this.ready.length > 0
   }
 
@@ -154,7 +157,12 @@ export type BeforeError = 'drop' | 'emit'
  * Serialises sync records into chunks, lazily. Throws `RecordError` naming the record's path,
  * also for an async iterable met inside a sync one (see {@link serializeAny}).
  */
-export function* serializeSync(record: unknown, ctx: SerializeContext, limits: ChunkLimits, beforeError: BeforeError = 'drop'): Generator<LineChunk> {
+export function* serializeSync(
+  record: unknown,
+  ctx: SerializeContext,
+  limits: ChunkLimits,
+  beforeError: BeforeError = 'drop',
+): Generator<LineChunk> {
   if (!serializerMapsKept) keepSerializerMapsAlive()
   const chunks = new ChunkAccumulator(limits)
   const walker = new RecordWalker(record, ctx, chunks)
@@ -186,7 +194,10 @@ export function* serializeSync(record: unknown, ctx: SerializeContext, limits: C
 function asyncInSyncError(walker: RecordWalker): RecordError {
   // The async iterable's own frame is on top and not started (index -1): its position is below.
   const path = walker.path().slice(0, -1)
-  return new RecordError(path, 'an async iterable yielded by a sync iterable (a generator, …) cannot be written: yield it from an async generator, or pass it in an array')
+  return new RecordError(
+    path,
+    'an async iterable yielded by a sync iterable (a generator, …) cannot be written: yield it from an async generator, or pass it in an array',
+  )
 }
 
 /** A lone record's position: the whole input. */
@@ -202,7 +213,8 @@ const loneWriter = new LineWriter(1024)
 export function serializePoint(point: Point, ctx: SerializeContext): LineChunk {
   if (!serializerMapsKept) keepSerializerMapsAlive()
   const precision = point.writePrecision ?? ctx.precision
-  const defaultTags = ctx.defaultTags === undefined || Object.keys(ctx.defaultTags).length === 0 ? undefined : ctx.defaultTags
+  const defaultTags =
+    ctx.defaultTags === undefined || Object.keys(ctx.defaultTags).length === 0 ? undefined : ctx.defaultTags
   loneWriter.clear()
   writePointLine(loneWriter, point, precision, defaultTags, LONE_RECORD)
   const { body, ends } = loneWriter.cut(1)
@@ -210,7 +222,12 @@ export function serializePoint(point: Point, ctx: SerializeContext): LineChunk {
 }
 
 /** Serialises any records, including async iterables anywhere in the tree, into chunks, lazily. */
-export async function* serializeAny(record: unknown, ctx: SerializeContext, limits: ChunkLimits, beforeError: BeforeError = 'drop'): AsyncGenerator<LineChunk> {
+export async function* serializeAny(
+  record: unknown,
+  ctx: SerializeContext,
+  limits: ChunkLimits,
+  beforeError: BeforeError = 'drop',
+): AsyncGenerator<LineChunk> {
   if (!serializerMapsKept) keepSerializerMapsAlive()
   const chunks = new ChunkAccumulator(limits)
   const walker = new RecordWalker(record, ctx, chunks)
@@ -233,4 +250,3 @@ export async function* serializeAny(record: unknown, ctx: SerializeContext, limi
     await walker.closeAsync()
   }
 }
-

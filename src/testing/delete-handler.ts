@@ -87,14 +87,18 @@ function decodeBody(text: string): DeleteRequest | Reply {
   }
   const start = parseRfc3339Nano(typeof fields.start === 'string' ? fields.start : '')
   if (start === undefined) {
-    return invalid('invalid RFC3339Nano for field start, please format your time with RFC3339Nano format, example: 2009-01-02T23:00:00Z')
+    return invalid(
+      'invalid RFC3339Nano for field start, please format your time with RFC3339Nano format, example: 2009-01-02T23:00:00Z',
+    )
   }
   if (start < MIN_NANO_TIME || start > MAX_NANO_TIME) {
     return invalid('invalid start time, start time must not be before 1677-09-21T00:12:43.145224194Z')
   }
   const stop = parseRfc3339Nano(typeof fields.stop === 'string' ? fields.stop : '')
   if (stop === undefined) {
-    return invalid('invalid RFC3339Nano for field stop, please format your time with RFC3339Nano format, example: 2009-01-01T23:00:00Z')
+    return invalid(
+      'invalid RFC3339Nano for field stop, please format your time with RFC3339Nano format, example: 2009-01-01T23:00:00Z',
+    )
   }
   if (stop < MIN_NANO_TIME || stop > MAX_NANO_TIME) {
     return invalid('invalid stop time, stop time must not be after 2262-04-11T23:47:16.854775806Z')

@@ -24,7 +24,14 @@ type Entry =
   | { op: 'write'; bucket: string; precision: WritePrecision; now: string; length: number }
   | { op: 'delete'; bucket: string; start: string; stop: string; predicate: string }
   | { op: 'org'; name: string; description: string; createdAt: string }
-  | { op: 'bucket'; orgID: string; name: string; description: string; retentionRules: RetentionRule[]; createdAt: string }
+  | {
+      op: 'bucket'
+      orgID: string
+      name: string
+      description: string
+      retentionRules: RetentionRule[]
+      createdAt: string
+    }
   | { op: 'reset' }
 
 /** Replays the journal at `path` into `registry` (creating the file if needed) and opens it for appending. */
@@ -34,7 +41,10 @@ export function openJournal(path: string, registry: Registry): Journal {
   const fd = openSync(path, existsSync(path) ? 'r+' : 'w+')
   // A torn last entry (a crash mid-append) is cut off so that later appends stay readable.
   if (validLength < data.length) {
-    process.emitWarning(`${path}: dropped ${data.length - validLength} bytes of an incomplete last journal entry`, 'TestServerJournal')
+    process.emitWarning(
+      `${path}: dropped ${data.length - validLength} bytes of an incomplete last journal entry`,
+      'TestServerJournal',
+    )
   }
   ftruncateSync(fd, validLength)
   let position = validLength
@@ -90,7 +100,8 @@ function replay(data: Buffer, registry: Registry): number {
     if (entry.op === 'write') {
       if (next + entry.length + 1 > data.length || !isWritePrecision(entry.precision)) break
       const bucket = registry.bucketById(entry.bucket)
-      if (bucket !== undefined) store(bucket, data.toString('utf8', next, next + entry.length), entry.precision, BigInt(entry.now))
+      if (bucket !== undefined)
+        store(bucket, data.toString('utf8', next, next + entry.length), entry.precision, BigInt(entry.now))
       next += entry.length + 1
     } else {
       apply(entry, registry)
@@ -108,7 +119,8 @@ function apply(entry: Exclude<Entry, { op: 'write' }>, registry: Registry): void
       break
     }
     case 'org':
-      if (registry.orgByName(entry.name) === undefined) registry.createOrg(entry.name, entry.description, entry.createdAt)
+      if (registry.orgByName(entry.name) === undefined)
+        registry.createOrg(entry.name, entry.description, entry.createdAt)
       break
     case 'bucket':
       if (registry.bucketByName(entry.orgID, entry.name) === undefined) {

@@ -375,13 +375,17 @@ function scanNumber(buf: string, i: number): number {
     const digitsText = text.slice(0, -1)
     // Shorter integers cannot leave the int64 range; skipping them keeps ingest fast.
     if (digitsText.length >= 19 && outOfRange(BigInt(digitsText), INT64_MIN, INT64_MAX)) {
-      throw new LineError(`unable to parse integer ${digitsText}: strconv.ParseInt: parsing "${digitsText}": value out of range`)
+      throw new LineError(
+        `unable to parse integer ${digitsText}: strconv.ParseInt: parsing "${digitsText}": value out of range`,
+      )
     }
   } else if (isUnsigned) {
     if (buf.charCodeAt(i - 1) !== 0x75 || buf.charCodeAt(start) === MINUS) throw new LineError('invalid number')
     const digitsText = text.slice(0, -1)
     if (digitsText.length >= 20 && outOfRange(BigInt(digitsText), 0n, UINT64_MAX)) {
-      throw new LineError(`unable to parse unsigned ${digitsText}: strconv.ParseUint: parsing "${digitsText}": value out of range`)
+      throw new LineError(
+        `unable to parse unsigned ${digitsText}: strconv.ParseUint: parsing "${digitsText}": value out of range`,
+      )
     }
   } else if ((scientific || text.length >= 25) && (!FLOAT_SYNTAX.test(text) || !Number.isFinite(Number(text)))) {
     throw new LineError('invalid float')
@@ -416,7 +420,13 @@ const BOOLEAN_WORDS = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'
 const TRUE_WORDS = new Set(['t', 'T', 'true', 'True', 'TRUE'])
 
 // Splits the validated field section into typed fields, as Go's field iterator does.
-function readFields(buf: string, start: number, end: number, keyByteLength: number, known: Caches['fieldKeys']): ParsedField[] {
+function readFields(
+  buf: string,
+  start: number,
+  end: number,
+  keyByteLength: number,
+  known: Caches['fieldKeys'],
+): ParsedField[] {
   const fields: ParsedField[] = []
   let i = start
   while (i < end) {
@@ -424,7 +434,12 @@ function readFields(buf: string, start: number, end: number, keyByteLength: numb
     // a raw key ends at its first unescaped `=`, so matching text followed by `=` ends there too.
     let fieldKey = known[fields.length]
     const length = fieldKey?.raw.length ?? 0
-    if (length > 0 && i + length < end - 1 && buf.charCodeAt(i + length) === EQUALS && buf.startsWith(fieldKey.raw, i)) {
+    if (
+      length > 0 &&
+      i + length < end - 1 &&
+      buf.charCodeAt(i + length) === EQUALS &&
+      buf.startsWith(fieldKey.raw, i)
+    ) {
       i += length
     } else {
       const keyStart = i
@@ -514,7 +529,8 @@ function scanTime(buf: string, i: number, defaultTime: bigint, unit: bigint): bi
   const text = buf.slice(start, i)
   if (text === '-') throw new LineError('strconv.ParseInt: parsing "-": invalid syntax')
   const value = BigInt(text)
-  if (value < INT64_MIN || value > INT64_MAX) throw new LineError(`strconv.ParseInt: parsing "${text}": value out of range`)
+  if (value < INT64_MIN || value > INT64_MAX)
+    throw new LineError(`strconv.ParseInt: parsing "${text}": value out of range`)
   const nanos = value * unit
   if (nanos < MIN_NANO_TIME || nanos > MAX_NANO_TIME) {
     throw new LineError(`time outside range ${MIN_NANO_TIME} - ${MAX_NANO_TIME}`)

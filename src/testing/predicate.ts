@@ -11,7 +11,8 @@ export function matcherFor(rules: readonly TagRule[]): DeleteMatcher {
     perField: rules.some((rule) => rule.key === '_field'),
     matches(measurement, tags, field) {
       return rules.every((rule) => {
-        const actual = rule.key === '_measurement' ? measurement : rule.key === '_field' ? field : tags.get(rule.key) ?? ''
+        const actual =
+          rule.key === '_measurement' ? measurement : rule.key === '_field' ? field : (tags.get(rule.key) ?? '')
         return rule.operator === '=' ? actual === rule.value : actual !== rule.value
       })
     },

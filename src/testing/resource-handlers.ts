@@ -20,9 +20,13 @@ export function handleBuckets(ctx: RequestContext, journal?: ResourceJournal): R
     const name = ctx.query.get('name')
     const id = ctx.query.get('id')
     const buckets = [...ctx.registry.buckets.values()].filter(
-      (b) => (org === undefined || b.orgID === org.id) && (name === null || b.name === name) && (id === null || b.id === id),
+      (b) =>
+        (org === undefined || b.orgID === org.id) && (name === null || b.name === name) && (id === null || b.id === id),
     )
-    return { status: 200, json: { links: { self: '/api/v2/buckets?descending=false&limit=20&offset=0' }, buckets: buckets.map(bucketJson) } }
+    return {
+      status: 200,
+      json: { links: { self: '/api/v2/buckets?descending=false&limit=20&offset=0' }, buckets: buckets.map(bucketJson) },
+    }
   }
   const body = jsonObject(ctx)
   if (isReply(body)) return body
@@ -71,7 +75,8 @@ function checkAccess(ctx: RequestContext, need: 'read' | 'all'): Reply | undefin
 
 function orgFilter(ctx: RequestContext): Organization | undefined | Reply {
   const orgID = ctx.query.get('orgID')
-  if (orgID !== null && orgID !== '') return ctx.registry.orgById(orgID) ?? errorReply(404, 'not found', 'organization not found')
+  if (orgID !== null && orgID !== '')
+    return ctx.registry.orgById(orgID) ?? errorReply(404, 'not found', 'organization not found')
   const name = ctx.query.get('org')
   if (name !== null && name !== '') {
     return ctx.registry.orgByName(name) ?? errorReply(404, 'not found', `organization name "${name}" not found`)
@@ -99,7 +104,11 @@ function bucketJson(bucket: Bucket): object {
     retentionRules: bucket.retentionRules,
     createdAt: bucket.createdAt,
     updatedAt: bucket.createdAt,
-    links: { self: `/api/v2/buckets/${bucket.id}`, org: `/api/v2/orgs/${bucket.orgID}`, write: `/api/v2/write?org=${bucket.orgID}&bucket=${bucket.id}` },
+    links: {
+      self: `/api/v2/buckets/${bucket.id}`,
+      org: `/api/v2/orgs/${bucket.orgID}`,
+      write: `/api/v2/write?org=${bucket.orgID}&bucket=${bucket.id}`,
+    },
     labels: [],
   }
 }

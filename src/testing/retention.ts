@@ -69,7 +69,6 @@ export function goDuration(seconds: number): string {
   return `${s}s`
 }
 
-
 // The series key as Go's models.MakeKey prints it: tags sorted, line-protocol escapes.
 function lineProtocolKey(point: ParsedPoint): string {
   let key = point.measurement.replace(/[, ]/g, '\\$&')

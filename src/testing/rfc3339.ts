@@ -12,7 +12,14 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{1,2}):(\d{2}):(\d{2})(?:[.,](\d+))
 export function parseRfc3339Nano(text: string): bigint | undefined {
   const m = RFC3339.exec(text)
   if (m === null) return undefined
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number]
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined
   if (hour >= 24 || minute >= 60 || second >= 60) return undefined
   let offsetMinutes = 0
@@ -23,6 +30,7 @@ export function parseRfc3339Nano(text: string): bigint | undefined {
     offsetMinutes = (m[8] === '-' ? -1 : 1) * (hours * 60 + minutes)
   }
   const fraction = BigInt(((m[7] ?? '') + '000000000').slice(0, 9))
-  const seconds = BigInt(daysFromCivil(year, month, day)) * 86400n + BigInt(hour * 3600 + minute * 60 + second - offsetMinutes * 60)
+  const seconds =
+    BigInt(daysFromCivil(year, month, day)) * 86400n + BigInt(hour * 3600 + minute * 60 + second - offsetMinutes * 60)
   return seconds * 1_000_000_000n + fraction
 }

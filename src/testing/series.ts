@@ -170,7 +170,7 @@ export class Series {
     this.times = int64Vector()
     this.columns = new Map()
     this.inOrder = true
-    for (let start = 0; start < n; ) {
+    for (let start = 0; start < n;) {
       const time = times[order[start]]
       let end = start + 1
       while (end < n && times[order[end]] === time) end++
@@ -229,7 +229,8 @@ export class Series {
       const doomed = time >= start && time <= stop
       const kept: ParsedField[] = []
       for (const [key, column] of old) {
-        if (column.has(row) && !(doomed && fields.has(key))) kept.push({ key, type: column.values.type, value: column.get(row) })
+        if (column.has(row) && !(doomed && fields.has(key)))
+          kept.push({ key, type: column.values.type, value: column.get(row) })
       }
       if (kept.length > 0) this.append(time, kept)
     })

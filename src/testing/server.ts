@@ -134,7 +134,13 @@ interface Failure {
 
 // Bounds the memory that recorded bodies take when a long-running `serve` ingests millions of points.
 const MAX_RECORDED_BODY_CHARS = 64 * 1024 * 1024
-const DEFAULTS = { host: '127.0.0.1', token: 'test-token', org: 'test-org', buckets: ['test-bucket'], maxRecordedRequests: 1000 }
+const DEFAULTS = {
+  host: '127.0.0.1',
+  token: 'test-token',
+  org: 'test-org',
+  buckets: ['test-bucket'],
+  maxRecordedRequests: 1000,
+}
 
 /**
  * Starts an InfluxDB-2.x-compatible server on loopback for tests and demos.
@@ -179,7 +185,10 @@ class ServerState {
 
   constructor(options: TestServerOptions) {
     this.generation = options.apiVersion ?? 'v2'
-    if (!['v1', 'v2', 'v3'].includes(this.generation)) throw new TypeError(`startTestServer: "apiVersion" must be 'v1', 'v2' or 'v3', got ${JSON.stringify(options.apiVersion)}`)
+    if (!['v1', 'v2', 'v3'].includes(this.generation))
+      throw new TypeError(
+        `startTestServer: "apiVersion" must be 'v1', 'v2' or 'v3', got ${JSON.stringify(options.apiVersion)}`,
+      )
     this.maxRequestBytes = options.maxRequestBytes ?? (this.generation === 'v1' ? 25_000_000 : 10 * 1024 * 1024)
     this.token = options.token ?? DEFAULTS.token
     this.tokens.set(this.token, { token: this.token, permissions: 'all' })
@@ -252,7 +261,12 @@ class ServerState {
     if (res.destroyed) return
     // InfluxDB 3's 401 carries no version headers; every other answer of every generation does.
     const versionHeaders: Record<string, string> =
-      this.generation === 'v3' && reply.status === 401 ? {} : { 'X-Influxdb-Build': GENERATION_BUILD[this.generation], 'X-Influxdb-Version': GENERATION_VERSION[this.generation] }
+      this.generation === 'v3' && reply.status === 401
+        ? {}
+        : {
+            'X-Influxdb-Build': GENERATION_BUILD[this.generation],
+            'X-Influxdb-Version': GENERATION_VERSION[this.generation],
+          }
     const headers: Record<string, string> = { ...versionHeaders, ...reply.headers }
     if (reply.json === undefined) {
       res.writeHead(reply.status, headers)
@@ -356,7 +370,11 @@ class ServerState {
           body === undefined
             ? errorReply(status, code, 'injected failure')
             : { status, json: body, headers: { 'X-Platform-Error-Code': code } }
-        reply.headers = { ...reply.headers, ...(retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) }), ...headers }
+        reply.headers = {
+          ...reply.headers,
+          ...(retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) }),
+          ...headers,
+        }
         this.failures.push({ reply, remaining: times, path })
       },
       delay: (ms) => {
@@ -404,7 +422,10 @@ const ROUTES: Record<string, Record<string, Handler>> = {
   '/api/v2/write': { POST: (ctx, env) => handleWrite(ctx, env.now(), env.journalOrUndefined()) },
   '/api/v2/delete': { POST: (ctx, env) => handleDelete(ctx, env.journalOrUndefined()) },
   '/api/v2/points': { GET: (ctx) => handlePoints(ctx) },
-  '/api/v2/buckets': { GET: (ctx) => handleBuckets(ctx), POST: (ctx, env) => handleBuckets(ctx, env.journalOrUndefined()) },
+  '/api/v2/buckets': {
+    GET: (ctx) => handleBuckets(ctx),
+    POST: (ctx, env) => handleBuckets(ctx, env.journalOrUndefined()),
+  },
   '/api/v2/orgs': { GET: (ctx) => handleOrgs(ctx), POST: (ctx, env) => handleOrgs(ctx, env.journalOrUndefined()) },
 }
 
@@ -429,7 +450,10 @@ function gunzipped(ctx: RequestContext): RequestContext {
 
 // JSON as Go's encoding/json writes it (what InfluxDB sends): <, >, &, U+2028 and U+2029 escaped.
 function goJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
 }
 
 function bodyText(body: Buffer, encoding: string | undefined): string {

@@ -124,7 +124,13 @@ export class BucketStorage {
         if (filter.stop !== undefined && row.time > filter.stop) continue
         const fieldTypes: Record<string, ParsedFieldType> = {}
         for (const key of row.fields.keys()) setOwn(fieldTypes, key, ownValue(types, key)!)
-        out.push({ measurement: series.measurement, tags: { ...tags }, fields: Object.fromEntries(row.fields), fieldTypes, time: row.time })
+        out.push({
+          measurement: series.measurement,
+          tags: { ...tags },
+          fields: Object.fromEntries(row.fields),
+          fieldTypes,
+          time: row.time,
+        })
       }
     }
     return out
@@ -136,7 +142,10 @@ export class BucketStorage {
     for (const series of this.series.values()) {
       if (!seriesMatches(series, filter)) continue
       series.normalize()
-      total += filter.start === undefined && filter.stop === undefined ? series.rowCount : series.countBetween(filter.start, filter.stop)
+      total +=
+        filter.start === undefined && filter.stop === undefined
+          ? series.rowCount
+          : series.countBetween(filter.start, filter.stop)
     }
     return total
   }
@@ -158,7 +167,15 @@ export class BucketStorage {
 
   private sortedSeries(): Series[] {
     return [...this.series.values()].sort((a, b) =>
-      a.measurement < b.measurement ? -1 : a.measurement > b.measurement ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+      a.measurement < b.measurement
+        ? -1
+        : a.measurement > b.measurement
+          ? 1
+          : a.key < b.key
+            ? -1
+            : a.key > b.key
+              ? 1
+              : 0,
     )
   }
 }

@@ -41,7 +41,13 @@ export function handleWrite(ctx: RequestContext, now: bigint, journal?: WriteJou
 }
 
 /** Parses and stores a body; shared by requests and journal replay. */
-export function store(bucket: Bucket, text: string, precision: WritePrecision, now: bigint, journal?: WriteJournal): Reply {
+export function store(
+  bucket: Bucket,
+  text: string,
+  precision: WritePrecision,
+  now: bigint,
+  journal?: WriteJournal,
+): Reply {
   const parsed = parseLineProtocol(text, { precision, now })
   if (parsed.errors.length > 0) return errorReply(400, 'invalid', parsed.errors.join('\n'))
   if (parsed.points.length === 0) return noContent()
@@ -80,9 +86,13 @@ function hasGzipHeader(body: Buffer): boolean {
 function decodeBody(body: Buffer, gzipped: boolean): string | Reply {
   if (!gzipped) return body.toString('utf8')
   try {
-    const { buffer, engine } = gunzipSync(body, { info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } }
+    const { buffer, engine } = gunzipSync(body, { info: true }) as unknown as {
+      buffer: Buffer
+      engine: { bytesWritten: number }
+    }
     // Go reads another member header after each member, so trailing bytes are an invalid header.
-    if (engine.bytesWritten < body.length) return errorReply(400, 'invalid', 'unable to read data: gzip: invalid header')
+    if (engine.bytesWritten < body.length)
+      return errorReply(400, 'invalid', 'unable to read data: gzip: invalid header')
     return buffer.toString('utf8')
   } catch (error) {
     return errorReply(400, 'invalid', `unable to read data: ${goGzipError(error)}`)

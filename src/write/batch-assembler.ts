@@ -24,7 +24,11 @@ export class BatchAssembler {
   #lastBytes = 64 * 1024
 
   /** `onBatch` receives each batch the moment it is complete (or sealed early). */
-  constructor(limits: { maxLines: number; maxBytes: number }, pool: BodyPool | undefined, onBatch: (batch: AssembledBatch) => void) {
+  constructor(
+    limits: { maxLines: number; maxBytes: number },
+    pool: BodyPool | undefined,
+    onBatch: (batch: AssembledBatch) => void,
+  ) {
     this.#maxLines = limits.maxLines
     this.#maxBytes = limits.maxBytes
     this.#pool = pool
@@ -52,8 +56,8 @@ export class BatchAssembler {
     let runStart = 0
     let lineStart = 0
     for (let i = 0; i < count; i++) {
-      const size = (ends[i]) - lineStart
-      lineStart = (ends[i]) + 1
+      const size = ends[i] - lineStart
+      lineStart = ends[i] + 1
       // Each line after the first adds its separating newline.
       if (lines > 0 && bytes + 1 + size > this.#maxBytes) {
         open = this.#appendRun(precision, open, chunk, runStart, i)
@@ -78,7 +82,13 @@ export class BatchAssembler {
   }
 
   /** Appends lines `[from, to)` of `chunk` to the open batch, opening one when needed. */
-  #appendRun(precision: WritePrecision, open: PayloadBuilder | undefined, chunk: LineChunk, from: number, to: number): PayloadBuilder {
+  #appendRun(
+    precision: WritePrecision,
+    open: PayloadBuilder | undefined,
+    chunk: LineChunk,
+    from: number,
+    to: number,
+  ): PayloadBuilder {
     const batch = open ?? this.#openBatch(precision)
     if (to > from) {
       batch.append(chunk, from, to)

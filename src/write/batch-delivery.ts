@@ -147,7 +147,12 @@ function identifyRefusedLines(lines: string[], error: PartialWriteError): string
   // report known only by its text cannot take a line that another report names exactly.
   for (const rejected of error.rejectedLines) {
     const n = rejected.lineNumber
-    const numbered = n !== undefined && Number.isInteger(n) && n >= 1 && n <= lines.length && (rejected.line === undefined || rejected.line === lines[n - 1])
+    const numbered =
+      n !== undefined &&
+      Number.isInteger(n) &&
+      n >= 1 &&
+      n <= lines.length &&
+      (rejected.line === undefined || rejected.line === lines[n - 1])
     if (numbered && !claimed.has(n - 1)) claimed.add(n - 1)
     else if (rejected.line !== undefined) byText.push(rejected.line)
     else return undefined

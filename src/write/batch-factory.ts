@@ -22,11 +22,17 @@ export const serializeForBatch: BatchSerializer = (records, context, limits) => 
   if (isPoint(records)) return [serializePoint(records, context)]
   // Sync input takes the sync generator, which costs less per call; an async iterable at the top
   // or inside arrays and Sets takes the async one. Both hand over the records before a bad one.
-  return holdsAsyncIterable(records) ? serializeAny(records, context, limits, 'emit') : serializeSync(records, context, limits, 'emit')
+  return holdsAsyncIterable(records)
+    ? serializeAny(records, context, limits, 'emit')
+    : serializeSync(records, context, limits, 'emit')
 }
 
 /** Single Points and object records, written without the serialiser's walk. */
-export const loneRecordWriter: LoneRecordWriter = { accepts: isLoneRecord, precision: lonePrecision, write: writeLoneRecord }
+export const loneRecordWriter: LoneRecordWriter = {
+  accepts: isLoneRecord,
+  precision: lonePrecision,
+  write: writeLoneRecord,
+}
 
 /**
  * A BatchWriter posting to the client's write endpoint (`/api/v2/write`, 1.x's `/write` or 3.x's
@@ -41,7 +47,9 @@ export function createBatchWriter(options: BatchWriterOptions, context: WriteApi
   checkApiWriteOptions(known, apiOptions, 'batchWriter')
   const autoPrecision = options.writePrecision === 'auto'
   if (autoPrecision && known !== undefined && known !== 'v3') {
-    throw new InvalidArgumentError(`batchWriter: "writePrecision" 'auto' is InfluxDB 3's (apiVersion 'v3'); this client writes with apiVersion '${known}'`)
+    throw new InvalidArgumentError(
+      `batchWriter: "writePrecision" 'auto' is InfluxDB 3's (apiVersion 'v3'); this client writes with apiVersion '${known}'`,
+    )
   }
   const timeout = options.timeout
   const send: SendBody = async (body, precision, signal) => {
@@ -69,6 +77,15 @@ export function createBatchWriter(options: BatchWriterOptions, context: WriteApi
       ...(timeout !== undefined ? { timeout } : {}),
     })
   }
-  const writerOptions = autoPrecision ? { ...options, writePrecision: 'ns' as const } : (options as BatchWriterOptions & { writePrecision?: WritePrecision })
-  return BatchWriter.create<unknown>(writerOptions, { send, serialize: serializeForBatch, lone: loneRecordWriter, defaultTags: context.defaultTags, retry: context.retry, stop: context.transport.closeSignal })
+  const writerOptions = autoPrecision
+    ? { ...options, writePrecision: 'ns' as const }
+    : (options as BatchWriterOptions & { writePrecision?: WritePrecision })
+  return BatchWriter.create<unknown>(writerOptions, {
+    send,
+    serialize: serializeForBatch,
+    lone: loneRecordWriter,
+    defaultTags: context.defaultTags,
+    retry: context.retry,
+    stop: context.transport.closeSignal,
+  })
 }

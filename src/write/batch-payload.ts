@@ -78,7 +78,7 @@ export class PayloadBuilder {
     this.#buffer.set(chunk.body.subarray(start, end), this.#bytes)
     const shift = this.#bytes - start
     const ends = chunk.ends
-    for (let i = from; i < to; i++) this.#ends[this.#lines++] = (ends[i]) + shift
+    for (let i = from; i < to; i++) this.#ends[this.#lines++] = ends[i] + shift
     this.#bytes += end - start
   }
 
@@ -136,7 +136,8 @@ export class BodyPool {
     }
     // Full: keep the larger buffers, they fit more batches.
     let smallest = 0
-    for (let i = 1; i < this.#free.length; i++) if (this.#free[i].byteLength < this.#free[smallest].byteLength) smallest = i
+    for (let i = 1; i < this.#free.length; i++)
+      if (this.#free[i].byteLength < this.#free[smallest].byteLength) smallest = i
     if (this.#free[smallest].byteLength < whole.byteLength) this.#free[smallest] = whole
   }
 }

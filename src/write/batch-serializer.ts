@@ -25,5 +25,11 @@ export interface LoneRecordWriter {
   /** The precision `record`'s line is written in. */
   precision(record: object, writePrecision: WritePrecision): WritePrecision
   /** Writes the line or throws a `RecordError`, writing nothing. `defaultTags` is undefined when there are none. */
-  write(writer: LineWriter, record: object, precision: WritePrecision, options: RecordOptions, defaultTags: Readonly<Record<string, string>> | undefined): void
+  write(
+    writer: LineWriter,
+    record: object,
+    precision: WritePrecision,
+    options: RecordOptions,
+    defaultTags: Readonly<Record<string, string>> | undefined,
+  ): void
 }

@@ -14,13 +14,19 @@ import type { ChunkLimits, SerializeContext } from '../records/options.js'
 import { isTable } from '../records/tables/index.js'
 import { isAsyncIterable } from '../records/nested.js'
 import { someNested } from '../records/nested.js'
-import type { ReadAnyRecordOptions, ReadAnyWriteParameters, WriteApiContext, WriteCallOptions, WriteParameters, WriteRecords } from './write-options.js'
+import type {
+  ReadAnyRecordOptions,
+  ReadAnyWriteParameters,
+  WriteApiContext,
+  WriteCallOptions,
+  WriteParameters,
+  WriteRecords,
+} from './write-options.js'
 import type { ApiVersion, ApiVersionOption } from '../http/api-version.js'
 import { apiWriteOptionsOf, checkApiWriteOptions, writeEndpoint, type ApiWriteOptions } from './write-endpoint.js'
 import { createBatchWriter } from './batch-factory.js'
 import type { BatchWriter } from './batch-writer.js'
 import type { BatchWriterOptions } from './batch-options.js'
-
 
 /** Where and how one body is sent. */
 interface Target {
@@ -86,7 +92,13 @@ export class WriteApiAsync {
    *   when its chunk is reached.
    * - Nothing to write resolves `true` without a request.
    */
-  write(bucket: string, org?: OrgInput, record?: WriteRecords, writePrecision?: WritePrecision | 'auto', options?: WriteCallOptions): Promise<true>
+  write(
+    bucket: string,
+    org?: OrgInput,
+    record?: WriteRecords,
+    writePrecision?: WritePrecision | 'auto',
+    options?: WriteCallOptions,
+  ): Promise<true>
   /**
    * Writes records of any shape, read through the record or table options (class instances, objects with other keys,
    * tables); see {@link WriteApiAsync.write}.
@@ -119,18 +131,24 @@ export class WriteApiAsync {
     const requested = call.writePrecision ?? 'ns'
     const autoPrecision = requested === 'auto'
     if (autoPrecision && known !== undefined && known !== 'v3') {
-      throw new InvalidArgumentError(`write: "writePrecision" 'auto' is InfluxDB 3's (apiVersion 'v3'); this client writes with apiVersion '${known}'`)
+      throw new InvalidArgumentError(
+        `write: "writePrecision" 'auto' is InfluxDB 3's (apiVersion 'v3'); this client writes with apiVersion '${known}'`,
+      )
     }
     // With 'auto', Dates and RFC 3339 times are written in ns; the server reads every timestamp's unit from its size.
     const precision = autoPrecision ? 'ns' : requested
     if (!isWritePrecision(precision)) {
-      throw new InvalidArgumentError(`write: "writePrecision" must be one of ns, us, ms, s (or 'auto' on InfluxDB 3); got ${JSON.stringify(precision)}`)
+      throw new InvalidArgumentError(
+        `write: "writePrecision" must be one of ns, us, ms, s (or 'auto' on InfluxDB 3); got ${JSON.stringify(precision)}`,
+      )
     }
     const resolveTarget = async (): Promise<Target> => {
       const api = await this.#ctx.api.requestApi(call.options.signal)
       checkApiWriteOptions(api.version, apiOptions, 'write')
       if (autoPrecision && api.version !== 'v3') {
-        throw new InvalidArgumentError(`write: "writePrecision" 'auto' is InfluxDB 3's (apiVersion 'v3'); apiVersion 'auto' chose '${api.version}'`)
+        throw new InvalidArgumentError(
+          `write: "writePrecision" 'auto' is InfluxDB 3's (apiVersion 'v3'); apiVersion 'auto' chose '${api.version}'`,
+        )
       }
       return {
         api,
@@ -150,19 +168,24 @@ export class WriteApiAsync {
     const ctx: SerializeContext = { ...recordOptionsOf(call.options), precision, defaultTags: this.#ctx.defaultTags }
     // Tables can be any size: streamed in chunks of `chunkSize` rows rather than collected whole.
     if (someNested(call.record, streamed)) return this.#writeStream(call.record, ctx, await resolveTarget())
-    const chunks = [...serializeSync(call.record, ctx, { maxLines: Number.MAX_SAFE_INTEGER, maxBytes: WRITE_DEFAULTS.maxBodyBytes })]
+    const chunks = [
+      ...serializeSync(call.record, ctx, { maxLines: Number.MAX_SAFE_INTEGER, maxBytes: WRITE_DEFAULTS.maxBodyBytes }),
+    ]
     // Nothing to write sends nothing, not even the /ping of 'auto' (InfluxDB 3 answers an empty body with 400).
     if (chunks.every((chunk) => chunk.lineCount === 0)) return true
     const target = await resolveTarget()
     const results = await mapLimit(chunks, WRITE_DEFAULTS.concurrency, (chunk) => this.#sendChunk(chunk, target))
     for (const chunk of chunks) chunk.recycle()
     const failure = results.find((r) => r.status === 'rejected')
-    if (failure !== undefined) throw (failure).reason
+    if (failure !== undefined) throw failure.reason
     return true
   }
 
   async #writeStream(record: unknown, ctx: SerializeContext, target: Target): Promise<true> {
-    const limits: ChunkLimits = { maxLines: ctx.chunkSize ?? WRITE_DEFAULTS.streamChunkLines, maxBytes: WRITE_DEFAULTS.maxBodyBytes }
+    const limits: ChunkLimits = {
+      maxLines: ctx.chunkSize ?? WRITE_DEFAULTS.streamChunkLines,
+      maxBytes: WRITE_DEFAULTS.maxBodyBytes,
+    }
     let written = 0
     // One request on the wire while the next chunk is being serialised.
     let inFlight: Promise<unknown> | undefined
@@ -213,7 +236,11 @@ export class WriteApiAsync {
   }
 
   #sendBody(body: Uint8Array, precision: WritePrecision, target: Target): Promise<unknown> {
-    const endpoint = writeEndpoint(target.api.version, { bucket: target.bucket, org: target.org, precision: target.autoPrecision ? 'auto' : precision }, target.apiOptions)
+    const endpoint = writeEndpoint(
+      target.api.version,
+      { bucket: target.bucket, org: target.org, precision: target.autoPrecision ? 'auto' : precision },
+      target.apiOptions,
+    )
     const attempt = (): Promise<unknown> =>
       this.#ctx.transport.request({
         method: 'POST',
@@ -227,7 +254,10 @@ export class WriteApiAsync {
         ...(target.signal !== undefined ? { signal: target.signal } : {}),
       })
     if (this.#retry === undefined) return attempt()
-    return this.#retry.run(attempt, { stop: this.#ctx.transport.closeSignal, ...(target.signal !== undefined ? { signal: target.signal } : {}) })
+    return this.#retry.run(attempt, {
+      stop: this.#ctx.transport.closeSignal,
+      ...(target.signal !== undefined ? { signal: target.signal } : {}),
+    })
   }
 }
 
@@ -255,7 +285,9 @@ function normalizeWriteCall(
 
 const NOT_RECORD_OPTIONS = ['signal', 'timeout', 'consistency', 'noSync', 'acceptPartial'] as const
 
-function recordOptionsOf(options: WriteCallOptions): Omit<WriteCallOptions, 'signal' | 'timeout' | keyof ApiWriteOptions> {
+function recordOptionsOf(
+  options: WriteCallOptions,
+): Omit<WriteCallOptions, 'signal' | 'timeout' | keyof ApiWriteOptions> {
   const rest: WriteCallOptions = { ...options }
   for (const key of NOT_RECORD_OPTIONS) delete rest[key]
   return rest
@@ -269,7 +301,11 @@ function noteWrittenLines(error: unknown, written: number): unknown {
 }
 
 /** Runs `task` over `items` with at most `limit` at once; settles all, in input order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
   const results = new Array<PromiseSettledResult<R>>(items.length)
   let next = 0
   const worker = async (): Promise<void> => {

@@ -114,7 +114,8 @@ describe('BatchWriter.add(): synchronous, with drain', () => {
         (error: unknown) => error instanceof RecordError && /no fields/.test(error.message),
       )
       assert.throws(
-        () => writer.add([point(1), { measurement: 'm', tags: {}, fields: { i: Symbol('x') } }] as unknown as WriteRecords),
+        () =>
+          writer.add([point(1), { measurement: 'm', tags: {}, fields: { i: Symbol('x') } }] as unknown as WriteRecords),
         (error: unknown) => error instanceof RecordError && (error.path as number[])[0] === 1,
       )
       writer.add({ measurement: 'm', tags: { t: 't2' }, fields: { i: 2n }, time: 2n })

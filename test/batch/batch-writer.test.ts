@@ -22,7 +22,11 @@ const FAST_RETRY = { minRetryDelay: 1, maxRetryDelay: 5, maxRetries: 3, maxRetry
 async function withWriter(
   serverOptions: FaultServerOptions,
   writerOptions: Partial<BatchWriterOptions> & { timeout?: number },
-  body: (ctx: { server: FaultServer; writer: ReturnType<typeof stringWriter>['writer']; bodies: string[] }) => Promise<void>,
+  body: (ctx: {
+    server: FaultServer
+    writer: ReturnType<typeof stringWriter>['writer']
+    bodies: string[]
+  }) => Promise<void>,
 ): Promise<void> {
   const bodies: string[] = []
   const server = await startFaultServer({
@@ -104,10 +108,14 @@ describe('BatchWriter: what goes on the wire', () => {
   test('the flushInterval timer does not keep the process alive', async () => {
     const { spawnSync } = await import('node:child_process')
     // A timer that kept the process alive would hold it for 60 s: spawnSync kills it at 30 s (status null).
-    const child = spawnSync(process.execPath, ['--import', 'tsx', new URL('./unref-child.ts', import.meta.url).pathname], {
-      encoding: 'utf8',
-      timeout: 30_000,
-    })
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', new URL('./unref-child.ts', import.meta.url).pathname],
+      {
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    )
     assert.equal(child.status, 0, child.stderr)
     assert.equal(child.stdout, 'buffered 1\n')
   })
@@ -127,7 +135,10 @@ describe('BatchWriter: what goes on the wire', () => {
     await withWriter({ delayMs: 2 }, { batchSize: 37, maxInFlight: 1 }, async ({ writer, bodies }) => {
       await writer.write(lines)
       await writer.close()
-      assert.deepEqual(bodies.flatMap((b) => b.split('\n').slice(1)), lines)
+      assert.deepEqual(
+        bodies.flatMap((b) => b.split('\n').slice(1)),
+        lines,
+      )
     })
   })
 })
@@ -151,7 +162,10 @@ describe('BatchWriter: flush and close', () => {
 
   test('flush() rejects with exactly the lines that failed; close() does not report them again', async () => {
     await withWriter(
-      { decide: ({ lines }) => (lines.includes('m,t=x v=3i 3') ? { status: 400, body: '{"code":"invalid","message":"bad"}' } : 'ok') },
+      {
+        decide: ({ lines }) =>
+          lines.includes('m,t=x v=3i 3') ? { status: 400, body: '{"code":"invalid","message":"bad"}' } : 'ok',
+      },
       { batchSize: 5, maxInFlight: 2 },
       async ({ writer, server }) => {
         await writer.write([...numberedLines(12)])
@@ -160,7 +174,7 @@ describe('BatchWriter: flush and close', () => {
         assert.deepEqual(error.lines, ['m,t=x v=0i 0', 'm,t=x v=1i 1', 'm,t=x v=2i 2', 'm,t=x v=3i 3', 'm,t=x v=4i 4'])
         assert.equal(error.batches.length, 1)
         assert.ok(error.batches[0].reason instanceof InfluxDBError)
-        assert.equal((error.batches[0].reason).statusCode, 400)
+        assert.equal(error.batches[0].reason.statusCode, 400)
         assert.equal(server.acknowledgedLines, 7)
         // A 400 is never retried.
         assert.equal(server.requests.filter((r) => r.answer === '400').length, 1)
@@ -181,7 +195,7 @@ describe('BatchWriter: flush and close', () => {
       for (const batch of error.batches) {
         assert.equal(batch.precision, 'ns')
         assert.ok(batch.reason instanceof InfluxDBError)
-        assert.equal((batch.reason).statusCode, 503)
+        assert.equal(batch.reason.statusCode, 503)
       }
       // 5 batches, each tried 1 + maxRetries times.
       assert.equal(server.requests.length, 5 * (1 + FAST_RETRY.maxRetries))
@@ -207,16 +221,20 @@ describe('BatchWriter: flush and close', () => {
   })
 
   test('close() lets a running write finish and rejects writes started after it', async () => {
-    await withWriter({ delayMs: 10 }, { batchSize: 10, maxBufferedLines: 20, maxInFlight: 1 }, async ({ writer, server }) => {
-      const running = writer.write([...numberedLines(100)])
-      const closing = writer.close()
-      assert.equal(writer.close(), closing)
-      const late = await rejection(writer.write('m v=1 1'))
-      assert.ok(late instanceof ClosedError)
-      await running
-      await closing
-      assert.equal(server.acknowledgedLines, 100)
-    })
+    await withWriter(
+      { delayMs: 10 },
+      { batchSize: 10, maxBufferedLines: 20, maxInFlight: 1 },
+      async ({ writer, server }) => {
+        const running = writer.write([...numberedLines(100)])
+        const closing = writer.close()
+        assert.equal(writer.close(), closing)
+        const late = await rejection(writer.write('m v=1 1'))
+        assert.ok(late instanceof ClosedError)
+        await running
+        await closing
+        assert.equal(server.acknowledgedLines, 100)
+      },
+    )
   })
 
   test('await using closes the writer', async () => {
@@ -242,7 +260,12 @@ describe('BatchWriter: retries and refusals', () => {
     const failed: BatchFailedInfo[] = []
     const huge = 'm,t=x huge=1i 1'
     await withWriter(
-      { decide: ({ lines }) => (lines.length > 100 || lines.includes(huge) ? { status: 413, body: '{"code":"request too large","message":"points batch is too large"}' } : 'ok') },
+      {
+        decide: ({ lines }) =>
+          lines.length > 100 || lines.includes(huge)
+            ? { status: 413, body: '{"code":"request too large","message":"points batch is too large"}' }
+            : 'ok',
+      },
       { batchSize: 1000, maxInFlight: 2, onBatchFailed: (info) => void failed.push(info) },
       async ({ writer, server }) => {
         const lines = [...numberedLines(999)]
@@ -269,7 +292,10 @@ describe('BatchWriter: retries and refusals', () => {
       {
         decide: ({ lines }) =>
           lines.includes(bad)
-            ? { status: 400, body: JSON.stringify({ error: `partial write: unable to parse '${bad}': injected dropped=0` }) }
+            ? {
+                status: 400,
+                body: JSON.stringify({ error: `partial write: unable to parse '${bad}': injected dropped=0` }),
+              }
             : 'ok',
       },
       { batchSize: 5, maxInFlight: 1, onBatchWritten: (info) => void written.push(info) },
@@ -282,7 +308,10 @@ describe('BatchWriter: retries and refusals', () => {
         assert.equal(writer.stats.writtenLines, 9)
         assert.equal(server.requests.length, 2)
         // The accepted lines of the partial batch count as written.
-        assert.deepEqual(written.map((w) => w.lineCount), [4, 5])
+        assert.deepEqual(
+          written.map((w) => w.lineCount),
+          [4, 5],
+        )
       },
     )
   })
@@ -293,7 +322,10 @@ describe('BatchWriter: retries and refusals', () => {
       {
         decide: () => ({
           status: 400,
-          body: JSON.stringify({ error: "partial write: unable to parse 'm f= 2': missing field value\nunable to parse 'm f= 2': missing field value dropped=0" }),
+          body: JSON.stringify({
+            error:
+              "partial write: unable to parse 'm f= 2': missing field value\nunable to parse 'm f= 2': missing field value dropped=0",
+          }),
         }),
       },
       { batchSize: 5, maxInFlight: 1 },
@@ -311,7 +343,10 @@ describe('BatchWriter: retries and refusals', () => {
   test('a 2.x 422 partial write with only a count: the whole batch is reported undelivered', async () => {
     const message = 'failure writing points to database: partial write: field type conflict dropped=1'
     await withWriter(
-      { decide: ({ index }) => (index === 0 ? { status: 422, body: JSON.stringify({ code: 'unprocessable entity', message }) } : 'ok') },
+      {
+        decide: ({ index }) =>
+          index === 0 ? { status: 422, body: JSON.stringify({ code: 'unprocessable entity', message }) } : 'ok',
+      },
       { batchSize: 3, maxInFlight: 1 },
       async ({ writer }) => {
         await writer.write([...numberedLines(6)])
@@ -367,15 +402,24 @@ describe('BatchWriter: retries and refusals', () => {
             if (i % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 1))
           }
         }
-        const during = await writer.writeAll(source()).then(() => undefined, (e: unknown) => e)
+        const during = await writer.writeAll(source()).then(
+          () => undefined,
+          (e: unknown) => e,
+        )
         assert.ok(during instanceof UndeliveredLinesError, `writeAll() did not report: ${String(during)}`)
         assert.ok(yielded < 2000, 'the rest of the source was read after the report')
-        const atClose = await writer.close().then(() => undefined, (e: unknown) => e)
+        const atClose = await writer.close().then(
+          () => undefined,
+          (e: unknown) => e,
+        )
         const later = atClose instanceof UndeliveredLinesError ? atClose.lines : []
         // Every yielded line is reported exactly once, by writeAll() or by close().
         const reported = [...during.lines, ...later]
         assert.equal(new Set(reported).size, reported.length)
-        assert.deepEqual(reported.map((l) => Number(/v=(\d+)i/.exec(l)![1])).sort((a, b) => a - b), Array.from({ length: yielded }, (_, i) => i))
+        assert.deepEqual(
+          reported.map((l) => Number(/v=(\d+)i/.exec(l)![1])).sort((a, b) => a - b),
+          Array.from({ length: yielded }, (_, i) => i),
+        )
       },
     )
   })
@@ -408,7 +452,10 @@ describe('BatchWriter: retries and refusals', () => {
         await writer.flush()
         // Not one millisecond before the moment the header named (by the same wall clock).
         assert.equal(arrivals.length, 2)
-        assert.ok(arrivals[1] >= Date.parse(askedFor), `retried ${Date.parse(askedFor) - arrivals[1]} ms before ${askedFor}`)
+        assert.ok(
+          arrivals[1] >= Date.parse(askedFor),
+          `retried ${Date.parse(askedFor) - arrivals[1]} ms before ${askedFor}`,
+        )
       },
     )
   })
@@ -419,7 +466,12 @@ describe('BatchWriter: retries and refusals', () => {
     const failedHeld = new Promise<void>((resolve) => (releaseFailed = resolve))
     const failed: BatchFailedInfo[] = []
     await withWriter(
-      { decide: ({ lines }) => (lines[0] === 'a v=3 3' ? { status: 401, body: '{"code":"unauthorized","message":"unauthorized access"}' } : 'ok') },
+      {
+        decide: ({ lines }) =>
+          lines[0] === 'a v=3 3'
+            ? { status: 401, body: '{"code":"unauthorized","message":"unauthorized access"}' }
+            : 'ok',
+      },
       {
         batchSize: 2,
         maxInFlight: 1,
@@ -437,8 +489,14 @@ describe('BatchWriter: retries and refusals', () => {
         releaseFailed()
         const error = await closing
         assert.ok(error instanceof UndeliveredLinesError)
-        assert.deepEqual(written.map((w) => [w.precision, w.lineCount, w.requests]), [['ns', 2, 1]])
-        assert.deepEqual(failed.map((f) => f.lines), [['a v=3 3', 'a v=4 4']])
+        assert.deepEqual(
+          written.map((w) => [w.precision, w.lineCount, w.requests]),
+          [['ns', 2, 1]],
+        )
+        assert.deepEqual(
+          failed.map((f) => f.lines),
+          [['a v=3 3', 'a v=4 4']],
+        )
         assert.equal((failed[0].reason as InfluxDBError).statusCode, 401)
       },
     )
@@ -447,7 +505,12 @@ describe('BatchWriter: retries and refusals', () => {
   test('throwing callbacks: every call is reported once, by the next flush or close, with the undelivered lines when there are some', async () => {
     let calls = 0
     await withWriter(
-      { decide: ({ lines }) => (lines.some((l) => l.startsWith('bad')) ? { status: 401, body: '{"code":"unauthorized","message":"no"}' } : 'ok') },
+      {
+        decide: ({ lines }) =>
+          lines.some((l) => l.startsWith('bad'))
+            ? { status: 401, body: '{"code":"unauthorized","message":"no"}' }
+            : 'ok',
+      },
       {
         batchSize: 1,
         maxInFlight: 1,
@@ -461,14 +524,20 @@ describe('BatchWriter: retries and refusals', () => {
         const first = await rejection(writer.flush())
         assert.ok(first instanceof BatchCallbackError)
         assert.equal(first.message, 'a BatchWriter callback threw (2 calls): written callback bug 1')
-        assert.deepEqual(first.errors.map((e) => (e as Error).message), ['written callback bug 1', 'written callback bug 2'])
+        assert.deepEqual(
+          first.errors.map((e) => (e as Error).message),
+          ['written callback bug 1', 'written callback bug 2'],
+        )
         assert.equal((first.cause as Error).message, 'written callback bug 1')
         await writer.flush()
         await writer.write(['a v=3 3', 'bad v=4 4'])
         const last = await rejection(writer.close())
         assert.ok(last instanceof UndeliveredLinesError)
         assert.deepEqual(last.lines, ['bad v=4 4'])
-        assert.deepEqual(last.callbackErrors.map((e) => (e as Error).message), ['written callback bug 3', 'failed callback bug'])
+        assert.deepEqual(
+          last.callbackErrors.map((e) => (e as Error).message),
+          ['written callback bug 3', 'failed callback bug'],
+        )
         assert.match(last.message, /; 2 callback call\(s\) threw too$/)
       },
     )
@@ -495,9 +564,16 @@ describe('BatchWriter: backpressure', () => {
         clearInterval(sampler)
       }
       assert.equal(server.acknowledgedLines, 6000)
-      assert.ok(writer.stats.peakBufferedLines <= limits.maxBufferedLines, `peak buffered ${writer.stats.peakBufferedLines}`)
+      assert.ok(
+        writer.stats.peakBufferedLines <= limits.maxBufferedLines,
+        `peak buffered ${writer.stats.peakBufferedLines}`,
+      )
       assert.ok(maxSampled <= limits.maxBufferedLines)
-      assert.equal(writer.stats.peakBufferedLines, limits.maxBufferedLines, 'the buffer did fill up: the producers were held back')
+      assert.equal(
+        writer.stats.peakBufferedLines,
+        limits.maxBufferedLines,
+        'the buffer did fill up: the producers were held back',
+      )
       assert.ok(server.peakConcurrent <= limits.maxInFlight, `server saw ${server.peakConcurrent} at once`)
       assert.equal(writer.stats.peakInFlight, limits.maxInFlight)
     })
@@ -506,7 +582,12 @@ describe('BatchWriter: backpressure', () => {
   test('dead server: batches waiting for retry hold the buffer, write() waits, abort() reports everything', async () => {
     await withWriter(
       { decide: () => '503' },
-      { batchSize: 100, maxBufferedLines: 300, maxInFlight: 2, retry: { minRetryDelay: 20, maxRetryDelay: 20, maxRetries: 1000, maxRetryTime: 600_000 } },
+      {
+        batchSize: 100,
+        maxBufferedLines: 300,
+        maxInFlight: 2,
+        retry: { minRetryDelay: 20, maxRetryDelay: 20, maxRetries: 1000, maxRetryTime: 600_000 },
+      },
       async ({ writer }) => {
         const writing = writer.write([...numberedLines(1000)])
         let settled = false
@@ -530,15 +611,19 @@ describe('BatchWriter: backpressure', () => {
 
   test('options.signal aborts requests on the wire', async () => {
     const controller = new AbortController()
-    await withWriter({ decide: () => 'stall', stallMs: 10_000 }, { batchSize: 2, signal: controller.signal }, async ({ writer }) => {
-      await writer.write(['a v=1 1', 'a v=2 2', 'a v=3 3'])
-      await waitFor(() => writer.stats.inFlight > 0, 'a request in flight')
-      controller.abort()
-      const error = await rejection(writer.close())
-      assert.ok(error instanceof UndeliveredLinesError)
-      assert.deepEqual([...error.lines].sort(), ['a v=1 1', 'a v=2 2', 'a v=3 3'])
-      assert.ok((await rejection(writer.write('a v=4 4'))) instanceof ClosedError)
-    })
+    await withWriter(
+      { decide: () => 'stall', stallMs: 10_000 },
+      { batchSize: 2, signal: controller.signal },
+      async ({ writer }) => {
+        await writer.write(['a v=1 1', 'a v=2 2', 'a v=3 3'])
+        await waitFor(() => writer.stats.inFlight > 0, 'a request in flight')
+        controller.abort()
+        const error = await rejection(writer.close())
+        assert.ok(error instanceof UndeliveredLinesError)
+        assert.deepEqual([...error.lines].sort(), ['a v=1 1', 'a v=2 2', 'a v=3 3'])
+        assert.ok((await rejection(writer.write('a v=4 4'))) instanceof ClosedError)
+      },
+    )
   })
 })
 
@@ -558,7 +643,10 @@ describe('BatchWriter: options', () => {
         [{ timeout: Number.NaN }, /"timeout" must be a positive number of milliseconds up to 2147483647, got NaN/],
         [{ timeout: 'abc' as unknown as number }, /"timeout" must be a positive number .* got abc/],
         [{ timeout: 1e12 }, /"timeout" must be a positive number .* got 1000000000000/],
-        [{ retry: { maxRetryTime: 1e12 } }, /retry.maxRetryTime must be a finite number >= 0 and <= 2147483647, got 1000000000000/],
+        [
+          { retry: { maxRetryTime: 1e12 } },
+          /retry.maxRetryTime must be a finite number >= 0 and <= 2147483647, got 1000000000000/,
+        ],
         [{ retry: { retryStatusCodes: [400] } }, /retry.retryStatusCodes: 400 is never retried/],
         [{ writePrecision: 'h' }, /writePrecision must be ns, us, ms or s, got h/],
         [{ bucket: '' }, /needs a bucket/],
@@ -568,7 +656,10 @@ describe('BatchWriter: options', () => {
         [{ retry: 'yes' as unknown as false }, /retry must be an object of retry settings, or false, got yes/],
         [{ retry: { maxRetries: -1 } }, /retry.maxRetries must be a finite number >= 0, got -1/],
       ] as const) {
-        assert.throws(() => stringWriter(server.url, options as Partial<BatchWriterOptions>), (e: unknown) => e instanceof InvalidArgumentError && message.test(e.message))
+        assert.throws(
+          () => stringWriter(server.url, options as Partial<BatchWriterOptions>),
+          (e: unknown) => e instanceof InvalidArgumentError && message.test(e.message),
+        )
       }
       assert.equal(server.requests.length, 0)
     } finally {

@@ -116,10 +116,12 @@ describe('client.writeApi().batchWriter()', () => {
   test('a bad record rejects write() with its path; every record before it is written, none after it', async () => {
     await withClient(async ({ client, requests }) => {
       const writer = client.writeApi().batchWriter({ bucket: 'b', batchSize: 100 })
-      const error = await writer.write([new Point('m').floatField('v', 1), 'm v=2', 42, 'm v=4'] as unknown as WriteRecords).then(
-        () => assert.fail('expected a RecordError'),
-        (e: unknown) => e,
-      )
+      const error = await writer
+        .write([new Point('m').floatField('v', 1), 'm v=2', 42, 'm v=4'] as unknown as WriteRecords)
+        .then(
+          () => assert.fail('expected a RecordError'),
+          (e: unknown) => e,
+        )
       assert.ok(error instanceof RecordError)
       assert.deepEqual(error.path, [2])
       await writer.close()

@@ -159,7 +159,12 @@ describe('--http-debug', () => {
 describe(
   '--skip-verify',
   // In CI a missing openssl is a failure (the certificate cannot be made), never a skip.
-  { skip: existsSync('/usr/bin/openssl') || REQUIRE_REAL_SERVERS ? false : 'needs openssl to make a self-signed certificate' },
+  {
+    skip:
+      existsSync('/usr/bin/openssl') || REQUIRE_REAL_SERVERS
+        ? false
+        : 'needs openssl to make a self-signed certificate',
+  },
   () => {
     let server: Server
     let url: string

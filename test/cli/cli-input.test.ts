@@ -39,20 +39,24 @@ describe('line protocol with leading whitespace (B1)', () => {
 })
 
 describe('many refused lines', () => {
-  test('more than the writer buffers are all reported, one by one, and the run goes on; exit 3', { timeout: 120_000 }, async () => {
-    // With --batch-size 100 the writer holds 800 lines; 1000 refused ones come first, then enough good
-    // lines for several more reads (and write() calls) after them.
-    const bad = Array.from({ length: 1000 }, (_, i) => `m v=NaN ${i}`)
-    const good = Array.from({ length: 60_000 }, (_, i) => `m v=1 ${10_000 + i}`)
-    const path = await file('many-bad.lp', [...bad, ...good, ''].join('\n'))
-    const errors = join(cli.dir, 'many-bad.err')
-    const result = await runCli(['write', ...connection(), '--batch-size', '100', '--errors-file', errors, path])
-    assert.equal(result.code, 3, result.stderr)
-    assert.equal(summaryOf(result.stdout), 'written: 60000 points, rejected: 1000, <s>, <rate>\n')
-    assert.equal(cli.server.count(BUCKET), 60_000)
-    const logged = (await readFile(errors, 'utf8')).split('\n').filter((l) => l !== '' && !l.startsWith('#'))
-    assert.deepEqual(logged.sort(), [...bad].sort())
-  })
+  test(
+    'more than the writer buffers are all reported, one by one, and the run goes on; exit 3',
+    { timeout: 120_000 },
+    async () => {
+      // With --batch-size 100 the writer holds 800 lines; 1000 refused ones come first, then enough good
+      // lines for several more reads (and write() calls) after them.
+      const bad = Array.from({ length: 1000 }, (_, i) => `m v=NaN ${i}`)
+      const good = Array.from({ length: 60_000 }, (_, i) => `m v=1 ${10_000 + i}`)
+      const path = await file('many-bad.lp', [...bad, ...good, ''].join('\n'))
+      const errors = join(cli.dir, 'many-bad.err')
+      const result = await runCli(['write', ...connection(), '--batch-size', '100', '--errors-file', errors, path])
+      assert.equal(result.code, 3, result.stderr)
+      assert.equal(summaryOf(result.stdout), 'written: 60000 points, rejected: 1000, <s>, <rate>\n')
+      assert.equal(cli.server.count(BUCKET), 60_000)
+      const logged = (await readFile(errors, 'utf8')).split('\n').filter((l) => l !== '' && !l.startsWith('#'))
+      assert.deepEqual(logged.sort(), [...bad].sort())
+    },
+  )
 })
 
 describe('a corrupt .gz input (B3)', () => {
@@ -61,7 +65,10 @@ describe('a corrupt .gz input (B3)', () => {
     const result = await runCli(['write', ...connection(), path])
     assert.equal(result.stderr, `influx-async: cannot read ${path}: incorrect header check\n`)
     assert.equal(result.code, 1)
-    assert.match(result.stdout, /^stopped after \d+\.\d\d s: written: 0 points, not written: 0 \(the rest of the input was not read\)\n$/)
+    assert.match(
+      result.stdout,
+      /^stopped after \d+\.\d\d s: written: 0 points, not written: 0 \(the rest of the input was not read\)\n$/,
+    )
     assert.deepEqual(held(), [])
   })
 
@@ -76,8 +83,14 @@ describe('a corrupt .gz input (B3)', () => {
     assert.ok(written > 1000, result.stdout)
     assert.equal(cli.server.points(BUCKET).length, written)
     // Exactly the first lines of the file, in order, none skipped.
-    const stored = cli.server.points(BUCKET).map((p) => Number(p.fields.v)).sort((a, b) => a - b)
-    assert.deepEqual(stored, Array.from({ length: written }, (_, i) => i))
+    const stored = cli.server
+      .points(BUCKET)
+      .map((p) => Number(p.fields.v))
+      .sort((a, b) => a - b)
+    assert.deepEqual(
+      stored,
+      Array.from({ length: written }, (_, i) => i),
+    )
   })
 
   test('a .gz file cut short is named too', async () => {
@@ -91,7 +104,10 @@ describe('a corrupt .gz input (B3)', () => {
 
 describe('invalid UTF-8 in the input (B5)', () => {
   test('a line protocol file is refused with the byte offset; exit 1; nothing written', async () => {
-    const path = await file('u.lp', Buffer.concat([Buffer.from('m v=1 1\nm s="a'), Buffer.from([0xff, 0xfe]), Buffer.from('b" 2\n')]))
+    const path = await file(
+      'u.lp',
+      Buffer.concat([Buffer.from('m v=1 1\nm s="a'), Buffer.from([0xff, 0xfe]), Buffer.from('b" 2\n')]),
+    )
     const result = await runCli(['write', ...connection(), path])
     assert.equal(result.stderr, `influx-async: cannot read ${path}: invalid UTF-8 at byte offset 14\n`)
     assert.equal(result.code, 1)
@@ -99,12 +115,22 @@ describe('invalid UTF-8 in the input (B5)', () => {
   })
 
   test('stdin, CSV and NDJSON are checked the same way', async () => {
-    const bad = Buffer.concat([Buffer.from('{"measurement":"m","fields":{"s":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}}\n')])
+    const bad = Buffer.concat([
+      Buffer.from('{"measurement":"m","fields":{"s":"'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}}\n'),
+    ])
     const ndjson = await runCli(['write', ...connection(), '--format', 'ndjson'], { stdin: bad })
-    assert.deepEqual([ndjson.code, ndjson.stderr], [1, 'influx-async: cannot read -: invalid UTF-8 at byte offset 34\n'])
+    assert.deepEqual(
+      [ndjson.code, ndjson.stderr],
+      [1, 'influx-async: cannot read -: invalid UTF-8 at byte offset 34\n'],
+    )
     const csvPath = await file('u.csv', Buffer.concat([Buffer.from('s\n'), Buffer.from([0xe2, 0x82])]))
     const csv = await runCli(['write', ...connection(), '-m', 'm', csvPath])
-    assert.deepEqual([csv.code, csv.stderr], [1, `influx-async: cannot read ${csvPath}: invalid UTF-8 at byte offset 2 (the input ends inside a character)\n`])
+    assert.deepEqual(
+      [csv.code, csv.stderr],
+      [1, `influx-async: cannot read ${csvPath}: invalid UTF-8 at byte offset 2 (the input ends inside a character)\n`],
+    )
     assert.deepEqual(held(), [])
   })
 })

@@ -9,13 +9,30 @@ const BUCKET = 'proto-bucket'
 const cli = useCliServer(BUCKET, 'proto')
 
 test('CSV: prototype-named columns as tags, pinned and inferred fields', async () => {
-  const path = await cli.file('proto.csv', 'time,__proto__,constructor,toString,valueOf,hasOwnProperty\n1,p,c,5,1.5,x\n2,q,d,6,2.5,y\n')
-  const result = await runCli(['write', ...cli.connection(), '-m', 'm', '--tag-columns', '__proto__,constructor', '--timestamp-column', 'time', '--field-types', 'toString=int', path])
+  const path = await cli.file(
+    'proto.csv',
+    'time,__proto__,constructor,toString,valueOf,hasOwnProperty\n1,p,c,5,1.5,x\n2,q,d,6,2.5,y\n',
+  )
+  const result = await runCli([
+    'write',
+    ...cli.connection(),
+    '-m',
+    'm',
+    '--tag-columns',
+    '__proto__,constructor',
+    '--timestamp-column',
+    'time',
+    '--field-types',
+    'toString=int',
+    path,
+  ])
   assert.equal(result.stderr, '')
   assert.equal(summaryOf(result.stdout), 'written: 2 points, rejected: 0, <s>, <rate>\n')
   assert.deepEqual(
     cli.writeRequests().map((r) => r.body),
-    ['m,__proto__=p,constructor=c hasOwnProperty="x",toString=5i,valueOf=1.5 1\nm,__proto__=q,constructor=d hasOwnProperty="y",toString=6i,valueOf=2.5 2'],
+    [
+      'm,__proto__=p,constructor=c hasOwnProperty="x",toString=5i,valueOf=1.5 1\nm,__proto__=q,constructor=d hasOwnProperty="y",toString=6i,valueOf=2.5 2',
+    ],
   )
 })
 
@@ -29,10 +46,21 @@ test('NDJSON: prototype-named keys, flat and nested, as tags and fields', async 
       '{"measurement":"m","toString":7,"time":3}',
     ].join('\n'),
   )
-  const result = await runCli(['write', ...cli.connection(), '--tag-columns', '__proto__,constructor', '--field-types', 'toString=int', path])
+  const result = await runCli([
+    'write',
+    ...cli.connection(),
+    '--tag-columns',
+    '__proto__,constructor',
+    '--field-types',
+    'toString=int',
+    path,
+  ])
   assert.equal(result.stderr, '')
   assert.equal(summaryOf(result.stdout), 'written: 3 points, rejected: 0, <s>, <rate>\n')
-  assert.deepEqual(cli.writeRequests().map((r) => r.body), [
-    'm,__proto__=p,constructor=c toString=5i,valueOf=1.5 1\nm,__proto__=q,hasOwnProperty=h __proto__=2,toString=6i 2\nm toString=7i 3',
-  ])
+  assert.deepEqual(
+    cli.writeRequests().map((r) => r.body),
+    [
+      'm,__proto__=p,constructor=c toString=5i,valueOf=1.5 1\nm,__proto__=q,hasOwnProperty=h __proto__=2,toString=6i 2\nm toString=7i 3',
+    ],
+  )
 })

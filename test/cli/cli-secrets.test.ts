@@ -17,7 +17,18 @@ for (const debug of [false, true]) {
       },
     ])
     try {
-      const args = ['write', '--host', server.url, '--token', TOKEN, '--org', 'o', '--bucket', 'b', ...(debug ? ['--debug'] : [])]
+      const args = [
+        'write',
+        '--host',
+        server.url,
+        '--token',
+        TOKEN,
+        '--org',
+        'o',
+        '--bucket',
+        'b',
+        ...(debug ? ['--debug'] : []),
+      ]
       const result = await runCli(args, { stdin: 'm f=1 1\n' })
       assert.equal(result.code, 1)
       assert.equal(result.stderr.split('\n')[0], 'influx-async: 401 unauthorized: check --token / INFLUX_TOKEN')

@@ -26,7 +26,9 @@ async function serve(args: string[]): Promise<Served> {
   const child = spawnCli(['serve', '--port', '0', ...args])
   let stdout = ''
   let stderr = ''
-  child.stderr?.setEncoding('utf8').on('data', (t: string) => { stderr += t })
+  child.stderr?.setEncoding('utf8').on('data', (t: string) => {
+    stderr += t
+  })
   const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     child.once('close', (code) => resolve({ code, stdout, stderr }))
   })
@@ -49,29 +51,56 @@ async function serve(args: string[]): Promise<Served> {
 describe('influx-async serve', () => {
   test('prints URL, org, bucket, token; takes writes; SIGTERM saves --data; a restart has the points', async () => {
     const data = join(dir, 'data.journal')
-    const first = await serve(['--token', 'serve-token', '--org', 'serve-org', '--bucket', 'serve-bucket', '--data', data])
-    assert.equal(first.banner, [
-      `embedded InfluxDB listening on ${first.url}`,
-      '  org:    serve-org',
-      '  bucket: serve-bucket',
-      '  token:  serve-token',
-      `  data:   ${data} (journal, appended as changes happen)`,
-      'Use it with:',
-      `  export INFLUX_HOST=${first.url} INFLUX_TOKEN=serve-token INFLUX_ORG=serve-org INFLUX_BUCKET=serve-bucket`,
-      '  influx-async read -b serve-bucket --limit 10    # what it holds, as NDJSON',
-      'Press Ctrl-C to stop.',
-      '',
-    ].join('\n'))
-    const env = { INFLUX_HOST: first.url, INFLUX_TOKEN: 'serve-token', INFLUX_ORG: 'serve-org', INFLUX_BUCKET: 'serve-bucket' }
-    const write = await runCli(['write'], { env, stdin: 'm,t=a v=1i 1\nm,t=b v=2i 2\nf,t=c x=1,y=2.5,s="q\\"",b=true,u=18446744073709551615u 1700000000000000001\n' })
+    const first = await serve([
+      '--token',
+      'serve-token',
+      '--org',
+      'serve-org',
+      '--bucket',
+      'serve-bucket',
+      '--data',
+      data,
+    ])
+    assert.equal(
+      first.banner,
+      [
+        `embedded InfluxDB listening on ${first.url}`,
+        '  org:    serve-org',
+        '  bucket: serve-bucket',
+        '  token:  serve-token',
+        `  data:   ${data} (journal, appended as changes happen)`,
+        'Use it with:',
+        `  export INFLUX_HOST=${first.url} INFLUX_TOKEN=serve-token INFLUX_ORG=serve-org INFLUX_BUCKET=serve-bucket`,
+        '  influx-async read -b serve-bucket --limit 10    # what it holds, as NDJSON',
+        'Press Ctrl-C to stop.',
+        '',
+      ].join('\n'),
+    )
+    const env = {
+      INFLUX_HOST: first.url,
+      INFLUX_TOKEN: 'serve-token',
+      INFLUX_ORG: 'serve-org',
+      INFLUX_BUCKET: 'serve-bucket',
+    }
+    const write = await runCli(['write'], {
+      env,
+      stdin:
+        'm,t=a v=1i 1\nm,t=b v=2i 2\nf,t=c x=1,y=2.5,s="q\\"",b=true,u=18446744073709551615u 1700000000000000001\n',
+    })
     assert.equal(write.code, 0, write.stderr)
     // What a running server holds, through the real binary.
     const read = await runCli(['read', '-b', 'serve-bucket', '--limit', '2'], { env })
     assert.equal(read.stderr, '')
     assert.equal(read.code, 0)
-    assert.equal(read.stdout, '{"measurement":"m","tags":{"t":"a"},"fields":{"v":1},"time":1}\n{"measurement":"m","tags":{"t":"b"},"fields":{"v":2},"time":2}\n')
+    assert.equal(
+      read.stdout,
+      '{"measurement":"m","tags":{"t":"a"},"fields":{"v":1},"time":1}\n{"measurement":"m","tags":{"t":"b"},"fields":{"v":2},"time":2}\n',
+    )
     const floats = await runCli(['read', '-b', 'serve-bucket', '-m', 'f'], { env })
-    assert.equal(floats.stdout, '{"measurement":"f","tags":{"t":"c"},"fields":{"x":1.0,"y":2.5,"s":"q\\"","b":true,"u":18446744073709551615},"time":1700000000000000001}\n')
+    assert.equal(
+      floats.stdout,
+      '{"measurement":"f","tags":{"t":"c"},"fields":{"x":1.0,"y":2.5,"s":"q\\"","b":true,"u":18446744073709551615},"time":1700000000000000001}\n',
+    )
     const denied = await runCli(['read', '-b', 'serve-bucket'], { env: { ...env, INFLUX_TOKEN: 'wrong' } })
     assert.equal(denied.code, 1)
     assert.equal(denied.stderr, 'influx-async: 401 unauthorized: check --token / INFLUX_TOKEN\n')
@@ -85,7 +114,9 @@ describe('influx-async serve', () => {
     const reopened = await startTestServer({ port: 0, org: 'serve-org', buckets: ['serve-bucket'], persistPath: data })
     try {
       assert.deepEqual(
-        reopened.points('serve-bucket', { measurement: 'm' }).map((p) => `${p.measurement},t=${p.tags.t} v=${String(p.fields.v)} ${p.time}`),
+        reopened
+          .points('serve-bucket', { measurement: 'm' })
+          .map((p) => `${p.measurement},t=${p.tags.t} v=${String(p.fields.v)} ${p.time}`),
         ['m,t=a v=1 1', 'm,t=b v=2 2'],
       )
     } finally {
@@ -110,7 +141,10 @@ describe('influx-async serve', () => {
   test('--data named like JSON is refused: the file is a journal', async () => {
     const result = await runCli(['serve', '--port', '0', '--data', join(dir, 'x.json')])
     assert.equal(result.code, 2)
-    assert.equal(result.stderr.split('\n')[0], `influx-async: --data ${join(dir, 'x.json')}: the data file is a journal of changes and line protocol, not JSON; name it for example ${join(dir, 'x.journal')}`)
+    assert.equal(
+      result.stderr.split('\n')[0],
+      `influx-async: --data ${join(dir, 'x.json')}: the data file is a journal of changes and line protocol, not JSON; name it for example ${join(dir, 'x.journal')}`,
+    )
   })
 
   test('read against a server without the endpoint says so', async () => {
@@ -118,7 +152,10 @@ describe('influx-async serve', () => {
     try {
       const result = await runCli(['read', '--host', other.url, '-t', 't', '-o', 'o', '-b', 'b'])
       assert.equal(result.code, 1)
-      assert.equal(result.stderr, `influx-async: ${other.url} has no GET /api/v2/points: read works with the embedded server of 'influx-async serve'\n`)
+      assert.equal(
+        result.stderr,
+        `influx-async: ${other.url} has no GET /api/v2/points: read works with the embedded server of 'influx-async serve'\n`,
+      )
     } finally {
       await other.close()
     }
@@ -130,7 +167,10 @@ describe('influx-async serve', () => {
     const { port } = blocker.address() as { port: number }
     try {
       const result = await runCli(['serve', '--port', String(port)])
-      assert.equal(result.stderr, `influx-async: port ${port} is already in use; choose another with --port (0 picks a free one)\n`)
+      assert.equal(
+        result.stderr,
+        `influx-async: port ${port} is already in use; choose another with --port (0 picks a free one)\n`,
+      )
       assert.equal(result.code, 1)
     } finally {
       await new Promise<void>((resolve) => blocker.close(() => resolve()))

@@ -12,7 +12,6 @@ const BUCKET = 'cli-bucket'
 const cli = useCliServer(BUCKET, 'cli')
 const { connection, file, held, writeRequests } = cli
 
-
 describe('influx-async ping', () => {
   test('prints OK and exits 0', async () => {
     const result = await runCli(['ping', '--host', cli.server.url])
@@ -38,14 +37,19 @@ describe('influx-async write: line protocol', () => {
   test('from stdin, with the connection from the environment and -p s', async () => {
     const result = await runCli(['write', '-p', 's'], {
       stdin: 'm,t=a v=1 1700000000\n',
-      env: { INFLUX_HOST: cli.server.url, INFLUX_TOKEN: cli.server.token, INFLUX_ORG: cli.server.org, INFLUX_BUCKET: BUCKET },
+      env: {
+        INFLUX_HOST: cli.server.url,
+        INFLUX_TOKEN: cli.server.token,
+        INFLUX_ORG: cli.server.org,
+        INFLUX_BUCKET: BUCKET,
+      },
     })
     assert.equal(result.code, 0)
     assert.deepEqual(held(), ['m,t=a v=1 1700000000000000000'])
     assert.equal(writeRequests()[0]?.query.precision, 's')
   })
 
-  test('the client\'s INFLUXDB_V2_* variables work too', async () => {
+  test("the client's INFLUXDB_V2_* variables work too", async () => {
     const result = await runCli(['write', '-b', BUCKET], {
       stdin: 'm v=2 5\n',
       env: { INFLUXDB_V2_URL: cli.server.url, INFLUXDB_V2_TOKEN: cli.server.token, INFLUXDB_V2_ORG: cli.server.org },
@@ -59,17 +63,25 @@ describe('influx-async write: line protocol', () => {
     const b = await file('b.lp', 'm v=4 4\nm v=5 5')
     const result = await runCli(['write', ...connection(), '--batch-size', '2', a, '-f', b])
     assert.equal(summaryOf(result.stdout), 'written: 5 points, rejected: 0, <s>, <rate>\n')
-    assert.deepEqual(writeRequests().map((r) => r.body).sort(), ['m v=1 1\nm v=2 2', 'm v=3 3\nm v=4 4', 'm v=5 5'])
+    assert.deepEqual(
+      writeRequests()
+        .map((r) => r.body)
+        .sort(),
+      ['m v=1 1\nm v=2 2', 'm v=3 3\nm v=4 4', 'm v=5 5'],
+    )
     assert.equal(held().length, 5)
   })
 
   test('streams: points reach the server while stdin is still open', async () => {
     const child = spawnCli(['write', ...connection(), '--batch-size', '2'])
     let stdout = ''
-    child.stdout?.setEncoding('utf8').on('data', (t: string) => { stdout += t })
+    child.stdout?.setEncoding('utf8').on('data', (t: string) => {
+      stdout += t
+    })
     const exited = new Promise<number | null>((resolve) => child.once('close', resolve))
     child.stdin?.write('m v=1 1\nm v=2 2\nm v=3 3\nm v=4 4\n')
-    for (let i = 0; i < 200 && cli.server.count(BUCKET) < 4; i++) await new Promise((resolve) => setTimeout(resolve, 50))
+    for (let i = 0; i < 200 && cli.server.count(BUCKET) < 4; i++)
+      await new Promise((resolve) => setTimeout(resolve, 50))
     assert.equal(cli.server.count(BUCKET), 4, 'two full batches were written before the input ended')
     child.stdin?.end('m v=5 5\n')
     assert.equal(await exited, 0)
@@ -110,19 +122,43 @@ describe('influx-async write: line protocol', () => {
   })
 
   test('a wrong token stops the write with one line; nothing is written', async () => {
-    const result = await runCli(['write', '--host', cli.server.url, '--token', 'wrong', '--org', cli.server.org, '-b', BUCKET], { stdin: 'm v=1 1\n' })
+    const result = await runCli(
+      ['write', '--host', cli.server.url, '--token', 'wrong', '--org', cli.server.org, '-b', BUCKET],
+      { stdin: 'm v=1 1\n' },
+    )
     assert.equal(result.code, 1)
     assert.equal(result.stdout, '')
-    assert.equal(result.stderr, 'influx-async: 401 unauthorized: check --token / INFLUX_TOKEN (write stopped: 0 point(s) acknowledged before it, 1 read and not written)\n')
+    assert.equal(
+      result.stderr,
+      'influx-async: 401 unauthorized: check --token / INFLUX_TOKEN (write stopped: 0 point(s) acknowledged before it, 1 read and not written)\n',
+    )
     assert.deepEqual(held(), [])
   })
 
   test('an unknown bucket: one line; the errors file gets nothing, since no line was refused for its content', async () => {
     const errors = join(cli.dir, 'not-written.lp')
-    const result = await runCli(['write', '--host', cli.server.url, '--token', cli.server.token, '--org', cli.server.org, '-b', 'nope', '--errors-file', errors], { stdin: 'm v=1 1\nm v=2 2\n' })
+    const result = await runCli(
+      [
+        'write',
+        '--host',
+        cli.server.url,
+        '--token',
+        cli.server.token,
+        '--org',
+        cli.server.org,
+        '-b',
+        'nope',
+        '--errors-file',
+        errors,
+      ],
+      { stdin: 'm v=1 1\nm v=2 2\n' },
+    )
     assert.equal(result.code, 1)
     assert.equal(result.stdout, '')
-    assert.equal(result.stderr, 'influx-async: 404 not found: bucket "nope" not found: check --bucket / --bucket-id / INFLUX_BUCKET (write stopped: 0 point(s) acknowledged before it, 2 read and not written)\n')
+    assert.equal(
+      result.stderr,
+      'influx-async: 404 not found: bucket "nope" not found: check --bucket / --bucket-id / INFLUX_BUCKET (write stopped: 0 point(s) acknowledged before it, 2 read and not written)\n',
+    )
     assert.equal(await readFile(errors, 'utf8'), '')
   })
 })
@@ -140,8 +176,21 @@ describe('influx-async write: CSV', () => {
     const path = await file('levels.csv', CSV)
     const errors = join(cli.dir, 'csv-errors.txt')
     const result = await runCli([
-      'write', ...connection(), '-m', 'water', '--tag-columns', 'station', '--timestamp-column', 'time',
-      '--timezone', 'Europe/Paris', '--field-types', 'count=uint', '--errors-file', errors, path,
+      'write',
+      ...connection(),
+      '-m',
+      'water',
+      '--tag-columns',
+      'station',
+      '--timestamp-column',
+      'time',
+      '--timezone',
+      'Europe/Paris',
+      '--field-types',
+      'count=uint',
+      '--errors-file',
+      errors,
+      path,
     ])
     assert.equal(summaryOf(result.stdout), 'written: 3 points, rejected: 1, <s>, <rate>\n')
     assert.equal(result.code, 3)
@@ -157,9 +206,27 @@ describe('influx-async write: CSV', () => {
   })
 
   test('from stdin with --format csv and integer timestamps in --precision', async () => {
-    const result = await runCli(['write', ...connection(), '--format', 'csv', '-m', 'cpu', '--tag-columns', 'host', '--timestamp-column', 't', '-p', 'ms', '--field-types', 'n=int'], {
-      stdin: 'host,n,t\nh1,-5,1700000000000\nh2,7,1700000000001\n',
-    })
+    const result = await runCli(
+      [
+        'write',
+        ...connection(),
+        '--format',
+        'csv',
+        '-m',
+        'cpu',
+        '--tag-columns',
+        'host',
+        '--timestamp-column',
+        't',
+        '-p',
+        'ms',
+        '--field-types',
+        'n=int',
+      ],
+      {
+        stdin: 'host,n,t\nh1,-5,1700000000000\nh2,7,1700000000001\n',
+      },
+    )
     assert.equal(result.code, 0)
     assert.deepEqual(held(), ['cpu,host=h1 n=-5i 1700000000000000000', 'cpu,host=h2 n=7i 1700000000001000000'])
   })
@@ -167,14 +234,27 @@ describe('influx-async write: CSV', () => {
   test('a .csv.gz file is decompressed as it is read', async () => {
     const path = join(cli.dir, 'rows.csv.gz')
     await writeFile(path, gzipSync('host,v,t\na,1,1\nb,2,2\n'))
-    const result = await runCli(['write', ...connection(), '-m', 'z', '--tag-columns', 'host', '--timestamp-column', 't', path])
+    const result = await runCli([
+      'write',
+      ...connection(),
+      '-m',
+      'z',
+      '--tag-columns',
+      'host',
+      '--timestamp-column',
+      't',
+      path,
+    ])
     assert.equal(result.code, 0, result.stderr)
     assert.deepEqual(held(), ['z,host=a v=1 1', 'z,host=b v=2 2'])
   })
 
   test('CSV without --measurement is a usage error, found before the server is contacted', async () => {
     const result = await runCli(['write', ...connection(), '--format', 'csv'], { stdin: 'a\n1\n' })
-    assert.equal(result.stderr, "influx-async: CSV input needs --measurement (-m), the measurement of every row, or annotations (stdin has none)\nRun 'influx-async write --help' for usage.\n")
+    assert.equal(
+      result.stderr,
+      "influx-async: CSV input needs --measurement (-m), the measurement of every row, or annotations (stdin has none)\nRun 'influx-async write --help' for usage.\n",
+    )
     assert.equal(result.code, 2)
     assert.equal(cli.server.requests.length, 0)
   })
@@ -189,21 +269,37 @@ describe('influx-async write: CSV', () => {
 
 describe('influx-async write: NDJSON', () => {
   test('from a .jsonl file: nested and flat objects, exact big integers, a bad line refused', async () => {
-    const path = await file('events.jsonl', [
-      '{"measurement":"h2o_feet","tags":{"location":"us-west"},"fields":{"level":125},"time":1}',
-      '{"measurement":"ev","host":"a","n":"9223372036854775807","ok":true,"time":"2024-01-01T00:00:00.000000001Z"}',
-      '{"measurement":"ev","host":"b"}',
-      '',
-    ].join('\n'))
-    const result = await runCli(['write', ...connection(), '--tag-columns', 'host', '--field-types', 'n=int,level=int', path])
+    const path = await file(
+      'events.jsonl',
+      [
+        '{"measurement":"h2o_feet","tags":{"location":"us-west"},"fields":{"level":125},"time":1}',
+        '{"measurement":"ev","host":"a","n":"9223372036854775807","ok":true,"time":"2024-01-01T00:00:00.000000001Z"}',
+        '{"measurement":"ev","host":"b"}',
+        '',
+      ].join('\n'),
+    )
+    const result = await runCli([
+      'write',
+      ...connection(),
+      '--tag-columns',
+      'host',
+      '--field-types',
+      'n=int,level=int',
+      path,
+    ])
     assert.equal(summaryOf(result.stdout), 'written: 2 points, rejected: 1, <s>, <rate>\n')
     assert.equal(result.stderr, `rejected ${path}:3: has no field value\n  {"measurement":"ev","host":"b"}\n`)
     assert.equal(result.code, 3)
-    assert.deepEqual(held(), ['ev,host=a n=9223372036854775807i,ok=true 1704067200000000001', 'h2o_feet,location=us-west level=125i 1'])
+    assert.deepEqual(held(), [
+      'ev,host=a n=9223372036854775807i,ok=true 1704067200000000001',
+      'h2o_feet,location=us-west level=125i 1',
+    ])
   })
 
   test('from stdin with --format ndjson and --measurement', async () => {
-    const result = await runCli(['write', ...connection(), '--format', 'ndjson', '-m', 'm'], { stdin: '{"v":1.5,"time":3}\n{"v":2,"time":4}\n' })
+    const result = await runCli(['write', ...connection(), '--format', 'ndjson', '-m', 'm'], {
+      stdin: '{"v":1.5,"time":3}\n{"v":2,"time":4}\n',
+    })
     assert.equal(result.code, 0)
     assert.deepEqual(held(), ['m v=1.5 3', 'm v=2 4'])
   })
@@ -211,25 +307,64 @@ describe('influx-async write: NDJSON', () => {
 
 describe('influx-async delete', () => {
   test('deletes the matching points in the inclusive range', async () => {
-    await runCli(['write', ...connection()], { stdin: 'm,t=a v=1 1\nm,t=a v=2 2\nm,t=a v=3 3\nm,t=b v=4 2\nother v=5 2\n' })
+    await runCli(['write', ...connection()], {
+      stdin: 'm,t=a v=1 1\nm,t=a v=2 2\nm,t=a v=3 3\nm,t=b v=4 2\nother v=5 2\n',
+    })
     assert.equal(held().length, 5)
-    const result = await runCli(['delete', ...connection(), '--start', '1970-01-01T00:00:00.000000001Z', '--stop', '1970-01-01T00:00:00.000000002Z', '--predicate', '_measurement="m" AND t="a"'])
-    assert.equal(result.stdout, `deleted points matching _measurement="m" AND t="a" from 1970-01-01T00:00:00.000000001Z to 1970-01-01T00:00:00.000000002Z in bucket ${BUCKET}\n`)
+    const result = await runCli([
+      'delete',
+      ...connection(),
+      '--start',
+      '1970-01-01T00:00:00.000000001Z',
+      '--stop',
+      '1970-01-01T00:00:00.000000002Z',
+      '--predicate',
+      '_measurement="m" AND t="a"',
+    ])
+    assert.equal(
+      result.stdout,
+      `deleted points matching _measurement="m" AND t="a" from 1970-01-01T00:00:00.000000001Z to 1970-01-01T00:00:00.000000002Z in bucket ${BUCKET}\n`,
+    )
     assert.equal(result.code, 0)
     assert.deepEqual(held(), ['m,t=a v=3 3', 'm,t=b v=4 2', 'other v=5 2'])
   })
 
   test('without a predicate, everything in the range goes', async () => {
     await runCli(['write', ...connection()], { stdin: 'm v=1 1\nn v=2 5\n' })
-    const result = await runCli(['delete', ...connection(), '--start', '1970-01-01T00:00:00Z', '--stop', '1970-01-01T00:00:00.000000003Z'])
-    assert.equal(result.stdout, `deleted every point from 1970-01-01T00:00:00Z to 1970-01-01T00:00:00.000000003Z in bucket ${BUCKET}\n`)
+    const result = await runCli([
+      'delete',
+      ...connection(),
+      '--start',
+      '1970-01-01T00:00:00Z',
+      '--stop',
+      '1970-01-01T00:00:00.000000003Z',
+    ])
+    assert.equal(
+      result.stdout,
+      `deleted every point from 1970-01-01T00:00:00Z to 1970-01-01T00:00:00.000000003Z in bucket ${BUCKET}\n`,
+    )
     assert.deepEqual(held(), ['n v=2 5'])
   })
 
   test('a bad predicate is a usage error (exit 2) with the reason; nothing is sent', async () => {
-    const result = await runCli(['delete', ...connection(), '--start', '1970-01-01T00:00:00Z', '--stop', '1970-01-01T00:00:01Z', '--predicate', 'host=="a"'])
-    assert.equal(result.stderr, 'influx-async: --predicate: expected a value, got "=" at position 5 in "host==\\"a\\""\nRun \'influx-async delete --help\' for usage.\n')
+    const result = await runCli([
+      'delete',
+      ...connection(),
+      '--start',
+      '1970-01-01T00:00:00Z',
+      '--stop',
+      '1970-01-01T00:00:01Z',
+      '--predicate',
+      'host=="a"',
+    ])
+    assert.equal(
+      result.stderr,
+      'influx-async: --predicate: expected a value, got "=" at position 5 in "host==\\"a\\""\nRun \'influx-async delete --help\' for usage.\n',
+    )
     assert.equal(result.code, 2)
-    assert.deepEqual(cli.server.requests.map((r) => r.path), [])
+    assert.deepEqual(
+      cli.server.requests.map((r) => r.path),
+      [],
+    )
   })
 })

@@ -14,9 +14,30 @@ const fieldsOf = (records: CsvRecord[]): string[][] => records.map((r) => r.fiel
 
 describe('CsvParser', () => {
   const cases: Array<[string, string, string[][]]> = [
-    ['plain rows', 'a,b\n1,2\n', [['a', 'b'], ['1', '2']]],
-    ['no final newline', 'a,b\n1,2', [['a', 'b'], ['1', '2']]],
-    ['CRLF', 'a,b\r\n1,2\r\n', [['a', 'b'], ['1', '2']]],
+    [
+      'plain rows',
+      'a,b\n1,2\n',
+      [
+        ['a', 'b'],
+        ['1', '2'],
+      ],
+    ],
+    [
+      'no final newline',
+      'a,b\n1,2',
+      [
+        ['a', 'b'],
+        ['1', '2'],
+      ],
+    ],
+    [
+      'CRLF',
+      'a,b\r\n1,2\r\n',
+      [
+        ['a', 'b'],
+        ['1', '2'],
+      ],
+    ],
     ['empty cells', ',x,\n', [['', 'x', '']]],
     ['trailing comma at end of input', 'a,', [['a', '']]],
     ['quoted comma and quote', '"a,b","say ""hi"""\n', [['a,b', 'say "hi"']]],
@@ -39,11 +60,24 @@ describe('CsvParser', () => {
 
   test('line numbers count the lines inside quoted fields', () => {
     const records = parseAll('h\n"a\nb"\nc\n\nd\n', 2)
-    assert.deepEqual(records.map((r) => [r.fields[0], r.line]), [['h', 1], ['a\nb', 2], ['c', 4], ['d', 6]])
+    assert.deepEqual(
+      records.map((r) => [r.fields[0], r.line]),
+      [
+        ['h', 1],
+        ['a\nb', 2],
+        ['c', 4],
+        ['d', 6],
+      ],
+    )
   })
 
   test('a quote inside an unquoted field is an error naming the line', () => {
-    assert.throws(() => parseAll('a\nb"c\n'), (e: unknown) => e instanceof CsvSyntaxError && e.message === 'line 2: a quote inside an unquoted field (quote the whole field and double the quote)')
+    assert.throws(
+      () => parseAll('a\nb"c\n'),
+      (e: unknown) =>
+        e instanceof CsvSyntaxError &&
+        e.message === 'line 2: a quote inside an unquoted field (quote the whole field and double the quote)',
+    )
   })
 
   test('text after a closing quote is an error', () => {
@@ -51,7 +85,9 @@ describe('CsvParser', () => {
   })
 
   test('an unclosed quote at the end is an error naming the line where the record starts', () => {
-    assert.throws(() => parseAll('x\n"abc\ndef\n'), { message: 'line 2: a quoted field is not closed at the end of the input' })
+    assert.throws(() => parseAll('x\n"abc\ndef\n'), {
+      message: 'line 2: a quoted field is not closed at the end of the input',
+    })
   })
 
   test('parseCsvStream yields batches per chunk', async () => {

@@ -53,7 +53,11 @@ describe('FailedBatches', () => {
   test('a 400 naming its bad lines: they are logged, the rest is resent and counted', async () => {
     const h = await harness()
     const lines = ['m v=1 1', 'bad', 'm v=2 2', 'worse x']
-    await h.failures.handle({ lines, precision: 'ns', reason: http400("unable to parse 'bad': missing fields\nunable to parse 'worse x': invalid field format") })
+    await h.failures.handle({
+      lines,
+      precision: 'ns',
+      reason: http400("unable to parse 'bad': missing fields\nunable to parse 'worse x': invalid field format"),
+    })
     assert.deepEqual(h.resent, [['m v=1 1', 'm v=2 2']])
     assert.deepEqual(h.written, [2])
     assert.deepEqual(h.fatal, [])
@@ -63,7 +67,12 @@ describe('FailedBatches', () => {
 
   test('a 422 naming its lines: only those are logged, with their own reasons', async () => {
     const h = await harness()
-    const error = new PartialWriteError({ statusCode: 422, body: '', headers: {}, rejectedLines: [{ line: 'b', reason: 'type conflict' }] })
+    const error = new PartialWriteError({
+      statusCode: 422,
+      body: '',
+      headers: {},
+      rejectedLines: [{ line: 'b', reason: 'type conflict' }],
+    })
     await h.failures.handle({ lines: ['b'], precision: 'ns', reason: error })
     assert.deepEqual(h.written, [])
     assert.equal(await h.finish(), '# server: type conflict\nb\n')
@@ -71,7 +80,13 @@ describe('FailedBatches', () => {
 
   test('a 422 with only dropped=N: the others count as written, the group is logged together', async () => {
     const h = await harness()
-    const error = new PartialWriteError({ statusCode: 422, body: '{"code":"unprocessable entity","message":"partial write: conflict dropped=1"}', headers: {}, rejectedLines: [], dropped: 1 })
+    const error = new PartialWriteError({
+      statusCode: 422,
+      body: '{"code":"unprocessable entity","message":"partial write: conflict dropped=1"}',
+      headers: {},
+      rejectedLines: [],
+      dropped: 1,
+    })
     await h.failures.handle({ lines: ['a', 'b', 'c'], precision: 'ns', reason: error })
     assert.deepEqual(h.written, [2])
     assert.equal(
@@ -95,7 +110,11 @@ describe('FailedBatches', () => {
 
   test('a resend that fails for a reason other than content stops the run; the resent lines are not logged', async () => {
     const h = await harness(new InfluxDBError({ statusCode: 401, body: '', headers: {} }))
-    await h.failures.handle({ lines: ['ok v=1', 'bad'], precision: 'ns', reason: http400("unable to parse 'bad': nope") })
+    await h.failures.handle({
+      lines: ['ok v=1', 'bad'],
+      precision: 'ns',
+      reason: http400("unable to parse 'bad': nope"),
+    })
     assert.deepEqual(h.written, [])
     assert.equal(h.fatal.length, 1)
     assert.equal(await h.finish(), '# server: nope\nbad\n')

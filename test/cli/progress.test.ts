@@ -30,13 +30,22 @@ describe('progress', () => {
   })
   test('draws nothing when the target is not a terminal', () => {
     const written: string[] = []
-    const bar = new ProgressBar({ isTTY: false, write: (t: string) => written.push(t) }, () => ({ written: 1, rejected: 0, bytesRead: 0, totalBytes: undefined }))
+    const bar = new ProgressBar({ isTTY: false, write: (t: string) => written.push(t) }, () => ({
+      written: 1,
+      rejected: 0,
+      bytesRead: 0,
+      totalBytes: undefined,
+    }))
     bar.stop()
     assert.deepEqual(written, [])
   })
   test('a terminal reporting 0 columns (a pseudo-terminal without a size) gets 80', async () => {
     const written: string[] = []
-    const bar = new ProgressBar({ isTTY: true, columns: 0, write: (t: string) => written.push(t) }, () => ({ written: 5, rejected: 0, totalPoints: 10 }))
+    const bar = new ProgressBar({ isTTY: true, columns: 0, write: (t: string) => written.push(t) }, () => ({
+      written: 5,
+      rejected: 0,
+      totalPoints: 10,
+    }))
     await new Promise((resolve) => setTimeout(resolve, 150))
     bar.stop()
     // eslint-disable-next-line no-control-regex -- the bar starts with the terminal's erase-line escape
@@ -44,7 +53,12 @@ describe('progress', () => {
   })
   test('draws on a terminal and erases the line on stop', async () => {
     const written: string[] = []
-    const bar = new ProgressBar({ isTTY: true, columns: 80, write: (t: string) => written.push(t) }, () => ({ written: 0, rejected: 0, bytesRead: 0, totalBytes: undefined }))
+    const bar = new ProgressBar({ isTTY: true, columns: 80, write: (t: string) => written.push(t) }, () => ({
+      written: 0,
+      rejected: 0,
+      bytesRead: 0,
+      totalBytes: undefined,
+    }))
     await new Promise((resolve) => setTimeout(resolve, 250))
     bar.stop()
     assert.ok(written.length >= 2, `drew ${written.length} time(s)`)

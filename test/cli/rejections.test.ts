@@ -4,7 +4,11 @@ import { RejectionLog, excerpt } from '../../src/cli/rejections.js'
 
 function stderrLog(): Promise<{ log: RejectionLog; text: () => string }> {
   let text = ''
-  return RejectionLog.open(undefined, { write: (t: string) => { text += t } }).then((log) => ({ log, text: () => text }))
+  return RejectionLog.open(undefined, {
+    write: (t: string) => {
+      text += t
+    },
+  }).then((log) => ({ log, text: () => text }))
 }
 
 describe('RejectionLog on stderr (B9: a refused line is identified by its text)', () => {
@@ -17,7 +21,10 @@ describe('RejectionLog on stderr (B9: a refused line is identified by its text)'
   test('a group the server did not break down shows its first line and how many more', async () => {
     const { log, text } = await stderrLog()
     await log.addGroup('server', ['m v=1 1', 'm v=2 2', 'm v=3 3'], 2, 'partial write')
-    assert.equal(text(), 'rejected server: 2 of the next 3 line(s) refused, the server did not say which (writing them again is safe): partial write\n  m v=1 1 (and 2 more line(s))\n')
+    assert.equal(
+      text(),
+      'rejected server: 2 of the next 3 line(s) refused, the server did not say which (writing them again is safe): partial write\n  m v=1 1 (and 2 more line(s))\n',
+    )
     assert.equal(log.rejected, 2)
   })
 

@@ -31,7 +31,11 @@ const NO_CONFIG_HOME = fileURLToPath(new URL('../fixtures/no-config-home', impor
 
 /** Starts the CLI; the caller owns the process. */
 export function spawnCli(args: readonly string[], options: CliOptions = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: cleanEnv(options.env), stdio: 'pipe' })
+  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    cwd: ROOT,
+    env: cleanEnv(options.env),
+    stdio: 'pipe',
+  })
 }
 
 /** Runs the CLI to completion and collects its output. */
@@ -39,8 +43,12 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
   const child = spawnCli(args, options)
   let stdout = ''
   let stderr = ''
-  child.stdout?.setEncoding('utf8').on('data', (text: string) => { stdout += text })
-  child.stderr?.setEncoding('utf8').on('data', (text: string) => { stderr += text })
+  child.stdout?.setEncoding('utf8').on('data', (text: string) => {
+    stdout += text
+  })
+  child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+    stderr += text
+  })
   child.stdin?.end(options.stdin ?? '')
   return new Promise((resolve, reject) => {
     child.once('error', reject)

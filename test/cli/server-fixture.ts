@@ -41,7 +41,16 @@ export function useCliServer(bucket: string, name: string): CliServer {
       if (dir === undefined) throw new Error('the scratch directory is used before it was made')
       return dir
     },
-    connection: () => ['--host', fixture.server.url, '--token', fixture.server.token, '--org', fixture.server.org, '--bucket', bucket],
+    connection: () => [
+      '--host',
+      fixture.server.url,
+      '--token',
+      fixture.server.token,
+      '--org',
+      fixture.server.org,
+      '--bucket',
+      bucket,
+    ],
     file: async (fileName, content) => {
       const path = join(fixture.dir, fileName)
       await writeFile(path, content)
@@ -54,9 +63,14 @@ export function useCliServer(bucket: string, name: string): CliServer {
 }
 
 function describePoint(p: StoredPoint): string {
-  const tags = Object.entries(p.tags).map(([k, v]) => `${k}=${v}`).join(',')
+  const tags = Object.entries(p.tags)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',')
   const fields = Object.entries(p.fields)
-    .map(([k, v]) => `${k}=${typeof v === 'bigint' ? `${v}${p.fieldTypes[k] === 'unsigned' ? 'u' : 'i'}` : JSON.stringify(v)}`)
+    .map(
+      ([k, v]) =>
+        `${k}=${typeof v === 'bigint' ? `${v}${p.fieldTypes[k] === 'unsigned' ? 'u' : 'i'}` : JSON.stringify(v)}`,
+    )
     .join(',')
   return `${p.measurement}${tags === '' ? '' : `,${tags}`} ${fields} ${p.time}`
 }

@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
-import { openSource, splitLines, splitLineProtocol, firstInvalidUtf8, InputError, type TextLine } from '../../src/cli/input/source.js'
+import {
+  openSource,
+  splitLines,
+  splitLineProtocol,
+  firstInvalidUtf8,
+  InputError,
+  type TextLine,
+} from '../../src/cli/input/source.js'
 
 async function collect(chunks: string[]): Promise<TextLine[]> {
   // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
@@ -20,7 +27,10 @@ async function collect(chunks: string[]): Promise<TextLine[]> {
 describe('splitLines', () => {
   test('splits LF and CRLF across chunk boundaries and numbers the lines', async () => {
     assert.deepEqual(await collect(['a\r', '\nb', 'c\n\nd']), [
-      { text: 'a', line: 1 }, { text: 'bc', line: 2 }, { text: '', line: 3 }, { text: 'd', line: 4 },
+      { text: 'a', line: 1 },
+      { text: 'bc', line: 2 },
+      { text: '', line: 3 },
+      { text: 'd', line: 4 },
     ])
   })
   test('no trailing empty line after a final newline', async () => {
@@ -59,9 +69,12 @@ describe('openSource', () => {
       assert.equal(source.bytesRead, compressed.length)
       await writeFile(path, 'not gzip')
       const broken = await openSource(path)
-      await assert.rejects(async () => {
-        for await (const chunk of broken.text()) void chunk
-      }, new InputError(`cannot read ${path}: incorrect header check`))
+      await assert.rejects(
+        async () => {
+          for await (const chunk of broken.text()) void chunk
+        },
+        new InputError(`cannot read ${path}: incorrect header check`),
+      )
     } finally {
       await rm(dir, { recursive: true })
     }
@@ -125,13 +138,22 @@ describe('splitLineProtocol (B6)', () => {
   })
 
   test('a backslash escapes a line feed; a quote still open at the end ends with the input', async () => {
-    assert.deepEqual(await collectLp(['m,t=a\\\nb v=1 1\nm v=2 2\n']), [{ text: 'm,t=a\\\nb v=1 1', line: 1 }, { text: 'm v=2 2', line: 3 }])
-    assert.deepEqual(await collectLp(['m v=1 1\nm s="x 2\n', 'm v=3 3\n']), [{ text: 'm v=1 1', line: 1 }, { text: 'm s="x 2\nm v=3 3', line: 2 }])
+    assert.deepEqual(await collectLp(['m,t=a\\\nb v=1 1\nm v=2 2\n']), [
+      { text: 'm,t=a\\\nb v=1 1', line: 1 },
+      { text: 'm v=2 2', line: 3 },
+    ])
+    assert.deepEqual(await collectLp(['m v=1 1\nm s="x 2\n', 'm v=3 3\n']), [
+      { text: 'm v=1 1', line: 1 },
+      { text: 'm s="x 2\nm v=3 3', line: 2 },
+    ])
   })
 
   test('without quotes it splits like splitLines, blank lines included', async () => {
     assert.deepEqual(await collectLp(['a\r', '\nb', 'c\n\nd']), [
-      { text: 'a', line: 1 }, { text: 'bc', line: 2 }, { text: '', line: 3 }, { text: 'd', line: 4 },
+      { text: 'a', line: 1 },
+      { text: 'bc', line: 2 },
+      { text: '', line: 3 },
+      { text: 'd', line: 4 },
     ])
   })
 })
@@ -158,18 +180,39 @@ describe('openSource: invalid UTF-8 (B5)', () => {
   }
 
   test('is an InputError with the offset of the first bad sequence, also across reads', async () => {
-    await assert.rejects(readAll(await openSource('-', stdin([0x61, 0x0a, 0xff]))), new InputError('cannot read -: invalid UTF-8 at byte offset 2'))
+    await assert.rejects(
+      readAll(await openSource('-', stdin([0x61, 0x0a, 0xff]))),
+      new InputError('cannot read -: invalid UTF-8 at byte offset 2'),
+    )
     // é is C3 A9: a C3 that ends one read and an invalid byte that starts the next.
-    await assert.rejects(readAll(await openSource('-', stdin([0x61, 0xc3], [0x28, 0x62]))), new InputError('cannot read -: invalid UTF-8 at byte offset 1'))
-    await assert.rejects(readAll(await openSource('-', stdin([0xe2], [0x82], [0x41]))), new InputError('cannot read -: invalid UTF-8 at byte offset 0'))
-    await assert.rejects(readAll(await openSource('-', stdin([0xe2, 0x82, 0xac], [0x80]))), new InputError('cannot read -: invalid UTF-8 at byte offset 3'))
+    await assert.rejects(
+      readAll(await openSource('-', stdin([0x61, 0xc3], [0x28, 0x62]))),
+      new InputError('cannot read -: invalid UTF-8 at byte offset 1'),
+    )
+    await assert.rejects(
+      readAll(await openSource('-', stdin([0xe2], [0x82], [0x41]))),
+      new InputError('cannot read -: invalid UTF-8 at byte offset 0'),
+    )
+    await assert.rejects(
+      readAll(await openSource('-', stdin([0xe2, 0x82, 0xac], [0x80]))),
+      new InputError('cannot read -: invalid UTF-8 at byte offset 3'),
+    )
     // Encoded surrogates and overlong forms are not UTF-8 either.
-    await assert.rejects(readAll(await openSource('-', stdin([0x78, 0xed, 0xa0, 0x80]))), new InputError('cannot read -: invalid UTF-8 at byte offset 1'))
-    await assert.rejects(readAll(await openSource('-', stdin([0xc0, 0xaf]))), new InputError('cannot read -: invalid UTF-8 at byte offset 0'))
+    await assert.rejects(
+      readAll(await openSource('-', stdin([0x78, 0xed, 0xa0, 0x80]))),
+      new InputError('cannot read -: invalid UTF-8 at byte offset 1'),
+    )
+    await assert.rejects(
+      readAll(await openSource('-', stdin([0xc0, 0xaf]))),
+      new InputError('cannot read -: invalid UTF-8 at byte offset 0'),
+    )
   })
 
   test('a character cut off by the end of the input', async () => {
-    await assert.rejects(readAll(await openSource('-', stdin([0x61], [0xf0, 0x9f, 0x98]))), new InputError('cannot read -: invalid UTF-8 at byte offset 1 (the input ends inside a character)'))
+    await assert.rejects(
+      readAll(await openSource('-', stdin([0x61], [0xf0, 0x9f, 0x98]))),
+      new InputError('cannot read -: invalid UTF-8 at byte offset 1 (the input ends inside a character)'),
+    )
   })
 
   test('valid text split anywhere decodes whole, and a BOM is dropped once', async () => {
@@ -182,7 +225,10 @@ describe('openSource: invalid UTF-8 (B5)', () => {
     try {
       const path = join(dir, 'u.lp.gz')
       await writeFile(path, gzipSync(Buffer.from([0x61, 0x62, 0xfe])))
-      await assert.rejects(readAll(await openSource(path)), new InputError(`cannot read ${path}: invalid UTF-8 at byte offset 2 of the decompressed text`))
+      await assert.rejects(
+        readAll(await openSource(path)),
+        new InputError(`cannot read ${path}: invalid UTF-8 at byte offset 2 of the decompressed text`),
+      )
     } finally {
       await rm(dir, { recursive: true })
     }

@@ -8,7 +8,8 @@ import { startRecordingServer } from '../support/recording-server.js'
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url))
 
-const isClientVariable = (k: string): boolean => k.startsWith('INFLUXDB_V2_') || k.startsWith('INFLUX_') || k === 'data_center'
+const isClientVariable = (k: string): boolean =>
+  k.startsWith('INFLUXDB_V2_') || k.startsWith('INFLUX_') || k === 'data_center'
 
 /** Runs `body` with exactly these INFLUX_* and INFLUXDB_V2_* variables set, restoring the environment after. */
 async function withEnv(vars: Record<string, string>, body: () => void | Promise<void>): Promise<void> {
@@ -30,7 +31,10 @@ describe('InfluxDBClientAsync construction', () => {
     assert.throws(() => new InfluxDBClientAsync({ url: 'ws://h' }), InvalidArgumentError)
     assert.throws(() => new InfluxDBClientAsync({ url: 42 as unknown as string }), /"url" must be a non-empty string/)
     assert.throws(() => new InfluxDBClientAsync({ url: 'http://h', org: 5 as unknown as string }), /"org" must be/)
-    assert.throws(() => new InfluxDBClientAsync({ url: 'http://h', username: 'u' }), /"username" and "password" must be given together/)
+    assert.throws(
+      () => new InfluxDBClientAsync({ url: 'http://h', username: 'u' }),
+      /"username" and "password" must be given together/,
+    )
   })
 
   test('every numeric and typed option is checked when the client is made, naming the option', () => {
@@ -57,12 +61,17 @@ describe('InfluxDBClientAsync construction', () => {
       [{ defaultTags: 'dc=eu' }, /"defaultTags" must be an object/],
     ]
     for (const [options, message] of cases) {
-      assert.throws(() => new InfluxDBClientAsync({ url: 'http://h', ...options }), (e: unknown) => e instanceof InvalidArgumentError && message.test(e.message), JSON.stringify(options))
+      assert.throws(
+        () => new InfluxDBClientAsync({ url: 'http://h', ...options }),
+        (e: unknown) => e instanceof InvalidArgumentError && message.test(e.message),
+        JSON.stringify(options),
+      )
     }
-    for (const maxSockets of [1, 64, Number.POSITIVE_INFINITY]) assert.doesNotThrow(() => new InfluxDBClientAsync({ url: 'http://h', maxSockets }))
+    for (const maxSockets of [1, 64, Number.POSITIVE_INFINITY])
+      assert.doesNotThrow(() => new InfluxDBClientAsync({ url: 'http://h', maxSockets }))
   })
 
-  test('options are copied, so later changes to the caller\'s objects do not leak in', () => {
+  test("options are copied, so later changes to the caller's objects do not leak in", () => {
     const tags = { a: '1' }
     const client = new InfluxDBClientAsync({ url: 'http://h', defaultTags: tags })
     tags.a = '2'
@@ -85,7 +94,9 @@ describe('runtimes without process (browsers, Workers)', () => {
       out.write(JSON.stringify(bodies))
     `
     const { execFileSync } = await import('node:child_process')
-    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' })
+    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    })
     assert.deepEqual(JSON.parse(output), ['m,dc=eu f=1 1'])
   })
 })
@@ -131,7 +142,7 @@ describe('InfluxDBClientAsync.fromEnv', () => {
     })
   })
 
-  test('the influx CLI\'s INFLUX_HOST, INFLUX_TOKEN and INFLUX_ORG: a write reaches that server with that token and org', async () => {
+  test("the influx CLI's INFLUX_HOST, INFLUX_TOKEN and INFLUX_ORG: a write reaches that server with that token and org", async () => {
     const server = await startRecordingServer([{ status: 204 }])
     try {
       await withEnv({ INFLUX_HOST: server.url, INFLUX_TOKEN: 'cli-token', INFLUX_ORG: 'cli-org' }, async () => {
@@ -141,7 +152,10 @@ describe('InfluxDBClientAsync.fromEnv', () => {
       const request = server.requests[0]
       assert.equal(request?.path, '/api/v2/write')
       assert.equal(request?.headers.authorization, 'Token cli-token')
-      assert.deepEqual(request?.query.find(([k]) => k === 'org'), ['org', 'cli-org'])
+      assert.deepEqual(
+        request?.query.find(([k]) => k === 'org'),
+        ['org', 'cli-org'],
+      )
     } finally {
       await server.close()
     }
@@ -149,12 +163,20 @@ describe('InfluxDBClientAsync.fromEnv', () => {
 
   test('precedence: INFLUX_* over INFLUXDB_V2_* (INFLUX_HOST over INFLUX_URL), an empty INFLUX_* counts as unset, overrides over both', async () => {
     const both = {
-      INFLUX_HOST: 'http://host.example:1', INFLUX_URL: 'http://url.example:2', INFLUXDB_V2_URL: 'http://v2.example:3',
-      INFLUX_TOKEN: 'influx-token', INFLUXDB_V2_TOKEN: 'v2-token', INFLUX_ORG: 'influx-org', INFLUXDB_V2_ORG: 'v2-org',
+      INFLUX_HOST: 'http://host.example:1',
+      INFLUX_URL: 'http://url.example:2',
+      INFLUXDB_V2_URL: 'http://v2.example:3',
+      INFLUX_TOKEN: 'influx-token',
+      INFLUXDB_V2_TOKEN: 'v2-token',
+      INFLUX_ORG: 'influx-org',
+      INFLUXDB_V2_ORG: 'v2-org',
     }
     await withEnv(both, () => {
       const client = InfluxDBClientAsync.fromEnv()
-      assert.deepEqual([client.url, client.options.token, client.org], ['http://host.example:1', 'influx-token', 'influx-org'])
+      assert.deepEqual(
+        [client.url, client.options.token, client.org],
+        ['http://host.example:1', 'influx-token', 'influx-org'],
+      )
       const overridden = InfluxDBClientAsync.fromEnv({ url: 'http://mine:4', token: 'mine', org: 'my-org' })
       assert.deepEqual([overridden.url, overridden.options.token, overridden.org], ['http://mine:4', 'mine', 'my-org'])
     })
@@ -189,7 +211,11 @@ describe('InfluxDBClientAsync.fromConfigFile', () => {
       assert.equal(client.options.timeout, 6000)
       assert.equal(client.options.maxSockets, 55)
       assert.equal(client.options.authBasic, false)
-      assert.deepEqual(client.options.defaultTags, { id: '132-987-655', customer: 'California Miner', data_center: '${env.data_center}' })
+      assert.deepEqual(client.options.defaultTags, {
+        id: '132-987-655',
+        customer: 'California Miner',
+        data_center: '${env.data_center}',
+      })
       assert.deepEqual(client.writeApi().defaultTags, expectedTags)
     })
   })
@@ -228,21 +254,35 @@ describe('InfluxDBClientAsync.fromConfigFile', () => {
     const prod = InfluxDBClientAsync.fromConfigFile(fixture('config-custom-section.ini'), {}, { section: 'production' })
     assert.equal(prod.url, 'https://prod.example:8086')
     assert.equal(prod.options.tls?.rejectUnauthorized, false)
-    assert.throws(() => InfluxDBClientAsync.fromConfigFile(fixture('config-bad-bool.ini')), /config-bad-bool\.ini: \[influx2\] auth_basic: expected true\/false/)
-    assert.throws(() => InfluxDBClientAsync.fromConfigFile(fixture('config.ini'), {}, { section: 'nope' }), /no \[nope\] section/)
+    assert.throws(
+      () => InfluxDBClientAsync.fromConfigFile(fixture('config-bad-bool.ini')),
+      /config-bad-bool\.ini: \[influx2\] auth_basic: expected true\/false/,
+    )
+    assert.throws(
+      () => InfluxDBClientAsync.fromConfigFile(fixture('config.ini'), {}, { section: 'nope' }),
+      /no \[nope\] section/,
+    )
     assert.throws(() => InfluxDBClientAsync.fromConfigFile(fixture('does-not-exist.ini')), /cannot read config file/)
   })
 })
 
 describe('InfluxDBClientAsync lifecycle', () => {
   test('ping, version, and ping errors', async () => {
-    const server = await startRecordingServer((req, i) => (i < 2 ? { status: 204, headers: { 'x-influxdb-version': '1.6.7' } } : { status: 503, body: 'down' }))
+    const server = await startRecordingServer((req, i) =>
+      i < 2 ? { status: 204, headers: { 'x-influxdb-version': '1.6.7' } } : { status: 503, body: 'down' },
+    )
     const client = new InfluxDBClientAsync({ url: server.url, token: 't' })
     try {
       assert.equal(await client.ping(), true)
       assert.equal(await client.version(), '1.6.7')
-      await assert.rejects(client.ping(), (e: unknown) => e instanceof InfluxDBError && e.statusCode === 503 && e.message === 'down')
-      assert.deepEqual(server.requests.map((r) => `${r.method} ${r.path}`), ['GET /ping', 'GET /ping', 'GET /ping'])
+      await assert.rejects(
+        client.ping(),
+        (e: unknown) => e instanceof InfluxDBError && e.statusCode === 503 && e.message === 'down',
+      )
+      assert.deepEqual(
+        server.requests.map((r) => `${r.method} ${r.path}`),
+        ['GET /ping', 'GET /ping', 'GET /ping'],
+      )
     } finally {
       await client.close()
       await server.close()
@@ -258,7 +298,9 @@ describe('InfluxDBClientAsync lifecycle', () => {
   })
 
   test('await using closes the client (and signs out a session); close is idempotent; use after close is refused', async () => {
-    const server = await startRecordingServer((req) => (req.path === '/api/v2/signin' ? { status: 204, headers: { 'set-cookie': 's=1; Path=/' } } : { status: 204 }))
+    const server = await startRecordingServer((req) =>
+      req.path === '/api/v2/signin' ? { status: 204, headers: { 'set-cookie': 's=1; Path=/' } } : { status: 204 },
+    )
     let outer: InfluxDBClientAsync | undefined
     {
       await using client = new InfluxDBClientAsync({ url: server.url, username: 'u', password: 'p', org: 'o' })
@@ -270,7 +312,10 @@ describe('InfluxDBClientAsync lifecycle', () => {
     assert.throws(() => outer.writeApi(), ClosedError)
     assert.throws(() => outer.deleteApi(), ClosedError)
     await assert.rejects(outer.ping(), ClosedError)
-    assert.deepEqual(server.requests.map((r) => r.path), ['/api/v2/signin', '/api/v2/write', '/api/v2/signout'])
+    assert.deepEqual(
+      server.requests.map((r) => r.path),
+      ['/api/v2/signin', '/api/v2/write', '/api/v2/signout'],
+    )
     assert.equal(server.requests[2].headers.cookie, 's=1')
     await server.close()
   })

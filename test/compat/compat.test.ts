@@ -36,7 +36,10 @@ describe('the official client documented programs, import changed', () => {
     const stamped = new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678))
     const point2 = new Point('temperature').tag('example', 'write.ts').floatField('value', 12.25).timestamp(stamped)
     writeApi.writePoint(point2)
-    assert.equal(point2.toLineProtocol(writeApi), `temperature,example=write.ts,location=${hostname()} value=12.25 1767323045678000000`)
+    assert.equal(
+      point2.toLineProtocol(writeApi),
+      `temperature,example=write.ts,location=${hostname()} value=12.25 1767323045678000000`,
+    )
     assert.equal(server.requests.length, 0, 'nothing is sent before the batch is full, flushed or closed')
     await writeApi.close()
     const after = BigInt(Date.now()) * 1_000_000n
@@ -48,7 +51,11 @@ describe('the official client documented programs, import changed', () => {
         [hostname(), 'write.ts', 21.5],
       ],
     )
-    assert.equal(points[1].time >= before && points[1].time <= after, true, 'a point without time is stamped when written')
+    assert.equal(
+      points[1].time >= before && points[1].time <= after,
+      true,
+      'a point without time is stamped when written',
+    )
     assert.equal(points[0].time, 1767323045678000000n)
     assert.equal(server.requests.length, 1)
     assert.equal(server.requests[0].headers.authorization, `Token ${token}`)
@@ -67,14 +74,22 @@ describe('the official client documented programs, import changed', () => {
       maxRetries: 0,
     })
     for (let i = 0; i < 10_000; i++) {
-      writeApi.writePoint(new Point('temperature2').tag('example', 'writeAdvanced.ts').floatField('value', i).timestamp(i + 1))
+      writeApi.writePoint(
+        new Point('temperature2')
+          .tag('example', 'writeAdvanced.ts')
+          .floatField('value', i)
+          .timestamp(i + 1),
+      )
       if ((i + 1) % flushBatchSize === 0) await writeApi.flush()
     }
     await writeApi.close()
     assert.equal(server.count('test-bucket'), 10_000)
     assert.equal(server.requests.length, 10)
     const values = server.points('test-bucket').map((p) => p.fields.value)
-    assert.deepEqual(values, Array.from({ length: 10_000 }, (_, i) => i))
+    assert.deepEqual(
+      values,
+      Array.from({ length: 10_000 }, (_, i) => i),
+    )
   })
 
   test('httpErrorHandled: a bad line makes close() reject with an HttpError 400 that names it', async () => {
@@ -108,7 +123,11 @@ describe('the official client documented programs, import changed', () => {
     await new DeleteAPI(influxDB).postDelete({
       org,
       bucket: 'test-bucket',
-      body: { start: new Date(150_000).toISOString(), stop: new Date(250_000).toISOString(), predicate: '_measurement="temperature"' },
+      body: {
+        start: new Date(150_000).toISOString(),
+        stop: new Date(250_000).toISOString(),
+        predicate: '_measurement="temperature"',
+      },
     })
     assert.deepEqual(
       server.points('test-bucket').map((p) => [p.measurement, p.time]),
@@ -133,21 +152,32 @@ describe('where the official client loses data, compat reports it', () => {
     assert.throws(() => new Point('m').intField('c', '12.5'), IllegalArgumentError)
     assert.throws(() => new Point('m').booleanField('b', 'false' as unknown as boolean), IllegalArgumentError)
     assert.throws(() => new Point('m').floatField('f', '12abc'), IllegalArgumentError)
-    assert.equal(new Point('m').intField('c', '9223372036854775807').toLineProtocol({ convertTime: () => undefined }), 'm c=9223372036854775807i')
-    assert.equal(new Point('m').uintField('u', 18446744073709551615n).toLineProtocol({ convertTime: () => undefined }), 'm u=18446744073709551615u')
+    assert.equal(
+      new Point('m').intField('c', '9223372036854775807').toLineProtocol({ convertTime: () => undefined }),
+      'm c=9223372036854775807i',
+    )
+    assert.equal(
+      new Point('m').uintField('u', 18446744073709551615n).toLineProtocol({ convertTime: () => undefined }),
+      'm u=18446744073709551615u',
+    )
   })
 
   test('close() waits for a scheduled retry instead of cancelling it', async () => {
     server.failNext({ status: 503, times: 1 })
     const attempts: number[] = []
     const written: string[][] = []
-    const writeApi = new InfluxDB({ url: server.url, token: server.token }).getWriteApi(server.org, 'test-bucket', 'ns', {
-      minRetryDelay: 20,
-      maxRetryDelay: 40,
-      retryJitter: 0,
-      writeFailed: (_e, _lines, attempt) => void attempts.push(attempt),
-      writeSuccess: (lines) => void written.push(lines),
-    })
+    const writeApi = new InfluxDB({ url: server.url, token: server.token }).getWriteApi(
+      server.org,
+      'test-bucket',
+      'ns',
+      {
+        minRetryDelay: 20,
+        maxRetryDelay: 40,
+        retryJitter: 0,
+        writeFailed: (_e, _lines, attempt) => void attempts.push(attempt),
+        writeSuccess: (lines) => void written.push(lines),
+      },
+    )
     const original = console.error
     console.error = () => {}
     try {
@@ -163,12 +193,17 @@ describe('where the official client loses data, compat reports it', () => {
 
   test('lines whose retries are spent make close() reject and list them', async () => {
     server.failNext({ status: 503, times: 10 })
-    const writeApi = new InfluxDB({ url: server.url, token: server.token }).getWriteApi(server.org, 'test-bucket', 'ns', {
-      minRetryDelay: 1,
-      maxRetryDelay: 2,
-      retryJitter: 0,
-      maxRetries: 2,
-    })
+    const writeApi = new InfluxDB({ url: server.url, token: server.token }).getWriteApi(
+      server.org,
+      'test-bucket',
+      'ns',
+      {
+        minRetryDelay: 1,
+        maxRetryDelay: 2,
+        retryJitter: 0,
+        maxRetries: 2,
+      },
+    )
     const original = console.error
     console.error = () => {}
     try {
@@ -188,12 +223,17 @@ describe('where the official client loses data, compat reports it', () => {
   test('a retry that would overfill maxBufferLines is reported to writeRetrySkipped and by close()', async () => {
     server.failNext({ status: 503, times: 1 })
     const skipped: string[][] = []
-    const writeApi = new InfluxDB({ url: server.url, token: server.token }).getWriteApi(server.org, 'test-bucket', 'ns', {
-      maxBufferLines: 1,
-      minRetryDelay: 1,
-      retryJitter: 0,
-      writeRetrySkipped: (entry) => void skipped.push(entry.lines),
-    })
+    const writeApi = new InfluxDB({ url: server.url, token: server.token }).getWriteApi(
+      server.org,
+      'test-bucket',
+      'ns',
+      {
+        maxBufferLines: 1,
+        minRetryDelay: 1,
+        retryJitter: 0,
+        writeRetrySkipped: (entry) => void skipped.push(entry.lines),
+      },
+    )
     const original = console.error
     console.error = () => {}
     try {
@@ -208,18 +248,35 @@ describe('where the official client loses data, compat reports it', () => {
 
 describe('line protocol identical to the official Point', () => {
   const cases: [string, (p: official.Point | Point) => void][] = [
-    ['floats, ints, uints, strings, booleans', (p) => {
-      p.tag('host', 'a b,c=d').floatField('f', -1.25e-7).intField('i', -42).uintField('u', 7).stringField('s', 'say "hi" \\ ok').booleanField('b', true)
-    }],
-    ['sorted keys and escaped names', (p) => {
-      p.tag('z', '1').tag('a=b', 'x').floatField('zz', 1).floatField('a b', 2).booleanField('c', false)
-    }],
-    ['an empty tag value is left out', (p) => {
-      p.tag('empty', '').tag('kept', 'v').floatField('f', 1e21)
-    }],
-    ['numeric strings', (p) => {
-      p.floatField('f', '23.5').intField('i', '17').uintField('u', '18446744073709551615')
-    }],
+    [
+      'floats, ints, uints, strings, booleans',
+      (p) => {
+        p.tag('host', 'a b,c=d')
+          .floatField('f', -1.25e-7)
+          .intField('i', -42)
+          .uintField('u', 7)
+          .stringField('s', 'say "hi" \\ ok')
+          .booleanField('b', true)
+      },
+    ],
+    [
+      'sorted keys and escaped names',
+      (p) => {
+        p.tag('z', '1').tag('a=b', 'x').floatField('zz', 1).floatField('a b', 2).booleanField('c', false)
+      },
+    ],
+    [
+      'an empty tag value is left out',
+      (p) => {
+        p.tag('empty', '').tag('kept', 'v').floatField('f', 1e21)
+      },
+    ],
+    [
+      'numeric strings',
+      (p) => {
+        p.floatField('f', '23.5').intField('i', '17').uintField('u', '18446744073709551615')
+      },
+    ],
   ]
   for (const [name, build] of cases) {
     test(name, () => {

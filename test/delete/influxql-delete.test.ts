@@ -15,7 +15,10 @@ describe('influxqlDeleteStatement', () => {
     )
   })
   test('without _measurement: DELETE WHERE; the empty predicate: the range only', () => {
-    assert.equal(influxqlDeleteStatement(S, T, 'host="a"'), `DELETE WHERE "host" = 'a' AND time >= '${S}' AND time <= '${T}'`)
+    assert.equal(
+      influxqlDeleteStatement(S, T, 'host="a"'),
+      `DELETE WHERE "host" = 'a' AND time >= '${S}' AND time <= '${T}'`,
+    )
     assert.equal(influxqlDeleteStatement(S, T, ''), `DELETE WHERE time >= '${S}' AND time <= '${T}'`)
   })
   test('quoting: backslashes, quotes and line feeds in names and values', () => {
@@ -30,6 +33,9 @@ describe('influxqlDeleteStatement', () => {
     for (const predicate of ['_field="v"', '_measurement!="m"', '_measurement="a" AND _measurement="b"']) {
       assert.throws(() => influxqlDeleteStatement(S, T, predicate), InvalidArgumentError, predicate)
     }
-    assert.equal(influxqlDeleteStatement(S, T, '_measurement="a" AND _measurement="a"'), `DELETE FROM "a" WHERE time >= '${S}' AND time <= '${T}'`)
+    assert.equal(
+      influxqlDeleteStatement(S, T, '_measurement="a" AND _measurement="a"'),
+      `DELETE FROM "a" WHERE time >= '${S}' AND time <= '${T}'`,
+    )
   })
 })

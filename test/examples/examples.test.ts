@@ -46,7 +46,9 @@ function env(): NodeJS.ProcessEnv {
 }
 
 async function runExample(file: string): Promise<string> {
-  const args = file.endsWith('.sh') ? ['bash', [join('examples', file)]] as const : [process.execPath, ['--import', 'tsx', join('examples', file)]] as const
+  const args = file.endsWith('.sh')
+    ? (['bash', [join('examples', file)]] as const)
+    : ([process.execPath, ['--import', 'tsx', join('examples', file)]] as const)
   const { stdout } = await run(args[0], [...args[1]], { cwd: ROOT, env: env(), timeout: 120_000 })
   return stdout
 }
@@ -108,11 +110,17 @@ describe('examples/', () => {
   test('cli.sh', async () => {
     await runExample('cli.sh')
     assert.deepEqual(rows('cpu'), [{ tags: { host: 'b' }, fields: { usage: 2.5 }, time: 1767225600000000000n }])
-    assert.deepEqual(rows('temperature'), [{ tags: { room: 'kitchen' }, fields: { celsius: 21.5 }, time: 1767225600000000000n }])
+    assert.deepEqual(rows('temperature'), [
+      { tags: { room: 'kitchen' }, fields: { celsius: 21.5 }, time: 1767225600000000000n },
+    ])
   })
 
   test('testing/node-test.test.ts passes in node:test', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--test', 'examples/testing/node-test.test.ts'], { cwd: ROOT, env: childEnv() })
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', '--test', 'examples/testing/node-test.test.ts'],
+      { cwd: ROOT, env: childEnv() },
+    )
     assert.match(stdout, /# pass 2\n/)
     assert.match(stdout, /# fail 0\n/)
   })

@@ -8,19 +8,42 @@ const json = { 'content-type': 'application/json; charset=utf-8' }
 
 describe('errorFromResponse: message priority and fields', () => {
   test('JSON message wins, code from the body', () => {
-    const e = errorFromResponse({ status: 400, statusText: 'Bad Request', headers: { ...json, 'x-platform-error-code': 'invalid' }, body: '{"code":"invalid","message":"unable to parse \'m f=\': missing field value"}' })
+    const e = errorFromResponse({
+      status: 400,
+      statusText: 'Bad Request',
+      headers: { ...json, 'x-platform-error-code': 'invalid' },
+      body: '{"code":"invalid","message":"unable to parse \'m f=\': missing field value"}',
+    })
     assert.ok(!(e instanceof PartialWriteError))
     assert.equal(e.message, "unable to parse 'm f=': missing field value")
     assert.equal(e.code, 'invalid')
     assert.equal(e.statusCode, 400)
   })
   test('raw body, then headers, then status text', () => {
-    assert.equal(errorFromResponse({ status: 429, headers: { 'retry-after': '30' }, body: 'too many' }).message, 'too many')
-    assert.equal(errorFromResponse({ status: 503, headers: { 'x-influx-error': 'overloaded' }, body: '' }).message, 'overloaded')
-    assert.equal(errorFromResponse({ status: 503, headers: { 'x-influxdb-error': 'throttled' }, body: '' }).message, 'throttled')
-    assert.equal(errorFromResponse({ status: 503, statusText: 'Service Unavailable', headers: {}, body: '' }).message, 'Service Unavailable')
-    assert.equal(errorFromResponse({ status: 500, headers: {}, body: '{"code":"internal error"}' }).message, '{"code":"internal error"}')
-    assert.equal(errorFromResponse({ status: 404, headers: {}, body: '{"error":"database not found: \\"db\\""}' }).message, 'database not found: "db"')
+    assert.equal(
+      errorFromResponse({ status: 429, headers: { 'retry-after': '30' }, body: 'too many' }).message,
+      'too many',
+    )
+    assert.equal(
+      errorFromResponse({ status: 503, headers: { 'x-influx-error': 'overloaded' }, body: '' }).message,
+      'overloaded',
+    )
+    assert.equal(
+      errorFromResponse({ status: 503, headers: { 'x-influxdb-error': 'throttled' }, body: '' }).message,
+      'throttled',
+    )
+    assert.equal(
+      errorFromResponse({ status: 503, statusText: 'Service Unavailable', headers: {}, body: '' }).message,
+      'Service Unavailable',
+    )
+    assert.equal(
+      errorFromResponse({ status: 500, headers: {}, body: '{"code":"internal error"}' }).message,
+      '{"code":"internal error"}',
+    )
+    assert.equal(
+      errorFromResponse({ status: 404, headers: {}, body: '{"error":"database not found: \\"db\\""}' }).message,
+      'database not found: "db"',
+    )
   })
   test('retryAfter in seconds from delta-seconds and from an HTTP date', () => {
     assert.equal(errorFromResponse({ status: 429, headers: { 'retry-after': '30' }, body: '' }).retryAfter, 30)
@@ -39,7 +62,10 @@ describe('errorFromResponse: message priority and fields', () => {
     // asctime carries no zone and means GMT, whatever the machine's zone.
     for (const tz of ['Asia/Tokyo', 'America/New_York']) {
       const script = `import { parseRetryAfter } from ${JSON.stringify(new URL('../../src/errors.ts', import.meta.url).href)}; process.stdout.write(String(parseRetryAfter('Sun Nov  6 08:49:37 1994', ${now})))`
-      const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, TZ: tz } })
+      const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        encoding: 'utf8',
+        env: { ...process.env, TZ: tz },
+      })
       assert.equal(output, '30', tz)
     }
   })
@@ -47,8 +73,13 @@ describe('errorFromResponse: message priority and fields', () => {
 
 describe('errorFromResponse: partial writes', () => {
   test('2.x 422 type conflict: dropped count, no named lines', () => {
-    const message = 'failure writing points to database: partial write: field type conflict: input field "f" on measurement "m" is type integer, already exists as type float dropped=1'
-    const e = errorFromResponse({ status: 422, headers: json, body: JSON.stringify({ code: 'unprocessable entity', message }) })
+    const message =
+      'failure writing points to database: partial write: field type conflict: input field "f" on measurement "m" is type integer, already exists as type float dropped=1'
+    const e = errorFromResponse({
+      status: 422,
+      headers: json,
+      body: JSON.stringify({ code: 'unprocessable entity', message }),
+    })
     assert.ok(e instanceof PartialWriteError)
     assert.equal(e.dropped, 1)
     assert.deepEqual(e.rejectedLines, [])
@@ -57,9 +88,13 @@ describe('errorFromResponse: partial writes', () => {
   })
 
   test('1.x 400 partial write with several unparsable lines matched to line numbers', () => {
-    const sent = ['m f=1 1', "m,t=a f= 2", 'good f=2 3', "we'ird': x f= 4", 'bad']
-    const message = "partial write: unable to parse 'm,t=a f= 2': missing field value\nunable to parse 'we'ird': x f= 4': missing field value\nunable to parse 'bad': missing fields dropped=0"
-    const e = errorFromResponse({ status: 400, headers: { 'x-influxdb-error': message.slice(0, 20) }, body: JSON.stringify({ error: message }) }, sent.join('\n'))
+    const sent = ['m f=1 1', 'm,t=a f= 2', 'good f=2 3', "we'ird': x f= 4", 'bad']
+    const message =
+      "partial write: unable to parse 'm,t=a f= 2': missing field value\nunable to parse 'we'ird': x f= 4': missing field value\nunable to parse 'bad': missing fields dropped=0"
+    const e = errorFromResponse(
+      { status: 400, headers: { 'x-influxdb-error': message.slice(0, 20) }, body: JSON.stringify({ error: message }) },
+      sent.join('\n'),
+    )
     assert.ok(e instanceof PartialWriteError)
     assert.equal(e.dropped, 0)
     assert.deepEqual(e.rejectedLines, [
@@ -71,7 +106,8 @@ describe('errorFromResponse: partial writes', () => {
 
   test('1.x partial write: numbered as the server reads the body (a line feed in a string value), leading blanks, duplicates', () => {
     const sent = ['m s="one\ntwo" 1', 'm f= 2', '  m g= 3', 'm f= 2', 'ok f=1 5']
-    const message = "partial write: unable to parse 'm f= 2': missing field value\nunable to parse 'm g= 3': missing field value\nunable to parse 'm f= 2': missing field value dropped=0"
+    const message =
+      "partial write: unable to parse 'm f= 2': missing field value\nunable to parse 'm g= 3': missing field value\nunable to parse 'm f= 2': missing field value dropped=0"
     const e = errorFromResponse({ status: 400, headers: {}, body: JSON.stringify({ error: message }) }, sent.join('\n'))
     assert.ok(e instanceof PartialWriteError)
     assert.deepEqual(e.rejectedLines, [
@@ -90,13 +126,20 @@ describe('errorFromResponse: partial writes', () => {
     assert.deepEqual(e.rejectedLines, [{ lineNumber: 2, line: sent[1], reason: 'missing field value' }])
     // Two such entries, and one after a plain line.
     const two = `partial write: unable to parse 'pj s="unable to parse 'x': y",v= 2': missing field value\nunable to parse 'q f=': missing field value dropped=0`
-    const both = errorFromResponse({ status: 400, headers: {}, body: JSON.stringify({ error: two }) }, [...sent, 'q f='].join('\n'))
+    const both = errorFromResponse(
+      { status: 400, headers: {}, body: JSON.stringify({ error: two }) },
+      [...sent, 'q f='].join('\n'),
+    )
     assert.ok(both instanceof PartialWriteError)
-    assert.deepEqual(both.rejectedLines.map((r) => r.lineNumber), [2, 4])
+    assert.deepEqual(
+      both.rejectedLines.map((r) => r.lineNumber),
+      [2, 4],
+    )
   })
 
   test('1.x partial write without the sent body still names the lines', () => {
-    const message = "partial write: unable to parse 'x y': invalid field format dropped=0 for database: db for retention policy: autogen"
+    const message =
+      "partial write: unable to parse 'x y': invalid field format dropped=0 for database: db for retention policy: autogen"
     const e = errorFromResponse({ status: 400, headers: {}, body: JSON.stringify({ error: message }) })
     assert.ok(e instanceof PartialWriteError)
     assert.deepEqual(e.rejectedLines, [{ line: 'x y', reason: 'invalid field format' }])
@@ -104,7 +147,8 @@ describe('errorFromResponse: partial writes', () => {
   })
 
   test('1.x type conflict', () => {
-    const message = 'partial write: field type conflict: input field "f" on measurement "m" is type float, already exists as type integer dropped=1'
+    const message =
+      'partial write: field type conflict: input field "f" on measurement "m" is type float, already exists as type integer dropped=1'
     const e = errorFromResponse({ status: 400, headers: {}, body: JSON.stringify({ error: message }) })
     assert.ok(e instanceof PartialWriteError)
     assert.equal(e.dropped, 1)
@@ -130,7 +174,10 @@ describe('errorFromResponse: partial writes', () => {
   })
 
   test('3.x whole-body parse error names the line in the message', () => {
-    const body = JSON.stringify({ error: 'line protocol parsing error', data: { original_line: 'm f=', line_number: 3, error_message: 'missing field value' } })
+    const body = JSON.stringify({
+      error: 'line protocol parsing error',
+      data: { original_line: 'm f=', line_number: 3, error_message: 'missing field value' },
+    })
     const e = errorFromResponse({ status: 400, headers: json, body })
     assert.ok(!(e instanceof PartialWriteError))
     assert.equal(e.message, 'line protocol parsing error at line 3 ("m f="): missing field value')
@@ -138,7 +185,14 @@ describe('errorFromResponse: partial writes', () => {
   })
 
   test('2.x 400 parse failure (nothing written) is a plain InfluxDBError', () => {
-    const e = errorFromResponse({ status: 400, headers: json, body: JSON.stringify({ code: 'invalid', message: "unable to parse 'invalid': missing fields" }) }, 'm f=1\ninvalid')
+    const e = errorFromResponse(
+      {
+        status: 400,
+        headers: json,
+        body: JSON.stringify({ code: 'invalid', message: "unable to parse 'invalid': missing fields" }),
+      },
+      'm f=1\ninvalid',
+    )
     assert.ok(e instanceof InfluxDBError)
     assert.ok(!(e instanceof PartialWriteError))
   })
@@ -156,7 +210,7 @@ describe('errorFromResponse: a large 1.x partial write is read in linear time', 
         continue
       }
       // A tenth of the refused lines share one text: each report claims a line of its own.
-      const line = i % 20 === 1 ? "cpu,host=same usage= 1" : `cpu,host=h${i},note=a':\\ b usage= ${i}`
+      const line = i % 20 === 1 ? 'cpu,host=same usage= 1' : `cpu,host=h${i},note=a':\\ b usage= ${i}`
       sent.push(line)
       refused.push(i + 1)
       entries.push(`unable to parse '${line}': missing field value`)

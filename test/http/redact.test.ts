@@ -14,7 +14,8 @@ const PASSWORD = 'pa ss/w0rd&"é'
 /** Every text an error shows: message, stack, JSON, inspect with hidden fields, and its causes. */
 function allTexts(error: unknown): string {
   const texts = [String(error), JSON.stringify(error), inspect(error, { depth: 20, showHidden: true })]
-  for (let cause = (error as Error).cause; cause !== undefined; cause = (cause as Error).cause) texts.push(inspect(cause, { depth: 20, showHidden: true }))
+  for (let cause = (error as Error).cause; cause !== undefined; cause = (cause as Error).cause)
+    texts.push(inspect(cause, { depth: 20, showHidden: true }))
   return texts.join('\n')
 }
 
@@ -28,7 +29,10 @@ const b64 = (text: string): string => Buffer.from(text).toString('base64')
 /** The ways a server may quote a secret back: each is checked both raw in the body and after decoding. */
 const ECHOES: ReadonlyArray<[string, (secret: string) => string]> = [
   ['JSON-escaped slashes', (s) => JSON.stringify(s).slice(1, -1).replace(/\//g, '\\/')],
-  ['\\u escapes (Go escapes & < > that way)', (s) => [...s].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')],
+  [
+    '\\u escapes (Go escapes & < > that way)',
+    (s) => [...s].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
+  ],
   ['percent-encoded', (s) => encodeURIComponent(s)],
   ['form-encoded', (s) => new URLSearchParams({ x: s }).toString().slice(2)],
   ['HTML entities', (s) => [...s].map((c) => `&#${c.codePointAt(0)};`).join('')],
@@ -37,7 +41,11 @@ const ECHOES: ReadonlyArray<[string, (secret: string) => string]> = [
 ]
 
 async function errorFor(options: Partial<TransportOptions>, response: () => Response): Promise<unknown> {
-  const transport = new Transport({ url: 'http://influx.example:8086', fetch: () => Promise.resolve(response()), ...options })
+  const transport = new Transport({
+    url: 'http://influx.example:8086',
+    fetch: () => Promise.resolve(response()),
+    ...options,
+  })
   try {
     return await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
   } finally {
@@ -49,15 +57,26 @@ describe('secrets never leave in an error, in any encoding the server echoes the
   for (const [name, encode] of ECHOES) {
     test(`token ${name}, in a 2.x message, a header and the status text`, async () => {
       const body = `{"code":"unauthorized","message":"unknown token ${encode(TOKEN)}"}`
-      const error = await errorFor({ token: TOKEN }, () => new Response(body, { status: 401, statusText: `bad ${encode(TOKEN)}`, headers: { 'x-influx-error': encode(TOKEN) } }))
+      const error = await errorFor(
+        { token: TOKEN },
+        () =>
+          new Response(body, {
+            status: 401,
+            statusText: `bad ${encode(TOKEN)}`,
+            headers: { 'x-influx-error': encode(TOKEN) },
+          }),
+      )
       assert.ok(error instanceof InfluxDBError)
       assert.equal(error.message, 'unknown token ***')
       assertNoSecret(error, [TOKEN, encode(TOKEN)])
     })
   }
 
-  test('JSON-escaped: the issue\'s `q8Zt\\/Xk3` message', async () => {
-    const error = await errorFor({ token: TOKEN }, () => new Response(`{"message":"unknown token ${TOKEN.replace(/\//g, '\\/')}"}`, { status: 401 }))
+  test("JSON-escaped: the issue's `q8Zt\\/Xk3` message", async () => {
+    const error = await errorFor(
+      { token: TOKEN },
+      () => new Response(`{"message":"unknown token ${TOKEN.replace(/\//g, '\\/')}"}`, { status: 401 }),
+    )
     assert.ok(error instanceof InfluxDBError)
     assert.equal(error.message, 'unknown token ***')
     assert.equal(error.body, '{"message":"unknown token ***"}')
@@ -80,7 +99,9 @@ describe('secrets never leave in an error, in any encoding the server echoes the
 
   test('a JSON body split so that only the decoded message holds the secret (mixed escapes)', async () => {
     // Half the characters escaped, half raw: only the decoded text shows the secret whole.
-    const mixed = [...TOKEN].map((c, i) => (i % 2 === 0 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c === '/' ? '\\/' : c)).join('')
+    const mixed = [...TOKEN]
+      .map((c, i) => (i % 2 === 0 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c === '/' ? '\\/' : c))
+      .join('')
     const error = await errorFor({ token: TOKEN }, () => new Response(`{"message":"token ${mixed}"}`, { status: 403 }))
     assert.ok(error instanceof InfluxDBError)
     assert.equal(error.message, 'token ***')
@@ -91,10 +112,18 @@ describe('secrets never leave in an error, in any encoding the server echoes the
     test(`a gzip body that echoes the token JSON-escaped (${engine})`, async () => {
       const { gzipSync } = await import('node:zlib')
       const body = gzipSync(`{"message":"token ${TOKEN.replace(/\//g, '\\/')}"}`)
-      const server = await startRecordingServer([{ status: 400, headers: { 'content-encoding': 'gzip', 'content-type': 'application/json' }, body }])
-      const transport = new Transport({ url: server.url, token: TOKEN, ...(engine === 'fetch' ? { fetch: globalThis.fetch.bind(globalThis) } : {}) })
+      const server = await startRecordingServer([
+        { status: 400, headers: { 'content-encoding': 'gzip', 'content-type': 'application/json' }, body },
+      ])
+      const transport = new Transport({
+        url: server.url,
+        token: TOKEN,
+        ...(engine === 'fetch' ? { fetch: globalThis.fetch.bind(globalThis) } : {}),
+      })
       try {
-        const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
+        const error = await transport
+          .request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' })
+          .catch((e: unknown) => e)
         assert.ok(error instanceof InfluxDBError)
         assert.equal(error.message, 'token ***')
         assertNoSecret(error, [TOKEN])
@@ -108,14 +137,26 @@ describe('secrets never leave in an error, in any encoding the server echoes the
   for (const engine of ['node', 'fetch'] as const) {
     test(`a failed signin that echoes user:password, raw, JSON-escaped and base64 (${engine})`, async () => {
       const pair = `${USER}:${PASSWORD}`
-      const server = await startRecordingServer([{
-        status: 401,
-        headers: { 'www-authenticate': `Basic realm="${pair}"`, 'content-type': 'application/json' },
-        body: JSON.stringify({ code: 'unauthorized', message: `bad credentials ${pair} (${b64(pair)}) ${encodeURIComponent(PASSWORD)}` }).replace(/\//g, '\\/'),
-      }])
-      const transport = new Transport({ url: server.url, username: USER, password: PASSWORD, ...(engine === 'fetch' ? { fetch: globalThis.fetch.bind(globalThis) } : {}) })
+      const server = await startRecordingServer([
+        {
+          status: 401,
+          headers: { 'www-authenticate': `Basic realm="${pair}"`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            code: 'unauthorized',
+            message: `bad credentials ${pair} (${b64(pair)}) ${encodeURIComponent(PASSWORD)}`,
+          }).replace(/\//g, '\\/'),
+        },
+      ])
+      const transport = new Transport({
+        url: server.url,
+        username: USER,
+        password: PASSWORD,
+        ...(engine === 'fetch' ? { fetch: globalThis.fetch.bind(globalThis) } : {}),
+      })
       try {
-        const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
+        const error = await transport
+          .request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' })
+          .catch((e: unknown) => e)
         assert.ok(error instanceof InfluxDBError)
         assert.equal(error.message, 'signin (POST /api/v2/signin) failed: bad credentials *** (***) ***')
         assertNoSecret(error, [PASSWORD, pair, b64(pair), encodeURIComponent(PASSWORD)])
@@ -139,10 +180,12 @@ describe('Redactor', () => {
     assert.equal(redactor.text('ab cd'), 'ab cd')
   })
 
-  test('scrubs nested details and causes, but not a caller\'s abort reason', async () => {
+  test("scrubs nested details and causes, but not a caller's abort reason", async () => {
     const { RequestAbortedError } = await import('../../src/errors.js')
     const redactor = new Redactor(['s3cr3t'])
-    const error = Object.assign(new Error('outer s3cr3t', { cause: new Error('inner s3cr3t') }), { details: [{ text: 's3cr3t' }] })
+    const error = Object.assign(new Error('outer s3cr3t', { cause: new Error('inner s3cr3t') }), {
+      details: [{ text: 's3cr3t' }],
+    })
     redactor.scrub(error)
     assert.equal(error.message, 'outer ***')
     assert.equal((error.cause as Error).message, 'inner ***')
@@ -155,8 +198,11 @@ describe('Redactor', () => {
 })
 
 test('a URL that does not parse is named without its credentials', () => {
-  assert.throws(() => new Transport({ url: 'http://alice:s3cr3t-pass@influx:99999' }), (error: Error) => {
-    assert.equal(error.message, '"url" is not a valid URL: "http://***@influx:99999"')
-    return true
-  })
+  assert.throws(
+    () => new Transport({ url: 'http://alice:s3cr3t-pass@influx:99999' }),
+    (error: Error) => {
+      assert.equal(error.message, '"url" is not a valid URL: "http://***@influx:99999"')
+      return true
+    },
+  )
 })

@@ -2,7 +2,14 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { RetryPolicy, sleep } from '../../src/http/retry.js'
 import { RETRY_DEFAULTS } from '../../src/defaults.js'
-import { InfluxDBError, InvalidArgumentError, NetworkError, PartialWriteError, RequestAbortedError, RequestTimeoutError } from '../../src/errors.js'
+import {
+  InfluxDBError,
+  InvalidArgumentError,
+  NetworkError,
+  PartialWriteError,
+  RequestAbortedError,
+  RequestTimeoutError,
+} from '../../src/errors.js'
 
 const httpError = (statusCode: number, headers: Record<string, string> = {}): InfluxDBError =>
   new InfluxDBError({ statusCode, body: '', headers })
@@ -15,22 +22,33 @@ describe('RetryPolicy.isRetriable', () => {
     for (const s of [408, 429, 502, 503, 504]) assert.equal(policy.isRetriable(httpError(s)), true, String(s))
   })
   test('never retries 4xx, 500, partial writes, aborts or other errors', () => {
-    for (const s of [300, 301, 400, 401, 403, 404, 405, 413, 422, 500, 501]) assert.equal(policy.isRetriable(httpError(s)), false, String(s))
-    assert.equal(policy.isRetriable(new PartialWriteError({ statusCode: 503, body: '', headers: {}, rejectedLines: [] })), false)
+    for (const s of [300, 301, 400, 401, 403, 404, 405, 413, 422, 500, 501])
+      assert.equal(policy.isRetriable(httpError(s)), false, String(s))
+    assert.equal(
+      policy.isRetriable(new PartialWriteError({ statusCode: 503, body: '', headers: {}, rejectedLines: [] })),
+      false,
+    )
     assert.equal(policy.isRetriable(new RequestAbortedError('x')), false)
     assert.equal(policy.isRetriable(new TypeError('bug')), false)
   })
   test('500 can be opted in; the list adds to the defaults, which stay retried', () => {
     const withInternal = new RetryPolicy({ retryStatusCodes: [500] })
-    for (const s of [408, 429, 500, 502, 503, 504]) assert.equal(withInternal.isRetriable(httpError(s)), true, String(s))
+    for (const s of [408, 429, 500, 502, 503, 504])
+      assert.equal(withInternal.isRetriable(httpError(s)), true, String(s))
     assert.deepEqual(withInternal.options.retryStatusCodes, [408, 429, 500, 502, 503, 504])
   })
   test('statuses a retry cannot fix, and non-error statuses, are refused with the reason', () => {
     for (const s of [400, 401, 403, 404, 413, 422]) {
-      assert.throws(() => new RetryPolicy({ retryStatusCodes: [503, s] }), { name: 'InvalidArgumentError', message: `retry.retryStatusCodes: ${s} is never retried, a retry cannot succeed` })
+      assert.throws(() => new RetryPolicy({ retryStatusCodes: [503, s] }), {
+        name: 'InvalidArgumentError',
+        message: `retry.retryStatusCodes: ${s} is never retried, a retry cannot succeed`,
+      })
     }
     for (const s of [204, 399, 600, 500.5, NaN]) {
-      assert.throws(() => new RetryPolicy({ retryStatusCodes: [s] }), { name: 'InvalidArgumentError', message: `retry.retryStatusCodes: ${s} is not an HTTP error status (400-599)` })
+      assert.throws(() => new RetryPolicy({ retryStatusCodes: [s] }), {
+        name: 'InvalidArgumentError',
+        message: `retry.retryStatusCodes: ${s} is not an HTTP error status (400-599)`,
+      })
     }
     assert.throws(() => new RetryPolicy({ retryStatusCodes: 500 as unknown as number[] }), /must be an array/)
   })
@@ -38,18 +56,33 @@ describe('RetryPolicy.isRetriable', () => {
 
 describe('RetryPolicy.nextDelay', () => {
   test('full jitter between min and the exponential ceiling', () => {
-    const low = new RetryPolicy({ minRetryDelay: 100, maxRetryDelay: 1000, maxRetries: 10, maxRetryTime: 1e9 }, { random: () => 0 })
-    const high = new RetryPolicy({ minRetryDelay: 100, maxRetryDelay: 1000, maxRetries: 10, maxRetryTime: 1e9 }, { random: () => 1 })
+    const low = new RetryPolicy(
+      { minRetryDelay: 100, maxRetryDelay: 1000, maxRetries: 10, maxRetryTime: 1e9 },
+      { random: () => 0 },
+    )
+    const high = new RetryPolicy(
+      { minRetryDelay: 100, maxRetryDelay: 1000, maxRetries: 10, maxRetryTime: 1e9 },
+      { random: () => 1 },
+    )
     const err = httpError(503)
-    assert.deepEqual([1, 2, 3, 4, 5].map((n) => low.nextDelay(n, err, 0)), [100, 100, 100, 100, 100])
-    assert.deepEqual([1, 2, 3, 4, 5].map((n) => high.nextDelay(n, err, 0)), [100, 200, 400, 800, 1000])
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map((n) => low.nextDelay(n, err, 0)),
+      [100, 100, 100, 100, 100],
+    )
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map((n) => high.nextDelay(n, err, 0)),
+      [100, 200, 400, 800, 1000],
+    )
   })
   test('never sooner than Retry-After, even above maxRetryDelay', () => {
     const policy = new RetryPolicy({ minRetryDelay: 10, maxRetryDelay: 100, maxRetryTime: 60_000 }, { random: () => 0 })
     assert.equal(policy.nextDelay(1, httpError(429, { 'retry-after': '3' }), 0), 3000)
   })
   test('gives up after maxRetries, when the budget would be exceeded, and on non-retriable errors', () => {
-    const policy = new RetryPolicy({ maxRetries: 2, minRetryDelay: 100, maxRetryDelay: 100, maxRetryTime: 1000 }, { random: () => 0 })
+    const policy = new RetryPolicy(
+      { maxRetries: 2, minRetryDelay: 100, maxRetryDelay: 100, maxRetryTime: 1000 },
+      { random: () => 0 },
+    )
     assert.equal(policy.nextDelay(2, httpError(503), 0), 100)
     assert.equal(policy.nextDelay(3, httpError(503), 0), undefined)
     assert.equal(policy.nextDelay(1, httpError(503), 950), undefined)
@@ -57,9 +90,17 @@ describe('RetryPolicy.nextDelay', () => {
     assert.equal(policy.nextDelay(1, httpError(400), 0), undefined)
   })
   test('defaults and validation', () => {
-    assert.deepEqual({ ...new RetryPolicy().options, retryStatusCodes: [...new RetryPolicy().options.retryStatusCodes] }, {
-      maxRetries: 3, minRetryDelay: 1000, maxRetryDelay: 30_000, maxRetryTime: 60_000, exponentialBase: 2, retryStatusCodes: [408, 429, 502, 503, 504],
-    })
+    assert.deepEqual(
+      { ...new RetryPolicy().options, retryStatusCodes: [...new RetryPolicy().options.retryStatusCodes] },
+      {
+        maxRetries: 3,
+        minRetryDelay: 1000,
+        maxRetryDelay: 30_000,
+        maxRetryTime: 60_000,
+        exponentialBase: 2,
+        retryStatusCodes: [408, 429, 502, 503, 504],
+      },
+    )
     assert.equal(RETRY_DEFAULTS.maxRetries, 3)
     assert.throws(() => new RetryPolicy({ maxRetries: -1 }), InvalidArgumentError)
     assert.throws(() => new RetryPolicy({ minRetryDelay: 10, maxRetryDelay: 5 }), /smaller than/)
@@ -80,10 +121,22 @@ describe('RetryPolicy.run', () => {
   test('rethrows the last error when retries run out, and at once for non-retriable', async () => {
     const policy = new RetryPolicy({ maxRetries: 2, minRetryDelay: 1, maxRetryDelay: 2 })
     let calls = 0
-    await assert.rejects(policy.run(() => { calls++; return Promise.reject(httpError(503)) }), (e: unknown) => e instanceof InfluxDBError && e.statusCode === 503)
+    await assert.rejects(
+      policy.run(() => {
+        calls++
+        return Promise.reject(httpError(503))
+      }),
+      (e: unknown) => e instanceof InfluxDBError && e.statusCode === 503,
+    )
     assert.equal(calls, 3)
     calls = 0
-    await assert.rejects(policy.run(() => { calls++; return Promise.reject(httpError(401)) }), InfluxDBError)
+    await assert.rejects(
+      policy.run(() => {
+        calls++
+        return Promise.reject(httpError(401))
+      }),
+      InfluxDBError,
+    )
     assert.equal(calls, 1)
   })
   test('an abort during the wait rejects with RequestAbortedError', async () => {
@@ -91,7 +144,10 @@ describe('RetryPolicy.run', () => {
     const controller = new AbortController()
     setTimeout(() => controller.abort(), 30)
     const started = Date.now()
-    await assert.rejects(policy.run(() => Promise.reject(httpError(503)), { signal: controller.signal }), RequestAbortedError)
+    await assert.rejects(
+      policy.run(() => Promise.reject(httpError(503)), { signal: controller.signal }),
+      RequestAbortedError,
+    )
     assert.ok(Date.now() - started < 5000)
   })
   test('sleep resolves, and rejects when already aborted', async () => {

@@ -4,7 +4,14 @@ import { inspect } from 'node:util'
 import { gzipSync } from 'node:zlib'
 import { createServer } from 'node:net'
 import { Transport, type TransportOptions } from '../../src/http/transport.js'
-import { ClosedError, InfluxDBError, InvalidArgumentError, NetworkError, RequestAbortedError, RequestTimeoutError } from '../../src/errors.js'
+import {
+  ClosedError,
+  InfluxDBError,
+  InvalidArgumentError,
+  NetworkError,
+  RequestAbortedError,
+  RequestTimeoutError,
+} from '../../src/errors.js'
 import { startRecordingServer } from '../support/recording-server.js'
 import { USER_AGENT } from '../../src/http/version.js'
 
@@ -12,7 +19,8 @@ const TOKEN = 'SECRET-TOKEN-123'
 
 function assertNoSecret(error: unknown, secret = TOKEN): void {
   const texts = [JSON.stringify(error), inspect(error, { depth: 10, showHidden: true }), String(error)]
-  if (error instanceof Error && error.cause !== undefined) texts.push(inspect(error.cause, { depth: 10, showHidden: true }))
+  if (error instanceof Error && error.cause !== undefined)
+    texts.push(inspect(error.cause, { depth: 10, showHidden: true }))
   for (const text of texts) assert.ok(!text.includes(secret), `secret leaked in: ${text}`)
 }
 
@@ -60,11 +68,21 @@ for (const engine of ['node', 'fetch'] as const) {
 
     test('gzips the body when asked and decodes a gzipped answer', async () => {
       const server = await startRecordingServer([
-        { status: 200, headers: { 'content-encoding': 'gzip', 'content-type': 'text/plain' }, body: gzipSync('ünïcode ok') },
+        {
+          status: 200,
+          headers: { 'content-encoding': 'gzip', 'content-type': 'text/plain' },
+          body: gzipSync('ünïcode ok'),
+        },
       ])
       const transport = new Transport({ url: server.url, ...extra })
       try {
-        const response = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1 1\nm f=2 2', gzip: true, readSuccessBody: true })
+        const response = await transport.request({
+          method: 'POST',
+          path: '/api/v2/write',
+          body: 'm f=1 1\nm f=2 2',
+          gzip: true,
+          readSuccessBody: true,
+        })
         assert.equal(response.body, 'ünïcode ok')
         const [req] = server.requests
         assert.equal(req.headers['content-encoding'], 'gzip')
@@ -78,25 +96,29 @@ for (const engine of ['node', 'fetch'] as const) {
     })
 
     // Connection pooling under fetch belongs to the fetch implementation, so only node:http is checked.
-    if (engine === 'node') test('reuses one connection for sequential requests (keep-alive)', async () => {
-      const server = await startRecordingServer()
-      const transport = new Transport({ url: server.url, token: TOKEN, ...extra })
-      try {
-        for (let i = 0; i < 5; i++) await transport.request({ method: 'POST', path: '/api/v2/write', body: `m f=${i}` })
-        assert.equal(server.requests.length, 5)
-        assert.equal(server.connections, 1)
-        assert.deepEqual(new Set(server.requests.map((r) => r.connection)), new Set([1]))
-      } finally {
-        await transport.close()
-        await server.close()
-      }
-    })
+    if (engine === 'node')
+      test('reuses one connection for sequential requests (keep-alive)', async () => {
+        const server = await startRecordingServer()
+        const transport = new Transport({ url: server.url, token: TOKEN, ...extra })
+        try {
+          for (let i = 0; i < 5; i++)
+            await transport.request({ method: 'POST', path: '/api/v2/write', body: `m f=${i}` })
+          assert.equal(server.requests.length, 5)
+          assert.equal(server.connections, 1)
+          assert.deepEqual(new Set(server.requests.map((r) => r.connection)), new Set([1]))
+        } finally {
+          await transport.close()
+          await server.close()
+        }
+      })
 
     test('a slow answer fails with RequestTimeoutError after the total timeout', async () => {
       const server = await startRecordingServer([{ status: 204, delayMs: 5000 }])
       const transport = new Transport({ url: server.url, token: TOKEN, timeout: 150, ...extra })
       try {
-        const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
+        const error = await transport
+          .request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' })
+          .catch((e: unknown) => e)
         assert.ok(error instanceof RequestTimeoutError, String(error))
         assert.equal(error.timeoutMs, 150)
         assert.equal(error.message, 'POST /api/v2/write timed out after 150 ms')
@@ -107,12 +129,17 @@ for (const engine of ['node', 'fetch'] as const) {
       }
     })
 
-    test('the caller\'s AbortSignal aborts a request in flight, and a pre-aborted signal sends nothing', async () => {
+    test("the caller's AbortSignal aborts a request in flight, and a pre-aborted signal sends nothing", async () => {
       const server = await startRecordingServer([{ status: 204, delayMs: 5000 }])
       const transport = new Transport({ url: server.url, token: TOKEN, ...extra })
       try {
         const controller = new AbortController()
-        const pending = transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1', signal: controller.signal })
+        const pending = transport.request({
+          method: 'POST',
+          path: '/api/v2/write',
+          body: 'm f=1',
+          signal: controller.signal,
+        })
         setTimeout(() => controller.abort(new Error('stop')), 50)
         const error = await pending.catch((e: unknown) => e)
         assert.ok(error instanceof RequestAbortedError, String(error))
@@ -132,7 +159,9 @@ for (const engine of ['node', 'fetch'] as const) {
     test('a refused connection is a NetworkError with errorCode, without the token', async () => {
       const transport = new Transport({ url: await closedPortUrl(), token: TOKEN, ...extra })
       try {
-        const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
+        const error = await transport
+          .request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' })
+          .catch((e: unknown) => e)
         assert.ok(error instanceof NetworkError, String(error))
         assert.equal(error.errorCode, 'ECONNREFUSED')
         assert.match(error.message, /^POST http:\/\/127\.0\.0\.1:\d+\/api\/v2\/write failed: .*ECONNREFUSED/)
@@ -146,7 +175,9 @@ for (const engine of ['node', 'fetch'] as const) {
       const server = await startRecordingServer([{ destroy: true }])
       const transport = new Transport({ url: server.url, token: TOKEN, ...extra })
       try {
-        const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
+        const error = await transport
+          .request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' })
+          .catch((e: unknown) => e)
         assert.ok(error instanceof NetworkError, String(error))
         assert.ok(error.errorCode !== undefined)
         assertNoSecret(error)
@@ -162,10 +193,17 @@ for (const engine of ['node', 'fetch'] as const) {
         const server = await startRecordingServer([{ status, headers: { location: `${target.url}/api/v2/write` } }])
         const transport = new Transport({ url: server.url, token: TOKEN, ...extra })
         try {
-          const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
+          const error = await transport
+            .request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' })
+            .catch((e: unknown) => e)
           assert.ok(error instanceof InfluxDBError, String(error))
           assert.equal(error.statusCode, status)
-          assert.match(error.message, new RegExp(`^the server answered HTTP ${status} \\(redirect to ${target.url}/api/v2/write\\); redirects are not followed`))
+          assert.match(
+            error.message,
+            new RegExp(
+              `^the server answered HTTP ${status} \\(redirect to ${target.url}/api/v2/write\\); redirects are not followed`,
+            ),
+          )
           assert.equal(server.requests.length, 1)
           assert.equal(target.requests.length, 0, 'nothing reached the redirect target')
           assertNoSecret(error)
@@ -185,7 +223,9 @@ for (const engine of ['node', 'fetch'] as const) {
       }))
       const transport = new Transport({ url: server.url, token: TOKEN, ...extra })
       try {
-        const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
+        const error = await transport
+          .request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' })
+          .catch((e: unknown) => e)
         assert.ok(error instanceof InfluxDBError)
         assert.equal(error.message, 'bad Token ***')
         assertNoSecret(error)
@@ -210,10 +250,19 @@ for (const engine of ['node', 'fetch'] as const) {
     test('username/password: signs in once, sends only the cookie pair, signs out on close', async () => {
       const server = await startRecordingServer((req) =>
         req.path === '/api/v2/signin'
-          ? { status: 204, headers: { 'set-cookie': ['influxdb-oss-session=abc123; Path=/api/; HttpOnly', 'other=x; Secure'] } }
+          ? {
+              status: 204,
+              headers: { 'set-cookie': ['influxdb-oss-session=abc123; Path=/api/; HttpOnly', 'other=x; Secure'] },
+            }
           : { status: 204 },
       )
-      const transport = new Transport({ url: server.url, username: 'me', password: 'SECRET-PASS', token: TOKEN, ...extra })
+      const transport = new Transport({
+        url: server.url,
+        username: 'me',
+        password: 'SECRET-PASS',
+        token: TOKEN,
+        ...extra,
+      })
       await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' })
       await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=2' })
       await transport.close()
@@ -223,7 +272,10 @@ for (const engine of ['node', 'fetch'] as const) {
         server.requests.map((r) => `${r.method} ${r.path}`),
         ['POST /api/v2/signin', 'POST /api/v2/write', 'POST /api/v2/write', 'POST /api/v2/signout'],
       )
-      assert.equal(server.requests[0].headers.authorization, `Basic ${Buffer.from('me:SECRET-PASS').toString('base64')}`)
+      assert.equal(
+        server.requests[0].headers.authorization,
+        `Basic ${Buffer.from('me:SECRET-PASS').toString('base64')}`,
+      )
       for (const r of server.requests.slice(1)) {
         assert.equal(r.headers.cookie, 'influxdb-oss-session=abc123; other=x')
         assert.equal(r.headers.authorization, undefined)
@@ -235,7 +287,10 @@ for (const engine of ['node', 'fetch'] as const) {
       const transport = new Transport({ url: server.url, username: 'me', password: 'SECRET-PASS', ...extra })
       try {
         await transport.request({ method: 'GET', path: '/ping', withoutSession: true })
-        assert.deepEqual(server.requests.map((r) => `${r.method} ${r.path}`), ['GET /ping'])
+        assert.deepEqual(
+          server.requests.map((r) => `${r.method} ${r.path}`),
+          ['GET /ping'],
+        )
       } finally {
         await transport.close()
         await server.close()
@@ -245,12 +300,20 @@ for (const engine of ['node', 'fetch'] as const) {
     test('a session cookie echoed by the server is redacted from errors', async () => {
       const server = await startRecordingServer((req) =>
         req.path === '/api/v2/signin'
-          ? { status: 204, headers: { 'set-cookie': 'influxdb-oss-session=SESSIONCOOKIEVALUE123; Path=/api/; HttpOnly' } }
-          : { status: 400, body: '{"code":"invalid","message":"cookie was influxdb-oss-session=SESSIONCOOKIEVALUE123"}' },
+          ? {
+              status: 204,
+              headers: { 'set-cookie': 'influxdb-oss-session=SESSIONCOOKIEVALUE123; Path=/api/; HttpOnly' },
+            }
+          : {
+              status: 400,
+              body: '{"code":"invalid","message":"cookie was influxdb-oss-session=SESSIONCOOKIEVALUE123"}',
+            },
       )
       const transport = new Transport({ url: server.url, username: 'me', password: 'SECRET-PASS', ...extra })
       try {
-        const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
+        const error = await transport
+          .request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' })
+          .catch((e: unknown) => e)
         assert.ok(error instanceof InfluxDBError)
         assertNoSecret(error, 'SESSIONCOOKIEVALUE123')
       } finally {
@@ -260,11 +323,16 @@ for (const engine of ['node', 'fetch'] as const) {
     })
 
     test('an empty answer that says Content-Encoding: gzip keeps its status (a 204 is a success, not a network error)', async () => {
-      const server = await startRecordingServer([{ status: 204, headers: { 'content-encoding': 'gzip' } }, { status: 400, headers: { 'content-encoding': 'gzip' }, body: 'not gzip' }])
+      const server = await startRecordingServer([
+        { status: 204, headers: { 'content-encoding': 'gzip' } },
+        { status: 400, headers: { 'content-encoding': 'gzip' }, body: 'not gzip' },
+      ])
       const transport = new Transport({ url: server.url, token: TOKEN, ...extra })
       try {
         assert.equal((await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' })).status, 204)
-        const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
+        const error = await transport
+          .request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' })
+          .catch((e: unknown) => e)
         assert.ok(error instanceof InfluxDBError, String(error))
         assert.equal(error.statusCode, 400)
       } finally {
@@ -274,10 +342,14 @@ for (const engine of ['node', 'fetch'] as const) {
     })
 
     test('a failed signin is an InfluxDBError without the password, saying it was the signin', async () => {
-      const server = await startRecordingServer([{ status: 401, body: '{"code":"unauthorized","message":"unauthorized access"}' }])
+      const server = await startRecordingServer([
+        { status: 401, body: '{"code":"unauthorized","message":"unauthorized access"}' },
+      ])
       const transport = new Transport({ url: server.url, username: 'me', password: 'SECRET-PASS', ...extra })
       try {
-        const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
+        const error = await transport
+          .request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' })
+          .catch((e: unknown) => e)
         assert.ok(error instanceof InfluxDBError)
         assert.equal(error.statusCode, 401)
         assert.equal(error.message, 'signin (POST /api/v2/signin) failed: unauthorized access')
@@ -293,8 +365,14 @@ for (const engine of ['node', 'fetch'] as const) {
 
 describe('Transport options', () => {
   test('a credential that is not a string is refused when the transport is made', () => {
-    assert.throws(() => new Transport({ url: 'http://localhost:1', token: 5 as unknown as string }), { name: 'InvalidArgumentError', message: '"token" must be a string, got number' })
-    assert.throws(() => new Transport({ url: 'http://localhost:1', username: 'u', password: {} as unknown as string }), { name: 'InvalidArgumentError', message: '"password" must be a string, got object' })
+    assert.throws(() => new Transport({ url: 'http://localhost:1', token: 5 as unknown as string }), {
+      name: 'InvalidArgumentError',
+      message: '"token" must be a string, got number',
+    })
+    assert.throws(
+      () => new Transport({ url: 'http://localhost:1', username: 'u', password: {} as unknown as string }),
+      { name: 'InvalidArgumentError', message: '"password" must be a string, got object' },
+    )
   })
   test('authBasic sends the whole token as Basic credentials', async () => {
     const server = await startRecordingServer()
@@ -349,19 +427,37 @@ describe('Transport over a caller-supplied fetch', () => {
     const transport = new Transport({ url: 'http://influx.example:8086', fetch: never, timeout: 150 })
     try {
       const started = performance.now()
-      await assert.rejects(transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }), RequestTimeoutError)
+      await assert.rejects(
+        transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }),
+        RequestTimeoutError,
+      )
       assert.ok(performance.now() - started < 2000)
       const controller = new AbortController()
       setTimeout(() => controller.abort(), 20)
-      await assert.rejects(transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1', timeout: 60_000, signal: controller.signal }), RequestAbortedError)
+      await assert.rejects(
+        transport.request({
+          method: 'POST',
+          path: '/api/v2/write',
+          body: 'm f=1',
+          timeout: 60_000,
+          signal: controller.signal,
+        }),
+        RequestAbortedError,
+      )
     } finally {
       await transport.close()
     }
   })
 
   test('a reason phrase that carries the token is redacted', async () => {
-    const transport = new Transport({ url: 'http://influx.example:8086', token: TOKEN, fetch: () => Promise.resolve(new Response(null, { status: 400, statusText: `Bad Token ${TOKEN}` })) })
-    const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
+    const transport = new Transport({
+      url: 'http://influx.example:8086',
+      token: TOKEN,
+      fetch: () => Promise.resolve(new Response(null, { status: 400, statusText: `Bad Token ${TOKEN}` })),
+    })
+    const error = await transport
+      .request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' })
+      .catch((e: unknown) => e)
     await transport.close()
     assert.ok(error instanceof InfluxDBError)
     assert.equal(error.statusCode, 400)
@@ -372,7 +468,9 @@ describe('Transport over a caller-supplied fetch', () => {
     const opaque = Object.assign(new Response(null, { status: 200 }), {})
     Object.defineProperty(opaque, 'type', { value: 'opaqueredirect' })
     const transport = new Transport({ url: 'http://influx.example:8086', fetch: () => Promise.resolve(opaque) })
-    const error = await transport.request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' }).catch((e: unknown) => e)
+    const error = await transport
+      .request({ method: 'POST', path: '/api/v2/write', body: 'm f=1' })
+      .catch((e: unknown) => e)
     await transport.close()
     assert.ok(error instanceof InfluxDBError)
     assert.equal(error.statusCode, 302)

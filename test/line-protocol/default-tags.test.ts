@@ -11,7 +11,11 @@ describe('resolveDefaultTags', () => {
   })
   test('only a whole ${env.NAME} value is a reference', () => {
     const env = { DC: 'LA' }
-    assert.deepEqual(resolveDefaultTags({ a: 'x${env.DC}', b: '${env.DC}y', c: '${env.}' }, env), { a: 'x${env.DC}', b: '${env.DC}y', c: '${env.}' })
+    assert.deepEqual(resolveDefaultTags({ a: 'x${env.DC}', b: '${env.DC}y', c: '${env.}' }, env), {
+      a: 'x${env.DC}',
+      b: '${env.DC}y',
+      c: '${env.}',
+    })
   })
   test('returns a fresh object and never mutates the input', () => {
     const input = Object.freeze({ id: '132', gone: null, no: undefined })
@@ -26,7 +30,10 @@ describe('resolveDefaultTags', () => {
     assert.throws(() => resolveDefaultTags({ bad: {} as never }, {}), InvalidArgumentError)
   })
   test('a tag that line protocol cannot carry is refused up front', () => {
-    assert.throws(() => resolveDefaultTags({ path: 'C:\\' }, {}), { name: 'InvalidArgumentError', message: /default tag "path": .*ends with a backslash/ })
+    assert.throws(() => resolveDefaultTags({ path: 'C:\\' }, {}), {
+      name: 'InvalidArgumentError',
+      message: /default tag "path": .*ends with a backslash/,
+    })
     assert.throws(() => resolveDefaultTags({ x: '${env.BAD}' }, { BAD: 'a\nb' }), /line feed/)
   })
   test('uses process.env by default', () => {

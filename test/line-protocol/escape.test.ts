@@ -46,7 +46,10 @@ describe('escapeMeasurement', () => {
   ]
   for (const [input, reason] of refused) {
     test(`refuses ${JSON.stringify(input)}`, () => {
-      assert.throws(() => escapeMeasurement(input), (e: unknown) => e instanceof UnrepresentableNameError && reason.test(e.message))
+      assert.throws(
+        () => escapeMeasurement(input),
+        (e: unknown) => e instanceof UnrepresentableNameError && reason.test(e.message),
+      )
     })
   }
 })
@@ -111,7 +114,24 @@ describe('escapeStringValue', () => {
 })
 
 // Characters that matter to the escaping, plus ordinary and non-ASCII ones.
-const nameChar = fc.constantFrom(',', '=', ' ', '\\', '"', '\t', '\r', '\n', '#', 'a', 'b', 'é', '😀', 'x', '\ud83d', '\ude00')
+const nameChar = fc.constantFrom(
+  ',',
+  '=',
+  ' ',
+  '\\',
+  '"',
+  '\t',
+  '\r',
+  '\n',
+  '#',
+  'a',
+  'b',
+  'é',
+  '😀',
+  'x',
+  '\ud83d',
+  '\ude00',
+)
 const name = fc.array(nameChar, { minLength: 1, maxLength: 8 }).map((chars) => chars.join(''))
 
 /** The rule of escape.ts, restated: which names cannot be written exactly. */

@@ -11,15 +11,30 @@ function stringOf(v: number): string {
 describe('floatText (the fast float formatting of Points and table columns)', () => {
   test('fixed cases, including the edges of its fast path', () => {
     const cases: [number, string][] = [
-      [0, '0'], [-0, '-0'], [1, '1'], [-1.5, '-1.5'], [0.1, '0.1'], [0.1 + 0.2, '0.30000000000000004'],
-      [0.000001, '0.000001'], [1e-7, '1e-7'], [123.456, '123.456'], [-0.001, '-0.001'], [2 ** 50, '1125899906842624'],
-      [2 ** 53 + 2, '9007199254740994'], [1e21, '1e+21'], [123456789.123456, '123456789.123456'], [5e-324, '5e-324'],
+      [0, '0'],
+      [-0, '-0'],
+      [1, '1'],
+      [-1.5, '-1.5'],
+      [0.1, '0.1'],
+      [0.1 + 0.2, '0.30000000000000004'],
+      [0.000001, '0.000001'],
+      [1e-7, '1e-7'],
+      [123.456, '123.456'],
+      [-0.001, '-0.001'],
+      [2 ** 50, '1125899906842624'],
+      [2 ** 53 + 2, '9007199254740994'],
+      [1e21, '1e+21'],
+      [123456789.123456, '123456789.123456'],
+      [5e-324, '5e-324'],
     ]
     for (const [value, text] of cases) assert.equal(floatText(value), text, `floatText(${value})`)
   })
 
   test('equals String() for any finite double', () => {
-    fc.assert(fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (v) => floatText(v) === stringOf(v)), { numRuns: 20_000 })
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (v) => floatText(v) === stringOf(v)),
+      { numRuns: 20_000 },
+    )
   })
 
   test('equals String() for decimals with up to 7 fraction digits, the fast path', () => {

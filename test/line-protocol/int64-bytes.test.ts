@@ -31,10 +31,24 @@ function* randomInt64(seed: number, count: number): Generator<bigint> {
 
 describe('NearbyInt64Writer', () => {
   test('negative values whose high word is -1 are written in full, also by a fresh writer (they took the shortcut with no digits)', () => {
-    const values = [-4_000_000_000n, -4_294_967_296n, -3_999_999_999n, -4_294_967_296n + 999_999_999n, -1n, -4_294_967_297n]
-    for (const value of values) assert.deepEqual(written([value], (out, low, high) => new NearbyInt64Writer().write(out, low, high)), [String(value)])
+    const values = [
+      -4_000_000_000n,
+      -4_294_967_296n,
+      -3_999_999_999n,
+      -4_294_967_296n + 999_999_999n,
+      -1n,
+      -4_294_967_297n,
+    ]
+    for (const value of values)
+      assert.deepEqual(
+        written([value], (out, low, high) => new NearbyInt64Writer().write(out, low, high)),
+        [String(value)],
+      )
     const shared = new NearbyInt64Writer()
-    assert.deepEqual(written(values, (out, low, high) => shared.write(out, low, high)), values.map(String))
+    assert.deepEqual(
+      written(values, (out, low, high) => shared.write(out, low, high)),
+      values.map(String),
+    )
   })
 
   test('random values, sorted and unsorted, and runs of nearby timestamps equal their decimal text', () => {
@@ -44,7 +58,10 @@ describe('NearbyInt64Writer', () => {
     const negativeNearby = Array.from({ length: 300 }, (_, i) => -4_300_000_000n + BigInt(i) * 7_000_000n)
     for (const values of [random, sorted, nearby, negativeNearby]) {
       const writer = new NearbyInt64Writer()
-      assert.deepEqual(written(values, (out, low, high) => writer.write(out, low, high)), values.map(String))
+      assert.deepEqual(
+        written(values, (out, low, high) => writer.write(out, low, high)),
+        values.map(String),
+      )
       assert.deepEqual(written(values, writeInt64Words), values.map(String))
     }
   })

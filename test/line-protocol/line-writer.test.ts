@@ -20,7 +20,13 @@ function written(write: (writer: LineWriter) => void): string {
 
 describe('LineWriter numbers', () => {
   test('float equals floatText for any finite double and for short decimals', () => {
-    fc.assert(fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (v) => written((w) => w.float(v)) === floatText(v)), { numRuns: 20_000 })
+    fc.assert(
+      fc.property(
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        (v) => written((w) => w.float(v)) === floatText(v),
+      ),
+      { numRuns: 20_000 },
+    )
     fc.assert(
       fc.property(fc.integer({ min: -(2 ** 52), max: 2 ** 52 }), fc.integer({ min: 0, max: 7 }), (m, k) => {
         const v = m / 10 ** k
@@ -28,29 +34,61 @@ describe('LineWriter numbers', () => {
       }),
       { numRuns: 20_000 },
     )
-    assert.equal(written((w) => w.float(-0)), '-0')
-    assert.equal(written((w) => w.float(0.000001)), '0.000001')
-    assert.equal(written((w) => w.float(1e21)), '1e+21')
+    assert.equal(
+      written((w) => w.float(-0)),
+      '-0',
+    )
+    assert.equal(
+      written((w) => w.float(0.000001)),
+      '0.000001',
+    )
+    assert.equal(
+      written((w) => w.float(1e21)),
+      '1e+21',
+    )
   })
 
   test('integer equals String for every safe integer, with the digit-count edges', () => {
-    fc.assert(fc.property(fc.maxSafeInteger(), (v) => written((w) => w.integer(v)) === String(v)), { numRuns: 20_000 })
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), (v) => written((w) => w.integer(v)) === String(v)),
+      { numRuns: 20_000 },
+    )
     for (let p = 0; p <= 15; p++) {
-      for (const v of [10 ** p - 1, 10 ** p, 2 ** 32 - 1, 2 ** 32, -(10 ** p)]) assert.equal(written((w) => w.integer(v)), String(v))
+      for (const v of [10 ** p - 1, 10 ** p, 2 ** 32 - 1, 2 ** 32, -(10 ** p)])
+        assert.equal(
+          written((w) => w.integer(v)),
+          String(v),
+        )
     }
-    assert.equal(written((w) => w.integer(-0)), '0')
+    assert.equal(
+      written((w) => w.integer(-0)),
+      '0',
+    )
   })
 
   test('bigint and timestamp equal String across the int64 and uint64 ranges and beyond, in any order', () => {
     const wide = fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n })
     const int64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 64n - 1n })
     for (const values of [int64, wide]) {
-      fc.assert(fc.property(fc.array(values, { minLength: 1, maxLength: 20 }), (list) => list.every((v) => written((w) => w.bigint(v)) === String(v))), { numRuns: 5_000 })
-      fc.assert(fc.property(fc.array(values, { minLength: 1, maxLength: 20 }), (list) => list.every((v) => written((w) => w.timestamp(v)) === String(v))), { numRuns: 5_000 })
+      fc.assert(
+        fc.property(fc.array(values, { minLength: 1, maxLength: 20 }), (list) =>
+          list.every((v) => written((w) => w.bigint(v)) === String(v)),
+        ),
+        { numRuns: 5_000 },
+      )
+      fc.assert(
+        fc.property(fc.array(values, { minLength: 1, maxLength: 20 }), (list) =>
+          list.every((v) => written((w) => w.timestamp(v)) === String(v)),
+        ),
+        { numRuns: 5_000 },
+      )
     }
     // Timestamps that grow by little (the remembered digits above the last nine), across a
     // change of those digits, and going back.
-    const around = fc.tuple(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.array(fc.bigInt({ min: -3_000_000_000n, max: 3_000_000_000n }), { minLength: 1, maxLength: 30 }))
+    const around = fc.tuple(
+      fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+      fc.array(fc.bigInt({ min: -3_000_000_000n, max: 3_000_000_000n }), { minLength: 1, maxLength: 30 }),
+    )
     fc.assert(
       fc.property(around, ([start, steps]) => {
         let v = start
@@ -65,19 +103,51 @@ describe('LineWriter numbers', () => {
     )
     const base = 1_700_000_000_999_999_990n
     for (let i = 0n; i < 30n; i++) {
-      assert.equal(written((w) => w.bigint(base + i)), String(base + i))
-      assert.equal(written((w) => w.timestamp(base + i)), String(base + i))
+      assert.equal(
+        written((w) => w.bigint(base + i)),
+        String(base + i),
+      )
+      assert.equal(
+        written((w) => w.timestamp(base + i)),
+        String(base + i),
+      )
     }
-    for (const v of [0n, -1n, 2n ** 53n - 1n, 2n ** 53n, -(2n ** 53n) - 1n, 10n ** 18n, 2n ** 63n - 1n, -(2n ** 63n), 2n ** 63n, 2n ** 64n - 1n, 10n ** 30n, -(10n ** 30n)]) {
-      assert.equal(written((w) => w.bigint(v)), String(v))
-      assert.equal(written((w) => w.timestamp(v)), String(v))
+    for (const v of [
+      0n,
+      -1n,
+      2n ** 53n - 1n,
+      2n ** 53n,
+      -(2n ** 53n) - 1n,
+      10n ** 18n,
+      2n ** 63n - 1n,
+      -(2n ** 63n),
+      2n ** 63n,
+      2n ** 64n - 1n,
+      10n ** 30n,
+      -(10n ** 30n),
+    ]) {
+      assert.equal(
+        written((w) => w.bigint(v)),
+        String(v),
+      )
+      assert.equal(
+        written((w) => w.timestamp(v)),
+        String(v),
+      )
     }
   })
 })
 
 describe('LineWriter lines', () => {
   test('text of any kind comes back as it went in, line ends by byte', () => {
-    const lines = ['ascii', 'é,ü=ß f=2', '温度 s="東京"', 'm s="😀 naïve — ✓"', 'x'.repeat(200) + ' f=1', 'two\nlines s="raw LF inside"']
+    const lines = [
+      'ascii',
+      'é,ü=ß f=2',
+      '温度 s="東京"',
+      'm s="😀 naïve — ✓"',
+      'x'.repeat(200) + ' f=1',
+      'two\nlines s="raw LF inside"',
+    ]
     const writer = new LineWriter(8)
     for (const line of lines) writer.line(line)
     assert.deepEqual(writer.lines(), lines)

@@ -40,7 +40,10 @@ describe('decodeUtf8', () => {
     assert.equal(decodeUtf8(new ArrayBuffer(0)), '')
   })
   test('invalid UTF-8 is a TypeError, never replacement characters', () => {
-    assert.throws(() => decodeUtf8(Uint8Array.of(0x6d, 0xc3)), { name: 'TypeError', message: 'the bytes are not valid UTF-8' })
+    assert.throws(() => decodeUtf8(Uint8Array.of(0x6d, 0xc3)), {
+      name: 'TypeError',
+      message: 'the bytes are not valid UTF-8',
+    })
     assert.throws(() => decodeUtf8(Uint8Array.of(0xed, 0xa0, 0x80)), TypeError)
   })
 })

@@ -38,14 +38,20 @@ describe('parseIsoToNanos', () => {
   ]
   for (const [text, reason] of invalid) {
     test(`refuses ${text}, naming the string`, () => {
-      assert.throws(() => parseIsoToNanos(text), (e: unknown) => e instanceof RangeError && e.message.includes(JSON.stringify(text)) && reason.test(e.message))
+      assert.throws(
+        () => parseIsoToNanos(text),
+        (e: unknown) => e instanceof RangeError && e.message.includes(JSON.stringify(text)) && reason.test(e.message),
+      )
     })
   }
   test('agrees with Date.parse to the millisecond for random instants', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1678-01-01T00:00:00Z'), max: new Date('2261-12-31T00:00:00Z'), noInvalidDate: true }), (date) => {
-        assert.equal(parseIsoToNanos(date.toISOString()), BigInt(date.getTime()) * 1_000_000n)
-      }),
+      fc.property(
+        fc.date({ min: new Date('1678-01-01T00:00:00Z'), max: new Date('2261-12-31T00:00:00Z'), noInvalidDate: true }),
+        (date) => {
+          assert.equal(parseIsoToNanos(date.toISOString()), BigInt(date.getTime()) * 1_000_000n)
+        },
+      ),
     )
   })
 })
@@ -102,7 +108,7 @@ describe('toTimestamp', () => {
     assert.equal(toTimestamp('1969-12-31T23:59:59.5Z', 's'), '0')
     assert.equal(toTimestamp('1969-12-31T23:59:58.5Z', 's'), '-1')
   })
-  test('the reference client\'s float off-by-one does not happen', () => {
+  test("the reference client's float off-by-one does not happen", () => {
     // The reference gives 582087507954407 (float division).
     assert.equal(toTimestamp('1988-06-12T02:58:27.954408Z', 'us'), '582087507954408')
   })

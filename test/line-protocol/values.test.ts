@@ -36,12 +36,24 @@ describe('formatFieldValue by JavaScript type', () => {
     })
   }
   test('bigint out of int64 range is a RangeError naming the field', () => {
-    assert.throws(() => formatFieldValue('big', 9223372036854775808n), { name: 'RangeError', message: /field "big": 9223372036854775808 is out of the int64 range/ })
+    assert.throws(() => formatFieldValue('big', 9223372036854775808n), {
+      name: 'RangeError',
+      message: /field "big": 9223372036854775808 is out of the int64 range/,
+    })
     assert.throws(() => formatFieldValue('big', -9223372036854775809n), RangeError)
   })
-  for (const [value, type] of [[{}, 'object'], [new Date(0), 'Date'], [Symbol('s'), 'symbol'], [() => 1, 'function'], [[1], 'Array']] as const) {
+  for (const [value, type] of [
+    [{}, 'object'],
+    [new Date(0), 'Date'],
+    [Symbol('s'), 'symbol'],
+    [() => 1, 'function'],
+    [[1], 'Array'],
+  ] as const) {
     test(`${type} is a TypeError naming the field and the type`, () => {
-      assert.throws(() => formatFieldValue('x', value), (e: unknown) => e instanceof TypeError && e.message.startsWith(`field "x": ${type} is not a field value`))
+      assert.throws(
+        () => formatFieldValue('x', value),
+        (e: unknown) => e instanceof TypeError && e.message.startsWith(`field "x": ${type} is not a field value`),
+      )
     })
   }
 })
@@ -55,8 +67,14 @@ describe('formatFieldValue with fieldTypes', () => {
     assert.equal(formatFieldValue('f', 9223372036854775807n, 'int'), '9223372036854775807i')
   })
   test('int: a fraction, a number past 2^53 and out-of-range bigints are errors', () => {
-    assert.throws(() => formatFieldValue('f', 1.5, 'int'), { name: 'RangeError', message: 'field "f": 1.5 is not an integer, but the field is typed "int"' })
-    assert.throws(() => formatFieldValue('f', 2 ** 60, 'int'), { name: 'RangeError', message: /beyond 2\^53 and has lost precision as a number; pass it as a bigint/ })
+    assert.throws(() => formatFieldValue('f', 1.5, 'int'), {
+      name: 'RangeError',
+      message: 'field "f": 1.5 is not an integer, but the field is typed "int"',
+    })
+    assert.throws(() => formatFieldValue('f', 2 ** 60, 'int'), {
+      name: 'RangeError',
+      message: /beyond 2\^53 and has lost precision as a number; pass it as a bigint/,
+    })
     assert.throws(() => formatFieldValue('f', 2n ** 63n, 'int'), /out of the int64 range/)
   })
   test('uint: 0 … 2^64-1', () => {
@@ -72,7 +90,10 @@ describe('formatFieldValue with fieldTypes', () => {
     assert.equal(formatFieldValue('f', 12345678901234567890n, 'float'), '12345678901234567890')
   })
   test('a type that does not fit the value is an error, never a silent change', () => {
-    assert.throws(() => formatFieldValue('f', 'text', 'int'), { name: 'TypeError', message: 'field "f": string cannot be written as "int"' })
+    assert.throws(() => formatFieldValue('f', 'text', 'int'), {
+      name: 'TypeError',
+      message: 'field "f": string cannot be written as "int"',
+    })
     assert.throws(() => formatFieldValue('f', true, 'uint'), /boolean cannot be written as "uint"/)
     assert.throws(() => formatFieldValue('f', 'x', 'float'), /string cannot be written as "float"/)
     assert.throws(() => formatFieldValue('f', 1, 'integer' as never), /unknown field type "integer"/)

@@ -18,7 +18,13 @@ export function declaredExports(entries: readonly string[]): Map<string, string[
     if (source === undefined) throw new Error(`${entry}: not found`)
     const symbol = checker.getSymbolAtLocation(source)
     if (symbol === undefined) throw new Error(`${entry}: not a module`)
-    result.set(entry, checker.getExportsOfModule(symbol).map((s) => s.getName()).sort())
+    result.set(
+      entry,
+      checker
+        .getExportsOfModule(symbol)
+        .map((s) => s.getName())
+        .sort(),
+    )
   }
   return result
 }

@@ -41,6 +41,8 @@ test('no two modules under src/ declare an export of the same name', () => {
     if (file.startsWith(MIRRORED)) continue
     for (const name of declaredNames(file)) declaredIn.set(name, [...(declaredIn.get(name) ?? []), file])
   }
-  const twice = [...declaredIn].filter(([, files]) => files.length > 1).map(([name, files]) => `${name}: ${files.join(', ')}`)
+  const twice = [...declaredIn]
+    .filter(([, files]) => files.length > 1)
+    .map(([name, files]) => `${name}: ${files.join(', ')}`)
   assert.deepEqual(twice, [])
 })

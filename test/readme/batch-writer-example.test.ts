@@ -6,7 +6,8 @@ import { startTestServer } from '../../src/testing/index.js'
 
 // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
 async function* sensorStream(): AsyncGenerator<{ host: string; usage: number; ns: bigint }> {
-  for (let i = 0; i < 12_345; i++) yield { host: `h${i % 10}`, usage: i / 4, ns: 1_700_000_000_000_000_000n + BigInt(i) }
+  for (let i = 0; i < 12_345; i++)
+    yield { host: `h${i % 10}`, usage: i / 4, ns: 1_700_000_000_000_000_000n + BigInt(i) }
 }
 
 test('README BatchWriter example: every point is acknowledged when the block ends', async () => {
@@ -20,5 +21,8 @@ test('README BatchWriter example: every point is acknowledged when the block end
   }
   assert.equal(server.count('my-bucket', { measurement: 'cpu' }), 12_345)
   const writes = server.requests.filter((r) => r.path === '/api/v2/write')
-  assert.deepEqual(writes.map((r) => r.body.split('\n').length), [5000, 5000, 2345])
+  assert.deepEqual(
+    writes.map((r) => r.body.split('\n').length),
+    [5000, 5000, 2345],
+  )
 })

@@ -10,16 +10,32 @@ test('README examples send exactly these lines and delete them again', async () 
   await using client = new InfluxDBClientAsync({ url: server.url, token: 'my-token', org: 'my-org' })
   const writeApi = client.writeApi()
 
-  assert.equal(await writeApi.write('my-bucket', 'my-org', new Point('h2o_feet').tag('location', 'us-west').field('level', 125n).time(1)), true)
-  assert.equal(await writeApi.write('my-bucket', 'my-org', {
-    measurement: 'h2o_feet',
-    tags: { location: 'us-west' },
-    fields: { level: 125n },
-    time: 1,
-  }), true)
+  assert.equal(
+    await writeApi.write(
+      'my-bucket',
+      'my-org',
+      new Point('h2o_feet').tag('location', 'us-west').field('level', 125n).time(1),
+    ),
+    true,
+  )
+  assert.equal(
+    await writeApi.write('my-bucket', 'my-org', {
+      measurement: 'h2o_feet',
+      tags: { location: 'us-west' },
+      fields: { level: 125n },
+      time: 1,
+    }),
+    true,
+  )
   assert.equal(await writeApi.write('my-bucket', 'my-org', 'h2o_feet,location=us-west level=125i 1'), true)
 
-  class Car { constructor(readonly engine: string, readonly type: string, readonly speed: number) {} }
+  class Car {
+    constructor(
+      readonly engine: string,
+      readonly type: string,
+      readonly speed: number,
+    ) {}
+  }
   await writeApi.write({
     bucket: 'my-bucket',
     record: [new Car('12V-BT', 'sport-cars', 125.25)],
@@ -45,7 +61,17 @@ test('README examples send exactly these lines and delete them again', async () 
   ])
   assert.equal(server.count('my-bucket', { measurement: 'h2o_feet' }), 2, 'the first three share series and time')
 
-  assert.equal(await client.deleteApi().delete(new Date(0), new Date(),
-    predicate({ _measurement: 'h2o_feet', location: 'us-west' }), 'my-bucket', 'my-org'), true)
+  assert.equal(
+    await client
+      .deleteApi()
+      .delete(
+        new Date(0),
+        new Date(),
+        predicate({ _measurement: 'h2o_feet', location: 'us-west' }),
+        'my-bucket',
+        'my-org',
+      ),
+    true,
+  )
   assert.equal(server.count('my-bucket', { measurement: 'h2o_feet' }), 0)
 })

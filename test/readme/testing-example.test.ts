@@ -11,15 +11,21 @@ test('my exporter writes what I expect, and survives a 503', async () => {
   server.failNext({ status: 503, retryAfter: 1 })
   await client.writeApi().write('test-bucket', undefined, 'cpu,host=a usage=1.5,count=3i 1700000000000000000')
 
-  assert.deepEqual(server.points('test-bucket'), [{
-    measurement: 'cpu', tags: { host: 'a' },
-    fields: { count: 3n, usage: 1.5 }, fieldTypes: { count: 'integer', usage: 'float' },
-    time: 1700000000000000000n,
-  }])
+  assert.deepEqual(server.points('test-bucket'), [
+    {
+      measurement: 'cpu',
+      tags: { host: 'a' },
+      fields: { count: 3n, usage: 1.5 },
+      fieldTypes: { count: 'integer', usage: 'float' },
+      time: 1700000000000000000n,
+    },
+  ])
   assert.equal(server.requests.length, 2)
 
-  await assert.rejects(client.writeApi().write('test-bucket', undefined, 'cpu usage="text"'),
-    (e: InfluxDBError) => e.statusCode === 422)
+  await assert.rejects(
+    client.writeApi().write('test-bucket', undefined, 'cpu usage="text"'),
+    (e: InfluxDBError) => e.statusCode === 422,
+  )
 })
 
 test('README test-server example: five lines write a point and count it', async () => {

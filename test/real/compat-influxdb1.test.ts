@@ -21,12 +21,31 @@ describe('compat, the official InfluxDB 1.8 idiom → InfluxDB 1.6.7', server, (
   test('an empty org and database/retention-policy write natively, every value exact', async () => {
     const influxDB = new InfluxDB({ url: INFLUX_V1_URL, token: 'username:password' })
     const writeAPI = influxDB.getWriteApi('', `${DB}/autogen`, 'ms')
-    writeAPI.writePoint(new Point('mem').tag('host', 'host1').floatField('used_percent', 23.43234543).intField('total', '9007199254740993').timestamp(1_700_000_000_123))
-    writeAPI.writePoint(new Point('mem').tag('host', 'host2').booleanField('ok', true).stringField('note', 'a "quoted" \\ note').timestamp(new Date(1_700_000_000_456)))
+    writeAPI.writePoint(
+      new Point('mem')
+        .tag('host', 'host1')
+        .floatField('used_percent', 23.43234543)
+        .intField('total', '9007199254740993')
+        .timestamp(1_700_000_000_123),
+    )
+    writeAPI.writePoint(
+      new Point('mem')
+        .tag('host', 'host2')
+        .booleanField('ok', true)
+        .stringField('note', 'a "quoted" \\ note')
+        .timestamp(new Date(1_700_000_000_456)),
+    )
     await writeAPI.close()
     const rows = await selectRows(DB, 'SELECT * FROM mem GROUP BY host', { epoch: 'ns' })
     assert.deepEqual(
-      rows.map((r) => [r.tags.host, asBigInt(r.values.time), exact(r.values.used_percent), exact(r.values.total), r.values.ok, r.values.note]),
+      rows.map((r) => [
+        r.tags.host,
+        asBigInt(r.values.time),
+        exact(r.values.used_percent),
+        exact(r.values.total),
+        r.values.ok,
+        r.values.note,
+      ]),
       [
         ['host1', 1_700_000_000_123_000_000n, '23.43234543', '9007199254740993', null, null],
         ['host2', 1_700_000_000_456_000_000n, null, null, true, 'a "quoted" \\ note'],

@@ -20,29 +20,46 @@ test('text with a repeated field key goes out byte for byte; a Point or record k
   const api = client.writeApi()
   await api.write('b', 'o', 'm f=1,f=2 1')
   await api.write('b', 'o', new Point('m').floatField('f', 1).floatField('f', 2).time(1n))
-  await api.write('b', 'o', { measurement: 'm', fields: new Map([['f', 1], ['f', 2]]), time: 1n })
+  await api.write('b', 'o', {
+    measurement: 'm',
+    fields: new Map([
+      ['f', 1],
+      ['f', 2],
+    ]),
+    time: 1n,
+  })
   await client.close()
   assert.deepEqual(bodies, ['m f=1,f=2 1', 'm f=2 1', 'm f=2 1'])
 })
 
-describe('duplicate field keys on real InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL}/ping`, 204, 'InfluxDB 1.6.7'), () => {
-  const target = useInfluxTarget(DB)
+describe(
+  'duplicate field keys on real InfluxDB 1.6.7',
+  await needServer(`${INFLUX_V1_URL}/ping`, 204, 'InfluxDB 1.6.7'),
+  () => {
+    const target = useInfluxTarget(DB)
 
-  test('the same type twice: accepted, and the last value is the one stored', async () => {
-    assert.equal(await target().client.writeApi().write(DB, undefined, 'dup f=1,f=2 1'), true)
-    const rows = await selectRows(DB, 'SELECT * FROM dup')
-    assert.deepEqual(rows.map((r) => (r.values.f as JsonNumber).raw), ['2'])
-  })
+    test('the same type twice: accepted, and the last value is the one stored', async () => {
+      assert.equal(await target().client.writeApi().write(DB, undefined, 'dup f=1,f=2 1'), true)
+      const rows = await selectRows(DB, 'SELECT * FROM dup')
+      assert.deepEqual(
+        rows.map((r) => (r.values.f as JsonNumber).raw),
+        ['2'],
+      )
+    })
 
-  test('two types: the point is refused as a field type conflict (PartialWriteError)', async () => {
-    const error = await target().client.writeApi().write(DB, undefined, 'dup2 g=1,g="x" 1').then(
-      () => assert.fail('must reject'),
-      (e: unknown) => e,
-    )
-    assert.ok(error instanceof PartialWriteError, String(error))
-    assert.match(error.message, /field type conflict: input field "g" on measurement "dup2"/)
-  })
-})
+    test('two types: the point is refused as a field type conflict (PartialWriteError)', async () => {
+      const error = await target()
+        .client.writeApi()
+        .write(DB, undefined, 'dup2 g=1,g="x" 1')
+        .then(
+          () => assert.fail('must reject'),
+          (e: unknown) => e,
+        )
+      assert.ok(error instanceof PartialWriteError, String(error))
+      assert.match(error.message, /field type conflict: input field "g" on measurement "dup2"/)
+    })
+  },
+)
 
 test('the embedded test server does what InfluxDB does: the last value of one type, a conflict for two', async () => {
   const { startTestServer } = await import('../../src/testing/index.js')
@@ -50,8 +67,14 @@ test('the embedded test server does what InfluxDB does: the last value of one ty
   const client = new InfluxDBClientAsync({ url: server.url, token: 't', org: 'o', retry: false })
   try {
     await client.writeApi().write('b', 'o', 'dup f=1,f=2 1')
-    assert.deepEqual(server.points('b').map((p) => p.fields), [{ f: 2 }])
-    await assert.rejects(client.writeApi().write('b', 'o', 'dup2 g=1,g="x" 1'), (e: unknown) => e instanceof PartialWriteError && /field type conflict/.test(e.message))
+    assert.deepEqual(
+      server.points('b').map((p) => p.fields),
+      [{ f: 2 }],
+    )
+    await assert.rejects(
+      client.writeApi().write('b', 'o', 'dup2 g=1,g="x" 1'),
+      (e: unknown) => e instanceof PartialWriteError && /field type conflict/.test(e.message),
+    )
   } finally {
     await client.close()
     await server.close()

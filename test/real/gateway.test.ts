@@ -79,7 +79,11 @@ describe('gateway in front of InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL
     await dropDatabase(DB)
   })
 
-  const v2write = (query: string, body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}): Promise<Response> =>
+  const v2write = (
+    query: string,
+    body: string | Uint8Array<ArrayBuffer>,
+    headers: Record<string, string> = {},
+  ): Promise<Response> =>
     fetch(`${gw.url}/api/v2/write?${query}`, {
       method: 'POST',
       headers: { authorization: 'Token secret-token', ...headers },
@@ -124,7 +128,10 @@ describe('gateway in front of InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL
     assert.equal(gw.exchanges.at(-1)?.contentEncoding, 'gzip')
     assert.equal(gw.exchanges.at(-1)?.upstream, `/write?db=${DB}&precision=n&rp=autogen`)
     const text = await queryInflux(DB, 'SELECT * FROM gz')
-    assert.equal(text, `{"results":[{"statement_id":0,"series":[{"name":"gz","columns":["time","f","k"],"values":[[123456789,2,"v"]]}]}]}\n`)
+    assert.equal(
+      text,
+      `{"results":[{"statement_id":0,"series":[{"name":"gz","columns":["time","f","k"],"values":[[123456789,2,"v"]]}]}]}\n`,
+    )
   })
 
   test('1.x errors come back in the v2 shape with the 1.x status and text', async () => {
@@ -138,7 +145,8 @@ describe('gateway in front of InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL
     assert.equal(res.status, 400)
     assert.deepEqual(await res.json(), {
       code: 'invalid',
-      message: 'partial write: field type conflict: input field "v" on measurement "conflict" is type float, already exists as type integer dropped=1',
+      message:
+        'partial write: field type conflict: input field "v" on measurement "conflict" is type float, already exists as type integer dropped=1',
     })
 
     res = await v2write('org=o&bucket=h3_no_such_db', 'm v=1 1')
@@ -155,16 +163,27 @@ describe('gateway in front of InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL
     assert.equal(noAuth.status, 401)
     assert.deepEqual(await noAuth.json(), { code: 'unauthorized', message: 'unauthorized access' })
     assert.equal((await v2write(`org=o&bucket=${DB}`, 'm v=1 1', { authorization: 'Token wrong' })).status, 401)
-    assert.equal((await v2write(`org=o&bucket=${DB}`, 'auth v=1 1', { authorization: 'bearer secret-token' })).status, 204)
-    assert.deepEqual(await (await v2write(`bucket=${DB}`, 'm v=1')).json(), { code: 'invalid', message: 'Please provide either orgID or org' })
+    assert.equal(
+      (await v2write(`org=o&bucket=${DB}`, 'auth v=1 1', { authorization: 'bearer secret-token' })).status,
+      204,
+    )
+    assert.deepEqual(await (await v2write(`bucket=${DB}`, 'm v=1')).json(), {
+      code: 'invalid',
+      message: 'Please provide either orgID or org',
+    })
     assert.deepEqual(await (await v2write('org=o', 'm v=1')).json(), { code: 'not found', message: 'bucket not found' })
     const badPrecision = await v2write(`org=o&bucket=${DB}&precision=n`, 'm v=1')
     assert.equal(badPrecision.status, 400)
     assert.match(((await badPrecision.json()) as { message: string }).message, /^invalid precision/)
-    const get = await fetch(`${gw.url}/api/v2/write?org=o&bucket=${DB}`, { headers: { authorization: 'Token secret-token' } })
+    const get = await fetch(`${gw.url}/api/v2/write?org=o&bucket=${DB}`, {
+      headers: { authorization: 'Token secret-token' },
+    })
     assert.equal(get.status, 405)
     await get.text()
-    const other = await fetch(`${gw.url}/api/v2/query`, { method: 'POST', headers: { authorization: 'Token secret-token' } })
+    const other = await fetch(`${gw.url}/api/v2/query`, {
+      method: 'POST',
+      headers: { authorization: 'Token secret-token' },
+    })
     assert.equal(other.status, 404)
     await other.text()
     const health = await fetch(`${gw.url}/health`)
@@ -193,7 +212,10 @@ describe('gateway in front of InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL
     assert.deepEqual(await times('other'), [0n])
 
     // No _measurement: every measurement in the range.
-    assert.equal((await v2delete(`org=o&bucket=${DB}`, { start: '1970-01-01T00:00:00Z', stop: '1970-01-01T00:00:00Z' })).status, 204)
+    assert.equal(
+      (await v2delete(`org=o&bucket=${DB}`, { start: '1970-01-01T00:00:00Z', stop: '1970-01-01T00:00:00Z' })).status,
+      204,
+    )
     assert.deepEqual(await times('other'), [])
     assert.deepEqual((await times('del')).length, 8)
   })
@@ -201,8 +223,18 @@ describe('gateway in front of InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL
   test('delete errors: bad time, bad predicate, missing org or bucket, unknown database', async () => {
     const range = { start: '1970-01-01T00:00:00Z', stop: '1970-01-01T00:00:01Z' }
     const cases: [string, unknown, number, string][] = [
-      [`org=o&bucket=${DB}`, { ...range, start: '1970-01-01' }, 400, 'error decoding json body: invalid RFC3339Nano for field start, please format your time with RFC3339Nano format, example: 2009-01-02T23:00:00Z'],
-      [`org=o&bucket=${DB}`, { ...range, predicate: 'a="b" or c="d"' }, 400, 'error decoding json body: the logical operator OR is not supported yet at position 6'],
+      [
+        `org=o&bucket=${DB}`,
+        { ...range, start: '1970-01-01' },
+        400,
+        'error decoding json body: invalid RFC3339Nano for field start, please format your time with RFC3339Nano format, example: 2009-01-02T23:00:00Z',
+      ],
+      [
+        `org=o&bucket=${DB}`,
+        { ...range, predicate: 'a="b" or c="d"' },
+        400,
+        'error decoding json body: the logical operator OR is not supported yet at position 6',
+      ],
       [`org=o&bucket=${DB}`, { ...range, predicate: '_field="v"' }, 501, 'delete by field is not supported'],
       [`bucket=${DB}`, range, 400, 'Please provide either orgID or org'],
       ['org=o', range, 400, 'Please provide either bucketID or bucket'],

@@ -23,17 +23,21 @@ describe('errors from real InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL}/p
     assert.ok(error instanceof PartialWriteError, String(error))
     assert.equal(error.statusCode, 400)
     assert.equal(error.dropped, 1)
-    const reason = 'field type conflict: input field "v" on measurement "conflict" is type float, already exists as type integer'
+    const reason =
+      'field type conflict: input field "v" on measurement "conflict" is type float, already exists as type integer'
     assert.ok(error.message.includes(reason), error.message)
     // 1.x names the measurement and field here, not the line, so there is no line to report.
   })
 
   test('a bad line among good ones: the good ones are stored, the bad one is named', async () => {
     const body = ['pw v=1 1', 'pw,a=1,a=2 v=2 2', 'pw v=3 3'].join('\n')
-    const error = await target().client.writeApi().write(DB, undefined, body).then(
-      () => assert.fail('must reject'),
-      (e: unknown) => e,
-    )
+    const error = await target()
+      .client.writeApi()
+      .write(DB, undefined, body)
+      .then(
+        () => assert.fail('must reject'),
+        (e: unknown) => e,
+      )
     assert.ok(error instanceof PartialWriteError, String(error))
     assert.equal(error.statusCode, 400)
     const [rejected, ...more] = error.rejectedLines
@@ -42,38 +46,53 @@ describe('errors from real InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL}/p
     assert.equal(rejected?.lineNumber, 2)
     assert.match(rejected?.reason ?? '', /duplicate tags/)
     const rows = await selectRows(DB, 'SELECT * FROM pw')
-    assert.deepEqual(rows.map((r) => (r.values.v as JsonNumber).raw), ['1', '3'])
+    assert.deepEqual(
+      rows.map((r) => (r.values.v as JsonNumber).raw),
+      ['1', '3'],
+    )
   })
 
   test('an unparsable raw line alone → InfluxDBError 400 "invalid" with the parser text', async () => {
-    const error = await target().client.writeApi().write(DB, undefined, 'bad,t=1 f= 1').then(
-      () => assert.fail('must reject'),
-      (e: unknown) => e,
-    )
+    const error = await target()
+      .client.writeApi()
+      .write(DB, undefined, 'bad,t=1 f= 1')
+      .then(
+        () => assert.fail('must reject'),
+        (e: unknown) => e,
+      )
     assert.ok(error instanceof InfluxDBError, String(error))
     assert.ok(!(error instanceof PartialWriteError))
     assert.equal(error.statusCode, 400)
     assert.equal(error.code, 'invalid')
     assert.equal(error.message, "unable to parse 'bad,t=1 f= 1': missing field value")
-    assert.deepEqual(JSON.parse(error.body), { code: 'invalid', message: "unable to parse 'bad,t=1 f= 1': missing field value" })
+    assert.deepEqual(JSON.parse(error.body), {
+      code: 'invalid',
+      message: "unable to parse 'bad,t=1 f= 1': missing field value",
+    })
   })
 
   test('uint fields: InfluxDB 1.6.7 has none, and its refusal reaches the caller', async () => {
     const record = { measurement: 'uints', fields: { c: 42n }, time: 1n }
-    const error = await target().client.writeApi().write({ bucket: DB, record, fieldTypes: { c: 'uint' } }).then(
-      () => assert.fail('must reject'),
-      (e: unknown) => e,
-    )
+    const error = await target()
+      .client.writeApi()
+      .write({ bucket: DB, record, fieldTypes: { c: 'uint' } })
+      .then(
+        () => assert.fail('must reject'),
+        (e: unknown) => e,
+      )
     assert.ok(error instanceof InfluxDBError, String(error))
     assert.equal(error.statusCode, 400)
     assert.equal(error.message, "unable to parse 'uints c=42u 1': invalid number")
   })
 
   test('unknown database → 404 "not found"', async () => {
-    const error = await target().client.writeApi().write('h3_no_such_database', undefined, 'm v=1 1').then(
-      () => assert.fail('must reject'),
-      (e: unknown) => e,
-    )
+    const error = await target()
+      .client.writeApi()
+      .write('h3_no_such_database', undefined, 'm v=1 1')
+      .then(
+        () => assert.fail('must reject'),
+        (e: unknown) => e,
+      )
     assert.ok(error instanceof InfluxDBError, String(error))
     assert.equal(error.statusCode, 404)
     assert.equal(error.code, 'not found')
@@ -84,10 +103,13 @@ describe('errors from real InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL}/p
     const secret = 'wrong-token-3f9a1c'
     const client = new InfluxDBClientAsync({ url: target().url, token: secret, org: TEST_ORG })
     try {
-      const error = await client.writeApi().write(DB, undefined, 'm v=1 1').then(
-        () => assert.fail('must reject'),
-        (e: unknown) => e,
-      )
+      const error = await client
+        .writeApi()
+        .write(DB, undefined, 'm v=1 1')
+        .then(
+          () => assert.fail('must reject'),
+          (e: unknown) => e,
+        )
       assert.ok(error instanceof InfluxDBError, String(error))
       assert.equal(error.statusCode, 401)
       assert.equal(error.code, 'unauthorized')
@@ -99,10 +121,13 @@ describe('errors from real InfluxDB 1.6.7', await needServer(`${INFLUX_V1_URL}/p
   })
 
   test('delete errors from the server side come back as InfluxDBError', async () => {
-    const error = await target().client.deleteApi().delete(0n, 1n, '', 'h3_no_such_database').then(
-      () => assert.fail('must reject'),
-      (e: unknown) => e,
-    )
+    const error = await target()
+      .client.deleteApi()
+      .delete(0n, 1n, '', 'h3_no_such_database')
+      .then(
+        () => assert.fail('must reject'),
+        (e: unknown) => e,
+      )
     assert.ok(error instanceof InfluxDBError, String(error))
     assert.equal(error.statusCode, 404)
     assert.equal(error.message, 'database not found: h3_no_such_database')

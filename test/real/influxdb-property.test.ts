@@ -35,7 +35,26 @@ const TIME_LIMIT = 9_223_372_036_854_775_806n
 
 /** Pieces that exercise escaping, mixed with arbitrary well-formed text. */
 const piece = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom(',', '=', ' ', '"', "'", '\\', '\t', '\r', '#', '😀', 'ü', '東京', '\u0000', '\u00a0', '‍') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      ',',
+      '=',
+      ' ',
+      '"',
+      "'",
+      '\\',
+      '\t',
+      '\r',
+      '#',
+      '😀',
+      'ü',
+      '東京',
+      '\u0000',
+      '\u00a0',
+      '‍',
+    ),
+  },
   { weight: 3, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 4 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 2 }) },
 )
@@ -48,8 +67,14 @@ function unrepresentable(name: string): boolean {
 const startsBadly = (name: string): boolean => name.startsWith('\t') || name.startsWith('\u0000')
 
 const measurementName = rawName.filter((n) => !unrepresentable(n) && !n.startsWith('#') && !startsBadly(n))
-const tagKey = fc.oneof({ weight: 1, arbitrary: fc.constant('') }, { weight: 6, arbitrary: rawName.filter((n) => !unrepresentable(n) && n !== 'time') })
-const tagValue = fc.oneof({ weight: 1, arbitrary: fc.constant('') }, { weight: 6, arbitrary: rawName.filter((n) => !unrepresentable(n)) })
+const tagKey = fc.oneof(
+  { weight: 1, arbitrary: fc.constant('') },
+  { weight: 6, arbitrary: rawName.filter((n) => !unrepresentable(n) && n !== 'time') },
+)
+const tagValue = fc.oneof(
+  { weight: 1, arbitrary: fc.constant('') },
+  { weight: 6, arbitrary: rawName.filter((n) => !unrepresentable(n)) },
+)
 const fieldKey = rawName.filter((n) => !unrepresentable(n) && !startsBadly(n) && n !== 'time')
 
 type FieldKind = 'float' | 'integer' | 'string' | 'boolean'
@@ -92,8 +117,12 @@ const caseArb: fc.Arbitrary<Case> = fc
       .tuple(
         ...times.map((time) =>
           fc.record({
-            tags: fc.tuple(...tagKeys.map(() => tagValue)).map((values) => Object.fromEntries(tagKeys.map((k, i) => [k, values[i]]))),
-            fields: fc.tuple(...schema.map(([, kind]) => valueOf[kind])).map((values) => Object.fromEntries(schema.map(([k], i) => [k, values[i]]))),
+            tags: fc
+              .tuple(...tagKeys.map(() => tagValue))
+              .map((values) => Object.fromEntries(tagKeys.map((k, i) => [k, values[i]]))),
+            fields: fc
+              .tuple(...schema.map(([, kind]) => valueOf[kind]))
+              .map((values) => Object.fromEntries(schema.map(([k], i) => [k, values[i]]))),
             time: fc.constant(time),
           }),
         ),
@@ -109,83 +138,108 @@ function sameValue(stored: JsonValue | undefined, expected: FieldValue): boolean
 
 const server = await needServer(`${INFLUX_V1_URL}/ping`, 204, 'InfluxDB 1.6.7')
 for (const mode of INFLUX_TARGET_MODES) {
-describe(`property (${mode}): random points round-trip exactly through real InfluxDB 1.6.7`, server, () => {
-  const DB = `${DB_PREFIX}_${mode.replace('-', '_')}`
-  const target = useInfluxTarget(DB, mode)
+  describe(`property (${mode}): random points round-trip exactly through real InfluxDB 1.6.7`, server, () => {
+    const DB = `${DB_PREFIX}_${mode.replace('-', '_')}`
+    const target = useInfluxTarget(DB, mode)
 
-  test('measurements, tags, fields and timestamps in every precision come back exactly', async () => {
-    await fc.assert(
-      fc.asyncProperty(caseArb, async (c) => {
-        await createDatabase(DB)
-        const records = c.points.map((p) => ({ measurement: c.measurement, tags: p.tags, fields: p.fields, time: p.time }))
-        assert.equal(await target().client.writeApi().write(DB, undefined, records, c.precision), true)
-        const unit = NANOS_PER_UNIT[c.precision]
+    test('measurements, tags, fields and timestamps in every precision come back exactly', async () => {
+      await fc.assert(
+        fc.asyncProperty(caseArb, async (c) => {
+          await createDatabase(DB)
+          const records = c.points.map((p) => ({
+            measurement: c.measurement,
+            tags: p.tags,
+            fields: p.fields,
+            time: p.time,
+          }))
+          assert.equal(await target().client.writeApi().write(DB, undefined, records, c.precision), true)
+          const unit = NANOS_PER_UNIT[c.precision]
 
-        const series = await selectSeries(DB, 'SELECT * FROM /.*/ GROUP BY *')
-        const stored = series.flatMap((s) =>
-          s.values.map((row) => {
-            const cells = Object.fromEntries(s.columns.map((col, i) => [col, row[i] ?? null]))
-            // GROUP BY * lists every tag key of the measurement; '' means the series lacks it.
-            return { name: s.name, tags: Object.fromEntries(Object.entries(s.tags).filter(([, v]) => v !== '')), cells }
-          }),
-        )
-        assert.equal(stored.length, c.points.length, `stored ${stored.length} of ${c.points.length} points`)
-        for (const point of c.points) {
-          const expectedTags = Object.fromEntries(Object.entries(point.tags).filter(([k, v]) => k !== '' && v !== ''))
-          const match = stored.find(
-            (s) => s.name === c.measurement && (s.cells.time as JsonNumber).raw === (point.time * unit).toString() && isDeepStrictEqual(s.tags, expectedTags),
+          const series = await selectSeries(DB, 'SELECT * FROM /.*/ GROUP BY *')
+          const stored = series.flatMap((s) =>
+            s.values.map((row) => {
+              const cells = Object.fromEntries(s.columns.map((col, i) => [col, row[i] ?? null]))
+              // GROUP BY * lists every tag key of the measurement; '' means the series lacks it.
+              return {
+                name: s.name,
+                tags: Object.fromEntries(Object.entries(s.tags).filter(([, v]) => v !== '')),
+                cells,
+              }
+            }),
           )
-          assert.ok(match, `point at ${point.time} with tags ${JSON.stringify(expectedTags)} not found in ${JSON.stringify(stored.map((s) => [s.name, s.tags, (s.cells.time as JsonNumber).raw]))}`)
-          for (const [key, value] of Object.entries(point.fields)) {
-            assert.ok(sameValue(match.cells[key], value), `field ${JSON.stringify(key)}: stored ${JSON.stringify(match.cells[key])}, sent ${String(value)}`)
+          assert.equal(stored.length, c.points.length, `stored ${stored.length} of ${c.points.length} points`)
+          for (const point of c.points) {
+            const expectedTags = Object.fromEntries(Object.entries(point.tags).filter(([k, v]) => k !== '' && v !== ''))
+            const match = stored.find(
+              (s) =>
+                s.name === c.measurement &&
+                (s.cells.time as JsonNumber).raw === (point.time * unit).toString() &&
+                isDeepStrictEqual(s.tags, expectedTags),
+            )
+            assert.ok(
+              match,
+              `point at ${point.time} with tags ${JSON.stringify(expectedTags)} not found in ${JSON.stringify(stored.map((s) => [s.name, s.tags, (s.cells.time as JsonNumber).raw]))}`,
+            )
+            for (const [key, value] of Object.entries(point.fields)) {
+              assert.ok(
+                sameValue(match.cells[key], value),
+                `field ${JSON.stringify(key)}: stored ${JSON.stringify(match.cells[key])}, sent ${String(value)}`,
+              )
+            }
           }
-        }
-        assert.deepEqual(await fieldTypesByMeasurement(DB), { [c.measurement]: Object.fromEntries(c.schema) })
-      }),
-      // All 60 cases run: a slow machine takes longer, it does not check less.
-      { numRuns: 60 },
-    )
-  })
+          assert.deepEqual(await fieldTypesByMeasurement(DB), { [c.measurement]: Object.fromEntries(c.schema) })
+        }),
+        // All 60 cases run: a slow machine takes longer, it does not check less.
+        { numRuns: 60 },
+      )
+    })
 
-  test('the excluded names are refused before sending, or fail loudly: never stored as something else', async () => {
-    await createDatabase(DB)
-    const before = target().requestsTo(target().writePath).length
-    const refusedByClient = fc.oneof(
-      rawName.map((n) => `${n}\n${n}`),
-      rawName.map((n) => `${n}\\`),
-      fc.tuple(rawName, fc.constantFrom(',', '=', ' ', '"'), rawName).map(([a, c, b]) => `${a}\\${c}${b}`),
-    )
-    const where = fc.constantFrom('measurement', 'tagKey', 'tagValue', 'fieldKey')
-    await fc.assert(
-      fc.asyncProperty(refusedByClient, where, async (name, at) => {
-        const record = {
-          measurement: at === 'measurement' ? name : 'm',
-          tags: at === 'tagKey' ? { [name]: 'v' } : at === 'tagValue' ? { t: name } : {},
-          fields: at === 'fieldKey' ? { [name]: 1 } : { v: 1 },
-          time: 1n,
-        }
-        await assert.rejects(target().client.writeApi().write(DB, undefined, record), RecordError)
-      }),
-      { numRuns: 60 },
-    )
-    for (const record of [
-      { measurement: '#comment', fields: { v: 1 } },
-      { measurement: '\tlead', fields: { v: 1 } },
-      { measurement: 'm', fields: { '\tlead': 1 } },
-      { measurement: '', fields: { v: 1 } },
-      { measurement: 'm', fields: { '': 1 } },
-    ]) {
-      await assert.rejects(target().client.writeApi().write(DB, undefined, record), RecordError, JSON.stringify(record))
-    }
-    assert.equal(target().requestsTo(target().writePath).length, before, 'refused records must not be sent')
+    test('the excluded names are refused before sending, or fail loudly: never stored as something else', async () => {
+      await createDatabase(DB)
+      const before = target().requestsTo(target().writePath).length
+      const refusedByClient = fc.oneof(
+        rawName.map((n) => `${n}\n${n}`),
+        rawName.map((n) => `${n}\\`),
+        fc.tuple(rawName, fc.constantFrom(',', '=', ' ', '"'), rawName).map(([a, c, b]) => `${a}\\${c}${b}`),
+      )
+      const where = fc.constantFrom('measurement', 'tagKey', 'tagValue', 'fieldKey')
+      await fc.assert(
+        fc.asyncProperty(refusedByClient, where, async (name, at) => {
+          const record = {
+            measurement: at === 'measurement' ? name : 'm',
+            tags: at === 'tagKey' ? { [name]: 'v' } : at === 'tagValue' ? { t: name } : {},
+            fields: at === 'fieldKey' ? { [name]: 1 } : { v: 1 },
+            time: 1n,
+          }
+          await assert.rejects(target().client.writeApi().write(DB, undefined, record), RecordError)
+        }),
+        { numRuns: 60 },
+      )
+      for (const record of [
+        { measurement: '#comment', fields: { v: 1 } },
+        { measurement: '\tlead', fields: { v: 1 } },
+        { measurement: 'm', fields: { '\tlead': 1 } },
+        { measurement: '', fields: { v: 1 } },
+        { measurement: 'm', fields: { '': 1 } },
+      ]) {
+        await assert.rejects(
+          target().client.writeApi().write(DB, undefined, record),
+          RecordError,
+          JSON.stringify(record),
+        )
+      }
+      assert.equal(target().requestsTo(target().writePath).length, before, 'refused records must not be sent')
 
-    // `time` as a tag or field key: the server drops it; the caller must hear about it.
-    for (const record of [
-      { measurement: 'reserved', tags: { time: 'x' }, fields: { v: 1 }, time: 1n },
-      { measurement: 'reserved', fields: { time: 1 }, time: 1n },
-    ]) {
-      await assert.rejects(target().client.writeApi().write(DB, undefined, record), (e: unknown) => e instanceof RecordError || e instanceof InfluxDBError)
-    }
+      // `time` as a tag or field key: the server drops it; the caller must hear about it.
+      for (const record of [
+        { measurement: 'reserved', tags: { time: 'x' }, fields: { v: 1 }, time: 1n },
+        { measurement: 'reserved', fields: { time: 1 }, time: 1n },
+      ]) {
+        await assert.rejects(
+          target().client.writeApi().write(DB, undefined, record),
+          (e: unknown) => e instanceof RecordError || e instanceof InfluxDBError,
+        )
+      }
+    })
   })
-})
 }

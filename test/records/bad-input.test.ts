@@ -3,7 +3,13 @@
 // raw TypeError, RangeError or whatever a Proxy trap threw; legal but deep input is written.
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { InfluxDBClientAsync, InvalidArgumentError, RecordError, validatePredicate, type WriteRecords } from '../../src/index.js'
+import {
+  InfluxDBClientAsync,
+  InvalidArgumentError,
+  RecordError,
+  validatePredicate,
+  type WriteRecords,
+} from '../../src/index.js'
 
 function capture(): { client: InfluxDBClientAsync; bodies: string[] } {
   const bodies: string[] = []
@@ -65,9 +71,39 @@ describe('a getter that throws something that is not an Error', () => {
 describe('Proxies whose traps throw', () => {
   const trapError = new Error('trap!')
   const cases: ReadonlyArray<[string, () => WriteRecords, string]> = [
-    ['getPrototypeOf throws an Error', () => new Proxy<WriteRecords & object>({} as WriteRecords & object, { getPrototypeOf: () => { throw trapError } }), 'trap!'],
-    ['getPrototypeOf throws undefined', () => new Proxy<WriteRecords & object>({} as WriteRecords & object, { getPrototypeOf: () => { throw undefined } }), 'reading it threw undefined'],
-    ['get throws a string', () => new Proxy({ measurement: 'm', fields: { v: 1 } }, { get: () => { throw 'get trap' } }), 'reading it threw "get trap"'],
+    [
+      'getPrototypeOf throws an Error',
+      () =>
+        new Proxy<WriteRecords & object>({} as WriteRecords & object, {
+          getPrototypeOf: () => {
+            throw trapError
+          },
+        }),
+      'trap!',
+    ],
+    [
+      'getPrototypeOf throws undefined',
+      () =>
+        new Proxy<WriteRecords & object>({} as WriteRecords & object, {
+          getPrototypeOf: () => {
+            throw undefined
+          },
+        }),
+      'reading it threw undefined',
+    ],
+    [
+      'get throws a string',
+      () =>
+        new Proxy(
+          { measurement: 'm', fields: { v: 1 } },
+          {
+            get: () => {
+              throw 'get trap'
+            },
+          },
+        ),
+      'reading it threw "get trap"',
+    ],
   ]
   for (const [name, make, reason] of cases) {
     test(`${name}: a RecordError naming the record, in write() and a BatchWriter`, async () => {
@@ -91,7 +127,10 @@ describe('Proxies whose traps throw', () => {
         return Reflect.get(target, key) as unknown
       },
     })
-    assert.equal((await recordError(() => client.writeApi().write('b', 'o', items))).message, 'record [1]: reading it threw "no"')
+    assert.equal(
+      (await recordError(() => client.writeApi().write('b', 'o', items))).message,
+      'record [1]: reading it threw "no"',
+    )
   })
 })
 
@@ -118,14 +157,23 @@ describe('deep input', () => {
     const nested = (depth: number): string => `${'('.repeat(depth)}a="b"${')'.repeat(depth)}`
     assert.doesNotThrow(() => validatePredicate(nested(1000)))
     for (const depth of [1001, 20_000]) {
-      assert.throws(() => validatePredicate(nested(depth)), (error: unknown) => {
-        assert.ok(error instanceof InvalidArgumentError, String(error))
-        assert.equal(error.message, `predicate: parentheses nested deeper than 1000 levels at position 1000 (this client's limit) in a predicate of ${depth * 2 + 5} characters`)
-        return true
-      })
+      assert.throws(
+        () => validatePredicate(nested(depth)),
+        (error: unknown) => {
+          assert.ok(error instanceof InvalidArgumentError, String(error))
+          assert.equal(
+            error.message,
+            `predicate: parentheses nested deeper than 1000 levels at position 1000 (this client's limit) in a predicate of ${depth * 2 + 5} characters`,
+          )
+          return true
+        },
+      )
     }
     const { client, bodies } = capture()
-    await assert.rejects(client.deleteApi().delete(new Date(0), new Date(1000), nested(20_000), 'b'), InvalidArgumentError)
+    await assert.rejects(
+      client.deleteApi().delete(new Date(0), new Date(1000), nested(20_000), 'b'),
+      InvalidArgumentError,
+    )
     assert.deepEqual(bodies, [])
   })
 })

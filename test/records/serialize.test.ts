@@ -1,10 +1,6 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import {
-  serializeAny,
-  serializeSync,
-  type LineChunk,
-} from '../../src/records/serialize.js'
+import { serializeAny, serializeSync, type LineChunk } from '../../src/records/serialize.js'
 import type { SerializeContext } from '../../src/records/options.js'
 import { Point } from '../../src/line-protocol/point.js'
 import { holdsAsyncIterable } from '../../src/records/nested.js'
@@ -72,11 +68,10 @@ describe('serializeSync: record kinds and precision groups', () => {
   })
   test('bytes: Buffer, Uint8Array and ArrayBuffer as UTF-8; invalid UTF-8 is a RecordError', () => {
     const utf8 = Buffer.from('temp,city=Přerov v=1\nx f=2')
-    assert.deepEqual(chunks([utf8, new Uint8Array(Buffer.from('y f=3')), Buffer.from('z f=4').buffer.slice(0, 0)])[0]?.lines, [
-      'temp,city=Přerov v=1',
-      'x f=2',
-      'y f=3',
-    ])
+    assert.deepEqual(
+      chunks([utf8, new Uint8Array(Buffer.from('y f=3')), Buffer.from('z f=4').buffer.slice(0, 0)])[0]?.lines,
+      ['temp,city=Přerov v=1', 'x f=2', 'y f=3'],
+    )
     assert.throws(() => chunks(['ok f=1', Uint8Array.of(0x6d, 0xff, 0x20)]), recordError([1], /not valid UTF-8/))
   })
   test('objects and class instances with the record options', () => {
@@ -87,7 +82,13 @@ describe('serializeSync: record kinds and precision groups', () => {
         readonly ts: bigint,
       ) {}
     }
-    const options = ctx({ recordMeasurementName: 'cpu', recordTagKeys: ['host'], recordFieldKeys: ['load'], recordTimeKey: 'ts', precision: 's' })
+    const options = ctx({
+      recordMeasurementName: 'cpu',
+      recordTagKeys: ['host'],
+      recordFieldKeys: ['load'],
+      recordTimeKey: 'ts',
+      precision: 's',
+    })
     assert.deepEqual(chunks([new Row('a', 0.5, 10n), new Row('b', 1, 11n)], options), [
       { precision: 's', lines: ['cpu,host=a load=0.5 10', 'cpu,host=b load=1 11'], bytes: 43 },
     ])
@@ -108,7 +109,7 @@ describe('serializeSync: record kinds and precision groups', () => {
 })
 
 describe('default tags', () => {
-  test('applied to Points and objects, the record\'s own tag wins, nothing is mutated', () => {
+  test("applied to Points and objects, the record's own tag wins, nothing is mutated", () => {
     const defaultTags = Object.freeze({ id: '132-987-655', customer: 'California Miner' })
     const point = new Point('h2o').tag('id', 'own').field('level', 1)
     const object = { measurement: 'h2o', fields: { level: 1 }, time: 1 }
@@ -122,7 +123,12 @@ describe('default tags', () => {
     assert.deepEqual(object, objectCopy)
   })
   test('also with recordTagKeys (the reference ignores them there)', () => {
-    const options = ctx({ defaultTags: { dc: 'eu' }, recordMeasurementKey: 'name', recordTagKeys: ['host'], recordFieldKeys: ['v'] })
+    const options = ctx({
+      defaultTags: { dc: 'eu' },
+      recordMeasurementKey: 'name',
+      recordTagKeys: ['host'],
+      recordFieldKeys: ['v'],
+    })
     assert.deepEqual(chunks({ name: 'm', host: 'h', v: 1 }, options)[0]?.lines, ['m,dc=eu,host=h v=1'])
   })
 })
@@ -133,7 +139,12 @@ describe('errors name the record path and the reason', () => {
   })
   test('a nested bad value: [3][0]', () => {
     const records = ['a f=1', 'b f=1', 'c f=1', [{ measurement: 'm', fields: { f: {} } }]]
-    assert.throws(() => chunks(records), (e: unknown) => e instanceof RecordError && e.message === 'record [3][0]: field "f": object is not a field value (use a number, bigint, boolean or string)')
+    assert.throws(
+      () => chunks(records),
+      (e: unknown) =>
+        e instanceof RecordError &&
+        e.message === 'record [3][0]: field "f": object is not a field value (use a number, bigint, boolean or string)',
+    )
   })
   test('an array or iterable that holds itself is refused where it recurs; the same one met twice in a row is not a cycle', async () => {
     const reason = /^the record holds itself/
@@ -156,10 +167,16 @@ describe('errors name the record path and the reason', () => {
     }
     await assert.rejects(chunksAsync(source()), recordError([1, 1], reason))
     const row = ['m f=5']
-    assert.deepEqual(chunks([row, row, [row]]).map((c) => c.lines), [['m f=5', 'm f=5', 'm f=5']])
+    assert.deepEqual(
+      chunks([row, row, [row]]).map((c) => c.lines),
+      [['m f=5', 'm f=5', 'm f=5']],
+    )
   })
   test('a lone record has the path []', () => {
-    assert.throws(() => chunks({ measurement: 'm' }), (e: unknown) => e instanceof RecordError && e.message.startsWith('record: no fields'))
+    assert.throws(
+      () => chunks({ measurement: 'm' }),
+      (e: unknown) => e instanceof RecordError && e.message.startsWith('record: no fields'),
+    )
   })
   test('unsupported record types', () => {
     assert.throws(() => chunks(5), recordError([], /unsupported record type number/))
@@ -173,7 +190,10 @@ describe('errors name the record path and the reason', () => {
   })
   test('missing measurement and bad time in objects', () => {
     assert.throws(() => chunks([{ fields: { f: 1 } }]), recordError([0], /missing measurement/))
-    assert.throws(() => chunks([{ measurement: 'm', fields: { f: 1 }, time: 'soon' }]), recordError([0], /"soon" is not a valid date-time/))
+    assert.throws(
+      () => chunks([{ measurement: 'm', fields: { f: 1 }, time: 'soon' }]),
+      recordError([0], /"soon" is not a valid date-time/),
+    )
     assert.throws(() => chunks([new Point('m').field('f', 1).time(10n ** 19n)]), recordError([0], /outside the range/))
   })
   test('a generator is closed (its finally runs) when serialisation fails', () => {
@@ -190,20 +210,26 @@ describe('errors name the record path and the reason', () => {
     assert.throws(() => chunks([gen()]), recordError([0, 1], /number/))
     assert.equal(closed, true)
   })
-  test('an error thrown by the caller\'s iterable passes through unchanged', () => {
+  test("an error thrown by the caller's iterable passes through unchanged", () => {
     const boom = new Error('boom')
     function* gen(): Generator<unknown> {
       yield 'a f=1'
       throw boom
     }
-    assert.throws(() => chunks(gen()), (e: unknown) => e === boom)
+    assert.throws(
+      () => chunks(gen()),
+      (e: unknown) => e === boom,
+    )
   })
 })
 
 describe('chunk limits', () => {
   test('maxLines: full chunks in order, then the rest', () => {
     const lines = Array.from({ length: 7 }, (_, i) => `m f=${i}`)
-    assert.deepEqual(chunks(lines, ctx(), { maxLines: 3, maxBytes: 1 << 20 }).map((c) => c.lines.length), [3, 3, 1])
+    assert.deepEqual(
+      chunks(lines, ctx(), { maxLines: 3, maxBytes: 1 << 20 }).map((c) => c.lines.length),
+      [3, 3, 1],
+    )
   })
   test('maxBytes counts UTF-8 bytes and the joining newlines; a chunk never passes it', () => {
     // 'é f=1' is 6 bytes; two lines joined are 13 bytes.
@@ -215,11 +241,17 @@ describe('chunk limits', () => {
     ])
     assert.equal(Buffer.byteLength(out[0]?.lines.join('\n') ?? ''), 13)
     const over = chunks(lines, ctx(), { maxLines: 100, maxBytes: 12 })
-    assert.deepEqual(over.map((c) => c.lines), [['é f=1'], ['é f=2'], ['é f=3']])
+    assert.deepEqual(
+      over.map((c) => c.lines),
+      [['é f=1'], ['é f=2'], ['é f=3']],
+    )
   })
   test('a line longer than maxBytes gets a chunk of its own', () => {
     const out = chunks(['a f=1', 'long f="0123456789"', 'b f=2'], ctx(), { maxLines: 100, maxBytes: 8 })
-    assert.deepEqual(out.map((c) => c.lines), [['a f=1'], ['long f="0123456789"'], ['b f=2']])
+    assert.deepEqual(
+      out.map((c) => c.lines),
+      [['a f=1'], ['long f="0123456789"'], ['b f=2']],
+    )
   })
   test('bytes agree with the encoded body for 1- to 4-byte characters', () => {
     assert.equal(chunks('m s="😀"')[0]?.bytes, 10)
@@ -229,7 +261,10 @@ describe('chunk limits', () => {
   })
   test('text with a lone UTF-16 surrogate is refused (UTF-8 would turn it into U+FFFD)', () => {
     assert.throws(() => chunks(['a f=1', 'lone s="\ud800x"']), recordError([1], /lone UTF-16 surrogate/))
-    assert.throws(() => chunks([new Point('m').field('f', 1), { measurement: 'm', fields: { s: 'x\udfff' } }]), recordError([1], /^field "s": .*lone UTF-16 surrogate/))
+    assert.throws(
+      () => chunks([new Point('m').field('f', 1), { measurement: 'm', fields: { s: 'x\udfff' } }]),
+      recordError([1], /^field "s": .*lone UTF-16 surrogate/),
+    )
   })
   test('chunks of one precision keep record order across precisions', () => {
     const records = [
@@ -240,11 +275,14 @@ describe('chunk limits', () => {
       new Point('e').field('f', 1).time(3n, 's'),
     ]
     const out = chunks(records, ctx(), { maxLines: 2, maxBytes: 1 << 20 })
-    assert.deepEqual(out.map((c) => [c.precision, c.lines]), [
-      ['s', ['a f=1 1', 'c f=1 2']],
-      ['ns', ['b f=1', 'd f=1']],
-      ['s', ['e f=1 3']],
-    ])
+    assert.deepEqual(
+      out.map((c) => [c.precision, c.lines]),
+      [
+        ['s', ['a f=1 1', 'c f=1 2']],
+        ['ns', ['b f=1', 'd f=1']],
+        ['s', ['e f=1 3']],
+      ],
+    )
   })
   test('limits below 1 are refused', () => {
     assert.throws(() => chunks('a f=1', ctx(), { maxLines: 0, maxBytes: 10 }), InvalidArgumentError)
@@ -270,11 +308,34 @@ describe('async iterables', () => {
     assert.equal(holdsAsyncIterable(Array.from({ length: 64 }, () => [shared, shared, [shared, gen()]])), true)
     assert.equal(holdsAsyncIterable('a f=1'), false)
     // A generator is not looked into: that would consume it.
-    assert.equal(holdsAsyncIterable((function* () { yield gen() })()), false)
-    const reason = 'an async iterable yielded by a sync iterable (a generator, …) cannot be written: yield it from an async generator, or pass it in an array'
-    assert.throws(() => chunks(gen()), (e: unknown) => e instanceof RecordError && e.reason === reason && e.path.length === 0)
-    assert.throws(() => chunks(['x f=1', gen()]), (e: unknown) => e instanceof RecordError && e.message === `record [1]: ${reason}`)
-    assert.throws(() => chunks((function* () { yield 'x f=1'; yield gen() })()), (e: unknown) => e instanceof RecordError && e.message === `record [1]: ${reason}`)
+    assert.equal(
+      holdsAsyncIterable(
+        (function* () {
+          yield gen()
+        })(),
+      ),
+      false,
+    )
+    const reason =
+      'an async iterable yielded by a sync iterable (a generator, …) cannot be written: yield it from an async generator, or pass it in an array'
+    assert.throws(
+      () => chunks(gen()),
+      (e: unknown) => e instanceof RecordError && e.reason === reason && e.path.length === 0,
+    )
+    assert.throws(
+      () => chunks(['x f=1', gen()]),
+      (e: unknown) => e instanceof RecordError && e.message === `record [1]: ${reason}`,
+    )
+    assert.throws(
+      () =>
+        chunks(
+          (function* () {
+            yield 'x f=1'
+            yield gen()
+          })(),
+        ),
+      (e: unknown) => e instanceof RecordError && e.message === `record [1]: ${reason}`,
+    )
   })
   test('streamed in bounded chunks: never more than one chunk of lines read ahead', async () => {
     let produced = 0

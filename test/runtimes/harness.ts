@@ -35,12 +35,20 @@ export const CHROMIUM: Runtime = { name: 'Chromium', binary: process.env.CHROMIU
  */
 export function needRuntime(runtime: Runtime): { skip: string | false } {
   if (existsSync(runtime.binary)) return { skip: false }
-  if (REQUIRE_REAL_SERVERS) throw new Error(`${runtime.name} is not installed at ${runtime.binary}; CI requires it (npm run runtimes:install; chromium from Debian)`)
-  return { skip: `${runtime.name} is not installed at ${runtime.binary} (npm run runtimes:install; apt-get install chromium)` }
+  if (REQUIRE_REAL_SERVERS)
+    throw new Error(
+      `${runtime.name} is not installed at ${runtime.binary}; CI requires it (npm run runtimes:install; chromium from Debian)`,
+    )
+  return {
+    skip: `${runtime.name} is not installed at ${runtime.binary} (npm run runtimes:install; apt-get install chromium)`,
+  }
 }
 
 /** Bundles one entry of entries/ with the library into a single ES module; returns its path. */
-export async function bundle(entry: 'cli' | 'worker' | 'browser' | 'test-server' | 'spool', outDir: string): Promise<string> {
+export async function bundle(
+  entry: 'cli' | 'worker' | 'browser' | 'test-server' | 'spool',
+  outDir: string,
+): Promise<string> {
   const outfile = join(outDir, `${entry}.mjs`)
   await build({
     entryPoints: [join(here, 'entries', `${entry}.ts`)],
@@ -66,11 +74,13 @@ export async function tempDir(): Promise<{ dir: string; remove: () => Promise<vo
 
 const PARTIAL_WRITE = JSON.stringify({
   code: 'unprocessable entity',
-  message: 'partial write: field type conflict: input field "usage" on measurement "cpu" is type float, already exists as type integer dropped=1',
+  message:
+    'partial write: field type conflict: input field "usage" on measurement "cpu" is type float, already exists as type integer dropped=1',
 })
 const LINES_REFUSED = JSON.stringify({
   code: 'invalid',
-  message: "unable to parse 'weather,loc=Zürich\\,CH temp=-1.25,desc=\"snow \\\"heavy\\\" ❄️\" 1700000000000000001': bad timestamp",
+  message:
+    'unable to parse \'weather,loc=Zürich\\,CH temp=-1.25,desc="snow \\"heavy\\" ❄️" 1700000000000000001\': bad timestamp',
 })
 const GZIP_ERROR = gzipSync(JSON.stringify({ code: 'invalid', message: 'a gzipped error body, ünïcode' }))
 
@@ -79,12 +89,16 @@ const GZIP_ERROR = gzipSync(JSON.stringify({ code: 'invalid', message: 'a gzippe
  * retry buckets fail once): make a new one for each run. `assets` are served by path (the
  * browser's page and bundle); a POST to `/report` hands its body to `onReport`.
  */
-export function probeResponder(assets: Record<string, { type: string; body: string | Buffer }> = {}, onReport?: (body: string) => void): Responder {
+export function probeResponder(
+  assets: Record<string, { type: string; body: string | Buffer }> = {},
+  onReport?: (body: string) => void,
+): Responder {
   let retryRequests = 0
   let batchRequests = 0
   return (request): Reply => {
     const asset = assets[request.path]
-    if (request.method === 'GET' && asset !== undefined) return { status: 200, headers: { 'content-type': asset.type }, body: asset.body }
+    if (request.method === 'GET' && asset !== undefined)
+      return { status: 200, headers: { 'content-type': asset.type }, body: asset.body }
     if (request.path === '/report') {
       onReport?.(request.body)
       return { status: 204 }
@@ -98,7 +112,11 @@ export function probeResponder(assets: Record<string, { type: string; body: stri
       case 'badlines':
         return { status: 400, headers: { 'content-type': 'application/json' }, body: LINES_REFUSED }
       case 'gzerr':
-        return { status: 400, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: GZIP_ERROR }
+        return {
+          status: 400,
+          headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+          body: GZIP_ERROR,
+        }
       case 'redirect':
         return { status: 307, headers: { location: 'http://127.0.0.1:1/elsewhere' } }
       case 'drop':
@@ -209,7 +227,10 @@ const probe :Workerd.Worker = (
   const output = collectOutput(child)
   try {
     const url = `http://127.0.0.1:${port}/?base=${encodeURIComponent(base)}`
-    const response = await retryUntilListening(() => fetch(url, { signal: AbortSignal.timeout(60_000) }), () => output())
+    const response = await retryUntilListening(
+      () => fetch(url, { signal: AbortSignal.timeout(60_000) }),
+      () => output(),
+    )
     const text = await response.text()
     if (response.status !== 200) throw new Error(`workerd answered ${response.status}: ${text}\n${output()}`)
     return JSON.parse(text) as ProbeReport
@@ -240,8 +261,12 @@ export async function runInChromium(pageUrl: string, report: Promise<string>, di
     { stdio: ['ignore', 'pipe', 'pipe'] },
   )
   const output = collectOutput(child)
-  const exited = new Promise<never>((_, reject) => child.on('close', (code) => reject(new Error(`chromium ended (${code}) before the page reported:\n${output()}`))))
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no report from the page within 90 s:\n${output()}`)), 90_000).unref())
+  const exited = new Promise<never>((_, reject) =>
+    child.on('close', (code) => reject(new Error(`chromium ended (${code}) before the page reported:\n${output()}`))),
+  )
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error(`no report from the page within 90 s:\n${output()}`)), 90_000).unref(),
+  )
   try {
     const text = await Promise.race([report, exited, timeout])
     const parsed = JSON.parse(text) as ProbeReport & { threw?: string }
@@ -267,7 +292,8 @@ async function retryUntilListening<T>(attempt: () => Promise<T>, output: () => s
       return await attempt()
     } catch (error) {
       const refused = (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED'
-      if (!refused || Date.now() > deadline) throw new Error(`workerd did not answer: ${String(error)}\n${output()}`, { cause: error })
+      if (!refused || Date.now() > deadline)
+        throw new Error(`workerd did not answer: ${String(error)}\n${output()}`, { cause: error })
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
   }

@@ -38,7 +38,12 @@ export const PROBE_LINES = [
 
 function probePoints(): Point[] {
   return [
-    new Point('p').tag('h', 'ä b').floatField('f', 0.1 + 0.2).intField('i', 9007199254740993n).stringField('s', 'x"y\\z').time(1700000000123456789n),
+    new Point('p')
+      .tag('h', 'ä b')
+      .floatField('f', 0.1 + 0.2)
+      .intField('i', 9007199254740993n)
+      .stringField('s', 'x"y\\z')
+      .time(1700000000123456789n),
     new Point('p2').floatField('f', 1e21).booleanField('b', false).uintField('u', 18446744073709551615n).time(5n, 's'),
   ]
 }
@@ -58,7 +63,14 @@ export async function runProbe(base: string, useFetch: boolean): Promise<ProbeRe
   }
   const fetchOption: Partial<ClientOptions> = useFetch ? { fetch: (input, init) => globalThis.fetch(input, init) } : {}
   const client = (extra: Partial<ClientOptions> = {}): InfluxDBClientAsync =>
-    new InfluxDBClientAsync({ url: base, token: 'probe-token', org: 'probe-org', retry: false, ...fetchOption, ...extra })
+    new InfluxDBClientAsync({
+      url: base,
+      token: 'probe-token',
+      org: 'probe-org',
+      retry: false,
+      ...fetchOption,
+      ...extra,
+    })
 
   const plain = client()
   const write = plain.writeApi()
@@ -67,7 +79,12 @@ export async function runProbe(base: string, useFetch: boolean): Promise<ProbeRe
   await run('write Points', () => write.write('ok', undefined, probePoints()))
   await run('write bytes', () => write.write('ok', undefined, new TextEncoder().encode(PROBE_LINES.join('\n'))))
   await run('write objects, ms', () =>
-    write.write('ok', undefined, [{ measurement: 'o', tags: { t: 'v' }, fields: { f: 2.5, n: 7n }, time: 1700000000123n }], 'ms'),
+    write.write(
+      'ok',
+      undefined,
+      [{ measurement: 'o', tags: { t: 'v' }, fields: { f: 2.5, n: 7n }, time: 1700000000123n }],
+      'ms',
+    ),
   )
   await run('partial write (422)', () => write.write('partial', undefined, PROBE_LINES))
   await run('lines refused (400)', () => write.write('badlines', undefined, PROBE_LINES))
@@ -80,7 +97,11 @@ export async function runProbe(base: string, useFetch: boolean): Promise<ProbeRe
     setTimeout(() => controller.abort(), 200)
     return write.write('slow', undefined, PROBE_LINES, undefined, { signal: controller.signal })
   })
-  await run('delete', () => plain.deleteApi().delete('2026-01-01T00:00:00Z', '2026-01-02T00:00:00.123456789Z', 'host="a b" AND _measurement="cpu"', 'ok'))
+  await run('delete', () =>
+    plain
+      .deleteApi()
+      .delete('2026-01-01T00:00:00Z', '2026-01-02T00:00:00.123456789Z', 'host="a b" AND _measurement="cpu"', 'ok'),
+  )
   await plain.close()
   await run('write after close', () => write.write('ok', undefined, PROBE_LINES))
 
@@ -98,7 +119,13 @@ export async function runProbe(base: string, useFetch: boolean): Promise<ProbeRe
   })
   await run('BatchWriter, one batch retried', async () => {
     const writer = retrying.writeApi().batchWriter({ bucket: 'batch', batchSize: 1000, maxInFlight: 1 })
-    for (let i = 0; i < BATCH_POINTS; i++) await writer.write(new Point('bw').tag('k', `k${i % 7}`).intField('i', i).time(BigInt(i), 's'))
+    for (let i = 0; i < BATCH_POINTS; i++)
+      await writer.write(
+        new Point('bw')
+          .tag('k', `k${i % 7}`)
+          .intField('i', i)
+          .time(BigInt(i), 's'),
+      )
     await writer.close()
     const { writtenLines, failedLines, requests } = writer.stats
     return { writtenLines, failedLines, requests }
@@ -112,7 +139,12 @@ export async function runProbe(base: string, useFetch: boolean): Promise<ProbeRe
 }
 
 function runtimeName(): string {
-  const g = globalThis as { Bun?: { version: string }; Deno?: { version: { deno: string } }; process?: { versions?: { node?: string } }; navigator?: { userAgent?: string } }
+  const g = globalThis as {
+    Bun?: { version: string }
+    Deno?: { version: { deno: string } }
+    process?: { versions?: { node?: string } }
+    navigator?: { userAgent?: string }
+  }
   if (g.Bun !== undefined) return `bun ${g.Bun.version}`
   if (g.Deno !== undefined) return `deno ${g.Deno.version.deno}`
   if (g.navigator?.userAgent === 'Cloudflare-Workers') return 'workerd'
@@ -123,7 +155,11 @@ function runtimeName(): string {
 function errorFacts(error: unknown): ErrorFacts {
   const e = error as Partial<ErrorFacts> & { message?: unknown; name?: unknown }
   const classes: string[] = []
-  for (let proto = Object.getPrototypeOf(error) as object | null; proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+  for (
+    let proto = Object.getPrototypeOf(error) as object | null;
+    proto !== null && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto) as object | null
+  ) {
     classes.push((proto as { constructor: { name: string } }).constructor.name)
   }
   const facts: ErrorFacts = { name: String(e.name), classes: classes.join('>'), message: String(e.message) }

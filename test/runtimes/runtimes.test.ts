@@ -54,7 +54,11 @@ function bundled(entry: 'cli' | 'worker' | 'browser' | 'test-server'): Promise<s
 }
 
 /** Runs the probe once with a fresh responder and returns what it reported and what arrived. */
-async function recorded(play: () => Promise<ProbeReport>, responder = probeResponder(), assets: string[] = []): Promise<Run> {
+async function recorded(
+  play: () => Promise<ProbeReport>,
+  responder = probeResponder(),
+  assets: string[] = [],
+): Promise<Run> {
   server.respond(responder)
   const first = server.requests.length
   const report = await play()
@@ -76,11 +80,23 @@ function comparable(name: string, outcome: Outcome | undefined): unknown {
   return { ok: false, name: outcome.error.name, classes: outcome.error.classes }
 }
 
-function assertSameResults(run: Run, ref: Run, differences: Record<string, (outcome: Outcome | undefined) => unknown> = {}): void {
-  assert.deepEqual(Object.keys(run.report.results), Object.keys(ref.report.results), `${run.report.runtime}: the scenarios that ran`)
+function assertSameResults(
+  run: Run,
+  ref: Run,
+  differences: Record<string, (outcome: Outcome | undefined) => unknown> = {},
+): void {
+  assert.deepEqual(
+    Object.keys(run.report.results),
+    Object.keys(ref.report.results),
+    `${run.report.runtime}: the scenarios that ran`,
+  )
   for (const [name, outcome] of Object.entries(ref.report.results)) {
     const expected = differences[name]?.(outcome) ?? comparable(name, outcome)
-    assert.deepEqual(comparable(name, run.report.results[name]), expected, `${run.report.runtime} (fetch engine: ${run.report.useFetch}): ${name}`)
+    assert.deepEqual(
+      comparable(name, run.report.results[name]),
+      expected,
+      `${run.report.runtime} (fetch engine: ${run.report.useFetch}): ${name}`,
+    )
   }
 }
 
@@ -89,11 +105,22 @@ function assertSameResults(run: Run, ref: Run, differences: Record<string, (outc
  * two precisions sends its two requests at once, and they may arrive in either order.
  */
 function assertSameRequests(run: Run, ref: Run, adjust: (requests: WireRequest[]) => WireRequest[] = (r) => r): void {
-  const sorted = (requests: WireRequest[]): WireRequest[] => [...requests].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))
+  const sorted = (requests: WireRequest[]): WireRequest[] =>
+    [...requests].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))
   const got = sorted(adjust(run.requests))
   const expected = sorted(ref.requests)
-  assert.equal(got.length, expected.length, `${run.report.runtime}: number of requests\n${got.map((r) => `${r.method} ${r.path}?${r.query}`).join('\n')}`)
-  got.forEach((request, i) => assert.deepEqual(request, expected[i], `${run.report.runtime}: request ${request.method} ${request.path}?${request.query}`))
+  assert.equal(
+    got.length,
+    expected.length,
+    `${run.report.runtime}: number of requests\n${got.map((r) => `${r.method} ${r.path}?${r.query}`).join('\n')}`,
+  )
+  got.forEach((request, i) =>
+    assert.deepEqual(
+      request,
+      expected[i],
+      `${run.report.runtime}: request ${request.method} ${request.path}?${request.query}`,
+    ),
+  )
 }
 
 /**
@@ -106,7 +133,10 @@ function assertSameRequests(run: Run, ref: Run, adjust: (requests: WireRequest[]
 function withoutResends(copies: number): (requests: WireRequest[]) => WireRequest[] {
   return (requests) => {
     const drops = requests.filter((r) => r.query.includes('bucket=drop'))
-    assert.ok(drops.length >= 1 && drops.length <= copies, `the dropped POST was sent ${drops.length} times (at most ${copies} expected)`)
+    assert.ok(
+      drops.length >= 1 && drops.length <= copies,
+      `the dropped POST was sent ${drops.length} times (at most ${copies} expected)`,
+    )
     for (const copy of drops) assert.deepEqual(copy, drops[0], 'a re-sent POST is the same request')
     return requests.filter((r) => !drops.includes(r) || r === drops[0])
   }
@@ -126,7 +156,10 @@ function withBrowserUserAgent(requests: WireRequest[]): WireRequest[] {
  */
 function asBrowserSeesRedirect(outcome: Outcome | undefined): unknown {
   assert.ok(outcome !== undefined && !outcome.ok && outcome.error.statusCode === 307)
-  const message = outcome.error.message.replace('HTTP 307 (redirect to http://127.0.0.1:1/elsewhere)', 'HTTP 302 (redirect)')
+  const message = outcome.error.message.replace(
+    'HTTP 307 (redirect to http://127.0.0.1:1/elsewhere)',
+    'HTTP 302 (redirect)',
+  )
   assert.notEqual(message, outcome.error.message)
   return { ok: false, error: { ...outcome.error, statusCode: 302, message } }
 }
@@ -137,8 +170,14 @@ describe('Node: its fetch engine matches its default engine', () => {
     const run = await recorded(() => runProbe(server.url, true))
     // The probe itself must have done what it claims before anything is compared.
     assert.equal(ref.report.results['write text']?.ok, true)
-    assert.deepEqual(ref.report.results['503 then 204 (retry)'], { ok: true, value: { written: true, waitedForRetryAfter: true } })
-    assert.deepEqual(ref.report.results['BatchWriter, one batch retried'], { ok: true, value: { writtenLines: 3000, failedLines: 0, requests: 4 } })
+    assert.deepEqual(ref.report.results['503 then 204 (retry)'], {
+      ok: true,
+      value: { written: true, waitedForRetryAfter: true },
+    })
+    assert.deepEqual(ref.report.results['BatchWriter, one batch retried'], {
+      ok: true,
+      value: { writtenLines: 3000, failedLines: 0, requests: 4 },
+    })
     assertSameResults(run, ref)
     assertSameRequests(run, ref)
   })
@@ -149,7 +188,9 @@ for (const useFetch of [false, true]) {
     test('same bytes, same results as Node', async () => {
       const ref = await reference()
       const script = await bundled('cli')
-      const run = await recorded(async () => parseReport(await runToEnd(BUN.binary, ['run', script, server.url, ...(useFetch ? ['fetch'] : [])])))
+      const run = await recorded(async () =>
+        parseReport(await runToEnd(BUN.binary, ['run', script, server.url, ...(useFetch ? ['fetch'] : [])])),
+      )
       assert.match(run.report.runtime, /^bun /)
       assertSameResults(run, ref)
       assertSameRequests(run, ref)
@@ -161,7 +202,16 @@ for (const useFetch of [false, true]) {
       const ref = await reference()
       const script = await bundled('cli')
       const run = await recorded(async () =>
-        parseReport(await runToEnd(DENO.binary, ['run', '--allow-net=127.0.0.1', '--no-prompt', script, server.url, ...(useFetch ? ['fetch'] : [])])),
+        parseReport(
+          await runToEnd(DENO.binary, [
+            'run',
+            '--allow-net=127.0.0.1',
+            '--no-prompt',
+            script,
+            server.url,
+            ...(useFetch ? ['fetch'] : []),
+          ]),
+        ),
       )
       assert.match(run.report.runtime, /^deno /)
       assertSameResults(run, ref)
@@ -174,7 +224,8 @@ for (const useFetch of [false, true]) {
 // refuse exactly what it does on Node.
 describe('the embedded test server in Bun and Deno', () => {
   let onNode: Promise<string> | undefined
-  const storedOnNode = async (): Promise<string> => (onNode ??= bundled('test-server').then((script) => runToEnd(process.execPath, [script])))
+  const storedOnNode = async (): Promise<string> =>
+    (onNode ??= bundled('test-server').then((script) => runToEnd(process.execPath, [script])))
 
   test('on Node: the scenario stores and refuses what it should', async () => {
     const report = JSON.parse(await storedOnNode()) as { stored: unknown[]; refusal: string }
@@ -211,11 +262,18 @@ describe('Chromium (headless)', needRuntime(CHROMIUM), () => {
     let deliver: (body: string) => void = () => undefined
     const report = new Promise<string>((resolve) => (deliver = resolve))
     const assets = {
-      '/probe.html': { type: 'text/html; charset=utf-8', body: '<!doctype html><meta charset="utf-8"><script type="module" src="/probe.js"></script>' },
+      '/probe.html': {
+        type: 'text/html; charset=utf-8',
+        body: '<!doctype html><meta charset="utf-8"><script type="module" src="/probe.js"></script>',
+      },
       '/probe.js': { type: 'text/javascript; charset=utf-8', body: script },
       '/favicon.ico': { type: 'image/x-icon', body: '' },
     }
-    const run = await recorded(() => runInChromium(`${server.url}/probe.html`, report, dir.dir), probeResponder(assets, deliver), Object.keys(assets))
+    const run = await recorded(
+      () => runInChromium(`${server.url}/probe.html`, report, dir.dir),
+      probeResponder(assets, deliver),
+      Object.keys(assets),
+    )
     assert.match(run.report.runtime, /Chrome/)
     assertSameResults(run, ref, { redirect: asBrowserSeesRedirect })
     assertSameRequests(run, ref, (requests) => withBrowserUserAgent(withoutResends(8)(requests)))

@@ -104,23 +104,30 @@ export function parsePredicate(text: string): ParsedPredicate {
   const tokens = tokenize(text)
   let at = 0
   const peek = (): Token => tokens[at]
-  const isKeyword = (t: Token, word: string): boolean => t.kind === 'ident' && !t.quoted && t.text.toUpperCase() === word
+  const isKeyword = (t: Token, word: string): boolean =>
+    t.kind === 'ident' && !t.quoted && t.text.toUpperCase() === word
 
   const comparison = (): void => {
     const key = tokens[at++]
-    if (key.kind !== 'ident' || isKeyword(key, 'AND') || isKeyword(key, 'OR')) throw invalid(`bad tag key, at position ${key.pos}`)
+    if (key.kind !== 'ident' || isKeyword(key, 'AND') || isKeyword(key, 'OR'))
+      throw invalid(`bad tag key, at position ${key.pos}`)
     const op = tokens[at++]
     if (op.kind !== 'op') throw invalid(`bad logical expression, at position ${op.pos}`)
-    if (op.text === '=~' || op.text === '!~') throw invalid(`operator: "${op.text}" at position: ${op.pos} is not supported yet`)
-    if (op.text !== '=' && op.text !== '!=' && op.text !== '<>') throw invalid(`invalid operator "${op.text}" at position: ${op.pos}`)
+    if (op.text === '=~' || op.text === '!~')
+      throw invalid(`operator: "${op.text}" at position: ${op.pos} is not supported yet`)
+    if (op.text !== '=' && op.text !== '!=' && op.text !== '<>')
+      throw invalid(`invalid operator "${op.text}" at position: ${op.pos}`)
     const value = tokens[at++]
     const keywordValue = isKeyword(value, 'AND') || isKeyword(value, 'OR')
-    if ((value.kind !== 'ident' && value.kind !== 'number') || keywordValue) throw invalid(`bad tag value: "${value.text}", at position ${value.pos}`)
+    if ((value.kind !== 'ident' && value.kind !== 'number') || keywordValue)
+      throw invalid(`bad tag value: "${value.text}", at position ${value.pos}`)
     const normalOp = op.text === '=' ? '=' : '!='
-    if (key.text === '_field' && normalOp === '=') throw new DeleteRequestError(501, 'not implemented', 'delete by field is not supported')
+    if (key.text === '_field' && normalOp === '=')
+      throw new DeleteRequestError(501, 'not implemented', 'delete by field is not supported')
     if (key.text === '_measurement') {
       // InfluxQL's DELETE FROM takes a name or a regex, not a negation.
-      if (normalOp !== '=') throw new DeleteRequestError(501, 'not implemented', 'gateway: _measurement != is not translated')
+      if (normalOp !== '=')
+        throw new DeleteRequestError(501, 'not implemented', 'gateway: _measurement != is not translated')
       result.measurements.push(value.text)
     } else {
       result.conditions.push({ key: key.text, op: normalOp, value: value.text })
@@ -165,7 +172,9 @@ const MAX_NS = 9223372036854775806n
 /** Go's `time.Parse(time.RFC3339Nano, …)` subset that 2.x accepts, to exact nanoseconds. */
 export function parseRfc3339Nano(text: unknown, field: 'start' | 'stop'): bigint {
   const example = field === 'start' ? '2009-01-02T23:00:00Z' : '2009-01-01T23:00:00Z'
-  const bad = invalid(`invalid RFC3339Nano for field ${field}, please format your time with RFC3339Nano format, example: ${example}`)
+  const bad = invalid(
+    `invalid RFC3339Nano for field ${field}, please format your time with RFC3339Nano format, example: ${example}`,
+  )
   if (typeof text !== 'string') throw bad
   const m = RFC3339_NANO.exec(text)
   if (m === null) throw bad
@@ -179,12 +188,14 @@ export function parseRfc3339Nano(text: unknown, field: 'start' | 'stop'): bigint
   let seconds = BigInt(day / 1000) + BigInt(Number(h) * 3600 + Number(mi) * 60 + Number(s))
   if (zone !== 'Z') {
     const sign = zone?.startsWith('-') ? -1n : 1n
-    const [zh, zm] = (zone).slice(1).split(':').map(Number) as [number, number]
+    const [zh, zm] = zone.slice(1).split(':').map(Number) as [number, number]
     seconds -= sign * BigInt(zh * 3600 + zm * 60)
   }
   const ns = seconds * 1_000_000_000n + BigInt(fraction.padEnd(9, '0'))
-  if (field === 'start' && ns < MIN_NS) throw invalid('invalid start time, start time must not be before 1677-09-21T00:12:43.145224194Z')
-  if (field === 'stop' && ns > MAX_NS) throw invalid('invalid stop time, stop time must not be after 2262-04-11T23:47:16.854775806Z')
+  if (field === 'start' && ns < MIN_NS)
+    throw invalid('invalid start time, start time must not be before 1677-09-21T00:12:43.145224194Z')
+  if (field === 'stop' && ns > MAX_NS)
+    throw invalid('invalid stop time, stop time must not be after 2262-04-11T23:47:16.854775806Z')
   return ns
 }
 

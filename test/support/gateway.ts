@@ -64,7 +64,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     if (encoding !== undefined) exchange.contentEncoding = encoding
     exchanges.push(exchange)
     route(req, res, exchange).catch((error: unknown) => {
-      sendV2Error(res, exchange, 500, 'internal error', `gateway: ${error instanceof Error ? error.message : String(error)}`)
+      sendV2Error(
+        res,
+        exchange,
+        500,
+        'internal error',
+        `gateway: ${error instanceof Error ? error.message : String(error)}`,
+      )
     })
   })
 
@@ -86,14 +92,26 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     return sendV2Error(res, exchange, 404, 'not found', 'path not found')
   }
 
-  async function ping(req: IncomingMessage, res: ServerResponse, exchange: GatewayExchange, path: string): Promise<void> {
+  async function ping(
+    req: IncomingMessage,
+    res: ServerResponse,
+    exchange: GatewayExchange,
+    path: string,
+  ): Promise<void> {
     req.resume()
     const answer = await forward('GET', '/ping', {}, undefined)
     exchange.upstream = '/ping'
     if (path === '/health' && answer.status === 204) {
       exchange.status = 200
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' })
-      res.end(JSON.stringify({ name: 'influxdb', message: 'ready for queries and writes', status: 'pass', version: answer.version }))
+      res.end(
+        JSON.stringify({
+          name: 'influxdb',
+          message: 'ready for queries and writes',
+          status: 'pass',
+          version: answer.version,
+        }),
+      )
       return
     }
     exchange.status = answer.status
@@ -107,7 +125,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     const v1Precision = PRECISION_V2_TO_V1[precision === '' ? 'ns' : precision]
     if (v1Precision === undefined) {
       req.resume()
-      return sendV2Error(res, exchange, 400, 'invalid', 'invalid precision; valid precision units are ns, us, ms, and s')
+      return sendV2Error(
+        res,
+        exchange,
+        400,
+        'invalid',
+        'invalid precision; valid precision units are ns, us, ms, and s',
+      )
     }
     const bucket = q.get('bucket') ?? ''
     if (bucket === '') {
@@ -134,7 +158,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       res.end()
       return
     }
-    sendV2Error(res, exchange, answer.status, V2_CODE_BY_STATUS[answer.status] ?? 'internal error', v1ErrorText(answer.body))
+    sendV2Error(
+      res,
+      exchange,
+      answer.status,
+      V2_CODE_BY_STATUS[answer.status] ?? 'internal error',
+      v1ErrorText(answer.body),
+    )
   }
 
   async function remove(req: IncomingMessage, res: ServerResponse, exchange: GatewayExchange, url: URL): Promise<void> {
@@ -150,7 +180,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       const startNs = parseRfc3339Nano(request.start, 'start')
       const stopNs = parseRfc3339Nano(request.stop, 'stop')
       const predicateText = request.predicate ?? ''
-      if (typeof predicateText !== 'string') throw new DeleteRequestError(400, 'invalid', 'error decoding json body: predicate must be a string')
+      if (typeof predicateText !== 'string')
+        throw new DeleteRequestError(400, 'invalid', 'error decoding json body: predicate must be a string')
       const statement = toInfluxQLDelete(parsePredicate(predicateText), startNs, stopNs)
       if ((q.get('org') ?? '') === '' && (q.get('orgID') ?? '') === '') {
         throw new DeleteRequestError(400, 'invalid', 'Please provide either orgID or org')
@@ -250,7 +281,13 @@ function v1ErrorText(body: string): string {
   return body
 }
 
-function sendV2Error(res: ServerResponse, exchange: GatewayExchange, status: number, code: string, message: string): void {
+function sendV2Error(
+  res: ServerResponse,
+  exchange: GatewayExchange,
+  status: number,
+  code: string,
+  message: string,
+): void {
   exchange.status = status
   if (res.headersSent) {
     res.destroy()

@@ -19,7 +19,11 @@ export interface RawQueryAnswer {
 }
 
 /** POST /query?db=… with the statement form-encoded. Resolves for any status. */
-export async function postQuery(db: string | undefined, influxql: string, options: QueryOptions = {}): Promise<RawQueryAnswer> {
+export async function postQuery(
+  db: string | undefined,
+  influxql: string,
+  options: QueryOptions = {},
+): Promise<RawQueryAnswer> {
   const url = new URL('/query', options.influxUrl ?? INFLUX_V1_URL)
   if (db !== undefined) url.searchParams.set('db', db)
   if (options.epoch !== 'rfc3339') url.searchParams.set('epoch', options.epoch ?? 'ns')
@@ -37,9 +41,14 @@ export async function postQuery(db: string | undefined, influxql: string, option
  * or a statement reports an error (1.x answers 200 with `results[i].error`).
  * Compare int64 values as text: JSON.parse would round them.
  */
-export async function queryInflux(db: string | undefined, influxql: string, options: QueryOptions = {}): Promise<string> {
+export async function queryInflux(
+  db: string | undefined,
+  influxql: string,
+  options: QueryOptions = {},
+): Promise<string> {
   const answer = await postQuery(db, influxql, options)
-  if (answer.status !== 200) throw new Error(`InfluxQL ${JSON.stringify(influxql)} → HTTP ${answer.status}: ${answer.text}`)
+  if (answer.status !== 200)
+    throw new Error(`InfluxQL ${JSON.stringify(influxql)} → HTTP ${answer.status}: ${answer.text}`)
   const statementError = options.accept === 'application/csv' ? undefined : firstStatementError(answer.text)
   if (statementError !== undefined) throw new Error(`InfluxQL ${JSON.stringify(influxql)} → ${statementError}`)
   return answer.text
@@ -104,7 +113,10 @@ export async function fieldTypes(db: string, measurement: string): Promise<Recor
  * Measurement → field key → type, for every measurement of the database. Use it for names that
  * InfluxQL cannot quote: its scanner turns a carriage return into a line feed, which ends a quoted name.
  */
-export async function fieldTypesByMeasurement(db: string, statement = 'SHOW FIELD KEYS'): Promise<Record<string, Record<string, string>>> {
+export async function fieldTypesByMeasurement(
+  db: string,
+  statement = 'SHOW FIELD KEYS',
+): Promise<Record<string, Record<string, string>>> {
   const result: Record<string, Record<string, string>> = {}
   for (const series of await selectSeries(db, statement)) {
     const types: Record<string, string> = (result[series.name] ??= {})

@@ -38,7 +38,11 @@ type ClientOptions = ConstructorParameters<typeof InfluxDBClientAsync>[0]
  * Creates (after dropping) `db` and builds a client: in 'gateway-v2' mode behind a gateway that
  * requires {@link TEST_TOKEN}, in 'native-v1' mode straight to the server with apiVersion 'v1'.
  */
-export async function openInfluxTarget(db: string, clientOptions: Partial<ClientOptions> = {}, mode: InfluxTargetMode = 'gateway-v2'): Promise<InfluxTarget> {
+export async function openInfluxTarget(
+  db: string,
+  clientOptions: Partial<ClientOptions> = {},
+  mode: InfluxTargetMode = 'gateway-v2',
+): Promise<InfluxTarget> {
   await createDatabase(db)
   if (mode === 'native-v1') {
     const exchanges: GatewayExchange[] = []
@@ -71,7 +75,13 @@ export async function openInfluxTarget(db: string, clientOptions: Partial<Client
     }
   }
   const gateway: Gateway = await startGateway({ token: TEST_TOKEN })
-  const client = new InfluxDBClientAsync({ url: gateway.url, token: TEST_TOKEN, org: TEST_ORG, timeout: 30_000, ...clientOptions })
+  const client = new InfluxDBClientAsync({
+    url: gateway.url,
+    token: TEST_TOKEN,
+    org: TEST_ORG,
+    timeout: 30_000,
+    ...clientOptions,
+  })
   return {
     db,
     mode,

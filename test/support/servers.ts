@@ -21,6 +21,7 @@ export async function reachable(url: string, expectStatus: number): Promise<bool
  */
 export async function needServer(url: string, expectStatus: number, name: string): Promise<{ skip: string | false }> {
   if (await reachable(url, expectStatus)) return { skip: false }
-  if (REQUIRE_REAL_SERVERS) throw new Error(`${name} is not running at ${url}; CI requires it (start it with scripts/servers.sh start)`)
+  if (REQUIRE_REAL_SERVERS)
+    throw new Error(`${name} is not running at ${url}; CI requires it (start it with scripts/servers.sh start)`)
   return { skip: `${name} not running at ${url} (scripts/servers.sh start)` }
 }

@@ -33,7 +33,12 @@ export async function forceFlush(baseUrl = VICTORIA_URL): Promise<void> {
  * shows late from samples that are lost. A lost sample still fails: after `timeoutMs` the last,
  * incomplete value goes to the assertions.
  */
-export async function readWhenFlushed<T>(read: () => Promise<T>, complete: (value: T) => boolean, timeoutMs = 30_000, baseUrl = VICTORIA_URL): Promise<T> {
+export async function readWhenFlushed<T>(
+  read: () => Promise<T>,
+  complete: (value: T) => boolean,
+  timeoutMs = 30_000,
+  baseUrl = VICTORIA_URL,
+): Promise<T> {
   const deadline = performance.now() + timeoutMs
   for (;;) {
     await forceFlush(baseUrl)

@@ -11,7 +11,9 @@ function vector<T extends arrow.DataType>(values: unknown[], type: T): arrow.Vec
 
 /** A vector with exact raw 64-bit values (vectorFromArray goes through JS Dates for times). */
 function raw64<T extends arrow.DataType>(type: T, values: bigint[]): arrow.Vector<T> {
-  return arrow.makeVector(arrow.makeData({ type, length: values.length, data: new BigInt64Array(values) } as never)) as arrow.Vector<T>
+  return arrow.makeVector(
+    arrow.makeData({ type, length: values.length, data: new BigInt64Array(values) } as never),
+  ) as arrow.Vector<T>
 }
 
 describe('Arrow: detection', () => {
@@ -49,7 +51,9 @@ describe('Arrow: column types', () => {
       s: vector(['say "hi"\\'], new arrow.Utf8()),
       l: vector(['large ü'], new arrow.LargeUtf8()),
     })
-    assert.deepEqual(linesOf(table), ['m b=true,f16=1.5,f32=1.100000023841858,f64=0.1,l="large ü",s="say \\"hi\\"\\\\"'])
+    assert.deepEqual(linesOf(table), [
+      'm b=true,f16=1.5,f32=1.100000023841858,f64=0.1,l="large ü",s="say \\"hi\\"\\\\"',
+    ])
   })
 
   test('dictionary-encoded strings as fields and as tags', () => {
@@ -82,7 +86,10 @@ describe('Arrow: column types', () => {
   test('Bool bits across byte boundaries', () => {
     const values = Array.from({ length: 19 }, (_, i) => i % 3 === 0)
     const lines = linesOf(new arrow.Table({ b: vector(values, new arrow.Bool()) }))
-    assert.deepEqual(lines, values.map((b) => `m b=${b}`))
+    assert.deepEqual(
+      lines,
+      values.map((b) => `m b=${b}`),
+    )
   })
 
   test('unsupported types are refused before any line', () => {
@@ -100,12 +107,23 @@ describe('Arrow: column types', () => {
 
 describe('Arrow: more column shapes', () => {
   test('a plain Utf8 column as tags, with nulls and escaping', () => {
-    const table = new arrow.Table({ host: vector(['a b', null, 'x=y'], new arrow.Utf8()), v: vector([1, 2, 3], new arrow.Float64()) })
-    assert.deepEqual(linesOf(table, { dataFrameTagColumns: ['host'] }), ['m,host=a\\ b v=1', 'm v=2', 'm,host=x\\=y v=3'])
+    const table = new arrow.Table({
+      host: vector(['a b', null, 'x=y'], new arrow.Utf8()),
+      v: vector([1, 2, 3], new arrow.Float64()),
+    })
+    assert.deepEqual(linesOf(table, { dataFrameTagColumns: ['host'] }), [
+      'm,host=a\\ b v=1',
+      'm v=2',
+      'm,host=x\\=y v=3',
+    ])
   })
 
   test('Int64 and Float64 columns as the timestamp are in the write precision', () => {
-    const table = new arrow.Table({ v: vector([1], new arrow.Float64()), t: vector([1_700_000_000n], new arrow.Int64()), f: vector([1_700_000_001], new arrow.Float64()) })
+    const table = new arrow.Table({
+      v: vector([1], new arrow.Float64()),
+      t: vector([1_700_000_000n], new arrow.Int64()),
+      f: vector([1_700_000_001], new arrow.Float64()),
+    })
     assert.deepEqual(linesOf(table.select(['v', 't']), { dataFrameTimestampColumn: 't' }, 's'), ['m v=1 1700000000'])
     assert.deepEqual(linesOf(table.select(['v', 'f']), { dataFrameTimestampColumn: 'f' }, 's'), ['m v=1 1700000001'])
   })
@@ -121,14 +139,32 @@ describe('Arrow: more column shapes', () => {
     const words = new Int32Array([0x0000_0001, 0x0000_0000, 0xffff_fffe | 0, 0x7fff_ffff, 0x5f5e_1000, 0x1797_0000 | 0])
     const type = { typeId: 10, unit: 3, timezone: 'UTC', toString: () => 'Timestamp<NANOSECOND, UTC>' }
     const floatType = { typeId: 3, precision: 2, toString: () => 'Float64' }
-    const schema = { fields: [{ name: 'v', type: floatType }, { name: 'time', type }] }
+    const schema = {
+      fields: [
+        { name: 'v', type: floatType },
+        { name: 'time', type },
+      ],
+    }
     const columns = [
-      { type: floatType, offset: 0, length: 3, nullCount: 0, stride: 1, values: new Float64Array([1, 2, 3]), nullBitmap: null, children: [] },
+      {
+        type: floatType,
+        offset: 0,
+        length: 3,
+        nullCount: 0,
+        stride: 1,
+        values: new Float64Array([1, 2, 3]),
+        nullBitmap: null,
+        children: [],
+      },
       { type, offset: 0, length: 3, nullCount: 0, stride: 2, values: words, nullBitmap: null, children: [] },
     ]
     const batch = { schema, numRows: 3, data: { children: columns }, getChildAt: () => null }
     const oldTable = { schema, numRows: 3, batches: [batch], getChildAt: () => null }
-    assert.deepEqual(linesOf(oldTable), ['m v=1 1', 'm v=2 9223372036854775806', `m v=3 ${(0x1797_0000n << 32n) | 0x5f5e_1000n}`])
+    assert.deepEqual(linesOf(oldTable), [
+      'm v=1 1',
+      'm v=2 9223372036854775806',
+      `m v=3 ${(0x1797_0000n << 32n) | 0x5f5e_1000n}`,
+    ])
   })
 })
 
@@ -144,8 +180,14 @@ describe('Arrow: layout', () => {
   })
 
   test('several batches, with rows numbered across them in errors', () => {
-    const first = new arrow.Table({ v: vector([1, 2], new arrow.Float64()), time: vector(['2020-01-01', '2020-01-02'], new arrow.Utf8()) })
-    const second = new arrow.Table({ v: vector([3, 4], new arrow.Float64()), time: vector(['2020-01-03', 'bad'], new arrow.Utf8()) })
+    const first = new arrow.Table({
+      v: vector([1, 2], new arrow.Float64()),
+      time: vector(['2020-01-01', '2020-01-02'], new arrow.Utf8()),
+    })
+    const second = new arrow.Table({
+      v: vector([3, 4], new arrow.Float64()),
+      time: vector(['2020-01-03', 'bad'], new arrow.Utf8()),
+    })
     const table = first.concat(second)
     assert.equal(table.batches.length, 2)
     assert.deepEqual(linesOf(table.slice(0, 3), {}, 's'), ['m v=1 1577836800', 'm v=2 1577923200', 'm v=3 1578009600'])
@@ -159,9 +201,18 @@ describe('Arrow: layout', () => {
 
   test('duplicate column names are refused', () => {
     const v = arrow.makeData({ type: new arrow.Float64(), length: 1, data: new Float64Array([1]) })
-    const schema = new arrow.Schema([new arrow.Field('v', new arrow.Float64()), new arrow.Field('v', new arrow.Float64())])
-    const batch = new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: 1, children: [v, v] }))
-    assertRecordError(() => linesOf(new arrow.Table([batch])), 'record: column "v" appears more than once in the Arrow Table')
+    const schema = new arrow.Schema([
+      new arrow.Field('v', new arrow.Float64()),
+      new arrow.Field('v', new arrow.Float64()),
+    ])
+    const batch = new arrow.RecordBatch(
+      schema,
+      arrow.makeData({ type: new arrow.Struct(schema.fields), length: 1, children: [v, v] }),
+    )
+    assertRecordError(
+      () => linesOf(new arrow.Table([batch])),
+      'record: column "v" appears more than once in the Arrow Table',
+    )
   })
 })
 
@@ -197,9 +248,15 @@ describe('Arrow: timestamps keep their unit and zone', () => {
       naive: raw64(new arrow.TimestampNanosecond(), [wallClock]),
     })
     const berlin = { dataFrameTimestampTimezone: 'Europe/Berlin' }
-    assert.deepEqual(linesOf(table.select(['v', 'tokyo']), { ...berlin, dataFrameTimestampColumn: 'tokyo' }), ['m v=1 1590314400000000001'])
-    assert.deepEqual(linesOf(table.select(['v', 'naive']), { ...berlin, dataFrameTimestampColumn: 'naive' }), ['m v=1 1590307200000000001'])
-    assert.deepEqual(linesOf(table.select(['v', 'naive']), { dataFrameTimestampColumn: 'naive' }), ['m v=1 1590314400000000001'])
+    assert.deepEqual(linesOf(table.select(['v', 'tokyo']), { ...berlin, dataFrameTimestampColumn: 'tokyo' }), [
+      'm v=1 1590314400000000001',
+    ])
+    assert.deepEqual(linesOf(table.select(['v', 'naive']), { ...berlin, dataFrameTimestampColumn: 'naive' }), [
+      'm v=1 1590307200000000001',
+    ])
+    assert.deepEqual(linesOf(table.select(['v', 'naive']), { dataFrameTimestampColumn: 'naive' }), [
+      'm v=1 1590314400000000001',
+    ])
   })
 
   test('Date32 (days) and Date64 (ms) are dates at midnight, in the zone when one is given', () => {
@@ -208,16 +265,27 @@ describe('Arrow: timestamps keep their unit and zone', () => {
       day: arrow.makeVector(arrow.makeData({ type: new arrow.DateDay(), length: 1, data: new Int32Array([18262]) })),
       ms: vector([new Date('2020-01-01T00:00:00Z')], new arrow.DateMillisecond()),
     })
-    assert.deepEqual(linesOf(table.select(['v', 'day']), { dataFrameTimestampColumn: 'day' }, 's'), ['m v=1 1577836800'])
-    assert.deepEqual(linesOf(table.select(['v', 'ms']), { dataFrameTimestampColumn: 'ms' }, 'ms'), ['m v=1 1577836800000'])
+    assert.deepEqual(linesOf(table.select(['v', 'day']), { dataFrameTimestampColumn: 'day' }, 's'), [
+      'm v=1 1577836800',
+    ])
+    assert.deepEqual(linesOf(table.select(['v', 'ms']), { dataFrameTimestampColumn: 'ms' }, 'ms'), [
+      'm v=1 1577836800000',
+    ])
     assert.deepEqual(
-      linesOf(table.select(['v', 'day']), { dataFrameTimestampColumn: 'day', dataFrameTimestampTimezone: 'Europe/Berlin' }, 's'),
+      linesOf(
+        table.select(['v', 'day']),
+        { dataFrameTimestampColumn: 'day', dataFrameTimestampTimezone: 'Europe/Berlin' },
+        's',
+      ),
       ['m v=1 1577833200'],
     )
   })
 
   test('a Timestamp column that is not the timestamp is refused', () => {
-    const table = new arrow.Table({ v: vector([1], new arrow.Float64()), at: raw64(new arrow.TimestampNanosecond(), [1n]) })
+    const table = new arrow.Table({
+      v: vector([1], new arrow.Float64()),
+      at: raw64(new arrow.TimestampNanosecond(), [1n]),
+    })
     assertRecordError(
       () => linesOf(table),
       'record: column "at" holds times (Timestamp<NANOSECOND>), which cannot be a field; make it the timestamp column with dataFrameTimestampColumn',
@@ -225,7 +293,10 @@ describe('Arrow: timestamps keep their unit and zone', () => {
   })
 
   test('a null timestamp in a row with fields is an error naming the row', () => {
-    const table = new arrow.Table({ v: vector([1, 2], new arrow.Float64()), time: vector([new Date(0), null], new arrow.TimestampMillisecond()) })
+    const table = new arrow.Table({
+      v: vector([1, 2], new arrow.Float64()),
+      time: vector([new Date(0), null], new arrow.TimestampMillisecond()),
+    })
     assertRecordError(() => linesOf(table), 'record: row 1, column "time": the timestamp is missing')
   })
 })

@@ -13,7 +13,14 @@ describe('plain columnar objects: detection', () => {
     assert.equal(asTable({ a: [1], b: 2 }), undefined)
     assert.equal(asTable({}), undefined)
     assert.equal(asTable([[1], [2]]), undefined)
-    assert.equal(asTable(new (class Row { a = [1] })()), undefined)
+    assert.equal(
+      asTable(
+        new (class Row {
+          a = [1]
+        })(),
+      ),
+      undefined,
+    )
     assert.equal(asTable({ a: new DataView(new ArrayBuffer(1)) }), undefined)
     assert.equal(asTable('m v=1'), undefined)
     assert.equal(asTable(null), undefined)
@@ -87,11 +94,17 @@ describe('plain columnar objects: column types', () => {
       'm,host=c b=false,s="y" 3',
     ])
     // A time column with NaN: the row still has fields, so its missing time is named.
-    assertRecordError(() => linesOf({ time: [new Date(1), NaN], v: [1, 2] }, { dataFrameTimestampColumn: 'time' }, 'ms'), 'record: row 1, column "time": the timestamp is missing')
+    assertRecordError(
+      () => linesOf({ time: [new Date(1), NaN], v: [1, 2] }, { dataFrameTimestampColumn: 'time' }, 'ms'),
+      'record: row 1, column "time": the timestamp is missing',
+    )
   })
 
   test('a column mixing types is refused before any line', () => {
-    assertRecordError(() => tableOf({ v: [1, 'a', null] }).lines(contextOf(), []), 'record: column "v" mixes number and string values')
+    assertRecordError(
+      () => tableOf({ v: [1, 'a', null] }).lines(contextOf(), []),
+      'record: column "v" mixes number and string values',
+    )
     assertRecordError(() => linesOf({ v: [1, 2n] }), 'record: column "v" mixes number and bigint values')
   })
 
@@ -107,10 +120,10 @@ describe('plain columnar objects: column types', () => {
   })
 
   test('fieldTypes turns number columns into integers, with exact checks', () => {
-    assert.deepEqual(linesOf({ a: [1, 2], b: [3, null], c: [4n, 5n] }, { fieldTypes: { a: 'int', b: 'uint', c: 'float' } }), [
-      'm a=1i,b=3u,c=4',
-      'm a=2i,c=5',
-    ])
+    assert.deepEqual(
+      linesOf({ a: [1, 2], b: [3, null], c: [4n, 5n] }, { fieldTypes: { a: 'int', b: 'uint', c: 'float' } }),
+      ['m a=1i,b=3u,c=4', 'm a=2i,c=5'],
+    )
     assertRecordError(
       () => linesOf({ a: [1, 2.5] }, { fieldTypes: { a: 'int' } }),
       'record: row 1, column "a": field "a": 2.5 is not an integer, but the field is typed "int"',
@@ -128,7 +141,10 @@ describe('plain columnar objects: column types', () => {
 
 describe('plain columnar objects: missing values', () => {
   test('null, undefined, NaN and ±Infinity leave the field out; a row with no field left is skipped and counted', () => {
-    const table = tableOf({ v: [1, null, undefined, NaN, Infinity, -Infinity, 2], w: [null, 'x', null, null, null, null, null] })
+    const table = tableOf({
+      v: [1, null, undefined, NaN, Infinity, -Infinity, 2],
+      w: [null, 'x', null, null, null, null, null],
+    })
     assert.deepEqual([...table.lines(contextOf(), [])], ['m v=1', 'm w="x"', 'm v=2'])
     assert.equal(table.skippedRows, 4)
   })
@@ -162,10 +178,10 @@ describe('plain columnar objects: missing values', () => {
   })
 
   test('number, bigint and boolean tag values; NaN skips the tag', () => {
-    assert.deepEqual(linesOf({ f: [1.5, NaN], i: [7n, 8n], b: [true, false], v: [1, 2] }, { dataFrameTagColumns: ['f', 'i', 'b'] }), [
-      'm,b=true,f=1.5,i=7 v=1',
-      'm,b=false,i=8 v=2',
-    ])
+    assert.deepEqual(
+      linesOf({ f: [1.5, NaN], i: [7n, 8n], b: [true, false], v: [1, 2] }, { dataFrameTagColumns: ['f', 'i', 'b'] }),
+      ['m,b=true,f=1.5,i=7 v=1', 'm,b=false,i=8 v=2'],
+    )
   })
 
   test('a column that is null everywhere writes nothing', () => {
@@ -192,7 +208,10 @@ describe('plain columnar objects: names, tags and default tags', () => {
 
   test('measurement, tag keys and field keys are escaped', () => {
     assert.deepEqual(
-      linesOf({ 'tag key': ['v'], 'a b=c,d': [1] }, { dataFrameMeasurementName: 'my m,x=y', dataFrameTagColumns: ['tag key'] }),
+      linesOf(
+        { 'tag key': ['v'], 'a b=c,d': [1] },
+        { dataFrameMeasurementName: 'my m,x=y', dataFrameTagColumns: ['tag key'] },
+      ),
       ['my\\ m\\,x=y,tag\\ key=v a\\ b\\=c\\,d=1'],
     )
   })

@@ -20,10 +20,9 @@ describe('danfo: column types', () => {
     values[22] = 2.5
     const frame = new dfd.DataFrame({ n: values })
     assert.deepEqual(frame.dtypes, ['int32'])
-    assert.throws(
-      () => linesOf(frame, { fieldTypes: { n: 'int' } }),
-      { message: 'record: row 22, column "n": field "n": 2.5 is not an integer, but the field is typed "int"' },
-    )
+    assert.throws(() => linesOf(frame, { fieldTypes: { n: 'int' } }), {
+      message: 'record: row 22, column "n": field "n": 2.5 is not an integer, but the field is typed "int"',
+    })
     assert.deepEqual(linesOf(new dfd.DataFrame({ n: [1, 2] }), { fieldTypes: { n: 'int' } }), ['m n=1i', 'm n=2i'])
   })
 
@@ -35,7 +34,11 @@ describe('danfo: column types', () => {
 
   test('tag columns with nulls and escaping', () => {
     const frame = new dfd.DataFrame({ host: ['a b', null, 'c,d'], v: [1.5, 2.5, 3.5] })
-    assert.deepEqual(linesOf(frame, { dataFrameTagColumns: ['host'] }), ['m,host=a\\ b v=1.5', 'm v=2.5', 'm,host=c\\,d v=3.5'])
+    assert.deepEqual(linesOf(frame, { dataFrameTagColumns: ['host'] }), [
+      'm,host=a\\ b v=1.5',
+      'm v=2.5',
+      'm,host=c\\,d v=3.5',
+    ])
   })
 
   test('unknown tag column names the danfo DataFrame', () => {
@@ -51,13 +54,19 @@ const dateIndex = (dates: Date[]): string[] => dates as unknown as string[]
 
 describe('danfo: timestamps', () => {
   test('an index of Dates is the timestamp', () => {
-    const frame = new dfd.DataFrame({ v: [1.5, 2.5] }, { index: dateIndex([new Date('2020-04-05T00:00:00Z'), new Date('2020-04-05T00:00:01Z')]) })
+    const frame = new dfd.DataFrame(
+      { v: [1.5, 2.5] },
+      { index: dateIndex([new Date('2020-04-05T00:00:00Z'), new Date('2020-04-05T00:00:01Z')]) },
+    )
     assert.deepEqual(linesOf(frame, {}, 's'), ['m v=1.5 1586044800', 'm v=2.5 1586044801'])
   })
 
   test('an index of timestamp texts is the timestamp, read in the zone when naive', () => {
     const frame = new dfd.DataFrame({ v: [1.5, 2.5] }, { index: ['2020-05-24 10:00', '2020-05-24T10:00:00Z'] })
-    assert.deepEqual(linesOf(frame, { dataFrameTimestampTimezone: 'Europe/Berlin' }, 's'), ['m v=1.5 1590307200', 'm v=2.5 1590314400'])
+    assert.deepEqual(linesOf(frame, { dataFrameTimestampTimezone: 'Europe/Berlin' }, 's'), [
+      'm v=1.5 1590307200',
+      'm v=2.5 1590314400',
+    ])
   })
 
   test('the default numeric index is not a time: a time column is used, else none', () => {
@@ -66,7 +75,10 @@ describe('danfo: timestamps', () => {
   })
 
   test('dataFrameTimestampColumn wins over a time index', () => {
-    const frame = new dfd.DataFrame({ v: [1.5], at: [new Date('2020-04-05T00:00:00Z')] }, { index: dateIndex([new Date(0)]) })
+    const frame = new dfd.DataFrame(
+      { v: [1.5], at: [new Date('2020-04-05T00:00:00Z')] },
+      { index: dateIndex([new Date(0)]) },
+    )
     assert.deepEqual(frame.dtypes, ['float32', 'datetime'])
     assert.deepEqual(linesOf(frame, { dataFrameTimestampColumn: 'at' }, 's'), ['m v=1.5 1586044800'])
   })

@@ -10,16 +10,19 @@ const ROWS = 10_000_000
 /** Float64 cells `0, 1, 2, …` that record the highest index read. */
 function countingCells(): { values: ArrayLike<number>; highestRead: () => number } {
   let highest = -1
-  const values = new Proxy({ length: ROWS }, {
-    get(target, key) {
-      if (typeof key === 'string' && /^\d+$/.test(key)) {
-        const index = Number(key)
-        if (index > highest) highest = index
-        return index
-      }
-      return Reflect.get(target, key) as unknown
+  const values = new Proxy(
+    { length: ROWS },
+    {
+      get(target, key) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) {
+          const index = Number(key)
+          if (index > highest) highest = index
+          return index
+        }
+        return Reflect.get(target, key) as unknown
+      },
     },
-  })
+  )
   return { values, highestRead: () => highest }
 }
 

@@ -60,7 +60,10 @@ describe('Polars: column types', () => {
 
   test('unsupported types are refused', () => {
     const frame = pl.DataFrame([pl.Series('l', [[1], [2]]), pl.Series('v', [1, 2])])
-    assertRecordError(() => linesOf(frame), 'record: column "l" has type List(DataType(Float64)), which cannot be a field')
+    assertRecordError(
+      () => linesOf(frame),
+      'record: column "l" has type List(DataType(Float64)), which cannot be a field',
+    )
   })
 
   test('missing measurement name names the Polars DataFrame', () => {
@@ -86,13 +89,17 @@ describe('Polars: Datetime and Date keep their unit and zone', () => {
     assert.deepEqual(linesOf(ns, {}, 'us'), ['m v=1 1590314400123456'])
     assert.deepEqual(linesOf(ns, {}, 'ms'), ['m v=1 1590314400123'])
     assert.deepEqual(linesOf(ns, {}, 's'), ['m v=1 1590314400'])
-    assert.deepEqual(linesOf(frameWith(datetime('us', '1590314400123456', 'UTC')), {}, 'ns'), ['m v=1 1590314400123456000'])
+    assert.deepEqual(linesOf(frameWith(datetime('us', '1590314400123456', 'UTC')), {}, 'ns'), [
+      'm v=1 1590314400123456000',
+    ])
     assert.deepEqual(linesOf(frameWith(datetime('ms', '1590314400123', 'UTC')), {}, 'us'), ['m v=1 1590314400123000'])
   })
 
   test('a zoned Datetime is an instant; a zone-less one is wall clock in dataFrameTimestampTimezone', () => {
     const berlin = { dataFrameTimestampTimezone: 'Europe/Berlin' }
-    assert.deepEqual(linesOf(frameWith(datetime('ns', wallClockNs, 'Asia/Tokyo')), berlin), ['m v=1 1590314400123456789'])
+    assert.deepEqual(linesOf(frameWith(datetime('ns', wallClockNs, 'Asia/Tokyo')), berlin), [
+      'm v=1 1590314400123456789',
+    ])
     assert.deepEqual(linesOf(frameWith(datetime('ns', wallClockNs)), berlin), ['m v=1 1590307200123456789'])
     assert.deepEqual(linesOf(frameWith(datetime('ns', wallClockNs))), ['m v=1 1590314400123456789'])
   })
@@ -110,7 +117,10 @@ describe('Polars: Datetime and Date keep their unit and zone', () => {
 
   test('a string column as the timestamp', () => {
     const frame = pl.DataFrame({ v: [1], ts: ['2020-05-24 10:00'] })
-    assert.deepEqual(linesOf(frame, { dataFrameTimestampColumn: 'ts', dataFrameTimestampTimezone: 'Europe/Berlin' }, 's'), ['m v=1 1590307200'])
+    assert.deepEqual(
+      linesOf(frame, { dataFrameTimestampColumn: 'ts', dataFrameTimestampTimezone: 'Europe/Berlin' }, 's'),
+      ['m v=1 1590307200'],
+    )
   })
 })
 
@@ -119,17 +129,34 @@ describe('Polars: blocks', () => {
     const count = 70_000
     const nullAt = new Set([1023, 1024, 65_535, 65_536, 66_560, 69_999])
     const ints = Array.from({ length: count }, (_, i) => (nullAt.has(i) ? null : String(i)))
-    const frame = pl.DataFrame([exact('i', ints, pl.Int64), pl.Series('f', Array.from({ length: count }, (_, i) => (nullAt.has(i) ? null : i / 2)))])
+    const frame = pl.DataFrame([
+      exact('i', ints, pl.Int64),
+      pl.Series(
+        'f',
+        Array.from({ length: count }, (_, i) => (nullAt.has(i) ? null : i / 2)),
+      ),
+    ])
     const lines = linesOf(frame)
     assert.equal(lines.length, count - nullAt.size)
     const byValue = new Set(lines)
-    for (const row of [0, 1022, 1025, 65_534, 65_537, 66_559, 66_561, 69_998]) assert.ok(byValue.has(`m f=${row / 2},i=${row}i`), `row ${row}`)
+    for (const row of [0, 1022, 1025, 65_534, 65_537, 66_559, 66_561, 69_998])
+      assert.ok(byValue.has(`m f=${row / 2},i=${row}i`), `row ${row}`)
     assert.equal(lines[lines.length - 1], 'm f=34999,i=69998i')
   })
 
   test('a frame longer than one block keeps every row in order', () => {
     const count = 10_000
-    const frame = pl.DataFrame([pl.Series('v', Array.from({ length: count }, (_, i) => i)), exact('time', Array.from({ length: count }, (_, i) => String(i)), pl.Int64)])
+    const frame = pl.DataFrame([
+      pl.Series(
+        'v',
+        Array.from({ length: count }, (_, i) => i),
+      ),
+      exact(
+        'time',
+        Array.from({ length: count }, (_, i) => String(i)),
+        pl.Int64,
+      ),
+    ])
     const lines = linesOf(frame)
     assert.equal(lines.length, count)
     assert.equal(lines[0], 'm v=0 0')

@@ -28,7 +28,12 @@ function rowWriter(value: unknown, options: TableOptions = {}, precision: WriteP
  * Asserts that rows() writes exactly `expected` as UTF-8, byte for byte, line ends included,
  * and that lines() gives the same lines.
  */
-function assertRows(value: unknown, expected: string[], options: TableOptions = {}, precision: WritePrecision = 'ns'): void {
+function assertRows(
+  value: unknown,
+  expected: string[],
+  options: TableOptions = {},
+  precision: WritePrecision = 'ns',
+): void {
   const writer = rowWriter(value, options, precision)
   assert.deepEqual(writer.body(), utf8.encode(expected.join('\n')))
   assert.equal(writer.lineCount, expected.length)
@@ -40,7 +45,13 @@ function assertRows(value: unknown, expected: string[], options: TableOptions = 
  * Writes rows until one throws: asserts the RecordError's message, and that the writer holds
  * exactly the lines before it (no half line), and still takes whole lines afterwards.
  */
-function assertRowError(value: unknown, linesBefore: string[], message: string, options: TableOptions = {}, precision: WritePrecision = 'ns'): void {
+function assertRowError(
+  value: unknown,
+  linesBefore: string[],
+  message: string,
+  options: TableOptions = {},
+  precision: WritePrecision = 'ns',
+): void {
   const cursor = tableOf(value).rows(contextOf(options, precision), [3])
   const writer = new LineWriter(1)
   let written = 0
@@ -69,20 +80,51 @@ function vector<T extends arrow.DataType>(values: unknown[], type: T): arrow.Vec
 
 /** A vector with exact raw 64-bit values (vectorFromArray goes through JS Dates for times). */
 function raw64<T extends arrow.DataType>(type: T, values: bigint[]): arrow.Vector<T> {
-  return arrow.makeVector(arrow.makeData({ type, length: values.length, data: new BigInt64Array(values) } as never)) as arrow.Vector<T>
+  return arrow.makeVector(
+    arrow.makeData({ type, length: values.length, data: new BigInt64Array(values) } as never),
+  ) as arrow.Vector<T>
 }
 
-const dictionary = (): arrow.Dictionary<arrow.Utf8, arrow.Int32> => new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32())
+const dictionary = (): arrow.Dictionary<arrow.Utf8, arrow.Int32> =>
+  new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32())
 
 describe('rows(): Arrow, byte for byte', () => {
   test('integers: Int64 and Uint64 at their extremes, around 2^53 and 2^32, narrower ints', () => {
-    const int64 = [-(2n ** 63n), -(2n ** 63n) + 1n, -(2n ** 53n) - 1n, -(2n ** 32n), -1n, 0n, 2n ** 32n - 1n, 2n ** 53n + 1n, 10n ** 18n, 2n ** 63n - 1n]
-    const uint64 = [0n, 1n, 2n ** 32n, 2n ** 53n + 1n, 10n ** 19n, 2n ** 63n, 2n ** 64n - 2n, 2n ** 64n - 1n, 999_999_999n, 1_000_000_000n]
+    const int64 = [
+      -(2n ** 63n),
+      -(2n ** 63n) + 1n,
+      -(2n ** 53n) - 1n,
+      -(2n ** 32n),
+      -1n,
+      0n,
+      2n ** 32n - 1n,
+      2n ** 53n + 1n,
+      10n ** 18n,
+      2n ** 63n - 1n,
+    ]
+    const uint64 = [
+      0n,
+      1n,
+      2n ** 32n,
+      2n ** 53n + 1n,
+      10n ** 19n,
+      2n ** 63n,
+      2n ** 64n - 2n,
+      2n ** 64n - 1n,
+      999_999_999n,
+      1_000_000_000n,
+    ]
     const table = new arrow.Table({
       i64: vector(int64, new arrow.Int64()),
       u64: vector(uint64, new arrow.Uint64()),
-      i8: vector(int64.map((_, i) => i - 128), new arrow.Int8()),
-      u32: vector(int64.map((_, i) => 4294967295 - i), new arrow.Uint32()),
+      i8: vector(
+        int64.map((_, i) => i - 128),
+        new arrow.Int8(),
+      ),
+      u32: vector(
+        int64.map((_, i) => 4294967295 - i),
+        new arrow.Uint32(),
+      ),
     })
     assertRows(
       table,
@@ -125,7 +167,10 @@ describe('rows(): Arrow, byte for byte', () => {
   })
 
   test('a plain Utf8 tag column; tags sorted with default tags; a null tag left out', () => {
-    const table = new arrow.Table({ zone: vector(['z 1', null, 'ß'], new arrow.Utf8()), v: vector([1, 2, 3], new arrow.Float64()) })
+    const table = new arrow.Table({
+      zone: vector(['z 1', null, 'ß'], new arrow.Utf8()),
+      v: vector([1, 2, 3], new arrow.Float64()),
+    })
     assertRows(table, ['m,dc=eu\\ 1,zone=z\\ 1 v=1', 'm,dc=eu\\ 1 v=2', 'm,dc=eu\\ 1,zone=ß v=3'], {
       dataFrameTagColumns: ['zone'],
       defaultTags: { dc: 'eu 1' },
@@ -156,8 +201,15 @@ describe('rows(): Arrow, byte for byte', () => {
       time: raw64(new arrow.TimestampNanosecond(), [10n, 20n, 30n, 40n, 50n]),
     }).slice(1, 4)
     assertRows(sliced, ['m b=false,s="b" 20', 'm b=true,i=3i 30', 'm i=4i,s="d" 40'])
-    const batches = [[1n, 2n], [3n, 4n, 5n]].map(
-      (seconds) => new arrow.Table({ v: vector(seconds.map(Number), new arrow.Float64()), time: raw64(new arrow.TimestampSecond(), seconds) }).batches[0],
+    const batches = [
+      [1n, 2n],
+      [3n, 4n, 5n],
+    ].map(
+      (seconds) =>
+        new arrow.Table({
+          v: vector(seconds.map(Number), new arrow.Float64()),
+          time: raw64(new arrow.TimestampSecond(), seconds),
+        }).batches[0],
     )
     assertRows(new arrow.Table(batches), ['m v=1 1', 'm v=2 2', 'm v=3 3', 'm v=4 4', 'm v=5 5'], {}, 's')
   })
@@ -165,8 +217,14 @@ describe('rows(): Arrow, byte for byte', () => {
   test('64-bit values stored as pairs of 32-bit words (apache-arrow before 15)', () => {
     const times = [1n, 9_223_372_036_854_775_806n, (0x1797_0000n << 32n) | 0x5f5e_1000n, -(2n ** 62n) - 7n]
     const counts = [-(2n ** 63n), 2n ** 63n - 1n, 0n, -(2n ** 32n)]
-    const table = new arrow.Table({ n: vector(counts, new arrow.Int64()), time: raw64(new arrow.TimestampNanosecond('UTC'), times) })
-    assertRows(withWordPairs(table), times.map((t, i) => `m n=${counts[i]}i ${t}`))
+    const table = new arrow.Table({
+      n: vector(counts, new arrow.Int64()),
+      time: raw64(new arrow.TimestampNanosecond('UTC'), times),
+    })
+    assertRows(
+      withWordPairs(table),
+      times.map((t, i) => `m n=${counts[i]}i ${t}`),
+    )
   })
 })
 
@@ -177,7 +235,10 @@ function withWordPairs(table: arrow.Table): unknown {
       const values: unknown = data.values
       if (!(values instanceof BigInt64Array)) return data
       const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2)
-      return Object.assign(Object.create(Object.getPrototypeOf(data) as object) as object, data, { stride: 2, values: words })
+      return Object.assign(Object.create(Object.getPrototypeOf(data) as object) as object, data, {
+        stride: 2,
+        values: words,
+      })
     })
     return { schema: batch.schema, numRows: batch.numRows, data: { children }, getChildAt: () => null }
   })
@@ -207,16 +268,25 @@ describe('rows(): Arrow timestamps, byte for byte', () => {
 
   test('the range limits of each precision, and the first value past them', () => {
     const max = 9_223_372_036_854_775_806n
-    const table = new arrow.Table({ v: vector([1, 2], new arrow.Float64()), time: raw64(new arrow.TimestampNanosecond(), [max, -max]) })
+    const table = new arrow.Table({
+      v: vector([1, 2], new arrow.Float64()),
+      time: raw64(new arrow.TimestampNanosecond(), [max, -max]),
+    })
     assertRows(table, [`m v=1 ${max}`, `m v=2 ${-max}`])
-    const over = new arrow.Table({ v: vector([1, 2], new arrow.Float64()), time: raw64(new arrow.TimestampNanosecond(), [max, max + 1n]) })
+    const over = new arrow.Table({
+      v: vector([1, 2], new arrow.Float64()),
+      time: raw64(new arrow.TimestampNanosecond(), [max, max + 1n]),
+    })
     assertRowError(
       over,
       [`m v=1 ${max}`],
       'record [3]: row 1, column "time": time: 9223372036854775807 (ns) is outside the range InfluxDB accepts, ±9223372036854775806 ns (years 1677 to 2262)',
     )
     const maxUs = max / 1000n
-    const micro = new arrow.Table({ v: vector([1, 2], new arrow.Float64()), time: raw64(new arrow.TimestampMicrosecond(), [-maxUs, -maxUs - 1n]) })
+    const micro = new arrow.Table({
+      v: vector([1, 2], new arrow.Float64()),
+      time: raw64(new arrow.TimestampMicrosecond(), [-maxUs, -maxUs - 1n]),
+    })
     assertRowError(
       micro,
       [`m v=1 ${-maxUs}`],
@@ -228,8 +298,14 @@ describe('rows(): Arrow timestamps, byte for byte', () => {
 
   test('a zoned Timestamp is an instant; a zone-less one is wall clock in dataFrameTimestampTimezone', () => {
     const wallClock = 1_590_314_400_000_000_001n // 2020-05-24 10:00:00.000000001 as wall clock
-    const tokyo = new arrow.Table({ v: vector([1], new arrow.Float64()), time: raw64(new arrow.TimestampNanosecond('Asia/Tokyo'), [wallClock]) })
-    const naive = new arrow.Table({ v: vector([1], new arrow.Float64()), time: raw64(new arrow.TimestampNanosecond(), [wallClock]) })
+    const tokyo = new arrow.Table({
+      v: vector([1], new arrow.Float64()),
+      time: raw64(new arrow.TimestampNanosecond('Asia/Tokyo'), [wallClock]),
+    })
+    const naive = new arrow.Table({
+      v: vector([1], new arrow.Float64()),
+      time: raw64(new arrow.TimestampNanosecond(), [wallClock]),
+    })
     const berlin = { dataFrameTimestampTimezone: 'Europe/Berlin' }
     assertRows(tokyo, ['m v=1 1590314400000000001'], berlin)
     assertRows(naive, ['m v=1 1590307200000000001'], berlin)
@@ -237,8 +313,14 @@ describe('rows(): Arrow timestamps, byte for byte', () => {
   })
 
   test('Date32 and Date64 are midnight, in the zone when one is given', () => {
-    const day = new arrow.Table({ v: vector([1], new arrow.Float64()), time: arrow.makeVector(arrow.makeData({ type: new arrow.DateDay(), length: 1, data: new Int32Array([18262]) })) })
-    const ms = new arrow.Table({ v: vector([1], new arrow.Float64()), time: vector([new Date('2020-01-01T00:00:00Z')], new arrow.DateMillisecond()) })
+    const day = new arrow.Table({
+      v: vector([1], new arrow.Float64()),
+      time: arrow.makeVector(arrow.makeData({ type: new arrow.DateDay(), length: 1, data: new Int32Array([18262]) })),
+    })
+    const ms = new arrow.Table({
+      v: vector([1], new arrow.Float64()),
+      time: vector([new Date('2020-01-01T00:00:00Z')], new arrow.DateMillisecond()),
+    })
     assertRows(day, ['m v=1 1577836800'], {}, 's')
     assertRows(day, ['m v=1 1577833200'], { dataFrameTimestampTimezone: 'Europe/Berlin' }, 's')
     assertRows(ms, ['m v=1 1577836800000'], {}, 'ms')
@@ -264,11 +346,22 @@ describe('rows(): line heads of dictionary-encoded tags', () => {
     const count = 3000
     const host = Array.from({ length: count }, (_, i) => (i % 11 === 0 ? null : hosts[i % hosts.length]))
     const region = Array.from({ length: count }, (_, i) => (i % 13 === 0 ? null : regions[i % regions.length]))
-    const table = new arrow.Table({ host: vector(host, dictionary()), region: vector(region, dictionary()), v: vector(host.map((_, i) => i), new arrow.Float64()) })
+    const table = new arrow.Table({
+      host: vector(host, dictionary()),
+      region: vector(region, dictionary()),
+      v: vector(
+        host.map((_, i) => i),
+        new arrow.Float64(),
+      ),
+    })
     const escape = (text: string): string => text.replace(/[,= ]/g, '\\$&')
     const expected = host.map((h, i) => {
       const r = region[i]
-      const tags = [h === null || h === '' ? '' : `,host=${escape(h)}`, ',mid=x', r === null ? '' : `,region=${escape(r)}`]
+      const tags = [
+        h === null || h === '' ? '' : `,host=${escape(h)}`,
+        ',mid=x',
+        r === null ? '' : `,region=${escape(r)}`,
+      ]
       return `m${tags.join('')} v=${i}`
     })
     assertRows(table, expected, { dataFrameTagColumns: ['host', 'region'], defaultTags: { mid: 'x' } })
@@ -287,18 +380,37 @@ describe('rows(): line heads of dictionary-encoded tags', () => {
     const count = 2000
     const a = Array.from({ length: count }, (_, i) => `a${i % 300}`)
     const b = Array.from({ length: count }, (_, i) => `b${(i * 7) % 301}`)
-    const table = new arrow.Table({ a: vector(a, dictionary()), b: vector(b, dictionary()), v: vector(a.map((_, i) => i), new arrow.Float64()) })
-    assertRows(table, a.map((x, i) => `m,a=${x},b=${b[i]} v=${i}`), { dataFrameTagColumns: ['a', 'b'] })
+    const table = new arrow.Table({
+      a: vector(a, dictionary()),
+      b: vector(b, dictionary()),
+      v: vector(
+        a.map((_, i) => i),
+        new arrow.Float64(),
+      ),
+    })
+    assertRows(
+      table,
+      a.map((x, i) => `m,a=${x},b=${b[i]} v=${i}`),
+      { dataFrameTagColumns: ['a', 'b'] },
+    )
   })
 
   test('batches with different dictionaries each get their own heads', () => {
     const first = new arrow.Table({ t: vector(['x', 'y'], dictionary()), v: vector([1, 2], new arrow.Float64()) })
-    const second = new arrow.Table({ t: vector(['y', 'z', 'x'], dictionary()), v: vector([3, 4, 5], new arrow.Float64()) })
-    assertRows(first.concat(second), ['m,t=x v=1', 'm,t=y v=2', 'm,t=y v=3', 'm,t=z v=4', 'm,t=x v=5'], { dataFrameTagColumns: ['t'] })
+    const second = new arrow.Table({
+      t: vector(['y', 'z', 'x'], dictionary()),
+      v: vector([3, 4, 5], new arrow.Float64()),
+    })
+    assertRows(first.concat(second), ['m,t=x v=1', 'm,t=y v=2', 'm,t=y v=3', 'm,t=z v=4', 'm,t=x v=5'], {
+      dataFrameTagColumns: ['t'],
+    })
   })
 
   test('an entry that cannot be a tag fails only the rows that use it, naming the row', () => {
-    const table = new arrow.Table({ t: vector(['ok', 'ok', 'bad\\', 'ok'], dictionary()), v: vector([1, 2, 3, 4], new arrow.Float64()) })
+    const table = new arrow.Table({
+      t: vector(['ok', 'ok', 'bad\\', 'ok'], dictionary()),
+      v: vector([1, 2, 3, 4], new arrow.Float64()),
+    })
     assertRowError(
       table,
       ['m,t=ok v=1', 'm,t=ok v=2'],
@@ -309,7 +421,8 @@ describe('rows(): line heads of dictionary-encoded tags', () => {
 })
 
 describe('rows(): Polars, danfo and columnar objects, byte for byte', () => {
-  const exact = (name: string, values: (string | null)[], dtype: pl.DataType): pl.Series => pl.Series(name, values).cast(dtype)
+  const exact = (name: string, values: (string | null)[], dtype: pl.DataType): pl.Series =>
+    pl.Series(name, values).cast(dtype)
 
   test('Polars: Int64 and UInt64 extremes, floats, bool, strings, categorical tags', () => {
     const frame = pl.DataFrame([
@@ -337,23 +450,38 @@ describe('rows(): Polars, danfo and columnar objects, byte for byte', () => {
     assertRows(datetime('ns', '1590314400123456789', 'UTC'), ['m v=1 1590314400123456789'])
     assertRows(datetime('ns', '1590314400123456789', 'UTC'), ['m v=1 1590314400123'], {}, 'ms')
     assertRows(datetime('us', '1590314400123456', 'UTC'), ['m v=1 1590314400123456000'])
-    assertRows(datetime('ns', '1590314400123456789'), ['m v=1 1590307200123456789'], { dataFrameTimestampTimezone: 'Europe/Berlin' })
+    assertRows(datetime('ns', '1590314400123456789'), ['m v=1 1590307200123456789'], {
+      dataFrameTimestampTimezone: 'Europe/Berlin',
+    })
   })
 
   test('Polars: values line up across window and block edges', () => {
     const count = 66_000
     const nullAt = new Set([1023, 1024, 65_535, 65_536])
     const ints = Array.from({ length: count }, (_, i) => (nullAt.has(i) ? null : String(i * 1_000_003)))
-    const frame = pl.DataFrame([exact('i', ints, pl.Int64), exact('time', Array.from({ length: count }, (_, i) => String(1_700_000_000_000_000_000n + BigInt(i))), pl.Int64)])
+    const frame = pl.DataFrame([
+      exact('i', ints, pl.Int64),
+      exact(
+        'time',
+        Array.from({ length: count }, (_, i) => String(1_700_000_000_000_000_000n + BigInt(i))),
+        pl.Int64,
+      ),
+    ])
     const expected: string[] = []
-    for (let i = 0; i < count; i++) if (!nullAt.has(i)) expected.push(`m i=${i * 1_000_003}i ${1_700_000_000_000_000_000n + BigInt(i)}`)
+    for (let i = 0; i < count; i++)
+      if (!nullAt.has(i)) expected.push(`m i=${i * 1_000_003}i ${1_700_000_000_000_000_000n + BigInt(i)}`)
     assertRows(frame, expected)
   })
 
   test('danfo: numbers as floats, strings, tags, a Date index', () => {
     const index = [new Date('2020-04-05T00:00:00Z'), new Date('2020-04-05T00:00:01Z')] as unknown as string[]
     const frame = new dfd.DataFrame({ host: ['a b', 'ö'], n: [1, 2.5], s: ['x "y"', null] }, { index })
-    assertRows(frame, ['m,host=a\\ b n=1,s="x \\"y\\"" 1586044800', 'm,host=ö n=2.5 1586044801'], { dataFrameTagColumns: ['host'] }, 's')
+    assertRows(
+      frame,
+      ['m,host=a\\ b n=1,s="x \\"y\\"" 1586044800', 'm,host=ö n=2.5 1586044801'],
+      { dataFrameTagColumns: ['host'] },
+      's',
+    )
   })
 
   test('columnar: every typed array, JS arrays, bigint and boolean tags, fieldTypes', () => {
@@ -383,9 +511,24 @@ describe('rows(): Polars, danfo and columnar objects, byte for byte', () => {
 
   test('columnar: a BigInt64Array timestamp column is in the write precision, range-checked', () => {
     const max = 9_223_372_036_854_775_806n
-    const time = new BigInt64Array([1_700_000_000_000_000_000n, 1_700_000_000_999_999_999n, 1_700_000_001_000_000_000n, -max, 5n, max])
-    assertRows({ v: new Float64Array(6), time }, [...time].map((t) => `m v=0 ${t}`))
-    assertRows({ v: new Float64Array(2), time: new BigInt64Array([9_223_372_036_854n, -9_223_372_036_854n]) }, ['m v=0 9223372036854', 'm v=0 -9223372036854'], {}, 'ms')
+    const time = new BigInt64Array([
+      1_700_000_000_000_000_000n,
+      1_700_000_000_999_999_999n,
+      1_700_000_001_000_000_000n,
+      -max,
+      5n,
+      max,
+    ])
+    assertRows(
+      { v: new Float64Array(6), time },
+      [...time].map((t) => `m v=0 ${t}`),
+    )
+    assertRows(
+      { v: new Float64Array(2), time: new BigInt64Array([9_223_372_036_854n, -9_223_372_036_854n]) },
+      ['m v=0 9223372036854', 'm v=0 -9223372036854'],
+      {},
+      'ms',
+    )
     assertRowError(
       { v: new Float64Array(2), time: new BigInt64Array([1n, -9_223_372_036_855n]) },
       ['m v=0 1'],
@@ -399,8 +542,15 @@ describe('rows(): Polars, danfo and columnar objects, byte for byte', () => {
     const table = { 'tag key': ['v 1', '🚀,x'], 'a b=c,d': [1, 2], time: ['2020-05-24 10:00', '2020-05-24T10:00:00Z'] }
     assertRows(
       table,
-      ['my\\ m\\,x=y,tag\\ key=v\\ 1 a\\ b\\=c\\,d=1 1590307200', 'my\\ m\\,x=y,tag\\ key=🚀\\,x a\\ b\\=c\\,d=2 1590314400'],
-      { dataFrameMeasurementName: 'my m,x=y', dataFrameTagColumns: ['tag key'], dataFrameTimestampTimezone: 'Europe/Berlin' },
+      [
+        'my\\ m\\,x=y,tag\\ key=v\\ 1 a\\ b\\=c\\,d=1 1590307200',
+        'my\\ m\\,x=y,tag\\ key=🚀\\,x a\\ b\\=c\\,d=2 1590314400',
+      ],
+      {
+        dataFrameMeasurementName: 'my m,x=y',
+        dataFrameTagColumns: ['tag key'],
+        dataFrameTimestampTimezone: 'Europe/Berlin',
+      },
       's',
     )
   })
@@ -424,12 +574,17 @@ describe('rows(): skipped rows and errors', () => {
 
   test('validation happens when rows() is called, before any row', () => {
     assert.throws(() => tableOf({ v: [1] }).rows(contextOf({ dataFrameTagColumns: ['host'] }), [2]), {
-      message: 'record [2]: dataFrameTagColumns names "host", which is not a column of the columnar object (columns: v)',
+      message:
+        'record [2]: dataFrameTagColumns names "host", which is not a column of the columnar object (columns: v)',
     })
   })
 
   test('an integer out of range names its row; the lines before it are whole', () => {
-    assertRowError({ v: [1n, 2n, 2n ** 63n] }, ['m v=1i', 'm v=2i'], 'record [3]: row 2, column "v": field "v": 9223372036854775808 is out of the int64 range')
+    assertRowError(
+      { v: [1n, 2n, 2n ** 63n] },
+      ['m v=1i', 'm v=2i'],
+      'record [3]: row 2, column "v": field "v": 9223372036854775808 is out of the int64 range',
+    )
   })
 
   test('a failing cell after the tags and some fields of its row leaves nothing of that row', () => {
@@ -443,7 +598,11 @@ describe('rows(): skipped rows and errors', () => {
   })
 
   test('a missing timestamp names its row and leaves nothing of it', () => {
-    assertRowError({ time: [1n, null], v: [1, 2] }, ['m v=1 1'], 'record [3]: row 1, column "time": the timestamp is missing')
+    assertRowError(
+      { time: [1n, null], v: [1, 2] },
+      ['m v=1 1'],
+      'record [3]: row 1, column "time": the timestamp is missing',
+    )
   })
 
   test('a tag value that cannot be escaped names its row', () => {
@@ -460,9 +619,24 @@ describe('rows(): skipped rows and errors', () => {
     values[2500] = 'bad'
     const v = Array.from({ length: 3000 }, (_, i) => i)
     const before = v.slice(0, 2500).map((i) => `m v=${i} ${1577836800 + (i % 60)}`)
-    assertRowError({ v, time: values }, before, 'record [3]: row 2500, column "time": "bad" is not a timestamp (expected e.g. 2018-10-26, 2018-10-26 12:00, 2018-10-26T12:00:00.5Z or 2018-10-26 12:00:00-05:00)', {}, 's')
-    const days = [['2020-01-01', '2020-01-02'], ['2020-01-03', 'bad']]
-    const dayBatches = days.map((time, k) => new arrow.Table({ v: vector([2 * k + 1, 2 * k + 2], new arrow.Float64()), time: vector(time, new arrow.Utf8()) }).batches[0])
+    assertRowError(
+      { v, time: values },
+      before,
+      'record [3]: row 2500, column "time": "bad" is not a timestamp (expected e.g. 2018-10-26, 2018-10-26 12:00, 2018-10-26T12:00:00.5Z or 2018-10-26 12:00:00-05:00)',
+      {},
+      's',
+    )
+    const days = [
+      ['2020-01-01', '2020-01-02'],
+      ['2020-01-03', 'bad'],
+    ]
+    const dayBatches = days.map(
+      (time, k) =>
+        new arrow.Table({
+          v: vector([2 * k + 1, 2 * k + 2], new arrow.Float64()),
+          time: vector(time, new arrow.Utf8()),
+        }).batches[0],
+    )
     assertRowError(
       new arrow.Table(dayBatches),
       ['m v=1 1577836800', 'm v=2 1577923200', 'm v=3 1578009600'],
@@ -473,9 +647,13 @@ describe('rows(): skipped rows and errors', () => {
   })
 
   test('lines() gives the lines before a bad row, then throws', () => {
-    const iterator = tableOf({ v: [1n, 2n, 2n ** 63n] }).lines(contextOf(), [])[Symbol.iterator]()
+    const iterator = tableOf({ v: [1n, 2n, 2n ** 63n] })
+      .lines(contextOf(), [])
+      [Symbol.iterator]()
     assert.deepEqual([iterator.next().value, iterator.next().value], ['m v=1i', 'm v=2i'])
-    assert.throws(() => iterator.next(), { message: 'record: row 2, column "v": field "v": 9223372036854775808 is out of the int64 range' })
+    assert.throws(() => iterator.next(), {
+      message: 'record: row 2, column "v": field "v": 9223372036854775808 is out of the int64 range',
+    })
     assert.equal(iterator.next().done, true)
   })
 })
@@ -489,24 +667,47 @@ describe('rows(): exact numbers, generated', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(int64, uint64, timestamp), { minLength: 1, maxLength: 40 }), (rows) => {
         const table = new arrow.Table({
-          i: vector(rows.map((r) => r[0]), new arrow.Int64()),
-          u: vector(rows.map((r) => r[1]), new arrow.Uint64()),
-          time: raw64(new arrow.TimestampNanosecond(), rows.map((r) => r[2])),
+          i: vector(
+            rows.map((r) => r[0]),
+            new arrow.Int64(),
+          ),
+          u: vector(
+            rows.map((r) => r[1]),
+            new arrow.Uint64(),
+          ),
+          time: raw64(
+            new arrow.TimestampNanosecond(),
+            rows.map((r) => r[2]),
+          ),
         })
-        assertRows(table, rows.map(([i, u, t]) => `m i=${i}i,u=${u}u ${t}`))
+        assertRows(
+          table,
+          rows.map(([i, u, t]) => `m i=${i}i,u=${u}u ${t}`),
+        )
       }),
       { numRuns: 200 },
     )
   })
 
   test('Float64 values print as String(v) (-0 as -0)', () => {
-    const decimal = fc.tuple(fc.integer({ min: -(2 ** 31), max: 2 ** 31 }), fc.integer({ min: 0, max: 9 })).map(([m, k]) => m / 10 ** k)
+    const decimal = fc
+      .tuple(fc.integer({ min: -(2 ** 31), max: 2 ** 31 }), fc.integer({ min: 0, max: 9 }))
+      .map(([m, k]) => m / 10 ** k)
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), decimal), { minLength: 1, maxLength: 40 }), (values) => {
-        const table = { v: new Float64Array(values) }
-        assertRows(table, values.map((v) => `m v=${floatText(v)}`))
-        for (const v of values) if (!Object.is(v, -0)) assert.equal(floatText(v), String(v))
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), decimal), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        (values) => {
+          const table = { v: new Float64Array(values) }
+          assertRows(
+            table,
+            values.map((v) => `m v=${floatText(v)}`),
+          )
+          for (const v of values) if (!Object.is(v, -0)) assert.equal(floatText(v), String(v))
+        },
+      ),
       { numRuns: 300 },
     )
   })

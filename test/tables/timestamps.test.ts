@@ -11,7 +11,9 @@ describe('table timestamps: where they come from', () => {
 
   test('dataFrameTimestampColumn names the column; a column whose name is only part of it stays a field', () => {
     // The reference took any column whose name was a substring of the timestamp column's name.
-    assert.deepEqual(linesOf({ timestamp: [7n], stamp: [1], v: [2] }, { dataFrameTimestampColumn: 'timestamp' }), ['m stamp=1,v=2 7'])
+    assert.deepEqual(linesOf({ timestamp: [7n], stamp: [1], v: [2] }, { dataFrameTimestampColumn: 'timestamp' }), [
+      'm stamp=1,v=2 7',
+    ])
   })
 
   test('with dataFrameTimestampColumn, a column named time would be a field "time", which every server drops or rejects: refused', () => {
@@ -20,7 +22,8 @@ describe('table timestamps: where they come from', () => {
       'record: column "time": "time" cannot be a field key: InfluxDB 1.x and 2.x drop it, 3.x rejects the line',
     )
     assertRecordError(
-      () => linesOf({ ts: [7n], time: ['x'], v: [1] }, { dataFrameTimestampColumn: 'ts', dataFrameTagColumns: ['time'] }),
+      () =>
+        linesOf({ ts: [7n], time: ['x'], v: [1] }, { dataFrameTimestampColumn: 'ts', dataFrameTagColumns: ['time'] }),
       'record: tag column "time": "time" cannot be a tag key: every InfluxDB refuses it (2.x fails the whole request)',
     )
   })
@@ -38,12 +41,18 @@ describe('table timestamps: where they come from', () => {
   })
 
   test('a missing timestamp in a row that has fields is an error; in a skipped row it is not', () => {
-    assertRecordError(() => linesOf({ time: [1n, null], v: [1, 2] }), 'record: row 1, column "time": the timestamp is missing')
+    assertRecordError(
+      () => linesOf({ time: [1n, null], v: [1, 2] }),
+      'record: row 1, column "time": the timestamp is missing',
+    )
     assert.deepEqual(linesOf({ time: [1n, null], v: [1, null] }), ['m v=1 1'])
   })
 
   test('a boolean column cannot be the timestamp', () => {
-    assertRecordError(() => linesOf({ time: [true], v: [1] }), 'record: timestamp column "time" has type boolean, which is not a time')
+    assertRecordError(
+      () => linesOf({ time: [true], v: [1] }),
+      'record: timestamp column "time" has type boolean, which is not a time',
+    )
   })
 })
 
@@ -51,7 +60,9 @@ describe('table timestamps: accepted values', () => {
   test('bigint and integer numbers are in the write precision, as they are', () => {
     assert.deepEqual(linesOf({ time: [1586044800n], v: [1] }, {}, 's'), ['m v=1 1586044800'])
     assert.deepEqual(linesOf({ time: [1586044800123, -5], v: [1, 2] }, {}, 'ms'), ['m v=1 1586044800123', 'm v=2 -5'])
-    assert.deepEqual(linesOf({ time: new BigInt64Array([1586044800000000123n]), v: [1] }), ['m v=1 1586044800000000123'])
+    assert.deepEqual(linesOf({ time: new BigInt64Array([1586044800000000123n]), v: [1] }), [
+      'm v=1 1586044800000000123',
+    ])
   })
 
   test('a number that is not an integer is refused', () => {
@@ -70,12 +81,22 @@ describe('table timestamps: accepted values', () => {
   })
 
   test('an invalid Date is refused', () => {
-    assertRecordError(() => linesOf({ time: [new Date(NaN)], v: [1] }), 'record: row 0, column "time": time: the Date is invalid')
+    assertRecordError(
+      () => linesOf({ time: [new Date(NaN)], v: [1] }),
+      'record: row 0, column "time": time: the Date is invalid',
+    )
   })
 
   test('text forms: date, date and minutes, offsets, RFC 3339 with nine fraction digits', () => {
     const table = {
-      time: ['2018-10-26', '2018-10-26 12:00', '2018-10-26 12:00:00-05:00', '2018-10-26T12:00:00.123456789Z', '2020-04-05Z', '2018-10-26T13:30:00+0130'],
+      time: [
+        '2018-10-26',
+        '2018-10-26 12:00',
+        '2018-10-26 12:00:00-05:00',
+        '2018-10-26T12:00:00.123456789Z',
+        '2020-04-05Z',
+        '2018-10-26T13:30:00+0130',
+      ],
       v: [1, 2, 3, 4, 5, 6],
     }
     assert.deepEqual(linesOf(table), [
@@ -169,12 +190,18 @@ describe('table timestamps: dataFrameTimestampTimezone', () => {
   })
 
   test('nanoseconds survive the zone conversion', () => {
-    assert.deepEqual(linesOf({ time: ['2020-05-24 10:00:00.000000001'], v: [1] }, berlin), ['m v=1 1590307200000000001'])
+    assert.deepEqual(linesOf({ time: ['2020-05-24 10:00:00.000000001'], v: [1] }, berlin), [
+      'm v=1 1590307200000000001',
+    ])
   })
 
   test('a fixed offset and UTC are zones too', () => {
-    assert.deepEqual(linesOf({ time: ['2020-01-01 05:30'], v: [1] }, { dataFrameTimestampTimezone: '+05:30' }, 's'), ['m v=1 1577836800'])
-    assert.deepEqual(linesOf({ time: ['2020-01-01'], v: [1] }, { dataFrameTimestampTimezone: 'UTC' }, 's'), ['m v=1 1577836800'])
+    assert.deepEqual(linesOf({ time: ['2020-01-01 05:30'], v: [1] }, { dataFrameTimestampTimezone: '+05:30' }, 's'), [
+      'm v=1 1577836800',
+    ])
+    assert.deepEqual(linesOf({ time: ['2020-01-01'], v: [1] }, { dataFrameTimestampTimezone: 'UTC' }, 's'), [
+      'm v=1 1577836800',
+    ])
   })
 
   test('an unknown zone is refused before any line', () => {

@@ -49,7 +49,10 @@ describe('write() with a table', () => {
     server.requests.length = 0
     const looped: WriteRecords[] = ['m f=1 1']
     looped.push(looped, looped)
-    await assert.rejects(client.writeApi().write('b', 'o', looped), (e: unknown) => e instanceof RecordError && e.path.join() === '1')
+    await assert.rejects(
+      client.writeApi().write('b', 'o', looped),
+      (e: unknown) => e instanceof RecordError && e.path.join() === '1',
+    )
     assert.equal(server.requests.length, 0)
   })
 
@@ -58,7 +61,10 @@ describe('write() with a table', () => {
     for (const chunkSize of [0, -1, 1.5, Number.NaN, '2' as unknown as number]) {
       await assert.rejects(
         client.writeApi().write({ bucket: 'b', record: { v: [1] }, dataFrameMeasurementName: 'm', chunkSize }),
-        { name: 'InvalidArgumentError', message: `write: "chunkSize" must be an integer >= 1, got ${String(chunkSize)}` },
+        {
+          name: 'InvalidArgumentError',
+          message: `write: "chunkSize" must be an integer >= 1, got ${String(chunkSize)}`,
+        },
       )
     }
     assert.equal(server.requests.length, 0)
@@ -71,16 +77,25 @@ describe('write() with a table', () => {
       record: ['pre v=0 0', { time: [7n], v: [7] }],
       dataFrameMeasurementName: 'm',
     })
-    assert.deepEqual(server.requests.map((r) => r.body), ['pre v=0 0\nm v=7 7'])
+    assert.deepEqual(
+      server.requests.map((r) => r.body),
+      ['pre v=0 0\nm v=7 7'],
+    )
   })
 
   test('a table without dataFrameMeasurementName is refused before any request', async () => {
     server.requests.length = 0
-    await assert.rejects(client.writeApi().write({ bucket: 'b', record: [{ v: [1] }] as unknown as WriteRecords }), (error: unknown) => {
-      assert.ok(error instanceof RecordError)
-      assert.equal(error.message, 'record [0]: writing a table (columnar object) needs dataFrameMeasurementName, the measurement of its rows')
-      return true
-    })
+    await assert.rejects(
+      client.writeApi().write({ bucket: 'b', record: [{ v: [1] }] as unknown as WriteRecords }),
+      (error: unknown) => {
+        assert.ok(error instanceof RecordError)
+        assert.equal(
+          error.message,
+          'record [0]: writing a table (columnar object) needs dataFrameMeasurementName, the measurement of its rows',
+        )
+        return true
+      },
+    )
     assert.equal(server.requests.length, 0)
   })
 })

@@ -19,16 +19,27 @@ describe('InfluxDBClientAsync against startTestServer', () => {
 
   test('writes a Point, an object and a line, and deletes with a predicate', async () => {
     const writeApi = client.writeApi()
-    await writeApi.write('test-bucket', undefined, new Point('h2o').tag('location', 'west').field('level', 1.5).time(1n))
+    await writeApi.write(
+      'test-bucket',
+      undefined,
+      new Point('h2o').tag('location', 'west').field('level', 1.5).time(1n),
+    )
     await writeApi.write('test-bucket', undefined, 'h2o,location=east level=2.5 2')
     await writeApi.write('test-bucket', undefined, 'h2o,location=west level=3.5 3')
     assert.deepEqual(
       server.points('test-bucket').map((p) => [p.tags.location, p.fields.level, p.time]),
-      [['east', 2.5, 2n], ['west', 1.5, 1n], ['west', 3.5, 3n]],
+      [
+        ['east', 2.5, 2n],
+        ['west', 1.5, 1n],
+        ['west', 3.5, 3n],
+      ],
     )
     assert.equal(server.requests.at(-1)!.headers.authorization, `Token ${server.token}`)
     await client.deleteApi().delete(1n, 2n, predicate({ _measurement: 'h2o', location: 'west' }), 'test-bucket')
-    assert.deepEqual(server.points('test-bucket').map((p) => p.time), [2n, 3n])
+    assert.deepEqual(
+      server.points('test-bucket').map((p) => p.time),
+      [2n, 3n],
+    )
   })
 
   test('a parse error reaches the caller as an InfluxDBError with the server message', async () => {

@@ -14,19 +14,37 @@ const range = { start: '1970-01-01T00:00:00Z', stop: '1970-01-01T00:00:10Z' }
 
 async function seed(): Promise<void> {
   const lines = []
-  for (const host of ['a', 'b']) for (let s = 1; s <= 5; s++) lines.push(`cpu,host=${host} v=${s},w=${s * 10} ${s}000000000`)
+  for (const host of ['a', 'b'])
+    for (let s = 1; s <= 5; s++) lines.push(`cpu,host=${host} v=${s},w=${s * 10} ${s}000000000`)
   lines.push('mem,host=a v=1 3000000000', 'my\\ m,t\\ k=x\\ y v=1 3000000000')
   assert.equal((await write(server(), lines.join('\n'))).status, 204)
 }
-const remaining = () => server().points('test-bucket').map((p) => `${p.measurement},${Object.values(p.tags).join(',')}@${p.time / 1_000_000_000n}`)
+const remaining = () =>
+  server()
+    .points('test-bucket')
+    .map((p) => `${p.measurement},${Object.values(p.tags).join(',')}@${p.time / 1_000_000_000n}`)
 
 describe('POST /api/v2/delete', () => {
   test('204; the time range is inclusive at both ends', async () => {
     await seed()
-    const answer = await del({ start: '1970-01-01T00:00:02Z', stop: '1970-01-01T00:00:04Z', predicate: 'host="a" AND _measurement="cpu"' })
+    const answer = await del({
+      start: '1970-01-01T00:00:02Z',
+      stop: '1970-01-01T00:00:04Z',
+      predicate: 'host="a" AND _measurement="cpu"',
+    })
     assert.equal(answer.status, 204)
     assert.equal(answer.text, '')
-    assert.deepEqual(remaining(), ['cpu,a@1', 'cpu,a@5', 'cpu,b@1', 'cpu,b@2', 'cpu,b@3', 'cpu,b@4', 'cpu,b@5', 'mem,a@3', 'my m,x y@3'])
+    assert.deepEqual(remaining(), [
+      'cpu,a@1',
+      'cpu,a@5',
+      'cpu,b@1',
+      'cpu,b@2',
+      'cpu,b@3',
+      'cpu,b@4',
+      'cpu,b@5',
+      'mem,a@3',
+      'my m,x y@3',
+    ])
   })
 
   test('no predicate deletes everything in the range', async () => {
@@ -38,9 +56,15 @@ describe('POST /api/v2/delete', () => {
   test('!= and <>, bare and quoted names, parentheses, lower-case and', async () => {
     await seed()
     assert.equal((await del({ ...range, predicate: '(_measurement != cpu) and ("t k" <> "x y")' })).status, 204)
-    assert.deepEqual(remaining().filter((r) => !r.startsWith('cpu')), ['my m,x y@3'])
+    assert.deepEqual(
+      remaining().filter((r) => !r.startsWith('cpu')),
+      ['my m,x y@3'],
+    )
     assert.equal((await del({ ...range, predicate: '_measurement="my m" AND "t k"="x y"' })).status, 204)
-    assert.deepEqual(remaining().filter((r) => !r.startsWith('cpu')), [])
+    assert.deepEqual(
+      remaining().filter((r) => !r.startsWith('cpu')),
+      [],
+    )
   })
 
   test('_field = x answers 501; _field != x deletes the other fields', async () => {
@@ -86,8 +110,10 @@ describe('POST /api/v2/delete', () => {
   })
 
   test('time errors, prefixed "error decoding json body: "', async () => {
-    const startMessage = 'invalid RFC3339Nano for field start, please format your time with RFC3339Nano format, example: 2009-01-02T23:00:00Z'
-    const stopMessage = 'invalid RFC3339Nano for field stop, please format your time with RFC3339Nano format, example: 2009-01-01T23:00:00Z'
+    const startMessage =
+      'invalid RFC3339Nano for field start, please format your time with RFC3339Nano format, example: 2009-01-02T23:00:00Z'
+    const stopMessage =
+      'invalid RFC3339Nano for field stop, please format your time with RFC3339Nano format, example: 2009-01-01T23:00:00Z'
     const cases: Array<[unknown, string]> = [
       [{ stop: range.stop }, startMessage],
       [{ start: '2020-01-01', stop: range.stop }, startMessage],
@@ -96,8 +122,14 @@ describe('POST /api/v2/delete', () => {
       [{ start: '2020-01-01t00:00:00Z', stop: range.stop }, startMessage],
       [{ start: '2020-02-30T00:00:00Z', stop: range.stop }, startMessage],
       [{ start: range.start }, stopMessage],
-      [{ start: '1677-09-21T00:12:43.145224193Z', stop: range.stop }, 'invalid start time, start time must not be before 1677-09-21T00:12:43.145224194Z'],
-      [{ start: range.start, stop: '2262-04-11T23:47:16.854775807Z' }, 'invalid stop time, stop time must not be after 2262-04-11T23:47:16.854775806Z'],
+      [
+        { start: '1677-09-21T00:12:43.145224193Z', stop: range.stop },
+        'invalid start time, start time must not be before 1677-09-21T00:12:43.145224194Z',
+      ],
+      [
+        { start: range.start, stop: '2262-04-11T23:47:16.854775807Z' },
+        'invalid stop time, stop time must not be after 2262-04-11T23:47:16.854775806Z',
+      ],
       ['', 'EOF'],
     ]
     for (const [body, message] of cases) {
@@ -138,24 +170,32 @@ describe('POST /api/v2/delete', () => {
     assert.equal(answer.status, 400)
     assert.deepEqual(
       answer.json,
-      error('invalid', 'invalid request; error parsing predicate: found EOF, expected identifier, string, number, bool at line 1, char 8'),
+      error(
+        'invalid',
+        'invalid request; error parsing predicate: found EOF, expected identifier, string, number, bool at line 1, char 8',
+      ),
     )
   })
 })
 
 describe('predicate parser', () => {
   test('values: identifiers, quoted strings with escapes, numbers, durations, booleans, negatives, keywords', () => {
-    assert.deepEqual(parsePredicate('a=b and "k y"="v \\"q\\"" AND n=-1221 AND d=2d AND x=1.5 AND t=true AND f=FALSE AND name=x AND "select"="where"'), [
-      { key: 'a', operator: '=', value: 'b' },
-      { key: 'k y', operator: '=', value: 'v "q"' },
-      { key: 'n', operator: '=', value: '-1221' },
-      { key: 'd', operator: '=', value: '2d' },
-      { key: 'x', operator: '=', value: '1.5' },
-      { key: 't', operator: '=', value: 'true' },
-      { key: 'f', operator: '=', value: 'false' },
-      { key: 'name', operator: '=', value: 'x' },
-      { key: 'select', operator: '=', value: 'where' },
-    ])
+    assert.deepEqual(
+      parsePredicate(
+        'a=b and "k y"="v \\"q\\"" AND n=-1221 AND d=2d AND x=1.5 AND t=true AND f=FALSE AND name=x AND "select"="where"',
+      ),
+      [
+        { key: 'a', operator: '=', value: 'b' },
+        { key: 'k y', operator: '=', value: 'v "q"' },
+        { key: 'n', operator: '=', value: '-1221' },
+        { key: 'd', operator: '=', value: '2d' },
+        { key: 'x', operator: '=', value: '1.5' },
+        { key: 't', operator: '=', value: 'true' },
+        { key: 'f', operator: '=', value: 'false' },
+        { key: 'name', operator: '=', value: 'x' },
+        { key: 'select', operator: '=', value: 'where' },
+      ],
+    )
     assert.deepEqual(parsePredicate(''), [])
   })
 })
@@ -169,7 +209,13 @@ describe('RFC3339Nano', () => {
     assert.equal(parseRfc3339Nano('1677-09-21T00:12:43.145224194Z'), -9223372036854775806n)
     assert.equal(parseRfc3339Nano('2262-04-11T23:47:16.854775806Z'), 9223372036854775806n)
     assert.equal(parseRfc3339Nano('2024-02-29T00:00:00Z'), 1709164800000000000n)
-    for (const bad of ['2023-02-29T00:00:00Z', '2020-01-01T24:00:00Z', '2020-01-01T00:00:00z', '2020-01-01 00:00:00Z', '2020-01-01T00:00:00.Z']) {
+    for (const bad of [
+      '2023-02-29T00:00:00Z',
+      '2020-01-01T24:00:00Z',
+      '2020-01-01T00:00:00z',
+      '2020-01-01 00:00:00Z',
+      '2020-01-01T00:00:00.Z',
+    ]) {
       assert.equal(parseRfc3339Nano(bad), undefined, bad)
     }
   })

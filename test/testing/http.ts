@@ -46,6 +46,11 @@ export async function send(
 }
 
 /** POST /api/v2/write to the default org and bucket (query overridable). */
-export function write(server: TestServer, body: string | Uint8Array, query = 'org=test-org&bucket=test-bucket', headers?: Record<string, string>) {
+export function write(
+  server: TestServer,
+  body: string | Uint8Array,
+  query = 'org=test-org&bucket=test-bucket',
+  headers?: Record<string, string>,
+) {
   return send(server, 'POST', `/api/v2/write?${query}`, body, headers)
 }

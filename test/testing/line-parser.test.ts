@@ -10,12 +10,21 @@ function only(text: string) {
   assert.deepEqual(result.errors, [])
   assert.equal(result.points.length, 1)
   const p = result.points[0]
-  return { measurement: p.measurement, tags: Object.fromEntries(p.tags), fields: p.fields.map((f) => [f.key, f.type, f.value]), time: p.time }
+  return {
+    measurement: p.measurement,
+    tags: Object.fromEntries(p.tags),
+    fields: p.fields.map((f) => [f.key, f.type, f.value]),
+    time: p.time,
+  }
 }
 
 function reason(text: string): string {
   const result = parse(text)
-  assert.equal(result.errors.length, 1, `expected one error for ${JSON.stringify(text)}, got ${JSON.stringify(result.errors)}`)
+  assert.equal(
+    result.errors.length,
+    1,
+    `expected one error for ${JSON.stringify(text)}, got ${JSON.stringify(result.errors)}`,
+  )
   const prefix = `unable to parse '${text.trimStart()}': `
   assert.ok(result.errors[0].startsWith(prefix), result.errors[0])
   return result.errors[0].slice(prefix.length)
@@ -24,7 +33,10 @@ function reason(text: string): string {
 describe('escapes (server_contract.md §3.1)', () => {
   test('measurement, tag key, tag value and field key', () => {
     assert.deepEqual(only('my\\ m,t\\=k=v\\,w f\\ k=1'), {
-      measurement: 'my m', tags: { 't=k': 'v,w' }, fields: [['f k', 'float', 1]], time: 0n,
+      measurement: 'my m',
+      tags: { 't=k': 'v,w' },
+      fields: [['f k', 'float', 1]],
+      time: 0n,
     })
     assert.deepEqual(only('my\\,meas\\ ure,t=a f=1 1000').measurement, 'my,meas ure')
     assert.equal(only('m=eq,t=a f=1').measurement, 'm=eq')
@@ -46,25 +58,43 @@ describe('escapes (server_contract.md §3.1)', () => {
   })
 
   test('string fields unescape only \\" and \\\\', () => {
-    assert.deepEqual(only('m s="he said \\"hi\\" and \\\\ back\\\\slash"').fields, [['s', 'string', 'he said "hi" and \\ back\\slash']])
+    assert.deepEqual(only('m s="he said \\"hi\\" and \\\\ back\\\\slash"').fields, [
+      ['s', 'string', 'he said "hi" and \\ back\\slash'],
+    ])
     assert.deepEqual(only('m s="a\\nb\\tc"').fields, [['s', 'string', 'a\\nb\\tc']])
     assert.deepEqual(only('m s="C:\\temp\\x"').fields, [['s', 'string', 'C:\\temp\\x']])
-    assert.deepEqual(only('m s="a,b c=d",e=""').fields, [['s', 'string', 'a,b c=d'], ['e', 'string', '']])
+    assert.deepEqual(only('m s="a,b c=d",e=""').fields, [
+      ['s', 'string', 'a,b c=d'],
+      ['e', 'string', ''],
+    ])
     assert.deepEqual(only('m s="ends with \\\\"').fields, [['s', 'string', 'ends with \\']])
   })
 
   test('a raw newline inside a quoted string stays in the value', () => {
     const result = parse('m s="line1\nline2" 5\nm v=2 6')
     assert.deepEqual(result.errors, [])
-    assert.deepEqual(result.points.map((p) => p.fields[0].value), ['line1\nline2', 2])
+    assert.deepEqual(
+      result.points.map((p) => p.fields[0].value),
+      ['line1\nline2', 2],
+    )
   })
 })
 
 describe('field values (§3.2)', () => {
   test('floats', () => {
     const cases: Array<[string, number]> = [
-      ['1', 1], ['-1.5', -1.5], ['1e9', 1e9], ['1.5E-3', 1.5e-3], ['.5', 0.5], ['1.', 1], ['-0', -0], ['00012', 12],
-      ['1e-300', 1e-300], ['1.7976931348623157e308', 1.7976931348623157e308], ['5e-324', 5e-324], ['1E+5', 1e5],
+      ['1', 1],
+      ['-1.5', -1.5],
+      ['1e9', 1e9],
+      ['1.5E-3', 1.5e-3],
+      ['.5', 0.5],
+      ['1.', 1],
+      ['-0', -0],
+      ['00012', 12],
+      ['1e-300', 1e-300],
+      ['1.7976931348623157e308', 1.7976931348623157e308],
+      ['5e-324', 5e-324],
+      ['1E+5', 1e5],
     ]
     for (const [text, value] of cases) assert.deepEqual(only(`m v=${text}`).fields, [['v', 'float', value]], text)
     assert.ok(Object.is(only('m v=-0').fields[0][2], -0))
@@ -72,12 +102,27 @@ describe('field values (§3.2)', () => {
 
   test('bad numbers', () => {
     const cases: Array<[string, string]> = [
-      ['NaN', 'invalid number'], ['nan', 'invalid number'], ['-NaN', 'invalid number'], ['inf', 'invalid boolean'],
-      ['-Inf', 'invalid number'], ['+1', 'invalid boolean'], ['+Inf', 'invalid boolean'], ['1.2.3', 'invalid number'],
-      ['-', 'invalid number'], ['.', 'invalid number'], ['1e', 'invalid float'], ['1e+', 'invalid float'],
-      ['1.7976931348623157e309', 'invalid float'], ['9'.repeat(400), 'invalid float'], ['1_0', 'invalid number'],
-      ['0x10', 'invalid number'], ['1e5i', 'invalid number'], ['1.5i', 'invalid number'], ['5i5', 'invalid number'],
-      ['1-2', 'invalid number'], ['hello', 'invalid boolean'],
+      ['NaN', 'invalid number'],
+      ['nan', 'invalid number'],
+      ['-NaN', 'invalid number'],
+      ['inf', 'invalid boolean'],
+      ['-Inf', 'invalid number'],
+      ['+1', 'invalid boolean'],
+      ['+Inf', 'invalid boolean'],
+      ['1.2.3', 'invalid number'],
+      ['-', 'invalid number'],
+      ['.', 'invalid number'],
+      ['1e', 'invalid float'],
+      ['1e+', 'invalid float'],
+      ['1.7976931348623157e309', 'invalid float'],
+      ['9'.repeat(400), 'invalid float'],
+      ['1_0', 'invalid number'],
+      ['0x10', 'invalid number'],
+      ['1e5i', 'invalid number'],
+      ['1.5i', 'invalid number'],
+      ['5i5', 'invalid number'],
+      ['1-2', 'invalid number'],
+      ['hello', 'invalid boolean'],
     ]
     for (const [text, expected] of cases) assert.equal(reason(`m v=${text}`), expected, text)
   })
@@ -96,7 +141,10 @@ describe('field values (§3.2)', () => {
   })
 
   test('uint64 range', () => {
-    assert.deepEqual(only('m v=0u,w=18446744073709551615u').fields, [['v', 'unsigned', 0n], ['w', 'unsigned', 18446744073709551615n]])
+    assert.deepEqual(only('m v=0u,w=18446744073709551615u').fields, [
+      ['v', 'unsigned', 0n],
+      ['w', 'unsigned', 18446744073709551615n],
+    ])
     assert.equal(
       reason('m v=18446744073709551616u'),
       'unable to parse unsigned 18446744073709551616: strconv.ParseUint: parsing "18446744073709551616": value out of range',
@@ -109,7 +157,8 @@ describe('field values (§3.2)', () => {
     const falsy = only('m a=f,b=F,c=false,d=False,e=FALSE').fields.map((f) => f[2])
     assert.deepEqual(truthy, [true, true, true, true, true])
     assert.deepEqual(falsy, [false, false, false, false, false])
-    for (const bad of ['tRUE', 'yes', 'truE', 'tt', 'FALSE_']) assert.equal(reason(`m v=${bad}`), 'invalid boolean', bad)
+    for (const bad of ['tRUE', 'yes', 'truE', 'tt', 'FALSE_'])
+      assert.equal(reason(`m v=${bad}`), 'invalid boolean', bad)
   })
 
   test('quotes', () => {
@@ -130,7 +179,10 @@ describe('timestamps (§3.3)', () => {
     assert.equal(only('m v=1 -9223372036854775806').time, -9223372036854775806n)
     assert.equal(reason('m v=1 9223372036854775807'), 'time outside range -9223372036854775806 - 9223372036854775806')
     assert.equal(reason('m v=1 -9223372036854775808'), 'time outside range -9223372036854775806 - 9223372036854775806')
-    assert.equal(reason('m v=1 9223372036854775808'), 'strconv.ParseInt: parsing "9223372036854775808": value out of range')
+    assert.equal(
+      reason('m v=1 9223372036854775808'),
+      'strconv.ParseInt: parsing "9223372036854775808": value out of range',
+    )
     assert.deepEqual(parse('m v=1 9223372037', 's').errors, [
       "unable to parse 'm v=1 9223372037': time outside range -9223372036854775806 - 9223372036854775806",
     ])
@@ -150,7 +202,12 @@ describe('timestamps (§3.3)', () => {
     assert.equal(parse('m v=1', 'ns', now).points[0].time, now)
     assert.equal(parse('m v=1', 'us', now).points[0].time, 1_700_000_000_123_456_000n)
     assert.equal(parse('m v=1', 'ms', now).points[0].time, 1_700_000_000_123_000_000n)
-    assert.equal(parse('m v=1\nm w=2', 's', now).points.map((p) => p.time).join(), '1700000000000000000,1700000000000000000')
+    assert.equal(
+      parse('m v=1\nm w=2', 's', now)
+        .points.map((p) => p.time)
+        .join(),
+      '1700000000000000000,1700000000000000000',
+    )
   })
 
   test('CR is not whitespace', () => {
@@ -171,12 +228,24 @@ describe('structure (§3.4) and reserved names (§3.5)', () => {
 
   test('missing parts', () => {
     const cases: Array<[string, string]> = [
-      ['m', 'missing fields'], ['m,t=a', 'missing fields'], ['nofields,c=1 1000', 'invalid field format'],
-      ['nofields2 1000', 'invalid field format'], ['m ', 'invalid field format'], ['novalue,c=1 f= 1000', 'missing field value'],
-      ['m v=', 'missing field value'], ['m v=,w=1', 'missing field value'], ['notagval,t= f=1 1000', 'missing tag value'],
-      ['m,t f=1', 'missing tag value'], ['m,=a f=1', 'missing tag key'], ['m, f=1', 'missing tag key'],
-      ['m =1 1000', 'missing field key'], ['m v=1,=2', 'missing field key'], [',t=1 f=1 1000', 'missing measurement'],
-      ['m,t=a=b f=1', 'invalid tag format'], ['m v=1,', 'invalid field format'], ['m v=1,w', 'invalid field format'],
+      ['m', 'missing fields'],
+      ['m,t=a', 'missing fields'],
+      ['nofields,c=1 1000', 'invalid field format'],
+      ['nofields2 1000', 'invalid field format'],
+      ['m ', 'invalid field format'],
+      ['novalue,c=1 f= 1000', 'missing field value'],
+      ['m v=', 'missing field value'],
+      ['m v=,w=1', 'missing field value'],
+      ['notagval,t= f=1 1000', 'missing tag value'],
+      ['m,t f=1', 'missing tag value'],
+      ['m,=a f=1', 'missing tag key'],
+      ['m, f=1', 'missing tag key'],
+      ['m =1 1000', 'missing field key'],
+      ['m v=1,=2', 'missing field key'],
+      [',t=1 f=1 1000', 'missing measurement'],
+      ['m,t=a=b f=1', 'invalid tag format'],
+      ['m v=1,', 'invalid field format'],
+      ['m v=1,w', 'invalid field format'],
     ]
     for (const [text, expected] of cases) assert.equal(reason(text), expected, text)
   })
@@ -194,13 +263,20 @@ describe('structure (§3.4) and reserved names (§3.5)', () => {
   })
 
   test('reserved tag keys are a parse error; a field named time is left to the storage', () => {
-    for (const key of ['time', '_field', '_measurement']) assert.equal(reason(`m,${key}=x v=1`), `cannot use reserved tag key "${key}"`)
-    assert.deepEqual(only('m time=1,v=2').fields, [['time', 'float', 1], ['v', 'float', 2]])
+    for (const key of ['time', '_field', '_measurement'])
+      assert.equal(reason(`m,${key}=x v=1`), `cannot use reserved tag key "${key}"`)
+    assert.deepEqual(only('m time=1,v=2').fields, [
+      ['time', 'float', 1],
+      ['v', 'float', 2],
+    ])
   })
 
   test('every failed line is reported, in order, and the good lines are still parsed', () => {
     const result = parse('good v=1 1\nbad\ngood v=2 2\nm v=NaN')
-    assert.deepEqual(result.errors, ["unable to parse 'bad': missing fields", "unable to parse 'm v=NaN': invalid number"])
+    assert.deepEqual(result.errors, [
+      "unable to parse 'bad': missing fields",
+      "unable to parse 'm v=NaN': invalid number",
+    ])
     assert.equal(result.points.length, 2)
   })
 

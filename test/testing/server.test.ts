@@ -23,7 +23,12 @@ describe('system endpoints', () => {
     assert.equal(answer.status, 200)
     assert.equal(answer.headers.get('content-type'), 'application/json; charset=utf-8')
     assert.deepEqual(answer.json, {
-      name: 'influxdb', message: 'ready for queries and writes', status: 'pass', checks: [], version: 'v2.7.11', commit: 'embedded',
+      name: 'influxdb',
+      message: 'ready for queries and writes',
+      status: 'pass',
+      checks: [],
+      version: 'v2.7.11',
+      commit: 'embedded',
     })
   })
 
@@ -42,7 +47,10 @@ describe('buckets and orgs', () => {
     const orgs = await send(server(), 'GET', '/api/v2/orgs')
     assert.equal(orgs.status, 200)
     const list = (orgs.json as { orgs: Array<{ id: string; name: string }> }).orgs
-    assert.deepEqual(list.map((o) => [o.id, o.name]), [[server().orgID, 'test-org']])
+    assert.deepEqual(
+      list.map((o) => [o.id, o.name]),
+      [[server().orgID, 'test-org']],
+    )
     assert.match(server().orgID, /^[0-9a-f]{16}$/)
     const other = await startTestServer()
     try {
@@ -53,9 +61,16 @@ describe('buckets and orgs', () => {
   })
 
   test('create and list buckets, with filters', async () => {
-    const created = await send(server(), 'POST', '/api/v2/buckets', JSON.stringify({
-      orgID: server().orgID, name: 'fresh', retentionRules: [{ type: 'expire', everySeconds: 3600 }],
-    }))
+    const created = await send(
+      server(),
+      'POST',
+      '/api/v2/buckets',
+      JSON.stringify({
+        orgID: server().orgID,
+        name: 'fresh',
+        retentionRules: [{ type: 'expire', everySeconds: 3600 }],
+      }),
+    )
     assert.equal(created.status, 201)
     const bucket = created.json as { id: string; name: string; orgID: string; retentionRules: unknown }
     assert.equal(bucket.name, 'fresh')
@@ -67,14 +82,22 @@ describe('buckets and orgs', () => {
     assert.equal(server().count(bucket.id), 1)
 
     const byName = await send(server(), 'GET', '/api/v2/buckets?org=test-org&name=fresh')
-    assert.deepEqual((byName.json as { buckets: Array<{ id: string }> }).buckets.map((b) => b.id), [bucket.id])
+    assert.deepEqual(
+      (byName.json as { buckets: Array<{ id: string }> }).buckets.map((b) => b.id),
+      [bucket.id],
+    )
     const all = await send(server(), 'GET', `/api/v2/buckets?orgID=${server().orgID}`)
     assert.ok((all.json as { buckets: Array<{ name: string }> }).buckets.some((b) => b.name === 'test-bucket'))
     const unknownOrg = await send(server(), 'GET', '/api/v2/buckets?org=nope')
     assert.equal(unknownOrg.status, 404)
     assert.deepEqual(unknownOrg.json, error('not found', 'organization name "nope" not found'))
 
-    const duplicate = await send(server(), 'POST', '/api/v2/buckets', JSON.stringify({ orgID: server().orgID, name: 'fresh' }))
+    const duplicate = await send(
+      server(),
+      'POST',
+      '/api/v2/buckets',
+      JSON.stringify({ orgID: server().orgID, name: 'fresh' }),
+    )
     assert.equal(duplicate.status, 422)
     assert.deepEqual(duplicate.json, error('conflict', 'bucket with name fresh already exists'))
   })
@@ -85,14 +108,22 @@ describe('buckets and orgs', () => {
     const org = created.json as { id: string; name: string }
     assert.equal(org.name, 'other-org')
     const found = await send(server(), 'GET', '/api/v2/orgs?org=other-org')
-    assert.deepEqual((found.json as { orgs: Array<{ id: string }> }).orgs.map((o) => o.id), [org.id])
+    assert.deepEqual(
+      (found.json as { orgs: Array<{ id: string }> }).orgs.map((o) => o.id),
+      [org.id],
+    )
     const again = await send(server(), 'POST', '/api/v2/orgs', JSON.stringify({ name: 'other-org' }))
     assert.equal(again.status, 422)
   })
 
   test('a read token may list but not create; no token is 401', async () => {
-    assert.equal((await send(server(), 'GET', '/api/v2/buckets', undefined, { Authorization: 'Token reader' })).status, 200)
-    const denied = await send(server(), 'POST', '/api/v2/orgs', JSON.stringify({ name: 'x' }), { Authorization: 'Token reader' })
+    assert.equal(
+      (await send(server(), 'GET', '/api/v2/buckets', undefined, { Authorization: 'Token reader' })).status,
+      200,
+    )
+    const denied = await send(server(), 'POST', '/api/v2/orgs', JSON.stringify({ name: 'x' }), {
+      Authorization: 'Token reader',
+    })
     assert.equal(denied.status, 403)
     assert.equal((await send(server(), 'GET', '/api/v2/orgs', undefined, { Authorization: '' })).status, 401)
   })
@@ -127,7 +158,11 @@ describe('inspection and fault injection', () => {
     assert.equal(custom.status, 503)
     assert.deepEqual(custom.json, error('unavailable', 'busy'))
     assert.equal(custom.headers.get('retry-after'), null)
-    server().failNext({ status: 413, body: '<html>413 Request Entity Too Large</html>', headers: { 'Content-Type': 'text/html' } })
+    server().failNext({
+      status: 413,
+      body: '<html>413 Request Entity Too Large</html>',
+      headers: { 'Content-Type': 'text/html' },
+    })
     const html = await write(server(), 'm v=1 1')
     assert.equal(html.status, 413)
     assert.equal(html.text, '<html>413 Request Entity Too Large</html>')
@@ -169,7 +204,10 @@ describe('inspection and fault injection', () => {
 
   test('points() filters by measurement, tags and an inclusive time range; unknown buckets throw', async () => {
     await write(server(), 'a,t=1 v=1 1\na,t=2 v=2 2\nb,t=1 v=3 3\na,t=1 v=4 4')
-    const times = (filter: Parameters<ReturnType<typeof server>['points']>[1]) => server().points('test-bucket', filter).map((p) => p.time)
+    const times = (filter: Parameters<ReturnType<typeof server>['points']>[1]) =>
+      server()
+        .points('test-bucket', filter)
+        .map((p) => p.time)
     assert.deepEqual(times({ measurement: 'a' }), [1n, 4n, 2n])
     assert.deepEqual(times({ tags: { t: '1' } }), [1n, 4n, 3n])
     assert.deepEqual(times({ start: 2n, stop: 3n }), [2n, 3n])
@@ -212,7 +250,10 @@ describe('startTestServer options', () => {
     const s = await startTestServer({ maxRecordedRequests: 2 })
     try {
       for (const v of [1, 2, 3]) await write(s, `m v=${v} ${v}`)
-      assert.deepEqual(s.requests.map((r) => r.body), ['m v=2 2', 'm v=3 3'])
+      assert.deepEqual(
+        s.requests.map((r) => r.body),
+        ['m v=2 2', 'm v=3 3'],
+      )
     } finally {
       await s.close()
     }

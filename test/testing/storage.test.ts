@@ -20,7 +20,8 @@ describe('ChunkedVector', () => {
     const n = 100_000
     for (let i = 0; i < n; i++) vector.push(i * 0.5)
     assert.equal(vector.length, n)
-    for (const i of [0, 31, 32, 95, 96, 32735, 32736, 32737, 49119, 49120, n - 1]) assert.equal(vector.get(i), i * 0.5, String(i))
+    for (const i of [0, 31, 32, 95, 96, 32735, 32736, 32737, 49119, 49120, n - 1])
+      assert.equal(vector.get(i), i * 0.5, String(i))
     let sum = 0
     let count = 0
     vector.forEach((v, i) => {
@@ -45,7 +46,11 @@ describe('BucketStorage', () => {
     storage.write(parse('m,t=a v=3 30\nm,t=a v=1 10\nm,t=a w=1 30\nm,t=a v=2 20\nm,t=a v=9 30'))
     assert.deepEqual(
       storage.points().map((p) => [p.time, p.fields]),
-      [[10n, { v: 1 }], [20n, { v: 2 }], [30n, { v: 9, w: 1 }]],
+      [
+        [10n, { v: 1 }],
+        [20n, { v: 2 }],
+        [30n, { v: 9, w: 1 }],
+      ],
     )
     assert.equal(storage.count(), 3)
   })
@@ -53,7 +58,10 @@ describe('BucketStorage', () => {
   test('a field missing in some rows is absent from those points, and a late new field starts absent', () => {
     const storage = new BucketStorage()
     storage.write(parse('m a=1 1\nm b="x" 2\nm a=3,b="y",c=true 3'))
-    assert.deepEqual(storage.points().map((p) => p.fields), [{ a: 1 }, { b: 'x' }, { a: 3, b: 'y', c: true }])
+    assert.deepEqual(
+      storage.points().map((p) => p.fields),
+      [{ a: 1 }, { b: 'x' }, { a: 3, b: 'y', c: true }],
+    )
   })
 
   test('a line naming a field twice keeps the last value', () => {
@@ -63,20 +71,30 @@ describe('BucketStorage', () => {
   })
 
   test('any order of writes gives what a field-by-field merge gives (property)', () => {
-    const write = fc.record({ time: fc.integer({ min: 0, max: 20 }), field: fc.constantFrom('a', 'b', 'c'), value: fc.integer({ min: -9, max: 9 }) })
+    const write = fc.record({
+      time: fc.integer({ min: 0, max: 20 }),
+      field: fc.constantFrom('a', 'b', 'c'),
+      value: fc.integer({ min: -9, max: 9 }),
+    })
     fc.assert(
-      fc.property(fc.array(fc.array(write, { minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 4 }), (batches) => {
-        const storage = new BucketStorage()
-        const expected = new Map<number, Record<string, number>>()
-        for (const [i, batch] of batches.entries()) {
-          storage.write(parse(batch.map((w) => `m ${w.field}=${w.value} ${w.time}`).join('\n')))
-          for (const w of batch) expected.set(w.time, { ...expected.get(w.time), [w.field]: w.value })
-          // Reading in between normalizes, and later batches must still merge correctly.
-          if (i % 2 === 0) storage.count()
-        }
-        const want = [...expected].sort(([a], [b]) => a - b).map(([time, fields]) => [BigInt(time), fields])
-        assert.deepEqual(storage.points().map((p) => [p.time, p.fields]), want)
-      }),
+      fc.property(
+        fc.array(fc.array(write, { minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 4 }),
+        (batches) => {
+          const storage = new BucketStorage()
+          const expected = new Map<number, Record<string, number>>()
+          for (const [i, batch] of batches.entries()) {
+            storage.write(parse(batch.map((w) => `m ${w.field}=${w.value} ${w.time}`).join('\n')))
+            for (const w of batch) expected.set(w.time, { ...expected.get(w.time), [w.field]: w.value })
+            // Reading in between normalizes, and later batches must still merge correctly.
+            if (i % 2 === 0) storage.count()
+          }
+          const want = [...expected].sort(([a], [b]) => a - b).map(([time, fields]) => [BigInt(time), fields])
+          assert.deepEqual(
+            storage.points().map((p) => [p.time, p.fields]),
+            want,
+          )
+        },
+      ),
       { numRuns: 200 },
     )
   })
@@ -94,41 +112,70 @@ describe('BucketStorage', () => {
     }
     storage.write(parse('m w=1 5'))
     assert.equal(storage.count(), n)
-    assert.deepEqual(storage.points({ start: 4n, stop: 6n }).map((p) => [p.time, p.fields]), [[4n, { v: 4n }], [5n, { v: 5n, w: 1 }], [6n, { v: 6n }]])
+    assert.deepEqual(
+      storage.points({ start: 4n, stop: 6n }).map((p) => [p.time, p.fields]),
+      [
+        [4n, { v: 4n }],
+        [5n, { v: 5n, w: 1 }],
+        [6n, { v: 6n }],
+      ],
+    )
   })
 
   test('deletes remove exactly the matching fields in the inclusive range (property)', () => {
-    const point = fc.record({ host: fc.constantFrom('a', 'b'), time: fc.integer({ min: 0, max: 9 }), field: fc.constantFrom('x', 'y'), value: fc.integer({ min: 0, max: 9 }) })
-    const predicate = fc.constantFrom('', 'host=a', 'host!=a', '_measurement=m', '_measurement=other', 'host=b AND _field!=x', '_field!=y')
+    const point = fc.record({
+      host: fc.constantFrom('a', 'b'),
+      time: fc.integer({ min: 0, max: 9 }),
+      field: fc.constantFrom('x', 'y'),
+      value: fc.integer({ min: 0, max: 9 }),
+    })
+    const predicate = fc.constantFrom(
+      '',
+      'host=a',
+      'host!=a',
+      '_measurement=m',
+      '_measurement=other',
+      'host=b AND _field!=x',
+      '_field!=y',
+    )
     fc.assert(
-      fc.property(fc.array(point, { minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 9 }), predicate, (points, a, b, text) => {
-        const storage = new BucketStorage()
-        storage.write(parse(points.map((p) => `m,host=${p.host} ${p.field}=${p.value} ${p.time}`).join('\n')))
-        const [start, stop] = [BigInt(Math.min(a, b)), BigInt(Math.max(a, b))]
-        storage.delete(start, stop, matcherFor(parsePredicate(text)))
-        const model = new Map<string, Record<string, number>>()
-        for (const p of points) {
-          const key = `${p.host}@${p.time}`
-          model.set(key, { ...model.get(key), [p.field]: p.value })
-        }
-        const rules = parsePredicate(text)
-        const want = [...model]
-          .map(([key, fields]) => {
-            const [host, time] = key.split('@') as [string, string]
-            const inRange = BigInt(time) >= start && BigInt(time) <= stop
-            const kept = Object.fromEntries(
-              Object.entries(fields).filter(([field]) => {
-                const values: Record<string, string> = { host, _measurement: 'm', _field: field }
-                const hit = rules.every((r) => (r.operator === '=') === (values[r.key] === r.value))
-                return !(inRange && hit)
-              }),
-            )
-            return [host, BigInt(time), kept] as const
-          })
-          .filter(([, , kept]) => Object.keys(kept).length > 0)
-          .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : Number(x[1] - y[1])))
-        assert.deepEqual(storage.points().map((p) => [p.tags.host, p.time, p.fields]), want.map((w) => [...w]))
-      }),
+      fc.property(
+        fc.array(point, { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 0, max: 9 }),
+        fc.integer({ min: 0, max: 9 }),
+        predicate,
+        (points, a, b, text) => {
+          const storage = new BucketStorage()
+          storage.write(parse(points.map((p) => `m,host=${p.host} ${p.field}=${p.value} ${p.time}`).join('\n')))
+          const [start, stop] = [BigInt(Math.min(a, b)), BigInt(Math.max(a, b))]
+          storage.delete(start, stop, matcherFor(parsePredicate(text)))
+          const model = new Map<string, Record<string, number>>()
+          for (const p of points) {
+            const key = `${p.host}@${p.time}`
+            model.set(key, { ...model.get(key), [p.field]: p.value })
+          }
+          const rules = parsePredicate(text)
+          const want = [...model]
+            .map(([key, fields]) => {
+              const [host, time] = key.split('@') as [string, string]
+              const inRange = BigInt(time) >= start && BigInt(time) <= stop
+              const kept = Object.fromEntries(
+                Object.entries(fields).filter(([field]) => {
+                  const values: Record<string, string> = { host, _measurement: 'm', _field: field }
+                  const hit = rules.every((r) => (r.operator === '=') === (values[r.key] === r.value))
+                  return !(inRange && hit)
+                }),
+              )
+              return [host, BigInt(time), kept] as const
+            })
+            .filter(([, , kept]) => Object.keys(kept).length > 0)
+            .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : Number(x[1] - y[1])))
+          assert.deepEqual(
+            storage.points().map((p) => [p.tags.host, p.time, p.fields]),
+            want.map((w) => [...w]),
+          )
+        },
+      ),
       { numRuns: 300 },
     )
   })
@@ -148,7 +195,13 @@ describe('BucketStorage retention', () => {
   test('points before now minus the period are dropped and named in Go formats, first met on a tie', () => {
     const storage = new BucketStorage()
     const bound = NOW - 90_061_000_000_000n
-    const body = [`m,t=new v=1 ${bound}`, 'm,t=first v=2 -1500000000', 'm,t=second v=3 -1500000000', `m,t=late v=4 ${bound - 1n}`, `m,t=last v=5 ${bound - 1n}`].join('\n')
+    const body = [
+      `m,t=new v=1 ${bound}`,
+      'm,t=first v=2 -1500000000',
+      'm,t=second v=3 -1500000000',
+      `m,t=late v=4 ${bound - 1n}`,
+      `m,t=last v=5 ${bound - 1n}`,
+    ].join('\n')
     const outcome = storage.write(parse(body), { seconds: 90_061, now: NOW })
     const why = 'dropped because it violates a Retention Policy Lower Bound at 2023-11-13T21:12:19.123456789Z'
     assert.deepEqual(outcome, {
@@ -161,20 +214,35 @@ describe('BucketStorage retention', () => {
           `oldest point m,t=first at 1969-12-31T23:59:58.5Z ${why}, newest point m,t=late at 2023-11-13T21:12:19.123456788Z ${why}`,
       },
     })
-    assert.deepEqual(storage.points().map((p) => p.tags.t), ['new'])
+    assert.deepEqual(
+      storage.points().map((p) => p.tags.t),
+      ['new'],
+    )
   })
 
   test('short periods print as Go durations do', () => {
-    for (const [seconds, text] of [[59, '59s'], [60, '1m0s'], [3600, '1h0m0s'], [604800, '168h0m0s']] as const) {
+    for (const [seconds, text] of [
+      [59, '59s'],
+      [60, '1m0s'],
+      [3600, '1h0m0s'],
+      [604800, '168h0m0s'],
+    ] as const) {
       const outcome = new BucketStorage().write(parse('m v=1 0'), { seconds, now: NOW })
-      assert.match(outcome.expired!.reason, new RegExp(`^dropped 1 points outside retention policy of duration ${text} - `))
+      assert.match(
+        outcome.expired!.reason,
+        new RegExp(`^dropped 1 points outside retention policy of duration ${text} - `),
+      )
     }
   })
 
   test('a string of exactly 1048576 bytes is stored; one byte more drops the point', () => {
     const storage = new BucketStorage()
     const outcome = storage.write(parse(`m s="${'€'.repeat(349525)}a" 1\nm s="${'€'.repeat(349525)}ab" 2`))
-    assert.deepEqual(outcome, { written: 1, dropped: 1, reason: 'input field "s" on measurement "m" is too long, 1048577 > 1048576' })
+    assert.deepEqual(outcome, {
+      written: 1,
+      dropped: 1,
+      reason: 'input field "s" on measurement "m" is too long, 1048577 > 1048576',
+    })
   })
 })
 
@@ -189,16 +257,26 @@ describe('persistence (persistPath)', () => {
     await write(first, 'm,t=a v=1 1\nm,t=a v=2 2\nm,t=b v=3 3\nnow v=1')
     await write(first, 'x f=1 1', 'org=test-org&bucket=extra')
     await write(first, 'm v=1i 9')
-    await send(first, 'POST', '/api/v2/delete?org=test-org&bucket=test-bucket', JSON.stringify({
-      start: '1970-01-01T00:00:00Z', stop: '1970-01-01T00:00:01Z', predicate: 't=a',
-    }))
+    await send(
+      first,
+      'POST',
+      '/api/v2/delete?org=test-org&bucket=test-bucket',
+      JSON.stringify({
+        start: '1970-01-01T00:00:00Z',
+        stop: '1970-01-01T00:00:01Z',
+        predicate: 't=a',
+      }),
+    )
     const before = first.points('test-bucket')
     await first.close()
 
     const second = await startTestServer({ persistPath: path })
     try {
       assert.deepEqual(second.points('test-bucket'), before)
-      assert.equal(second.points('test-bucket').find((p) => p.measurement === 'now')!.time, before.find((p) => p.measurement === 'now')!.time)
+      assert.equal(
+        second.points('test-bucket').find((p) => p.measurement === 'now')!.time,
+        before.find((p) => p.measurement === 'now')!.time,
+      )
       assert.equal(second.count('extra'), 1)
       const conflict = await write(second, 'm v=1i 10')
       assert.equal(conflict.status, 422, 'the field types were restored too')
@@ -216,7 +294,10 @@ describe('persistence (persistPath)', () => {
     await first.close()
     const second = await startTestServer({ persistPath: path })
     try {
-      assert.deepEqual(second.points('test-bucket').map((p) => p.time), [2n])
+      assert.deepEqual(
+        second.points('test-bucket').map((p) => p.time),
+        [2n],
+      )
     } finally {
       await second.close()
     }
@@ -241,7 +322,10 @@ describe('persistence (persistPath)', () => {
     assert.ok(readFileSync(path).length > intact)
     const third = await startTestServer({ persistPath: path })
     try {
-      assert.deepEqual(third.points('test-bucket').map((p) => p.time), [1n, 2n])
+      assert.deepEqual(
+        third.points('test-bucket').map((p) => p.time),
+        [1n, 2n],
+      )
     } finally {
       await third.close()
     }
@@ -255,9 +339,20 @@ test('points(): tags and fields named like Object.prototype members are read bac
   try {
     await client.writeApi().write('b', 'o', 'm,__proto__=p,constructor=c __proto__=1i,toString=2,valueOf="v" 1')
     const [point] = server.points('b')
-    assert.deepEqual(Object.entries(point.tags), [['__proto__', 'p'], ['constructor', 'c']])
-    assert.deepEqual(Object.entries(point.fields), [['__proto__', 1n], ['toString', 2], ['valueOf', 'v']])
-    assert.deepEqual(Object.entries(point.fieldTypes), [['__proto__', 'integer'], ['toString', 'float'], ['valueOf', 'string']])
+    assert.deepEqual(Object.entries(point.tags), [
+      ['__proto__', 'p'],
+      ['constructor', 'c'],
+    ])
+    assert.deepEqual(Object.entries(point.fields), [
+      ['__proto__', 1n],
+      ['toString', 2],
+      ['valueOf', 'v'],
+    ])
+    assert.deepEqual(Object.entries(point.fieldTypes), [
+      ['__proto__', 'integer'],
+      ['toString', 'float'],
+      ['valueOf', 'string'],
+    ])
   } finally {
     await client.close()
     await server.close()

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict'
 import { gzipSync } from 'node:zlib'
 import { send, useServer, write } from './http.js'
 
-const server = useServer({ tokens: [{ token: 'reader', permissions: 'read' }, { token: 'writer', permissions: 'write' }] })
+const server = useServer({
+  tokens: [
+    { token: 'reader', permissions: 'read' },
+    { token: 'writer', permissions: 'write' },
+  ],
+})
 beforeEach(() => server().reset())
 
 const error = (code: string, message: string) => ({ code, message })
@@ -56,22 +61,37 @@ describe('POST /api/v2/write: success', () => {
     assert.equal((await write(server(), gzipSync('m v=2 2'), undefined, { 'Content-Encoding': 'x-gzip' })).status, 204)
     assert.equal((await write(server(), 'm v=3 3', undefined, { 'Content-Encoding': 'identity' })).status, 204)
     assert.equal((await write(server(), 'm v=4 4', undefined, { 'Content-Encoding': 'br' })).status, 204)
-    assert.deepEqual(server().points('test-bucket').map((p) => p.fields.v), [1, 2, 3, 4])
+    assert.deepEqual(
+      server()
+        .points('test-bucket')
+        .map((p) => p.fields.v),
+      [1, 2, 3, 4],
+    )
   })
 
   test('same series and time: the field sets are merged and later values win', async () => {
     await write(server(), 'm,t=a a=1 10\nm,t=a b=5 20')
     await write(server(), 'm,t=a a=2,c=3 10')
     assert.deepEqual(
-      server().points('test-bucket').map((p) => [p.time, p.fields]),
-      [[10n, { a: 2, c: 3 }], [20n, { b: 5 }]],
+      server()
+        .points('test-bucket')
+        .map((p) => [p.time, p.fields]),
+      [
+        [10n, { a: 2, c: 3 }],
+        [20n, { b: 5 }],
+      ],
     )
   })
 })
 
 describe('POST /api/v2/write: the checks, in InfluxDB order', () => {
   test('401 without a valid token, whatever else is wrong', async () => {
-    for (const headers of [{ Authorization: '' }, { Authorization: 'Token nope' }, { Authorization: 'Token  test-token' }, { Authorization: 'Basic x' }]) {
+    for (const headers of [
+      { Authorization: '' },
+      { Authorization: 'Token nope' },
+      { Authorization: 'Token  test-token' },
+      { Authorization: 'Basic x' },
+    ]) {
       const answer = await write(server(), 'bad', 'precision=x', headers)
       assert.equal(answer.status, 401)
       assert.deepEqual(answer.json, error('unauthorized', 'unauthorized access'))
@@ -82,7 +102,11 @@ describe('POST /api/v2/write: the checks, in InfluxDB order', () => {
 
   test('the scheme is Token or Bearer, in any case', async () => {
     for (const scheme of ['Token', 'token', 'TOKEN', 'Bearer', 'bearer']) {
-      assert.equal((await write(server(), 'm v=1 1', undefined, { Authorization: `${scheme} test-token` })).status, 204, scheme)
+      assert.equal(
+        (await write(server(), 'm v=1 1', undefined, { Authorization: `${scheme} test-token` })).status,
+        204,
+        scheme,
+      )
     }
   })
 
@@ -182,14 +206,20 @@ describe('POST /api/v2/write: parse errors and partial writes', () => {
 
   test('the JSON is escaped as Go escapes it', async () => {
     const answer = await write(server(), 'a<b&c v=1 1 2')
-    assert.equal(answer.text, '{"code":"invalid","message":"unable to parse \'a\\u003cb\\u0026c v=1 1 2\': point is invalid"}')
+    assert.equal(
+      answer.text,
+      '{"code":"invalid","message":"unable to parse \'a\\u003cb\\u0026c v=1 1 2\': point is invalid"}',
+    )
   })
 
   test('reserved tag keys are a 400 parse error', async () => {
     for (const key of ['time', '_field', '_measurement']) {
       const answer = await write(server(), `m,${key}=x v=1`)
       assert.equal(answer.status, 400)
-      assert.deepEqual(answer.json, error('invalid', `unable to parse 'm,${key}=x v=1': cannot use reserved tag key "${key}"`))
+      assert.deepEqual(
+        answer.json,
+        error('invalid', `unable to parse 'm,${key}=x v=1': cannot use reserved tag key "${key}"`),
+      )
     }
   })
 
@@ -204,7 +234,16 @@ describe('POST /api/v2/write: parse errors and partial writes', () => {
         'failure writing points to database: partial write: field type conflict: input field "f" on measurement "m" is type integer, already exists as type float dropped=2',
       ),
     )
-    assert.deepEqual(server().points('test-bucket').map((p) => [p.measurement, p.time]), [['m', 1n], ['m', 4n], ['other', 5n]])
+    assert.deepEqual(
+      server()
+        .points('test-bucket')
+        .map((p) => [p.measurement, p.time]),
+      [
+        ['m', 1n],
+        ['m', 4n],
+        ['other', 5n],
+      ],
+    )
   })
 
   test('422 for a conflict inside one batch: the first type wins', async () => {
@@ -217,7 +256,12 @@ describe('POST /api/v2/write: parse errors and partial writes', () => {
         'failure writing points to database: partial write: field type conflict: input field "v" on measurement "conf" is type float, already exists as type integer dropped=1',
       ),
     )
-    assert.deepEqual(server().points('test-bucket').map((p) => p.time), [1n, 3n])
+    assert.deepEqual(
+      server()
+        .points('test-bucket')
+        .map((p) => p.time),
+      [1n, 3n],
+    )
   })
 
   test('a field named time is stripped (422, dropped=0) or drops its point when it is the only field', async () => {
@@ -239,13 +283,19 @@ describe('POST /api/v2/write: parse errors and partial writes', () => {
         'failure writing points to database: partial write: invalid field name: input field "time" on measurement "ft" is invalid dropped=1',
       ),
     )
-    assert.deepEqual(server().points('test-bucket').map((p) => [p.time, p.fields]), [[10n, { v: 2 }]])
+    assert.deepEqual(
+      server()
+        .points('test-bucket')
+        .map((p) => [p.time, p.fields]),
+      [[10n, { v: 2 }]],
+    )
   })
 })
 
 describe('POST /api/v2/write: string fields over 1 MiB (tsdb MaxFieldValueLength)', () => {
   const MiB = 1048576
-  const partial = (reason: string) => error('unprocessable entity', `failure writing points to database: partial write: ${reason}`)
+  const partial = (reason: string) =>
+    error('unprocessable entity', `failure writing points to database: partial write: ${reason}`)
 
   test('422 drops a point whose string field exceeds 1048576 UTF-8 bytes; the other points are kept', async () => {
     const body = [
@@ -260,15 +310,31 @@ describe('POST /api/v2/write: string fields over 1 MiB (tsdb MaxFieldValueLength
     const answer = await write(server(), body)
     assert.equal(answer.status, 422)
     assert.equal(answer.headers.get('x-platform-error-code'), 'unprocessable entity')
-    assert.deepEqual(answer.json, partial(`input field "s" on measurement "m" is too long, ${MiB + 2} > ${MiB} dropped=2`))
-    assert.deepEqual(server().points('test-bucket').map((p) => p.time), [1n, 4n, 5n])
+    assert.deepEqual(
+      answer.json,
+      partial(`input field "s" on measurement "m" is too long, ${MiB + 2} > ${MiB} dropped=2`),
+    )
+    assert.deepEqual(
+      server()
+        .points('test-bucket')
+        .map((p) => p.time),
+      [1n, 4n, 5n],
+    )
   })
 
   test('a dropped long string registers no field type', async () => {
     const answer = await write(server(), `n s="${'x'.repeat(MiB + 1)}" 1\nn s=1i 2`)
     assert.equal(answer.status, 422)
-    assert.deepEqual(answer.json, partial(`input field "s" on measurement "n" is too long, ${MiB + 1} > ${MiB} dropped=1`))
-    assert.deepEqual(server().points('test-bucket').map((p) => [p.time, p.fieldTypes]), [[2n, { s: 'integer' }]])
+    assert.deepEqual(
+      answer.json,
+      partial(`input field "s" on measurement "n" is too long, ${MiB + 1} > ${MiB} dropped=1`),
+    )
+    assert.deepEqual(
+      server()
+        .points('test-bucket')
+        .map((p) => [p.time, p.fieldTypes]),
+      [[2n, { s: 'integer' }]],
+    )
   })
 
   test('with type conflicts: the first reason met (by point, then by field) is reported, dropped counts all', async () => {
@@ -278,18 +344,33 @@ describe('POST /api/v2/write: string fields over 1 MiB (tsdb MaxFieldValueLength
     assert.equal(conflictFirst.status, 422)
     assert.deepEqual(
       conflictFirst.json,
-      partial('field type conflict: input field "f" on measurement "m" is type integer, already exists as type float dropped=2'),
+      partial(
+        'field type conflict: input field "f" on measurement "m" is type integer, already exists as type float dropped=2',
+      ),
     )
     const longFirst = await write(server(), `m s=${long} 5\nm f=1i 6`)
-    assert.deepEqual(longFirst.json, partial(`input field "s" on measurement "m" is too long, ${MiB + 1} > ${MiB} dropped=2`))
+    assert.deepEqual(
+      longFirst.json,
+      partial(`input field "s" on measurement "m" is too long, ${MiB + 1} > ${MiB} dropped=2`),
+    )
     const sameLine = await write(server(), `m f=1i,s=${long} 7\nm s=${long},f=1i 8`)
     assert.deepEqual(
       sameLine.json,
-      partial('field type conflict: input field "f" on measurement "m" is type integer, already exists as type float dropped=2'),
+      partial(
+        'field type conflict: input field "f" on measurement "m" is type integer, already exists as type float dropped=2',
+      ),
     )
     const sameLineLongFirst = await write(server(), `m s=${long},f=1i 9`)
-    assert.deepEqual(sameLineLongFirst.json, partial(`input field "s" on measurement "m" is too long, ${MiB + 1} > ${MiB} dropped=1`))
-    assert.deepEqual(server().points('test-bucket').map((p) => p.time), [1n, 4n])
+    assert.deepEqual(
+      sameLineLongFirst.json,
+      partial(`input field "s" on measurement "m" is too long, ${MiB + 1} > ${MiB} dropped=1`),
+    )
+    assert.deepEqual(
+      server()
+        .points('test-bucket')
+        .map((p) => p.time),
+      [1n, 4n],
+    )
   })
 })
 
@@ -316,7 +397,10 @@ describe('POST /api/v2/write: bucket retention', () => {
     const bound = BOUND.exec(message)?.[1]
     assert.ok(bound !== undefined, message)
     const boundNs = BigInt(Date.parse(bound)) * 1_000_000n
-    assert.ok(boundNs >= before - HOUR_NS - 1_000_000n && boundNs <= after - HOUR_NS, `${bound} is not an hour before the write`)
+    assert.ok(
+      boundNs >= before - HOUR_NS - 1_000_000n && boundNs <= after - HOUR_NS,
+      `${bound} is not an hour before the write`,
+    )
     const why = `dropped because it violates a Retention Policy Lower Bound at ${bound}`
     assert.deepEqual(
       answer.json,
@@ -327,7 +411,12 @@ describe('POST /api/v2/write: bucket retention', () => {
           `newest point m\\ x,a\\,z=1,b=2 at 1970-01-01T00:00:01.5Z ${why} dropped=4 for database: ${id} for retention policy: autogen`,
       ),
     )
-    assert.deepEqual(server().points('one-hour').map((p) => p.tags.t), ['b', 'e'])
+    assert.deepEqual(
+      server()
+        .points('one-hour')
+        .map((p) => p.tags.t),
+      ['b', 'e'],
+    )
   })
 
   test('a bucket without a period keeps points of any age', async () => {
@@ -340,8 +429,16 @@ describe('POST /api/v2/write: bucket retention', () => {
     retained()
     const answer = await write(server(), `m time=1 1\nm v=1i 2\nm v=2.5 ${nowNs()}`, 'org=test-org&bucket=one-hour')
     assert.equal(answer.status, 422)
-    assert.match((answer.json as { message: string }).message, /^failure writing points to database: partial write: dropped 2 points outside retention policy of duration 1h0m0s - oldest point m at 1970-01-01T00:00:00\.000000001Z .* dropped=2 for database: /)
-    assert.deepEqual(server().points('one-hour').map((p) => p.fieldTypes), [{ v: 'float' }])
+    assert.match(
+      (answer.json as { message: string }).message,
+      /^failure writing points to database: partial write: dropped 2 points outside retention policy of duration 1h0m0s - oldest point m at 1970-01-01T00:00:00\.000000001Z .* dropped=2 for database: /,
+    )
+    assert.deepEqual(
+      server()
+        .points('one-hour')
+        .map((p) => p.fieldTypes),
+      [{ v: 'float' }],
+    )
   })
 
   test('a storage drop is reported instead of the retention drops, counting only its own', async () => {
@@ -367,9 +464,13 @@ describe('server_contract.md §3.6 conformance vectors over HTTP', () => {
     ['m', 400, "unable to parse 'm': missing fields"],
     ['m v=1i,v2=1u,s="a\\"b\\\\c",b=TRUE 1', 204],
     ['m v=NaN', 400, "unable to parse 'm v=NaN': invalid number"],
-    ['m v=9223372036854775808i', 400, "unable to parse 'm v=9223372036854775808i': unable to parse integer 9223372036854775808: strconv.ParseInt: parsing \"9223372036854775808\": value out of range"],
+    [
+      'm v=9223372036854775808i',
+      400,
+      'unable to parse \'m v=9223372036854775808i\': unable to parse integer 9223372036854775808: strconv.ParseInt: parsing "9223372036854775808": value out of range',
+    ],
     ['m,t=a,t=b v=1', 400, "unable to parse 'm,t=a,t=b v=1': duplicate tags"],
-    ['m,_field=x v=1', 400, "unable to parse 'm,_field=x v=1': cannot use reserved tag key \"_field\""],
+    ['m,_field=x v=1', 400, 'unable to parse \'m,_field=x v=1\': cannot use reserved tag key "_field"'],
     ['m v=1 1 2', 400, "unable to parse 'm v=1 1 2': point is invalid"],
     ['m v=1 1\r\n', 400, "unable to parse 'm v=1 1\r': bad timestamp"],
     ['# c\n\nm v=1', 204],
@@ -389,7 +490,9 @@ describe('server_contract.md §3.6 conformance vectors over HTTP', () => {
     await write(server(), 'm v=1i,v2=1u,s="a\\"b\\\\c",b=TRUE 1\nmy\\ m,t\\=k=v\\,w f\\ k=1 2')
     assert.deepEqual(server().points('test-bucket'), [
       {
-        measurement: 'm', tags: {}, time: 1n,
+        measurement: 'm',
+        tags: {},
+        time: 1n,
         fields: { v: 1n, v2: 1n, s: 'a"b\\c', b: true },
         fieldTypes: { v: 'integer', v2: 'unsigned', s: 'string', b: 'boolean' },
       },

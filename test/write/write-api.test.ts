@@ -4,7 +4,16 @@ import { InfluxDBClientAsync } from '../../src/client.js'
 import type { ClientOptions } from '../../src/options.js'
 import { PointSettings } from '../../src/write/point-settings.js'
 import { Point } from '../../src/line-protocol/point.js'
-import { ClosedError, InfluxDBError, InvalidArgumentError, NetworkError, PartialWriteError, RecordError, RequestAbortedError, RequestTimeoutError } from '../../src/errors.js'
+import {
+  ClosedError,
+  InfluxDBError,
+  InvalidArgumentError,
+  NetworkError,
+  PartialWriteError,
+  RecordError,
+  RequestAbortedError,
+  RequestTimeoutError,
+} from '../../src/errors.js'
 import { startRecordingServer, type Reply, type Responder, type RecordingServer } from '../support/recording-server.js'
 import { waitFor } from '../support/wait.js'
 
@@ -14,7 +23,13 @@ async function withServer(
   run: (client: InfluxDBClientAsync, server: RecordingServer) => Promise<void>,
 ): Promise<void> {
   const server = await startRecordingServer(replies)
-  const client = new InfluxDBClientAsync({ url: server.url, token: 'SECRET-TOKEN-123', org: 'my-org', retry: false, ...options })
+  const client = new InfluxDBClientAsync({
+    url: server.url,
+    token: 'SECRET-TOKEN-123',
+    org: 'my-org',
+    retry: false,
+    ...options,
+  })
   try {
     await run(client, server)
   } finally {
@@ -32,7 +47,10 @@ describe('WriteApiAsync.write: the request', () => {
       assert.equal(result, true)
       assert.equal(server.requests.length, 1)
       const [req] = server.requests
-      assert.equal(`${req.method} ${req.path}?${req.rawQuery}`, 'POST /api/v2/write?org=my-org&bucket=my-bucket&precision=ns')
+      assert.equal(
+        `${req.method} ${req.path}?${req.rawQuery}`,
+        'POST /api/v2/write?org=my-org&bucket=my-bucket&precision=ns',
+      )
       assert.equal(req.headers.authorization, 'Token SECRET-TOKEN-123')
       assert.equal(req.headers['content-type'], 'text/plain; charset=utf-8')
       assert.equal(req.headers.accept, 'application/json')
@@ -46,21 +64,35 @@ describe('WriteApiAsync.write: the request', () => {
       const api = client.writeApi()
       await api.write({ bucket: 'b', record: 'm f=1 1', writePrecision: 's' })
       await api.write({ bucket: 'b', org: { id: '0123456789abcdef' }, record: ['m f=2 2'] })
-      assert.deepEqual(server.requests.map((r) => r.rawQuery), ['org=my-org&bucket=b&precision=s', 'org=0123456789abcdef&bucket=b&precision=ns'])
+      assert.deepEqual(
+        server.requests.map((r) => r.rawQuery),
+        ['org=my-org&bucket=b&precision=s', 'org=0123456789abcdef&bucket=b&precision=ns'],
+      )
     })
   })
 
   test('one request per precision, in first-seen order, with Points keeping their own precision', async () => {
     await withServer([], {}, async (client, server) => {
-      await client.writeApi().write('b', undefined, [
-        new Point('m').field('f', 1).time(1577836800n, 's'),
-        'raw f=5 1',
-        new Point('m').field('f', 2).time(1577836800000n, 'ms'),
-        new Point('m').field('f', 3).time(7n, 's'),
-      ], 'us')
+      await client
+        .writeApi()
+        .write(
+          'b',
+          undefined,
+          [
+            new Point('m').field('f', 1).time(1577836800n, 's'),
+            'raw f=5 1',
+            new Point('m').field('f', 2).time(1577836800000n, 'ms'),
+            new Point('m').field('f', 3).time(7n, 's'),
+          ],
+          'us',
+        )
       assert.deepEqual(
         server.requests.map((r) => [new URLSearchParams(r.rawQuery).get('precision'), r.body]),
-        [['s', 'm f=1 1577836800\nm f=3 7'], ['us', 'raw f=5 1'], ['ms', 'm f=2 1577836800000']],
+        [
+          ['s', 'm f=1 1577836800\nm f=3 7'],
+          ['us', 'raw f=5 1'],
+          ['ms', 'm f=2 1577836800000'],
+        ],
       )
     })
   })
@@ -87,9 +119,18 @@ describe('WriteApiAsync.write: the request', () => {
   test('missing org or bucket fails before any request', async () => {
     await withServer([], { org: undefined }, async (client, server) => {
       const api = client.writeApi()
-      await assert.rejects(api.write('b', undefined, 'm f=1'), (e: unknown) => e instanceof InvalidArgumentError && /no organization given/.test(e.message))
-      await assert.rejects(api.write('', 'o', 'm f=1'), (e: unknown) => e instanceof InvalidArgumentError && /"bucket"/.test(e.message))
-      await assert.rejects(api.write({ bucket: 'b', org: 'o', record: 'm f=1', writePrecision: 'n' as 'ns' }), /writePrecision/)
+      await assert.rejects(
+        api.write('b', undefined, 'm f=1'),
+        (e: unknown) => e instanceof InvalidArgumentError && /no organization given/.test(e.message),
+      )
+      await assert.rejects(
+        api.write('', 'o', 'm f=1'),
+        (e: unknown) => e instanceof InvalidArgumentError && /"bucket"/.test(e.message),
+      )
+      await assert.rejects(
+        api.write({ bucket: 'b', org: 'o', record: 'm f=1', writePrecision: 'n' as 'ns' }),
+        /writePrecision/,
+      )
       assert.equal(server.requests.length, 0)
     })
   })
@@ -97,25 +138,30 @@ describe('WriteApiAsync.write: the request', () => {
   test('an invalid record anywhere means nothing is sent', async () => {
     await withServer([], {}, async (client, server) => {
       const records = ['m f=1 1', { measurement: 'm', fields: { f: 1 } }, { measurement: 'm', fields: {} }]
-      await assert.rejects(client.writeApi().write('b', 'o', records), (e: unknown) => e instanceof RecordError && e.path.join() === '2')
+      await assert.rejects(
+        client.writeApi().write('b', 'o', records),
+        (e: unknown) => e instanceof RecordError && e.path.join() === '2',
+      )
       assert.equal(server.requests.length, 0)
     })
   })
 
-  test('default tags: client then PointSettings, a record\'s own tag wins, nothing mutated, ${env.X} resolved', async () => {
+  test("default tags: client then PointSettings, a record's own tag wins, nothing mutated, ${env.X} resolved", async () => {
     process.env.H2_TEST_DC = 'LA'
     const clientTags = { host: 'client-host', dc: 'client-dc' }
     await withServer([], { defaultTags: clientTags }, async (client, server) => {
-      const settings = new PointSettings({ dc: '${env.H2_TEST_DC}', missing: '${env.H2_TEST_UNSET_VAR}' }).addDefaultTag('id', '132')
+      const settings = new PointSettings({
+        dc: '${env.H2_TEST_DC}',
+        missing: '${env.H2_TEST_UNSET_VAR}',
+      }).addDefaultTag('id', '132')
       const point = new Point('m').tag('host', 'own').field('f', 1)
       await client.writeApi(settings).write('b', 'o', point)
       await client.writeApi({ defaultTags: { rack: 'r1' } }).write('b', 'o', 'raw f=1')
       await client.writeApi().write('b', 'o', new Point('m').field('f', 2))
-      assert.deepEqual(server.requests.map((r) => r.body), [
-        'm,dc=LA,host=own,id=132 f=1',
-        'raw f=1',
-        'm,dc=client-dc,host=client-host f=2',
-      ])
+      assert.deepEqual(
+        server.requests.map((r) => r.body),
+        ['m,dc=LA,host=own,id=132 f=1', 'raw f=1', 'm,dc=client-dc,host=client-host f=2'],
+      )
       assert.deepEqual(point.tags, { host: 'own' })
       assert.deepEqual(clientTags, { host: 'client-host', dc: 'client-dc' })
     })
@@ -128,7 +174,10 @@ describe('WriteApiAsync.write: the request', () => {
       await second.writeApi().write('b', 'o', new Point('m').field('f', 1))
       await first.writeApi().write('b', 'o', new Point('m').field('f', 1))
       await second.close()
-      assert.deepEqual(server.requests.map((r) => r.body), ['m f=1', 'm,a=1 f=1'])
+      assert.deepEqual(
+        server.requests.map((r) => r.body),
+        ['m f=1', 'm,a=1 f=1'],
+      )
     })
   })
 
@@ -139,7 +188,10 @@ describe('WriteApiAsync.write: the request', () => {
         for (let i = 0; i < 12_000; i++) yield `m f=${i} ${i}`
       }
       assert.equal(await client.writeApi().write('b', 'o', source()), true)
-      assert.deepEqual(server.requests.map((r) => r.body.split('\n').length), [5000, 5000, 2000])
+      assert.deepEqual(
+        server.requests.map((r) => r.body.split('\n').length),
+        [5000, 5000, 2000],
+      )
       assert.equal(server.requests[2].body.split('\n').at(-1), 'm f=11999 11999')
     })
   })
@@ -151,10 +203,16 @@ describe('WriteApiAsync.write: the request', () => {
         yield 'b f=2 2'
       }
       await client.writeApi().write('b', 'o', ['a f=1 1', more()])
-      assert.deepEqual(server.requests.map((r) => r.body), ['a f=1 1\nb f=2 2'])
+      assert.deepEqual(
+        server.requests.map((r) => r.body),
+        ['a f=1 1\nb f=2 2'],
+      )
       // Also when a nested array comes first.
       await client.writeApi().write('b', 'o', [['c f=3 3'], more()])
-      assert.deepEqual(server.requests.map((r) => r.body), ['a f=1 1\nb f=2 2', 'c f=3 3\nb f=2 2'])
+      assert.deepEqual(
+        server.requests.map((r) => r.body),
+        ['a f=1 1\nb f=2 2', 'c f=3 3\nb f=2 2'],
+      )
     })
   })
 
@@ -165,7 +223,10 @@ describe('WriteApiAsync.write: the request', () => {
         for (let i = 0; i < 6000; i++) yield `m f=${i} ${i}`
         yield { measurement: 'm', fields: {} }
       }
-      const error = await client.writeApi().write('b', 'o', source()).catch((e: unknown) => e)
+      const error = await client
+        .writeApi()
+        .write('b', 'o', source())
+        .catch((e: unknown) => e)
       assert.ok(error instanceof RecordError, String(error))
       assert.match(error.message, /\(5000 line\(s\) of this streamed write were written before this error\)$/)
       assert.equal(server.requests.length, 1)
@@ -175,21 +236,35 @@ describe('WriteApiAsync.write: the request', () => {
 
 describe('WriteApiAsync.write: errors and retries', () => {
   test('all precision groups are sent, then the first error in group order is thrown', async () => {
-    await withServer((req) => (req.rawQuery.includes('precision=ns') ? { status: 400, body: '{"code":"invalid","message":"bad ns"}' } : { status: 204 }), {}, async (client, server) => {
-      const error = await client
-        .writeApi()
-        .write('b', 'o', [new Point('m').field('f', 1).time(1n, 's'), 'raw f=1 1', new Point('m').field('f', 1).time(1n, 'ms')])
-        .catch((e: unknown) => e)
-      assert.ok(error instanceof InfluxDBError)
-      assert.equal(error.message, 'bad ns')
-      assert.equal(server.requests.length, 3)
-    })
+    await withServer(
+      (req) =>
+        req.rawQuery.includes('precision=ns')
+          ? { status: 400, body: '{"code":"invalid","message":"bad ns"}' }
+          : { status: 204 },
+      {},
+      async (client, server) => {
+        const error = await client
+          .writeApi()
+          .write('b', 'o', [
+            new Point('m').field('f', 1).time(1n, 's'),
+            'raw f=1 1',
+            new Point('m').field('f', 1).time(1n, 'ms'),
+          ])
+          .catch((e: unknown) => e)
+        assert.ok(error instanceof InfluxDBError)
+        assert.equal(error.message, 'bad ns')
+        assert.equal(server.requests.length, 3)
+      },
+    )
   })
 
   test('partial write from 1.x names the rejected lines', async () => {
     const message = "partial write: unable to parse 'bad line': invalid field format dropped=0"
     await withServer([{ status: 400, body: JSON.stringify({ error: message }) }], {}, async (client) => {
-      const error = await client.writeApi().write('b', 'o', 'm f=1 1\nbad line\nm f=2 2').catch((e: unknown) => e)
+      const error = await client
+        .writeApi()
+        .write('b', 'o', 'm f=1 1\nbad line\nm f=2 2')
+        .catch((e: unknown) => e)
       assert.ok(error instanceof PartialWriteError)
       assert.deepEqual(error.rejectedLines, [{ lineNumber: 2, line: 'bad line', reason: 'invalid field format' }])
     })
@@ -225,23 +300,37 @@ describe('WriteApiAsync.write: errors and retries', () => {
     await withServer(responder, { retry: noRetryDelay }, async (client) => {
       assert.equal(await client.writeApi().write('b', 'o', 'm f=1 1'), true)
       // Not one millisecond before the moment the header named (by the same wall clock).
-      assert.ok(arrivals[1] >= Date.parse(askedFor), `retried ${Date.parse(askedFor) - arrivals[1]} ms before ${askedFor}`)
+      assert.ok(
+        arrivals[1] >= Date.parse(askedFor),
+        `retried ${Date.parse(askedFor) - arrivals[1]} ms before ${askedFor}`,
+      )
     })
   })
 
   test('a request timeout is retried, and the last RequestTimeoutError is thrown', async () => {
-    await withServer([{ status: 204, delayMs: 3000 }], { timeout: 100, retry: { ...noRetryDelay, maxRetries: 1 } }, async (client, server) => {
-      await assert.rejects(client.writeApi().write('b', 'o', 'm f=1 1'), RequestTimeoutError)
-      assert.equal(server.requests.length, 2)
-    })
+    await withServer(
+      [{ status: 204, delayMs: 3000 }],
+      { timeout: 100, retry: { ...noRetryDelay, maxRetries: 1 } },
+      async (client, server) => {
+        await assert.rejects(client.writeApi().write('b', 'o', 'm f=1 1'), RequestTimeoutError)
+        assert.equal(server.requests.length, 2)
+      },
+    )
   })
 
   for (const status of [400, 401, 403, 404, 422]) {
     test(`no retry on ${status}`, async () => {
-      await withServer([{ status, body: '{"code":"x","message":"no"}' }, { status: 204 }], { retry: noRetryDelay }, async (client, server) => {
-        await assert.rejects(client.writeApi().write('b', 'o', 'm f=1 1'), (e: unknown) => e instanceof InfluxDBError && e.statusCode === status)
-        assert.equal(server.requests.length, 1)
-      })
+      await withServer(
+        [{ status, body: '{"code":"x","message":"no"}' }, { status: 204 }],
+        { retry: noRetryDelay },
+        async (client, server) => {
+          await assert.rejects(
+            client.writeApi().write('b', 'o', 'm f=1 1'),
+            (e: unknown) => e instanceof InfluxDBError && e.statusCode === status,
+          )
+          assert.equal(server.requests.length, 1)
+        },
+      )
     })
   }
 
@@ -253,17 +342,31 @@ describe('WriteApiAsync.write: errors and retries', () => {
   })
 
   test('gives up when retries run out and throws the last error', async () => {
-    await withServer([{ status: 503, body: 'busy' }], { retry: { ...noRetryDelay, maxRetries: 2 } }, async (client, server) => {
-      await assert.rejects(client.writeApi().write('b', 'o', 'm f=1 1'), (e: unknown) => e instanceof InfluxDBError && e.statusCode === 503)
-      assert.equal(server.requests.length, 3)
-    })
+    await withServer(
+      [{ status: 503, body: 'busy' }],
+      { retry: { ...noRetryDelay, maxRetries: 2 } },
+      async (client, server) => {
+        await assert.rejects(
+          client.writeApi().write('b', 'o', 'm f=1 1'),
+          (e: unknown) => e instanceof InfluxDBError && e.statusCode === 503,
+        )
+        assert.equal(server.requests.length, 3)
+      },
+    )
   })
 
   test('gives up when Retry-After exceeds the maxRetryTime budget', async () => {
-    await withServer([{ status: 429, headers: { 'retry-after': '5' } }], { retry: { ...noRetryDelay, maxRetryTime: 2000 } }, async (client, server) => {
-      await assert.rejects(client.writeApi().write('b', 'o', 'm f=1 1'), (e: unknown) => e instanceof InfluxDBError && e.retryAfter === 5)
-      assert.equal(server.requests.length, 1)
-    })
+    await withServer(
+      [{ status: 429, headers: { 'retry-after': '5' } }],
+      { retry: { ...noRetryDelay, maxRetryTime: 2000 } },
+      async (client, server) => {
+        await assert.rejects(
+          client.writeApi().write('b', 'o', 'm f=1 1'),
+          (e: unknown) => e instanceof InfluxDBError && e.retryAfter === 5,
+        )
+        assert.equal(server.requests.length, 1)
+      },
+    )
   })
 
   test('retry: false sends once', async () => {
@@ -274,45 +377,58 @@ describe('WriteApiAsync.write: errors and retries', () => {
   })
 
   test('413 splits the body in halves until it fits; a single line still too large fails', async () => {
-    const tooLarge: Responder = (req) => (req.body.split('\n').length > 2 || req.body.includes('huge') ? { status: 413, body: '{"code":"request too large","message":"too large"}' } : { status: 204 })
+    const tooLarge: Responder = (req) =>
+      req.body.split('\n').length > 2 || req.body.includes('huge')
+        ? { status: 413, body: '{"code":"request too large","message":"too large"}' }
+        : { status: 204 }
     await withServer(tooLarge, { retry: noRetryDelay }, async (client, server) => {
       const lines = ['m f=1 1', 'm f=2 2', 'm f=3 3', 'm f=4 4', 'm f=5 5']
       assert.equal(await client.writeApi().write('b', 'o', lines), true)
       // The halves go one after the other, depth first, in line order.
-      assert.deepEqual(server.requests.map((r) => r.body), [
-        lines.join('\n'),
-        'm f=1 1\nm f=2 2\nm f=3 3',
-        'm f=1 1\nm f=2 2',
-        'm f=3 3',
-        'm f=4 4\nm f=5 5',
-      ])
+      assert.deepEqual(
+        server.requests.map((r) => r.body),
+        [lines.join('\n'), 'm f=1 1\nm f=2 2\nm f=3 3', 'm f=1 1\nm f=2 2', 'm f=3 3', 'm f=4 4\nm f=5 5'],
+      )
       server.requests.length = 0
-      await assert.rejects(client.writeApi().write('b', 'o', ['ok f=1 1', 'huge f=1 1']), (e: unknown) => e instanceof InfluxDBError && e.statusCode === 413)
-      assert.deepEqual(server.requests.map((r) => r.body), ['ok f=1 1\nhuge f=1 1', 'ok f=1 1', 'huge f=1 1'])
+      await assert.rejects(
+        client.writeApi().write('b', 'o', ['ok f=1 1', 'huge f=1 1']),
+        (e: unknown) => e instanceof InfluxDBError && e.statusCode === 413,
+      )
+      assert.deepEqual(
+        server.requests.map((r) => r.body),
+        ['ok f=1 1\nhuge f=1 1', 'ok f=1 1', 'huge f=1 1'],
+      )
     })
   })
 
   for (const engine of ['node', 'fetch'] as const) {
     const extra: Partial<ClientOptions> = engine === 'fetch' ? { fetch: globalThis.fetch.bind(globalThis) } : {}
     test(`close() (${engine} engine) lets writes and deletes on the wire finish, and cuts retry waits short with ClosedError`, async () => {
-      await withServer((req) => (req.body.includes('busy') ? { status: 503 } : { status: 204, delayMs: 150 }), { ...extra, retry: { minRetryDelay: 30_000, maxRetryDelay: 30_000 } }, async (client, server) => {
-        const writing = client.writeApi().write('b', 'o', 'm f=1 1')
-        const deleting = client.deleteApi().delete(new Date(0), new Date(1), '', 'b', 'o')
-        const waiting = client.writeApi().write('b', 'o', 'busy f=1 1').catch((e: unknown) => e)
-        await waitFor(() => server.requests.length >= 3, 'three requests at the server')
-        const started = performance.now()
-        await client.close()
-        // The answered requests count; the 503 is not waited out for 30 s.
-        assert.equal(await writing, true)
-        assert.equal(await deleting, true)
-        const closed = await waiting
-        assert.ok(closed instanceof ClosedError, String(closed))
-        // Its own error, saying why, with the answer that was going to be retried as the cause.
-        assert.equal(closed.message, 'the client was closed while this request waited for a retry')
-        assert.ok(closed.cause instanceof InfluxDBError && closed.cause.statusCode === 503)
-        assert.ok(performance.now() - started < 5000)
-        assert.equal(server.requests.filter((r) => r.body.includes('busy')).length, 1)
-      })
+      await withServer(
+        (req) => (req.body.includes('busy') ? { status: 503 } : { status: 204, delayMs: 150 }),
+        { ...extra, retry: { minRetryDelay: 30_000, maxRetryDelay: 30_000 } },
+        async (client, server) => {
+          const writing = client.writeApi().write('b', 'o', 'm f=1 1')
+          const deleting = client.deleteApi().delete(new Date(0), new Date(1), '', 'b', 'o')
+          const waiting = client
+            .writeApi()
+            .write('b', 'o', 'busy f=1 1')
+            .catch((e: unknown) => e)
+          await waitFor(() => server.requests.length >= 3, 'three requests at the server')
+          const started = performance.now()
+          await client.close()
+          // The answered requests count; the 503 is not waited out for 30 s.
+          assert.equal(await writing, true)
+          assert.equal(await deleting, true)
+          const closed = await waiting
+          assert.ok(closed instanceof ClosedError, String(closed))
+          // Its own error, saying why, with the answer that was going to be retried as the cause.
+          assert.equal(closed.message, 'the client was closed while this request waited for a retry')
+          assert.ok(closed.cause instanceof InfluxDBError && closed.cause.statusCode === 503)
+          assert.ok(performance.now() - started < 5000)
+          assert.equal(server.requests.filter((r) => r.body.includes('busy')).length, 1)
+        },
+      )
     })
   }
 
@@ -328,14 +444,34 @@ describe('WriteApiAsync.write: errors and retries', () => {
         return { status: 503 }
       }
       const server = await startRecordingServer(busyOnce)
-      const client = new InfluxDBClientAsync({ url: server.url, token: 't', org: 'o', ...(retry === false ? { retry } : {}) })
+      const client = new InfluxDBClientAsync({
+        url: server.url,
+        token: 't',
+        org: 'o',
+        ...(retry === false ? { retry } : {}),
+      })
       try {
         // One-shot calls run the client's default policy here, so each waits its 1 s minimum delay.
-        const wrote = await client.writeApi().write('b', 'o', 'm f=1 1').then(() => 'ok', (e: unknown) => e)
-        const deleted = await client.deleteApi().delete(0n, 1n, '', 'b').then(() => 'ok', (e: unknown) => e)
+        const wrote = await client
+          .writeApi()
+          .write('b', 'o', 'm f=1 1')
+          .then(
+            () => 'ok',
+            (e: unknown) => e,
+          )
+        const deleted = await client
+          .deleteApi()
+          .delete(0n, 1n, '', 'b')
+          .then(
+            () => 'ok',
+            (e: unknown) => e,
+          )
         const writer = client.writeApi().batchWriter({ bucket: 'b', ...(retry === false ? {} : { retry: fast }) })
         await writer.write('m f=2 2')
-        const closed = await writer.close().then(() => 'ok', (e: unknown) => e)
+        const closed = await writer.close().then(
+          () => 'ok',
+          (e: unknown) => e,
+        )
         if (retry === undefined) {
           assert.deepEqual([wrote, deleted, closed], ['ok', 'ok', 'ok'])
           assert.equal(server.requests.length, 6)
@@ -353,32 +489,64 @@ describe('WriteApiAsync.write: errors and retries', () => {
   })
 
   test('an aborted signal rejects with RequestAbortedError and stops retrying', async () => {
-    await withServer([{ status: 503 }], { retry: { minRetryDelay: 10_000, maxRetryDelay: 10_000 } }, async (client, server) => {
-      const controller = new AbortController()
-      setTimeout(() => controller.abort(), 100)
-      await assert.rejects(client.writeApi().write('b', 'o', 'm f=1 1', 'ns', { signal: controller.signal }), RequestAbortedError)
-      assert.equal(server.requests.length, 1)
-      await assert.rejects(client.writeApi().write('b', 'o', 'm f=1 1', 'ns', { signal: AbortSignal.abort() }), RequestAbortedError)
-      assert.equal(server.requests.length, 1)
-    })
+    await withServer(
+      [{ status: 503 }],
+      { retry: { minRetryDelay: 10_000, maxRetryDelay: 10_000 } },
+      async (client, server) => {
+        const controller = new AbortController()
+        setTimeout(() => controller.abort(), 100)
+        await assert.rejects(
+          client.writeApi().write('b', 'o', 'm f=1 1', 'ns', { signal: controller.signal }),
+          RequestAbortedError,
+        )
+        assert.equal(server.requests.length, 1)
+        await assert.rejects(
+          client.writeApi().write('b', 'o', 'm f=1 1', 'ns', { signal: AbortSignal.abort() }),
+          RequestAbortedError,
+        )
+        assert.equal(server.requests.length, 1)
+      },
+    )
   })
 
   test('errors never carry the token', async () => {
-    await withServer([{ status: 401, body: '{"code":"unauthorized","message":"unauthorized access"}' }], {}, async (client) => {
-      const error = await client.writeApi().write('b', 'o', 'm f=1').catch((e: unknown) => e)
-      assert.ok(error instanceof InfluxDBError)
-      assert.equal(error.message, 'unauthorized access')
-      assert.ok(!JSON.stringify(error).includes('SECRET-TOKEN-123'))
-    })
+    await withServer(
+      [{ status: 401, body: '{"code":"unauthorized","message":"unauthorized access"}' }],
+      {},
+      async (client) => {
+        const error = await client
+          .writeApi()
+          .write('b', 'o', 'm f=1')
+          .catch((e: unknown) => e)
+        assert.ok(error instanceof InfluxDBError)
+        assert.equal(error.message, 'unauthorized access')
+        assert.ok(!JSON.stringify(error).includes('SECRET-TOKEN-123'))
+      },
+    )
     // A server that echoes the token's base64 form (not what a Token header carries) is redacted too.
     const base64Token = Buffer.from('SECRET-TOKEN-123').toString('base64')
-    await withServer([{ status: 400, body: `{"code":"invalid","message":"bad credentials ${base64Token}"}` }], {}, async (client) => {
-      const error = await client.writeApi().write('b', 'o', 'm f=1').catch((e: unknown) => e)
-      assert.ok(error instanceof InfluxDBError)
-      assert.ok(!error.message.includes(base64Token) && !JSON.stringify(error).includes(base64Token), error.message)
+    await withServer(
+      [{ status: 400, body: `{"code":"invalid","message":"bad credentials ${base64Token}"}` }],
+      {},
+      async (client) => {
+        const error = await client
+          .writeApi()
+          .write('b', 'o', 'm f=1')
+          .catch((e: unknown) => e)
+        assert.ok(error instanceof InfluxDBError)
+        assert.ok(!error.message.includes(base64Token) && !JSON.stringify(error).includes(base64Token), error.message)
+      },
+    )
+    const client = new InfluxDBClientAsync({
+      url: 'http://127.0.0.1:1',
+      token: 'SECRET-TOKEN-123',
+      org: 'o',
+      retry: false,
     })
-    const client = new InfluxDBClientAsync({ url: 'http://127.0.0.1:1', token: 'SECRET-TOKEN-123', org: 'o', retry: false })
-    const error = await client.writeApi().write('b', 'o', 'm f=1').catch((e: unknown) => e)
+    const error = await client
+      .writeApi()
+      .write('b', 'o', 'm f=1')
+      .catch((e: unknown) => e)
     await client.close()
     assert.ok(error instanceof NetworkError)
     assert.ok(!JSON.stringify(error).includes('SECRET-TOKEN-123') && !String(error.stack).includes('SECRET-TOKEN-123'))

@@ -2,7 +2,14 @@
 import { validatePredicate } from '../../delete/predicate.js'
 import { formatDeleteRange } from '../../delete/time-range.js'
 import { InvalidArgumentError } from '../../errors.js'
-import { CONNECTION_OPTIONS, UsageError, requiredString, stringValue, type CommandSpec, type ParsedCommand } from '../args.js'
+import {
+  CONNECTION_OPTIONS,
+  UsageError,
+  requiredString,
+  stringValue,
+  type CommandSpec,
+  type ParsedCommand,
+} from '../args.js'
 import { bucketTarget, createClient, ID_OPTIONS } from '../connection.js'
 import { EXIT_OK } from '../report.js'
 import type { CommandIo } from './io.js'
@@ -12,11 +19,22 @@ export const deleteSpec: CommandSpec = {
   summary: 'Delete points in a time range, optionally matching a predicate',
   options: {
     ...CONNECTION_OPTIONS,
-    bucket: { type: 'string', short: 'b', value: 'name-or-id', help: 'Bucket to delete from (required)', env: ['INFLUX_BUCKET'] },
+    bucket: {
+      type: 'string',
+      short: 'b',
+      value: 'name-or-id',
+      help: 'Bucket to delete from (required)',
+      env: ['INFLUX_BUCKET'],
+    },
     ...ID_OPTIONS,
     start: { type: 'string', value: 'time', help: 'Start of the range, inclusive, RFC 3339 (required)' },
     stop: { type: 'string', value: 'time', help: 'End of the range, inclusive, RFC 3339 (required)' },
-    predicate: { type: 'string', short: 'p', value: 'expr', help: 'Which points, e.g. \'_measurement="h2o" AND location="us-west"\' (default: all)' },
+    predicate: {
+      type: 'string',
+      short: 'p',
+      value: 'expr',
+      help: 'Which points, e.g. \'_measurement="h2o" AND location="us-west"\' (default: all)',
+    },
   },
   details: `Examples:
   influx-async delete -b my-bucket --start 1970-01-01T00:00:00Z --stop 2030-01-01T00:00:00Z

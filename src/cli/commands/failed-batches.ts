@@ -66,7 +66,9 @@ export class FailedBatches {
   }
 
   private async partialWrite(lines: readonly string[], error: PartialWriteError): Promise<void> {
-    const reasons = new Map(error.rejectedLines.filter((r) => r.line !== undefined).map((r) => [r.line as string, r.reason]))
+    const reasons = new Map(
+      error.rejectedLines.filter((r) => r.line !== undefined).map((r) => [r.line as string, r.reason]),
+    )
     if (lines.every((line) => reasons.has(line))) {
       await this.reject(lines, (line) => reasons.get(line) as string)
       return
@@ -89,8 +91,10 @@ export class FailedBatches {
  * refused lines and the rest to resend. `undefined` when the answer is any other failure, or
  * when not every refused line can be pinned down (then nothing is resent blindly).
  */
-function splitParseFailures(lines: readonly string[], reason: Error):
-  { refused: string[]; reasons: Map<string, string>; rest: string[] } | undefined {
+function splitParseFailures(
+  lines: readonly string[],
+  reason: Error,
+): { refused: string[]; reasons: Map<string, string>; rest: string[] } | undefined {
   if (!(reason instanceof InfluxDBError) || reason.statusCode !== 400) return undefined
   const parsed = parseUnableToParse(reason.message, lines.join('\n'))
   if (parsed.length === 0 || parsed.some((r) => r.lineNumber === undefined)) return undefined

@@ -14,13 +14,25 @@ import { Point } from '../../line-protocol/point.js'
 import { isWritePrecision, type WritePrecision } from '../../line-protocol/precision.js'
 import type { BatchFailedInfo, BatchWrittenInfo } from '../../write/batch-options.js'
 import {
-  CONNECTION_OPTIONS, UsageError, positiveInteger, stringValue, type CommandSpec, type ParsedCommand,
+  CONNECTION_OPTIONS,
+  UsageError,
+  positiveInteger,
+  stringValue,
+  type CommandSpec,
+  type ParsedCommand,
 } from '../args.js'
 import type { WriteConsistency } from '../../write/write-endpoint.js'
 import { bucketTarget, connectionFrom, createClient, ID_OPTIONS, type Connection } from '../connection.js'
 import { isTypedHeader } from '../input/annotated-csv.js'
 import { csvTableRow, csvTableRowsAfter } from '../input/csv-table.js'
-import { detectFormat, INPUT_FORMATS, readInput, type InputBatch, type InputFormat, type ReaderConfig } from '../input/readers.js'
+import {
+  detectFormat,
+  INPUT_FORMATS,
+  readInput,
+  type InputBatch,
+  type InputFormat,
+  type ReaderConfig,
+} from '../input/readers.js'
 import { InputError, openSource, type InputSource } from '../input/source.js'
 import { ValueError, parseFieldTypes, parseList } from '../input/values.js'
 import { ProgressBar } from '../progress.js'
@@ -35,26 +47,81 @@ export const writeSpec: CommandSpec = {
   positionals: '[dryrun] [file ...]  (none or - reads stdin; dryrun prints the line protocol and sends nothing)',
   options: {
     ...CONNECTION_OPTIONS,
-    bucket: { type: 'string', short: 'b', value: 'name-or-id', help: 'Bucket to write to (required)', env: ['INFLUX_BUCKET'] },
+    bucket: {
+      type: 'string',
+      short: 'b',
+      value: 'name-or-id',
+      help: 'Bucket to write to (required)',
+      env: ['INFLUX_BUCKET'],
+    },
     ...ID_OPTIONS,
-    file: { type: 'string', short: 'f', value: 'path', help: 'Input file, like a positional argument (repeatable)', multiple: true },
+    file: {
+      type: 'string',
+      short: 'f',
+      value: 'path',
+      help: 'Input file, like a positional argument (repeatable)',
+      multiple: true,
+    },
     precision: { type: 'string', short: 'p', value: 'ns|us|ms|s', help: 'Unit of integer timestamps', default: 'ns' },
-    format: { type: 'string', value: 'lp|csv|ndjson', help: 'Input format (default: by extension .csv, .ndjson/.jsonl, else line protocol; a .gz file is decompressed)' },
-    measurement: { type: 'string', short: 'm', value: 'name', help: 'CSV: measurement of every row (required); NDJSON: overrides "measurement"' },
-    header: { type: 'string', value: 'row', help: 'CSV: an annotation or header row read before each CSV input (repeatable); makes it annotated CSV', multiple: true },
+    format: {
+      type: 'string',
+      value: 'lp|csv|ndjson',
+      help: 'Input format (default: by extension .csv, .ndjson/.jsonl, else line protocol; a .gz file is decompressed)',
+    },
+    measurement: {
+      type: 'string',
+      short: 'm',
+      value: 'name',
+      help: 'CSV: measurement of every row (required); NDJSON: overrides "measurement"',
+    },
+    header: {
+      type: 'string',
+      value: 'row',
+      help: 'CSV: an annotation or header row read before each CSV input (repeatable); makes it annotated CSV',
+      multiple: true,
+    },
     'tag-columns': { type: 'string', value: 'a,b', help: 'CSV columns / NDJSON keys written as tags' },
-    'timestamp-column': { type: 'string', value: 'name', help: 'CSV column / NDJSON key holding the time (NDJSON default: time)' },
+    'timestamp-column': {
+      type: 'string',
+      value: 'name',
+      help: 'CSV column / NDJSON key holding the time (NDJSON default: time)',
+    },
     timezone: { type: 'string', value: 'zone', help: 'CSV: IANA zone of timestamps written without one (default UTC)' },
     'field-types': { type: 'string', value: 'f=int,g=uint', help: 'Pin field types: float, int, uint, bool or string' },
-    compression: { type: 'string', value: 'gzip|none', help: 'Input compression (default: gzip for a file ending in .gz, else none)' },
+    compression: {
+      type: 'string',
+      value: 'gzip|none',
+      help: 'Input compression (default: gzip for a file ending in .gz, else none)',
+    },
     gzip: { type: 'boolean', help: 'Compress request bodies with gzip' },
-    'rate-limit': { type: 'string', value: 'rate', help: 'Read the input at most this fast, e.g. 5MB/s, "1 MB / 5 min", 17kB/s (kB = 1024 B)' },
+    'rate-limit': {
+      type: 'string',
+      value: 'rate',
+      help: 'Read the input at most this fast, e.g. 5MB/s, "1 MB / 5 min", 17kB/s (kB = 1024 B)',
+    },
     'batch-size': { type: 'string', value: 'lines', help: 'Lines per request', default: '5000' },
-    'max-retry-time': { type: 'string', value: 'ms', help: 'How long a batch is retried when the server is unreachable, busy or failing (then the write stops)', default: '180000' },
-    'errors-file': { type: 'string', value: 'path', help: 'Write refused lines and rows here, each after a "# where: reason" line' },
+    'max-retry-time': {
+      type: 'string',
+      value: 'ms',
+      help: 'How long a batch is retried when the server is unreachable, busy or failing (then the write stops)',
+      default: '180000',
+    },
+    'errors-file': {
+      type: 'string',
+      value: 'path',
+      help: 'Write refused lines and rows here, each after a "# where: reason" line',
+    },
     rp: { type: 'string', value: 'name', help: '--api v1: retention policy (--bucket names the database)' },
-    consistency: { type: 'string', value: 'any|one|quorum|all', help: '--api v1: write consistency of InfluxDB Enterprise 1.x' },
-    spool: { type: 'string', value: 'dir', help: 'Keep lines in a spool on disk until the server has them: an import killed and run again loses nothing' },
+    consistency: {
+      type: 'string',
+      value: 'any|one|quorum|all',
+      help: '--api v1: write consistency of InfluxDB Enterprise 1.x',
+    },
+    spool: {
+      type: 'string',
+      value: 'dir',
+      help: 'Keep lines in a spool on disk until the server has them: an import killed and run again loses nothing',
+    },
   },
   details: `Input formats:
   Line protocol  sent as is, without leading spaces and tabs; blank lines and # comments
@@ -107,13 +174,20 @@ export async function runWrite(parsed: ParsedCommand, io: CommandIo): Promise<nu
   const dryRun = parsed.positionals[0] === 'dryrun'
   const positionals = dryRun ? parsed.positionals.slice(1) : parsed.positionals
   // A dry run must not send (and so remove) what a spool holds.
-  if (dryRun && stringValue(values, 'spool') !== undefined) throw new UsageError('--spool does not apply to a dry run', 'write')
-  const target = dryRun ? { connection: connectionFrom(parsed, 'write'), bucket: 'dryrun' } : bucketTarget(parsed, 'write', (url) => io.setUrl(url), io.stderr)
+  if (dryRun && stringValue(values, 'spool') !== undefined)
+    throw new UsageError('--spool does not apply to a dry run', 'write')
+  const target = dryRun
+    ? { connection: connectionFrom(parsed, 'write'), bucket: 'dryrun' }
+    : bucketTarget(parsed, 'write', (url) => io.setUrl(url), io.stderr)
   const { connection } = target
   const rp = stringValue(values, 'rp')
   const consistency = stringValue(values, 'consistency')
-  for (const [flag, value] of [['--rp', rp], ['--consistency', consistency]] as const) {
-    if (value !== undefined && connection.apiVersion !== 'v1' && connection.apiVersion !== 'auto') throw new UsageError(`${flag} is for --api v1 (InfluxDB 1.x)`, 'write')
+  for (const [flag, value] of [
+    ['--rp', rp],
+    ['--consistency', consistency],
+  ] as const) {
+    if (value !== undefined && connection.apiVersion !== 'v1' && connection.apiVersion !== 'auto')
+      throw new UsageError(`${flag} is for --api v1 (InfluxDB 1.x)`, 'write')
   }
   if (consistency !== undefined && !['any', 'one', 'quorum', 'all'].includes(consistency)) {
     throw new UsageError(`--consistency must be any, one, quorum or all, got ${JSON.stringify(consistency)}`, 'write')
@@ -121,7 +195,8 @@ export async function runWrite(parsed: ParsedCommand, io: CommandIo): Promise<nu
   // 1.x's database/retention-policy, as the v1 API reads a bucket.
   const bucket = rp === undefined ? target.bucket : `${target.bucket}/${rp}`
   const precision = stringValue(values, 'precision') as string
-  if (!isWritePrecision(precision)) throw new UsageError(`--precision must be ns, us, ms or s, got ${JSON.stringify(precision)}`, 'write')
+  if (!isWritePrecision(precision))
+    throw new UsageError(`--precision must be ns, us, ms or s, got ${JSON.stringify(precision)}`, 'write')
   const format = stringValue(values, 'format')
   if (format !== undefined && !INPUT_FORMATS.includes(format as InputFormat)) {
     throw new UsageError(`--format must be lp, csv or ndjson, got ${JSON.stringify(format)}`, 'write')
@@ -138,7 +213,8 @@ export async function runWrite(parsed: ParsedCommand, io: CommandIo): Promise<nu
   if (names.length === 0) {
     names.push('-')
     // Otherwise a user who forgot the file name sees a command that seems to hang.
-    if ((io.stdin as { isTTY?: boolean }).isTTY === true) io.stderr.write('reading from stdin (end with Ctrl-D); give a file name to read a file\n')
+    if ((io.stdin as { isTTY?: boolean }).isTTY === true)
+      io.stderr.write('reading from stdin (end with Ctrl-D); give a file name to read a file\n')
   }
   if (names.filter((n) => n === '-').length > 1) throw new UsageError('stdin (-) can be read only once', 'write')
   const formats = new Set(names.map((name) => detectFormat(name, format as InputFormat | undefined)))
@@ -148,42 +224,71 @@ export async function runWrite(parsed: ParsedCommand, io: CommandIo): Promise<nu
     // without -m is a usage error before the server is contacted (stdin is known only once read).
     for (const name of names) {
       if (detectFormat(name, format as InputFormat | undefined) !== 'csv') continue
-      const annotated = name === '-' ? compression === 'gzip' || startsAnnotated(await peekText(io.stdin)) : looksAnnotated(name)
-      if (!annotated) throw new UsageError(`CSV input needs --measurement (-m), the measurement of every row, or annotations (${name === '-' ? 'stdin' : name} has none)`, 'write')
+      const annotated =
+        name === '-' ? compression === 'gzip' || startsAnnotated(await peekText(io.stdin)) : looksAnnotated(name)
+      if (!annotated)
+        throw new UsageError(
+          `CSV input needs --measurement (-m), the measurement of every row, or annotations (${name === '-' ? 'stdin' : name} has none)`,
+          'write',
+        )
     }
   }
   const errorsFile = stringValue(values, 'errors-file')
   if (errorsFile !== undefined) checkErrorsFileIsNoInput(errorsFile, names, io.stdin)
 
   const sources: InputSource[] = []
-  for (const name of names) sources.push(await openSource(name, io.stdin, compression === undefined ? undefined : compression === 'gzip'))
+  for (const name of names)
+    sources.push(await openSource(name, io.stdin, compression === undefined ? undefined : compression === 'gzip'))
   const rejections = await RejectionLog.open(errorsFile, io.stderr)
   const started = performance.now()
   const seconds = (): number => (performance.now() - started) / 1000
   let totals: WriteTotals
   try {
     totals = await writeSources({
-      sources, format: format as InputFormat | undefined, config, connection, bucket, precision, consistency: consistency as WriteConsistency | undefined, batchSize,
-      gzip: values.gzip === true && !dryRun, maxRetryTime, rateLimit, dryRun, rejections, io, spool: stringValue(values, 'spool'),
+      sources,
+      format: format as InputFormat | undefined,
+      config,
+      connection,
+      bucket,
+      precision,
+      consistency: consistency as WriteConsistency | undefined,
+      batchSize,
+      gzip: values.gzip === true && !dryRun,
+      maxRetryTime,
+      rateLimit,
+      dryRun,
+      rejections,
+      io,
+      spool: stringValue(values, 'spool'),
     })
   } catch (error) {
     if (error instanceof WriteFailedError) {
       const code = reportError(error, { debug: values.debug === true, stderr: io.stderr })
-      if (rejections.rejected > 0 && rejections.path !== undefined) io.stderr.write(`refused lines and reasons are in ${rejections.path}\n`)
+      if (rejections.rejected > 0 && rejections.path !== undefined)
+        io.stderr.write(`refused lines and reasons are in ${rejections.path}\n`)
       return code
     }
     if (!(error instanceof WriteStoppedError)) throw error
-    io.stdout.write(`stopped after ${seconds().toFixed(2)} s: written: ${error.written} points, not written: ${error.rejected} (the rest of the input was not read)\n`)
-    if (rejections.path !== undefined) io.stderr.write(`lines not written and their reasons are in ${rejections.path}\n`)
+    io.stdout.write(
+      `stopped after ${seconds().toFixed(2)} s: written: ${error.written} points, not written: ${error.rejected} (the rest of the input was not read)\n`,
+    )
+    if (rejections.path !== undefined)
+      io.stderr.write(`lines not written and their reasons are in ${rejections.path}\n`)
     throw error.reason
   }
   const elapsed = seconds()
   // A dry run's stdout is the line protocol; its summary goes with the diagnostics.
-  ;(dryRun ? io.stderr : io.stdout).write(`${dryRun ? 'dry run, not sent: ' : ''}written: ${totals.written} points, rejected: ${totals.rejected}, ${elapsed.toFixed(2)} s, ${Math.round(totals.written / Math.max(elapsed, 1e-3))} points/s\n`)
-  if (totals.rejected > 0 && rejections.path !== undefined) io.stderr.write(`refused lines and reasons are in ${rejections.path}\n`)
+  ;(dryRun ? io.stderr : io.stdout).write(
+    `${dryRun ? 'dry run, not sent: ' : ''}written: ${totals.written} points, rejected: ${totals.rejected}, ${elapsed.toFixed(2)} s, ${Math.round(totals.written / Math.max(elapsed, 1e-3))} points/s\n`,
+  )
+  if (totals.rejected > 0 && rejections.path !== undefined)
+    io.stderr.write(`refused lines and reasons are in ${rejections.path}\n`)
   if (totals.rejected === 0) return EXIT_OK
   // Exit 3 says "written, with exceptions"; when every point was refused, the run failed.
-  if (totals.written === 0) throw new Error(`nothing written: all ${totals.rejected} point(s) were refused${rejections.path === undefined ? '' : ` (see ${rejections.path})`}`)
+  if (totals.written === 0)
+    throw new Error(
+      `nothing written: all ${totals.rejected} point(s) were refused${rejections.path === undefined ? '' : ` (see ${rejections.path})`}`,
+    )
   return EXIT_REJECTED
 }
 
@@ -208,7 +313,8 @@ function readerConfig(values: Record<string, unknown>, rowsPerBatch: number, pre
   const csvHeader = values.header as string[] | undefined
   const timestampColumn = values['timestamp-column'] as string | undefined
   const timezone = values.timezone as string | undefined
-  if (timezone !== undefined && !isTimeZone(timezone)) throw new UsageError(`--timezone ${JSON.stringify(timezone)} is not an IANA time zone`, 'write')
+  if (timezone !== undefined && !isTimeZone(timezone))
+    throw new UsageError(`--timezone ${JSON.stringify(timezone)} is not an IANA time zone`, 'write')
   return {
     ...(measurement === undefined ? {} : { measurement }),
     ...(timestampColumn === undefined ? {} : { timestampColumn }),
@@ -229,7 +335,8 @@ function readerConfig(values: Record<string, unknown>, rowsPerBatch: number, pre
 function checkErrorsFileIsNoInput(errorsFile: string, names: readonly string[], stdin: NodeJS.ReadableStream): void {
   const target = statSync(errorsFile, { throwIfNoEntry: false })
   if (target === undefined || !target.isFile()) return
-  const same = (other: { dev: number; ino: number } | undefined): boolean => other !== undefined && other.dev === target.dev && other.ino === target.ino
+  const same = (other: { dev: number; ino: number } | undefined): boolean =>
+    other !== undefined && other.dev === target.dev && other.ino === target.ino
   for (const name of names) {
     const input = name === '-' ? stdinStat(stdin) : statSync(name, { throwIfNoEntry: false })
     if (!same(input)) continue
@@ -260,7 +367,10 @@ function checkFlagsApply(values: Record<string, unknown>, formats: ReadonlySet<I
   }
   for (const [flag, formatsOfFlag] of Object.entries(applies)) {
     if (values[flag] === undefined || formatsOfFlag.some((f) => formats.has(f))) continue
-    throw new UsageError(`--${flag} applies to ${formatsOfFlag.map((f) => f.toUpperCase()).join(' and ')} input only; the input here is ${[...formats].map((f) => (f === 'lp' ? 'line protocol' : f.toUpperCase())).join(' and ')} (use --format)`, 'write')
+    throw new UsageError(
+      `--${flag} applies to ${formatsOfFlag.map((f) => f.toUpperCase()).join(' and ')} input only; the input here is ${[...formats].map((f) => (f === 'lp' ? 'line protocol' : f.toUpperCase())).join(' and ')} (use --format)`,
+      'write',
+    )
   }
 }
 
@@ -285,7 +395,11 @@ function looksAnnotated(name: string): boolean {
 
 /** Whether CSV text starts with an annotation row or a typed header. */
 function startsAnnotated(text: string): boolean {
-  const first = text.replace(/^\uFEFF/, '').split(/\r?\n/).find((line) => line.trim() !== '') ?? ''
+  const first =
+    text
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)
+      .find((line) => line.trim() !== '') ?? ''
   return first.startsWith('#') || first.startsWith('"#') || isTypedHeader(first.split(','))
 }
 
@@ -373,7 +487,10 @@ async function writeSources(job: WriteJob): Promise<WriteTotals> {
   const failures = new FailedBatches({
     rejections,
     url: connection.url,
-    resend: (lines, precision) => writeApi.write(bucket, org, lines, precision, job.consistency === undefined ? {} : { consistency: job.consistency }).then(() => undefined),
+    resend: (lines, precision) =>
+      writeApi
+        .write(bucket, org, lines, precision, job.consistency === undefined ? {} : { consistency: job.consistency })
+        .then(() => undefined),
     onWritten: (count) => {
       written += count
     },
@@ -394,7 +511,9 @@ async function writeSources(job: WriteJob): Promise<WriteTotals> {
     },
     onBatchFailed: (info: BatchFailedInfo) => failures.handle(info),
   })
-  const totalBytes = job.sources.every((s) => s.size !== undefined) ? job.sources.reduce((n, s) => n + (s.size as number), 0) : undefined
+  const totalBytes = job.sources.every((s) => s.size !== undefined)
+    ? job.sources.reduce((n, s) => n + (s.size as number), 0)
+    : undefined
   const reject = (r: Parameters<RejectionLog['add']>[0]): Promise<void> => rejections.add(r)
   /** Points handed to the writer, and those of them that the writer itself refused. */
   let handed = 0
@@ -478,10 +597,14 @@ function dryRunClient(out: { write(text: string): unknown }): InfluxDBClientAsyn
 export function parseRateLimitFlag(text: string | undefined): number | undefined {
   if (text === undefined) return undefined
   const match = /^(\d+(?:\.\d*)?|\.\d+)(B|kB|MB)\/?(\d*)(s|sec|m|min)$/.exec(text.replaceAll(' ', ''))
-  const bytes = match === null ? NaN : Number(match[1]) * ({ B: 1, kB: 1024, MB: 1024 * 1024 } as Record<string, number>)[match[2]]
+  const bytes =
+    match === null ? NaN : Number(match[1]) * ({ B: 1, kB: 1024, MB: 1024 * 1024 } as Record<string, number>)[match[2]]
   const per = match === null ? NaN : (match[3] === '' ? 1 : Number(match[3])) * (match[4].startsWith('m') ? 60 : 1)
   if (match === null || !(bytes > 0) || !(per > 0)) {
-    throw new UsageError(`--rate-limit ${JSON.stringify(text)} is not a rate like 5MB/s, "1 MB / 5 min" or 17kB/s (COUNT B, kB or MB / TIME s or min)`, 'write')
+    throw new UsageError(
+      `--rate-limit ${JSON.stringify(text)} is not a rate like 5MB/s, "1 MB / 5 min" or 17kB/s (COUNT B, kB or MB / TIME s or min)`,
+      'write',
+    )
   }
   return bytes / per
 }
@@ -502,8 +625,12 @@ function throttleTo(bytesPerSecond: number): (bytesRead: number) => Promise<void
  * refusals, and the rows after it are written: a row must not stop the run (the rows before it
  * are already buffered, as `BatchWriter.write` keeps them).
  */
-export async function writeBatch(writer: { write(records: unknown, options?: InputBatch['options']): Promise<void> }, batch: InputBatch,
-  sourceName: string, reject: (r: Rejection) => Promise<void>): Promise<void> {
+export async function writeBatch(
+  writer: { write(records: unknown, options?: InputBatch['options']): Promise<void> },
+  batch: InputBatch,
+  sourceName: string,
+  reject: (r: Rejection) => Promise<void>,
+): Promise<void> {
   let records = batch.records
   for (;;) {
     try {
@@ -524,7 +651,11 @@ export async function writeBatch(writer: { write(records: unknown, options?: Inp
 }
 
 /** The rejection for the record a `RecordError` names, and the records after it; `undefined` when it cannot be told apart. */
-function refusedRecord(records: unknown, error: RecordError, sourceName: string): { rejection: Rejection; rest: unknown } | undefined {
+function refusedRecord(
+  records: unknown,
+  error: RecordError,
+  sourceName: string,
+): { rejection: Rejection; rest: unknown } | undefined {
   if (Array.isArray(records)) {
     const index = error.path[0]
     if (index === undefined || error.path.length !== 1 || index >= records.length) return undefined
@@ -550,7 +681,9 @@ function refusedRecord(records: unknown, error: RecordError, sourceName: string)
 /** A record as JSON, for the errors file (bigints as their digits). */
 function recordText(record: unknown): string {
   try {
-    return JSON.stringify(record, (_, value: unknown) => (typeof value === 'bigint' ? `${value}` : value)) ?? String(record)
+    return (
+      JSON.stringify(record, (_, value: unknown) => (typeof value === 'bigint' ? `${value}` : value)) ?? String(record)
+    )
   } catch {
     return String(record)
   }
@@ -572,8 +705,16 @@ async function settle(closing: Promise<void>): Promise<void> {
  */
 export class WriteFailedError extends Error {
   override name = 'WriteFailedError'
-  constructor(reason: Error, url: string, readonly written: number, readonly notWritten: number) {
-    super(`${describeError(reason, url)} (write stopped: ${written} point(s) acknowledged before it, ${notWritten} read and not written)`, { cause: reason })
+  constructor(
+    reason: Error,
+    url: string,
+    readonly written: number,
+    readonly notWritten: number,
+  ) {
+    super(
+      `${describeError(reason, url)} (write stopped: ${written} point(s) acknowledged before it, ${notWritten} read and not written)`,
+      { cause: reason },
+    )
   }
 }
 

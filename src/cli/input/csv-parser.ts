@@ -59,7 +59,10 @@ export class CsvParser {
           this.line += countLineFeeds(chunk, i, end)
           this.field += chunk.slice(i, end)
           if (this.field.length > MAX_FIELD_CHARS) {
-            throw new CsvSyntaxError(this.recordLine, `a quoted field is longer than ${MAX_FIELD_CHARS} characters (is a quote not closed?)`)
+            throw new CsvSyntaxError(
+              this.recordLine,
+              `a quoted field is longer than ${MAX_FIELD_CHARS} characters (is a quote not closed?)`,
+            )
           }
           if (q === -1) return out
           i = q + 1
@@ -100,11 +103,16 @@ export class CsvParser {
           while (j < n) {
             c = chunk.charCodeAt(j)
             if (c === COMMA || c === LF) break
-            if (c === QUOTE) throw new CsvSyntaxError(this.line, 'a quote inside an unquoted field (quote the whole field and double the quote)')
+            if (c === QUOTE)
+              throw new CsvSyntaxError(
+                this.line,
+                'a quote inside an unquoted field (quote the whole field and double the quote)',
+              )
             j++
           }
           this.field += chunk.slice(i, j)
-          if (this.field.length > MAX_FIELD_CHARS) throw new CsvSyntaxError(this.recordLine, `a field is longer than ${MAX_FIELD_CHARS} characters`)
+          if (this.field.length > MAX_FIELD_CHARS)
+            throw new CsvSyntaxError(this.recordLine, `a field is longer than ${MAX_FIELD_CHARS} characters`)
           if (j === n) return out
           if (c === COMMA) this.endField()
           else this.endRecord(out, true)
@@ -118,7 +126,8 @@ export class CsvParser {
 
   /** Ends the input: returns the last record if it had no line break, and checks nothing is left open. */
   end(): CsvRecord[] {
-    if (this.state === State.Quoted) throw new CsvSyntaxError(this.recordLine, 'a quoted field is not closed at the end of the input')
+    if (this.state === State.Quoted)
+      throw new CsvSyntaxError(this.recordLine, 'a quoted field is not closed at the end of the input')
     const out: CsvRecord[] = []
     if (this.state !== State.FieldStart || this.fields.length > 0) this.endRecord(out, this.state === State.Unquoted)
     return out

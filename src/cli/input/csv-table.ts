@@ -26,7 +26,13 @@ import { parseTimestampText } from '../../records/tables/timestamp-text.js'
 import { TimeZoneOffsets } from '../../records/tables/time-zone.js'
 import { setOwn } from '../../own-keys.js'
 import {
-  ValueError, isIntegerText, parseBoolText, parseFloatText, parseIntText, isDecimalText, type FieldValueType,
+  ValueError,
+  isIntegerText,
+  parseBoolText,
+  parseFloatText,
+  parseIntText,
+  isDecimalText,
+  type FieldValueType,
 } from './values.js'
 import type { CsvRecord } from './csv-parser.js'
 import { checkTimeUnits } from './ndjson.js'
@@ -118,10 +124,11 @@ export class CsvTableBuilder {
         cell = this.convert(i, fields[i])
       } catch (error) {
         this.dropPartialRow(i)
-        if (error instanceof ValueError) return rejectRow(record, `column ${JSON.stringify(this.header[i])}: ${error.message}`)
+        if (error instanceof ValueError)
+          return rejectRow(record, `column ${JSON.stringify(this.header[i])}: ${error.message}`)
         throw error
       }
-      ;(this.columns[i]).push(cell)
+      this.columns[i].push(cell)
       if (cell !== null && this.isField[i] === true) fieldCount++
     }
     if (fieldCount === 0) {
@@ -136,7 +143,7 @@ export class CsvTableBuilder {
   }
 
   private dropPartialRow(cellsPushed: number): void {
-    for (let i = 0; i < cellsPushed; i++) (this.columns[i]).pop()
+    for (let i = 0; i < cellsPushed; i++) this.columns[i].pop()
   }
 
   /** Hands over the rows built so far as a columnar table and starts a new one. */
@@ -154,7 +161,8 @@ export class CsvTableBuilder {
 
   private convert(index: number, text: string): Cell {
     if (index === this.timeIndex) {
-      if (text === '') throw new ValueError('the timestamp is missing (every row needs one when --timestamp-column is given)')
+      if (text === '')
+        throw new ValueError('the timestamp is missing (every row needs one when --timestamp-column is given)')
       return this.convertTime(text)
     }
     if (text === '') return null
@@ -168,7 +176,9 @@ export class CsvTableBuilder {
       return convertTo(settled, text)
     } catch (error) {
       if (error instanceof ValueError) {
-        throw new ValueError(`${error.message}; the column's first value made it ${settled} (pin it with --field-types ${name}=string)`)
+        throw new ValueError(
+          `${error.message}; the column's first value made it ${settled} (pin it with --field-types ${name}=string)`,
+        )
       }
       throw error
     }
@@ -177,7 +187,9 @@ export class CsvTableBuilder {
   private convertTime(text: string): bigint | string {
     const kind: TimeKind = isIntegerText(text) ? 'integer' : 'text'
     if (this.timeKind !== undefined && kind !== this.timeKind) {
-      throw new ValueError(`${JSON.stringify(text)} is ${kind === 'integer' ? 'an integer' : 'text'}, but earlier timestamps were ${this.timeKind === 'integer' ? 'integers' : 'date-time text'}`)
+      throw new ValueError(
+        `${JSON.stringify(text)} is ${kind === 'integer' ? 'an integer' : 'text'}, but earlier timestamps were ${this.timeKind === 'integer' ? 'integers' : 'date-time text'}`,
+      )
     }
     try {
       if (kind === 'integer') {
@@ -191,7 +203,8 @@ export class CsvTableBuilder {
       const nanos = parsed.naive && this.zone !== undefined ? this.wallClockToUtc(parsed.nanos, text) : parsed.nanos
       nanosToTimestamp(nanos, 'ns')
     } catch (error) {
-      if (error instanceof RangeError || error instanceof ValueError) throw new ValueError(error.message.replace(/^time: /, ''))
+      if (error instanceof RangeError || error instanceof ValueError)
+        throw new ValueError(error.message.replace(/^time: /, ''))
       throw error
     }
     this.rowTimeKind = kind
@@ -203,15 +216,17 @@ export class CsvTableBuilder {
     let wallMs = wallNanos / NANOS_PER_MS
     if (wallNanos % NANOS_PER_MS < 0n) wallMs -= 1n
     const utcMs = zone.toUtc(Number(wallMs))
-    if (utcMs === undefined) throw new ValueError(`${text} does not exist in ${zone.zone}: the clocks skipped it (daylight-saving change)`)
+    if (utcMs === undefined)
+      throw new ValueError(`${text} does not exist in ${zone.zone}: the clocks skipped it (daylight-saving change)`)
     return wallNanos - (wallMs - BigInt(utcMs)) * NANOS_PER_MS
   }
 
   /** Fixes the type of each unpinned field column from its first non-empty cell (the row just added). */
   private settleInferredTypes(): void {
     for (const i of this.fieldColumns) {
-      const cell = (this.columns[i]).at(-1)
-      if (cell === null || cell === undefined || this.inferred.has(i) || this.options.fieldTypes.has(this.header[i])) continue
+      const cell = this.columns[i].at(-1)
+      if (cell === null || cell === undefined || this.inferred.has(i) || this.options.fieldTypes.has(this.header[i]))
+        continue
       this.inferred.set(i, typeof cell === 'boolean' ? 'bool' : typeof cell === 'number' ? 'float' : 'string')
     }
   }
@@ -242,7 +257,8 @@ export function csvTableRowsAfter(table: object, row: number): Record<string, Ce
   const lines = tableLines.get(table)
   if (lines === undefined) return undefined
   const rest: Record<string, Cell[]> = {}
-  for (const [name, column] of Object.entries(table as Record<string, Cell[]>)) setOwn(rest, name, column.slice(row + 1))
+  for (const [name, column] of Object.entries(table as Record<string, Cell[]>))
+    setOwn(rest, name, column.slice(row + 1))
   tableLines.set(rest, lines.slice(row + 1))
   return rest
 }
@@ -291,23 +307,32 @@ function checkHeader(header: readonly string[], options: CsvTableOptions): void 
     seen.add(name)
   })
   const need = (name: string, flag: string): void => {
-    if (!seen.has(name)) throw new CsvHeaderError(`${flag} names ${JSON.stringify(name)}, which is not a column of the header (${header.join(', ')})`)
+    if (!seen.has(name))
+      throw new CsvHeaderError(
+        `${flag} names ${JSON.stringify(name)}, which is not a column of the header (${header.join(', ')})`,
+      )
   }
   for (const tag of options.tagColumns) need(tag, '--tag-columns')
   if (options.timestampColumn !== undefined) need(options.timestampColumn, '--timestamp-column')
   for (const name of options.fieldTypes.keys()) need(name, '--field-types')
   for (const name of header) {
     if (name === options.timestampColumn) continue
-    if (RESERVED_KEYS.has(name)) throw new CsvHeaderError(`column ${JSON.stringify(name)} is a reserved key name; use it as --timestamp-column or rename it`)
+    if (RESERVED_KEYS.has(name))
+      throw new CsvHeaderError(
+        `column ${JSON.stringify(name)} is a reserved key name; use it as --timestamp-column or rename it`,
+      )
     try {
       if (options.tagColumns.includes(name)) escapeKey(name)
       else escapeFieldKey(name)
     } catch (error) {
-      throw new CsvHeaderError(`column ${JSON.stringify(name)} cannot be a ${options.tagColumns.includes(name) ? 'tag' : 'field'} key: ${(error as Error).message}`)
+      throw new CsvHeaderError(
+        `column ${JSON.stringify(name)} cannot be a ${options.tagColumns.includes(name) ? 'tag' : 'field'} key: ${(error as Error).message}`,
+      )
     }
   }
   const fields = header.filter((name) => name !== options.timestampColumn && !options.tagColumns.includes(name))
-  if (fields.length === 0) throw new CsvHeaderError('the header has no field column (every column is a tag or the timestamp)')
+  if (fields.length === 0)
+    throw new CsvHeaderError('the header has no field column (every column is a tag or the timestamp)')
 }
 
 /** Renders cells back to one CSV line, quoting where RFC 4180 requires it. */

@@ -26,7 +26,15 @@ import { ownValue } from '../../own-keys.js'
 import type { WritePrecision } from '../../line-protocol/precision.js'
 import { checkBigintUnits, nanosToTimestamp, parseIsoToNanos } from '../../line-protocol/time.js'
 import { JsonSyntaxError, parseJsonExact } from './exact-json.js'
-import { ValueError, intFromNumber, parseBoolText, parseFloatText, parseIntText, isIntegerText, type FieldValueType } from './values.js'
+import {
+  ValueError,
+  intFromNumber,
+  parseBoolText,
+  parseFloatText,
+  parseIntText,
+  isIntegerText,
+  type FieldValueType,
+} from './values.js'
 
 const RESERVED_KEYS = new Set(['time', '_field', '_measurement'])
 
@@ -51,7 +59,8 @@ export function ndjsonToPoint(text: string, options: NdjsonOptions): Point {
     if (!(error instanceof JsonSyntaxError)) throw error
     throw new ValueError(`invalid JSON: ${error.message}`)
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ValueError('is not a JSON object')
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new ValueError('is not a JSON object')
   const object = parsed as Record<string, unknown>
   const nested = Object.hasOwn(object, 'fields')
   if (nested) checkNestedKeys(object, options)
@@ -63,7 +72,9 @@ export function ndjsonToPoint(text: string, options: NdjsonOptions): Point {
   const time = timeValue === undefined || timeValue === null ? undefined : convertTime(timeValue, options.precision)
   try {
     const point = new Point(measurement)
-    const tagSource = nested ? Object.entries(asObject(ownValue(object, 'tags') ?? {}, 'tags')) : pick(object, options.tagKeys)
+    const tagSource = nested
+      ? Object.entries(asObject(ownValue(object, 'tags') ?? {}, 'tags'))
+      : pick(object, options.tagKeys)
     for (const [key, value] of tagSource) {
       if (value === null || value === undefined || value === '') continue
       if (typeof value === 'object') throw new ValueError(`tag ${JSON.stringify(key)} is not a string`)
@@ -71,7 +82,9 @@ export function ndjsonToPoint(text: string, options: NdjsonOptions): Point {
       // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects are refused above: a JSON value here is a string, number, boolean or bigint
       point.tag(key, String(value))
     }
-    const fieldSource = nested ? Object.entries(asObject(object.fields, 'fields')) : omit(object, ['measurement', options.timeKey, ...options.tagKeys])
+    const fieldSource = nested
+      ? Object.entries(asObject(object.fields, 'fields'))
+      : omit(object, ['measurement', options.timeKey, ...options.tagKeys])
     for (const [key, value] of fieldSource) {
       if (value === null || value === undefined) continue
       if (RESERVED_KEYS.has(key)) throw new ValueError(`field key ${JSON.stringify(key)} is reserved`)
@@ -88,7 +101,11 @@ export function ndjsonToPoint(text: string, options: NdjsonOptions): Point {
   }
 }
 
-function convertFieldOf(key: string, value: unknown, type: FieldValueType | undefined): number | bigint | boolean | string {
+function convertFieldOf(
+  key: string,
+  value: unknown,
+  type: FieldValueType | undefined,
+): number | bigint | boolean | string {
   try {
     return convertField(value, type)
   } catch (error) {
@@ -105,7 +122,9 @@ function checkNestedKeys(object: Record<string, unknown>, options: NdjsonOptions
   const asTags = unknown.filter((key) => options.tagKeys.includes(key))
   throw new ValueError(
     `has key(s) ${unknown.map((k) => JSON.stringify(k)).join(', ')} beside "fields": a nested record holds only "measurement", "tags", "fields" and ${JSON.stringify(options.timeKey)}` +
-      (asTags.length === 0 ? '' : ` (--tag-columns names tags of flat records; put ${asTags.map((k) => JSON.stringify(k)).join(', ')} under "tags")`),
+      (asTags.length === 0
+        ? ''
+        : ` (--tag-columns names tags of flat records; put ${asTags.map((k) => JSON.stringify(k)).join(', ')} under "tags")`),
   )
 }
 
@@ -114,7 +133,8 @@ function convertTime(value: unknown, precision: WritePrecision | undefined): big
   if (typeof value === 'bigint') {
     units = value
   } else if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw new ValueError(`time ${value} is not a safe integer; write it as a string of digits`)
+    if (!Number.isSafeInteger(value))
+      throw new ValueError(`time ${value} is not a safe integer; write it as a string of digits`)
     units = BigInt(value)
   } else if (typeof value === 'string') {
     if (!isIntegerText(value)) {
@@ -152,7 +172,8 @@ function convertField(value: unknown, type: FieldValueType | undefined): number 
   if (typeof value === 'object') throw new ValueError('nested objects and arrays cannot be field values')
   // JSON.parse turns a number beyond the float64 range into Infinity, which a Point would drop
   // without a word: the value the line gave is lost, so the line is refused.
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new ValueError('the number is beyond the float64 range')
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new ValueError('the number is beyond the float64 range')
   if (type === undefined) {
     if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') return value
     if (typeof value === 'bigint') return unpinnedInteger(value)
@@ -188,11 +209,14 @@ function convertField(value: unknown, type: FieldValueType | undefined): number 
 function unpinnedInteger(value: bigint): number {
   const float = Number(value)
   if (Number.isFinite(float) && BigInt(float) === value) return float
-  throw new ValueError(`${value} is an integer that a float cannot hold exactly; pin the field with --field-types <name>=int (or uint) to write it as an integer, or <name>=float to round it`)
+  throw new ValueError(
+    `${value} is an integer that a float cannot hold exactly; pin the field with --field-types <name>=int (or uint) to write it as an integer, or <name>=float to round it`,
+  )
 }
 
 function asObject(value: unknown, what: string): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ValueError(`"${what}" is not an object`)
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new ValueError(`"${what}" is not an object`)
   return value as Record<string, unknown>
 }
 

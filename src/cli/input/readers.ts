@@ -52,7 +52,12 @@ export function detectFormat(name: string, explicit: InputFormat | undefined): I
   return 'lp'
 }
 
-export function readInput(format: InputFormat, source: InputSource, config: ReaderConfig, reject: RejectFn): AsyncGenerator<InputBatch> {
+export function readInput(
+  format: InputFormat,
+  source: InputSource,
+  config: ReaderConfig,
+  reject: RejectFn,
+): AsyncGenerator<InputBatch> {
   switch (format) {
     case 'lp':
       return readLineProtocol(source)
@@ -138,14 +143,18 @@ async function* readCsv(source: InputSource, config: ReaderConfig, reject: Rejec
             continue
           }
           if (config.measurement === undefined) {
-            throw new InputError(`${source.name}: CSV needs --measurement (-m), the measurement of every row, or annotations (#datatype measurement,… or #constant measurement,<name>)`)
+            throw new InputError(
+              `${source.name}: CSV needs --measurement (-m), the measurement of every row, or annotations (#datatype measurement,… or #constant measurement,<name>)`,
+            )
           }
           builder = new CsvTableBuilder(record.fields, config)
           continue
         }
         const refused = builder.add(record)
-        if (refused !== undefined) await reject({ where: `${source.name}:${refused.line}`, text: refused.text, reason: refused.reason })
-        else if (builder.rows >= config.rowsPerBatch) yield { points: builder.rows, records: builder.take(), options: plainCsvOptions(config) }
+        if (refused !== undefined)
+          await reject({ where: `${source.name}:${refused.line}`, text: refused.text, reason: refused.reason })
+        else if (builder.rows >= config.rowsPerBatch)
+          yield { points: builder.rows, records: builder.take(), options: plainCsvOptions(config) }
       }
       if (lines.length > 0) {
         yield { records: lines, points: lines.length }
@@ -153,10 +162,12 @@ async function* readCsv(source: InputSource, config: ReaderConfig, reject: Rejec
       }
     }
   } catch (error) {
-    if (error instanceof CsvSyntaxError || error instanceof CsvHeaderError || error instanceof AnnotationError) throw new InputError(`${source.name}: ${error.message}`)
+    if (error instanceof CsvSyntaxError || error instanceof CsvHeaderError || error instanceof AnnotationError)
+      throw new InputError(`${source.name}: ${error.message}`)
     throw error
   }
-  if (builder !== undefined && builder.rows > 0) yield { points: builder.rows, records: builder.take(), options: plainCsvOptions(config) }
+  if (builder !== undefined && builder.rows > 0)
+    yield { points: builder.rows, records: builder.take(), options: plainCsvOptions(config) }
 }
 
 const plainOptionsOf = new WeakMap<ReaderConfig, BatchWriteOptions>()
@@ -192,7 +203,9 @@ function startAnnotated(source: InputSource, config: ReaderConfig): AnnotatedCsv
     config.fieldTypes.size === 0 ? undefined : '--field-types',
   ].filter((f) => f !== undefined)
   if (flags.length > 0) {
-    throw new InputError(`${source.name} is annotated CSV, where ${flags.join(', ')} do not apply: say it with annotations (#constant measurement,<name>, #datatype tag / dateTime:<format> / long, #timezone)`)
+    throw new InputError(
+      `${source.name} is annotated CSV, where ${flags.join(', ')} do not apply: say it with annotations (#constant measurement,<name>, #datatype tag / dateTime:<format> / long, #timezone)`,
+    )
   }
   return new AnnotatedCsvReader(config.precision ?? 'ns')
 }

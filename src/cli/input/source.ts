@@ -30,7 +30,11 @@ const READ_CHUNK = 256 * 1024
  * Opens a file (or stdin for `-`). Fails early, with a clear message, when the file cannot be read.
  * `gzip`: decompress it; by default a file whose name ends in `.gz` is, stdin is not.
  */
-export async function openSource(name: string, stdin: NodeJS.ReadableStream = process.stdin, gzip?: boolean): Promise<InputSource> {
+export async function openSource(
+  name: string,
+  stdin: NodeJS.ReadableStream = process.stdin,
+  gzip?: boolean,
+): Promise<InputSource> {
   if (name === '-') return new StreamSource(name, undefined, stdin, undefined, gzip ?? false)
   let size: number | undefined
   try {
@@ -81,7 +85,7 @@ class StreamSource implements InputSource {
     let text: string
     try {
       for await (const chunk of stream) {
-        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk)
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
         try {
           text = decoder.decode(bytes, { stream: true })
         } catch (error) {
@@ -114,7 +118,9 @@ class StreamSource implements InputSource {
 
   private invalidUtf8(offset: number, atEnd = false): InputError {
     const where = this.gunzip ? ' of the decompressed text' : ''
-    return new InputError(`cannot read ${this.name}: invalid UTF-8 at byte offset ${offset}${where}${atEnd ? ' (the input ends inside a character)' : ''}`)
+    return new InputError(
+      `cannot read ${this.name}: invalid UTF-8 at byte offset ${offset}${where}${atEnd ? ' (the input ends inside a character)' : ''}`,
+    )
   }
 }
 
@@ -222,7 +228,8 @@ export async function* splitLines(chunks: AsyncIterable<string>): AsyncGenerator
     carry = text.slice(start)
     // eslint-disable-next-line no-useless-assignment -- frees the chunk's text while the generator waits at the yield below
     text = ''
-    if (carry.length > MAX_LINE_CHARS) throw new InputError(`line ${lineNumber + 1} is longer than ${MAX_LINE_CHARS} characters`)
+    if (carry.length > MAX_LINE_CHARS)
+      throw new InputError(`line ${lineNumber + 1} is longer than ${MAX_LINE_CHARS} characters`)
     if (batch.length > 0) yield batch
   }
   if (carry.length > 0) {
@@ -348,7 +355,16 @@ function findLineEnd(text: string, from: number, scan: LineScan): number {
 export async function* splitLineProtocol(chunks: AsyncIterable<string>): AsyncGenerator<TextLine[]> {
   let carry = ''
   let lineNumber = 0
-  const scan: LineScan = { part: Part.Indent, quoted: false, escaped: false, equals: 0, commas: 0, feeds: 0, nextQuote: -1, nextBackslash: -1 }
+  const scan: LineScan = {
+    part: Part.Indent,
+    quoted: false,
+    escaped: false,
+    equals: 0,
+    commas: 0,
+    feeds: 0,
+    nextQuote: -1,
+    nextBackslash: -1,
+  }
   for await (const chunk of chunks) {
     const batch: TextLine[] = []
     let text = carry + chunk
@@ -372,11 +388,16 @@ export async function* splitLineProtocol(chunks: AsyncIterable<string>): AsyncGe
     carry = text.slice(start)
     // eslint-disable-next-line no-useless-assignment -- frees the chunk's text while the generator waits at the yield below
     text = ''
-    if (carry.length > MAX_LINE_CHARS) throw new InputError(`line ${lineNumber + 1} is longer than ${MAX_LINE_CHARS} characters`)
+    if (carry.length > MAX_LINE_CHARS)
+      throw new InputError(`line ${lineNumber + 1} is longer than ${MAX_LINE_CHARS} characters`)
     if (batch.length > 0) yield batch
   }
   // An escaped or quoted line feed at the very end ends the input, not the value.
-  const last = carry.endsWith('\n') ? carry.slice(0, carry.endsWith('\r\n') ? -2 : -1) : carry.endsWith('\r') ? carry.slice(0, -1) : carry
+  const last = carry.endsWith('\n')
+    ? carry.slice(0, carry.endsWith('\r\n') ? -2 : -1)
+    : carry.endsWith('\r')
+      ? carry.slice(0, -1)
+      : carry
   if (last.length > 0) yield [{ text: last, line: lineNumber + 1 }]
 }
 

@@ -58,7 +58,8 @@ export function intFromNumber(value: number, type: 'int' | 'uint'): bigint {
 }
 
 function checkIntRange(value: bigint, type: 'int' | 'uint', text: string): bigint {
-  if (type === 'int' && (value < INT64_MIN || value > INT64_MAX)) throw new ValueError(`${text} is out of the int64 range`)
+  if (type === 'int' && (value < INT64_MIN || value > INT64_MAX))
+    throw new ValueError(`${text} is out of the int64 range`)
   if (type === 'uint' && (value < 0n || value > UINT64_MAX)) throw new ValueError(`${text} is out of the uint64 range`)
   return value
 }
@@ -72,7 +73,9 @@ export function parseFieldTypes(spec: string | undefined): Map<string, FieldValu
     const name = entry.slice(0, eq)
     const type = entry.slice(eq + 1) as FieldValueType
     if (eq <= 0 || !FIELD_VALUE_TYPES.includes(type)) {
-      throw new ValueError(`--field-types: ${JSON.stringify(entry)} is not name=type with type one of ${FIELD_VALUE_TYPES.join(', ')}`)
+      throw new ValueError(
+        `--field-types: ${JSON.stringify(entry)} is not name=type with type one of ${FIELD_VALUE_TYPES.join(', ')}`,
+      )
     }
     types.set(name, type)
   }
@@ -82,5 +85,8 @@ export function parseFieldTypes(spec: string | undefined): Map<string, FieldValu
 /** Splits a comma-separated list flag (`--tag-columns a,b`), dropping empty entries. */
 export function parseList(spec: string | undefined): string[] {
   if (spec === undefined) return []
-  return spec.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  return spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
 }

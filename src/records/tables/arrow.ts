@@ -14,7 +14,16 @@ import type { CellBlock, CellValue, ColumnInfo, ColumnKind, RowBlock, TableModel
 
 /** Arrow's `Type` enum values this module reads (stable across apache-arrow versions). */
 const TYPE = {
-  Null: 1, Int: 2, Float: 3, Utf8: 5, Bool: 6, Date: 8, Timestamp: 10, LargeUtf8: 20, Utf8View: 24, Dictionary: -1,
+  Null: 1,
+  Int: 2,
+  Float: 3,
+  Utf8: 5,
+  Bool: 6,
+  Date: 8,
+  Timestamp: 10,
+  LargeUtf8: 20,
+  Utf8View: 24,
+  Dictionary: -1,
 } as const
 
 const TIME_UNIT_NANOS = [1_000_000_000n, 1_000_000n, 1_000n, 1n] as const
@@ -81,7 +90,11 @@ export interface ArrowTableShape {
 function hasSchema(value: unknown): value is { schema: ArrowSchemaShape; numRows: number; getChildAt: unknown } {
   if (value === null || typeof value !== 'object') return false
   const candidate = value as { schema?: { fields?: unknown }; numRows?: unknown; getChildAt?: unknown }
-  return Array.isArray(candidate.schema?.fields) && typeof candidate.numRows === 'number' && typeof candidate.getChildAt === 'function'
+  return (
+    Array.isArray(candidate.schema?.fields) &&
+    typeof candidate.numRows === 'number' &&
+    typeof candidate.getChildAt === 'function'
+  )
 }
 
 /** True for an Arrow `Table` (schema, row count, batches). */
@@ -135,20 +148,27 @@ function* arrowBlocks(batches: readonly ArrowRecordBatchShape[], maxRows: number
 
 function arrowKind(type: ArrowTypeShape): ColumnKind {
   switch (type.typeId) {
-    case TYPE.Null: return 'null'
-    case TYPE.Int: return type.bitWidth === 64 && type.isSigned === false ? 'uint' : 'int'
-    case TYPE.Float: return 'float'
-    case TYPE.Bool: return 'bool'
+    case TYPE.Null:
+      return 'null'
+    case TYPE.Int:
+      return type.bitWidth === 64 && type.isSigned === false ? 'uint' : 'int'
+    case TYPE.Float:
+      return 'float'
+    case TYPE.Bool:
+      return 'bool'
     case TYPE.Utf8:
     case TYPE.LargeUtf8:
-    case TYPE.Utf8View: return 'string'
+    case TYPE.Utf8View:
+      return 'string'
     case TYPE.Timestamp:
-    case TYPE.Date: return 'temporal'
+    case TYPE.Date:
+      return 'temporal'
     case TYPE.Dictionary: {
       const kind = type.dictionary === undefined ? 'unsupported' : arrowKind(type.dictionary)
       return kind === 'temporal' ? 'unsupported' : kind
     }
-    default: return 'unsupported'
+    default:
+      return 'unsupported'
   }
 }
 
@@ -174,12 +194,18 @@ function columnReader(batch: ArrowRecordBatchShape, column: number): BlockReader
       return (start) => ({ kind, values, offset: start, valid: at(start) })
     }
     case TYPE.Float: {
-      const values = type.precision === 0 ? halfFloats(data.values as Uint16Array) : (data.values as Float32Array | Float64Array)
+      const values =
+        type.precision === 0 ? halfFloats(data.values as Uint16Array) : (data.values as Float32Array | Float64Array)
       return (start) => ({ kind: 'float', values, offset: start, valid: at(start) })
     }
     case TYPE.Bool: {
       const bits = data.values as Uint8Array
-      return (start, length) => ({ kind: 'bool', values: bitsAsBooleans(bits, data.offset + start, length), offset: 0, valid: at(start) })
+      return (start, length) => ({
+        kind: 'bool',
+        values: bitsAsBooleans(bits, data.offset + start, length),
+        offset: 0,
+        valid: at(start),
+      })
     }
     case TYPE.Utf8:
     case TYPE.LargeUtf8:
@@ -190,12 +216,19 @@ function columnReader(batch: ArrowRecordBatchShape, column: number): BlockReader
       const values = int64Values(data)
       const unitNanos = temporalUnitNanos(type)
       // Arrow stores zoned timestamps as UTC instants; a zone-less one, and any date, is wall clock.
-      const naive = type.typeId === TYPE.Date || type.timezone === null || type.timezone === undefined || type.timezone === ''
+      const naive =
+        type.typeId === TYPE.Date || type.timezone === null || type.timezone === undefined || type.timezone === ''
       return (start) => ({ kind: 'temporal', values, offset: start, valid: at(start), unitNanos, naive })
     }
     case TYPE.Dictionary: {
       const indices = data.values as ArrayLike<number | bigint>
-      return (start) => ({ kind: 'dictionary', indices, offset: start, valid: at(start), dictionary: dictionaryValues(data) })
+      return (start) => ({
+        kind: 'dictionary',
+        indices,
+        offset: start,
+        valid: at(start),
+        dictionary: dictionaryValues(data),
+      })
     }
     default:
       return () => ({ kind: 'null' })
@@ -209,7 +242,7 @@ function validityOf(data: ArrowDataShape): ((row: number) => boolean) | undefine
   const offset = data.offset
   return (row) => {
     const bit = offset + row
-    return ((bitmap[bit >> 3]) & (1 << (bit & 7))) !== 0
+    return (bitmap[bit >> 3] & (1 << (bit & 7))) !== 0
   }
 }
 
@@ -238,7 +271,7 @@ function bitsAsBooleans(bits: Uint8Array, offset: number, length: number): boole
   const out = new Array<boolean>(length)
   for (let i = 0; i < length; i++) {
     const bit = offset + i
-    out[i] = ((bits[bit >> 3]) & (1 << (bit & 7))) !== 0
+    out[i] = (bits[bit >> 3] & (1 << (bit & 7))) !== 0
   }
   return out
 }
@@ -252,9 +285,13 @@ function halfFloats(words: Uint16Array): Float64Array {
     const exponent = (w >> 10) & 0x1f
     const fraction = w & 0x3ff
     out[i] =
-      exponent === 0 ? sign * fraction * 2 ** -24
-      : exponent === 0x1f ? (fraction === 0 ? sign * Infinity : NaN)
-      : sign * (1 + fraction / 1024) * 2 ** (exponent - 15)
+      exponent === 0
+        ? sign * fraction * 2 ** -24
+        : exponent === 0x1f
+          ? fraction === 0
+            ? sign * Infinity
+            : NaN
+          : sign * (1 + fraction / 1024) * 2 ** (exponent - 15)
   }
   return out
 }
@@ -270,7 +307,12 @@ function stringReader(
 ): BlockReader {
   const offsets = data.valueOffsets
   const bytes = data.values
-  if (data.type.typeId === TYPE.Utf8View || offsets === null || offsets === undefined || !(bytes instanceof Uint8Array)) {
+  if (
+    data.type.typeId === TYPE.Utf8View ||
+    offsets === null ||
+    offsets === undefined ||
+    !(bytes instanceof Uint8Array)
+  ) {
     const vector = batch.getChildAt(column) as ArrowVectorShape
     return (start, length) => {
       const values = new Array<string | null>(length)

@@ -38,5 +38,9 @@ export function* windowedBlocks(
 function shiftCells(cells: CellBlock, rows: number): CellBlock {
   if (cells.kind === 'null' || rows === 0) return cells
   const valid = cells.valid
-  return { ...cells, offset: cells.offset + rows, valid: valid === undefined ? undefined : (i: number) => valid(i + rows) }
+  return {
+    ...cells,
+    offset: cells.offset + rows,
+    valid: valid === undefined ? undefined : (i: number) => valid(i + rows),
+  }
 }

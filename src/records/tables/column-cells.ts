@@ -35,7 +35,9 @@ export abstract class ColumnCells {
    * The block's cells as dictionary indices, for readers that look entries up themselves
    * (see line-heads.ts); undefined when the block is not dictionary-encoded.
    */
-  dictionaryCells(): { indices: ArrayLike<number | bigint>; offset: number; valid: Validity | undefined; entries: DictionaryTexts } | undefined {
+  dictionaryCells():
+    | { indices: ArrayLike<number | bigint>; offset: number; valid: Validity | undefined; entries: DictionaryTexts }
+    | undefined {
     if (this.mode !== DICTIONARY_CELLS) return undefined
     return { indices: this.indices, offset: this.offset, valid: this.valid, entries: this.dictionary }
   }
@@ -50,7 +52,10 @@ export abstract class ColumnCells {
    * values (with `values`, `offset` and `valid` taken) for the subclass to pick its mode.
    * `formatEntry` makes a dictionary entry's bytes; it throws `CellError` for a bad entry.
    */
-  protected loadCells(block: CellBlock, formatEntry: (value: CellValue) => EncodedText | undefined): ValueBlock | undefined {
+  protected loadCells(
+    block: CellBlock,
+    formatEntry: (value: CellValue) => EncodedText | undefined,
+  ): ValueBlock | undefined {
     if (block.kind === 'null') {
       this.mode = NO_CELLS
       this.valid = undefined

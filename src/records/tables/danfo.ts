@@ -56,7 +56,14 @@ export function danfoModel(frame: DanfoDataFrameShape): TableModel {
     rowCount,
     columns,
     timeIndex,
-    blocks: (maxRows) => arrayBlocks(arrays, columns, rowCount, maxRows, timeIndex === undefined ? undefined : { values: index, kind: timeIndex.kind }),
+    blocks: (maxRows) =>
+      arrayBlocks(
+        arrays,
+        columns,
+        rowCount,
+        maxRows,
+        timeIndex === undefined ? undefined : { values: index, kind: timeIndex.kind },
+      ),
   }
 }
 

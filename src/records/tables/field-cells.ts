@@ -156,7 +156,11 @@ export class FieldCells extends ColumnCells {
     const numeric = typeof value === 'number' || typeof value === 'bigint'
     const format = this.format
     try {
-      return formatFieldValue(this.name, value, numeric && format !== 'bool' && format !== 'string' ? format : undefined)
+      return formatFieldValue(
+        this.name,
+        value,
+        numeric && format !== 'bool' && format !== 'string' ? format : undefined,
+      )
     } catch (error) {
       throw new CellError(index, thrownReason(error))
     }

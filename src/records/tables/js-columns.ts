@@ -14,8 +14,17 @@ export interface InspectedColumn {
 
 /** Any typed array except `DataView`. */
 export type TypedArray =
-  | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
-  | Float32Array | Float64Array | BigInt64Array | BigUint64Array
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array
+  | BigInt64Array
+  | BigUint64Array
 
 /** True for arrays and typed arrays (not `DataView`), the column containers of a plain table. */
 export function isColumnArray(value: unknown): value is readonly unknown[] | TypedArray {
@@ -46,7 +55,7 @@ export function inspectArray(values: readonly unknown[]): InspectedColumn {
     if (value === null || value === undefined || value !== value) continue
     const type = typeof value
     if (type === 'object') {
-      seen.add(value instanceof Date ? 'Date' : (value).constructor?.name ?? 'object')
+      seen.add(value instanceof Date ? 'Date' : (value.constructor?.name ?? 'object'))
     } else {
       seen.add(type)
     }
@@ -56,25 +65,37 @@ export function inspectArray(values: readonly unknown[]): InspectedColumn {
   if (names.length > 1) return { kind: 'mixed', typeName: names.join(' and ') }
   const only = names[0]
   switch (only) {
-    case 'number': return { kind: 'float', typeName: only }
-    case 'bigint': return { kind: 'int', typeName: only }
-    case 'boolean': return { kind: 'bool', typeName: only }
-    case 'string': return { kind: 'string', typeName: only }
-    case 'Date': return { kind: 'date', typeName: only }
-    default: return { kind: 'unsupported', typeName: only }
+    case 'number':
+      return { kind: 'float', typeName: only }
+    case 'bigint':
+      return { kind: 'int', typeName: only }
+    case 'boolean':
+      return { kind: 'bool', typeName: only }
+    case 'string':
+      return { kind: 'string', typeName: only }
+    case 'Date':
+      return { kind: 'date', typeName: only }
+    default:
+      return { kind: 'unsupported', typeName: only }
   }
 }
 
 /** The cells `[start, start + length)` of an inspected array, without copying. */
 export function arrayCells(values: ArrayLike<unknown>, kind: ColumnKind, start: number): CellBlock {
   switch (kind) {
-    case 'float': return { kind, values: values as ArrayLike<number | null>, offset: start }
+    case 'float':
+      return { kind, values: values as ArrayLike<number | null>, offset: start }
     case 'int':
-    case 'uint': return { kind, values: values as ArrayLike<number | bigint | null>, offset: start }
-    case 'bool': return { kind, values: values as ArrayLike<boolean | null>, offset: start }
-    case 'string': return { kind, values: values as ArrayLike<string | null>, offset: start }
-    case 'date': return { kind, values: values as ArrayLike<Date | null>, offset: start }
-    default: return { kind: 'null' }
+    case 'uint':
+      return { kind, values: values as ArrayLike<number | bigint | null>, offset: start }
+    case 'bool':
+      return { kind, values: values as ArrayLike<boolean | null>, offset: start }
+    case 'string':
+      return { kind, values: values as ArrayLike<string | null>, offset: start }
+    case 'date':
+      return { kind, values: values as ArrayLike<Date | null>, offset: start }
+    default:
+      return { kind: 'null' }
   }
 }
 
@@ -97,7 +118,7 @@ export function* arrayBlocks(
       cells: (column) =>
         column < 0
           ? arrayCells((index as { values: ArrayLike<unknown> }).values, (index as { kind: ColumnKind }).kind, start)
-          : arrayCells(arrays[column], (columns[column]).kind, start),
+          : arrayCells(arrays[column], columns[column].kind, start),
     }
   }
 }

@@ -106,7 +106,7 @@ export class LineHeads {
       }
       if (tag.empty) continue
       const weight = this.weights[c]
-      const next = c + 1 < this.columns ? (this.weights[c + 1]) : Infinity
+      const next = c + 1 < this.columns ? this.weights[c + 1] : Infinity
       const entry = Math.floor((combination % next) / weight) - 1
       const entries = this.entries[c++]
       if (entry < 0) continue

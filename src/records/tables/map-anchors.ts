@@ -16,16 +16,16 @@ import { EncodedText, NearbyInt64Writer } from './write-bytes.js'
 export function keepTableWriterMapsAlive(): void {
   const text = new EncodedText('')
   const anchors: object[] = [
-  text,
-  new LineWriter(0),
-  new DictionaryTexts(),
-  new FieldCells('', ',=', 'float'),
-  TagCells.column('', ',='),
-  TagCells.constant('', ','),
-  new TimeCells('', 'ns', undefined),
-  new LineHeads(text, []),
-  new NearbyInt64Writer(),
-]
+    text,
+    new LineWriter(0),
+    new DictionaryTexts(),
+    new FieldCells('', ',=', 'float'),
+    TagCells.column('', ',='),
+    TagCells.constant('', ','),
+    new TimeCells('', 'ns', undefined),
+    new LineHeads(text, []),
+    new NearbyInt64Writer(),
+  ]
 
   for (const anchor of anchors) keepMapAlive(anchor)
 }

@@ -14,7 +14,8 @@
  * - `unsupported`: a type that line protocol has no value for (lists, structs, binary, …).
  * - `mixed`: a JavaScript array whose values have more than one type.
  */
-export type ColumnKind = 'float' | 'int' | 'uint' | 'bool' | 'string' | 'temporal' | 'date' | 'null' | 'unsupported' | 'mixed'
+export type ColumnKind =
+  'float' | 'int' | 'uint' | 'bool' | 'string' | 'temporal' | 'date' | 'null' | 'unsupported' | 'mixed'
 
 /** A column as the table declares it. */
 export interface ColumnInfo {

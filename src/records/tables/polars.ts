@@ -65,23 +65,32 @@ const NANOS_PER_DAY = 86_400_000_000_000n
 function polarsKind(dtype: PolarsDataTypeShape): ColumnKind {
   switch (dtype.variant) {
     case 'Float32':
-    case 'Float64': return 'float'
+    case 'Float64':
+      return 'float'
     case 'Int8':
     case 'Int16':
     case 'Int32':
     case 'Int64':
     case 'UInt8':
     case 'UInt16':
-    case 'UInt32': return 'int'
-    case 'UInt64': return 'uint'
-    case 'Bool': return 'bool'
+    case 'UInt32':
+      return 'int'
+    case 'UInt64':
+      return 'uint'
+    case 'Bool':
+      return 'bool'
     case 'String':
     case 'Utf8':
-    case 'Categorical': return 'string'
-    case 'Datetime': return dtype.timeUnit !== undefined && dtype.timeUnit in TIME_UNIT_NANOS ? 'temporal' : 'unsupported'
-    case 'Date': return 'temporal'
-    case 'Null': return 'null'
-    default: return 'unsupported'
+    case 'Categorical':
+      return 'string'
+    case 'Datetime':
+      return dtype.timeUnit !== undefined && dtype.timeUnit in TIME_UNIT_NANOS ? 'temporal' : 'unsupported'
+    case 'Date':
+      return 'temporal'
+    case 'Null':
+      return 'null'
+    default:
+      return 'unsupported'
   }
 }
 
@@ -90,7 +99,7 @@ export function polarsModel(frame: PolarsDataFrameShape): TableModel {
   const names = frame.columns
   const series = names.map((name) => frame.getColumn(name))
   const columns: ColumnInfo[] = names.map((name, i) => {
-    const dtype = (series[i]).dtype
+    const dtype = series[i].dtype
     return { name, kind: polarsKind(dtype), typeName: dtypeName(dtype) }
   })
   const rowCount = frame.height
@@ -100,7 +109,7 @@ export function polarsModel(frame: PolarsDataFrameShape): TableModel {
     columns,
     blocks(maxRows: number): Iterable<RowBlock> {
       return windowedBlocks(rowCount, maxRows, WINDOW_ROWS, (column, start, length) =>
-        readCells((series[column]).slice(start, length)),
+        readCells(series[column].slice(start, length)),
       )
     },
   }
@@ -110,7 +119,7 @@ export function polarsModel(frame: PolarsDataFrameShape): TableModel {
 function dtypeName(dtype: PolarsDataTypeShape): string {
   const text = String(dtype)
   const match = /^DataType\((.*)\)$/.exec(text)
-  return match === null ? text : (match[1])
+  return match === null ? text : match[1]
 }
 
 function readCells(slice: PolarsSeriesShape): CellBlock {
@@ -145,10 +154,18 @@ function readCells(slice: PolarsSeriesShape): CellBlock {
 }
 
 /** Int64 values as a `BigInt64Array` (exact), with a validity mask when some are null. */
-function exactIntegers(slice: PolarsSeriesShape): { values: ArrayLike<bigint>; offset: 0; valid?: (i: number) => boolean } {
+function exactIntegers(slice: PolarsSeriesShape): {
+  values: ArrayLike<bigint>
+  offset: 0
+  valid?: (i: number) => boolean
+} {
   if (slice.nullCount() === 0) return { values: slice.toTypedArray() as ArrayLike<bigint>, offset: 0 }
   const missing = slice.isNull().toArray() as boolean[]
-  return { values: slice.fillNull('zero').toTypedArray() as ArrayLike<bigint>, offset: 0, valid: (i) => missing[i] !== true }
+  return {
+    values: slice.fillNull('zero').toTypedArray() as ArrayLike<bigint>,
+    offset: 0,
+    valid: (i) => missing[i] !== true,
+  }
 }
 
 /**
@@ -156,9 +173,16 @@ function exactIntegers(slice: PolarsSeriesShape): { values: ArrayLike<bigint>; o
  * holds them as static members), so that nothing has to import the library.
  */
 function siblingDataType(dtype: PolarsDataTypeShape, variant: 'Int64' | 'Int32'): PolarsDataTypeShape {
-  for (let owner: unknown = (dtype as object).constructor; typeof owner === 'function'; owner = Object.getPrototypeOf(owner)) {
+  for (
+    let owner: unknown = (dtype as object).constructor;
+    typeof owner === 'function';
+    owner = Object.getPrototypeOf(owner)
+  ) {
     const sibling = (owner as unknown as Record<string, unknown>)[variant]
     if (sibling !== null && typeof sibling === 'object' && 'variant' in sibling) return sibling as PolarsDataTypeShape
   }
-  throw new CellError(0, `cannot read the raw values of a ${dtypeName(dtype)} column with this version of nodejs-polars`)
+  throw new CellError(
+    0,
+    `cannot read the raw values of a ${dtypeName(dtype)} column with this version of nodejs-polars`,
+  )
 }

@@ -172,15 +172,24 @@ export class TableRowCursor implements RowCursor {
   /** A cell's error as a `RecordError` naming the table's row and the column. */
   private rowError(error: unknown, column: { readonly name: string } | undefined): unknown {
     if (!(error instanceof CellError) || column === undefined) return error
-    return new RecordError(this.path, `row ${this.blockStart + error.index}, column ${JSON.stringify(column.name)}: ${error.message}`, {
-      cause: error,
-    })
+    return new RecordError(
+      this.path,
+      `row ${this.blockStart + error.index}, column ${JSON.stringify(column.name)}: ${error.message}`,
+      {
+        cause: error,
+      },
+    )
   }
 }
 
 /** Keeps a row cursor alive with its map (see map-anchors.ts). Called once, by keepTableMapsAlive. */
 export function keepRowCursorMapsAlive(): void {
   keepMapAlive(
-    new TableRowCursor({ description: '', rowCount: 0, columns: [], blocks: () => [] }, { measurement: 'm', tags: [], fields: [], time: undefined }, [], () => undefined),
+    new TableRowCursor(
+      { description: '', rowCount: 0, columns: [], blocks: () => [] },
+      { measurement: 'm', tags: [], fields: [], time: undefined },
+      [],
+      () => undefined,
+    ),
   )
 }

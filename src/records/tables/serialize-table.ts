@@ -33,7 +33,12 @@ const NUMERIC_KINDS: ReadonlySet<ColumnKind> = new Set(['float', 'int', 'uint', 
  * (with `path`) right away for a table that cannot be written; row errors are thrown by the
  * cursor. `onSkippedRow` is called for each row left with no field, which is not written.
  */
-export function tableRows(model: TableModel, ctx: SerializeContext, path: readonly number[], onSkippedRow: () => void): RowCursor {
+export function tableRows(
+  model: TableModel,
+  ctx: SerializeContext,
+  path: readonly number[],
+  onSkippedRow: () => void,
+): RowCursor {
   return new TableRowCursor(model, planTable(model, ctx, path), path, onSkippedRow)
 }
 
@@ -60,14 +65,17 @@ function planTable(model: TableModel, ctx: SerializeContext, path: readonly numb
 
   const byName = new Map<string, number>()
   model.columns.forEach((column, index) => {
-    if (byName.has(column.name)) fail(`column ${JSON.stringify(column.name)} appears more than once in the ${model.description}`)
+    if (byName.has(column.name))
+      fail(`column ${JSON.stringify(column.name)} appears more than once in the ${model.description}`)
     byName.set(column.name, index)
   })
   const columnList = (): string => model.columns.map((c) => c.name).join(', ')
   const lookUp = (name: string, option: string): number => {
     const index = byName.get(name)
     if (index === undefined) {
-      fail(`${option} names ${JSON.stringify(name)}, which is not a column of the ${model.description} (columns: ${columnList()})`)
+      fail(
+        `${option} names ${JSON.stringify(name)}, which is not a column of the ${model.description} (columns: ${columnList()})`,
+      )
     }
     return index as number
   }
@@ -104,7 +112,11 @@ function planTable(model: TableModel, ctx: SerializeContext, path: readonly numb
     if (!FIELD_KINDS.has(column.kind)) fail(unsupportedReason(column, 'a field'))
     const key = escapeName(() => escapeFieldKey(column.name), `column ${JSON.stringify(column.name)}`, fail)
     // Every field is written after a comma; the cursor turns the line's first one into a space.
-    const cells = new FieldCells(column.name, `,${key}=`, fieldFormat(column, ownValue(ctx.fieldTypes, column.name), fail))
+    const cells = new FieldCells(
+      column.name,
+      `,${key}=`,
+      fieldFormat(column, ownValue(ctx.fieldTypes, column.name), fail),
+    )
     fields.push({ column: index, cells })
   })
   if (fields.length === 0) fail(`the ${model.description} has no field column (every column is a tag or the timestamp)`)
@@ -119,13 +131,19 @@ function chooseTimeColumn(
   byName: ReadonlyMap<string, number>,
   lookUp: (name: string, option: string) => number,
 ): number | undefined {
-  if (ctx.dataFrameTimestampColumn !== undefined) return lookUp(ctx.dataFrameTimestampColumn, 'dataFrameTimestampColumn')
+  if (ctx.dataFrameTimestampColumn !== undefined)
+    return lookUp(ctx.dataFrameTimestampColumn, 'dataFrameTimestampColumn')
   if (model.timeIndex !== undefined) return TIME_INDEX
   return byName.get(TIME_NAME)
 }
 
-function planTime(model: TableModel, ctx: SerializeContext, column: number, fail: (reason: string) => never): TablePlan['time'] {
-  const info = column === TIME_INDEX ? (model.timeIndex as ColumnInfo) : (model.columns[column])
+function planTime(
+  model: TableModel,
+  ctx: SerializeContext,
+  column: number,
+  fail: (reason: string) => never,
+): TablePlan['time'] {
+  const info = column === TIME_INDEX ? (model.timeIndex as ColumnInfo) : model.columns[column]
   if (!TIME_KINDS.has(info.kind)) {
     fail(`timestamp column ${JSON.stringify(info.name)} has type ${info.typeName}, which is not a time`)
   }
@@ -141,10 +159,16 @@ function planTime(model: TableModel, ctx: SerializeContext, column: number, fail
   return { column, cells: new TimeCells(info.name, ctx.precision, zone) }
 }
 
-function fieldFormat(column: ColumnInfo, fieldType: FieldType | undefined, fail: (reason: string) => never): FieldFormat {
+function fieldFormat(
+  column: ColumnInfo,
+  fieldType: FieldType | undefined,
+  fail: (reason: string) => never,
+): FieldFormat {
   if (fieldType === undefined) return column.kind === 'null' ? 'float' : (column.kind as FieldFormat)
   if (!NUMERIC_KINDS.has(column.kind)) {
-    fail(`fieldTypes asks for ${fieldType} in column ${JSON.stringify(column.name)}, which holds ${column.typeName} values`)
+    fail(
+      `fieldTypes asks for ${fieldType} in column ${JSON.stringify(column.name)}, which holds ${column.typeName} values`,
+    )
   }
   return fieldType
 }
@@ -152,11 +176,13 @@ function fieldFormat(column: ColumnInfo, fieldType: FieldType | undefined, fail:
 function unsupportedReason(column: ColumnInfo, role: string): string {
   const name = JSON.stringify(column.name)
   switch (column.kind) {
-    case 'mixed': return `column ${name} mixes ${column.typeName} values`
+    case 'mixed':
+      return `column ${name} mixes ${column.typeName} values`
     case 'temporal':
     case 'date':
       return `column ${name} holds times (${column.typeName}), which cannot be ${role}; make it the timestamp column with dataFrameTimestampColumn`
-    default: return `column ${name} has type ${column.typeName}, which cannot be ${role}`
+    default:
+      return `column ${name} has type ${column.typeName}, which cannot be ${role}`
   }
 }
 
@@ -174,7 +200,7 @@ function compareCodePoints(a: string, b: string): number {
   const left = [...a]
   const right = [...b]
   for (let i = 0; i < left.length && i < right.length; i++) {
-    const diff = (left[i]).codePointAt(0)! - (right[i]).codePointAt(0)!
+    const diff = left[i].codePointAt(0)! - right[i].codePointAt(0)!
     if (diff !== 0) return diff
   }
   return left.length - right.length

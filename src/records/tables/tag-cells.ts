@@ -116,10 +116,13 @@ export class TagCells extends ColumnCells {
 /** The text of a tag value; numbers as JavaScript prints them, booleans as `true`/`false`. */
 function tagValueText(value: CellValue): string | undefined {
   switch (typeof value) {
-    case 'string': return value
-    case 'number': return value - value === 0 ? String(value) : undefined
+    case 'string':
+      return value
+    case 'number':
+      return value - value === 0 ? String(value) : undefined
     case 'bigint':
-    case 'boolean': return String(value)
+    case 'boolean':
+      return String(value)
     default:
       if (value === null || value === undefined) return undefined
       throw new CellError(0, 'a time cannot be a tag value')

@@ -77,7 +77,8 @@ export class TimeCells extends ColumnCells {
       // A BigInt64Array of plain integers already counts the write precision: written as it is.
       const values = cells.values
       this.sameUnit = true
-      this.mode = cells.kind === 'int' && values instanceof BigInt64Array && this.loadWords(values) ? SAME_UNIT_WORDS : VALUES
+      this.mode =
+        cells.kind === 'int' && values instanceof BigInt64Array && this.loadWords(values) ? SAME_UNIT_WORDS : VALUES
       return
     }
     this.unitNanos = cells.unitNanos
@@ -99,8 +100,13 @@ export class TimeCells extends ColumnCells {
       case SAME_UNIT_WORDS: {
         const words = this.words as Uint32Array
         const low = words[2 * at]
-        const high = (words[2 * at + 1]) | 0
-        if (high > this.maxHigh || (high === this.maxHigh && low > this.maxLow) || high < this.minHigh || (high === this.minHigh && low < this.minLow)) {
+        const high = words[2 * at + 1] | 0
+        if (
+          high > this.maxHigh ||
+          (high === this.maxHigh && low > this.maxLow) ||
+          high < this.minHigh ||
+          (high === this.minHigh && low < this.minLow)
+        ) {
           return this.writeText(out, this.temporalText(this.values[at] as bigint, i))
         }
         out.byte(SPACE)
@@ -135,8 +141,11 @@ export class TimeCells extends ColumnCells {
   private temporalText(v: number | bigint, index: number): string {
     try {
       if (this.sameUnit) {
-        return typeof v === 'bigint' && v <= this.max && v >= -this.max ? `${v}`
-          : typeof v === 'bigint' ? bigintUnitsToTimestamp(v, this.precision) : numberUnitsToTimestamp(v, this.precision)
+        return typeof v === 'bigint' && v <= this.max && v >= -this.max
+          ? `${v}`
+          : typeof v === 'bigint'
+            ? bigintUnitsToTimestamp(v, this.precision)
+            : numberUnitsToTimestamp(v, this.precision)
       }
       let nanos = BigInt(v) * this.unitNanos
       if (this.shifted) nanos = this.wallClockToUtc(nanos, index)
@@ -161,7 +170,8 @@ export class TimeCells extends ColumnCells {
           return numberUnitsToTimestamp(value, this.precision)
         case 'string': {
           const parsed = parseTimestampText(value)
-          const nanos = parsed.naive && this.zone !== undefined ? this.wallClockToUtc(parsed.nanos, index, value) : parsed.nanos
+          const nanos =
+            parsed.naive && this.zone !== undefined ? this.wallClockToUtc(parsed.nanos, index, value) : parsed.nanos
           return nanosToTimestamp(nanos, this.precision)
         }
         default:
@@ -180,7 +190,10 @@ export class TimeCells extends ColumnCells {
     const utcMs = zone.toUtc(Number(wallMs))
     if (utcMs === undefined) {
       const shown = text ?? new Date(Number(wallMs)).toISOString().replace('T', ' ').replace('Z', '')
-      throw new CellError(index, `${shown} does not exist in ${zone.zone}: the clocks skipped it (daylight-saving change)`)
+      throw new CellError(
+        index,
+        `${shown} does not exist in ${zone.zone}: the clocks skipped it (daylight-saving change)`,
+      )
     }
     return wallNanos - (wallMs - BigInt(utcMs)) * NANOS_PER_MS
   }

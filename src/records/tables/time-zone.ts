@@ -104,13 +104,26 @@ export class TimeZoneOffsets {
     let second = 0
     for (const part of (this.format as Intl.DateTimeFormat).formatToParts(wholeSecondMs)) {
       switch (part.type) {
-        case 'year': year = Number(part.value); break
-        case 'month': month = Number(part.value); break
-        case 'day': day = Number(part.value); break
-        case 'hour': hour = Number(part.value); break
-        case 'minute': minute = Number(part.value); break
-        case 'second': second = Number(part.value); break
-        default: break
+        case 'year':
+          year = Number(part.value)
+          break
+        case 'month':
+          month = Number(part.value)
+          break
+        case 'day':
+          day = Number(part.value)
+          break
+        case 'hour':
+          hour = Number(part.value)
+          break
+        case 'minute':
+          minute = Number(part.value)
+          break
+        case 'second':
+          second = Number(part.value)
+          break
+        default:
+          break
       }
     }
     const wallMs = daysFromCivil(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000
