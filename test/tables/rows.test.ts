@@ -647,9 +647,8 @@ describe('rows(): skipped rows and errors', () => {
   })
 
   test('lines() gives the lines before a bad row, then throws', () => {
-    const iterator = tableOf({ v: [1n, 2n, 2n ** 63n] })
-      .lines(contextOf(), [])
-      [Symbol.iterator]()
+    const lines = tableOf({ v: [1n, 2n, 2n ** 63n] }).lines(contextOf(), [])
+    const iterator = lines[Symbol.iterator]()
     assert.deepEqual([iterator.next().value, iterator.next().value], ['m v=1i', 'm v=2i'])
     assert.throws(() => iterator.next(), {
       message: 'record: row 2, column "v": field "v": 9223372036854775808 is out of the int64 range',
