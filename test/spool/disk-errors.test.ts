@@ -9,6 +9,7 @@ import { Spool } from '../../src/spool/spool.js'
 import { SpoolWriteError } from '../../src/errors.js'
 import type { SpoolFs } from '../../src/spool/fs.js'
 import { appendLines, lines, readAll, tempDir } from './helpers.js'
+import { REQUIRE_REAL_SERVERS } from '../support/servers.js'
 
 /** A tmpfs of `size` mounted on a fresh directory, or why not. */
 function mountTmpfs(dir: string, options: string): { unmount: () => void } | string {
@@ -16,7 +17,10 @@ function mountTmpfs(dir: string, options: string): { unmount: () => void } | str
     execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { stdio: 'pipe' })
     return { unmount: () => execFileSync('umount', [dir], { stdio: 'pipe' }) }
   } catch (error) {
-    return `cannot mount a tmpfs here: ${(error as Error).message.split('\n')[0]}`
+    const reason = `cannot mount a tmpfs here: ${(error as Error).message.split('\n')[0]}`
+    // CI runs as root on a machine that can mount: there a failed mount is a failure, never a skip.
+    if (REQUIRE_REAL_SERVERS) throw new Error(`${reason} (CI requires it)`, { cause: error })
+    return reason
   }
 }
 
