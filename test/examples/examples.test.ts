@@ -118,7 +118,8 @@ describe('examples/', () => {
   test('testing/node-test.test.ts passes in node:test', async () => {
     const { stdout } = await run(
       process.execPath,
-      ['--import', 'tsx', '--test', 'examples/testing/node-test.test.ts'],
+      // The TAP reporter is named: the default one differs across Node lines when stdout is not a terminal.
+      ['--import', 'tsx', '--test', '--test-reporter=tap', 'examples/testing/node-test.test.ts'],
       { cwd: ROOT, env: childEnv() },
     )
     assert.match(stdout, /# pass 2\n/)
