@@ -121,18 +121,18 @@ const EOF = ''
 
 /** Splits `text` into InfluxQL tokens. */
 export class Scanner {
-  private readonly chars: string[]
-  private readonly positions: Position[]
-  private index = 0
+  readonly #chars: string[]
+  readonly #positions: Position[]
+  #index = 0
 
   constructor(text: string) {
     // The reader turns CR and CRLF into LF and counts code points, not UTF-16 units.
-    this.chars = Array.from(text.replace(/\r\n?/g, '\n'))
-    this.positions = []
+    this.#chars = Array.from(text.replace(/\r\n?/g, '\n'))
+    this.#positions = []
     let line = 0
     let char = 0
-    for (const ch of this.chars) {
-      this.positions.push({ line, char })
+    for (const ch of this.#chars) {
+      this.#positions.push({ line, char })
       if (ch === '\n') {
         line++
         char = 0
@@ -140,69 +140,69 @@ export class Scanner {
         char++
       }
     }
-    this.positions.push({ line, char })
+    this.#positions.push({ line, char })
   }
 
-  private read(): string {
-    const ch = this.index < this.chars.length ? this.chars[this.index] : EOF
-    this.index++
+  #read(): string {
+    const ch = this.#index < this.#chars.length ? this.#chars[this.#index] : EOF
+    this.#index++
     return ch
   }
 
-  private unread(): void {
-    this.index--
+  #unread(): void {
+    this.#index--
   }
 
-  private posAt(index: number): Position {
-    return this.positions[Math.min(index, this.chars.length)]
+  #posAt(index: number): Position {
+    return this.#positions[Math.min(index, this.#chars.length)]
   }
 
-  private peek(): string {
-    const ch = this.read()
-    this.unread()
+  #peek(): string {
+    const ch = this.#read()
+    this.#unread()
     return ch
   }
 
   scan(): Token {
-    const start = this.index
-    const pos = this.posAt(start)
-    const ch0 = this.read()
+    const start = this.#index
+    const pos = this.#posAt(start)
+    const ch0 = this.#read()
     const token = (kind: TokenKind, lit = ''): Token => ({ kind, pos, lit })
     if (isWhitespace(ch0)) {
-      while (isWhitespace(this.peek())) this.read()
-      return token('WS', this.chars.slice(start, this.index).join(''))
+      while (isWhitespace(this.#peek())) this.#read()
+      return token('WS', this.#chars.slice(start, this.#index).join(''))
     }
     if (isLetter(ch0) || ch0 === '_' || ch0 === '"') {
-      this.unread()
-      return this.scanIdent(true)
+      this.#unread()
+      return this.#scanIdent(true)
     }
-    if (isDigit(ch0)) return this.scanNumber(start)
+    if (isDigit(ch0)) return this.#scanNumber(start)
     switch (ch0) {
       case EOF:
         return token('EOF')
       case "'":
-        this.unread()
-        return this.scanString()
+        this.#unread()
+        return this.#scanString()
       case '.':
-        return isDigit(this.peek()) ? this.scanNumber(start) : token('DOT')
+        return isDigit(this.#peek()) ? this.#scanNumber(start) : token('DOT')
       case '$': {
-        const ident = this.scanIdent(false)
+        const ident = this.#scanIdent(false)
         return ident.kind === 'IDENT' ? token('BOUNDPARAM', '$' + ident.lit) : { ...ident, pos, lit: '$' + ident.lit }
       }
       case '+':
         return token('ADD')
       case '-':
-        if (this.peek() === '-') {
-          while (this.read() !== '\n' && this.index <= this.chars.length);
+        if (this.#peek() === '-') {
+          while (this.#read() !== '\n' && this.#index <= this.#chars.length);
           return token('COMMENT')
         }
         return token('SUB')
       case '*':
         return token('MUL')
       case '/':
-        if (this.peek() === '*') {
-          this.read()
-          return this.skipBlockComment() ? token('COMMENT') : token('ILLEGAL')
+        if (this.#peek() === '*') {
+          this.#read()
+          return this.#skipBlockComment() ? token('COMMENT') : token('ILLEGAL')
         }
         return token('DIV')
       case '%':
@@ -214,16 +214,16 @@ export class Scanner {
       case '^':
         return token('BITWISE_XOR')
       case '=':
-        return this.follows('~') ? token('EQREGEX') : token('EQ')
+        return this.#follows('~') ? token('EQREGEX') : token('EQ')
       case '!':
-        if (this.follows('=')) return token('NEQ')
-        if (this.follows('~')) return token('NEQREGEX')
+        if (this.#follows('=')) return token('NEQ')
+        if (this.#follows('~')) return token('NEQREGEX')
         break
       case '>':
-        return this.follows('=') ? token('GTE') : token('GT')
+        return this.#follows('=') ? token('GTE') : token('GT')
       case '<':
-        if (this.follows('=')) return token('LTE')
-        return this.follows('>') ? token('NEQ') : token('LT')
+        if (this.#follows('=')) return token('LTE')
+        return this.#follows('>') ? token('NEQ') : token('LT')
       case '(':
         return token('LPAREN')
       case ')':
@@ -233,44 +233,44 @@ export class Scanner {
       case ';':
         return token('SEMICOLON')
       case ':':
-        return this.follows(':') ? token('DOUBLECOLON') : token('COLON')
+        return this.#follows(':') ? token('DOUBLECOLON') : token('COLON')
       case 'π':
         return token('PI')
     }
     return token('ILLEGAL', ch0)
   }
 
-  private follows(ch: string): boolean {
-    if (this.peek() !== ch) return false
-    this.read()
+  #follows(ch: string): boolean {
+    if (this.#peek() !== ch) return false
+    this.#read()
     return true
   }
 
-  private skipBlockComment(): boolean {
+  #skipBlockComment(): boolean {
     for (;;) {
-      const ch = this.read()
+      const ch = this.#read()
       if (ch === EOF) return false
-      if (ch === '*' && this.peek() === '/') {
-        this.read()
+      if (ch === '*' && this.#peek() === '/') {
+        this.#read()
         return true
       }
     }
   }
 
-  private scanIdent(lookup: boolean): Token {
-    const pos = this.posAt(this.index)
+  #scanIdent(lookup: boolean): Token {
+    const pos = this.#posAt(this.#index)
     let lit = ''
     for (;;) {
-      const ch = this.read()
+      const ch = this.#read()
       if (ch === EOF) break
       if (ch === '"') {
-        this.unread()
-        const quoted = this.scanString()
+        this.#unread()
+        const quoted = this.#scanString()
         if (quoted.kind === 'BADSTRING' || quoted.kind === 'BADESCAPE') return quoted
         return { kind: 'IDENT', pos, lit: quoted.lit }
       }
       if (!isIdentChar(ch)) {
-        this.unread()
+        this.#unread()
         break
       }
       lit += ch
@@ -286,18 +286,18 @@ export class Scanner {
   }
 
   // A quoted string starting at the current character (either quote); escapes \n \\ \" \'.
-  private scanString(): Token {
-    const pos = this.posAt(this.index)
-    const ending = this.read()
+  #scanString(): Token {
+    const pos = this.#posAt(this.#index)
+    const ending = this.#read()
     let lit = ''
     for (;;) {
-      const ch = this.read()
+      const ch = this.#read()
       if (ch === ending) return { kind: 'STRING', pos, lit }
       if (ch === EOF || ch === '\n') return { kind: 'BADSTRING', pos, lit }
       if (ch === '\\') {
-        const next = this.read()
+        const next = this.#read()
         const escaped = STRING_ESCAPES[next]
-        if (escaped === undefined) return { kind: 'BADESCAPE', pos: this.posAt(this.index - 1), lit: '\\' + next }
+        if (escaped === undefined) return { kind: 'BADESCAPE', pos: this.#posAt(this.#index - 1), lit: '\\' + next }
         lit += escaped
       } else {
         lit += ch
@@ -305,27 +305,27 @@ export class Scanner {
     }
   }
 
-  private scanNumber(start: number): Token {
-    const pos = this.posAt(start)
-    this.index = start
-    let lit = this.scanDigits()
+  #scanNumber(start: number): Token {
+    const pos = this.#posAt(start)
+    this.#index = start
+    let lit = this.#scanDigits()
     let decimal = false
-    if (this.peek() === '.') {
-      this.read()
+    if (this.#peek() === '.') {
+      this.#read()
       decimal = true
-      if (isDigit(this.peek())) lit += '.' + this.scanDigits()
+      if (isDigit(this.#peek())) lit += '.' + this.#scanDigits()
     }
-    if (!decimal && (isLetter(this.peek()) || this.peek() === 'µ')) {
-      while (isLetter(this.peek()) || this.peek() === 'µ') lit += this.read()
-      while (isLetter(this.peek()) || this.peek() === 'µ' || isDigit(this.peek())) lit += this.read()
+    if (!decimal && (isLetter(this.#peek()) || this.#peek() === 'µ')) {
+      while (isLetter(this.#peek()) || this.#peek() === 'µ') lit += this.#read()
+      while (isLetter(this.#peek()) || this.#peek() === 'µ' || isDigit(this.#peek())) lit += this.#read()
       return { kind: 'DURATIONVAL', pos, lit }
     }
     return { kind: decimal ? 'NUMBER' : 'INTEGER', pos, lit }
   }
 
-  private scanDigits(): string {
+  #scanDigits(): string {
     let digits = ''
-    while (isDigit(this.peek())) digits += this.read()
+    while (isDigit(this.#peek())) digits += this.#read()
     return digits
   }
 }

@@ -34,19 +34,19 @@ export class PredicateError extends Error {
 }
 
 class TokenReader {
-  private readonly scanner: Scanner
-  private readonly buffer: Token[] = []
-  private unscanned = 0
+  readonly #scanner: Scanner
+  readonly #buffer: Token[] = []
+  #unscanned = 0
   openParens = 0
 
   constructor(text: string) {
-    this.scanner = new Scanner(text)
+    this.#scanner = new Scanner(text)
   }
 
   scan(): Token {
-    if (this.unscanned > 0) return this.buffer[this.buffer.length - this.unscanned--]
-    const token = this.scanner.scan()
-    this.buffer.push(token)
+    if (this.#unscanned > 0) return this.#buffer[this.#buffer.length - this.#unscanned--]
+    const token = this.#scanner.scan()
+    this.#buffer.push(token)
     return token
   }
 
@@ -57,7 +57,7 @@ class TokenReader {
   }
 
   unscan(): void {
-    this.unscanned++
+    this.#unscanned++
   }
 }
 

@@ -90,26 +90,26 @@ export class NearbyInt64Writer {
    * until then: it equals no word, where any number (-1, the high word of small negative
    * values, was the start) would let such a value take the shortcut with an empty head.
    */
-  private high = Number.NaN
-  private low = 0
-  private rest = 0
+  #high = Number.NaN
+  #low = 0
+  #rest = 0
   /** The digits of that value above the last nine, as words, and their count. */
-  private readonly head = new Uint32Array(3)
-  private headLength = 0
+  readonly #head = new Uint32Array(3)
+  #headLength = 0
 
   /** Writes `high·2^32 + low` (`high` read as signed), as {@link writeInt64Words}. */
   write(out: ByteSink, low: number, high: number): void {
-    if (high === this.high && low >= this.low) {
-      const rest = this.rest + (low - this.low)
+    if (high === this.#high && low >= this.#low) {
+      const rest = this.#rest + (low - this.#low)
       if (rest < BILLION) {
         const at = out.length
         if (at + 24 > out.bytes.length) out.reserve(24)
         const target = viewOf(out.bytes)
-        const head = this.head
+        const head = this.#head
         target.setUint32(at, head[0], true)
         target.setUint32(at + 4, head[1], true)
         target.setUint32(at + 8, head[2], true)
-        out.length = at + this.headLength
+        out.length = at + this.#headLength
         writeNineDigits(out, rest)
         return
       }
@@ -126,13 +126,13 @@ export class NearbyInt64Writer {
     writeDigits(out, q)
     // Remember q's digits (at most 11, since q < 2^64 / 10^9) as they were just written.
     const source = viewOf(out.bytes)
-    this.head[0] = source.getUint32(start, true)
-    this.head[1] = source.getUint32(start + 4, true)
-    this.head[2] = source.getUint32(start + 8, true)
-    this.headLength = out.length - start
-    this.high = signedHigh
-    this.low = low
-    this.rest = r
+    this.#head[0] = source.getUint32(start, true)
+    this.#head[1] = source.getUint32(start + 4, true)
+    this.#head[2] = source.getUint32(start + 8, true)
+    this.#headLength = out.length - start
+    this.#high = signedHigh
+    this.#low = low
+    this.#rest = r
     writeNineDigits(out, r)
   }
 }

@@ -64,92 +64,92 @@ class Frame {
 
 /** Walks one record tree; see the module comment. */
 export class RecordWalker {
-  private top: Frame | undefined
-  private readonly ctx: SerializeContext
-  private readonly sink: LineSink
-  private readonly emitText: (line: string) => void
-  private textFull = false
+  #top: Frame | undefined
+  readonly #ctx: SerializeContext
+  readonly #sink: LineSink
+  readonly #emitText: (line: string) => void
+  #textFull = false
   /** `undefined` when there are none, so that points skip the default-tag merge entirely. */
-  private readonly defaultTags: Readonly<Record<string, string>> | undefined
+  readonly #defaultTags: Readonly<Record<string, string>> | undefined
 
   constructor(root: unknown, ctx: SerializeContext, sink: LineSink) {
-    this.ctx = ctx
-    this.sink = sink
-    this.defaultTags =
+    this.#ctx = ctx
+    this.#sink = sink
+    this.#defaultTags =
       ctx.defaultTags === undefined || Object.keys(ctx.defaultTags).length === 0 ? undefined : ctx.defaultTags
-    this.top = root === undefined || root === null ? undefined : new Frame(ROOT, root, false, undefined, null)
-    this.emitText = (line) => {
-      if (this.sink.add(this.ctx.precision, line)) this.textFull = true
+    this.#top = root === undefined || root === null ? undefined : new Frame(ROOT, root, false, undefined, null)
+    this.#emitText = (line) => {
+      if (this.#sink.add(this.#ctx.precision, line)) this.#textFull = true
     }
   }
 
-  private push(kind: FrameKind, source: unknown, inPath: boolean, container: unknown = source): void {
-    this.top = new Frame(kind, source, inPath, this.top, container)
+  #push(kind: FrameKind, source: unknown, inPath: boolean, container: unknown = source): void {
+    this.#top = new Frame(kind, source, inPath, this.#top, container)
   }
 
   /**
    * Refuses a container that is already being walked further up: it holds itself, and the walk
    * would never end. Meeting the same container again after it was finished is fine.
    */
-  private refuseCycle(container: object): void {
-    for (let frame = this.top; frame !== undefined; frame = frame.below) {
+  #refuseCycle(container: object): void {
+    for (let frame = this.#top; frame !== undefined; frame = frame.below) {
       if (frame.container === container)
-        throw this.error('the record holds itself (an array or iterable that contains itself), so it never ends')
+        throw this.#error('the record holds itself (an array or iterable that contains itself), so it never ends')
     }
   }
 
-  private pop(): Frame {
-    const frame = this.top as Frame
-    this.top = frame.below
+  #pop(): Frame {
+    const frame = this.#top as Frame
+    this.#top = frame.below
     return frame
   }
 
   /** Serialises until a chunk is ready, an async item is needed, or everything is done. */
   advance(): WalkStep {
-    for (let frame = this.top; frame !== undefined; frame = this.top) {
+    for (let frame = this.#top; frame !== undefined; frame = this.#top) {
       switch (frame.kind) {
         case ROOT:
           if (frame.index === 0) {
-            this.pop()
+            this.#pop()
             break
           }
           frame.index = 0
-          if (this.visit(frame.source)) return 'chunk-ready'
+          if (this.#visit(frame.source)) return 'chunk-ready'
           break
         case ARRAY: {
           const items = frame.source as readonly unknown[]
           while (frame.index + 1 < items.length) {
             frame.index++
-            if (this.visit(this.itemAt(items, frame.index))) return 'chunk-ready'
-            if (this.top !== frame) break
+            if (this.#visit(this.#itemAt(items, frame.index))) return 'chunk-ready'
+            if (this.#top !== frame) break
           }
-          if (this.top === frame) this.pop()
+          if (this.#top === frame) this.#pop()
           break
         }
         case ITERATOR: {
           const next = (frame.source as Iterator<unknown>).next()
           if (next.done === true) {
-            this.pop()
+            this.#pop()
             break
           }
           frame.index++
-          if (this.visit(next.value)) return 'chunk-ready'
+          if (this.#visit(next.value)) return 'chunk-ready'
           break
         }
         case ROWS:
-          if (writeRows(frame.source as RowCursor, this.sink, this.ctx.precision)) return 'chunk-ready'
-          this.pop()
+          if (writeRows(frame.source as RowCursor, this.#sink, this.#ctx.precision)) return 'chunk-ready'
+          this.#pop()
           break
         case ASYNC: {
           const result = frame.result
           if (result === undefined) return 'needs-await'
           frame.result = undefined
           if (result.done === true) {
-            this.pop()
+            this.#pop()
             break
           }
           frame.index++
-          if (this.visit(result.value)) return 'chunk-ready'
+          if (this.#visit(result.value)) return 'chunk-ready'
           break
         }
       }
@@ -159,21 +159,21 @@ export class RecordWalker {
 
   /** The pending `next()` of the async iterable the walker stopped at ('needs-await'). */
   nextAsync(): Promise<IteratorResult<unknown>> {
-    const frame = this.top
+    const frame = this.#top
     if (frame?.kind !== ASYNC) throw new Error('RecordWalker.nextAsync called while not waiting for an async item')
     return (frame.source as AsyncIterator<unknown>).next()
   }
 
   /** Hands back the awaited result of {@link nextAsync}. */
   provide(result: IteratorResult<unknown>): void {
-    const frame = this.top
+    const frame = this.#top
     if (frame?.kind === ASYNC) frame.result = result
   }
 
   /** The path of the record being visited, for errors: `[3, 0]`. */
   path(): number[] {
     const path: number[] = []
-    for (let frame = this.top; frame !== undefined; frame = frame.below) if (frame.inPath) path.push(frame.index)
+    for (let frame = this.#top; frame !== undefined; frame = frame.below) if (frame.inPath) path.push(frame.index)
     return path.reverse()
   }
 
@@ -182,8 +182,8 @@ export class RecordWalker {
    * early, by an error or because the consumer stopped. Async iterators are returned too.
    */
   async closeAsync(): Promise<void> {
-    while (this.top !== undefined) {
-      const frame = this.pop()
+    while (this.#top !== undefined) {
+      const frame = this.#pop()
       // A failing return() must not hide the error that ended the walk.
       try {
         if (frame.kind === ASYNC) await (frame.source as AsyncIterator<unknown>).return?.()
@@ -196,8 +196,8 @@ export class RecordWalker {
 
   /** Sync version of {@link closeAsync}; an async iterator's `return()` is started, not awaited. */
   closeSync(): void {
-    while (this.top !== undefined) {
-      const frame = this.pop()
+    while (this.#top !== undefined) {
+      const frame = this.#pop()
       try {
         if (frame.kind === ASYNC) void (frame.source as AsyncIterator<unknown>).return?.()?.catch(() => undefined)
         else closeFrame(frame)
@@ -208,11 +208,11 @@ export class RecordWalker {
   }
 
   /** `items[index]`; a Proxy's `get` trap that throws is this item's error. */
-  private itemAt(items: readonly unknown[], index: number): unknown {
+  #itemAt(items: readonly unknown[], index: number): unknown {
     try {
       return items[index]
     } catch (error) {
-      throw this.error(thrownReason(error), error)
+      throw this.#error(thrownReason(error), error)
     }
   }
 
@@ -220,91 +220,91 @@ export class RecordWalker {
    * Serialises a leaf, or pushes a frame for a container. Returns true when a chunk is ready.
    * Anything thrown while the value is looked at (a Proxy's trap, a getter) is this record's error.
    */
-  private visit(value: unknown): boolean {
+  #visit(value: unknown): boolean {
     try {
-      return this.visitValue(value)
+      return this.#visitValue(value)
     } catch (error) {
       if (error instanceof RecordError) throw error
-      throw this.error(thrownReason(error), error)
+      throw this.#error(thrownReason(error), error)
     }
   }
 
-  private visitValue(value: unknown): boolean {
-    if (value instanceof Point) return this.addPoint(value)
-    if (typeof value === 'string') return this.addText(value)
-    if (typeof value !== 'object' || value === null) return this.unsupported(value)
+  #visitValue(value: unknown): boolean {
+    if (value instanceof Point) return this.#addPoint(value)
+    if (typeof value === 'string') return this.#addText(value)
+    if (typeof value !== 'object' || value === null) return this.#unsupported(value)
     if (Array.isArray(value)) {
-      this.refuseCycle(value)
-      this.push(ARRAY, value, true)
+      this.#refuseCycle(value)
+      this.#push(ARRAY, value, true)
       return false
     }
     if (value instanceof Uint8Array || value instanceof ArrayBuffer)
-      return this.addText(this.attempt(() => decodeUtf8(value)))
+      return this.#addText(this.#attempt(() => decodeUtf8(value)))
     const table = asTable(value)
     if (table !== undefined) {
-      this.push(ROWS, table.rows(this.ctx, this.path()), false)
+      this.#push(ROWS, table.rows(this.#ctx, this.path()), false)
       return false
     }
     // Typed arrays and DataViews are iterable, but their numbers are not records.
-    if (ArrayBuffer.isView(value)) return this.unsupported(value)
+    if (ArrayBuffer.isView(value)) return this.#unsupported(value)
     if (value instanceof Map) {
-      throw this.error('a Map is not a record; pass map.values(), or an object with measurement, tags and fields')
+      throw this.#error('a Map is not a record; pass map.values(), or an object with measurement, tags and fields')
     }
     if (isSyncIterable(value)) {
-      this.refuseCycle(value)
-      this.push(ITERATOR, value[Symbol.iterator](), true, value)
+      this.#refuseCycle(value)
+      this.#push(ITERATOR, value[Symbol.iterator](), true, value)
       return false
     }
     if (isAsyncIterable(value)) {
-      this.refuseCycle(value)
-      this.push(ASYNC, value[Symbol.asyncIterator](), true, value)
+      this.#refuseCycle(value)
+      this.#push(ASYNC, value[Symbol.asyncIterator](), true, value)
       return false
     }
     if (value instanceof Date || value instanceof RegExp || value instanceof Promise) {
-      return this.unsupported(value)
+      return this.#unsupported(value)
     }
-    const point = this.attempt(() => this.pointOf(value))
-    return this.addPoint(point)
+    const point = this.#attempt(() => this.#pointOf(value))
+    return this.#addPoint(point)
   }
 
   /** An object record as a Point without a precision of its own (the call's applies). */
-  private pointOf(record: object): Point {
-    const point = new Point(recordMeasurement(record, this.ctx))
-    readRecordInto(point, record, this.ctx)
+  #pointOf(record: object): Point {
+    const point = new Point(recordMeasurement(record, this.#ctx))
+    readRecordInto(point, record, this.#ctx)
     return point
   }
 
-  private addPoint(point: Point): boolean {
-    const precision = point.writePrecision ?? this.ctx.precision
-    writePointLine(this.sink.writerFor(precision), point, precision, this.defaultTags, this)
-    return this.sink.commit(precision)
+  #addPoint(point: Point): boolean {
+    const precision = point.writePrecision ?? this.#ctx.precision
+    writePointLine(this.#sink.writerFor(precision), point, precision, this.#defaultTags, this)
+    return this.#sink.commit(precision)
   }
 
-  private addText(text: string): boolean {
-    this.textFull = false
+  #addText(text: string): boolean {
+    this.#textFull = false
     try {
-      forEachLine(text, this.emitText)
+      forEachLine(text, this.#emitText)
     } catch (error) {
-      throw this.error(thrownReason(error), error)
+      throw this.#error(thrownReason(error), error)
     }
-    return this.textFull
+    return this.#textFull
   }
 
-  private unsupported(value: unknown): never {
+  #unsupported(value: unknown): never {
     const hint = value instanceof Promise ? ' (await it first)' : ''
-    throw this.error(`unsupported record type ${describeType(value)}${hint}`)
+    throw this.#error(`unsupported record type ${describeType(value)}${hint}`)
   }
 
-  private attempt<T>(work: () => T): T {
+  #attempt<T>(work: () => T): T {
     try {
       return work()
     } catch (error) {
       if (error instanceof RecordError) throw error
-      throw this.error(thrownReason(error), error)
+      throw this.#error(thrownReason(error), error)
     }
   }
 
-  private error(reason: string, cause?: unknown): RecordError {
+  #error(reason: string, cause?: unknown): RecordError {
     return new RecordError(this.path(), reason, cause === undefined ? undefined : { cause })
   }
 }

@@ -27,12 +27,12 @@ export { LineChunk } from './line-chunk.js'
 
 /** Writes lines per precision into byte buffers and completes chunks at the limits. */
 class ChunkAccumulator implements LineSink {
-  private readonly open = new Map<WritePrecision, LineWriter>()
-  private readonly ready: LineChunk[] = []
-  private lastPrecision: WritePrecision | undefined
-  private lastWriter: LineWriter | undefined
-  private readonly maxLines: number
-  private readonly maxBytes: number
+  readonly #open = new Map<WritePrecision, LineWriter>()
+  readonly #ready: LineChunk[] = []
+  #lastPrecision: WritePrecision | undefined
+  #lastWriter: LineWriter | undefined
+  readonly #maxLines: number
+  readonly #maxBytes: number
 
   constructor(limits: ChunkLimits) {
     if (!(limits.maxLines >= 1) || !(limits.maxBytes >= 1)) {
@@ -40,19 +40,19 @@ class ChunkAccumulator implements LineSink {
         `chunk limits must be at least 1 (got maxLines ${limits.maxLines}, maxBytes ${limits.maxBytes})`,
       )
     }
-    this.maxLines = limits.maxLines
-    this.maxBytes = limits.maxBytes
+    this.#maxLines = limits.maxLines
+    this.#maxBytes = limits.maxBytes
   }
 
   writerFor(precision: WritePrecision): LineWriter {
-    if (precision === this.lastPrecision) return this.lastWriter as LineWriter
-    let writer = this.open.get(precision)
+    if (precision === this.#lastPrecision) return this.#lastWriter as LineWriter
+    let writer = this.#open.get(precision)
     if (writer === undefined) {
       writer = takeIdleWriter()
-      this.open.set(precision, writer)
+      this.#open.set(precision, writer)
     }
-    this.lastPrecision = precision
-    this.lastWriter = writer
+    this.#lastPrecision = precision
+    this.#lastWriter = writer
     return writer
   }
 
@@ -60,10 +60,10 @@ class ChunkAccumulator implements LineSink {
     const writer = this.writerFor(precision)
     const lines = writer.lineCount
     // The line just written would pass maxBytes: the lines before it are a chunk, it starts the next.
-    if (lines > 1 && writer.bodyLength > this.maxBytes) this.complete(precision, writer, lines - 1)
-    if (writer.lineCount >= this.maxLines || writer.bodyLength >= this.maxBytes)
-      this.complete(precision, writer, writer.lineCount)
-    return this.ready.length > 0
+    if (lines > 1 && writer.bodyLength > this.#maxBytes) this.#complete(precision, writer, lines - 1)
+    if (writer.lineCount >= this.#maxLines || writer.bodyLength >= this.#maxBytes)
+      this.#complete(precision, writer, writer.lineCount)
+    return this.#ready.length > 0
   }
 
   add(precision: WritePrecision, line: string): boolean {
@@ -71,14 +71,14 @@ class ChunkAccumulator implements LineSink {
     return this.commit(precision)
   }
 
-  private complete(precision: WritePrecision, writer: LineWriter, lines: number): void {
+  #complete(precision: WritePrecision, writer: LineWriter, lines: number): void {
     const { body, ends } = writer.cut(lines)
-    this.ready.push(new LineChunk(precision, body, ends))
+    this.#ready.push(new LineChunk(precision, body, ends))
   }
 
   /** The completed chunks, in completion order; clears them. */
   takeReady(): LineChunk[] {
-    return this.ready.splice(0, this.ready.length)
+    return this.#ready.splice(0, this.#ready.length)
   }
 
   /** The completed chunks, then the partial ones: everything serialised so far; clears them. */
@@ -90,7 +90,7 @@ class ChunkAccumulator implements LineSink {
   /** The partial chunks, in first-seen precision order; clears them. */
   takeRest(): LineChunk[] {
     const rest: LineChunk[] = []
-    for (const [precision, writer] of this.open) {
+    for (const [precision, writer] of this.#open) {
       if (writer.lineCount > 0) {
         const { body, ends } = writer.cut(writer.lineCount)
         rest.push(new LineChunk(precision, body, ends))
@@ -102,10 +102,10 @@ class ChunkAccumulator implements LineSink {
 
   /** Hands the writers back for the next serialisation (chunks own copies of their bytes). */
   release(): void {
-    for (const writer of this.open.values()) giveBackWriter(writer)
-    this.open.clear()
-    this.lastPrecision = undefined
-    this.lastWriter = undefined
+    for (const writer of this.#open.values()) giveBackWriter(writer)
+    this.#open.clear()
+    this.#lastPrecision = undefined
+    this.#lastWriter = undefined
   }
 }
 

@@ -24,9 +24,9 @@ export abstract class ColumnCells {
   protected valid: Validity | undefined
   /** The words of {@link ColumnCells.values} when it is a 64-bit array and words can be read. */
   protected words: Uint32Array | undefined
-  private indices: ArrayLike<number | bigint> = []
-  private readonly dictionary = new DictionaryTexts()
-  private wordsOfValues: unknown
+  #indices: ArrayLike<number | bigint> = []
+  readonly #dictionary = new DictionaryTexts()
+  #wordsOfValues: unknown
 
   /** @param name the column's name, for messages */
   constructor(readonly name: string) {}
@@ -39,7 +39,7 @@ export abstract class ColumnCells {
     | { indices: ArrayLike<number | bigint>; offset: number; valid: Validity | undefined; entries: DictionaryTexts }
     | undefined {
     if (this.mode !== DICTIONARY_CELLS) return undefined
-    return { indices: this.indices, offset: this.offset, valid: this.valid, entries: this.dictionary }
+    return { indices: this.#indices, offset: this.offset, valid: this.valid, entries: this.#dictionary }
   }
 
   /** True when the block has no cell at all (a null column). */
@@ -64,8 +64,8 @@ export abstract class ColumnCells {
     this.offset = block.offset
     this.valid = block.valid
     if (block.kind === 'dictionary') {
-      this.dictionary.load(block.dictionary, formatEntry)
-      this.indices = block.indices
+      this.#dictionary.load(block.dictionary, formatEntry)
+      this.#indices = block.indices
       this.mode = DICTIONARY_CELLS
       return undefined
     }
@@ -75,22 +75,22 @@ export abstract class ColumnCells {
 
   /** Reads `values` as words (kept while the same array comes back block after block); false where words cannot be read. */
   protected loadWords(values: BigInt64Array | BigUint64Array): boolean {
-    if (values !== this.wordsOfValues) {
+    if (values !== this.#wordsOfValues) {
       this.words = wordsOf(values)
-      this.wordsOfValues = values
+      this.#wordsOfValues = values
     }
     return this.words !== undefined
   }
 
   /** In {@link DICTIONARY_CELLS} mode: writes the entry of block row `i` (cell `at`), or returns false when it has none. */
   protected writeEntry(out: LineWriter, at: number, i: number): boolean {
-    const entry = Number(this.indices[at])
-    const text = this.dictionary.texts[entry]
+    const entry = Number(this.#indices[at])
+    const text = this.#dictionary.texts[entry]
     if (text !== undefined) {
       writeEncoded(out, text)
       return true
     }
-    this.dictionary.throwFailure(entry, i)
+    this.#dictionary.throwFailure(entry, i)
     return false
   }
 }

@@ -11,12 +11,12 @@ import type { EncodedText } from './write-bytes.js'
 export class DictionaryTexts {
   /** The entries' bytes by index; undefined for an entry that writes nothing or fails. */
   texts: readonly (EncodedText | undefined)[] = []
-  private failures: readonly (CellError | undefined)[] = []
-  private dictionary: readonly CellValue[] | undefined
+  #failures: readonly (CellError | undefined)[] = []
+  #dictionary: readonly CellValue[] | undefined
 
   /** Formats the entries of `dictionary` with `format` (which throws `CellError`), unless it is the one loaded. */
   load(dictionary: readonly CellValue[], format: (value: CellValue) => EncodedText | undefined): void {
-    if (dictionary === this.dictionary) return
+    if (dictionary === this.#dictionary) return
     const texts = new Array<EncodedText | undefined>(dictionary.length)
     const failures = new Array<CellError | undefined>(dictionary.length)
     dictionary.forEach((value, entry) => {
@@ -28,18 +28,18 @@ export class DictionaryTexts {
       }
     })
     this.texts = texts
-    this.failures = failures
-    this.dictionary = dictionary
+    this.#failures = failures
+    this.#dictionary = dictionary
   }
 
   /** True for an entry whose value cannot be written. */
   failed(entry: number): boolean {
-    return this.failures[entry] !== undefined
+    return this.#failures[entry] !== undefined
   }
 
   /** For an entry without bytes: throws its error as the error of block row `index`, if it has one. */
   throwFailure(entry: number, index: number): void {
-    const failure = this.failures[entry]
+    const failure = this.#failures[entry]
     if (failure !== undefined) throw new CellError(index, failure.message)
   }
 }

@@ -30,11 +30,12 @@ const LOWER_U = 117
 
 /** One field column of a table. */
 export class FieldCells extends ColumnCells {
-  private readonly prefixBytes: EncodedText
-  private readonly trueBytes: EncodedText
-  private readonly falseBytes: EncodedText
-  private readonly signed: boolean
-  private readonly suffix: number
+  readonly #prefix: string
+  readonly #prefixBytes: EncodedText
+  readonly #trueBytes: EncodedText
+  readonly #falseBytes: EncodedText
+  readonly #signed: boolean
+  readonly #suffix: number
 
   /**
    * @param name the column name, for messages and ordering
@@ -43,20 +44,21 @@ export class FieldCells extends ColumnCells {
    */
   constructor(
     name: string,
-    private readonly prefix: string,
+    prefix: string,
     readonly format: FieldFormat,
   ) {
     super(name)
-    this.prefixBytes = new EncodedText(prefix)
-    this.trueBytes = new EncodedText(`${prefix}true`)
-    this.falseBytes = new EncodedText(`${prefix}false`)
-    this.signed = format === 'int'
-    this.suffix = this.signed ? LOWER_I : LOWER_U
+    this.#prefix = prefix
+    this.#prefixBytes = new EncodedText(prefix)
+    this.#trueBytes = new EncodedText(`${prefix}true`)
+    this.#falseBytes = new EncodedText(`${prefix}false`)
+    this.#signed = format === 'int'
+    this.#suffix = this.#signed ? LOWER_I : LOWER_U
   }
 
   /** Reads the cells of the next block. */
   load(block: CellBlock): void {
-    const cells = this.loadCells(block, this.formatEntry)
+    const cells = this.loadCells(block, this.#formatEntry)
     if (cells === undefined) return
     const format = this.format
     switch (cells.kind) {
@@ -97,43 +99,43 @@ export class FieldCells extends ColumnCells {
         const v = this.values[at] as number | null | undefined
         // `v - v` is NaN for NaN and ±Infinity, and 0 for every finite number.
         if (v === null || v === undefined || v - v !== 0) return false
-        writeEncoded(out, this.prefixBytes)
+        writeEncoded(out, this.#prefixBytes)
         writeFloat(out, v)
         return true
       }
       case WORDS: {
         const words = this.words as Uint32Array
-        writeEncoded(out, this.prefixBytes)
+        writeEncoded(out, this.#prefixBytes)
         const low = words[2 * at]
         const high = words[2 * at + 1]
         // Most integers fit the low word: straight to its digits.
         if (high === 0) writeDigits(out, low)
-        else if (this.signed) writeInt64Words(out, low, high)
+        else if (this.#signed) writeInt64Words(out, low, high)
         else writeUint64Words(out, low, high)
-        out.byte(this.suffix)
+        out.byte(this.#suffix)
         return true
       }
       case INTEGER: {
         const v = this.values[at]
         // NaN (v !== v) is a missing cell in a column of another type: see inspectArray.
         if (v === null || v === undefined || v !== v) return false
-        if (typeof v === 'number' && Number.isSafeInteger(v) && (v >= 0 || this.signed)) {
-          writeEncoded(out, this.prefixBytes)
+        if (typeof v === 'number' && Number.isSafeInteger(v) && (v >= 0 || this.#signed)) {
+          writeEncoded(out, this.#prefixBytes)
           out.integer(v)
-          out.byte(this.suffix)
+          out.byte(this.#suffix)
           return true
         }
-        return this.writeOneByOne(out, v, i)
+        return this.#writeOneByOne(out, v, i)
       }
       case BOOL: {
         const v = this.values[at]
         if (v === null || v === undefined || v !== v) return false
-        writeEncoded(out, v ? this.trueBytes : this.falseBytes)
+        writeEncoded(out, v ? this.#trueBytes : this.#falseBytes)
         return true
       }
       case ONE_BY_ONE: {
         const v = this.values[at]
-        return v === null || v === undefined || v !== v ? false : this.writeOneByOne(out, v, i)
+        return v === null || v === undefined || v !== v ? false : this.#writeOneByOne(out, v, i)
       }
       case DICTIONARY_CELLS:
         return this.writeEntry(out, at, i)
@@ -143,15 +145,15 @@ export class FieldCells extends ColumnCells {
   }
 
   /** One value through the general field formatting of `line-protocol/values.ts`. */
-  private writeOneByOne(out: LineWriter, value: CellValue, index: number): boolean {
-    const text = this.valueText(value, index)
+  #writeOneByOne(out: LineWriter, value: CellValue, index: number): boolean {
+    const text = this.#valueText(value, index)
     if (text === undefined) return false
-    writeEncoded(out, this.prefixBytes)
+    writeEncoded(out, this.#prefixBytes)
     out.text(text)
     return true
   }
 
-  private valueText(value: CellValue, index: number): string | undefined {
+  #valueText(value: CellValue, index: number): string | undefined {
     if (value instanceof Date) throw new CellError(index, 'a time cannot be a field value')
     const numeric = typeof value === 'number' || typeof value === 'bigint'
     const format = this.format
@@ -167,8 +169,8 @@ export class FieldCells extends ColumnCells {
   }
 
   /** A dictionary entry's `,key=value` bytes. Throws {@link CellError}. */
-  private readonly formatEntry = (value: CellValue): EncodedText | undefined => {
-    const text = this.valueText(value, 0)
-    return text === undefined ? undefined : new EncodedText(this.prefix + text)
+  readonly #formatEntry = (value: CellValue): EncodedText | undefined => {
+    const text = this.#valueText(value, 0)
+    return text === undefined ? undefined : new EncodedText(this.#prefix + text)
   }
 }

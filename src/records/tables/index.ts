@@ -92,19 +92,23 @@ function detectModel(value: unknown): (() => TableModel) | undefined {
 class TableRecord implements TableSource {
   skippedRows = 0
 
-  constructor(private readonly model: () => TableModel) {}
+  readonly #model: () => TableModel
+
+  constructor(model: () => TableModel) {
+    this.#model = model
+  }
 
   lines(ctx: SerializeContext, path: readonly number[]): Iterable<string> {
     this.skippedRows = 0
-    return serializeTable(this.model(), ctx, path, this.countSkippedRow)
+    return serializeTable(this.#model(), ctx, path, this.#countSkippedRow)
   }
 
   rows(ctx: SerializeContext, path: readonly number[]): RowCursor {
     this.skippedRows = 0
-    return tableRows(this.model(), ctx, path, this.countSkippedRow)
+    return tableRows(this.#model(), ctx, path, this.#countSkippedRow)
   }
 
-  private readonly countSkippedRow = (): void => {
+  readonly #countSkippedRow = (): void => {
     this.skippedRows++
   }
 }

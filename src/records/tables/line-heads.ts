@@ -20,65 +20,65 @@ const MAX_HEADS = 1 << 16
 
 /** The heads of the rows of a table. */
 export class LineHeads {
-  private readonly measurement: EncodedText
-  private readonly tags: readonly TagCells[]
+  readonly #measurement: EncodedText
+  readonly #tags: readonly TagCells[]
   /** Per dictionary-encoded tag of the block: its cells, and its weight in a combination's number. */
-  private columns = 0
-  private indices: ArrayLike<number | bigint>[] = []
-  private offsets: number[] = []
-  private valids: (Validity | undefined)[] = []
-  private weights: number[] = []
-  private entries: DictionaryTexts[] = []
+  #columns = 0
+  #indices: ArrayLike<number | bigint>[] = []
+  #offsets: number[] = []
+  #valids: (Validity | undefined)[] = []
+  #weights: number[] = []
+  #entries: DictionaryTexts[] = []
   /** Joined heads by combination number, for the entry texts they were joined from. */
-  private heads: (EncodedText | undefined)[] = []
-  private joinedFrom: (readonly (EncodedText | undefined)[])[] = []
+  #heads: (EncodedText | undefined)[] = []
+  #joinedFrom: (readonly (EncodedText | undefined)[])[] = []
 
   constructor(measurement: EncodedText, tags: readonly TagCells[]) {
-    this.measurement = measurement
-    this.tags = tags
+    this.#measurement = measurement
+    this.#tags = tags
   }
 
   /** The combination number of each row of the block, worked out column by column on load. */
-  private rowCombinations = new Int32Array(0)
+  #rowCombinations = new Int32Array(0)
 
   /** After the tags loaded a block of `length` rows: true when this block's heads can be looked up. */
   load(length: number): boolean {
-    this.columns = 0
+    this.#columns = 0
     let combinations = 1
     const joinedFrom: (readonly (EncodedText | undefined)[])[] = []
-    for (const tag of this.tags) {
+    for (const tag of this.#tags) {
       if (tag.constant !== undefined || tag.empty) continue
       const cells = tag.dictionaryCells()
       if (cells === undefined) return false
-      const c = this.columns++
-      this.indices[c] = cells.indices
-      this.offsets[c] = cells.offset
-      this.valids[c] = cells.valid
-      this.entries[c] = cells.entries
-      this.weights[c] = combinations
+      const c = this.#columns++
+      this.#indices[c] = cells.indices
+      this.#offsets[c] = cells.offset
+      this.#valids[c] = cells.valid
+      this.#entries[c] = cells.entries
+      this.#weights[c] = combinations
       // Entry number + 1, and 0 for a row without the tag.
       combinations *= cells.entries.texts.length + 1
       if (combinations > MAX_HEADS) return false
       joinedFrom.push(cells.entries.texts)
     }
-    if (joinedFrom.length !== this.joinedFrom.length || joinedFrom.some((texts, c) => texts !== this.joinedFrom[c])) {
-      this.heads = new Array<EncodedText | undefined>(combinations)
-      this.joinedFrom = joinedFrom
+    if (joinedFrom.length !== this.#joinedFrom.length || joinedFrom.some((texts, c) => texts !== this.#joinedFrom[c])) {
+      this.#heads = new Array<EncodedText | undefined>(combinations)
+      this.#joinedFrom = joinedFrom
     }
-    this.combine(length)
+    this.#combine(length)
     return true
   }
 
-  /** Fills {@link LineHeads.rowCombinations}: one tight loop per column, none per row. */
-  private combine(length: number): void {
-    if (this.rowCombinations.length < length) this.rowCombinations = new Int32Array(length)
-    const rows = this.rowCombinations
+  /** Fills {@link LineHeads.#rowCombinations}: one tight loop per column, none per row. */
+  #combine(length: number): void {
+    if (this.#rowCombinations.length < length) this.#rowCombinations = new Int32Array(length)
+    const rows = this.#rowCombinations
     rows.fill(0, 0, length)
-    for (let c = 0; c < this.columns; c++) {
-      const indices = this.indices[c]
-      const offset = this.offsets[c]
-      const weight = this.weights[c]
-      const valid = this.valids[c]
+    for (let c = 0; c < this.#columns; c++) {
+      const indices = this.#indices[c]
+      const offset = this.#offsets[c]
+      const weight = this.#weights[c]
+      const valid = this.#valids[c]
       for (let i = 0; i < length; i++) {
         if (valid === undefined || valid(i)) rows[i] += (Number(indices[offset + i]) + 1) * weight
       }
@@ -87,35 +87,35 @@ export class LineHeads {
 
   /** Writes the head of block row `i` and returns true, or returns false when the row must be written tag by tag. */
   write(out: LineWriter, i: number): boolean {
-    const combination = this.rowCombinations[i]
-    const head = this.heads[combination] ?? this.join(combination)
+    const combination = this.#rowCombinations[i]
+    const head = this.#heads[combination] ?? this.#join(combination)
     if (head === undefined) return false
     writeEncoded(out, head)
     return true
   }
 
   /** Joins the head of a combination of entries, unless one of them fails. */
-  private join(combination: number): EncodedText | undefined {
-    const parts = [this.measurement]
+  #join(combination: number): EncodedText | undefined {
+    const parts = [this.#measurement]
     let c = 0
-    for (const tag of this.tags) {
+    for (const tag of this.#tags) {
       const constant = tag.constant
       if (constant !== undefined) {
         parts.push(constant)
         continue
       }
       if (tag.empty) continue
-      const weight = this.weights[c]
-      const next = c + 1 < this.columns ? this.weights[c + 1] : Infinity
+      const weight = this.#weights[c]
+      const next = c + 1 < this.#columns ? this.#weights[c + 1] : Infinity
       const entry = Math.floor((combination % next) / weight) - 1
-      const entries = this.entries[c++]
+      const entries = this.#entries[c++]
       if (entry < 0) continue
       if (entries.failed(entry)) return undefined
       const text = entries.texts[entry]
       if (text !== undefined) parts.push(text)
     }
     const head = EncodedText.concat(parts)
-    this.heads[combination] = head
+    this.#heads[combination] = head
     return head
   }
 }

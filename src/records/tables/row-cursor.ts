@@ -52,50 +52,54 @@ export interface RowCursor {
 
 /** The cursor over a planned table. */
 export class TableRowCursor implements RowCursor {
-  private readonly measurement: EncodedText
-  private readonly tags: TagCells[]
-  private readonly tagColumns: number[]
-  private readonly fields: FieldCells[]
-  private readonly fieldColumns: number[]
-  private readonly time: TimeCells | undefined
-  private readonly timeColumn: number
-  private readonly heads: LineHeads
-  /** True when the block's line heads come from {@link TableRowCursor.heads}. */
-  private headsLoaded = false
-  private blocks: Iterator<RowBlock> | undefined
-  private finished = false
-  private blockStart = 0
-  private blockLength = 0
-  private row = 0
+  readonly #measurement: EncodedText
+  readonly #tags: TagCells[]
+  readonly #tagColumns: number[]
+  readonly #fields: FieldCells[]
+  readonly #fieldColumns: number[]
+  readonly #time: TimeCells | undefined
+  readonly #timeColumn: number
+  readonly #heads: LineHeads
+  /** True when the block's line heads come from {@link TableRowCursor.#heads}. */
+  #headsLoaded = false
+  #blocks: Iterator<RowBlock> | undefined
+  #finished = false
+  #blockStart = 0
+  #blockLength = 0
+  #row = 0
 
-  constructor(
-    private readonly model: TableModel,
-    plan: TablePlan,
-    private readonly path: readonly number[],
-    private readonly onSkippedRow: () => void,
-  ) {
-    this.measurement = new EncodedText(plan.measurement)
-    this.tags = plan.tags.map((tag) => tag.cells)
-    this.tagColumns = plan.tags.map((tag) => tag.column)
-    this.fields = plan.fields.map((field) => field.cells)
-    this.fieldColumns = plan.fields.map((field) => field.column)
-    this.time = plan.time?.cells
-    this.timeColumn = plan.time?.column ?? TIME_INDEX
-    this.heads = new LineHeads(this.measurement, this.tags)
+  readonly #model: TableModel
+  readonly #path: readonly number[]
+  readonly #onSkippedRow: () => void
+
+  constructor(model: TableModel, plan: TablePlan, path: readonly number[], onSkippedRow: () => void) {
+    this.#model = model
+    this.#path = path
+    this.#onSkippedRow = onSkippedRow
+    this.#measurement = new EncodedText(plan.measurement)
+    this.#tags = plan.tags.map((tag) => tag.cells)
+    this.#tagColumns = plan.tags.map((tag) => tag.column)
+    this.#fields = plan.fields.map((field) => field.cells)
+    this.#fieldColumns = plan.fields.map((field) => field.column)
+    this.#time = plan.time?.cells
+    this.#timeColumn = plan.time?.column ?? TIME_INDEX
+    this.#heads = new LineHeads(this.#measurement, this.#tags)
   }
 
   writeNext(out: LineWriter): boolean {
-    const { tags, fields, time } = this
+    const tags = this.#tags
+    const fields = this.#fields
+    const time = this.#time
     const tagCount = tags.length
     const fieldCount = fields.length
     for (;;) {
-      if (this.row >= this.blockLength && !this.nextBlock()) return false
-      const i = this.row++
+      if (this.#row >= this.#blockLength && !this.#nextBlock()) return false
+      const i = this.#row++
       out.beginLine()
       let current: { readonly name: string } | undefined
       try {
-        if (!this.headsLoaded || !this.heads.write(out, i)) {
-          writeEncoded(out, this.measurement)
+        if (!this.#headsLoaded || !this.#heads.write(out, i)) {
+          writeEncoded(out, this.#measurement)
           for (let t = 0; t < tagCount; t++) {
             current = tags[t]
             ;(current as TagCells).write(out, i)
@@ -108,7 +112,7 @@ export class TableRowCursor implements RowCursor {
         }
         if (out.length === fieldsStart) {
           out.abandonLine()
-          this.onSkippedRow()
+          this.#onSkippedRow()
           continue
         }
         out.bytes[fieldsStart] = SPACE
@@ -118,7 +122,7 @@ export class TableRowCursor implements RowCursor {
         }
       } catch (error) {
         out.abandonLine()
-        throw this.rowError(error, current)
+        throw this.#rowError(error, current)
       }
       out.endLine()
       return true
@@ -126,55 +130,55 @@ export class TableRowCursor implements RowCursor {
   }
 
   close(): void {
-    if (!this.finished) this.blocks?.return?.()
-    this.finished = true
-    this.blockLength = 0
-    this.row = 0
+    if (!this.#finished) this.#blocks?.return?.()
+    this.#finished = true
+    this.#blockLength = 0
+    this.#row = 0
   }
 
-  private nextBlock(): boolean {
-    if (this.finished) return false
-    this.blocks ??= this.model.blocks(BLOCK_ROWS)[Symbol.iterator]()
-    const next = this.blocks.next()
+  #nextBlock(): boolean {
+    if (this.#finished) return false
+    this.#blocks ??= this.#model.blocks(BLOCK_ROWS)[Symbol.iterator]()
+    const next = this.#blocks.next()
     if (next.done === true) {
-      this.finished = true
-      this.blockLength = 0
-      this.row = 0
+      this.#finished = true
+      this.#blockLength = 0
+      this.#row = 0
       return false
     }
     const block = next.value
-    this.blockStart = block.start
-    this.blockLength = 0
-    this.row = 0
+    this.#blockStart = block.start
+    this.#blockLength = 0
+    this.#row = 0
     let current: { readonly name: string } | undefined
     try {
-      this.tags.forEach((tag, t) => {
+      this.#tags.forEach((tag, t) => {
         current = tag
-        const column = this.tagColumns[t]
+        const column = this.#tagColumns[t]
         if (column !== NO_COLUMN) tag.load(block.cells(column))
       })
-      this.fields.forEach((field, f) => {
+      this.#fields.forEach((field, f) => {
         current = field
-        field.load(block.cells(this.fieldColumns[f]))
+        field.load(block.cells(this.#fieldColumns[f]))
       })
-      if (this.time !== undefined) {
-        current = this.time
-        this.time.load(block.cells(this.timeColumn))
+      if (this.#time !== undefined) {
+        current = this.#time
+        this.#time.load(block.cells(this.#timeColumn))
       }
     } catch (error) {
-      throw this.rowError(error, current)
+      throw this.#rowError(error, current)
     }
-    this.headsLoaded = this.heads.load(block.length)
-    this.blockLength = block.length
+    this.#headsLoaded = this.#heads.load(block.length)
+    this.#blockLength = block.length
     return true
   }
 
   /** A cell's error as a `RecordError` naming the table's row and the column. */
-  private rowError(error: unknown, column: { readonly name: string } | undefined): unknown {
+  #rowError(error: unknown, column: { readonly name: string } | undefined): unknown {
     if (!(error instanceof CellError) || column === undefined) return error
     return new RecordError(
-      this.path,
-      `row ${this.blockStart + error.index}, column ${JSON.stringify(column.name)}: ${error.message}`,
+      this.#path,
+      `row ${this.#blockStart + error.index}, column ${JSON.stringify(column.name)}: ${error.message}`,
       {
         cause: error,
       },

@@ -16,66 +16,70 @@ const LINES_PER_BATCH = 1024
  * times, and a plain method call is cheaper than a generator resume.
  */
 export class TableLines implements IterableIterator<string> {
-  private readonly scratch = new LineWriter()
-  private batch: string[] = []
-  private position = 0
+  readonly #scratch = new LineWriter()
+  #batch: string[] = []
+  #position = 0
   /** The error of the row after the batch: thrown once the lines before it are consumed. */
-  private failure: { error: unknown } | undefined
-  private done = false
+  #failure: { error: unknown } | undefined
+  #done = false
 
-  constructor(private readonly cursor: RowCursor) {}
+  readonly #cursor: RowCursor
+
+  constructor(cursor: RowCursor) {
+    this.#cursor = cursor
+  }
 
   [Symbol.iterator](): this {
     return this
   }
 
   next(): IteratorResult<string> {
-    if (this.position < this.batch.length) return { done: false, value: this.batch[this.position++] }
-    if (this.failure !== undefined) {
-      const { error } = this.failure
-      this.failure = undefined
-      this.done = true
+    if (this.#position < this.#batch.length) return { done: false, value: this.#batch[this.#position++] }
+    if (this.#failure !== undefined) {
+      const { error } = this.#failure
+      this.#failure = undefined
+      this.#done = true
       throw error
     }
-    if (this.done || !this.fill()) {
-      this.done = true
+    if (this.#done || !this.#fill()) {
+      this.#done = true
       return { done: true, value: undefined }
     }
-    return { done: false, value: this.batch[this.position++] }
+    return { done: false, value: this.#batch[this.#position++] }
   }
 
   /** Stops early: lets the table's block iterator clean up. */
   return(): IteratorResult<string> {
-    this.cursor.close()
-    this.batch = []
-    this.position = 0
-    this.failure = undefined
-    this.done = true
+    this.#cursor.close()
+    this.#batch = []
+    this.#position = 0
+    this.#failure = undefined
+    this.#done = true
     return { done: true, value: undefined }
   }
 
   /** Writes and decodes the next batch; false when the table has no row left. */
-  private fill(): boolean {
-    const scratch = this.scratch
+  #fill(): boolean {
+    const scratch = this.#scratch
     scratch.clear()
     try {
-      while (scratch.lineCount < LINES_PER_BATCH && this.cursor.writeNext(scratch));
+      while (scratch.lineCount < LINES_PER_BATCH && this.#cursor.writeNext(scratch));
     } catch (error) {
-      this.failure = { error }
+      this.#failure = { error }
     }
     const count = scratch.lineCount
-    this.batch = count === this.batch.length ? this.batch : new Array<string>(count)
-    this.position = 0
+    this.#batch = count === this.#batch.length ? this.#batch : new Array<string>(count)
+    this.#position = 0
     if (count === 0) {
-      if (this.failure === undefined) return false
-      const { error } = this.failure
-      this.failure = undefined
-      this.done = true
+      if (this.#failure === undefined) return false
+      const { error } = this.#failure
+      this.#failure = undefined
+      this.#done = true
       throw error
     }
     const bodyLength = scratch.bodyLength
     const text = decodeUtf8Range(scratch.bytes, 0, bodyLength)
-    const batch = this.batch
+    const batch = this.#batch
     if (text.length === bodyLength) {
       const ends = scratch.lineEnds()
       let start = 0

@@ -25,18 +25,17 @@ type TagBytes = EncodedText | undefined | CellError
  * tag that no column shadows, the same bytes on every row.
  */
 export class TagCells extends ColumnCells {
-  private constantBytes: EncodedText | undefined
-  private readonly byValue = new Map<CellValue, TagBytes>()
+  #constantBytes: EncodedText | undefined
+  readonly #prefix: string
+  readonly #byValue = new Map<CellValue, TagBytes>()
 
   /**
    * @param name the key as given, for messages and ordering
    * @param prefix `,` + the escaped key + `=`
    */
-  private constructor(
-    name: string,
-    private readonly prefix: string,
-  ) {
+  private constructor(name: string, prefix: string) {
     super(name)
+    this.#prefix = prefix
   }
 
   /** A tag read from a column. */
@@ -48,26 +47,26 @@ export class TagCells extends ColumnCells {
   static constant(name: string, text: string): TagCells {
     const tag = new TagCells(name, '')
     tag.mode = CONSTANT
-    tag.constantBytes = new EncodedText(text)
+    tag.#constantBytes = new EncodedText(text)
     return tag
   }
 
   /** The bytes of a default tag; undefined for a column. */
   get constant(): EncodedText | undefined {
-    return this.constantBytes
+    return this.#constantBytes
   }
 
   /** Reads the cells of the next block (a constant tag has none). */
   load(block: CellBlock): void {
     if (this.mode === CONSTANT) return
-    if (this.loadCells(block, this.formatEntry) !== undefined) this.mode = VALUES
+    if (this.loadCells(block, this.#formatEntry) !== undefined) this.mode = VALUES
   }
 
   /** Writes the tag of block row `i`, when it has one. Throws {@link CellError}. */
   write(out: LineWriter, i: number): void {
     const mode = this.mode
     if (mode === CONSTANT) {
-      writeEncoded(out, this.constantBytes as EncodedText)
+      writeEncoded(out, this.#constantBytes as EncodedText)
       return
     }
     const valid = this.valid
@@ -79,25 +78,25 @@ export class TagCells extends ColumnCells {
     }
     const value = this.values[at]
     if (value === null || value === undefined) return
-    let bytes = this.byValue.get(value)
-    if (bytes === undefined && !this.byValue.has(value)) {
-      bytes = this.bytesOf(value)
-      if (this.byValue.size >= MAX_REMEMBERED_VALUES) this.byValue.clear()
-      this.byValue.set(value, bytes)
+    let bytes = this.#byValue.get(value)
+    if (bytes === undefined && !this.#byValue.has(value)) {
+      bytes = this.#bytesOf(value)
+      if (this.#byValue.size >= MAX_REMEMBERED_VALUES) this.#byValue.clear()
+      this.#byValue.set(value, bytes)
     }
     if (bytes === undefined) return
     if (bytes instanceof CellError) throw new CellError(i, bytes.message)
     writeEncoded(out, bytes)
   }
 
-  private readonly formatEntry = (value: CellValue): EncodedText | undefined => {
-    const bytes = this.bytesOf(value)
+  readonly #formatEntry = (value: CellValue): EncodedText | undefined => {
+    const bytes = this.#bytesOf(value)
     if (bytes instanceof CellError) throw bytes
     return bytes
   }
 
   /** A value's `,key=value` bytes; a value that cannot be a tag gives the error its rows get. */
-  private bytesOf(value: CellValue): TagBytes {
+  #bytesOf(value: CellValue): TagBytes {
     let raw: string | undefined
     try {
       raw = tagValueText(value)
@@ -106,7 +105,7 @@ export class TagCells extends ColumnCells {
     }
     if (raw === undefined || raw === '') return undefined
     try {
-      return new EncodedText(this.prefix + escapeKey(raw))
+      return new EncodedText(this.#prefix + escapeKey(raw))
     } catch (error) {
       return new CellError(0, `tag value: ${thrownReason(error)}`)
     }

@@ -40,52 +40,52 @@ const WORD = 0x1_0000_0000n
 
 /** The timestamp column of a table, loaded block by block, written as ` <timestamp>`. */
 export class TimeCells extends ColumnCells {
-  private readonly precision: WritePrecision
-  private readonly precisionNanos: bigint
+  readonly #precision: WritePrecision
+  readonly #precisionNanos: bigint
   /** Undefined when naive times are UTC (no zone given, or a zone that is UTC all the time). */
-  private readonly zone: TimeZoneOffsets | undefined
+  readonly #zone: TimeZoneOffsets | undefined
   /** Largest magnitude in the write precision, as a bigint and as words (high word signed). */
-  private readonly max: bigint
-  private readonly maxHigh: number
-  private readonly maxLow: number
-  private readonly minHigh: number
-  private readonly minLow: number
-  private unitNanos = 1n
-  private readonly nearby = new NearbyInt64Writer()
-  private shifted = false
-  private sameUnit = false
+  readonly #max: bigint
+  readonly #maxHigh: number
+  readonly #maxLow: number
+  readonly #minHigh: number
+  readonly #minLow: number
+  #unitNanos = 1n
+  readonly #nearby = new NearbyInt64Writer()
+  #shifted = false
+  #sameUnit = false
 
   /** @param name the column name, for messages */
   constructor(name: string, precision: WritePrecision, zone: TimeZoneOffsets | undefined) {
     super(name)
-    this.precision = precision
-    this.precisionNanos = NANOS_PER_UNIT[precision]
-    this.zone = zone?.isUtc === true ? undefined : zone
-    this.max = MAX_TIMESTAMP_NS / this.precisionNanos
-    this.maxHigh = Number(this.max / WORD)
-    this.maxLow = Number(this.max % WORD)
-    const min = BigInt.asUintN(64, -this.max)
-    this.minHigh = Number(min / WORD) | 0
-    this.minLow = Number(min % WORD)
+    this.#precision = precision
+    this.#precisionNanos = NANOS_PER_UNIT[precision]
+    this.#zone = zone?.isUtc === true ? undefined : zone
+    this.#max = MAX_TIMESTAMP_NS / this.#precisionNanos
+    this.#maxHigh = Number(this.#max / WORD)
+    this.#maxLow = Number(this.#max % WORD)
+    const min = BigInt.asUintN(64, -this.#max)
+    this.#minHigh = Number(min / WORD) | 0
+    this.#minLow = Number(min % WORD)
   }
 
   /** Reads the cells of the next block. */
   load(block: CellBlock): void {
-    const cells = this.loadCells(block, this.formatEntry)
+    const cells = this.loadCells(block, this.#formatEntry)
     if (cells === undefined) return
     if (cells.kind !== 'temporal') {
       // A BigInt64Array of plain integers already counts the write precision: written as it is.
       const values = cells.values
-      this.sameUnit = true
+      this.#sameUnit = true
       this.mode =
         cells.kind === 'int' && values instanceof BigInt64Array && this.loadWords(values) ? SAME_UNIT_WORDS : VALUES
       return
     }
-    this.unitNanos = cells.unitNanos
-    this.shifted = cells.naive && this.zone !== undefined
-    this.sameUnit = !this.shifted && cells.unitNanos === this.precisionNanos
+    this.#unitNanos = cells.unitNanos
+    this.#shifted = cells.naive && this.#zone !== undefined
+    this.#sameUnit = !this.#shifted && cells.unitNanos === this.#precisionNanos
     const values = cells.values
-    this.mode = this.sameUnit && values instanceof BigInt64Array && this.loadWords(values) ? SAME_UNIT_WORDS : TEMPORAL
+    this.mode = this.#sameUnit && values instanceof BigInt64Array && this.loadWords(values) ? SAME_UNIT_WORDS : TEMPORAL
   }
 
   /**
@@ -102,27 +102,27 @@ export class TimeCells extends ColumnCells {
         const low = words[2 * at]
         const high = words[2 * at + 1] | 0
         if (
-          high > this.maxHigh ||
-          (high === this.maxHigh && low > this.maxLow) ||
-          high < this.minHigh ||
-          (high === this.minHigh && low < this.minLow)
+          high > this.#maxHigh ||
+          (high === this.#maxHigh && low > this.#maxLow) ||
+          high < this.#minHigh ||
+          (high === this.#minHigh && low < this.#minLow)
         ) {
-          return this.writeText(out, this.temporalText(this.values[at] as bigint, i))
+          return this.#writeText(out, this.#temporalText(this.values[at] as bigint, i))
         }
         out.byte(SPACE)
-        this.nearby.write(out, low, high)
+        this.#nearby.write(out, low, high)
         return true
       }
       case TEMPORAL: {
         const v = this.values[at]
         if (v === null || v === undefined || v !== v) return false
-        return this.writeText(out, this.temporalText(v as number | bigint, i))
+        return this.#writeText(out, this.#temporalText(v as number | bigint, i))
       }
       case VALUES: {
         const v = this.values[at]
         // NaN (v !== v) is a missing cell in a column of another type: see inspectArray.
         if (v === null || v === undefined || v !== v) return false
-        return this.writeText(out, this.textOf(v, i))
+        return this.#writeText(out, this.#textOf(v, i))
       }
       case DICTIONARY_CELLS:
         return this.writeEntry(out, at, i)
@@ -131,51 +131,51 @@ export class TimeCells extends ColumnCells {
     }
   }
 
-  private writeText(out: LineWriter, text: string): true {
+  #writeText(out: LineWriter, text: string): true {
     out.byte(SPACE)
     out.text(text)
     return true
   }
 
   /** A typed time (a count of `unitNanos` since the epoch) in the write precision. */
-  private temporalText(v: number | bigint, index: number): string {
+  #temporalText(v: number | bigint, index: number): string {
     try {
-      if (this.sameUnit) {
-        return typeof v === 'bigint' && v <= this.max && v >= -this.max
+      if (this.#sameUnit) {
+        return typeof v === 'bigint' && v <= this.#max && v >= -this.#max
           ? `${v}`
           : typeof v === 'bigint'
-            ? bigintUnitsToTimestamp(v, this.precision)
-            : numberUnitsToTimestamp(v, this.precision)
+            ? bigintUnitsToTimestamp(v, this.#precision)
+            : numberUnitsToTimestamp(v, this.#precision)
       }
-      let nanos = BigInt(v) * this.unitNanos
-      if (this.shifted) nanos = this.wallClockToUtc(nanos, index)
-      return nanosToTimestamp(nanos, this.precision)
+      let nanos = BigInt(v) * this.#unitNanos
+      if (this.#shifted) nanos = this.#wallClockToUtc(nanos, index)
+      return nanosToTimestamp(nanos, this.#precision)
     } catch (error) {
       throw asCellError(error, index)
     }
   }
 
   /** A dictionary entry's ` <timestamp>` bytes. Throws {@link CellError}. */
-  private readonly formatEntry = (value: CellValue): EncodedText | undefined => {
-    return value === null || value === undefined ? undefined : new EncodedText(` ${this.textOf(value, 0)}`)
+  readonly #formatEntry = (value: CellValue): EncodedText | undefined => {
+    return value === null || value === undefined ? undefined : new EncodedText(` ${this.#textOf(value, 0)}`)
   }
 
   /** One timestamp value → its text in the write precision. */
-  private textOf(value: CellValue, index: number): string {
+  #textOf(value: CellValue, index: number): string {
     try {
       switch (typeof value) {
         case 'bigint':
-          return bigintUnitsToTimestamp(value, this.precision)
+          return bigintUnitsToTimestamp(value, this.#precision)
         case 'number':
-          return numberUnitsToTimestamp(value, this.precision)
+          return numberUnitsToTimestamp(value, this.#precision)
         case 'string': {
           const parsed = parseTimestampText(value)
           const nanos =
-            parsed.naive && this.zone !== undefined ? this.wallClockToUtc(parsed.nanos, index, value) : parsed.nanos
-          return nanosToTimestamp(nanos, this.precision)
+            parsed.naive && this.#zone !== undefined ? this.#wallClockToUtc(parsed.nanos, index, value) : parsed.nanos
+          return nanosToTimestamp(nanos, this.#precision)
         }
         default:
-          if (value instanceof Date) return nanosToTimestamp(dateToNanos(value), this.precision)
+          if (value instanceof Date) return nanosToTimestamp(dateToNanos(value), this.#precision)
           throw new CellError(index, `a ${typeof value} is not a timestamp`)
       }
     } catch (error) {
@@ -183,8 +183,8 @@ export class TimeCells extends ColumnCells {
     }
   }
 
-  private wallClockToUtc(wallNanos: bigint, index: number, text?: string): bigint {
-    const zone = this.zone as TimeZoneOffsets
+  #wallClockToUtc(wallNanos: bigint, index: number, text?: string): bigint {
+    const zone = this.#zone as TimeZoneOffsets
     let wallMs = wallNanos / NANOS_PER_MS
     if (wallNanos % NANOS_PER_MS < 0n) wallMs -= 1n
     const utcMs = zone.toUtc(Number(wallMs))

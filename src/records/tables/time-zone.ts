@@ -24,9 +24,9 @@ export class TimeZoneOffsets {
   readonly zone: string
   /** True when the zone is UTC at every instant, so that no lookup is needed. */
   readonly isUtc: boolean
-  private readonly format: Intl.DateTimeFormat | undefined
-  private readonly fixedOffsetMs: number | undefined
-  private readonly offsetByHour = new Map<number, number>()
+  readonly #format: Intl.DateTimeFormat | undefined
+  readonly #fixedOffsetMs: number | undefined
+  readonly #offsetByHour = new Map<number, number>()
 
   /**
    * @param zone an IANA zone name (`Europe/Berlin`), `UTC`, or a fixed offset `±HH:MM`.
@@ -36,11 +36,11 @@ export class TimeZoneOffsets {
     const fixed = parseFixedOffset(zone)
     if (fixed !== undefined) {
       this.zone = zone
-      this.fixedOffsetMs = fixed
+      this.#fixedOffsetMs = fixed
       this.isUtc = fixed === 0
       return
     }
-    this.format = new Intl.DateTimeFormat('en-US', {
+    this.#format = new Intl.DateTimeFormat('en-US', {
       timeZone: zone,
       calendar: 'gregory',
       hourCycle: 'h23',
@@ -51,26 +51,26 @@ export class TimeZoneOffsets {
       minute: 'numeric',
       second: 'numeric',
     })
-    this.zone = this.format.resolvedOptions().timeZone
+    this.zone = this.#format.resolvedOptions().timeZone
     this.isUtc = this.zone === 'UTC' || this.zone === 'Etc/UTC' || this.zone === 'Etc/GMT' || this.zone === 'GMT'
-    if (this.isUtc) this.fixedOffsetMs = 0
+    if (this.isUtc) this.#fixedOffsetMs = 0
   }
 
   /** The zone's offset from UTC, in milliseconds, at the UTC instant `utcMs`. */
   offsetAt(utcMs: number): number {
-    if (this.fixedOffsetMs !== undefined) return this.fixedOffsetMs
+    if (this.#fixedOffsetMs !== undefined) return this.#fixedOffsetMs
     const hour = Math.floor(utcMs / MS_PER_HOUR)
-    const cached = this.offsetByHour.get(hour)
+    const cached = this.#offsetByHour.get(hour)
     if (cached !== undefined) return cached
     const start = hour * MS_PER_HOUR
-    const atStart = this.lookUp(start)
+    const atStart = this.#lookUp(start)
     // An hour whose ends agree has no change inside it (no zone changes twice within an hour).
-    if (atStart === this.lookUp(start + MS_PER_HOUR - 1000)) {
-      if (this.offsetByHour.size >= MAX_CACHED_HOURS) this.offsetByHour.clear()
-      this.offsetByHour.set(hour, atStart)
+    if (atStart === this.#lookUp(start + MS_PER_HOUR - 1000)) {
+      if (this.#offsetByHour.size >= MAX_CACHED_HOURS) this.#offsetByHour.clear()
+      this.#offsetByHour.set(hour, atStart)
       return atStart
     }
-    return this.lookUp(utcMs)
+    return this.#lookUp(utcMs)
   }
 
   /**
@@ -79,7 +79,7 @@ export class TimeZoneOffsets {
    * for a repeated time and `undefined` for a skipped one.
    */
   toUtc(localMs: number): number | undefined {
-    if (this.fixedOffsetMs !== undefined) return localMs - this.fixedOffsetMs
+    if (this.#fixedOffsetMs !== undefined) return localMs - this.#fixedOffsetMs
     // The offsets in force a day either side cover every change near this time
     // (no zone changes its offset twice within two days).
     const before = this.offsetAt(localMs - MS_PER_DAY)
@@ -92,7 +92,7 @@ export class TimeZoneOffsets {
     return best
   }
 
-  private lookUp(utcMs: number): number {
+  #lookUp(utcMs: number): number {
     // ICU's Gregorian calendar is Julian before 1582, so earlier instants read the offset of
     // 1583, which every zone has from its oldest rule (local mean time) onwards.
     const wholeSecondMs = Math.floor(Math.max(utcMs, EARLIEST_LOOKUP_MS) / 1000) * 1000
@@ -102,7 +102,7 @@ export class TimeZoneOffsets {
     let hour = 0
     let minute = 0
     let second = 0
-    for (const part of (this.format as Intl.DateTimeFormat).formatToParts(wholeSecondMs)) {
+    for (const part of (this.#format as Intl.DateTimeFormat).formatToParts(wholeSecondMs)) {
       switch (part.type) {
         case 'year':
           year = Number(part.value)
