@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { TimeZoneOffsets } from '../../src/records/tables/time-zone.js'
+import { TimeZoneOffsets } from '../../../src/records/tables/time-zone.js'
 
 const HOUR = 3_600_000
 

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { asTable } from '../../src/records/tables/index.js'
+import { asTable } from '../../../src/records/tables/index.js'
 import { assertRecordError, contextOf, linesOf, tableOf } from './lines.js'
 
 describe('plain columnar objects: detection', () => {

@@ -3,8 +3,8 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import * as arrow from 'apache-arrow'
-import { InfluxDBClientAsync, RecordError, type WriteRecords } from '../../src/index.js'
-import { startRecordingServer, type RecordingServer } from '../support/recording-server.js'
+import { InfluxDBClientAsync, RecordError, type WriteRecords } from '../../../src/index.js'
+import { startRecordingServer, type RecordingServer } from '../../support/recording-server.js'
 
 describe('write() with a table', () => {
   let server: RecordingServer

@@ -1,9 +1,9 @@
 // Shared by the table tests: a table's lines through the public contract of records/tables.
 import assert from 'node:assert/strict'
-import { RecordError } from '../../src/errors.js'
-import type { WritePrecision } from '../../src/line-protocol/precision.js'
-import { asTable, type TableSource } from '../../src/records/tables/index.js'
-import type { SerializeContext } from '../../src/records/options.js'
+import { RecordError } from '../../../src/errors.js'
+import type { WritePrecision } from '../../../src/line-protocol/precision.js'
+import { asTable, type TableSource } from '../../../src/records/tables/index.js'
+import type { SerializeContext } from '../../../src/records/options.js'
 
 export type TableOptions = Partial<SerializeContext>
 

@@ -2,7 +2,7 @@
 // never turned into all its lines (or one string) at once. Checked by counting which cells are read.
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { serializeSync } from '../../src/records/serialize.js'
+import { serializeSync } from '../../../src/records/serialize.js'
 import { contextOf, tableOf } from './lines.js'
 
 const ROWS = 10_000_000

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
-import { CsvTableBuilder, CsvHeaderError, formatCsvRow } from '../../src/cli/input/csv-table.js'
-import type { FieldValueType } from '../../src/cli/input/values.js'
+import { CsvTableBuilder, CsvHeaderError, formatCsvRow } from '../../../src/cli/input/csv-table.js'
+import type { FieldValueType } from '../../../src/cli/input/values.js'
 
 function builder(
   header: string[],

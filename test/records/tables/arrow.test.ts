@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import * as arrow from 'apache-arrow'
-import { asTable } from '../../src/records/tables/index.js'
+import { asTable } from '../../../src/records/tables/index.js'
 import { assertRecordError, contextOf, linesOf, tableOf } from './lines.js'
 
 function vector<T extends arrow.DataType>(values: unknown[], type: T): arrow.Vector<T> {

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
-import { CsvParser, CsvSyntaxError, parseCsvStream, type CsvRecord } from '../../src/cli/input/csv-parser.js'
+import { CsvParser, CsvSyntaxError, parseCsvStream, type CsvRecord } from '../../../src/cli/input/csv-parser.js'
 
 function parseAll(text: string, chunkSize = text.length || 1): CsvRecord[] {
   const parser = new CsvParser()

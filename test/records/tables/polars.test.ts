@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import pl from 'nodejs-polars'
-import { asTable } from '../../src/records/tables/index.js'
+import { asTable } from '../../../src/records/tables/index.js'
 import { assertRecordError, contextOf, linesOf, tableOf } from './lines.js'
 
 /** An Int64 / UInt64 series built from decimal text, so that no value passes through a JS number. */

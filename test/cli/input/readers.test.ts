@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
-import { detectFormat } from '../../src/cli/input/readers.js'
+import { detectFormat } from '../../../src/cli/input/readers.js'
 
 describe('detectFormat', () => {
   test('by extension, case-insensitive, looking through .gz; --format wins', () => {

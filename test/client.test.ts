@@ -1,12 +1,12 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { fileURLToPath } from 'node:url'
-import { InfluxDBClientAsync } from '../../src/client.js'
-import { PointSettings } from '../../src/write/point-settings.js'
-import { ClosedError, InfluxDBError, InvalidArgumentError } from '../../src/errors.js'
-import { startRecordingServer } from '../support/recording-server.js'
+import { InfluxDBClientAsync } from '../src/client.js'
+import { PointSettings } from '../src/write/point-settings.js'
+import { ClosedError, InfluxDBError, InvalidArgumentError } from '../src/errors.js'
+import { startRecordingServer } from './support/recording-server.js'
 
-const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url))
+const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
 
 const isClientVariable = (k: string): boolean =>
   k.startsWith('INFLUXDB_V2_') || k.startsWith('INFLUX_') || k === 'data_center'
@@ -84,7 +84,7 @@ describe('runtimes without process (browsers, Workers)', () => {
   test('a client is made and writes through fetch when there is no global process', async () => {
     // A child process, since this one's test runner needs process: the script removes it first.
     const script = `
-      const { InfluxDBClientAsync, Point } = await import(${JSON.stringify(new URL('../../src/index.ts', import.meta.url).href)})
+      const { InfluxDBClientAsync, Point } = await import(${JSON.stringify(new URL('../src/index.ts', import.meta.url).href)})
       const out = globalThis.process.stdout
       delete globalThis.process
       const bodies = []

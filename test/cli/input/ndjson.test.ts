@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
-import { ndjsonToPoint, type NdjsonOptions } from '../../src/cli/input/ndjson.js'
-import type { FieldValueType } from '../../src/cli/input/values.js'
+import { ndjsonToPoint, type NdjsonOptions } from '../../../src/cli/input/ndjson.js'
+import type { FieldValueType } from '../../../src/cli/input/values.js'
 
 function opts(partial: Partial<NdjsonOptions> = {}, types: Record<string, FieldValueType> = {}): NdjsonOptions {
   return { tagKeys: [], timeKey: 'time', fieldTypes: new Map(Object.entries(types)), ...partial }

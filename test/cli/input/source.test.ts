@@ -12,7 +12,7 @@ import {
   firstInvalidUtf8,
   InputError,
   type TextLine,
-} from '../../src/cli/input/source.js'
+} from '../../../src/cli/input/source.js'
 
 async function collect(chunks: string[]): Promise<TextLine[]> {
   // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { InfluxDBError, NetworkError, PartialWriteError } from '../../src/errors.js'
-import { FailedBatches } from '../../src/cli/commands/failed-batches.js'
-import { RejectionLog } from '../../src/cli/rejections.js'
+import { InfluxDBError, NetworkError, PartialWriteError } from '../../../src/errors.js'
+import { FailedBatches } from '../../../src/cli/commands/failed-batches.js'
+import { RejectionLog } from '../../../src/cli/rejections.js'
 
 interface Harness {
   failures: FailedBatches

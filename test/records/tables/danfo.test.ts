@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import * as dfd from 'danfojs'
-import { asTable } from '../../src/records/tables/index.js'
+import { asTable } from '../../../src/records/tables/index.js'
 import { assertRecordError, contextOf, linesOf, tableOf } from './lines.js'
 
 describe('danfo: column types', () => {
