@@ -38,7 +38,12 @@
  *
  * **Faults.** {@link TestServer.failNext}, {@link TestServer.delay} and
  * {@link TestServer.dropConnections} act on `POST /api/v2/write` unless given another path;
- * {@link TestServer.requests} lists what arrived.
+ * {@link TestServer.requests} lists what arrived, byte for byte.
+ *
+ * **Answers of your own.** {@link TestServer.respondWith} answers a request with a
+ * {@link TestReply} of the caller's (any status, headers and body, after a delay, or a dropped
+ * connection); {@link TestServer.intercept} hands a request over as node:http sees it, for an
+ * answer before the body is read or a body read slowly.
  *
  * **Persistence.** With `persistPath`, every change is appended to that file and replayed on
  * the next start.
@@ -46,7 +51,9 @@
  * @packageDocumentation
  */
 export { startTestServer } from './server.js'
-export type { FailureOptions, RecordedRequest, TestServer, TestServerOptions } from './server.js'
+export type { TestServer, TestServerOptions } from './server.js'
+export type { ReceivedRequest, RecordedRequest } from './recorder.js'
+export type { FailureOptions, RequestInterceptor, Responder, TestReply } from './fault-injector.js'
 export type { Permission, TokenSpec } from './registry.js'
 export type { RetentionRule } from './retention.js'
 export type { ServerGeneration } from './generations.js'

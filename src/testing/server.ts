@@ -1,24 +1,27 @@
-// The embedded InfluxDB-2.x-compatible HTTP server: routing, fault injection, request log.
-import { createServer } from 'node:http'
-import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+// The embedded InfluxDB-compatible HTTP server: takes each request through the caller's
+// interceptor and responder, injected faults and the generation's routes, answers, and records it.
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { gunzipSync } from 'node:zlib'
 import type { Reply, RequestContext } from './http-reply.js'
-import { codeForStatus, errorReply } from './http-reply.js'
+import { errorReply } from './http-reply.js'
 import type { Journal } from './journal.js'
 import { openJournal } from './journal.js'
 import type { Bucket, TokenSpec } from './registry.js'
 import type { RetentionRule } from './retention.js'
 import { Registry } from './registry.js'
-import { handleBuckets, handleOrgs } from './resource-handlers.js'
-import { handleDelete } from './delete-handler.js'
 import type { PointFilter, StoredPoint } from './storage.js'
-import { handleHealth, handlePing } from './system-handlers.js'
-import { handleWrite } from './write-handler.js'
-import { handlePoints } from './points-handler.js'
-import { GENERATION_BUILD, GENERATION_VERSION, textReply, type ServerGeneration } from './generations.js'
-import { handleV1Query, handleV1Write } from './v1-handlers.js'
-import { handleV3Ping, handleV3Write } from './v3-handlers.js'
+import { GENERATION_BUILD, GENERATION_VERSION, type ServerGeneration } from './generations.js'
+import { ServerClock } from './clock.js'
+import { HttpListener } from './listener.js'
+import { RequestRecorder, type ReceivedRequest, type RecordedRequest } from './recorder.js'
+import {
+  FaultInjector,
+  type FailureOptions,
+  type RequestInterceptor,
+  type Responder,
+  type TestReply,
+} from './fault-injector.js'
+import { routeRequest, type HandlerEnvironment } from './router.js'
 
 /** Options of {@link startTestServer}. */
 export interface TestServerOptions {
@@ -60,40 +63,6 @@ export interface TestServerOptions {
   maxRecordedRequests?: number
 }
 
-/** A request as the server received it. */
-export interface RecordedRequest {
-  /** HTTP method, upper case. */
-  method: string
-  /** URL path, without the query. */
-  path: string
-  /** Query parameters, decoded. */
-  query: Record<string, string>
-  /** Request headers, lower-cased names. */
-  headers: IncomingHttpHeaders
-  /** The body as text; a valid gzip body is shown decompressed. */
-  body: string
-  /** The status answered; 0 when the connection was dropped on purpose. */
-  status: number
-  /** When the request arrived. */
-  time: Date
-}
-
-/** Options of {@link TestServer.failNext}. */
-export interface FailureOptions {
-  /** HTTP status to answer, for example 429, 500 or 503. */
-  status: number
-  /** Seconds for the `Retry-After` header. */
-  retryAfter?: number
-  /** The body: an object is sent as JSON; default `{code, message: "injected failure"}`. */
-  body?: string | object
-  /** How many requests fail; default 1. */
-  times?: number
-  /** Which path fails; default `/api/v2/write`. */
-  path?: string
-  /** Extra response headers, for example `{ 'Content-Type': 'text/html' }` for a proxy's error page. */
-  headers?: Record<string, string>
-}
-
 /** A running embedded server. */
 export interface TestServer {
   /** `http://host:port`. */
@@ -106,6 +75,8 @@ export interface TestServer {
   readonly orgID: string
   /** The requests received so far, oldest first (see `maxRecordedRequests`). */
   readonly requests: RecordedRequest[]
+  /** The TCP connections accepted so far, counting those already closed. */
+  readonly connections: number
   /** The points of a bucket (name in the default org, or ID). */
   points(bucket: string, filter?: PointFilter): StoredPoint[]
   /** The number of points in a bucket that `filter` selects, counted without building them. */
@@ -118,7 +89,32 @@ export interface TestServer {
   delay(ms: number): void
   /** The next `times` requests to `path` (default `/api/v2/write`) have their connection destroyed unanswered. */
   dropConnections(times?: number, path?: string): void
-  /** Forgets every point, recorded request and injected fault; orgs and buckets stay. */
+  /**
+   * From now on `responder` sees every request once its body has arrived (after {@link delay}) and
+   * may answer it with a {@link TestReply} of its own; `undefined` turns it off.
+   *
+   * @example
+   * // 503 on every write whose body mentions "busy"; everything else is answered as InfluxDB would.
+   * server.respondWith((request) => (request.body.includes('busy') ? { status: 503 } : undefined))
+   */
+  respondWith(responder: Responder | undefined): void
+  /**
+   * From now on `interceptor` sees every request before the server reads any of it, and may take
+   * it over (see {@link RequestInterceptor}); `undefined` turns it off.
+   *
+   * @example
+   * // 204 as soon as the first bytes of a body arrive; the rest is read a second later.
+   * server.intercept((request, response) => {
+   *   request.once('data', () => {
+   *     response.writeHead(204).end()
+   *     request.pause()
+   *     setTimeout(() => request.resume(), 1000)
+   *   })
+   *   return true
+   * })
+   */
+  intercept(interceptor: RequestInterceptor | undefined): void
+  /** Forgets every point, recorded request, injected fault, responder and interceptor; orgs and buckets stay. */
   reset(): void
   /** Stops listening and closes every connection. Idempotent. */
   close(): Promise<void>
@@ -126,14 +122,6 @@ export interface TestServer {
   [Symbol.asyncDispose](): Promise<void>
 }
 
-interface Failure {
-  reply: Reply
-  remaining: number
-  path: string
-}
-
-// Bounds the memory that recorded bodies take when a long-running `serve` ingests millions of points.
-const MAX_RECORDED_BODY_CHARS = 64 * 1024 * 1024
 const DEFAULTS = {
   host: '127.0.0.1',
   token: 'test-token',
@@ -163,68 +151,71 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   return state.api()
 }
 
-class ServerState {
-  readonly registry = new Registry()
-  readonly tokens = new Map<string, TokenSpec>()
-  readonly requests: RecordedRequest[] = []
-  private readonly failures: Failure[] = []
-  private readonly drops: Array<{ remaining: number; path: string }> = []
-  private delayMs = 0
-  private readonly server: Server
-  private readonly journal: Journal | undefined
-  private readonly maxRecorded: number
-  private readonly clockOrigin = { wall: BigInt(Date.now()) * 1_000_000n, mono: process.hrtime.bigint() }
-  private closed: Promise<void> | undefined
-  private recordedBytes = 0
-  private url = ''
-  readonly orgName: string
-  readonly orgID: string
-  readonly token: string
-  readonly generation: ServerGeneration
+/** The head of a request, taken when it arrives. */
+interface RequestHead {
+  readonly url: URL
+  readonly index: number
+  readonly connection: number
+  readonly time: Date
+}
+
+class ServerState implements HandlerEnvironment {
+  readonly #registry = new Registry()
+  readonly #tokens = new Map<string, TokenSpec>()
+  readonly #clock = new ServerClock()
+  readonly #faults = new FaultInjector()
+  readonly #recorder: RequestRecorder
+  readonly #listener: HttpListener
+  readonly #journal: Journal | undefined
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>()
+  #closed: Promise<void> | undefined
+  #received = 0
+  readonly #orgName: string
+  readonly #orgID: string
+  readonly #token: string
+  readonly #generation: ServerGeneration
   readonly maxRequestBytes: number
 
   constructor(options: TestServerOptions) {
-    this.generation = options.apiVersion ?? 'v2'
-    if (!['v1', 'v2', 'v3'].includes(this.generation))
+    this.#generation = options.apiVersion ?? 'v2'
+    if (!['v1', 'v2', 'v3'].includes(this.#generation))
       throw new TypeError(
         `startTestServer: "apiVersion" must be 'v1', 'v2' or 'v3', got ${JSON.stringify(options.apiVersion)}`,
       )
-    this.maxRequestBytes = options.maxRequestBytes ?? (this.generation === 'v1' ? 25_000_000 : 10 * 1024 * 1024)
-    this.token = options.token ?? DEFAULTS.token
-    this.tokens.set(this.token, { token: this.token, permissions: 'all' })
-    for (const spec of options.tokens ?? []) this.tokens.set(spec.token, spec)
-    this.maxRecorded = options.maxRecordedRequests ?? DEFAULTS.maxRecordedRequests
-    this.orgName = options.org ?? DEFAULTS.org
-    const org = this.registry.createOrg(this.orgName)
-    this.orgID = org.id
-    for (const name of options.buckets ?? DEFAULTS.buckets) this.registry.createBucket(org.id, name)
-    this.journal = options.persistPath === undefined ? undefined : openJournal(options.persistPath, this.registry)
-    this.server = createServer({ keepAlive: true }, (req, res) => this.onRequest(req, res))
+    this.maxRequestBytes = options.maxRequestBytes ?? (this.#generation === 'v1' ? 25_000_000 : 10 * 1024 * 1024)
+    this.#token = options.token ?? DEFAULTS.token
+    this.#tokens.set(this.#token, { token: this.#token, permissions: 'all' })
+    for (const spec of options.tokens ?? []) this.#tokens.set(spec.token, spec)
+    this.#recorder = new RequestRecorder(options.maxRecordedRequests ?? DEFAULTS.maxRecordedRequests)
+    this.#orgName = options.org ?? DEFAULTS.org
+    const org = this.#registry.createOrg(this.#orgName)
+    this.#orgID = org.id
+    for (const name of options.buckets ?? DEFAULTS.buckets) this.#registry.createBucket(org.id, name)
+    this.#journal = options.persistPath === undefined ? undefined : openJournal(options.persistPath, this.#registry)
+    this.#listener = new HttpListener((req, res) => this.#onRequest(req, res))
   }
 
   listen(port: number, host: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject)
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject)
-        const address = this.server.address() as AddressInfo
-        const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
-        this.url = `http://${shownHost}:${address.port}`
-        resolve()
-      })
-    })
+    return this.#listener.listen(port, host)
   }
 
   now(): bigint {
-    return this.clockOrigin.wall + (process.hrtime.bigint() - this.clockOrigin.mono)
+    return this.#clock.now()
   }
 
-  private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const url = new URL(req.url ?? '/', 'http://localhost')
-    const drop = this.drops.find((d) => d.path === url.pathname && d.remaining > 0)
-    if (drop !== undefined) {
-      drop.remaining--
-      this.record(req, url, '', 0)
+  #onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const head: RequestHead = {
+      url: new URL(req.url ?? '/', 'http://localhost'),
+      index: this.#received++,
+      connection: this.#listener.connectionOf(req),
+      time: new Date(),
+    }
+    if (this.#faults.interceptor?.(req, res, { index: head.index, connection: head.connection }) === true) {
+      this.#recordTakenOver(req, res, head)
+      return
+    }
+    if (this.#faults.takeDrop(head.url.pathname)) {
+      this.#recorder.record(received(req, head, Buffer.alloc(0)), 0)
       req.socket.destroy()
       return
     }
@@ -233,39 +224,80 @@ class ServerState {
     req.on('error', () => req.socket.destroy())
     req.on('end', () => {
       const body = Buffer.concat(chunks)
-      const respond = (): void => this.respond(req, res, url, body)
-      if (this.delayMs > 0) setTimeout(respond, this.delayMs)
-      else respond()
+      const answer = (): void => this.#answer(req, res, head, body)
+      if (this.#faults.delayMs > 0) this.#later(this.#faults.delayMs, answer)
+      else answer()
     })
   }
 
-  private respond(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): void {
+  #answer(req: IncomingMessage, res: ServerResponse, head: RequestHead, body: Buffer): void {
+    const responder = this.#faults.responder
+    if (responder === undefined) {
+      this.#respond(req, res, head, body)
+      return
+    }
+    const request = received(req, head, body)
+    Promise.resolve()
+      .then(() => responder(request))
+      .then(
+        (reply) =>
+          reply === undefined ? this.#respond(req, res, head, body, request) : this.#sendOwn(res, reply, request),
+        (error: unknown) => this.#sendOwn(res, { status: 500, body: String(error) }, request),
+      )
+  }
+
+  /** Sends a responder's reply exactly as given. */
+  #sendOwn(res: ServerResponse, reply: TestReply, request: ReceivedRequest): void {
+    const status = reply.drop === true ? 0 : (reply.status ?? 204)
+    // Recorded once the answer is known, so that a delayed answer is already listed while it waits.
+    this.#recorder.record(request, status)
+    const send = (): void => {
+      if (reply.drop === true) {
+        res.socket?.destroy()
+        return
+      }
+      if (res.destroyed) return
+      res.writeHead(status, reply.headers)
+      res.end(reply.body)
+    }
+    if (reply.delayMs !== undefined && reply.delayMs > 0) this.#later(reply.delayMs, send)
+    else send()
+  }
+
+  /** Answers as InfluxDB of the server's generation would, unless a failure was injected. */
+  #respond(
+    req: IncomingMessage,
+    res: ServerResponse,
+    head: RequestHead,
+    body: Buffer,
+    request?: ReceivedRequest,
+  ): void {
     const ctx: RequestContext = {
       method: req.method ?? 'GET',
-      path: url.pathname,
-      query: url.searchParams,
+      path: head.url.pathname,
+      query: head.url.searchParams,
       headers: req.headers,
       body,
-      registry: this.registry,
-      tokens: this.tokens,
+      registry: this.#registry,
+      tokens: this.#tokens,
     }
     let reply: Reply
     try {
-      reply = this.injectedFailure(url.pathname) ?? this.route(ctx)
+      reply = this.#faults.takeFailure(ctx.path) ?? routeRequest(this.#generation, ctx, this)
     } catch (error) {
       // A bug in the server must still answer like InfluxDB would, and be visible.
       console.error('influxdb-client-async test server:', error)
       reply = errorReply(500, 'internal error', 'An internal error has occurred - check server logs')
     }
-    if (this.maxRecorded > 0) this.record(req, url, bodyText(body, req.headers['content-encoding']), reply.status)
+    if (this.#recorder.enabled) this.#recorder.record(request ?? received(req, head, body), reply.status)
     if (res.destroyed) return
     // InfluxDB 3's 401 carries no version headers; every other answer of every generation does.
     const versionHeaders: Record<string, string> =
-      this.generation === 'v3' && reply.status === 401
+      this.#generation === 'v3' && reply.status === 401
         ? {}
         : {
-            'X-Influxdb-Build': GENERATION_BUILD[this.generation],
-            'X-Influxdb-Version': GENERATION_VERSION[this.generation],
+            'X-Influxdb-Build': GENERATION_BUILD[this.#generation],
+            'X-Influxdb-Version': GENERATION_VERSION[this.#generation],
           }
     const headers: Record<string, string> = { ...versionHeaders, ...reply.headers }
     if (reply.json === undefined) {
@@ -279,173 +311,116 @@ class ServerState {
     res.end(text)
   }
 
-  private route(ctx: RequestContext): Reply {
-    const route = (this.generation === 'v2' ? ROUTES : this.generation === 'v1' ? V1_ROUTES : V3_ROUTES)[ctx.path]
-    // 1.x answers with Go's router text, 3.x with an empty 404.
-    if (route === undefined && this.generation === 'v1') return textReply(404, '404 page not found\n')
-    if (route === undefined && this.generation === 'v3') return { status: 404 }
-    if (route === undefined) return errorReply(404, 'not found', 'path not found')
-    const handler = route[ctx.method]
-    if (handler === undefined) {
-      return errorReply(405, 'method not allowed', `allow: ${Object.keys(route).join(', ')}`)
+  /** Records a request an interceptor took over, once both its body and its answer are done. */
+  #recordTakenOver(req: IncomingMessage, res: ServerResponse, head: RequestHead): void {
+    const chunks: Buffer[] = []
+    let pending = 2
+    const done = (): void => {
+      if (--pending > 0) return
+      this.#recorder.record(received(req, head, Buffer.concat(chunks)), res.headersSent ? res.statusCode : 0)
     }
-    return handler(ctx, this)
+    if (this.#recorder.enabled) req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('error', () => undefined)
+    req.once('close', done)
+    res.once('close', done)
   }
 
-  private injectedFailure(path: string): Reply | undefined {
-    const failure = this.failures.find((f) => f.path === path && f.remaining > 0)
-    if (failure === undefined) return undefined
-    failure.remaining--
-    return failure.reply
-  }
-
-  private record(req: IncomingMessage, url: URL, body: string, status: number): void {
-    if (this.maxRecorded <= 0) return
-    this.requests.push({
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: req.headers,
-      body,
-      status,
-      time: new Date(),
-    })
-    this.recordedBytes += body.length
-    let drop = 0
-    while (
-      drop < this.requests.length - 1 &&
-      (this.requests.length - drop > this.maxRecorded || this.recordedBytes > MAX_RECORDED_BODY_CHARS)
-    ) {
-      this.recordedBytes -= this.requests[drop].body.length
-      drop++
-    }
-    if (drop > 0) this.requests.splice(0, drop)
+  #later(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer)
+      fn()
+    }, ms)
+    this.#timers.add(timer)
   }
 
   bucketNamed(name: string): Bucket | undefined {
-    return this.registry.bucketByName(this.orgID, name)
+    return this.#registry.bucketByName(this.#orgID, name)
   }
 
   database(name: string): Bucket {
     const existing = this.bucketNamed(name)
     if (existing !== undefined) return existing
-    const bucket = this.registry.createBucket(this.orgID, name)
-    this.journal?.createBucket(bucket)
+    const bucket = this.#registry.createBucket(this.#orgID, name)
+    this.#journal?.createBucket(bucket)
     return bucket
   }
 
-  bucketFor(nameOrId: string, orgName?: string): Bucket {
-    const org = orgName === undefined ? this.registry.orgById(this.orgID) : this.registry.orgByName(orgName)
+  #bucketFor(nameOrId: string, orgName?: string): Bucket {
+    const org = orgName === undefined ? this.#registry.orgById(this.#orgID) : this.#registry.orgByName(orgName)
     if (org === undefined) throw new Error(`organization "${orgName}" not found`)
-    const bucket = this.registry.bucketByName(org.id, nameOrId) ?? this.registry.bucketById(nameOrId)
+    const bucket = this.#registry.bucketByName(org.id, nameOrId) ?? this.#registry.bucketById(nameOrId)
     if (bucket === undefined) throw new Error(`bucket "${nameOrId}" not found`)
     return bucket
   }
 
   journalOrUndefined(): Journal | undefined {
-    return this.journal
+    return this.#journal
   }
 
   api(): TestServer {
+    const listener = this.#listener
     return {
-      url: this.url,
-      token: this.token,
-      org: this.orgName,
-      orgID: this.orgID,
-      requests: this.requests,
-      points: (bucket, filter) => this.bucketFor(bucket).storage.points(filter),
-      count: (bucket, filter) => this.bucketFor(bucket).storage.count(filter),
+      url: listener.url,
+      token: this.#token,
+      org: this.#orgName,
+      orgID: this.#orgID,
+      requests: this.#recorder.requests,
+      get connections() {
+        return listener.connections
+      },
+      points: (bucket, filter) => this.#bucketFor(bucket).storage.points(filter),
+      count: (bucket, filter) => this.#bucketFor(bucket).storage.count(filter),
       createBucket: (name, options = {}) => {
-        const org = options.org === undefined ? this.registry.orgById(this.orgID) : this.registry.orgByName(options.org)
+        const org =
+          options.org === undefined ? this.#registry.orgById(this.#orgID) : this.#registry.orgByName(options.org)
         if (org === undefined) throw new Error(`organization "${options.org}" not found`)
-        const existing = this.registry.bucketByName(org.id, name)
+        const existing = this.#registry.bucketByName(org.id, name)
         if (existing !== undefined) return existing.id
-        const bucket = this.registry.createBucket(org.id, name, options.retentionRules ?? [])
-        this.journal?.createBucket(bucket)
+        const bucket = this.#registry.createBucket(org.id, name, options.retentionRules ?? [])
+        this.#journal?.createBucket(bucket)
         return bucket.id
       },
-      failNext: ({ status, retryAfter, body, times = 1, path = '/api/v2/write', headers = {} }) => {
-        const code = codeForStatus(status)
-        const reply: Reply =
-          body === undefined
-            ? errorReply(status, code, 'injected failure')
-            : { status, json: body, headers: { 'X-Platform-Error-Code': code } }
-        reply.headers = {
-          ...reply.headers,
-          ...(retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) }),
-          ...headers,
-        }
-        this.failures.push({ reply, remaining: times, path })
-      },
-      delay: (ms) => {
-        this.delayMs = ms
-      },
-      dropConnections: (times = 1, path = '/api/v2/write') => {
-        this.drops.push({ remaining: times, path })
-      },
+      failNext: (failure) => this.#faults.failNext(failure),
+      delay: (ms) => this.#faults.delay(ms),
+      dropConnections: (times = 1, path = '/api/v2/write') => this.#faults.dropConnections(times, path),
+      respondWith: (responder) => this.#faults.respondWith(responder),
+      intercept: (interceptor) => this.#faults.intercept(interceptor),
       reset: () => {
-        for (const bucket of this.registry.buckets.values()) bucket.storage.clear()
-        this.requests.length = 0
-        this.recordedBytes = 0
-        this.failures.length = 0
-        this.drops.length = 0
-        this.delayMs = 0
-        this.journal?.reset()
+        for (const bucket of this.#registry.buckets.values()) bucket.storage.clear()
+        this.#recorder.reset()
+        this.#faults.reset()
+        this.#received = 0
+        this.#journal?.reset()
       },
-      close: () => this.close(),
-      [Symbol.asyncDispose]: () => this.close(),
+      close: () => this.#close(),
+      [Symbol.asyncDispose]: () => this.#close(),
     }
   }
 
-  close(): Promise<void> {
-    this.closed ??= new Promise<void>((resolve) => {
-      this.server.close(() => resolve())
-      this.server.closeAllConnections()
-    }).then(() => this.journal?.close())
-    return this.closed
+  #close(): Promise<void> {
+    this.#closed ??= this.#listener.close().then(() => {
+      for (const timer of this.#timers) clearTimeout(timer)
+      this.#timers.clear()
+      this.#journal?.close()
+    })
+    return this.#closed
   }
 }
 
-/** The server state handlers may use beyond the request. */
-export interface HandlerEnvironment {
-  now(): bigint
-  journalOrUndefined(): Journal | undefined
-  bucketNamed(name: string): Bucket | undefined
-  database(name: string): Bucket
-  readonly maxRequestBytes: number
-}
-
-type Handler = (ctx: RequestContext, env: HandlerEnvironment) => Reply
-const ROUTES: Record<string, Record<string, Handler>> = {
-  '/ping': { GET: handlePing, HEAD: handlePing },
-  '/health': { GET: handleHealth },
-  '/api/v2/write': { POST: (ctx, env) => handleWrite(ctx, env.now(), env.journalOrUndefined()) },
-  '/api/v2/delete': { POST: (ctx, env) => handleDelete(ctx, env.journalOrUndefined()) },
-  '/api/v2/points': { GET: (ctx) => handlePoints(ctx) },
-  '/api/v2/buckets': {
-    GET: (ctx) => handleBuckets(ctx),
-    POST: (ctx, env) => handleBuckets(ctx, env.journalOrUndefined()),
-  },
-  '/api/v2/orgs': { GET: (ctx) => handleOrgs(ctx), POST: (ctx, env) => handleOrgs(ctx, env.journalOrUndefined()) },
-}
-
-const V1_ROUTES: Record<string, Record<string, Handler>> = {
-  '/ping': { GET: handlePing, HEAD: handlePing },
-  '/write': { POST: (ctx, env) => handleV1Write(gunzipped(ctx), env) },
-  '/query': { POST: (ctx, env) => handleV1Query(ctx, env), GET: (ctx, env) => handleV1Query(ctx, env) },
-}
-
-const V3_ROUTES: Record<string, Record<string, Handler>> = {
-  '/ping': { GET: (ctx) => handleV3Ping(ctx), POST: (ctx) => handleV3Ping(ctx) },
-  '/health': { GET: () => textReply(200, 'OK') },
-  '/api/v3/write_lp': { POST: (ctx, env) => handleV3Write(gunzipped(ctx), env) },
-}
-
-/** The request with a gzip body decompressed (1.x and 3.x take `Content-Encoding: gzip`). */
-function gunzipped(ctx: RequestContext): RequestContext {
-  const encoding = ctx.headers['content-encoding']
-  if (encoding !== 'gzip' && encoding !== 'x-gzip') return ctx
-  return { ...ctx, body: gunzipSync(ctx.body) }
+/** The request as a responder sees it and the log keeps it. */
+function received(req: IncomingMessage, head: RequestHead, body: Buffer): ReceivedRequest {
+  return {
+    method: req.method ?? 'GET',
+    path: head.url.pathname,
+    query: Object.fromEntries(head.url.searchParams),
+    rawQuery: head.url.search.slice(1),
+    headers: req.headers,
+    body: bodyText(body, req.headers['content-encoding']),
+    rawBody: body,
+    connection: head.connection,
+    index: head.index,
+    time: head.time,
+  }
 }
 
 // JSON as Go's encoding/json writes it (what InfluxDB sends): <, >, &, U+2028 and U+2029 escaped.

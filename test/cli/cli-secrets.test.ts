@@ -2,14 +2,14 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { runCli } from './run-cli.js'
-import { startRecordingServer } from '../support/recording-server.js'
+import { startAnsweringServer } from '../support/replies.js'
 
 const TOKEN = 'q8Zt/Xk3+Vb9=Rw/Lm2=='
 
 for (const debug of [false, true]) {
   test(`a server echoing the token JSON-escaped and percent-encoded: stderr never shows it${debug ? ' (--debug)' : ''}`, async () => {
     const escaped = TOKEN.replace(/\//g, '\\/')
-    const server = await startRecordingServer([
+    const server = await startAnsweringServer([
       {
         status: 401,
         headers: { 'content-type': 'application/json', 'x-influx-error': encodeURIComponent(TOKEN) },

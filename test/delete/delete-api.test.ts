@@ -3,17 +3,15 @@ import assert from 'node:assert/strict'
 import { InfluxDBClientAsync } from '../../src/client.js'
 import { predicate } from '../../src/delete/predicate.js'
 import { InfluxDBError, InvalidArgumentError } from '../../src/errors.js'
-import { startRecordingServer, type Reply } from '../support/recording-server.js'
+import type { TestReply as Reply, TestServer } from '../../src/testing/index.js'
+import { startAnsweringServer } from '../support/replies.js'
 
 async function withClient(
   replies: Reply[],
-  run: (
-    client: InfluxDBClientAsync,
-    requests: Awaited<ReturnType<typeof startRecordingServer>>['requests'],
-  ) => Promise<void>,
+  run: (client: InfluxDBClientAsync, requests: TestServer['requests']) => Promise<void>,
   org: { org?: string } = { org: 'my-org' },
 ) {
-  const server = await startRecordingServer(replies)
+  const server = await startAnsweringServer(replies)
   const client = new InfluxDBClientAsync({
     url: server.url,
     token: 't',

@@ -4,7 +4,7 @@ import { inspect } from 'node:util'
 import { Transport, type TransportOptions } from '../../src/http/transport.js'
 import { InfluxDBError, PartialWriteError } from '../../src/errors.js'
 import { Redactor } from '../../src/http/redact.js'
-import { startRecordingServer } from '../support/recording-server.js'
+import { startAnsweringServer } from '../support/replies.js'
 
 // A token with the characters that encodings change: `/`, `+`, `=`.
 const TOKEN = 'q8Zt/Xk3+Vb9=Rw/Lm2=='
@@ -112,7 +112,7 @@ describe('secrets never leave in an error, in any encoding the server echoes the
     test(`a gzip body that echoes the token JSON-escaped (${engine})`, async () => {
       const { gzipSync } = await import('node:zlib')
       const body = gzipSync(`{"message":"token ${TOKEN.replace(/\//g, '\\/')}"}`)
-      const server = await startRecordingServer([
+      const server = await startAnsweringServer([
         { status: 400, headers: { 'content-encoding': 'gzip', 'content-type': 'application/json' }, body },
       ])
       const transport = new Transport({
@@ -137,7 +137,7 @@ describe('secrets never leave in an error, in any encoding the server echoes the
   for (const engine of ['node', 'fetch'] as const) {
     test(`a failed signin that echoes user:password, raw, JSON-escaped and base64 (${engine})`, async () => {
       const pair = `${USER}:${PASSWORD}`
-      const server = await startRecordingServer([
+      const server = await startAnsweringServer([
         {
           status: 401,
           headers: { 'www-authenticate': `Basic realm="${pair}"`, 'content-type': 'application/json' },

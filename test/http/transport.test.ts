@@ -12,7 +12,7 @@ import {
   RequestAbortedError,
   RequestTimeoutError,
 } from '../../src/errors.js'
-import { startRecordingServer } from '../support/recording-server.js'
+import { startAnsweringServer } from '../support/replies.js'
 import { USER_AGENT } from '../../src/http/version.js'
 
 const TOKEN = 'SECRET-TOKEN-123'
@@ -37,7 +37,7 @@ for (const engine of ['node', 'fetch'] as const) {
 
   describe(`Transport over ${engine}`, () => {
     test('sends the request line, query in order, headers and body exactly', async () => {
-      const server = await startRecordingServer()
+      const server = await startAnsweringServer()
       const transport = new Transport({ url: `${server.url}/`, token: TOKEN, headers: { 'X-Extra': 'yes' }, ...extra })
       try {
         const response = await transport.request({
@@ -67,7 +67,7 @@ for (const engine of ['node', 'fetch'] as const) {
     })
 
     test('gzips the body when asked and decodes a gzipped answer', async () => {
-      const server = await startRecordingServer([
+      const server = await startAnsweringServer([
         {
           status: 200,
           headers: { 'content-encoding': 'gzip', 'content-type': 'text/plain' },
@@ -98,7 +98,7 @@ for (const engine of ['node', 'fetch'] as const) {
     // Connection pooling under fetch belongs to the fetch implementation, so only node:http is checked.
     if (engine === 'node')
       test('reuses one connection for sequential requests (keep-alive)', async () => {
-        const server = await startRecordingServer()
+        const server = await startAnsweringServer()
         const transport = new Transport({ url: server.url, token: TOKEN, ...extra })
         try {
           for (let i = 0; i < 5; i++)
@@ -113,7 +113,7 @@ for (const engine of ['node', 'fetch'] as const) {
       })
 
     test('a slow answer fails with RequestTimeoutError after the total timeout', async () => {
-      const server = await startRecordingServer([{ status: 204, delayMs: 5000 }])
+      const server = await startAnsweringServer([{ status: 204, delayMs: 5000 }])
       const transport = new Transport({ url: server.url, token: TOKEN, timeout: 150, ...extra })
       try {
         const error = await transport
@@ -130,7 +130,7 @@ for (const engine of ['node', 'fetch'] as const) {
     })
 
     test("the caller's AbortSignal aborts a request in flight, and a pre-aborted signal sends nothing", async () => {
-      const server = await startRecordingServer([{ status: 204, delayMs: 5000 }])
+      const server = await startAnsweringServer([{ status: 204, delayMs: 5000 }])
       const transport = new Transport({ url: server.url, token: TOKEN, ...extra })
       try {
         const controller = new AbortController()
@@ -172,7 +172,7 @@ for (const engine of ['node', 'fetch'] as const) {
     })
 
     test('a reset connection is a NetworkError', async () => {
-      const server = await startRecordingServer([{ destroy: true }])
+      const server = await startAnsweringServer([{ drop: true }])
       const transport = new Transport({ url: server.url, token: TOKEN, ...extra })
       try {
         const error = await transport
@@ -189,8 +189,8 @@ for (const engine of ['node', 'fetch'] as const) {
 
     for (const status of [301, 302, 307, 308]) {
       test(`a ${status} redirect is not followed and is an InfluxDBError`, async () => {
-        const target = await startRecordingServer()
-        const server = await startRecordingServer([{ status, headers: { location: `${target.url}/api/v2/write` } }])
+        const target = await startAnsweringServer()
+        const server = await startAnsweringServer([{ status, headers: { location: `${target.url}/api/v2/write` } }])
         const transport = new Transport({ url: server.url, token: TOKEN, ...extra })
         try {
           const error = await transport
@@ -216,7 +216,7 @@ for (const engine of ['node', 'fetch'] as const) {
     }
 
     test('the token never appears in an error even when the server echoes it', async () => {
-      const server = await startRecordingServer((req) => ({
+      const server = await startAnsweringServer((req) => ({
         status: 400,
         headers: { 'x-influx-error': String(req.headers.authorization), 'content-type': 'application/json' },
         body: JSON.stringify({ code: 'invalid', message: `bad ${String(req.headers.authorization)}` }),
@@ -236,7 +236,7 @@ for (const engine of ['node', 'fetch'] as const) {
     })
 
     test('keeps a URL path prefix', async () => {
-      const server = await startRecordingServer()
+      const server = await startAnsweringServer()
       const transport = new Transport({ url: `${server.url}/influx/`, ...extra })
       try {
         await transport.request({ method: 'GET', path: '/ping' })
@@ -248,7 +248,7 @@ for (const engine of ['node', 'fetch'] as const) {
     })
 
     test('username/password: signs in once, sends only the cookie pair, signs out on close', async () => {
-      const server = await startRecordingServer((req) =>
+      const server = await startAnsweringServer((req) =>
         req.path === '/api/v2/signin'
           ? {
               status: 204,
@@ -283,7 +283,7 @@ for (const engine of ['node', 'fetch'] as const) {
     })
 
     test('/ping goes out without signing in (it needs no credentials)', async () => {
-      const server = await startRecordingServer([{ status: 204, headers: { 'x-influxdb-version': '1.6.7' } }])
+      const server = await startAnsweringServer([{ status: 204, headers: { 'x-influxdb-version': '1.6.7' } }])
       const transport = new Transport({ url: server.url, username: 'me', password: 'SECRET-PASS', ...extra })
       try {
         await transport.request({ method: 'GET', path: '/ping', withoutSession: true })
@@ -298,7 +298,7 @@ for (const engine of ['node', 'fetch'] as const) {
     })
 
     test('a session cookie echoed by the server is redacted from errors', async () => {
-      const server = await startRecordingServer((req) =>
+      const server = await startAnsweringServer((req) =>
         req.path === '/api/v2/signin'
           ? {
               status: 204,
@@ -323,7 +323,7 @@ for (const engine of ['node', 'fetch'] as const) {
     })
 
     test('an empty answer that says Content-Encoding: gzip keeps its status (a 204 is a success, not a network error)', async () => {
-      const server = await startRecordingServer([
+      const server = await startAnsweringServer([
         { status: 204, headers: { 'content-encoding': 'gzip' } },
         { status: 400, headers: { 'content-encoding': 'gzip' }, body: 'not gzip' },
       ])
@@ -342,7 +342,7 @@ for (const engine of ['node', 'fetch'] as const) {
     })
 
     test('a failed signin is an InfluxDBError without the password, saying it was the signin', async () => {
-      const server = await startRecordingServer([
+      const server = await startAnsweringServer([
         { status: 401, body: '{"code":"unauthorized","message":"unauthorized access"}' },
       ])
       const transport = new Transport({ url: server.url, username: 'me', password: 'SECRET-PASS', ...extra })
@@ -375,7 +375,7 @@ describe('Transport options', () => {
     )
   })
   test('authBasic sends the whole token as Basic credentials', async () => {
-    const server = await startRecordingServer()
+    const server = await startAnsweringServer()
     const transport = new Transport({ url: server.url, token: 'my-token', authBasic: true })
     try {
       await transport.request({ method: 'GET', path: '/ping' })
@@ -394,7 +394,7 @@ describe('Transport options', () => {
   })
 
   test('requests after close() fail with ClosedError and send nothing', async () => {
-    const server = await startRecordingServer()
+    const server = await startAnsweringServer()
     const transport = new Transport({ url: server.url })
     await transport.close()
     await assert.rejects(transport.request({ method: 'GET', path: '/ping' }), ClosedError)

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { gzipSync } from 'node:zlib'
 import type { ProbeReport } from './probe.js'
-import type { RecordedRequest, Reply, Responder } from '../support/recording-server.js'
+import type { RecordedRequest, Responder, TestReply as Reply } from '../../src/testing/index.js'
 import { REQUIRE_REAL_SERVERS } from '../support/servers.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -120,7 +120,7 @@ export function probeResponder(
       case 'redirect':
         return { status: 307, headers: { location: 'http://127.0.0.1:1/elsewhere' } }
       case 'drop':
-        return { destroy: true }
+        return { drop: true }
       case 'slow':
         return { status: 204, delayMs: 3000 }
       case 'retry':
@@ -160,7 +160,7 @@ export function wireRequests(requests: readonly RecordedRequest[], assets: reado
         contentEncoding: encoding,
         authorization: r.headers.authorization,
         userAgent: r.headers['user-agent'],
-        rawBody: encoding === 'gzip' ? undefined : r.rawBody.toString('hex'),
+        rawBody: encoding === 'gzip' ? undefined : Buffer.from(r.rawBody).toString('hex'),
         body: r.body,
       }
     })

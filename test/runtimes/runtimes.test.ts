@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { runProbe, type Outcome, type ProbeReport } from './probe.js'
 import { USER_AGENT } from '../../src/http/version.js'
-import { startRecordingServer, type RecordingServer } from '../support/recording-server.js'
+import { startTestServer, type TestServer } from '../../src/testing/index.js'
 import {
   BUN,
   CHROMIUM,
@@ -30,13 +30,13 @@ interface Run {
   requests: WireRequest[]
 }
 
-let server: RecordingServer
+let server: TestServer
 let dir: { dir: string; remove: () => Promise<void> }
 const bundles = new Map<string, Promise<string>>()
 let nodeRun: Promise<Run> | undefined
 
 before(async () => {
-  server = await startRecordingServer()
+  server = await startTestServer({ maxRecordedRequests: 1_000_000 })
   dir = await tempDir()
 })
 after(async () => {
@@ -59,7 +59,7 @@ async function recorded(
   responder = probeResponder(),
   assets: string[] = [],
 ): Promise<Run> {
-  server.respond(responder)
+  server.respondWith(responder)
   const first = server.requests.length
   const report = await play()
   return { report, requests: wireRequests(server.requests.slice(first), assets) }

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict'
 import { request } from 'node:http'
 import { startTestServer } from '../../src/testing/index.js'
 import { send, useServer, write } from './http.js'
+import { gzipSync } from 'node:zlib'
+import { waitFor } from '../support/wait.js'
 
 const server = useServer({ tokens: [{ token: 'reader', permissions: 'read' }] })
 beforeEach(() => server().reset())
@@ -200,6 +202,102 @@ describe('inspection and fault injection', () => {
     assert.equal(server().requests.length, 0)
     assert.equal(server().count('kept'), 0)
     assert.equal((await write(server(), 'm v=1 1', 'org=test-org&bucket=kept')).status, 204)
+  })
+
+  test('requests keep the raw query and bytes, the connection and the index; connections counts TCP connections', async () => {
+    const gz = gzipSync('m v=1 1')
+    await write(server(), gz, 'org=test-org&bucket=test-bucket&x=a%2Fb+c', { 'Content-Encoding': 'gzip' })
+    await write(server(), 'm v=2 2')
+    const [first, second] = server().requests
+    assert.equal(first.rawQuery, 'org=test-org&bucket=test-bucket&x=a%2Fb+c')
+    assert.equal(first.query.x, 'a/b c')
+    assert.deepEqual(Buffer.from(first.rawBody), gz)
+    assert.equal(first.body, 'm v=1 1')
+    assert.deepEqual(Buffer.from(second.rawBody), Buffer.from('m v=2 2'))
+    assert.deepEqual([first.index, second.index], [0, 1])
+    assert.ok(first.connection >= 1 && first.connection <= server().connections)
+  })
+
+  test('respondWith answers with exactly the given status, headers and body; undefined falls through', async () => {
+    const seen: Array<[number, string]> = []
+    server().respondWith((request) => {
+      seen.push([request.index, request.body])
+      if (request.body === 'as influx') return undefined
+      return { status: 418, headers: { 'x-one': 'a', 'set-cookie': ['b=1', 'c=2'] }, body: 'teapot' }
+    })
+    const own = await write(server(), 'anything')
+    assert.equal(own.status, 418)
+    assert.equal(own.text, 'teapot')
+    assert.equal(own.headers.get('x-one'), 'a')
+    assert.deepEqual(own.headers.getSetCookie(), ['b=1', 'c=2'])
+    assert.equal(own.headers.get('x-influxdb-version'), null, 'no header of the server is added')
+    const influx = await write(server(), 'as influx')
+    assert.equal(influx.status, 400)
+    assert.equal(influx.headers.get('x-influxdb-version'), 'v2.7.11')
+    assert.deepEqual(seen, [
+      [0, 'anything'],
+      [1, 'as influx'],
+    ])
+    assert.deepEqual(
+      server().requests.map((r) => r.status),
+      [418, 400],
+    )
+    server().respondWith(undefined)
+    assert.equal((await write(server(), 'm v=1 1')).status, 204)
+  })
+
+  test('respondWith: a reply waits delayMs, drop destroys the connection, a throwing responder is a 500', async () => {
+    server().respondWith(() => ({ delayMs: 150 }))
+    const started = performance.now()
+    assert.equal((await write(server(), 'm v=1 1')).status, 204)
+    assert.ok(performance.now() - started >= 140)
+    server().respondWith(() => ({ drop: true }))
+    await assert.rejects(write(server(), 'm v=1 1'))
+    assert.equal(server().requests.at(-1)!.status, 0)
+    server().respondWith(() => {
+      throw new Error('no answer for this')
+    })
+    const failed = await write(server(), 'm v=1 1')
+    assert.equal(failed.status, 500)
+    assert.equal(failed.text, 'Error: no answer for this')
+    assert.equal(server().count('test-bucket'), 0)
+    server().reset()
+    assert.equal((await write(server(), 'm v=1 1')).status, 204, 'reset removes the responder')
+  })
+
+  test('intercept takes a request over before its body is read; the server still records it', async () => {
+    const body = 'm v=1 1\n'.repeat(50_000)
+    let resumedAfterAnswer = false
+    server().intercept((request, response, { index }) => {
+      assert.equal(index, 0)
+      request.once('data', () => {
+        response.writeHead(202, { 'content-length': '0' }).end()
+        request.pause()
+        setTimeout(() => {
+          resumedAfterAnswer = true
+          request.resume()
+        }, 100)
+      })
+      return true
+    })
+    // node:http goes on sending the body after the answer (Node's fetch would stop).
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${server().url}/api/v2/write?org=test-org&bucket=test-bucket`, { method: 'POST' }, (res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+      })
+      req.on('error', reject)
+      req.end(body)
+    })
+    assert.equal(status, 202)
+    await waitFor(() => server().requests.length === 1, 'the intercepted request in the log')
+    assert.ok(resumedAfterAnswer)
+    assert.equal(server().requests[0].status, 202)
+    assert.equal(server().requests[0].body, body)
+    assert.equal(server().count('test-bucket'), 0, 'the server did not process it')
+    server().intercept(() => false)
+    assert.equal((await write(server(), 'm v=1 1')).status, 204, 'false lets the server go on')
+    assert.equal(server().count('test-bucket'), 1)
   })
 
   test('points() filters by measurement, tags and an inclusive time range; unknown buckets throw', async () => {

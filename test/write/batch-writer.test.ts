@@ -11,7 +11,7 @@ import {
   RequestAbortedError,
   UndeliveredLinesError,
 } from '../../src/errors.js'
-import { startFaultServer, type FaultServer, type FaultServerOptions } from '../support/fault-server.js'
+import { startFaultyTestServer, type FaultyTestServer, type FaultOptions } from '../support/faults.js'
 import { numberedLines, stringWriter } from './harness.js'
 import type { BatchFailedInfo, BatchWriterOptions, BatchWrittenInfo } from '../../src/write/batch-options.js'
 import { waitFor } from '../support/wait.js'
@@ -20,16 +20,16 @@ const FAST_RETRY = { minRetryDelay: 1, maxRetryDelay: 5, maxRetries: 3, maxRetry
 
 /** Runs `body` with a server and a writer, and always cleans both up. */
 async function withWriter(
-  serverOptions: FaultServerOptions,
+  serverOptions: FaultOptions,
   writerOptions: Partial<BatchWriterOptions> & { timeout?: number },
   body: (ctx: {
-    server: FaultServer
+    server: FaultyTestServer
     writer: ReturnType<typeof stringWriter>['writer']
     bodies: string[]
   }) => Promise<void>,
 ): Promise<void> {
   const bodies: string[] = []
-  const server = await startFaultServer({
+  const server = await startFaultyTestServer({
     ...serverOptions,
     onAcknowledged: (lines, request) => {
       bodies.push(`${request.url}\n${lines.join('\n')}`)
@@ -238,7 +238,7 @@ describe('BatchWriter: flush and close', () => {
   })
 
   test('await using closes the writer', async () => {
-    const server = await startFaultServer({})
+    const server = await startFaultyTestServer({})
     const made = stringWriter(server.url, {})
     try {
       {
@@ -629,7 +629,7 @@ describe('BatchWriter: backpressure', () => {
 
 describe('BatchWriter: options', () => {
   test('bad options are refused before anything is sent', async () => {
-    const server = await startFaultServer({})
+    const server = await startFaultyTestServer({})
     try {
       for (const [options, message] of [
         [{ batchSize: 10, maxBufferedLines: 5 }, /maxBufferedLines \(5\) must be at least batchSize \(10\)/],

@@ -11,14 +11,14 @@ import {
   UndeliveredLinesError,
   type WriteRecords,
 } from '../../src/index.js'
-import { startFaultServer } from '../support/fault-server.js'
+import { startFaultyTestServer } from '../support/faults.js'
 import { waitFor } from '../support/wait.js'
 
 async function withClient(
   body: (ctx: { client: InfluxDBClientAsync; requests: string[] }) => Promise<void>,
 ): Promise<void> {
   const requests: string[] = []
-  const server = await startFaultServer({
+  const server = await startFaultyTestServer({
     onAcknowledged: (lines, r) => requests.push(`${r.url}\n${lines.join('\n')}`),
   })
   const client = new InfluxDBClientAsync({ url: server.url, token: 'tok', org: 'my-org', defaultTags: { dc: 'eu' } })
@@ -152,7 +152,10 @@ describe('client.writeApi().batchWriter()', () => {
 
   test('client.close() ends the retry wait of an open BatchWriter: the waiting lines are reported undelivered at once', async () => {
     const requests: string[] = []
-    const server = await startFaultServer({ decide: () => '503', onAcknowledged: (lines) => requests.push(...lines) })
+    const server = await startFaultyTestServer({
+      decide: () => '503',
+      onAcknowledged: (lines) => requests.push(...lines),
+    })
     const client = new InfluxDBClientAsync({ url: server.url, token: 'tok', org: 'o' })
     try {
       const writer = client
@@ -186,7 +189,7 @@ describe('client.writeApi().batchWriter()', () => {
   })
 
   test('a long sync generator into a refusing server: reported during writeAll() as an async one is; no line is lost', async () => {
-    const server = await startFaultServer({
+    const server = await startFaultyTestServer({
       decide: () => ({ status: 400, body: '{"code":"invalid","message":"refused"}' }),
     })
     const client = new InfluxDBClientAsync({ url: server.url, token: 'tok', org: 'my-org' })

@@ -8,7 +8,7 @@ import { request as httpRequest } from 'node:http'
 import { Readable } from 'node:stream'
 import { InfluxDBClientAsync, type ClientOptions } from '../../src/index.js'
 import type { FetchFunction } from '../../src/http/fetch-engine.js'
-import { startEarlyAnswerServer } from '../support/early-answer-server.js'
+import { startTestServer } from '../../src/testing/index.js'
 
 /** A fetch over node:http that resolves on the answer's headers and writes the caller's bytes as they are, uncopied. */
 const lazyFetch: FetchFunction = (url, init) =>
@@ -36,6 +36,67 @@ const lazyFetch: FetchFunction = (url, init) =>
     })
     req.end(init.body as Uint8Array | string | undefined)
   })
+
+interface EarlyAnswerServer {
+  url: string
+  /** Complete bodies, in the order they ended. */
+  bodies: Buffer[]
+  /** Resolves once no body is pending (bodies answered early still arrive after the answer). */
+  drained(): Promise<void>
+  close(): Promise<void>
+}
+
+/**
+ * The test server answering 204 as soon as the first bytes of a body arrive, as some proxies and
+ * load balancers do, and reading the rest only after `pauseMs`. Every body is kept byte for byte,
+ * so that what arrived can be compared with what was written.
+ */
+async function startEarlyAnswerServer(pauseMs = 300): Promise<EarlyAnswerServer> {
+  // The bodies are kept here, whole; the server's own log would let the oldest go.
+  const server = await startTestServer({ maxRecordedRequests: 0 })
+  const bodies: Buffer[] = []
+  const timers = new Set<NodeJS.Timeout>()
+  let pending = 0
+  let waiters: Array<() => void> = []
+  server.intercept((req, res) => {
+    pending++
+    const chunks: Buffer[] = []
+    let answered = false
+    req.on('data', (chunk: Buffer) => {
+      chunks.push(chunk)
+      if (answered) return
+      answered = true
+      res.writeHead(204, { 'content-length': '0' })
+      res.end()
+      // Nothing more is read for a while: the socket's buffers fill up (the receiver's stays
+      // small, as nothing was read fast yet) and the rest of the body waits in the client.
+      req.pause()
+      const timer = setTimeout(() => {
+        timers.delete(timer)
+        req.resume()
+      }, pauseMs)
+      timers.add(timer)
+    })
+    req.on('end', () => {
+      if (!answered) res.writeHead(204, { 'content-length': '0' }).end()
+      bodies.push(Buffer.concat(chunks))
+      if (--pending === 0) {
+        for (const resolve of waiters) resolve()
+        waiters = []
+      }
+    })
+    return true
+  })
+  return {
+    url: server.url,
+    bodies,
+    drained: () => (pending === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
+    close: async () => {
+      for (const timer of timers) clearTimeout(timer)
+      await server.close()
+    },
+  }
+}
 
 const engines: Array<[string, Partial<ClientOptions>]> = [
   ['node:http', {}],

@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { InfluxDBError, RequestTimeoutError } from '../../src/errors.js'
-import { startFaultServer } from '../support/fault-server.js'
+import { startFaultyTestServer } from '../support/faults.js'
 import { lineNumberOf, numberedLines, stringWriter, type ClientSend } from './harness.js'
 
 const POINTS = 1_000_000
@@ -18,7 +18,7 @@ test(
     const seen = new Uint8Array(POINTS)
     let distinct = 0
     let foreign = 0
-    const server = await startFaultServer({
+    const server = await startFaultyTestServer({
       faultRate: 1 / 3,
       retryAfterSeconds: 1,
       stallMs: 1500,

@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { InfluxDBClientAsync, Point } from '../../src/index.js'
 import { startTestServer } from '../../src/testing/index.js'
-import { startFaultServer } from '../support/fault-server.js'
+import { startFaultyTestServer } from '../support/faults.js'
 import { stringWriter } from './harness.js'
 import { waitFor } from '../support/wait.js'
 
@@ -43,7 +43,7 @@ for (const { batchSize, first, second } of [
 }
 
 test('chunks: a batch completed by a later write restarts flushInterval for the lines left open', async () => {
-  const server = await startFaultServer()
+  const server = await startFaultyTestServer()
   const { writer, transport } = stringWriter(server.url, { batchSize: 10, flushInterval: FLUSH_INTERVAL })
   try {
     const started = performance.now()

@@ -10,7 +10,7 @@ import {
   RequestAbortedError,
   UndeliveredLinesError,
 } from '../../src/errors.js'
-import { startFaultServer, type FaultServerOptions } from '../support/fault-server.js'
+import { startFaultyTestServer, type FaultOptions } from '../support/faults.js'
 import { stringWriter } from './harness.js'
 import type { BatchWriter } from '../../src/write/batch-writer.js'
 import type { BatchWriterOptions } from '../../src/write/batch-options.js'
@@ -39,12 +39,12 @@ function outcome<T>(promise: Promise<T>): Promise<{ value?: T; error?: unknown }
 }
 
 async function withWriter(
-  serverOptions: FaultServerOptions,
+  serverOptions: FaultOptions,
   options: (self: () => BatchWriter) => Partial<BatchWriterOptions>,
   body: (ctx: { writer: BatchWriter; received: string[] }) => Promise<void>,
 ): Promise<void> {
   const received: string[] = []
-  const server = await startFaultServer({ ...serverOptions, onAcknowledged: (lines) => received.push(...lines) })
+  const server = await startFaultyTestServer({ ...serverOptions, onAcknowledged: (lines) => received.push(...lines) })
   const made: { writer?: BatchWriter } = {}
   const { writer, transport } = stringWriter(server.url, {
     flushInterval: 0,

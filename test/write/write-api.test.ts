@@ -14,15 +14,16 @@ import {
   RequestAbortedError,
   RequestTimeoutError,
 } from '../../src/errors.js'
-import { startRecordingServer, type Reply, type Responder, type RecordingServer } from '../support/recording-server.js'
+import type { Responder, TestReply as Reply, TestServer } from '../../src/testing/index.js'
+import { startAnsweringServer } from '../support/replies.js'
 import { waitFor } from '../support/wait.js'
 
 async function withServer(
   replies: Reply[] | Responder,
   options: Partial<ClientOptions>,
-  run: (client: InfluxDBClientAsync, server: RecordingServer) => Promise<void>,
+  run: (client: InfluxDBClientAsync, server: TestServer) => Promise<void>,
 ): Promise<void> {
-  const server = await startRecordingServer(replies)
+  const server = await startAnsweringServer(replies)
   const client = new InfluxDBClientAsync({
     url: server.url,
     token: 'SECRET-TOKEN-123',
@@ -273,7 +274,7 @@ describe('WriteApiAsync.write: errors and retries', () => {
   for (const status of [503, 429]) {
     test(`retries ${status} after Retry-After (1 s) and then succeeds`, async () => {
       const answeredAt: number[] = []
-      const responder: Responder = (_req, i) => {
+      const responder: Responder = ({ index: i }) => {
         answeredAt.push(performance.now())
         return i === 0 ? { status, headers: { 'retry-after': '1' } } : { status: 204 }
       }
@@ -291,7 +292,7 @@ describe('WriteApiAsync.write: errors and retries', () => {
   test('Retry-After as an HTTP date is honoured', async () => {
     let askedFor = ''
     const arrivals: number[] = []
-    const responder: Responder = (_req, i) => {
+    const responder: Responder = ({ index: i }) => {
       arrivals.push(Date.now())
       if (i > 0) return { status: 204 }
       askedFor = new Date(Date.now() + 2000).toUTCString()
@@ -335,7 +336,7 @@ describe('WriteApiAsync.write: errors and retries', () => {
   }
 
   test('network errors are retried', async () => {
-    await withServer([{ destroy: true }, { status: 204 }], { retry: noRetryDelay }, async (client, server) => {
+    await withServer([{ drop: true }, { status: 204 }], { retry: noRetryDelay }, async (client, server) => {
       assert.equal(await client.writeApi().write('b', 'o', 'm f=1 1'), true)
       assert.equal(server.requests.length, 2)
     })
@@ -443,7 +444,7 @@ describe('WriteApiAsync.write: errors and retries', () => {
         seen.add(key)
         return { status: 503 }
       }
-      const server = await startRecordingServer(busyOnce)
+      const server = await startAnsweringServer(busyOnce)
       const client = new InfluxDBClientAsync({
         url: server.url,
         token: 't',

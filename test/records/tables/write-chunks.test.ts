@@ -4,13 +4,14 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import * as arrow from 'apache-arrow'
 import { InfluxDBClientAsync, RecordError, type WriteRecords } from '../../../src/index.js'
-import { startRecordingServer, type RecordingServer } from '../../support/recording-server.js'
+import type { TestServer } from '../../../src/testing/index.js'
+import { startAnsweringServer } from '../../support/replies.js'
 
 describe('write() with a table', () => {
-  let server: RecordingServer
+  let server: TestServer
   let client: InfluxDBClientAsync
   before(async () => {
-    server = await startRecordingServer()
+    server = await startAnsweringServer()
     client = new InfluxDBClientAsync({ url: server.url, token: 't', org: 'o' })
   })
   after(async () => {
@@ -36,7 +37,7 @@ describe('write() with a table', () => {
     })
     assert.equal(written, true)
     assert.deepEqual(
-      server.requests.map((r) => [r.path, r.query.find(([k]) => k === 'precision')?.[1], r.body]),
+      server.requests.map((r) => [r.path, r.query.precision, r.body]),
       [
         ['/api/v2/write', 's', 'm,dc=eu,host=a v=1 1\nm,dc=eu,host=b v=2 2'],
         ['/api/v2/write', 's', 'm,dc=eu,host=c v=3 3\nm,dc=eu,host=d v=4 4'],
