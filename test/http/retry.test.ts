@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { RetryPolicy, sleep } from '../../src/http/retry.js'
+import { settle, waitFor } from '../support/wait.js'
 import { RETRY_DEFAULTS } from '../../src/defaults.js'
 import {
   InfluxDBError,
@@ -139,19 +140,35 @@ describe('RetryPolicy.run', () => {
     )
     assert.equal(calls, 1)
   })
-  test('an abort during the wait rejects with RequestAbortedError', async () => {
+  test('an abort during the wait rejects with RequestAbortedError', async (t) => {
+    // The 10 s wait is on the mocked clock: it cannot end by itself while the test runs.
+    t.mock.timers.enable({ apis: ['setTimeout'] })
     const policy = new RetryPolicy({ minRetryDelay: 10_000, maxRetryDelay: 10_000 })
     const controller = new AbortController()
-    setTimeout(() => controller.abort(), 30)
-    const started = Date.now()
-    await assert.rejects(
-      policy.run(() => Promise.reject(httpError(503)), { signal: controller.signal }),
-      RequestAbortedError,
+    let calls = 0
+    const running = policy.run(
+      () => {
+        calls++
+        return Promise.reject(httpError(503))
+      },
+      { signal: controller.signal },
     )
-    assert.ok(Date.now() - started < 5000)
+    await waitFor(() => calls === 1, 'the first attempt')
+    t.mock.timers.tick(9_999)
+    controller.abort()
+    await assert.rejects(running, RequestAbortedError)
+    assert.equal(calls, 1)
   })
-  test('sleep resolves, and rejects when already aborted', async () => {
-    await sleep(1)
+  test('sleep resolves after its delay, and rejects when already aborted', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] })
+    let resolved = false
+    const sleeping = sleep(1000).then(() => (resolved = true))
+    t.mock.timers.tick(999)
+    await settle(2)
+    assert.equal(resolved, false)
+    t.mock.timers.tick(1)
+    await sleeping
+    assert.equal(resolved, true)
     await assert.rejects(sleep(1000, AbortSignal.abort()), RequestAbortedError)
   })
 })

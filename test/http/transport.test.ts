@@ -13,6 +13,7 @@ import {
   RequestTimeoutError,
 } from '../../src/errors.js'
 import { startAnsweringServer } from '../support/replies.js'
+import { waitFor } from '../support/wait.js'
 import { USER_AGENT } from '../../src/http/version.js'
 
 const TOKEN = 'SECRET-TOKEN-123'
@@ -140,7 +141,8 @@ for (const engine of ['node', 'fetch'] as const) {
           body: 'm f=1',
           signal: controller.signal,
         })
-        setTimeout(() => controller.abort(new Error('stop')), 50)
+        await waitFor(() => server.requests.length === 1, 'the request at the server')
+        controller.abort(new Error('stop'))
         const error = await pending.catch((e: unknown) => e)
         assert.ok(error instanceof RequestAbortedError, String(error))
         assertNoSecret(error)
@@ -423,7 +425,11 @@ describe('Transport over a caller-supplied fetch', () => {
   })
 
   test('a fetch that ignores the abort signal still ends at the timeout and on abort', async () => {
-    const never = (): Promise<Response> => new Promise<Response>(() => undefined)
+    let calls = 0
+    const never = (): Promise<Response> => {
+      calls++
+      return new Promise<Response>(() => undefined)
+    }
     const transport = new Transport({ url: 'http://influx.example:8086', fetch: never, timeout: 150 })
     try {
       const started = performance.now()
@@ -433,17 +439,16 @@ describe('Transport over a caller-supplied fetch', () => {
       )
       assert.ok(performance.now() - started < 2000)
       const controller = new AbortController()
-      setTimeout(() => controller.abort(), 20)
-      await assert.rejects(
-        transport.request({
-          method: 'POST',
-          path: '/api/v2/write',
-          body: 'm f=1',
-          timeout: 60_000,
-          signal: controller.signal,
-        }),
-        RequestAbortedError,
-      )
+      const aborted = transport.request({
+        method: 'POST',
+        path: '/api/v2/write',
+        body: 'm f=1',
+        timeout: 60_000,
+        signal: controller.signal,
+      })
+      await waitFor(() => calls === 2, 'the second call of fetch')
+      controller.abort()
+      await assert.rejects(aborted, RequestAbortedError)
     } finally {
       await transport.close()
     }

@@ -14,7 +14,7 @@ import {
 import { startFaultyTestServer, type FaultyTestServer, type FaultOptions } from '../support/faults.js'
 import { numberedLines, stringWriter } from './harness.js'
 import type { BatchFailedInfo, BatchWriterOptions, BatchWrittenInfo } from '../../src/write/batch-options.js'
-import { waitFor } from '../support/wait.js'
+import { settle, waitFor } from '../support/wait.js'
 
 const FAST_RETRY = { minRetryDelay: 1, maxRetryDelay: 5, maxRetries: 3, maxRetryTime: 10_000 }
 
@@ -95,10 +95,15 @@ describe('BatchWriter: what goes on the wire', () => {
     })
   })
 
-  test('flushInterval sends a partial batch without flush()', async () => {
+  test('flushInterval sends a partial batch without flush()', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] })
     await withWriter({}, { batchSize: 100, flushInterval: 30 }, async ({ writer, server }) => {
       await writer.write(['a v=1 1', 'a v=2 2'])
+      t.mock.timers.tick(29)
+      await settle()
       assert.equal(server.requests.length, 0)
+      assert.equal(writer.stats.requests, 0)
+      t.mock.timers.tick(1)
       await waitFor(() => server.acknowledgedLines >= 2, 'the flushInterval batch', 5000)
       assert.equal(server.acknowledgedLines, 2)
       assert.equal(server.requests.length, 1)
@@ -120,11 +125,15 @@ describe('BatchWriter: what goes on the wire', () => {
     assert.equal(child.stdout, 'buffered 1\n')
   })
 
-  test('flushInterval 0 sends a partial batch only on flush()', async () => {
+  test('flushInterval 0 sends a partial batch only on flush()', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] })
     await withWriter({}, { batchSize: 100, flushInterval: 0 }, async ({ writer, server }) => {
       await writer.write(['a v=1 1'])
-      await new Promise((r) => setTimeout(r, 100))
+      // An hour on the writer's clock: no timer sends the batch.
+      t.mock.timers.tick(3_600_000)
+      await settle()
       assert.equal(server.requests.length, 0)
+      assert.equal(writer.stats.requests, 0)
       await writer.flush()
       assert.equal(server.acknowledgedLines, 1)
     })
@@ -588,14 +597,15 @@ describe('BatchWriter: backpressure', () => {
         maxInFlight: 2,
         retry: { minRetryDelay: 20, maxRetryDelay: 20, maxRetries: 1000, maxRetryTime: 600_000 },
       },
-      async ({ writer }) => {
+      async ({ writer, server }) => {
         const writing = writer.write([...numberedLines(1000)])
         let settled = false
         writing.then(
           () => (settled = true),
           () => (settled = true),
         )
-        await new Promise((r) => setTimeout(r, 300))
+        // Several rounds of 503 and retry for each batch on the wire, while the buffer stays full.
+        await waitFor(() => server.requests.length >= 12, 'retries of the batches on the wire')
         assert.equal(settled, false, 'write() must wait while the buffer is full')
         assert.equal(writer.stats.bufferedLines, 300)
         assert.ok(writer.stats.retryWaits + writer.stats.inFlight > 0)

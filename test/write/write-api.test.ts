@@ -495,11 +495,11 @@ describe('WriteApiAsync.write: errors and retries', () => {
       { retry: { minRetryDelay: 10_000, maxRetryDelay: 10_000 } },
       async (client, server) => {
         const controller = new AbortController()
-        setTimeout(() => controller.abort(), 100)
-        await assert.rejects(
-          client.writeApi().write('b', 'o', 'm f=1 1', 'ns', { signal: controller.signal }),
-          RequestAbortedError,
-        )
+        const writing = client.writeApi().write('b', 'o', 'm f=1 1', 'ns', { signal: controller.signal })
+        // Aborted while the 503 waits out its 10 s retry delay.
+        await waitFor(() => server.requests.length === 1, 'the first attempt at the server')
+        controller.abort()
+        await assert.rejects(writing, RequestAbortedError)
         assert.equal(server.requests.length, 1)
         await assert.rejects(
           client.writeApi().write('b', 'o', 'm f=1 1', 'ns', { signal: AbortSignal.abort() }),
