@@ -58,26 +58,29 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 /** The embedded server running in demo/server-worker.ts, and a way to ask it questions. */
 class EmbeddedServerThread {
   lastBody: string | undefined
-  private nextId = 1
-  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>()
+  #nextId = 1
+  readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>()
   readonly exited: Promise<void>
 
+  readonly #worker: Worker
+
   private constructor(
-    private readonly worker: Worker,
+    worker: Worker,
     readonly url: string,
   ) {
+    this.#worker = worker
     worker.on('message', (message: { id?: number; value?: unknown; error?: string }) => {
-      const waiter = message.id === undefined ? undefined : this.pending.get(message.id)
+      const waiter = message.id === undefined ? undefined : this.#pending.get(message.id)
       if (waiter === undefined) return
-      this.pending.delete(message.id as number)
+      this.#pending.delete(message.id as number)
       if (message.error !== undefined) waiter.reject(new Error(message.error))
       else waiter.resolve(message.value)
     })
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()))
     // A thread that dies must not leave a question unanswered forever.
     const failAll = (error: Error): void => {
-      for (const waiter of this.pending.values()) waiter.reject(error)
-      this.pending.clear()
+      for (const waiter of this.#pending.values()) waiter.reject(error)
+      this.#pending.clear()
     }
     worker.on('error', failAll)
     worker.on('exit', (code) => failAll(new Error(`the embedded server thread exited with code ${code}`)))
@@ -101,10 +104,10 @@ class EmbeddedServerThread {
   }
 
   ask<T>(question: Question): Promise<T> {
-    const id = this.nextId++
+    const id = this.#nextId++
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve, reject })
-      this.worker.postMessage({ ...question, id })
+      this.#pending.set(id, { resolve: resolve, reject })
+      this.#worker.postMessage({ ...question, id })
     })
   }
 }

@@ -31,12 +31,18 @@ export function excerpt(text: string): string {
 }
 
 export class RejectionLog {
-  private count = 0
+  #count = 0
+  readonly #file: WriteStream | undefined
+  readonly #stderr: { write(text: string): unknown }
+
   private constructor(
-    private readonly file: WriteStream | undefined,
-    private readonly stderr: { write(text: string): unknown },
+    file: WriteStream | undefined,
+    stderr: { write(text: string): unknown },
     readonly path: string | undefined,
-  ) {}
+  ) {
+    this.#file = file
+    this.#stderr = stderr
+  }
 
   /** Opens (truncates) the errors file, failing early when it cannot be created. */
   static async open(
@@ -53,17 +59,17 @@ export class RejectionLog {
   }
 
   get rejected(): number {
-    return this.count
+    return this.#count
   }
 
   /** Records one refusal; waits when the file's buffer is full, so memory stays bounded. */
   async add(rejection: Rejection): Promise<void> {
-    this.count++
+    this.#count++
     const reason = rejection.reason.replace(/\r?\n/g, ' ')
-    if (this.file !== undefined) {
-      if (!this.file.write(`# ${rejection.where}: ${reason}\n${rejection.text}\n`)) await once(this.file, 'drain')
-    } else if (this.count <= STDERR_LIMIT) {
-      this.stderr.write(`rejected ${rejection.where}: ${reason}\n  ${excerpt(rejection.text)}\n`)
+    if (this.#file !== undefined) {
+      if (!this.#file.write(`# ${rejection.where}: ${reason}\n${rejection.text}\n`)) await once(this.#file, 'drain')
+    } else if (this.#count <= STDERR_LIMIT) {
+      this.#stderr.write(`rejected ${rejection.where}: ${reason}\n  ${excerpt(rejection.text)}\n`)
     }
   }
 
@@ -73,23 +79,23 @@ export class RejectionLog {
    */
   async addGroup(where: string, lines: readonly string[], refused: number, reason: string): Promise<void> {
     const note = `${refused} of the next ${lines.length} line(s) refused, the server did not say which (writing them again is safe)`
-    this.count += refused
+    this.#count += refused
     const flat = reason.replace(/\r?\n/g, ' ')
-    if (this.file !== undefined) {
-      if (!this.file.write(`# ${where}: ${note}: ${flat}\n${lines.join('\n')}\n`)) await once(this.file, 'drain')
-    } else if (this.count - refused < STDERR_LIMIT) {
+    if (this.#file !== undefined) {
+      if (!this.#file.write(`# ${where}: ${note}: ${flat}\n${lines.join('\n')}\n`)) await once(this.#file, 'drain')
+    } else if (this.#count - refused < STDERR_LIMIT) {
       const more = lines.length > 1 ? ` (and ${lines.length - 1} more line(s))` : ''
-      this.stderr.write(`rejected ${where}: ${note}: ${flat}\n  ${excerpt(lines[0] ?? '')}${more}\n`)
+      this.#stderr.write(`rejected ${where}: ${note}: ${flat}\n  ${excerpt(lines[0] ?? '')}${more}\n`)
     }
   }
 
   /** Flushes and closes the file; says on stderr how many refusals were not listed there. */
   async close(): Promise<void> {
-    if (this.file !== undefined) {
-      this.file.end()
-      await once(this.file, 'close')
-    } else if (this.count > STDERR_LIMIT) {
-      this.stderr.write(`… and ${this.count - STDERR_LIMIT} more rejected (use --errors-file to keep them all)\n`)
+    if (this.#file !== undefined) {
+      this.#file.end()
+      await once(this.#file, 'close')
+    } else if (this.#count > STDERR_LIMIT) {
+      this.#stderr.write(`… and ${this.#count - STDERR_LIMIT} more rejected (use --errors-file to keep them all)\n`)
     }
   }
 }

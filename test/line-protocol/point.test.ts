@@ -321,6 +321,8 @@ describe('Point.fromRecord (the reference from_dict cases)', () => {
       constructor(
         readonly engine: string,
         readonly type: string,
+        // A user's class as users write it: a TypeScript-private property is an own property at run time.
+        // eslint-disable-next-line no-restricted-syntax
         private readonly kmh: number,
       ) {}
       get speed(): number {

@@ -41,72 +41,76 @@ const SIMPLE_ESCAPES: Record<string, string> = {
 
 class Reader {
   pos = 0
-  constructor(private readonly text: string) {}
+  readonly #text: string
+
+  constructor(text: string) {
+    this.#text = text
+  }
 
   fail(what: string): never {
     throw new SyntaxError(`lossless JSON: ${what} at offset ${this.pos}`)
   }
 
   skipSpace(): void {
-    while (this.pos < this.text.length && ' \t\n\r'.includes(this.text[this.pos])) this.pos++
+    while (this.pos < this.#text.length && ' \t\n\r'.includes(this.#text[this.pos])) this.pos++
   }
 
   value(): JsonValue {
-    const c = this.text[this.pos]
-    if (c === '{') return this.object()
-    if (c === '[') return this.array()
-    if (c === '"') return this.string()
+    const c = this.#text[this.pos]
+    if (c === '{') return this.#object()
+    if (c === '[') return this.#array()
+    if (c === '"') return this.#string()
     for (const [word, value] of [
       ['true', true],
       ['false', false],
       ['null', null],
     ] as const) {
-      if (this.text.startsWith(word, this.pos)) {
+      if (this.#text.startsWith(word, this.pos)) {
         this.pos += word.length
         return value
       }
     }
     NUMBER.lastIndex = this.pos
-    const match = NUMBER.exec(this.text)
+    const match = NUMBER.exec(this.#text)
     if (match === null) this.fail('unexpected character')
     this.pos += match[0].length
     return new JsonNumber(match[0])
   }
 
-  private expect(char: string): void {
-    if (this.text[this.pos] !== char) this.fail(`expected '${char}'`)
+  #expect(char: string): void {
+    if (this.#text[this.pos] !== char) this.fail(`expected '${char}'`)
     this.pos++
   }
 
-  private object(): { [key: string]: JsonValue } {
+  #object(): { [key: string]: JsonValue } {
     const result: { [key: string]: JsonValue } = {}
-    this.expect('{')
+    this.#expect('{')
     this.skipSpace()
-    if (this.text[this.pos] === '}') {
+    if (this.#text[this.pos] === '}') {
       this.pos++
       return result
     }
     for (;;) {
       this.skipSpace()
-      const key = this.string()
+      const key = this.#string()
       this.skipSpace()
-      this.expect(':')
+      this.#expect(':')
       this.skipSpace()
       result[key] = this.value()
       this.skipSpace()
-      if (this.text[this.pos] === '}') {
+      if (this.#text[this.pos] === '}') {
         this.pos++
         return result
       }
-      this.expect(',')
+      this.#expect(',')
     }
   }
 
-  private array(): JsonValue[] {
+  #array(): JsonValue[] {
     const result: JsonValue[] = []
-    this.expect('[')
+    this.#expect('[')
     this.skipSpace()
-    if (this.text[this.pos] === ']') {
+    if (this.#text[this.pos] === ']') {
       this.pos++
       return result
     }
@@ -114,19 +118,19 @@ class Reader {
       this.skipSpace()
       result.push(this.value())
       this.skipSpace()
-      if (this.text[this.pos] === ']') {
+      if (this.#text[this.pos] === ']') {
         this.pos++
         return result
       }
-      this.expect(',')
+      this.#expect(',')
     }
   }
 
-  private string(): string {
-    this.expect('"')
+  #string(): string {
+    this.#expect('"')
     let out = ''
     for (;;) {
-      const c = this.text[this.pos]
+      const c = this.#text[this.pos]
       if (c === undefined) this.fail('unterminated string')
       this.pos++
       if (c === '"') return out
@@ -134,9 +138,9 @@ class Reader {
         out += c
         continue
       }
-      const e = this.text[this.pos++]
+      const e = this.#text[this.pos++]
       if (e === 'u') {
-        const hex = this.text.slice(this.pos, this.pos + 4)
+        const hex = this.#text.slice(this.pos, this.pos + 4)
         if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('bad \\u escape')
         out += String.fromCharCode(parseInt(hex, 16))
         this.pos += 4

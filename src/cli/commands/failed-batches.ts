@@ -38,51 +38,55 @@ export class FailedBatches {
   /** Lines the server refused for their content (logged with their reasons). */
   refused = 0
 
-  constructor(private readonly ctx: FailedBatchesContext) {}
+  readonly #ctx: FailedBatchesContext
+
+  constructor(ctx: FailedBatchesContext) {
+    this.#ctx = ctx
+  }
 
   async handle(info: BatchFailedInfo): Promise<void> {
     const { reason, lines } = info
-    if (reason instanceof PartialWriteError) return this.partialWrite(lines, reason)
+    if (reason instanceof PartialWriteError) return this.#partialWrite(lines, reason)
     const salvage = splitParseFailures(lines, reason)
-    if (salvage === undefined) return this.stop(reason)
-    await this.reject(salvage.refused, (line) => salvage.reasons.get(line) ?? reason.message)
+    if (salvage === undefined) return this.#stop(reason)
+    await this.#reject(salvage.refused, (line) => salvage.reasons.get(line) ?? reason.message)
     if (salvage.rest.length === 0) return
     // Once the run is stopping, the good lines of the batch are not resent.
     if (this.fatal !== undefined) return
     try {
-      await this.ctx.resend(salvage.rest, info.precision)
-      this.ctx.onWritten(salvage.rest.length)
+      await this.#ctx.resend(salvage.rest, info.precision)
+      this.#ctx.onWritten(salvage.rest.length)
     } catch (error) {
-      if (error instanceof PartialWriteError) await this.partialWrite(salvage.rest, error)
-      else this.stop(error instanceof Error ? error : new Error(String(error)))
+      if (error instanceof PartialWriteError) await this.#partialWrite(salvage.rest, error)
+      else this.#stop(error instanceof Error ? error : new Error(String(error)))
     }
   }
 
   /** Lines not written because of a failure that is not about them: never logged. */
-  private stop(reason: Error): void {
+  #stop(reason: Error): void {
     if (this.fatal !== undefined) return
     this.fatal = reason
-    this.ctx.onFatal(reason)
+    this.#ctx.onFatal(reason)
   }
 
-  private async partialWrite(lines: readonly string[], error: PartialWriteError): Promise<void> {
+  async #partialWrite(lines: readonly string[], error: PartialWriteError): Promise<void> {
     const reasons = new Map(
       error.rejectedLines.filter((r) => r.line !== undefined).map((r) => [r.line as string, r.reason]),
     )
     if (lines.every((line) => reasons.has(line))) {
-      await this.reject(lines, (line) => reasons.get(line) as string)
+      await this.#reject(lines, (line) => reasons.get(line) as string)
       return
     }
     // The server said how many it dropped, not which: the rest of these lines were written.
     const dropped = Math.min(lines.length, error.dropped ?? lines.length)
-    this.ctx.onWritten(lines.length - dropped)
+    this.#ctx.onWritten(lines.length - dropped)
     this.refused += dropped
-    await this.ctx.rejections.addGroup('server', lines, dropped, describeError(error, this.ctx.url))
+    await this.#ctx.rejections.addGroup('server', lines, dropped, describeError(error, this.#ctx.url))
   }
 
-  private async reject(lines: readonly string[], reasonOf: (line: string) => string): Promise<void> {
+  async #reject(lines: readonly string[], reasonOf: (line: string) => string): Promise<void> {
     this.refused += lines.length
-    for (const line of lines) await this.ctx.rejections.add({ where: 'server', text: line, reason: reasonOf(line) })
+    for (const line of lines) await this.#ctx.rejections.add({ where: 'server', text: line, reason: reasonOf(line) })
   }
 }
 

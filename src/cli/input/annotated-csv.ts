@@ -63,25 +63,30 @@ export function isTypedHeader(cells: readonly string[]): boolean {
   )
 }
 
+/** Which column is what in a line of one table. */
+interface LineColumns {
+  measurement: Column | undefined
+  time: Column | undefined
+  fieldName: Column | undefined
+  fieldValue: Column | undefined
+  tags: Column[]
+  fields: Column[]
+}
+
 /** Reads one annotated CSV input, row by row. */
 export class AnnotatedCsvReader {
-  private columns: Column[] = []
-  private extraColumns: Column[] = []
-  private seenAnnotations = new Set<string>()
-  private readingData = false
-  private zone: TimeZoneOffsets | undefined
-  private lineColumns:
-    | {
-        measurement: Column | undefined
-        time: Column | undefined
-        fieldName: Column | undefined
-        fieldValue: Column | undefined
-        tags: Column[]
-        fields: Column[]
-      }
-    | undefined
+  #columns: Column[] = []
+  #extraColumns: Column[] = []
+  #seenAnnotations = new Set<string>()
+  #readingData = false
+  #zone: TimeZoneOffsets | undefined
+  #lineColumns: LineColumns | undefined
 
-  constructor(private readonly precision: WritePrecision) {}
+  readonly #precision: WritePrecision
+
+  constructor(precision: WritePrecision) {
+    this.#precision = precision
+  }
 
   /**
    * Adds one row: an annotation, the header or data. Returns the line protocol of a data row,
@@ -90,17 +95,17 @@ export class AnnotatedCsvReader {
    */
   add(cells: readonly string[]): string | undefined {
     if (isAnnotationRow(cells)) {
-      this.annotation(cells)
+      this.#annotation(cells)
       return undefined
     }
-    if (!this.readingData) {
-      this.header(cells)
+    if (!this.#readingData) {
+      this.#header(cells)
       return undefined
     }
-    return this.line(cells)
+    return this.#line(cells)
   }
 
-  private annotation(cells: readonly string[]): void {
+  #annotation(cells: readonly string[]): void {
     const first = cells[0]
     const lower = first.toLowerCase()
     const name = /^#[a-z]+/.exec(lower)?.[0] ?? ''
@@ -108,14 +113,14 @@ export class AnnotatedCsvReader {
       if (first.startsWith('# ')) return
       throw new AnnotationError(`unsupported annotation ${JSON.stringify(first.trim())}`)
     }
-    this.lineColumns = undefined
+    this.#lineColumns = undefined
     switch (name) {
       case '#constant':
-        this.extraColumns.push(constantColumn(cells))
+        this.#extraColumns.push(constantColumn(cells))
         return
       case '#timezone': {
         const value = withoutAnnotationName(first) || (cells[1] ?? '')
-        this.zone = parseTimeZone(value)
+        this.#zone = parseTimeZone(value)
         return
       }
       case '#group':
@@ -128,19 +133,19 @@ export class AnnotatedCsvReader {
           `unsupported annotation ${JSON.stringify(first.trim())} (supported: #datatype, #default, #constant, #timezone, #group)`,
         )
     }
-    if (this.readingData) {
+    if (this.#readingData) {
       // A column annotation after data rows starts the next table (Flux results hold several).
-      this.readingData = false
-      this.columns = []
-      this.extraColumns = []
-      this.seenAnnotations.clear()
+      this.#readingData = false
+      this.#columns = []
+      this.#extraColumns = []
+      this.#seenAnnotations.clear()
     }
-    if (this.seenAnnotations.size === 0 || this.seenAnnotations.has(name)) {
-      this.seenAnnotations.clear()
-      this.columns = cells.map((_, index) => newColumn(index))
+    if (this.#seenAnnotations.size === 0 || this.#seenAnnotations.has(name)) {
+      this.#seenAnnotations.clear()
+      this.#columns = cells.map((_, index) => newColumn(index))
     }
-    this.seenAnnotations.add(name)
-    for (const column of this.columns) {
+    this.#seenAnnotations.add(name)
+    for (const column of this.#columns) {
       const raw = cells[column.index]
       if (raw === undefined) continue
       const value = column.index === 0 ? withoutAnnotationName(raw) : raw
@@ -154,9 +159,9 @@ export class AnnotatedCsvReader {
     }
   }
 
-  private header(cells: readonly string[]): void {
-    if (this.seenAnnotations.size === 0) this.columns = cells.map((_, index) => newColumn(index))
-    for (const column of this.columns) {
+  #header(cells: readonly string[]): void {
+    if (this.#seenAnnotations.size === 0) this.#columns = cells.map((_, index) => newColumn(index))
+    for (const column of this.#columns) {
       if (column.label !== '' || column.index >= cells.length) continue
       let label = cells[column.index]
       const pipe = label.indexOf('|')
@@ -166,16 +171,16 @@ export class AnnotatedCsvReader {
       }
       column.label = label
     }
-    this.readingData = true
-    this.lineColumns = undefined
+    this.#readingData = true
+    this.#lineColumns = undefined
   }
 
   /** Which column is what in the line, computed once per table. */
-  private layout(): NonNullable<AnnotatedCsvReader['lineColumns']> {
-    if (this.lineColumns !== undefined) return this.lineColumns
-    const all = [...this.columns, ...this.extraColumns]
+  #layout(): LineColumns {
+    if (this.#lineColumns !== undefined) return this.#lineColumns
+    const all = [...this.#columns, ...this.#extraColumns]
     const fieldsByDefault = !all.some((c) => c.label === '_field')
-    const result: NonNullable<AnnotatedCsvReader['lineColumns']> = {
+    const result: LineColumns = {
       measurement: undefined,
       time: undefined,
       fieldName: undefined,
@@ -212,12 +217,12 @@ export class AnnotatedCsvReader {
         )
     }
     result.tags = [...tags.values()].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0))
-    this.lineColumns = result
+    this.#lineColumns = result
     return result
   }
 
-  private line(cells: readonly string[]): string {
-    const columns = this.layout()
+  #line(cells: readonly string[]): string {
+    const columns = this.#layout()
     if (columns.measurement === undefined)
       throw new ValueError(
         'no measurement column (annotate one with #datatype measurement or #constant measurement,<name>)',
@@ -249,7 +254,7 @@ export class AnnotatedCsvReader {
     line += ` ${fields.join(',')}`
     if (columns.time !== undefined) {
       const text = valueOf(columns.time, cells)
-      if (text !== '') line += ` ${inColumn(columns.time, () => this.timestamp(text, columns.time as Column))}`
+      if (text !== '') line += ` ${inColumn(columns.time, () => this.#timestamp(text, columns.time as Column))}`
     }
     return line
   }
@@ -258,19 +263,19 @@ export class AnnotatedCsvReader {
    * A dateTime cell as a timestamp in the write precision. A number is taken in that precision's
    * units (nanoseconds by default, as csv2lp reads it), as every integer time of this command is.
    */
-  private timestamp(text: string, column: Column): string {
+  #timestamp(text: string, column: Column): string {
     const integer = /^[+-]?\d+$/.test(text)
     if (column.dataFormat === 'number' || (column.dataFormat === '' && integer)) {
       if (!integer) throw new ValueError(`${JSON.stringify(text)} is not an integer timestamp`)
       const units = BigInt(text)
-      checkBigintUnits(units, this.precision)
+      checkBigintUnits(units, this.#precision)
       return String(units)
     }
-    return nanosToTimestamp(this.timeNanos(text, column), this.precision)
+    return nanosToTimestamp(this.#timeNanos(text, column), this.#precision)
   }
 
   /** A dateTime cell given as text, in nanoseconds since the epoch. */
-  private timeNanos(text: string, column: Column): bigint {
+  #timeNanos(text: string, column: Column): bigint {
     switch (column.dataFormat) {
       case '':
       case 'RFC3339':
@@ -280,7 +285,7 @@ export class AnnotatedCsvReader {
         const layout = compileGoLayout(column.dataFormat)
         const { wallNanos, offsetMinutes } = parseGoTime(text, layout)
         if (offsetMinutes !== undefined) return wallNanos - BigInt(offsetMinutes) * 60_000_000_000n
-        return this.zone === undefined ? wallNanos : wallToUtc(wallNanos, this.zone, text)
+        return this.#zone === undefined ? wallNanos : wallToUtc(wallNanos, this.#zone, text)
       }
     }
   }

@@ -40,11 +40,11 @@ const enum State {
 }
 
 export class CsvParser {
-  private state = State.FieldStart
-  private field = ''
-  private fields: string[] = []
-  private line = 1
-  private recordLine = 1
+  #state = State.FieldStart
+  #field = ''
+  #fields: string[] = []
+  #line = 1
+  #recordLine = 1
 
   /** Parses the next piece of text and returns the records it completed. */
   push(chunk: string): CsvRecord[] {
@@ -52,49 +52,49 @@ export class CsvParser {
     const n = chunk.length
     let i = 0
     while (i < n) {
-      switch (this.state) {
+      switch (this.#state) {
         case State.Quoted: {
           const q = chunk.indexOf('"', i)
           const end = q === -1 ? n : q
-          this.line += countLineFeeds(chunk, i, end)
-          this.field += chunk.slice(i, end)
-          if (this.field.length > MAX_FIELD_CHARS) {
+          this.#line += countLineFeeds(chunk, i, end)
+          this.#field += chunk.slice(i, end)
+          if (this.#field.length > MAX_FIELD_CHARS) {
             throw new CsvSyntaxError(
-              this.recordLine,
+              this.#recordLine,
               `a quoted field is longer than ${MAX_FIELD_CHARS} characters (is a quote not closed?)`,
             )
           }
           if (q === -1) return out
           i = q + 1
-          this.state = State.AfterQuote
+          this.#state = State.AfterQuote
           break
         }
         case State.AfterQuote: {
           const c = chunk.charCodeAt(i)
           if (c === QUOTE) {
-            this.field += '"'
-            this.state = State.Quoted
+            this.#field += '"'
+            this.#state = State.Quoted
             i++
           } else if (c === COMMA) {
-            this.endField()
+            this.#endField()
             i++
           } else if (c === LF) {
-            this.endRecord(out, false)
+            this.#endRecord(out, false)
             i++
           } else if (c === CR && (i + 1 === n || chunk.charCodeAt(i + 1) === LF)) {
             // CR of a CRLF; a chunk may end between the two.
             i++
           } else {
-            throw new CsvSyntaxError(this.line, `unexpected ${describeChar(chunk, i)} after a closing quote`)
+            throw new CsvSyntaxError(this.#line, `unexpected ${describeChar(chunk, i)} after a closing quote`)
           }
           break
         }
         case State.FieldStart:
           if (chunk.charCodeAt(i) === QUOTE) {
-            this.state = State.Quoted
+            this.#state = State.Quoted
             i++
           } else {
-            this.state = State.Unquoted
+            this.#state = State.Unquoted
           }
           break
         case State.Unquoted: {
@@ -105,17 +105,17 @@ export class CsvParser {
             if (c === COMMA || c === LF) break
             if (c === QUOTE)
               throw new CsvSyntaxError(
-                this.line,
+                this.#line,
                 'a quote inside an unquoted field (quote the whole field and double the quote)',
               )
             j++
           }
-          this.field += chunk.slice(i, j)
-          if (this.field.length > MAX_FIELD_CHARS)
-            throw new CsvSyntaxError(this.recordLine, `a field is longer than ${MAX_FIELD_CHARS} characters`)
+          this.#field += chunk.slice(i, j)
+          if (this.#field.length > MAX_FIELD_CHARS)
+            throw new CsvSyntaxError(this.#recordLine, `a field is longer than ${MAX_FIELD_CHARS} characters`)
           if (j === n) return out
-          if (c === COMMA) this.endField()
-          else this.endRecord(out, true)
+          if (c === COMMA) this.#endField()
+          else this.#endRecord(out, true)
           i = j + 1
           break
         }
@@ -126,29 +126,30 @@ export class CsvParser {
 
   /** Ends the input: returns the last record if it had no line break, and checks nothing is left open. */
   end(): CsvRecord[] {
-    if (this.state === State.Quoted)
-      throw new CsvSyntaxError(this.recordLine, 'a quoted field is not closed at the end of the input')
+    if (this.#state === State.Quoted)
+      throw new CsvSyntaxError(this.#recordLine, 'a quoted field is not closed at the end of the input')
     const out: CsvRecord[] = []
-    if (this.state !== State.FieldStart || this.fields.length > 0) this.endRecord(out, this.state === State.Unquoted)
+    if (this.#state !== State.FieldStart || this.#fields.length > 0)
+      this.#endRecord(out, this.#state === State.Unquoted)
     return out
   }
 
-  private endField(): void {
-    this.fields.push(this.field)
-    this.field = ''
-    this.state = State.FieldStart
+  #endField(): void {
+    this.#fields.push(this.#field)
+    this.#field = ''
+    this.#state = State.FieldStart
   }
 
-  private endRecord(out: CsvRecord[], unquoted: boolean): void {
-    if (unquoted && this.field.endsWith('\r')) this.field = this.field.slice(0, -1)
-    this.fields.push(this.field)
-    const isBlankLine = this.fields.length === 1 && this.fields[0] === '' && unquoted
-    if (!isBlankLine) out.push({ fields: this.fields, line: this.recordLine })
-    this.fields = []
-    this.field = ''
-    this.state = State.FieldStart
-    this.line++
-    this.recordLine = this.line
+  #endRecord(out: CsvRecord[], unquoted: boolean): void {
+    if (unquoted && this.#field.endsWith('\r')) this.#field = this.#field.slice(0, -1)
+    this.#fields.push(this.#field)
+    const isBlankLine = this.#fields.length === 1 && this.#fields[0] === '' && unquoted
+    if (!isBlankLine) out.push({ fields: this.#fields, line: this.#recordLine })
+    this.#fields = []
+    this.#field = ''
+    this.#state = State.FieldStart
+    this.#line++
+    this.#recordLine = this.#line
   }
 }
 

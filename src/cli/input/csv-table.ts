@@ -71,41 +71,41 @@ export class CsvHeaderError extends Error {
 
 export class CsvTableBuilder {
   readonly header: readonly string[]
-  private readonly options: CsvTableOptions
-  private readonly fieldColumns: readonly number[]
+  readonly #options: CsvTableOptions
+  readonly #fieldColumns: readonly number[]
   /** `isField[i]`: column i is a field (not a tag, not the timestamp). */
-  private readonly isField: readonly boolean[]
-  private readonly unpinnedFieldCount: number
-  private readonly tagIndexes: ReadonlySet<number>
-  private readonly timeIndex: number
+  readonly #isField: readonly boolean[]
+  readonly #unpinnedFieldCount: number
+  readonly #tagIndexes: ReadonlySet<number>
+  readonly #timeIndex: number
   /** Types of the unpinned field columns, settled by their first non-empty cell. */
-  private readonly inferred = new Map<number, FieldValueType>()
-  private timeKind: TimeKind | undefined
+  readonly #inferred = new Map<number, FieldValueType>()
+  #timeKind: TimeKind | undefined
   /** The kind of the time cell of the row being added; it settles `timeKind` once the row is kept. */
-  private rowTimeKind: TimeKind | undefined
-  private readonly zone: TimeZoneOffsets | undefined
-  private columns: Cell[][]
+  #rowTimeKind: TimeKind | undefined
+  readonly #zone: TimeZoneOffsets | undefined
+  #columns: Cell[][]
   /** The CSV line of each row in `columns`, to name it if the write refuses it after all. */
-  private lines: number[] = []
-  private rowCount = 0
+  #lines: number[] = []
+  #rowCount = 0
 
   constructor(header: readonly string[], options: CsvTableOptions) {
     checkHeader(header, options)
     this.header = header
-    this.options = options
-    this.tagIndexes = new Set(options.tagColumns.map((name) => header.indexOf(name)))
-    this.timeIndex = options.timestampColumn === undefined ? -1 : header.indexOf(options.timestampColumn)
-    this.fieldColumns = header.map((_, i) => i).filter((i) => !this.tagIndexes.has(i) && i !== this.timeIndex)
-    this.isField = header.map((_, i) => this.fieldColumns.includes(i))
-    this.unpinnedFieldCount = this.fieldColumns.filter((i) => !options.fieldTypes.has(header[i])).length
-    this.columns = header.map(() => [])
+    this.#options = options
+    this.#tagIndexes = new Set(options.tagColumns.map((name) => header.indexOf(name)))
+    this.#timeIndex = options.timestampColumn === undefined ? -1 : header.indexOf(options.timestampColumn)
+    this.#fieldColumns = header.map((_, i) => i).filter((i) => !this.#tagIndexes.has(i) && i !== this.#timeIndex)
+    this.#isField = header.map((_, i) => this.#fieldColumns.includes(i))
+    this.#unpinnedFieldCount = this.#fieldColumns.filter((i) => !options.fieldTypes.has(header[i])).length
+    this.#columns = header.map(() => [])
     const zone = options.timezone === undefined ? undefined : new TimeZoneOffsets(options.timezone)
-    this.zone = zone?.isUtc === true ? undefined : zone
+    this.#zone = zone?.isUtc === true ? undefined : zone
   }
 
   /** Rows held in the table being built. */
   get rows(): number {
-    return this.rowCount
+    return this.#rowCount
   }
 
   /** Adds one record; returns the reason when the row is refused (the table is left unchanged). */
@@ -117,60 +117,60 @@ export class CsvTableBuilder {
     // Cells go straight into the columns (no per-row array: this runs once per row of a large
     // file) and are taken back out if a later cell refuses the row.
     let fieldCount = 0
-    this.rowTimeKind = undefined
+    this.#rowTimeKind = undefined
     for (let i = 0; i < fields.length; i++) {
       let cell: Cell
       try {
-        cell = this.convert(i, fields[i])
+        cell = this.#convert(i, fields[i])
       } catch (error) {
-        this.dropPartialRow(i)
+        this.#dropPartialRow(i)
         if (error instanceof ValueError)
           return rejectRow(record, `column ${JSON.stringify(this.header[i])}: ${error.message}`)
         throw error
       }
-      this.columns[i].push(cell)
-      if (cell !== null && this.isField[i] === true) fieldCount++
+      this.#columns[i].push(cell)
+      if (cell !== null && this.#isField[i] === true) fieldCount++
     }
     if (fieldCount === 0) {
-      this.dropPartialRow(fields.length)
+      this.#dropPartialRow(fields.length)
       return rejectRow(record, 'has no field value (every field cell is empty)')
     }
-    if (this.inferred.size < this.unpinnedFieldCount) this.settleInferredTypes()
-    this.timeKind ??= this.rowTimeKind
-    this.lines.push(record.line)
-    this.rowCount++
+    if (this.#inferred.size < this.#unpinnedFieldCount) this.#settleInferredTypes()
+    this.#timeKind ??= this.#rowTimeKind
+    this.#lines.push(record.line)
+    this.#rowCount++
     return undefined
   }
 
-  private dropPartialRow(cellsPushed: number): void {
-    for (let i = 0; i < cellsPushed; i++) this.columns[i].pop()
+  #dropPartialRow(cellsPushed: number): void {
+    for (let i = 0; i < cellsPushed; i++) this.#columns[i].pop()
   }
 
   /** Hands over the rows built so far as a columnar table and starts a new one. */
   take(): Record<string, Cell[]> {
     const table: Record<string, Cell[]> = {}
     this.header.forEach((name, i) => {
-      setOwn(table, name, this.columns[i])
+      setOwn(table, name, this.#columns[i])
     })
-    tableLines.set(table, this.lines)
-    this.columns = this.header.map(() => [])
-    this.lines = []
-    this.rowCount = 0
+    tableLines.set(table, this.#lines)
+    this.#columns = this.header.map(() => [])
+    this.#lines = []
+    this.#rowCount = 0
     return table
   }
 
-  private convert(index: number, text: string): Cell {
-    if (index === this.timeIndex) {
+  #convert(index: number, text: string): Cell {
+    if (index === this.#timeIndex) {
       if (text === '')
         throw new ValueError('the timestamp is missing (every row needs one when --timestamp-column is given)')
-      return this.convertTime(text)
+      return this.#convertTime(text)
     }
     if (text === '') return null
-    if (this.tagIndexes.has(index)) return convertTag(text)
+    if (this.#tagIndexes.has(index)) return convertTag(text)
     const name = this.header[index]
-    const pinned = this.options.fieldTypes.get(name)
+    const pinned = this.#options.fieldTypes.get(name)
     if (pinned !== undefined) return convertTo(pinned, text)
-    const settled = this.inferred.get(index)
+    const settled = this.#inferred.get(index)
     if (settled === undefined) return convertTo(inferType(text), text)
     try {
       return convertTo(settled, text)
@@ -184,35 +184,35 @@ export class CsvTableBuilder {
     }
   }
 
-  private convertTime(text: string): bigint | string {
+  #convertTime(text: string): bigint | string {
     const kind: TimeKind = isIntegerText(text) ? 'integer' : 'text'
-    if (this.timeKind !== undefined && kind !== this.timeKind) {
+    if (this.#timeKind !== undefined && kind !== this.#timeKind) {
       throw new ValueError(
-        `${JSON.stringify(text)} is ${kind === 'integer' ? 'an integer' : 'text'}, but earlier timestamps were ${this.timeKind === 'integer' ? 'integers' : 'date-time text'}`,
+        `${JSON.stringify(text)} is ${kind === 'integer' ? 'an integer' : 'text'}, but earlier timestamps were ${this.#timeKind === 'integer' ? 'integers' : 'date-time text'}`,
       )
     }
     try {
       if (kind === 'integer') {
         const units = BigInt(text)
-        checkTimeUnits(units, this.options.precision)
-        this.rowTimeKind = kind
+        checkTimeUnits(units, this.#options.precision)
+        this.#rowTimeKind = kind
         return units
       }
       // Text is passed on as it is and read again by the table writer: these are its own checks.
       const parsed = parseTimestampText(text)
-      const nanos = parsed.naive && this.zone !== undefined ? this.wallClockToUtc(parsed.nanos, text) : parsed.nanos
+      const nanos = parsed.naive && this.#zone !== undefined ? this.#wallClockToUtc(parsed.nanos, text) : parsed.nanos
       nanosToTimestamp(nanos, 'ns')
     } catch (error) {
       if (error instanceof RangeError || error instanceof ValueError)
         throw new ValueError(error.message.replace(/^time: /, ''))
       throw error
     }
-    this.rowTimeKind = kind
+    this.#rowTimeKind = kind
     return text
   }
 
-  private wallClockToUtc(wallNanos: bigint, text: string): bigint {
-    const zone = this.zone as TimeZoneOffsets
+  #wallClockToUtc(wallNanos: bigint, text: string): bigint {
+    const zone = this.#zone as TimeZoneOffsets
     let wallMs = wallNanos / NANOS_PER_MS
     if (wallNanos % NANOS_PER_MS < 0n) wallMs -= 1n
     const utcMs = zone.toUtc(Number(wallMs))
@@ -222,12 +222,12 @@ export class CsvTableBuilder {
   }
 
   /** Fixes the type of each unpinned field column from its first non-empty cell (the row just added). */
-  private settleInferredTypes(): void {
-    for (const i of this.fieldColumns) {
-      const cell = this.columns[i].at(-1)
-      if (cell === null || cell === undefined || this.inferred.has(i) || this.options.fieldTypes.has(this.header[i]))
+  #settleInferredTypes(): void {
+    for (const i of this.#fieldColumns) {
+      const cell = this.#columns[i].at(-1)
+      if (cell === null || cell === undefined || this.#inferred.has(i) || this.#options.fieldTypes.has(this.header[i]))
         continue
-      this.inferred.set(i, typeof cell === 'boolean' ? 'bool' : typeof cell === 'number' ? 'float' : 'string')
+      this.#inferred.set(i, typeof cell === 'boolean' ? 'bool' : typeof cell === 'number' ? 'float' : 'string')
     }
   }
 }

@@ -37,127 +37,132 @@ const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y
 const WHITESPACE = /[ \t\n\r]*/y
 
 class ExactJsonParser {
-  private at = 0
+  #at = 0
 
-  constructor(private readonly text: string) {}
+  readonly #text: string
+
+  constructor(text: string) {
+    this.#text = text
+  }
 
   value(): unknown {
-    this.skipWhitespace()
-    const c = this.text[this.at]
+    this.#skipWhitespace()
+    const c = this.#text[this.#at]
     switch (c) {
       case '{':
-        return this.object()
+        return this.#object()
       case '[':
-        return this.array()
+        return this.#array()
       case '"':
-        return this.string()
+        return this.#string()
       case 't':
-        return this.literal('true', true)
+        return this.#literal('true', true)
       case 'f':
-        return this.literal('false', false)
+        return this.#literal('false', false)
       case 'n':
-        return this.literal('null', null)
+        return this.#literal('null', null)
       default:
-        return this.number()
+        return this.#number()
     }
   }
 
   /** Only whitespace may follow the value. */
   end(): void {
-    this.skipWhitespace()
-    if (this.at < this.text.length) this.fail('unexpected text after the JSON value')
+    this.#skipWhitespace()
+    if (this.#at < this.#text.length) this.#fail('unexpected text after the JSON value')
   }
 
-  private object(): Record<string, unknown> {
+  #object(): Record<string, unknown> {
     const out: Record<string, unknown> = {}
-    this.at++
-    this.skipWhitespace()
-    if (this.text[this.at] === '}') {
-      this.at++
+    this.#at++
+    this.#skipWhitespace()
+    if (this.#text[this.#at] === '}') {
+      this.#at++
       return out
     }
     for (;;) {
-      this.skipWhitespace()
-      if (this.text[this.at] !== '"') this.fail('expected a property name in double quotes')
-      const key = this.string()
-      this.skipWhitespace()
-      this.expect(':')
+      this.#skipWhitespace()
+      if (this.#text[this.#at] !== '"') this.#fail('expected a property name in double quotes')
+      const key = this.#string()
+      this.#skipWhitespace()
+      this.#expect(':')
       const value = this.value()
       // As JSON.parse does: "__proto__" is an own property, never the prototype.
       if (key === '__proto__')
         Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
       else out[key] = value
-      this.skipWhitespace()
-      if (this.text[this.at] === ',') {
-        this.at++
+      this.#skipWhitespace()
+      if (this.#text[this.#at] === ',') {
+        this.#at++
         continue
       }
-      this.expect('}')
+      this.#expect('}')
       return out
     }
   }
 
-  private array(): unknown[] {
+  #array(): unknown[] {
     const out: unknown[] = []
-    this.at++
-    this.skipWhitespace()
-    if (this.text[this.at] === ']') {
-      this.at++
+    this.#at++
+    this.#skipWhitespace()
+    if (this.#text[this.#at] === ']') {
+      this.#at++
       return out
     }
     for (;;) {
       out.push(this.value())
-      this.skipWhitespace()
-      if (this.text[this.at] === ',') {
-        this.at++
+      this.#skipWhitespace()
+      if (this.#text[this.#at] === ',') {
+        this.#at++
         continue
       }
-      this.expect(']')
+      this.#expect(']')
       return out
     }
   }
 
-  private string(): string {
-    STRING.lastIndex = this.at
-    const match = STRING.exec(this.text)
-    if (match === null) this.fail('invalid string')
-    this.at = STRING.lastIndex
+  #string(): string {
+    STRING.lastIndex = this.#at
+    const match = STRING.exec(this.#text)
+    if (match === null) this.#fail('invalid string')
+    this.#at = STRING.lastIndex
     // The token is valid JSON: JSON.parse decodes its escapes exactly.
     return JSON.parse(match[0]) as string
   }
 
-  private number(): number | bigint {
-    NUMBER.lastIndex = this.at
-    const match = NUMBER.exec(this.text)
+  #number(): number | bigint {
+    NUMBER.lastIndex = this.#at
+    const match = NUMBER.exec(this.#text)
     if (match === null)
-      this.fail(
-        `unexpected ${this.text[this.at] === undefined ? 'end of JSON input' : `character ${JSON.stringify(this.text[this.at])}`}`,
+      this.#fail(
+        `unexpected ${this.#text[this.#at] === undefined ? 'end of JSON input' : `character ${JSON.stringify(this.#text[this.#at])}`}`,
       )
-    this.at = NUMBER.lastIndex
+    this.#at = NUMBER.lastIndex
     const literal = match[0]
     const value = Number(literal)
     if (match[1] !== undefined || match[2] !== undefined || Number.isSafeInteger(value)) return value
     return BigInt(literal)
   }
 
-  private literal<T>(word: string, value: T): T {
-    if (!this.text.startsWith(word, this.at)) this.fail(`unexpected character ${JSON.stringify(this.text[this.at])}`)
-    this.at += word.length
+  #literal<T>(word: string, value: T): T {
+    if (!this.#text.startsWith(word, this.#at))
+      this.#fail(`unexpected character ${JSON.stringify(this.#text[this.#at])}`)
+    this.#at += word.length
     return value
   }
 
-  private expect(c: string): void {
-    if (this.text[this.at] !== c) this.fail(`expected ${JSON.stringify(c)}`)
-    this.at++
+  #expect(c: string): void {
+    if (this.#text[this.#at] !== c) this.#fail(`expected ${JSON.stringify(c)}`)
+    this.#at++
   }
 
-  private skipWhitespace(): void {
-    WHITESPACE.lastIndex = this.at
-    WHITESPACE.exec(this.text)
-    this.at = WHITESPACE.lastIndex
+  #skipWhitespace(): void {
+    WHITESPACE.lastIndex = this.#at
+    WHITESPACE.exec(this.#text)
+    this.#at = WHITESPACE.lastIndex
   }
 
-  private fail(reason: string): never {
-    throw new JsonSyntaxError(`${reason} at position ${this.at}`)
+  #fail(reason: string): never {
+    throw new JsonSyntaxError(`${reason} at position ${this.#at}`)
   }
 }
