@@ -97,6 +97,7 @@ export class Spool {
   #drainWaiters: (() => void)[] = []
   #roomWaiters: { bytes: number; resolve: () => void }[] = []
   #writing = false
+  #kickScheduled = false
   #rotationWanted = false
   #dirty = false
   #syncing: Promise<void> | undefined
@@ -192,11 +193,16 @@ export class Spool {
    */
   roomFor(lineCount: number, bodyBytes: number): Promise<void> | undefined {
     const bytes = recordSize(lineCount, bodyBytes)
-    if (this.#roomWaiters.length === 0 && this.#fits(bytes)) return undefined
+    if (this.hasRoomFor(lineCount, bodyBytes)) return undefined
     // What is in the active segment can only be deleted once it is sealed.
     this.#rotationWanted = true
     this.#kick()
     return new Promise<void>((resolve) => this.#roomWaiters.push({ bytes, resolve }))
+  }
+
+  /** A record of `lineCount` lines and `bodyBytes` bytes fits now: {@link roomFor} would not wait. */
+  hasRoomFor(lineCount: number, bodyBytes: number): boolean {
+    return this.#roomWaiters.length === 0 && this.#fits(recordSize(lineCount, bodyBytes))
   }
 
   #fits(bytes: number): boolean {
@@ -228,7 +234,16 @@ export class Spool {
     const now = Date.now()
     this.#pendingLength += encodeRecord(this.#pending, this.#pendingLength, precision, body, ends, now)
     this.#pendingRecords.push(now, ends.length)
-    if (this.#pendingLength >= PENDING_HIGH_WATER || !this.#writing) this.#kick()
+    if (this.#pendingLength >= PENDING_HIGH_WATER) this.#kick()
+    else if (!this.#writing && !this.#kickScheduled) {
+      // Not at once: the other records of the same write() (appended in the same turn) then join
+      // this group and share its sync, instead of waiting for a sync of their own after it.
+      this.#kickScheduled = true
+      queueMicrotask(() => {
+        this.#kickScheduled = false
+        this.#kick()
+      })
+    }
   }
 
   /** More bytes wait to be written than the high-water mark: {@link drained} would wait. */

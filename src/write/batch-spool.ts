@@ -80,6 +80,11 @@ export class BatchSpool {
     return this.#read
   }
 
+  /** The chunk fits in the spool now: {@link store} would not wait for room. */
+  hasRoomFor(chunk: LineChunk): boolean {
+    return this.#spool.hasRoomFor(chunk.lineCount, chunk.bytes)
+  }
+
   /**
    * Stores a chunk: waits for room under `maxBytes`, copies it into the spool, and waits when
    * too many bytes wait to be written. Resolves `undefined` without waiting when it can.

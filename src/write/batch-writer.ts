@@ -272,8 +272,8 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
   /** Buffers records of any shape, read through this call's record or table options; see {@link BatchWriter.write}. */
   write(records: unknown, options: BatchWriteOptions & ReadAnyRecordOptions): Promise<void>
   write(records: unknown, options?: BatchWriteOptions): Promise<void> {
-    if (this.#spool !== undefined) return this.#writeSpooled(this.#spool, records, options)
     const reentrant = this.#runningCallback
+    if (this.#spool !== undefined) return this.#writeSpooled(this.#spool, records, options, reentrant)
     // One Point or object record, with room in the buffer: written at once, with no walk and no
     // promise of its own (only a turn of the event loop once per batch, see #yieldToIo).
     if (options === undefined && !this.#closed && this.#lone?.accepts(records) === true) {
@@ -711,10 +711,10 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
       await this.#accept(chunk.slice(i, Math.min(count, i + this.#batchSize)), reentrant)
   }
 
-  /** A write() called from inside `callback` found the buffer full. */
-  #reentrantWriteError(callback: CallbackName): InvalidArgumentError {
+  /** A write() called from inside `callback` found the buffer (or the spool, at maxBytes) full. */
+  #reentrantWriteError(callback: CallbackName, full: 'buffer' | 'spool' = 'buffer'): InvalidArgumentError {
     return new InvalidArgumentError(
-      `write() was called from inside ${callback} while the buffer was full: the writer waits for ${callback} to return before it ` +
+      `write() was called from inside ${callback} while the ${full} was full: the writer waits for ${callback} to return before it ` +
         'frees room, so this write could never complete. The records before this point are buffered, the rest is not taken. ' +
         'From the callback, write only what fits or use add(), which never waits; or write once the callback returned',
     )
@@ -813,8 +813,17 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
 
   // ---- with a spool ---------------------------------------------------------------------------
 
-  /** write() with a spool: every chunk goes to disk; resolves once it is there (synced with sync: 'write'). */
-  async #writeSpooled(spool: BatchSpool, records: unknown, options: BatchWriteOptions | undefined): Promise<void> {
+  /**
+   * write() with a spool: every chunk goes to disk; resolves once it is there (synced with
+   * sync: 'write'). `reentrant`: called from inside a callback, so a wait for room in the spool
+   * rejects instead, as without a spool (see #reentrantWriteError).
+   */
+  async #writeSpooled(
+    spool: BatchSpool,
+    records: unknown,
+    options: BatchWriteOptions | undefined,
+    reentrant: CallbackName | undefined,
+  ): Promise<void> {
     if (this.#closed) throw new ClosedError('write() on a BatchWriter that was closed')
     this.#reportPiledUpFailures()
     this.#activeWrites++
@@ -824,12 +833,12 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
       try {
         if (Symbol.asyncIterator in chunks) {
           for await (const chunk of chunks) {
-            await this.#storeChunk(spool, chunk)
+            await this.#storeChunk(spool, chunk, reentrant)
             this.#reportPiledUpFailures()
           }
         } else {
           for (const chunk of chunks) {
-            const wait = this.#storeChunk(spool, chunk)
+            const wait = this.#storeChunk(spool, chunk, reentrant)
             if (wait !== undefined) await wait
             this.#reportPiledUpFailures()
           }
@@ -845,9 +854,11 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
     }
   }
 
-  #storeChunk(spool: BatchSpool, chunk: LineChunk): Promise<void> | undefined {
+  #storeChunk(spool: BatchSpool, chunk: LineChunk, reentrant?: CallbackName): Promise<void> | undefined {
     if (chunk.lineCount === 0) return undefined
     if (this.#abort.signal.aborted) throw new RequestAbortedError('the batch writer was aborted')
+    // The room a callback would wait for comes back only once its batch is released, after it returned.
+    if (reentrant !== undefined && !spool.hasRoomFor(chunk)) throw this.#reentrantWriteError(reentrant, 'spool')
     const wait = spool.store(chunk)
     if (wait === undefined) {
       chunk.recycle()

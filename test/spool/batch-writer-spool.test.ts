@@ -7,7 +7,13 @@ import * as fs from 'node:fs'
 import { readdirSync } from 'node:fs'
 import { BatchWriter } from '../../src/write/batch-writer.js'
 import type { BatchWriterOptions } from '../../src/write/batch-options.js'
-import { InfluxDBError, SpoolLockedError, SpoolWriteError, UndeliveredLinesError } from '../../src/errors.js'
+import {
+  InfluxDBError,
+  InvalidArgumentError,
+  SpoolLockedError,
+  SpoolWriteError,
+  UndeliveredLinesError,
+} from '../../src/errors.js'
 import { stringSerializer } from '../write/harness.js'
 import type { SpoolFs } from '../../src/spool/fs.js'
 import type { SpoolInternals } from '../../src/spool/spool.js'
@@ -217,6 +223,85 @@ describe('BatchWriter with a spool', () => {
     )
     failing = false
     await writer.close()
+  })
+
+  test("sync: 'write': one write() of several chunks is synced once and resolves only after that sync; concurrent writes share one", async () => {
+    using tmp = tempDir()
+    const server = fakeServer()
+    server.state.mode = 'down'
+    // Every sync is held until the test lets it run.
+    const held: (() => void)[] = []
+    let syncs = 0
+    const holdingFs: SpoolFs = {
+      ...fs,
+      fdatasync: ((fd: number, cb: (e: Error | null) => void) => {
+        syncs++
+        held.push(() => fs.fdatasync(fd, cb))
+      }) as SpoolFs['fdatasync'],
+    }
+    // Chunks of 512 lines: a write() of 1,000 lines is two records.
+    const writer = spooledWriter(tmp.dir, server.send, { batchSize: 1000 }, { fs: holdingFs })
+    let resolved = false
+    const written = writer.write(lines(0, 1000)).then(() => (resolved = true))
+    await waitFor(() => held.length === 1, 'the sync of the write')
+    await new Promise((r) => setTimeout(r, 50))
+    assert.equal(resolved, false, 'write() waits for its sync')
+    assert.equal(writer.stats.spool?.lines, 0, 'lines count once synced')
+    held.shift()!()
+    await waitFor(() => resolved || held.length > 0, 'write() resolved')
+    assert.equal(held.length, 0, 'both records of the write() were in the one sync')
+    await written
+    assert.equal(syncs, 1)
+    assert.equal(writer.stats.spool?.lines, 1000)
+
+    // The first write() starts a sync at once; the seven that come while it runs share the next one.
+    let done = 0
+    const eight = Array.from({ length: 8 }, (_, i) =>
+      writer.write(lines(1000 + i * 1000, 2000 + i * 1000)).then(() => done++),
+    )
+    while (done < 8) {
+      await waitFor(() => held.length > 0 || done === 8, 'a sync or the writes')
+      held.shift()?.()
+    }
+    await Promise.all(eight)
+    assert.equal(syncs, 3, 'eight concurrent write() calls: two syncs')
+    assert.equal(writer.stats.spool?.lines, 9000)
+    writer.abort()
+    await writer.close()
+  })
+
+  test('write() from inside onBatchWritten while the spool is at maxBytes rejects at once, as without a spool; a write that fits works', async () => {
+    using tmp = tempDir()
+    const server = fakeServer()
+    const seen: unknown[] = []
+    let calls = 0
+    const self: { writer?: BatchWriter } = {}
+    // Room for two records of 100 lines, not three.
+    const recordBytes = 28 + 4 * 100 + lines(0, 100).join('\n').length
+    self.writer = spooledWriter(tmp.dir, server.send, {
+      maxInFlight: 1,
+      spool: { directory: tmp.dir, maxBytes: Math.floor(recordBytes * 2.5) },
+      onBatchWritten: async () => {
+        calls++
+        // The callback's batch stays in the spool until the callback returned.
+        if (calls === 1) await self.writer!.write(lines(100, 200))
+        if (calls === 2) await self.writer!.write(lines(200, 300)).catch((error: unknown) => seen.push(error))
+      },
+    })
+    const writer = self.writer
+    const flushed = (): Promise<unknown> =>
+      Promise.race([writer.flush().then(() => 'flushed'), new Promise((r) => setTimeout(() => r('deadlocked'), 5000))])
+    await writer.write(lines(0, 100))
+    // The first covers the first batch (its callback writes the second), the second flush the second batch.
+    assert.equal(await flushed(), 'flushed')
+    assert.equal(await flushed(), 'flushed')
+    assert.equal(calls, 2)
+    await writer.close()
+    assert.equal(seen.length, 1)
+    assert.ok(seen[0] instanceof InvalidArgumentError, `expected InvalidArgumentError, got ${String(seen[0])}`)
+    assert.match(seen[0].message, /write\(\) was called from inside onBatchWritten while the spool was full/)
+    // The write that fitted went to the spool and on to the server; the refused one took nothing.
+    assert.deepEqual(server.received(), lines(0, 200))
   })
 
   test('client.writeApi().batchWriter({ spool }) against the embedded server: points stored, stats.spool reported', async () => {

@@ -50,9 +50,10 @@ async function fillUntilRefused(spool: Spool, max = 10_000): Promise<{ committed
   const committed: string[][] = []
   for (let i = 0; i < max; i++) {
     const record = lines(i * 100, i * 100 + 100, 'x'.repeat(100))
+    const mark = spool.mark()
     appendLines(spool, record)
     try {
-      await spool.commit(spool.mark() - 1)
+      await spool.commit(mark)
       committed.push(record)
     } catch (error) {
       return { committed, error }
@@ -85,8 +86,9 @@ describe('spool disk errors', () => {
       assert.ok(committed.length > 10)
       // Delivered and released: the space comes back and the next record is stored.
       for (let r = spool.read(); r !== undefined; r = spool.read()) spool.release(r.seq)
+      const mark = spool.mark()
       appendLines(spool, lines(0, 3))
-      await spool.commit(spool.mark() - 1)
+      await spool.commit(mark)
       await spool.close()
       await assertHolds(tmp.dir, [lines(0, 3)])
       // Full again, then closed with the lines in it: a new writer finds exactly the committed ones.
