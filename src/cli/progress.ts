@@ -30,17 +30,21 @@ export interface ProgressTarget {
 const REDRAW_MS = 100
 
 export class ProgressBar {
-  private readonly timer: NodeJS.Timeout | undefined
-  private readonly started = performance.now()
-  private drawn = false
+  readonly #timer: NodeJS.Timeout | undefined
+  readonly #started = performance.now()
+  #drawn = false
 
-  constructor(
-    private readonly target: ProgressTarget,
-    private readonly read: () => ProgressState,
-  ) {
+  readonly #target: ProgressTarget
+
+  readonly #read: () => ProgressState
+
+  constructor(target: ProgressTarget, read: () => ProgressState) {
+    this.#target = target
+
+    this.#read = read
     if (target.isTTY !== true) return
-    this.timer = setInterval(() => this.draw(), REDRAW_MS)
-    this.timer.unref()
+    this.#timer = setInterval(() => this.#draw(), REDRAW_MS)
+    this.#timer.unref()
   }
 
   /**
@@ -48,22 +52,22 @@ export class ProgressBar {
    * final counts and kept; otherwise it is erased so that the error starts on a clean line.
    */
   stop(finished = false): void {
-    if (this.timer !== undefined) clearInterval(this.timer)
-    if (finished && this.target.isTTY === true) {
-      this.draw()
-      this.target.write('\n')
-    } else if (this.drawn) {
-      this.target.write('\r\x1b[2K')
+    if (this.#timer !== undefined) clearInterval(this.#timer)
+    if (finished && this.#target.isTTY === true) {
+      this.#draw()
+      this.#target.write('\n')
+    } else if (this.#drawn) {
+      this.#target.write('\r\x1b[2K')
     }
-    this.drawn = false
+    this.#drawn = false
   }
 
-  private draw(): void {
-    const seconds = (performance.now() - this.started) / 1000
+  #draw(): void {
+    const seconds = (performance.now() - this.#started) / 1000
     // A pseudo-terminal without a size reports 0 columns.
-    const columns = this.target.columns !== undefined && this.target.columns > 0 ? this.target.columns : 80
-    this.target.write(`\r\x1b[2K${renderProgress(this.read(), seconds, columns)}`)
-    this.drawn = true
+    const columns = this.#target.columns !== undefined && this.#target.columns > 0 ? this.#target.columns : 80
+    this.#target.write(`\r\x1b[2K${renderProgress(this.#read(), seconds, columns)}`)
+    this.#drawn = true
   }
 }
 

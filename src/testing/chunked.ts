@@ -16,24 +16,28 @@ const GROWING_CAPACITY = FIRST_CHUNK * (2 ** GROWING_CHUNKS - 1)
 
 /** An append-only vector of `V` held in chunks made by `allocate`. */
 export class ChunkedVector<V> {
-  private readonly chunks: Slab<V>[] = []
-  private current: Slab<V> | undefined
-  private fill = 0
+  readonly #chunks: Slab<V>[] = []
+  #current: Slab<V> | undefined
+  #fill = 0
   /** The number of values pushed. */
   length = 0
 
-  constructor(private readonly allocate: (size: number) => Slab<V>) {}
+  readonly #allocate: (size: number) => Slab<V>
+
+  constructor(allocate: (size: number) => Slab<V>) {
+    this.#allocate = allocate
+  }
 
   push(value: V): void {
-    let chunk = this.current
-    if (chunk === undefined || this.fill === chunk.length) {
-      const index = this.chunks.length
-      chunk = this.allocate(index < GROWING_CHUNKS ? FIRST_CHUNK * 2 ** index : LAST_CHUNK)
-      this.chunks.push(chunk)
-      this.current = chunk
-      this.fill = 0
+    let chunk = this.#current
+    if (chunk === undefined || this.#fill === chunk.length) {
+      const index = this.#chunks.length
+      chunk = this.#allocate(index < GROWING_CHUNKS ? FIRST_CHUNK * 2 ** index : LAST_CHUNK)
+      this.#chunks.push(chunk)
+      this.#current = chunk
+      this.#fill = 0
     }
-    chunk[this.fill++] = value
+    chunk[this.#fill++] = value
     this.length++
   }
 
@@ -48,13 +52,13 @@ export class ChunkedVector<V> {
       chunk = GROWING_CHUNKS + Math.floor(rest / LAST_CHUNK)
       offset = rest % LAST_CHUNK
     }
-    return this.chunks[chunk][offset]
+    return this.#chunks[chunk][offset]
   }
 
   /** Calls `visit` for every value in order. */
   forEach(visit: (value: V, index: number) => void): void {
     let index = 0
-    for (const chunk of this.chunks) {
+    for (const chunk of this.#chunks) {
       const end = Math.min(chunk.length, this.length - index)
       for (let i = 0; i < end; i++) visit(chunk[i], index++)
     }

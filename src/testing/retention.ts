@@ -27,8 +27,8 @@ export function retentionSeconds(rules: readonly RetentionRule[]): number | unde
 export class RetentionFilter {
   readonly lowerBound: bigint
   count = 0
-  private oldest: ParsedPoint | undefined
-  private newest: ParsedPoint | undefined
+  #oldest: ParsedPoint | undefined
+  #newest: ParsedPoint | undefined
 
   constructor(
     readonly seconds: number,
@@ -42,8 +42,8 @@ export class RetentionFilter {
     if (point.time >= this.lowerBound) return false
     this.count++
     // Strict comparisons: on a tie InfluxDB names the first such point of the body.
-    if (this.oldest === undefined || point.time < this.oldest.time) this.oldest = point
-    if (this.newest === undefined || point.time > this.newest.time) this.newest = point
+    if (this.#oldest === undefined || point.time < this.#oldest.time) this.#oldest = point
+    if (this.#newest === undefined || point.time > this.#newest.time) this.#newest = point
     return true
   }
 
@@ -54,7 +54,7 @@ export class RetentionFilter {
       `${which} point ${lineProtocolKey(point)} at ${formatRfc3339Nano(point.time)} dropped because it violates a Retention Policy Lower Bound at ${bound}`
     return (
       `dropped ${this.count} points outside retention policy of duration ${goDuration(this.seconds)} - ` +
-      `${describe('oldest', this.oldest!)}, ${describe('newest', this.newest!)}`
+      `${describe('oldest', this.#oldest!)}, ${describe('newest', this.#newest!)}`
     )
   }
 }

@@ -20,15 +20,15 @@ type Values =
 class Column {
   readonly values: Values
   // undefined while every row has the field: the common case costs no memory.
-  private present: ChunkedVector<number> | undefined
+  #present: ChunkedVector<number> | undefined
   lastRow = -1
 
   constructor(type: ParsedFieldType, rowsBefore: number) {
     this.values = newValues(type)
     if (rowsBefore > 0) {
-      this.present = byteVector()
+      this.#present = byteVector()
       for (let i = 0; i < rowsBefore; i++) {
-        this.present.push(0)
+        this.#present.push(0)
         pushDefault(this.values)
       }
     }
@@ -51,21 +51,21 @@ class Column {
         v.data.push(value === true ? 1 : 0)
         break
     }
-    this.present?.push(1)
+    this.#present?.push(1)
     this.lastRow = row
   }
 
   pushAbsent(): void {
-    if (this.present === undefined) {
-      this.present = byteVector()
-      for (let i = 0; i < this.values.data.length; i++) this.present.push(1)
+    if (this.#present === undefined) {
+      this.#present = byteVector()
+      for (let i = 0; i < this.values.data.length; i++) this.#present.push(1)
     }
-    this.present.push(0)
+    this.#present.push(0)
     pushDefault(this.values)
   }
 
   has(row: number): boolean {
-    return this.present === undefined || this.present.get(row) === 1
+    return this.#present === undefined || this.#present.get(row) === 1
   }
 
   get(row: number): FieldValue {
@@ -108,10 +108,10 @@ function pushDefault(values: Values): void {
 
 /** The rows of one series. Rows are appended in arrival order and put in time order on demand. */
 export class Series {
-  private times = int64Vector()
-  private columns = new Map<string, Column>()
-  private inOrder = true
-  private lastTime = 0n
+  #times = int64Vector()
+  #columns = new Map<string, Column>()
+  #inOrder = true
+  #lastTime = 0n
 
   constructor(
     readonly measurement: string,
@@ -120,32 +120,32 @@ export class Series {
   ) {}
 
   get rowCount(): number {
-    return this.times.length
+    return this.#times.length
   }
 
   /** Appends one row. Fields must already have been checked against the measurement's types. */
   append(time: bigint, fields: readonly ParsedField[]): void {
-    const row = this.times.length
-    if (row > 0 && time <= this.lastTime) this.inOrder = false
-    this.lastTime = time
-    this.times.push(time)
+    const row = this.#times.length
+    if (row > 0 && time <= this.#lastTime) this.#inOrder = false
+    this.#lastTime = time
+    this.#times.push(time)
     for (const field of withoutRepeatedKeys(fields)) {
-      let column = this.columns.get(field.key)
+      let column = this.#columns.get(field.key)
       if (column === undefined) {
         column = new Column(field.type, row)
-        this.columns.set(field.key, column)
+        this.#columns.set(field.key, column)
       }
       column.push(field.value, row)
     }
-    for (const column of this.columns.values()) if (column.lastRow !== row) column.pushAbsent()
+    for (const column of this.#columns.values()) if (column.lastRow !== row) column.pushAbsent()
   }
 
   /** Every row in storage order, without merging duplicates. */
-  private rows(): Row[] {
+  #rows(): Row[] {
     const rows: Row[] = []
-    this.times.forEach((time, index) => {
+    this.#times.forEach((time, index) => {
       const fields = new Map<string, FieldValue>()
-      for (const [key, column] of this.columns) if (column.has(index)) fields.set(key, column.get(index))
+      for (const [key, column] of this.#columns) if (column.has(index)) fields.set(key, column.get(index))
       rows.push({ time, fields })
     })
     return rows
@@ -157,19 +157,19 @@ export class Series {
    * turn into millions of row objects.
    */
   normalize(): void {
-    if (this.inOrder) return
-    const n = this.times.length
+    if (this.#inOrder) return
+    const n = this.#times.length
     const times = new BigInt64Array(n)
-    this.times.forEach((time, i) => {
+    this.#times.forEach((time, i) => {
       times[i] = time
     })
     const order = new Uint32Array(n)
     for (let i = 0; i < n; i++) order[i] = i
     order.sort((a, b) => (times[a] < times[b] ? -1 : times[a] > times[b] ? 1 : a - b))
-    const old = [...this.columns]
-    this.times = int64Vector()
-    this.columns = new Map()
-    this.inOrder = true
+    const old = [...this.#columns]
+    this.#times = int64Vector()
+    this.#columns = new Map()
+    this.#inOrder = true
     for (let start = 0; start < n;) {
       const time = times[order[start]]
       let end = start + 1
@@ -193,13 +193,13 @@ export class Series {
   /** The rows in time order, duplicates merged. */
   orderedRows(): Row[] {
     this.normalize()
-    return this.rows()
+    return this.#rows()
   }
 
   /** The number of rows with `start <= time <= stop` (either bound may be absent); call after normalize(). */
   countBetween(start: bigint | undefined, stop: bigint | undefined): number {
     let count = 0
-    this.times.forEach((time) => {
+    this.#times.forEach((time) => {
       if ((start === undefined || time >= start) && (stop === undefined || time <= stop)) count++
     })
     return count
@@ -207,7 +207,7 @@ export class Series {
 
   /** The type of each field column. */
   fieldTypes(): Map<string, ParsedFieldType> {
-    return new Map([...this.columns].map(([key, column]) => [key, column.values.type]))
+    return new Map([...this.#columns].map(([key, column]) => [key, column.values.type]))
   }
 
   /**
@@ -217,14 +217,14 @@ export class Series {
   deleteFields(start: bigint, stop: bigint, fields: ReadonlySet<string>): boolean {
     this.normalize()
     let inRange = false
-    this.times.forEach((time) => {
+    this.#times.forEach((time) => {
       if (time >= start && time <= stop) inRange = true
     })
     if (!inRange) return true
-    const times = this.times
-    const old = [...this.columns]
-    this.times = int64Vector()
-    this.columns = new Map()
+    const times = this.#times
+    const old = [...this.#columns]
+    this.#times = int64Vector()
+    this.#columns = new Map()
     times.forEach((time, row) => {
       const doomed = time >= start && time <= stop
       const kept: ParsedField[] = []
@@ -234,7 +234,7 @@ export class Series {
       }
       if (kept.length > 0) this.append(time, kept)
     })
-    return this.times.length > 0
+    return this.#times.length > 0
   }
 }
 

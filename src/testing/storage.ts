@@ -62,8 +62,8 @@ export const MAX_FIELD_VALUE_LENGTH = 1048576
 
 /** The points of one bucket. */
 export class BucketStorage {
-  private readonly series = new Map<string, Series>()
-  private readonly fieldTypes = new Map<string, Map<string, ParsedFieldType>>()
+  readonly #series = new Map<string, Series>()
+  readonly #fieldTypes = new Map<string, Map<string, ParsedFieldType>>()
 
   /** Stores the points that agree with the known field types; reports the rest as InfluxDB does. */
   write(points: readonly ParsedPoint[], retention?: RetentionCheck): StoreOutcome {
@@ -87,7 +87,7 @@ export class BucketStorage {
         }
         reason ??= `${invalid}. Field "${TIME_FIELD}" has been stripped from point.`
       }
-      let types = this.fieldTypes.get(point.measurement)
+      let types = this.#fieldTypes.get(point.measurement)
       const rejection = findRejection(types, fields, point.measurement)
       if (rejection !== undefined) {
         dropped++
@@ -96,13 +96,13 @@ export class BucketStorage {
       }
       if (types === undefined) {
         types = new Map()
-        this.fieldTypes.set(point.measurement, types)
+        this.#fieldTypes.set(point.measurement, types)
       }
       for (const field of fields) if (!types.has(field.key)) types.set(field.key, field.type)
-      let series = this.series.get(point.seriesKey)
+      let series = this.#series.get(point.seriesKey)
       if (series === undefined) {
         series = new Series(point.measurement, point.tags, point.seriesKey)
-        this.series.set(point.seriesKey, series)
+        this.#series.set(point.seriesKey, series)
       }
       series.append(point.time, fields)
       written++
@@ -115,7 +115,7 @@ export class BucketStorage {
   /** The stored points, sorted by measurement, then tag set, then time. */
   points(filter: PointFilter = {}): StoredPoint[] {
     const out: StoredPoint[] = []
-    for (const series of this.sortedSeries()) {
+    for (const series of this.#sortedSeries()) {
       if (!seriesMatches(series, filter)) continue
       const tags = Object.fromEntries(series.tags)
       const types = Object.fromEntries(series.fieldTypes())
@@ -139,7 +139,7 @@ export class BucketStorage {
   /** The number of stored points that `filter` selects (duplicates merged), without building them. */
   count(filter: PointFilter = {}): number {
     let total = 0
-    for (const series of this.series.values()) {
+    for (const series of this.#series.values()) {
       if (!seriesMatches(series, filter)) continue
       series.normalize()
       total +=
@@ -152,21 +152,21 @@ export class BucketStorage {
 
   /** Removes the points with `start <= time <= stop` that `matcher` selects. */
   delete(start: bigint, stop: bigint, matcher: DeleteMatcher): void {
-    for (const [key, series] of this.series) {
+    for (const [key, series] of this.#series) {
       const tags = new Map(series.tags)
       const doomed = [...series.fieldTypes().keys()].filter((field) => matcher.matches(series.measurement, tags, field))
-      if (doomed.length > 0 && !series.deleteFields(start, stop, new Set(doomed))) this.series.delete(key)
+      if (doomed.length > 0 && !series.deleteFields(start, stop, new Set(doomed))) this.#series.delete(key)
     }
   }
 
   /** Forgets every point and field type. */
   clear(): void {
-    this.series.clear()
-    this.fieldTypes.clear()
+    this.#series.clear()
+    this.#fieldTypes.clear()
   }
 
-  private sortedSeries(): Series[] {
-    return [...this.series.values()].sort((a, b) =>
+  #sortedSeries(): Series[] {
+    return [...this.#series.values()].sort((a, b) =>
       a.measurement < b.measurement
         ? -1
         : a.measurement > b.measurement
