@@ -96,36 +96,11 @@ export class TimeZoneOffsets {
     // ICU's Gregorian calendar is Julian before 1582, so earlier instants read the offset of
     // 1583, which every zone has from its oldest rule (local mean time) onwards.
     const wholeSecondMs = Math.floor(Math.max(utcMs, EARLIEST_LOOKUP_MS) / 1000) * 1000
-    let year = 0
-    let month = 0
-    let day = 0
-    let hour = 0
-    let minute = 0
-    let second = 0
+    const parts: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {}
     for (const part of (this.#format as Intl.DateTimeFormat).formatToParts(wholeSecondMs)) {
-      switch (part.type) {
-        case 'year':
-          year = Number(part.value)
-          break
-        case 'month':
-          month = Number(part.value)
-          break
-        case 'day':
-          day = Number(part.value)
-          break
-        case 'hour':
-          hour = Number(part.value)
-          break
-        case 'minute':
-          minute = Number(part.value)
-          break
-        case 'second':
-          second = Number(part.value)
-          break
-        default:
-          break
-      }
+      parts[part.type] = Number(part.value)
     }
+    const { year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0 } = parts
     const wallMs = daysFromCivil(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000
     return wallMs - wholeSecondMs
   }
