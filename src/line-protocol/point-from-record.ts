@@ -61,37 +61,94 @@ export function readRecordInto(
   precision?: WritePrecision,
 ): void {
   const tagKeys = options.recordTagKeys
+  // A record without a class has only its own properties as members: read by name, each site
+  // keeps an inline cache of its own (memberValue's keyed reads are shared by every key).
+  const plain = isPlainRecord(record)
+  const named = record as DefaultMembers
   if (tagKeys !== undefined) {
     for (const key of tagKeys) point.tag(key, memberValue(record, key))
   } else {
-    const tags = memberValue(record, 'tags')
-    if (tags !== undefined && tags !== null) forEachEntry(tags, 'tags', (key, value) => point.tag(key, value))
+    const tags = plain ? (Object.hasOwn(record, 'tags') ? named.tags : undefined) : memberValue(record, 'tags')
+    // A plain object of tags, the common case, is read in a loop here rather than through a callback.
+    if (isKeyedObject(tags)) {
+      const keys = Object.keys(tags)
+      for (let i = 0; i < keys.length; i++) point.tag(keys[i], tags[keys[i]])
+    } else if (tags !== undefined && tags !== null) forEachEntry(tags, 'tags', (key, value) => point.tag(key, value))
   }
   const fieldKeys = options.recordFieldKeys
   const optionTypes = options.fieldTypes
   if (fieldKeys !== undefined) {
     for (const key of fieldKeys) point.typedField(key, memberValue(record, key), ownValue(optionTypes, key))
   } else {
-    const fields = memberValue(record, 'fields')
+    const fields = plain ? (Object.hasOwn(record, 'fields') ? named.fields : undefined) : memberValue(record, 'fields')
     if (fields === undefined || fields === null) {
       throw new TypeError(
         'no fields: the record has no "fields" member (or name the field members with recordFieldKeys)',
       )
     }
-    const ownTypes = readOwnFieldTypes(record)
-    forEachEntry(fields, 'fields', (key, value) =>
-      point.typedField(key, value, ownValue(ownTypes, key) ?? ownValue(optionTypes, key)),
-    )
+    const ownTypes = readOwnFieldTypes(record, plain)
+    if (isKeyedObject(fields)) {
+      const keys = Object.keys(fields)
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]
+        point.typedField(key, fields[key], fieldTypeOf(key, ownTypes, optionTypes))
+      }
+    } else {
+      forEachEntry(fields, 'fields', (key, value) =>
+        point.typedField(key, value, fieldTypeOf(key, ownTypes, optionTypes)),
+      )
+    }
   }
-  const time = memberValue(record, options.recordTimeKey ?? 'time')
+  const timeKey = options.recordTimeKey
+  const time =
+    timeKey === undefined && plain
+      ? Object.hasOwn(record, 'time')
+        ? named.time
+        : undefined
+      : memberValue(record, timeKey ?? 'time')
   if (time !== undefined && time !== null) point.time(time as never, precision)
+}
+
+/** The members of the `{ measurement, tags, fields, time }` form, read by name from a plain record. */
+interface DefaultMembers {
+  measurement?: unknown
+  tags?: unknown
+  fields?: unknown
+  time?: unknown
+  fieldTypes?: unknown
+  field_types?: unknown
+}
+
+/** A record without a class (an object literal, or `Object.create(null)`). */
+function isPlainRecord(record: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(record)
+  return proto === Object.prototype || proto === null
+}
+
+/** A field's type: the record's own `fieldTypes` first, then the option's. */
+function fieldTypeOf(
+  key: string,
+  ownTypes: FieldTypes | undefined,
+  optionTypes: FieldTypes | undefined,
+): FieldType | undefined {
+  return (ownTypes === undefined ? undefined : ownValue(ownTypes, key)) ?? ownValue(optionTypes, key)
+}
+
+/** An object read by its own keys (see {@link forEachEntry}): not a Map, not an array. */
+function isKeyedObject(container: unknown): container is Record<string, unknown> {
+  return typeof container === 'object' && container !== null && !(container instanceof Map) && !Array.isArray(container)
 }
 
 /** The measurement of one object record. Throws `TypeError` with the reason. */
 export function recordMeasurement(record: object, options: RecordOptions): string {
   if (options.recordMeasurementName !== undefined) return options.recordMeasurementName
   const key = options.recordMeasurementKey ?? 'measurement'
-  const measurement = memberValue(record, key)
+  const measurement =
+    key === 'measurement' && isPlainRecord(record)
+      ? Object.hasOwn(record, 'measurement')
+        ? (record as DefaultMembers).measurement
+        : undefined
+      : memberValue(record, key)
   if (typeof measurement === 'string' && measurement !== '') return measurement
   if (measurement === undefined || measurement === null || measurement === '') {
     throw new TypeError(
@@ -101,8 +158,12 @@ export function recordMeasurement(record: object, options: RecordOptions): strin
   throw new TypeError(`measurement: ${describeType(measurement)} in ${JSON.stringify(key)} is not a string`)
 }
 
-function readOwnFieldTypes(record: object): FieldTypes | undefined {
-  const own = memberValue(record, 'fieldTypes') ?? memberValue(record, 'field_types')
+function readOwnFieldTypes(record: object, plain: boolean): FieldTypes | undefined {
+  const named = record as DefaultMembers
+  const own = plain
+    ? ((Object.hasOwn(record, 'fieldTypes') ? named.fieldTypes : undefined) ??
+      (Object.hasOwn(record, 'field_types') ? named.field_types : undefined))
+    : (memberValue(record, 'fieldTypes') ?? memberValue(record, 'field_types'))
   if (own === undefined || own === null) return undefined
   if (typeof own !== 'object') throw new TypeError(`fieldTypes: ${describeType(own)} is not an object`)
   return own as FieldTypes

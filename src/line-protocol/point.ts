@@ -389,7 +389,7 @@ export function resetPoint(point: Point, measurement: string): Point {
   const state = point as unknown as PointState
   state._escapedName = escapedMeasurement(measurement)
   state._measurement = measurement
-  state._entries.length = 0
+  state._entries = newEntries()
   state._tagEnd = 0
   state._timeUnits = undefined
   state._timeNanos = undefined

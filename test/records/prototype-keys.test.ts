@@ -57,6 +57,30 @@ describe('object records', () => {
     assert.deepEqual(bodies, ['m,__proto__=x __proto__=1,hasOwnProperty=2'])
   })
 
+  test('a plain record reads its own members only: inherited ones on Object.prototype are not members, a null-prototype record works', async () => {
+    const { client, bodies } = capture()
+    const proto = Object.prototype as Record<string, unknown>
+    proto.time = 5n
+    proto.tags = { x: 'y' }
+    try {
+      const nullProto = Object.assign(Object.create(null) as object, {
+        measurement: 'n',
+        tags: { t: 'v' },
+        fields: { f: 2 },
+        time: 7n,
+      })
+      await client.writeApi().write({ bucket: 'b', record: [{ measurement: 'm', fields: { f: 1 } }, nullProto] })
+      const writer = client.writeApi().batchWriter({ bucket: 'b' })
+      await writer.write({ measurement: 'm', fields: { f: 1 } })
+      writer.add(nullProto)
+      await writer.close()
+    } finally {
+      delete proto.time
+      delete proto.tags
+    }
+    assert.deepEqual(bodies, ['m f=1\nn,t=v f=2 7', 'm f=1\nn,t=v f=2 7'])
+  })
+
   test('class instances: a named member the instance lacks is absent, its own and its class members are read', async () => {
     class Row {
       measurement = 'm'
