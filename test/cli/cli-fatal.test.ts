@@ -4,10 +4,9 @@
 // written and kept out of the errors file, which holds only lines refused for their content.
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { readFile } from 'node:fs/promises'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { startTestServer, type TestReply, type TestServer } from '../../src/testing/index.js'
 import { runCli, spawnCli } from './run-cli.js'
 import { waitFor } from '../support/wait.js'
 import { useCliServer } from './server-fixture.js'
@@ -93,10 +92,10 @@ describe('a fatal answer stops the write with one line (exit 1)', () => {
     // which are all the CLI was given until then, however they were batched.
     let acknowledged = 0
     let gone = false
-    const fake = await startFakeServer((body, res) => {
-      if (gone) return void res.socket?.destroy()
+    const fake = await startFakeServer((body) => {
+      if (gone) return { drop: true }
       acknowledged += body.split('\n').filter((line) => line !== '').length
-      reply(res, 204)
+      return reply(204)
     })
     try {
       const errors = join(cli.dir, 'dropped.err')
@@ -141,12 +140,11 @@ describe('a fatal answer stops the write with one line (exit 1)', () => {
 
 describe('refused lines and a fatal answer in one run', () => {
   test('the errors file holds the content refusals with their reasons, never the lines the fatal answer stopped', async () => {
-    const fake = await startFakeServer((body, res) => {
-      if (body.includes('bad'))
-        return reply(res, 400, { code: 'invalid', message: "unable to parse 'bad': missing fields" })
+    const fake = await startFakeServer((body) => {
+      if (body.includes('bad')) return reply(400, { code: 'invalid', message: "unable to parse 'bad': missing fields" })
       if (body.includes('stop='))
-        return setTimeout(() => reply(res, 401, { code: 'unauthorized', message: 'unauthorized access' }), 100)
-      return reply(res, 204)
+        return { ...reply(401, { code: 'unauthorized', message: 'unauthorized access' }), delayMs: 100 }
+      return reply(204)
     })
     try {
       const errors = join(cli.dir, 'mixed.err')
@@ -198,35 +196,15 @@ describe('exit codes', () => {
   })
 })
 
-interface FakeServer {
-  url: string
-  close(): Promise<void>
+/** The test server answering /ping with 204 and every other request as `onWrite` says, given the body. */
+async function startFakeServer(onWrite: (body: string) => TestReply): Promise<TestServer> {
+  const server = await startTestServer()
+  server.respondWith((request) => (request.path === '/ping' ? {} : onWrite(request.body)))
+  return server
 }
 
-async function startFakeServer(onWrite: (body: string, res: ServerResponse) => void): Promise<FakeServer> {
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let body = ''
-    req.setEncoding('utf8').on('data', (chunk: string) => {
-      body += chunk
-    })
-    req.on('end', () => {
-      if (req.url?.startsWith('/ping') === true) return reply(res, 204)
-      onWrite(body, res)
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
-}
-
-function reply(res: ServerResponse, status: number, json?: object): void {
-  res.writeHead(status, json === undefined ? {} : { 'Content-Type': 'application/json' })
-  res.end(json === undefined ? undefined : JSON.stringify(json))
+function reply(status: number, json?: object): TestReply {
+  return json === undefined
+    ? { status }
+    : { status, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(json) }
 }

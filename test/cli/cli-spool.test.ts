@@ -3,7 +3,7 @@
 // the second run has no input of its own.
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createServer } from 'node:http'
+import { startTestServer, type TestServer } from '../../src/testing/index.js'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { runCli, spawnCli } from './run-cli.js'
@@ -19,14 +19,19 @@ function input(): string {
   return `${lines.join('\n')}\n`
 }
 
-/** A server that answers /ping and refuses every write with 503. */
-async function downServer(): Promise<{ url: string; close: () => void }> {
-  const server = createServer((req, res) => {
-    if (req.url?.startsWith('/ping') === true) res.writeHead(204).end()
-    else res.writeHead(503, { 'content-type': 'application/json' }).end('{"code":"unavailable","message":"down"}')
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => server.close() }
+/** The test server answering /ping and refusing every write with 503. */
+async function downServer(): Promise<TestServer> {
+  const server = await startTestServer()
+  server.respondWith((request) =>
+    request.path === '/ping'
+      ? {}
+      : {
+          status: 503,
+          headers: { 'content-type': 'application/json' },
+          body: '{"code":"unavailable","message":"down"}',
+        },
+  )
+  return server
 }
 
 function spooledBytes(dir: string): number {
@@ -49,7 +54,7 @@ async function killedRun(spool: string, file: string): Promise<void> {
     child.kill('SIGKILL')
     assert.equal(await exited, 'SIGKILL')
   } finally {
-    down.close()
+    await down.close()
   }
 }
 

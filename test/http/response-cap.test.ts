@@ -3,10 +3,9 @@
 // with a 200 is a success, sent once, in bounded memory; with a 400 it is the InfluxDBError.
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createServer, type ServerResponse } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
 import { createGzip } from 'node:zlib'
 import { InfluxDBClientAsync, InfluxDBError } from '../../src/index.js'
+import { startTestServer } from '../../src/testing/index.js'
 
 /** Decompressed size the bomb streams at most: far more than a JS string holds. */
 const BOMB_BYTES = 1 << 30
@@ -19,11 +18,12 @@ interface BombServer {
   close(): Promise<void>
 }
 
-/** Answers every request with `status` and a gzip body of zeros, produced as fast as it is read. */
+/** The test server answering every request with `status` and a gzip body of zeros, produced as fast as it is read. */
 async function startBombServer(status: number, prefix = ''): Promise<BombServer> {
-  const sockets = new Set<Socket>()
+  // Nothing to keep: the requests carry no body that matters, and are counted here.
+  const server = await startTestServer({ maxRecordedRequests: 0 })
   const state = { requests: 0, produced: 0 }
-  const server = createServer((req, res: ServerResponse) => {
+  server.intercept((req, res) => {
     state.requests++
     req.resume()
     res.writeHead(status, { 'content-type': 'text/plain', 'content-encoding': 'gzip' })
@@ -47,24 +47,17 @@ async function startBombServer(status: number, prefix = ''): Promise<BombServer>
       if (!stopped) gzip.end()
     }
     pump()
+    return true
   })
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: server.url,
     get requests() {
       return state.requests
     },
     get produced() {
       return state.produced
     },
-    close: async () => {
-      for (const socket of sockets) socket.destroy()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-    },
+    close: () => server.close(),
   }
 }
 

@@ -16,7 +16,7 @@ import {
 } from '../../src/errors.js'
 import type { Responder, TestReply as Reply, TestServer } from '../../src/testing/index.js'
 import { startAnsweringServer } from '../support/replies.js'
-import { waitFor } from '../support/wait.js'
+import { settle, waitFor } from '../support/wait.js'
 
 async function withServer(
   replies: Reply[] | Responder,
@@ -272,35 +272,48 @@ describe('WriteApiAsync.write: errors and retries', () => {
   })
 
   for (const status of [503, 429]) {
-    test(`retries ${status} after Retry-After (1 s) and then succeeds`, async () => {
-      const answeredAt: number[] = []
-      const responder: Responder = ({ index: i }) => {
-        answeredAt.push(performance.now())
-        return i === 0 ? { status, headers: { 'retry-after': '1' } } : { status: 204 }
-      }
+    test(`retries ${status} after Retry-After (1 s) and then succeeds`, async (t) => {
+      // The client's wait runs on the mocked clock, so it is checked to the millisecond.
+      t.mock.timers.enable({ apis: ['setTimeout'] })
+      const responder: Responder = ({ index: i }) =>
+        i === 0 ? { status, headers: { 'retry-after': '1' } } : { status: 204 }
       await withServer(responder, { retry: noRetryDelay }, async (client, server) => {
-        assert.equal(await client.writeApi().write('b', 'o', 'm f=1 1'), true)
-        assert.equal(server.requests.length, 2)
-        // From the moment the server answered to the moment the retry arrived: a full second at least.
-        const gap = answeredAt[1] - answeredAt[0]
-        assert.ok(gap >= 1000, `retried ${gap.toFixed(1)} ms after the answer, before Retry-After`)
+        const writing = client.writeApi().write('b', 'o', 'm f=1 1')
+        await waitFor(() => server.requests.length === 1, 'the first attempt')
+        // From the moment the answer is read: nothing for 999 ms, the retry at 1000.
+        await settle()
+        t.mock.timers.tick(999)
+        await settle()
+        assert.equal(server.requests.length, 1, 'retried before Retry-After')
+        t.mock.timers.tick(1)
+        await waitFor(() => server.requests.length === 2, 'the retry at 1000 ms')
+        assert.equal(await writing, true)
         assert.equal(server.requests[1].body, 'm f=1 1')
       })
     })
   }
 
-  test('Retry-After as an HTTP date is honoured', async () => {
-    let askedFor = ''
+  test('Retry-After as an HTTP date is honoured', async (t) => {
+    // Both the wall clock and the client's timers are mocked: the date names a moment on the same clock.
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: Date.parse('2026-01-01T00:00:00.250Z') })
+    const askedFor = new Date(Date.now() + 2000).toUTCString()
     const arrivals: number[] = []
     const responder: Responder = ({ index: i }) => {
       arrivals.push(Date.now())
-      if (i > 0) return { status: 204 }
-      askedFor = new Date(Date.now() + 2000).toUTCString()
-      return { status: 503, headers: { 'retry-after': askedFor } }
+      return i === 0 ? { status: 503, headers: { 'retry-after': askedFor } } : { status: 204 }
     }
-    await withServer(responder, { retry: noRetryDelay }, async (client) => {
-      assert.equal(await client.writeApi().write('b', 'o', 'm f=1 1'), true)
-      // Not one millisecond before the moment the header named (by the same wall clock).
+    await withServer(responder, { retry: noRetryDelay }, async (client, server) => {
+      const writing = client.writeApi().write('b', 'o', 'm f=1 1')
+      await waitFor(() => server.requests.length === 1, 'the first attempt')
+      await settle()
+      // The date has whole seconds: 1750 ms after the answer, one before it, nothing has come.
+      t.mock.timers.tick(Date.parse(askedFor) - Date.now() - 1)
+      await settle()
+      assert.equal(server.requests.length, 1, `retried before ${askedFor}`)
+      t.mock.timers.tick(1)
+      await waitFor(() => server.requests.length === 2, `the retry at ${askedFor}`)
+      assert.equal(await writing, true)
+      // Not one millisecond before the moment the header named (by the same clock).
       assert.ok(
         arrivals[1] >= Date.parse(askedFor),
         `retried ${Date.parse(askedFor) - arrivals[1]} ms before ${askedFor}`,
