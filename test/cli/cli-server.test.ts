@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { runCli, spawnCli, summaryOf } from './run-cli.js'
 import { useCliServer } from './server-fixture.js'
+import { waitFor } from '../support/wait.js'
 
 const BUCKET = 'cli-bucket'
 const cli = useCliServer(BUCKET, 'cli')
@@ -80,8 +81,7 @@ describe('influx-async write: line protocol', () => {
     })
     const exited = new Promise<number | null>((resolve) => child.once('close', resolve))
     child.stdin?.write('m v=1 1\nm v=2 2\nm v=3 3\nm v=4 4\n')
-    for (let i = 0; i < 200 && cli.server.count(BUCKET) < 4; i++)
-      await new Promise((resolve) => setTimeout(resolve, 50))
+    await waitFor(() => cli.server.count(BUCKET) >= 4, 'two full batches at the server', 10_000)
     assert.equal(cli.server.count(BUCKET), 4, 'two full batches were written before the input ended')
     child.stdin?.end('m v=5 5\n')
     assert.equal(await exited, 0)
