@@ -100,6 +100,8 @@ export class Spool {
   #kickScheduled = false
   #rotationWanted = false
   #dirty = false
+  /** With an interval: what was written before this time (ms) is synced. */
+  #syncedAt = Date.now()
   #syncing: Promise<void> | undefined
   #syncTimer: ReturnType<typeof setInterval> | undefined
   #idleWaiters: (() => void)[] = []
@@ -287,6 +289,10 @@ export class Spool {
   async #writeLoop(): Promise<void> {
     while (this.#pendingLength > 0 || this.#rotationWanted) {
       if (this.#pendingLength > 0) await this.#writeGroup()
+      // The timer only syncs between writes: writers that never pause are synced here instead,
+      // so that a power loss still loses at most the last interval.
+      if (typeof this.#sync === 'number' && this.#dirty && Date.now() - this.#syncedAt >= this.#sync)
+        await this.#syncWritten()
       if (this.#rotationWanted || this.#active.size >= this.#segmentBytes) {
         this.#rotationWanted = false
         await this.#rotate()
@@ -351,12 +357,10 @@ export class Spool {
   async #rotate(): Promise<void> {
     const old = this.#active
     if (old.size === 0) return
-    if (this.#syncing !== undefined) await this.#syncing
+    await this.#syncWritten()
+    // Not synced: the segment stays active, and the next interval tries again.
+    if (this.#dirty) return
     try {
-      if (this.#dirty) {
-        await fdatasync(this.#fs, this.#fd)
-        this.#dirty = false
-      }
       const { segment, fd } = this.#createSegment(old.id + 1)
       this.#fs.closeSync(this.#fd)
       old.sealed = true
@@ -382,15 +386,26 @@ export class Spool {
 
   #intervalSync(): void {
     if (!this.#dirty || this.#syncing !== undefined || this.#writing) return
+    void this.#syncWritten()
+  }
+
+  /** With an interval: syncs what was written to the active segment. A failure leaves it to the next try. */
+  async #syncWritten(): Promise<void> {
+    if (this.#syncing !== undefined) await this.#syncing
+    if (!this.#dirty) return
+    const startedAt = Date.now()
     this.#dirty = false
-    this.#syncing = fdatasync(this.#fs, this.#fd)
-      .catch(() => {
-        // Tried again at the next interval.
-        this.#dirty = true
-      })
-      .finally(() => {
+    this.#syncing = fdatasync(this.#fs, this.#fd).then(
+      () => {
+        this.#syncedAt = startedAt
         this.#syncing = undefined
-      })
+      },
+      () => {
+        this.#dirty = true
+        this.#syncing = undefined
+      },
+    )
+    await this.#syncing
   }
 
   // ---- reading ------------------------------------------------------------------------------

@@ -180,6 +180,38 @@ describe('spool', () => {
     await spool.close()
   })
 
+  test('interval sync: writers that never pause are still synced about every interval', async () => {
+    using tmp = tempDir()
+    let syncs = 0
+    const fs = await import('node:fs')
+    const counting = {
+      ...fs,
+      fdatasync: ((fd: number, cb: (e: Error | null) => void) => {
+        syncs++
+        fs.fdatasync(fd, cb)
+      }) as typeof fs.fdatasync,
+    }
+    const spool = Spool.open({ directory: tmp.dir, sync: 50 }, { fs: counting })
+    // Four writers keep a group always being written for a second: the timer never finds the spool idle.
+    const until = Date.now() + 1000
+    let commits = 0
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (Date.now() < until) {
+          const mark = spool.mark()
+          appendLines(spool, lines(0, 1000))
+          await spool.commit(mark)
+          commits++
+          for (let r = spool.read(); r !== undefined; r = spool.read()) spool.release(r.seq)
+        }
+      }),
+    )
+    assert.ok(commits > 20, `${commits} commits`)
+    // Twenty intervals in that second; a loaded machine or a slow disk gets fewer, never none.
+    assert.ok(syncs >= 5, `${syncs} syncs in a second of writing with sync: 50`)
+    await spool.close()
+  })
+
   test('options are checked', () => {
     using tmp = tempDir()
     assert.throws(() => Spool.open({ directory: '' }), /spool.directory/)
