@@ -21,6 +21,9 @@
 // names to run).
 import http from 'node:http'
 import { fork, spawn } from 'node:child_process'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
@@ -42,6 +45,10 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 200_000)
 /** Lines of the CLI's line-protocol file. */
 const CLI_LINES = Number(process.env.BENCH_CLI_LINES ?? 2 * POINTS)
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
+/** GNU time, which measures the CLI's peak RSS when present. */
+const GNU_TIME = '/usr/bin/time'
+/** The CLI's peak RSS must stay under this. */
+const CLI_RSS_TARGET_MB = 150
 const BATCH_SIZE = 5000
 const CONCURRENCY = 3
 /** Points built per write() call: a realistic producer hands over pages, not single points. */
@@ -334,6 +341,8 @@ interface Measurement {
   pointsPerSecond: number
   /** CPU time of this process (all threads, so gzip in the zlib pool counts) per point, µs. */
   cpuMicrosPerPoint: number
+  /** The CLI's peak RSS, when measured. */
+  peakRssBytes?: number
 }
 
 async function measure(sink: Sink, variant: Variant, n: number): Promise<Measurement> {
@@ -344,10 +353,15 @@ async function measure(sink: Sink, variant: Variant, n: number): Promise<Measure
   await variant.run(sink, n)
   const seconds = (performance.now() - started) / 1000
   const used = process.cpuUsage(cpu)
-  return { pointsPerSecond: n / seconds, cpuMicrosPerPoint: (used.user + used.system) / n }
+  return {
+    pointsPerSecond: n / seconds,
+    cpuMicrosPerPoint: (used.user + used.system) / n,
+    ...(variant === cliImport && cliPeakRssBytes !== undefined ? { peakRssBytes: cliPeakRssBytes } : {}),
+  }
 }
 
 const fmt = (pps: number): string => `${(pps / 1e6).toFixed(3)} M points/s`
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`
 
 const officialTuned = officialVariant(
   '@influxdata/influxdb-client WriteApi.writePoints(pages), tuned (keep-alive agent, no gzip)',
@@ -394,36 +408,47 @@ const officialBodies: Variant = {
   },
 }
 
+/** The kernel's peak-RSS figure of the last CLI run, through GNU time when the system has it. */
+let cliPeakRssBytes: number | undefined
+
 /** The CLI importing a line-protocol file of `n` lines, started as users start it (node + the built CLI when present). */
 const cliImport: Variant = {
   name: 'CLI: influx-async write of a line-protocol file of n lines',
   prepare: (n) => writeLineProtocolFile(n),
   run: async (sink, n) => {
     const { command, args } = cliCommand()
+    const cliArgs = [
+      ...args,
+      'write',
+      '--host',
+      sink.url,
+      '-t',
+      'bench',
+      '-o',
+      'bench',
+      '-b',
+      'bench',
+      '--batch-size',
+      String(BATCH_SIZE),
+      lpFile(n),
+    ]
+    // GNU time reports the child's peak RSS (in kB) into a file, leaving stderr to the CLI.
+    const rssFile = join(tmpdir(), `influxdb-client-async-bench-cli-rss-${process.pid}`)
+    const timed = existsSync(GNU_TIME)
     await new Promise<void>((resolve, reject) => {
       const child = spawn(
-        command,
-        [
-          ...args,
-          'write',
-          '--host',
-          sink.url,
-          '-t',
-          'bench',
-          '-o',
-          'bench',
-          '-b',
-          'bench',
-          '--batch-size',
-          String(BATCH_SIZE),
-          lpFile(n),
-        ],
+        timed ? GNU_TIME : command,
+        timed ? ['-f', '%M', '-o', rssFile, command, ...cliArgs] : cliArgs,
         {
           stdio: ['ignore', 'ignore', 'inherit'],
         },
       )
       child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`influx-async write exited with ${code}`))))
     })
+    if (timed) {
+      cliPeakRssBytes = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) * 1024
+      rmSync(rssFile, { force: true })
+    }
     await sink.received(n)
   },
 }
@@ -518,7 +543,7 @@ async function main(): Promise<void> {
         })
         results.get(v)!.push(result)
         console.log(
-          `  run ${run + 1}: ${v.name}: ${fmt(result.pointsPerSecond)}, ${result.cpuMicrosPerPoint.toFixed(2)} µs CPU/point`,
+          `  run ${run + 1}: ${v.name}: ${fmt(result.pointsPerSecond)}, ${result.cpuMicrosPerPoint.toFixed(2)} µs CPU/point${result.peakRssBytes === undefined ? '' : `, peak RSS ${mb(result.peakRssBytes)}`}`,
         )
       }
     }
@@ -566,12 +591,14 @@ async function main(): Promise<void> {
     })
     if (has(cliImport)) {
       const share = m(cliImport) / m(ceiling)
+      const rss = (results.get(cliImport) ?? []).map((r) => r.peakRssBytes).filter((b) => b !== undefined)
+      const peak = rss.length === 0 ? undefined : Math.max(...rss)
       benchRow({
         way: `${cliImport.name.replace('of n lines', `of ${CLI_LINES} lines`)} (process start included)`,
         pointsPerSecond: m(cliImport),
         ratio: has(officialDocumented) ? m(cliImport) / m(officialDocumented) : undefined,
-        target: `>= 0.5x the ceiling (${x(share)})`,
-        met: share >= 0.5,
+        target: `>= 0.5x the ceiling (${x(share)}), peak RSS < ${CLI_RSS_TARGET_MB} MB (${peak === undefined ? 'not measured: no GNU time' : mb(peak)})`,
+        met: share >= 0.5 && peak !== undefined && peak < CLI_RSS_TARGET_MB * 1024 * 1024,
       })
     }
   }

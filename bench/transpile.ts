@@ -3,13 +3,22 @@
 // process, which a user running the built package never pays. Transpiled with the declared
 // `typescript` package, file by file (imports already end in .js), under node_modules/.cache/.
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
-/** Where the JavaScript copies go: `<dir>/src/...`, `<dir>/bench/...`. */
-export const JS_DIR = join(root, 'node_modules', '.cache', 'influxdb-client-async-bench')
+/**
+ * Where the JavaScript copies go: `<dir>/src/...`, `<dir>/bench/...`. One directory per checkout:
+ * worktrees share `node_modules`, and a bench in one must not run another's copies.
+ */
+export const JS_DIR = join(
+  root,
+  'node_modules',
+  '.cache',
+  `influxdb-client-async-bench-${createHash('sha256').update(root).digest('hex').slice(0, 8)}`,
+)
 
 /** Transpiles src/ and the named bench files into {@link JS_DIR}, keeping the layout. */
 export async function transpileForBench(benchFiles: readonly string[]): Promise<void> {

@@ -14,6 +14,7 @@
  */
 import { writeDigits, writeFloat } from './number-bytes.js'
 import { LITTLE_ENDIAN, NearbyInt64Writer, writeInt64Words } from './int64-bytes.js'
+import type { LineBlock } from './line-splitter.js'
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -127,6 +128,30 @@ export class LineWriter {
       this.#ends = grown
     }
     this.#ends[this.#lines++] = this.length
+  }
+
+  /**
+   * Lines `[from, to)` of `block`, copied as they are: already split and checked line protocol
+   * (line-splitter.ts). Call between lines, never inside one.
+   */
+  appendLines(block: LineBlock, from: number, to: number): void {
+    if (to <= from) return
+    const ends = block.ends
+    const start = block.lineStart(from)
+    const end = ends[to - 1]
+    const separator = this.#lines > 0 ? 1 : 0
+    this.reserve(separator + end - start)
+    if (separator === 1) this.bytes[this.length++] = 10
+    this.bytes.set(block.bytes.subarray(start, end), this.length)
+    const shift = this.length - start
+    const lines = this.#lines + (to - from)
+    if (lines > this.#ends.length) {
+      const grown = new Uint32Array(Math.max(lines, this.#ends.length * 2))
+      grown.set(this.#ends.subarray(0, this.#lines))
+      this.#ends = grown
+    }
+    for (let i = from; i < to; i++) this.#ends[this.#lines++] = ends[i] + shift
+    this.length += end - start
   }
 
   /** Drops the line begun last (a record that failed halfway), with its separator. */

@@ -1,27 +1,17 @@
 /**
- * Line-protocol text records (strings and UTF-8 bytes): split into lines, not validated.
+ * Line-protocol text (strings and UTF-8 bytes): split into lines, not validated.
  *
- * Lines are split where the server splits them. A line feed inside a double-quoted string field
- * belongs to the value (Go and Rust both track quotes), and Go's `scanLine` lets a backslash
- * skip the next byte; so text that contains a `"` or a `\` is split with the same scan as Go's
- * `scanLine`, and other text is split at every line feed.
- * Empty and whitespace-only lines are dropped, and so are comments (a line whose first non-blank
- * character is `#`): every server ignores them, and sent they would count as written lines and
- * make a request of input with nothing to write. A carriage return before a line feed is removed
- * (every server except VictoriaMetrics rejects `\r` at the end of a line).
- * Everything else is kept verbatim.
+ * A single line is looked at here; text of several lines is split by the one quote-aware
+ * splitter, line-splitter.ts, which says where lines end and which are dropped (blank lines,
+ * comments). A carriage return at the end of a line is removed. Everything else is kept verbatim.
  */
 
 import { LONE_SURROGATE } from './escape.js'
+import { splitLineBytes } from './line-splitter.js'
 
-const LF = 10
 const CR = 13
 const SPACE = 32
-const QUOTE = 34
 const HASH = 35
-const COMMA = 44
-const EQUALS = 61
-const BACKSLASH = 92
 
 const NON_BLANK = /\S/
 
@@ -39,12 +29,12 @@ export function forEachLine(text: string, emit: (line: string) => void): void {
     emitLine(text, emit)
     return
   }
-  if (!text.includes('"') && !text.includes('\\')) {
-    for (const line of text.split('\n')) emitLine(line, emit)
-    return
-  }
-  splitQuoteAware(text, emit)
+  for (const line of splitLineBytes(encoder.encode(text), TEXT_SPLIT)) emit(line)
 }
+
+const encoder = new TextEncoder()
+/** Text was not read from a file: a U+FEFF at its start is a character of the line, not a byte-order mark. */
+const TEXT_SPLIT = { keepByteOrderMark: true }
 
 /** The lines of `text` worth sending, in order. */
 export function sendableLines(text: string): string[] {
@@ -65,48 +55,6 @@ function emitLine(line: string, emit: (line: string) => void): void {
     if (firstVisible === null || firstVisible[0] === '#') return
   }
   emit(trimmed)
-}
-
-/** Go's `scanLine`: a backslash skips the next byte, and quotes count only in a field value. */
-function splitQuoteAware(text: string, emit: (line: string) => void): void {
-  const length = text.length
-  let start = 0
-  while (start < length) {
-    let i = start
-    let quoted = false
-    let inFields = false
-    let equals = 0
-    let commas = 0
-    while (i < length) {
-      const c = text.charCodeAt(i)
-      if (c === BACKSLASH && i + 2 < length) {
-        i += 2
-        continue
-      }
-      if (c === SPACE) inFields = true
-      if (inFields) {
-        if (!quoted && c === EQUALS) {
-          equals++
-          i++
-          continue
-        }
-        if (!quoted && c === COMMA) {
-          commas++
-          i++
-          continue
-        }
-        if (c === QUOTE && equals > commas) {
-          quoted = !quoted
-          i++
-          continue
-        }
-      }
-      if (c === LF && !quoted) break
-      i++
-    }
-    emitLine(text.slice(start, i), emit)
-    start = i + 1
-  }
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })

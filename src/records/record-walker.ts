@@ -14,7 +14,10 @@ import { asTable } from './tables/index.js'
 import { keepMapAlive } from '../map-anchors.js'
 import type { RowCursor } from './tables/index.js'
 import type { SerializeContext } from './options.js'
-import { decodeUtf8, forEachLine } from '../line-protocol/lines.js'
+import { forEachLine } from '../line-protocol/lines.js'
+import { LineBlock, splitLineBytes } from '../line-protocol/line-splitter.js'
+import { LONE_SURROGATE } from '../line-protocol/escape.js'
+import { InvalidUtf8Error } from '../line-protocol/utf8.js'
 import { isAsyncIterable, isSyncIterable } from './nested.js'
 
 /**
@@ -23,6 +26,11 @@ import { isAsyncIterable, isSyncIterable } from './nested.js'
  */
 export interface LineSink {
   add(precision: WritePrecision, line: string): boolean
+  /**
+   * Lines already split and checked, passed on as they are. `viewable`: the block's bytes never
+   * change, so chunks may be views of them instead of copies.
+   */
+  addLines(precision: WritePrecision, block: LineBlock, viewable: boolean): boolean
   writerFor(precision: WritePrecision): LineWriter
   commit(precision: WritePrecision): boolean
 }
@@ -238,8 +246,14 @@ export class RecordWalker {
       this.#push(ARRAY, value, true)
       return false
     }
+    // A block is handed over for good (see LineSplitter.push); the caller's own bytes are copied.
+    if (value instanceof LineBlock) return this.#sink.addLines(this.#ctx.precision, value, true)
     if (value instanceof Uint8Array || value instanceof ArrayBuffer)
-      return this.#addText(this.#attempt(() => decodeUtf8(value)))
+      return this.#sink.addLines(
+        this.#ctx.precision,
+        this.#attempt(() => splitBytes(value)),
+        false,
+      )
     const table = asTable(value)
     if (table !== undefined) {
       this.#push(ROWS, table.rows(this.#ctx, this.path()), false)
@@ -281,6 +295,9 @@ export class RecordWalker {
   }
 
   #addText(text: string): boolean {
+    // Text of several lines is split as UTF-8 and copied as it is, never decoded again.
+    if (text.length > MULTILINE_TEXT && text.includes('\n') && !LONE_SURROGATE.test(text))
+      return this.#sink.addLines(this.#ctx.precision, splitLineBytes(textEncoder.encode(text), TEXT_SPLIT), true)
     this.#textFull = false
     try {
       forEachLine(text, this.#emitText)
@@ -306,6 +323,25 @@ export class RecordWalker {
 
   #error(reason: string, cause?: unknown): RecordError {
     return new RecordError(this.path(), reason, cause === undefined ? undefined : { cause })
+  }
+}
+
+const textEncoder = new TextEncoder()
+/** Text was not read from a file: a U+FEFF at its start is a character of the line, not a byte-order mark. */
+const TEXT_SPLIT = { keepByteOrderMark: true }
+/** Shorter text is mostly one line, which {@link forEachLine} takes without splitting. */
+const MULTILINE_TEXT = 64
+
+/** UTF-8 bytes as the lines worth sending; throws a `TypeError` for bytes that are not UTF-8. */
+function splitBytes(value: Uint8Array | ArrayBuffer): LineBlock {
+  try {
+    return splitLineBytes(value instanceof Uint8Array ? value : new Uint8Array(value))
+  } catch (error) {
+    if (!(error instanceof InvalidUtf8Error)) throw error
+    throw new TypeError(
+      `the bytes are not valid UTF-8 (at byte offset ${error.offset}${error.truncated ? ', where they end inside a character' : ''})`,
+      { cause: error },
+    )
   }
 }
 
@@ -357,7 +393,7 @@ export function keepWalkerMapsAlive(): void {
     new RecordWalker(
       undefined,
       { precision: 'ns', defaultTags: {} },
-      { add: () => false, writerFor: () => undefined as never, commit: () => false },
+      { add: () => false, addLines: () => false, writerFor: () => undefined as never, commit: () => false },
     ),
   )
 }

@@ -18,6 +18,7 @@ import { keepPointMapsAlive, type Point } from '../line-protocol/point.js'
 import type { WritePrecision } from '../line-protocol/precision.js'
 import type { ChunkLimits, SerializeContext } from './options.js'
 import { LineWriter } from '../line-protocol/line-writer.js'
+import type { LineBlock } from '../line-protocol/line-splitter.js'
 import { keepWalkerMapsAlive, RecordWalker, writePointLine, type LineSink, type WalkStep } from './record-walker.js'
 import { keepTableMapsAlive } from './tables/index.js'
 import { LineChunk } from './line-chunk.js'
@@ -71,6 +72,47 @@ class ChunkAccumulator implements LineSink {
     return this.commit(precision)
   }
 
+  /**
+   * Adds the block's lines in runs, each as long as the open chunk takes (the limits of
+   * {@link commit}). With `viewable` (bytes that nobody changes), a run that fills a chunk of its
+   * own becomes that chunk as a view of the block's bytes; other runs are copied.
+   */
+  addLines(precision: WritePrecision, block: LineBlock, viewable: boolean): boolean {
+    const writer = this.writerFor(precision)
+    const ends = block.ends
+    const count = block.lineCount
+    let from = 0
+    while (from < count) {
+      let lines = writer.lineCount
+      let bytes = writer.bodyLength
+      let to = from
+      let full = false
+      while (to < count) {
+        const size = ends[to] - block.lineStart(to)
+        const grown = lines > 0 ? bytes + 1 + size : size
+        // A line that would pass maxBytes starts the next chunk (a single longer one gets its own).
+        if (lines > 0 && grown > this.#maxBytes) {
+          full = true
+          break
+        }
+        bytes = grown
+        lines++
+        to++
+        if (lines >= this.#maxLines || bytes >= this.#maxBytes) {
+          full = true
+          break
+        }
+      }
+      if (full && viewable && writer.lineCount === 0) this.#ready.push(chunkOfBlock(precision, block, from, to))
+      else {
+        writer.appendLines(block, from, to)
+        if (full) this.#complete(precision, writer, writer.lineCount)
+      }
+      from = to
+    }
+    return this.#ready.length > 0
+  }
+
   #complete(precision: WritePrecision, writer: LineWriter, lines: number): void {
     const { body, ends } = writer.cut(lines)
     this.#ready.push(new LineChunk(precision, body, ends))
@@ -107,6 +149,14 @@ class ChunkAccumulator implements LineSink {
     this.#lastPrecision = undefined
     this.#lastWriter = undefined
   }
+}
+
+/** Lines `[from, to)` of `block` as a chunk that shares the block's bytes. */
+function chunkOfBlock(precision: WritePrecision, block: LineBlock, from: number, to: number): LineChunk {
+  const start = block.lineStart(from)
+  const ends = block.ends.slice(from, to)
+  for (let i = 0; i < ends.length; i++) ends[i] -= start
+  return new LineChunk(precision, block.bytes.subarray(start, block.ends[to - 1]), ends, false)
 }
 
 let serializerMapsKept = false

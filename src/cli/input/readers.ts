@@ -9,7 +9,10 @@ import { AnnotatedCsvReader, AnnotationError, isAnnotationRow, isTypedHeader } f
 import { parseCsvStream, CsvSyntaxError, type CsvRecord } from './csv-parser.js'
 import { CsvTableBuilder, CsvHeaderError, formatCsvRow } from './csv-table.js'
 import { ndjsonToPoint } from './ndjson.js'
-import { splitLines, splitLineProtocol, InputError, type InputSource } from './source.js'
+import { InputError, type InputSource } from './source.js'
+import { splitLines } from './text-lines.js'
+import { LineSplitter, LineTooLongError, type LineBlock } from '../../line-protocol/line-splitter.js'
+import { InvalidUtf8Error } from '../../line-protocol/utf8.js'
 import { ValueError, type FieldValueType } from './values.js'
 import type { Rejection } from '../rejections.js'
 import type { WritePrecision } from '../../line-protocol/precision.js'
@@ -69,27 +72,32 @@ export function readInput(
 }
 
 /**
- * Line protocol passes through as text; blank lines and `#` comments are not points. Spaces and
- * tabs before a line are dropped: the server ignores them too, but quotes a refused line back
- * without them, and a line sent with them could not be matched to its refusal.
+ * Line protocol passes through as the bytes it was read as: the splitter only finds where lines
+ * end, drops blank lines and `#` comments, and checks UTF-8. Spaces and tabs before a line are
+ * dropped: the server ignores them too, but quotes a refused line back without them, and a line
+ * sent with them could not be matched to its refusal.
  */
 async function* readLineProtocol(source: InputSource): AsyncGenerator<InputBatch> {
-  for await (const batch of splitLineProtocol(source.text())) {
-    const lines: string[] = []
-    for (const { text } of batch) {
-      const start = firstNonSpace(text)
-      if (start === -1 || text.charCodeAt(start) === 0x23) continue
-      lines.push(start === 0 ? text : text.slice(indentOf(text)))
+  const splitter = new LineSplitter({ trimIndent: true })
+  try {
+    for await (const chunk of source.bytes()) {
+      const blocks = splitter.push(chunk)
+      if (blocks.length > 0) yield lineBlocks(blocks)
     }
-    if (lines.length > 0) yield { records: lines, points: lines.length }
+    const blocks = splitter.end()
+    if (blocks.length > 0) yield lineBlocks(blocks)
+  } catch (error) {
+    if (error instanceof InvalidUtf8Error) throw source.invalidUtf8(error.offset, error.truncated)
+    if (error instanceof LineTooLongError) throw new InputError(`cannot read ${source.name}: ${error.message}`)
+    throw error
   }
 }
 
-/** Length of the leading spaces and tabs (not a carriage return, which the server does not skip). */
-function indentOf(text: string): number {
-  let i = 0
-  while (i < text.length && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++
-  return i
+/** Blocks as one write: an array, which the writer takes whole or not at all (see writeBatch). */
+function lineBlocks(blocks: LineBlock[]): InputBatch {
+  let points = 0
+  for (const block of blocks) points += block.lineCount
+  return { records: blocks, points }
 }
 
 function firstNonSpace(text: string): number {

@@ -5,14 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
-import {
-  openSource,
-  splitLines,
-  splitLineProtocol,
-  firstInvalidUtf8,
-  InputError,
-  type TextLine,
-} from '../../../src/cli/input/source.js'
+import { openSource, InputError } from '../../../src/cli/input/source.js'
+import { splitLines, type TextLine } from '../../../src/cli/input/text-lines.js'
 
 async function collect(chunks: string[]): Promise<TextLine[]> {
   // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
@@ -94,69 +88,11 @@ describe('openSource', () => {
   })
 })
 
-async function collectLp(chunks: string[]): Promise<TextLine[]> {
-  // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
-  async function* gen(): AsyncGenerator<string> {
-    yield* chunks
-  }
-  const out: TextLine[] = []
-  for await (const batch of splitLineProtocol(gen())) out.push(...batch)
-  return out
-}
-
 async function readAll(source: { text(): AsyncIterable<string> }): Promise<string> {
   let text = ''
   for await (const chunk of source.text()) text += chunk
   return text
 }
-
-describe('splitLineProtocol (B6)', () => {
-  const INPUT = 'm s="a\nb" 1\r\nm v=2 2\n# c="d\nm,t="x v=3 3\nm,t=a\\ b s="e\\"\nf",n=1i 4\n  m s="g\nh" 5\nm v=6 6'
-  const EXPECTED: TextLine[] = [
-    { text: 'm s="a\nb" 1', line: 1 },
-    { text: 'm v=2 2', line: 3 },
-    { text: '# c="d', line: 4 },
-    { text: 'm,t="x v=3 3', line: 5 },
-    { text: 'm,t=a\\ b s="e\\"\nf",n=1i 4', line: 6 },
-    { text: '  m s="g\nh" 5', line: 8 },
-    { text: 'm v=6 6', line: 10 },
-  ]
-
-  test('a line feed inside a quoted field value stays in the line; quotes count only in the fields; line numbers are physical', async () => {
-    assert.deepEqual(await collectLp([INPUT]), EXPECTED)
-  })
-
-  test('the same whatever the chunk boundaries', async () => {
-    for (let size = 1; size <= 7; size++) {
-      const chunks: string[] = []
-      for (let i = 0; i < INPUT.length; i += size) chunks.push(INPUT.slice(i, i + size))
-      assert.deepEqual(await collectLp(chunks), EXPECTED, `chunks of ${size}`)
-    }
-    for (let cut = 0; cut <= INPUT.length; cut++) {
-      assert.deepEqual(await collectLp([INPUT.slice(0, cut), INPUT.slice(cut)]), EXPECTED, `cut at ${cut}`)
-    }
-  })
-
-  test('a backslash escapes a line feed; a quote still open at the end ends with the input', async () => {
-    assert.deepEqual(await collectLp(['m,t=a\\\nb v=1 1\nm v=2 2\n']), [
-      { text: 'm,t=a\\\nb v=1 1', line: 1 },
-      { text: 'm v=2 2', line: 3 },
-    ])
-    assert.deepEqual(await collectLp(['m v=1 1\nm s="x 2\n', 'm v=3 3\n']), [
-      { text: 'm v=1 1', line: 1 },
-      { text: 'm s="x 2\nm v=3 3', line: 2 },
-    ])
-  })
-
-  test('without quotes it splits like splitLines, blank lines included', async () => {
-    assert.deepEqual(await collectLp(['a\r', '\nb', 'c\n\nd']), [
-      { text: 'a', line: 1 },
-      { text: 'bc', line: 2 },
-      { text: '', line: 3 },
-      { text: 'd', line: 4 },
-    ])
-  })
-})
 
 describe('openSource: corrupt .gz (B3)', () => {
   test('nothing is thrown until the text is read, and then an InputError naming the file', async () => {
@@ -231,28 +167,6 @@ describe('openSource: invalid UTF-8 (B5)', () => {
       )
     } finally {
       await rm(dir, { recursive: true })
-    }
-  })
-
-  test('firstInvalidUtf8 agrees with a fatal TextDecoder', () => {
-    const decoder = new TextDecoder('utf-8', { fatal: true })
-    const valid = (bytes: Uint8Array): boolean => {
-      try {
-        decoder.decode(bytes)
-        return true
-      } catch {
-        return false
-      }
-    }
-    for (let a = 0x80; a <= 0xff; a++) {
-      for (const b of [0x00, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xff]) {
-        for (const c of [0x41, 0x80, 0xbf, 0xc0]) {
-          const bytes = new Uint8Array([0x41, a, b, c, 0x80, 0x41])
-          const at = firstInvalidUtf8(bytes)
-          assert.equal(at === bytes.length, valid(bytes), `${a.toString(16)} ${b.toString(16)} ${c.toString(16)}`)
-          if (at < bytes.length) assert.ok(valid(bytes.subarray(0, at)))
-        }
-      }
     }
   })
 })
