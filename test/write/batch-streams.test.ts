@@ -274,6 +274,40 @@ describe('BatchWriter.writableStream(): pipeTo() into a WHATWG stream', () => {
   })
 })
 
+describe('streams of pages: each chunk an array of records', () => {
+  function* pages(count: number, size: number): Generator<Point[]> {
+    for (let start = 0; start < count; start += size) {
+      yield Array.from({ length: Math.min(size, count - start) }, (_, k) => point(start + k))
+    }
+  }
+
+  test('pipeline() of arrays into nodeWritable(): backpressure bounds the buffer, every point is stored', async () => {
+    await withWriter({ batchSize: 500, maxBufferedLines: 1500, maxInFlight: 2 }, async ({ server, writer }) => {
+      server.delay(10)
+      await pipeline(Readable.from(pages(20_000, 700)), writer.nodeWritable())
+      assert.deepEqual(storedIndexes(server), range(20_000))
+      assert.ok(writer.stats.peakBufferedLines <= 1500)
+    })
+  })
+
+  test('pipeTo() of arrays into writableStream(): backpressure bounds the buffer, every point is stored', async () => {
+    await withWriter({ batchSize: 500, maxBufferedLines: 1500, maxInFlight: 2 }, async ({ server, writer }) => {
+      server.delay(10)
+      const source = pages(20_000, 700)
+      const readable = new ReadableStream<Point[]>({
+        pull(controller) {
+          const next = source.next()
+          if (next.done === true) controller.close()
+          else controller.enqueue(next.value)
+        },
+      })
+      await readable.pipeTo(writer.writableStream())
+      assert.deepEqual(storedIndexes(server), range(20_000))
+      assert.ok(writer.stats.peakBufferedLines <= 1500)
+    })
+  })
+})
+
 describe('BatchWriter: single records and async sources take the fast path with the walker’s rules', () => {
   test('write(point) and write(object) per record: lines, precision and default tags as write([records]) gives them', async () => {
     const server = await startTestServer()
