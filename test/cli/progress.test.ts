@@ -51,7 +51,8 @@ describe('progress', () => {
     // eslint-disable-next-line no-control-regex -- the bar starts with the terminal's erase-line escape
     assert.match(written[0] ?? '', /^\r\x1b\[2K\[#{20}\.{20}\] {2}50% {2}5 points {2}\d+ points\/s$/)
   })
-  test('draws on a terminal and erases the line on stop', async () => {
+  test('draws on a terminal every 100 ms and erases the line on stop', (t) => {
+    t.mock.timers.enable({ apis: ['setInterval'] })
     const written: string[] = []
     const bar = new ProgressBar({ isTTY: true, columns: 80, write: (t: string) => written.push(t) }, () => ({
       written: 0,
@@ -59,10 +60,13 @@ describe('progress', () => {
       bytesRead: 0,
       totalBytes: undefined,
     }))
-    await new Promise((resolve) => setTimeout(resolve, 250))
+    t.mock.timers.tick(99)
+    assert.equal(written.length, 0)
+    t.mock.timers.tick(151)
+    assert.equal(written.length, 2, `drew ${written.length} time(s) in 250 ms`)
     bar.stop()
-    assert.ok(written.length >= 2, `drew ${written.length} time(s)`)
     assert.equal(written[0], '\r\x1b[2K0 points  0 points/s  0.0 KiB read')
+    assert.equal(written.length, 3)
     assert.equal(written.at(-1), '\r\x1b[2K')
   })
 })

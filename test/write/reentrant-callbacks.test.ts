@@ -12,6 +12,7 @@ import {
 } from '../../src/errors.js'
 import { startFaultyTestServer, type FaultOptions } from '../support/faults.js'
 import { stringWriter } from './harness.js'
+import { waitFor } from '../support/wait.js'
 import type { BatchWriter } from '../../src/write/batch-writer.js'
 import type { BatchWriterOptions } from '../../src/write/batch-options.js'
 
@@ -250,12 +251,7 @@ describe('BatchWriter: calls from its own callbacks', () => {
         )
         await within(writer.close(), 'close() after abort()')
         // The callback's own flush() ends with the abort; its write() then finds the writer closed.
-        await within(
-          (async () => {
-            while (stuck.length < 2) await new Promise((resolve) => setTimeout(resolve, 1))
-          })(),
-          "the callback's calls",
-        )
+        await waitFor(() => stuck.length >= 2, "the callback's calls", DEADLINE_MS)
         assert.equal(stuck[0]?.error, undefined)
         assert.ok(stuck[1]?.error instanceof Error)
         assert.deepEqual(received, ['m v=1 1'])
