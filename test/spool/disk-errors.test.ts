@@ -123,6 +123,34 @@ describe('spool disk errors', () => {
     }
   })
 
+  test('a write whose first record failed rejects, however many failures came before its commit and even once the disk works again', async () => {
+    using tmp = tempDir()
+    let failing = true
+    const spool = Spool.open({ directory: tmp.dir }, { fs: failingFs('EIO', () => failing) })
+    // A write() takes its mark, stores a first record (its group fails), then waits for room
+    // while other writes fail, many of them.
+    const waiting = spool.mark()
+    appendLines(spool, lines(0, 5))
+    for (let i = 0; i < 100; i++) {
+      const mark = spool.mark()
+      appendLines(spool, lines(5, 10))
+      await assert.rejects(spool.commit(mark), SpoolWriteError)
+    }
+    // Room comes back and the disk works: its second record is stored.
+    failing = false
+    appendLines(spool, lines(10, 15))
+    await assert.rejects(
+      spool.commit(waiting),
+      (e: unknown) => e instanceof SpoolWriteError && e.errorCode === 'EIO',
+      'its first record is not in the spool: the write must not resolve',
+    )
+    assert.deepEqual(
+      readAll(spool).map((r) => r.lines),
+      [lines(10, 15)],
+    )
+    await spool.close()
+  })
+
   for (const code of ['ENOSPC', 'EIO']) {
     test(`an injected ${code} in the middle of the spool: that commit rejects, the ones before and after hold`, async () => {
       using tmp = tempDir()
