@@ -85,7 +85,7 @@ export class Spool {
 
   #pending = new Uint8Array(1 << 20)
   #pendingLength = 0
-  /** Per pending record: spooled at, line count. */
+  /** Per pending record: spooled at, line count, size. */
   #pendingRecords: number[] = []
   #spare = new Uint8Array(1 << 20)
   #inFlightBytes = 0
@@ -182,6 +182,11 @@ export class Spool {
     return this.#ring.end
   }
 
+  /** Records handed out by {@link read} so far, and damaged ones passed over: their sequence numbers are below this. */
+  get readRecords(): number {
+    return this.#readSeq
+  }
+
   /** Records whose lines were handed out and not released. */
   get outstanding(): number {
     return this.#readSeq - this.#ring.front
@@ -235,7 +240,7 @@ export class Spool {
     }
     const now = Date.now()
     this.#pendingLength += encodeRecord(this.#pending, this.#pendingLength, precision, body, ends, now)
-    this.#pendingRecords.push(now, ends.length)
+    this.#pendingRecords.push(now, ends.length, size)
     if (this.#pendingLength >= PENDING_HIGH_WATER) this.#kick()
     else if (!this.#writing && !this.#kickScheduled) {
       // Not at once: the other records of the same write() (appended in the same turn) then join
@@ -299,6 +304,8 @@ export class Spool {
       }
     }
     this.#writing = false
+    // Records released while this loop ran could not cut the active segment back then.
+    this.#emptyActiveIfReleased()
     const idle = this.#idleWaiters
     this.#idleWaiters = []
     for (const resolve of idle) resolve()
@@ -322,9 +329,11 @@ export class Spool {
       segment.size += length
       this.#diskBytes += length
       let lines = 0
-      for (let i = 0; i < records.length; i += 2) {
-        this.#ring.push(records[i], records[i + 1])
+      let offset = segment.size - length
+      for (let i = 0; i < records.length; i += 3) {
+        this.#ring.push(records[i], records[i + 1], offset)
         lines += records[i + 1]
+        offset += records[i + 2]
       }
       segment.endSeq = this.#ring.end
       this.#unreadLines += lines
@@ -427,18 +436,21 @@ export class Spool {
         this.#reader = {
           segment,
           fd,
-          reader: new SegmentReader(this.#fs, fd, (kind, _at, bytes) => {
-            // Damage in a recovered segment was counted when the spool was opened.
-            if (!segment.recovered) this.#countDamage(kind, bytes)
+          reader: new SegmentReader(this.#fs, fd, (_kind, _at, bytes) => {
+            // Damage in a recovered segment was counted when the spool was opened. In one written
+            // by this spool, every record up to its size was whole: a bad one was damaged since.
+            if (!segment.recovered) this.#countDamage('corrupt', bytes)
           }),
         }
       }
       const { reader } = this.#reader
-      const position = reader.position
-      const record = reader.next(segment.size, segment.sealed)
+      // What lies before segment.size was written whole, in the segment being written too.
+      const record = reader.next(segment.size, true)
       if (record !== undefined) {
+        const start = reader.position - record.size
+        this.#dropDamaged(segment, start)
         if (accept !== undefined && !accept(record.precision, record.lineCount, record.bodyBytes)) {
-          reader.rewind(position)
+          reader.rewind(start)
           return undefined
         }
         this.#unreadLines -= record.lineCount
@@ -451,11 +463,25 @@ export class Spool {
           ends: readEnds(buffer, record),
         }
       }
+      this.#dropDamaged(segment, segment.size)
       if (!segment.sealed) return undefined
       this.#fs.closeSync(this.#reader.fd)
       this.#reader = undefined
       this.#readIndex++
       this.#deleteReleased()
+    }
+  }
+
+  /**
+   * Records of `segment` that start before `before` and were not handed out: damaged on disk
+   * since they were written (their bytes were counted as corrupt). They leave the spool, so that
+   * sequence numbers stay those of the records and nothing waits for them.
+   */
+  #dropDamaged(segment: Segment, before: number): void {
+    while (this.#readSeq < segment.endSeq && this.#ring.offsetOf(this.#readSeq) < before) {
+      const seq = this.#readSeq++
+      this.#unreadLines -= this.#ring.linesOf(seq)
+      this.#ring.release(seq)
     }
   }
 
@@ -529,7 +555,7 @@ export class Spool {
         if (kind === 'torn') tornAt = at
       })
       for (let record = reader.next(size, true); record !== undefined; record = reader.next(size, true)) {
-        this.#ring.push(record.spooledAt, record.lineCount)
+        this.#ring.push(record.spooledAt, record.lineCount, reader.position - record.size)
       }
       if (tornAt !== undefined && this.#ring.end > firstSeq) {
         this.#fs.ftruncateSync(fd, tornAt)

@@ -26,8 +26,6 @@ export class BatchSpool {
   readonly #batchSize: number
   readonly #maxBatchBytes: number
   readonly #bodies: BodyPool
-  /** Records written to the spool and read from it so far, by sequence number. */
-  #read = 0
 
   constructor(
     options: SpoolOptions,
@@ -75,9 +73,9 @@ export class BatchSpool {
     return this.#spool.writtenRecords
   }
 
-  /** Records made into batches so far. */
+  /** Records made into batches so far (and damaged ones passed over). */
   get readRecords(): number {
-    return this.#read
+    return this.#spool.readRecords
   }
 
   /** The chunk fits in the spool now: {@link store} would not wait for room. */
@@ -124,7 +122,6 @@ export class BatchSpool {
             builder.bytes + 1 + bytes <= this.#maxBatchBytes),
       )
       if (record === undefined) break
-      this.#read++
       if (builder === undefined) {
         builder = new PayloadBuilder(this.#bodies, Math.min(this.#maxBatchBytes, record.body.length * 2))
         precision = record.precision

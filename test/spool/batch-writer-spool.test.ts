@@ -304,6 +304,29 @@ describe('BatchWriter with a spool', () => {
     assert.deepEqual(server.received(), lines(0, 200))
   })
 
+  test('a record damaged on disk after write() resolved: skipped and counted, the other lines delivered, close() does not wait for it', async () => {
+    using tmp = tempDir()
+    const server = fakeServer()
+    server.state.mode = 'down'
+    const writer = spooledWriter(tmp.dir, server.send, { batchSize: 10, maxInFlight: 1, flushInterval: 0 })
+    for (let i = 0; i < 5; i++) await writer.write(lines(i * 10, i * 10 + 10))
+    // A bit flips in the last record's lines, on disk, before it is read.
+    const path = `${tmp.dir}/${readdirSync(tmp.dir).find((n) => n.startsWith('segment-'))!}`
+    const bytes = fs.readFileSync(path)
+    bytes[bytes.length - 20] ^= 1
+    fs.writeFileSync(path, bytes)
+    server.state.mode = 'up'
+    const closed = await Promise.race([
+      writer.close().then(() => 'closed'),
+      new Promise((r) => setTimeout(() => r('still waiting'), 5000)),
+    ])
+    assert.equal(closed, 'closed')
+    assert.deepEqual(server.received(), lines(0, 40))
+    assert.equal(writer.stats.spool?.corruptRecords, 1)
+    assert.equal(writer.stats.spool?.lines, 0)
+    assert.deepEqual(readdirSync(tmp.dir), [])
+  })
+
   test('client.writeApi().batchWriter({ spool }) against the embedded server: points stored, stats.spool reported', async () => {
     using tmp = tempDir()
     const server = await startTestServer()

@@ -119,6 +119,51 @@ describe('spool damage', () => {
     }
   })
 
+  test('a record damaged in the segment being written is skipped and counted; the others keep their sequence numbers, and the lines leave', async () => {
+    using tmp = tempDir()
+    for (const damaged of RECORDS.keys()) {
+      const spool = Spool.open({ directory: tmp.dir })
+      const ends: number[] = []
+      for (const record of RECORDS) {
+        const mark = spool.mark()
+        appendLines(spool, record)
+        await spool.commit(mark)
+        ends.push(spool.stats.bytes)
+      }
+      const path = join(tmp.dir, segmentName(1))
+      const bytes = readFileSync(path)
+      bytes[(damaged === 0 ? 0 : ends[damaged - 1]) + 30] ^= 4
+      writeFileSync(path, bytes)
+      const read = readAll(spool)
+      assert.deepEqual(
+        read.map((r) => r.lines),
+        RECORDS.filter((_, i) => i !== damaged),
+        `record ${damaged} damaged`,
+      )
+      assert.equal(spool.stats.corruptRecords, 1)
+      assert.equal(spool.stats.lines, RECORDS.flat().length - RECORDS[damaged].length, 'its lines left the spool')
+      assert.equal(spool.unreadLines, 0, 'nothing left to read')
+      // Each record read is released by its own number: the spool ends empty and cut back.
+      for (const r of read) spool.release(r.seq)
+      assert.equal(spool.stats.lines, 0)
+      // Released while the write loop was still ending: the segment is cut back once it has.
+      await new Promise((resolve) => setImmediate(resolve))
+      assert.equal(spool.stats.bytes, 0, `record ${damaged} damaged`)
+      const mark = spool.mark()
+      appendLines(spool, lines(100, 102))
+      await spool.commit(mark)
+      const next = readAll(spool)
+      assert.deepEqual(
+        next.map((r) => r.lines),
+        [lines(100, 102)],
+      )
+      spool.release(next[0].seq)
+      assert.equal(spool.stats.lines, 0)
+      await spool.close()
+      assert.deepEqual(readdirSync(tmp.dir), [])
+    }
+  })
+
   test('garbage between records and a garbled length are skipped to the next valid record', async () => {
     using tmp = tempDir()
     const { bytes, ends } = await segmentBytes(tmp.dir)
