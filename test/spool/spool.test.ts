@@ -127,6 +127,32 @@ describe('spool', () => {
     assert.deepEqual(readdirSync(tmp.dir), [])
   })
 
+  test('records released out of order: a segment is deleted only once every record in it is released, and a reopened spool holds the rest', async () => {
+    using tmp = tempDir()
+    // One record per segment: each commit fills the segment, the next record starts another.
+    const spool = Spool.open({ directory: tmp.dir }, { segmentBytes: 1 })
+    for (let i = 0; i < 6; i++) {
+      const mark = spool.mark()
+      appendLines(spool, lines(i * 10, i * 10 + 10))
+      await spool.commit(mark)
+    }
+    const read = readAll(spool)
+    assert.equal(read.length, 6)
+    const segments = (): string[] => readdirSync(tmp.dir).filter((n) => n.startsWith('segment-'))
+    const before = segments().length
+    // Batches on the wire at once are acknowledged in any order; one spanning records 3 and 4 too.
+    for (const i of [5, 3, 4, 1]) spool.release(read[i].seq)
+    assert.equal(segments().length, before, 'record 0 is not released: nothing after it may go either')
+    spool.release(read[0].seq)
+    // Records 0 and 1 are released: their segments go; 2 holds the rest in place.
+    assert.equal(segments().length, before - 2)
+    await spool.close()
+    const reopened = Spool.open({ directory: tmp.dir })
+    const again = readAll(reopened).flatMap((r) => r.lines)
+    assert.deepEqual(again.slice(0, 10), lines(20, 30), 'record 2, never released, is still there')
+    await reopened.close()
+  })
+
   test('a second open of a locked directory fails with SpoolLockedError naming the pid; a stale lock is taken over', async () => {
     using tmp = tempDir()
     const spool = Spool.open({ directory: tmp.dir })
