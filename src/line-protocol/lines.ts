@@ -56,17 +56,3 @@ function emitLine(line: string, emit: (line: string) => void): void {
   }
   emit(trimmed)
 }
-
-const utf8 = new TextDecoder('utf-8', { fatal: true })
-
-/**
- * Decodes UTF-8 bytes (a leading byte-order mark is dropped). Throws `TypeError` for invalid
- * UTF-8: a body that is not text would be stored as replacement characters.
- */
-export function decodeUtf8(bytes: Uint8Array | ArrayBuffer): string {
-  try {
-    return utf8.decode(bytes)
-  } catch {
-    throw new TypeError('the bytes are not valid UTF-8')
-  }
-}

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { decodeUtf8, sendableLines } from '../../src/line-protocol/lines.js'
+import { sendableLines } from '../../src/line-protocol/lines.js'
 
 describe('sendableLines', () => {
   const cases: [string, string[]][] = [
@@ -31,19 +31,4 @@ describe('sendableLines', () => {
       assert.deepEqual(sendableLines(text), expected)
     })
   }
-})
-
-describe('decodeUtf8', () => {
-  test('decodes UTF-8 and drops a leading byte-order mark', () => {
-    assert.equal(decodeUtf8(Buffer.from('温度 v=1')), '温度 v=1')
-    assert.equal(decodeUtf8(Uint8Array.of(0xef, 0xbb, 0xbf, 0x6d)), 'm')
-    assert.equal(decodeUtf8(new ArrayBuffer(0)), '')
-  })
-  test('invalid UTF-8 is a TypeError, never replacement characters', () => {
-    assert.throws(() => decodeUtf8(Uint8Array.of(0x6d, 0xc3)), {
-      name: 'TypeError',
-      message: 'the bytes are not valid UTF-8',
-    })
-    assert.throws(() => decodeUtf8(Uint8Array.of(0xed, 0xa0, 0x80)), TypeError)
-  })
 })
