@@ -2,7 +2,8 @@
 // or refuses connections, and are killed with SIGKILL at random moments; each new child resumes
 // on the same spool directory from the last write() that resolved. Then the server comes back and
 // a last writer drains the spool. Every point whose write() resolved must be stored, exactly as
-// written, and nothing else. SPOOL_CRASH_RUNS repeats it; SPOOL_CRASH_SEED replays one run.
+// written, and nothing else. SPOOL_CRASH_RUNS repeats it (CI runs it twice on each Node version, each
+// with its own seed); SPOOL_CRASH_SEED replays one run.
 //
 // After each child the spool's segments are read (without opening the spool) and every point
 // resolved so far must be in them: a failure names the missing points, the child whose write()
@@ -23,7 +24,7 @@ import { tempDir } from './helpers.js'
 
 const TOTAL = 300_000
 const KILLS = 6
-const RUNS = Number(process.env.SPOOL_CRASH_RUNS ?? 1)
+const RUNS = Number(process.env.SPOOL_CRASH_RUNS ?? (process.env.CI ? 2 : 1))
 
 /** Small deterministic generator, so that a failing run can be replayed from its seed. */
 function random(seed: number): () => number {
