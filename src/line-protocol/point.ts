@@ -50,7 +50,7 @@ export type TagValue = string | number | bigint | boolean | null | undefined
  * Precision: `.time(value, precision)` gives the point its own precision, which wins over the
  * write call's. `.time(value)` without a precision leaves the point without one: a bigint or
  * number is then read in the write call's precision, and a `Date` or string is converted to it.
- * (The reference client switches such a point to `ns` instead, which silently reads `.time(1n)`
+ * (InfluxDB's Python client switches such a point to `ns` instead, which silently reads `.time(1n)`
  * as one nanosecond in a write at precision `s`.)
  *
  * ```ts
