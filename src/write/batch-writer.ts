@@ -201,7 +201,7 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
     this.#ctx = {
       send: context.send,
       serialize: context.serialize,
-      // Frozen: the serialiser may then escape them once for every line (see Point.writeLine).
+      // Frozen: the serialiser may then escape them once for every line (see line-protocol/default-tag-merge.ts).
       defaultTags: frozenTags(context.defaultTags ?? {}),
     }
     this.#baseContext = {
