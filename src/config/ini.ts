@@ -1,7 +1,7 @@
 /**
  * A small parser for the INI and TOML subsets that client config files use: `[section]`
  * headers, `key = value` lines and comments. INI values are raw text (one pair of surrounding
- * quotes is removed, as the reference's configparser reading does); TOML values are strings
+ * quotes is removed, as the configparser reading of InfluxDB's Python client does); TOML values are strings
  * (basic `"…"` with escapes, literal `'…'`), integers, floats and booleans.
  *
  * A config line may hold a token or a password, so an error names the line and its key, never

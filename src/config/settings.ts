@@ -50,7 +50,7 @@ export const SETTINGS: Readonly<Record<string, Apply>> = {
 export const SETTING_KEYS: ReadonlySet<string> = new Set(Object.keys(SETTINGS))
 
 /**
- * Applies recognised keys of `values` to `options`. Other keys (the reference's `profilers`,
+ * Applies recognised keys of `values` to `options`. Other keys (InfluxDB's Python client's `profilers`,
  * `proxy`, …) are ignored. Empty strings count as unset.
  */
 export function applySettings(

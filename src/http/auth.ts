@@ -17,7 +17,7 @@ export interface AuthOptions {
 export type Auth =
   { kind: 'none' } | { kind: 'header'; authorization: string } | { kind: 'session'; signinAuthorization: string }
 
-/** Picks the scheme: username and password win over a token, as in the reference client. */
+/** Picks the scheme: username and password win over a token, as in InfluxDB's Python client. */
 export function resolveAuth(options: AuthOptions): Auth {
   const { token, username, password } = options
   // A number or an object here is a configuration mistake; sent as text it would only fail later as a 401.

@@ -14,7 +14,7 @@
  * - Refused, because no escaping round-trips on every parser:
  *   a backslash at the end of a name (it would escape the delimiter that follows),
  *   a backslash followed by `,`, space, `=` or `"` (the server unescapes the pair),
- *   a raw line feed (line protocol has no escape for it; the reference's two-character `\n`
+ *   a raw line feed (line protocol has no escape for it; InfluxDB's Python client's two-character `\n`
  *   would be stored as a backslash and an `n`), an empty measurement or field key,
  *   a measurement starting with `#` (the line would be a comment), and a measurement or field
  *   key starting with a tab or NUL (Go skips them as leading whitespace).

@@ -1,7 +1,7 @@
 /** The unit of the timestamps in a line-protocol body, sent as the `precision` query parameter. */
 export type WritePrecision = 'ns' | 'us' | 'ms' | 's'
 
-/** Named constants for {@link WritePrecision}, as the reference client has them. */
+/** Named constants for {@link WritePrecision}, as InfluxDB's Python client has them. */
 export const WritePrecision = {
   /** Nanoseconds. */
   NS: 'ns',

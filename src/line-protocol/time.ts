@@ -6,7 +6,7 @@
  * - A `Date` or an ISO 8601 / RFC 3339 string is turned into nanoseconds since the epoch with
  *   BigInt math (a string keeps all nine fraction digits; no zone means UTC), then divided down
  *   to the precision.
- * - Dividing down truncates toward zero, as the reference client does and as BigInt division
+ * - Dividing down truncates toward zero, as InfluxDB's Python client does and as BigInt division
  *   does: `1969-12-31T23:59:59.5Z` at precision `s` is `0`, not `-1`. The division is exact, so
  *   no value is ever off by one.
  * - Every timestamp must fit the servers' range after scaling to nanoseconds:
