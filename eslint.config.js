@@ -39,6 +39,18 @@ export default tseslint.config(
         'error',
         { allowThrowingAny: true, allowThrowingUnknown: true },
       ],
+      // CONTRIBUTING.md, "Private members": `#` for members only the class uses; `private` only on constructors.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: ':matches(PropertyDefinition, MethodDefinition[kind!="constructor"])[accessibility="private"]',
+          message: 'A member only its class uses is a # member; TypeScript `private` is kept for constructors.',
+        },
+        {
+          selector: 'TSParameterProperty[accessibility="private"]',
+          message: 'A member only its class uses is a # member, declared in the class body.',
+        },
+      ],
     },
   },
   {

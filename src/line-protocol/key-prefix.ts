@@ -13,9 +13,9 @@ import { escapeFieldKey, escapeTagKey } from './escape.js'
 export class KeyPrefix extends EncodedText {
   /** The key's first code unit, for sorting without a string comparison (see point-entries.ts). */
   readonly first: number
-  private readonly encoded: string
-  private whenTrue: EncodedText | undefined = undefined
-  private whenFalse: EncodedText | undefined = undefined
+  readonly #encoded: string
+  #whenTrue: EncodedText | undefined = undefined
+  #whenFalse: EncodedText | undefined = undefined
 
   constructor(
     readonly key: string,
@@ -24,14 +24,14 @@ export class KeyPrefix extends EncodedText {
   ) {
     const encoded = field ? ',' + text : text
     super(encoded)
-    this.encoded = encoded
+    this.#encoded = encoded
     this.first = firstUnit(key)
   }
 
   /** `,key=true` or `,key=false`, joined on first use: one copy writes a boolean field. */
   withBoolean(value: boolean): EncodedText {
-    if (value) return (this.whenTrue ??= new EncodedText(this.encoded + 'true'))
-    return (this.whenFalse ??= new EncodedText(this.encoded + 'false'))
+    if (value) return (this.#whenTrue ??= new EncodedText(this.#encoded + 'true'))
+    return (this.#whenFalse ??= new EncodedText(this.#encoded + 'false'))
   }
 }
 

@@ -40,6 +40,9 @@ export type TimeInput = bigint | number | Date | string
 /** What `.tag()` accepts; numbers, bigints and booleans are written as their text. */
 export type TagValue = string | number | bigint | boolean | null | undefined
 
+// Set in Point's static block: it needs the private fields, and resetPoint is not a method users should see.
+let resetState: (point: Point, measurement: string) => Point
+
 /**
  * One line of line protocol: a measurement, tags, fields and an optional timestamp.
  *
@@ -59,19 +62,32 @@ export type TagValue = string | number | bigint | boolean | null | undefined
  * ```
  */
 export class Point {
-  private _measurement: string
-  private _escapedName: string
-  // The tags (up to _tagEnd), then the fields, sorted and escaped: see point-entries.ts.
-  private _entries: unknown[] = newEntries()
-  private _tagEnd = 0
-  private _timeUnits: bigint | number | undefined = undefined
-  private _timeNanos: bigint | undefined = undefined
-  private _precision: WritePrecision | undefined = undefined
+  #measurement: string
+  #escapedName: string
+  // The tags (up to #tagEnd), then the fields, sorted and escaped: see point-entries.ts.
+  #entries: unknown[] = newEntries()
+  #tagEnd = 0
+  #timeUnits: bigint | number | undefined = undefined
+  #timeNanos: bigint | undefined = undefined
+  #precision: WritePrecision | undefined = undefined
+
+  static {
+    resetState = (point, measurement) => {
+      point.#escapedName = escapedMeasurement(measurement)
+      point.#measurement = measurement
+      point.#entries = newEntries()
+      point.#tagEnd = 0
+      point.#timeUnits = undefined
+      point.#timeNanos = undefined
+      point.#precision = undefined
+      return point
+    }
+  }
 
   /** Starts a point. Throws `TypeError` for a measurement that line protocol cannot carry exactly. */
   constructor(measurement: string) {
-    this._measurement = measurement
-    this._escapedName = escapedMeasurement(measurement)
+    this.#measurement = measurement
+    this.#escapedName = escapedMeasurement(measurement)
   }
 
   /** Same as `new Point(name)`. */
@@ -93,19 +109,19 @@ export class Point {
 
   /** The measurement as given (not escaped). */
   get name(): string {
-    return this._measurement
+    return this.#measurement
   }
 
   /** The point's own precision, from `.time(value, precision)`; `undefined` when it has none. */
   get writePrecision(): WritePrecision | undefined {
-    return this._precision
+    return this.#precision
   }
 
   /** The tags as given, by key. A fresh object. */
   get tags(): Record<string, string> {
     const result: Record<string, string> = {}
-    const entries = this._entries
-    for (let i = 0; i < this._tagEnd; i += TAG_SLOTS)
+    const entries = this.#entries
+    for (let i = 0; i < this.#tagEnd; i += TAG_SLOTS)
       setOwn(result, (entries[i] as KeyPrefix).key, unescapeKey(entries[i + 1] as string))
     return result
   }
@@ -113,8 +129,8 @@ export class Point {
   /** The fields as written in line protocol (`1.5`, `3i`, `"text"`), by key. A fresh object. */
   get fieldTexts(): Record<string, string> {
     const result: Record<string, string> = {}
-    const entries = this._entries
-    for (let i = this._tagEnd; i < entries.length; i += FIELD_SLOTS) {
+    const entries = this.#entries
+    for (let i = this.#tagEnd; i < entries.length; i += FIELD_SLOTS) {
       setOwn(result, (entries[i] as KeyPrefix).key, fieldValueText(entries[i + 1] as FieldKind, entries[i + 2]))
     }
     return result
@@ -122,7 +138,7 @@ export class Point {
 
   /** True when at least one field is set (a point without fields cannot be written). */
   hasFields(): boolean {
-    return this._entries.length > this._tagEnd
+    return this.#entries.length > this.#tagEnd
   }
 
   /**
@@ -132,13 +148,13 @@ export class Point {
   tag(key: string, value: TagValue): this {
     const text = tagText(key, value)
     if (text === undefined || key === '') {
-      this.removeTag(key)
+      this.#removeTag(key)
       return this
     }
-    const prefix = tagPrefixAt(this._tagEnd / TAG_SLOTS, key)
+    const prefix = tagPrefixAt(this.#tagEnd / TAG_SLOTS, key)
     const escaped = escapedTagValue(key, text)
-    const entries = this._entries
-    const end = this._tagEnd
+    const entries = this.#entries
+    const end = this.#tagEnd
     const at = sortedSlot(entries, TAG_SLOTS, key, 0, end)
     if (at < end && (entries[at] as KeyPrefix).key === key) {
       entries[at + 1] = escaped
@@ -150,16 +166,16 @@ export class Point {
       entries[at] = prefix
       entries[at + 1] = escaped
     }
-    this._tagEnd = end + TAG_SLOTS
+    this.#tagEnd = end + TAG_SLOTS
     return this
   }
 
-  private removeTag(key: string): void {
-    const entries = this._entries
-    const at = sortedSlot(entries, TAG_SLOTS, key, 0, this._tagEnd)
-    if (at < this._tagEnd && (entries[at] as KeyPrefix).key === key) {
+  #removeTag(key: string): void {
+    const entries = this.#entries
+    const at = sortedSlot(entries, TAG_SLOTS, key, 0, this.#tagEnd)
+    if (at < this.#tagEnd && (entries[at] as KeyPrefix).key === key) {
       entries.splice(at, TAG_SLOTS)
-      this._tagEnd -= TAG_SLOTS
+      this.#tagEnd -= TAG_SLOTS
     }
   }
 
@@ -171,14 +187,14 @@ export class Point {
   field(key: string, value: unknown): this {
     switch (typeof value) {
       case 'number':
-        return Number.isFinite(value) ? this.setField(key, FLOAT, value) : this.removeField(key)
+        return Number.isFinite(value) ? this.#setField(key, FLOAT, value) : this.#removeField(key)
       case 'boolean':
-        return this.setField(key, BOOLEAN, value)
+        return this.#setField(key, BOOLEAN, value)
       case 'bigint':
         formatInteger(key, value)
-        return this.setField(key, INTEGER, value)
+        return this.#setField(key, INTEGER, value)
       default:
-        return this.setFormatted(key, formatFieldValue(key, value, undefined))
+        return this.#setFormatted(key, formatFieldValue(key, value, undefined))
     }
   }
 
@@ -187,55 +203,55 @@ export class Point {
     if (fieldType === undefined) return this.field(key, value)
     if (fieldType === 'int') return this.intField(key, value as number | bigint)
     if (fieldType === 'float' && typeof value === 'number') return this.floatField(key, value)
-    return this.setFormatted(key, formatFieldValue(key, value, fieldType))
+    return this.#setFormatted(key, formatFieldValue(key, value, fieldType))
   }
 
   /** Sets an integer field (`125i`): a bigint in int64 range, or a safe-integer number. */
   intField(key: string, value: number | bigint): this {
-    if (Number.isSafeInteger(value)) return this.setField(key, INTEGER, value)
+    if (Number.isSafeInteger(value)) return this.#setField(key, INTEGER, value)
     if (typeof value === 'bigint') {
       formatInteger(key, value)
-      return this.setField(key, INTEGER, value)
+      return this.#setField(key, INTEGER, value)
     }
-    return this.setFormatted(key, formatFieldValue(key, value, 'int'))
+    return this.#setFormatted(key, formatFieldValue(key, value, 'int'))
   }
 
   /** Sets an unsigned integer field (`125u`): 0 … 2^64-1. */
   uintField(key: string, value: number | bigint): this {
-    return this.setFormatted(key, formatFieldValue(key, value, 'uint'))
+    return this.#setFormatted(key, formatFieldValue(key, value, 'uint'))
   }
 
   /** Sets a float field. */
   floatField(key: string, value: number): this {
     if (typeof value !== 'number')
       throw new TypeError(`field ${JSON.stringify(key)}: ${describeType(value)} is not a number`)
-    return Number.isFinite(value) ? this.setField(key, FLOAT, value) : this.removeField(key)
+    return Number.isFinite(value) ? this.#setField(key, FLOAT, value) : this.#removeField(key)
   }
 
   /** Sets a string field. */
   stringField(key: string, value: string): this {
     if (typeof value !== 'string')
       throw new TypeError(`field ${JSON.stringify(key)}: ${describeType(value)} is not a string`)
-    return this.setField(key, TEXT, formatString(key, value))
+    return this.#setField(key, TEXT, formatString(key, value))
   }
 
   /** Sets a boolean field. */
   booleanField(key: string, value: boolean): this {
     if (typeof value !== 'boolean')
       throw new TypeError(`field ${JSON.stringify(key)}: ${describeType(value)} is not a boolean`)
-    return this.setField(key, BOOLEAN, value)
+    return this.#setField(key, BOOLEAN, value)
   }
 
   /** A value formatted by values.ts (`undefined`: remove the field). */
-  private setFormatted(key: string, formatted: string | undefined): this {
-    return formatted === undefined ? this.removeField(key) : this.setField(key, TEXT, formatted)
+  #setFormatted(key: string, formatted: string | undefined): this {
+    return formatted === undefined ? this.#removeField(key) : this.#setField(key, TEXT, formatted)
   }
 
-  private setField(key: string, kind: FieldKind, value: unknown): this {
+  #setField(key: string, kind: FieldKind, value: unknown): this {
     if (typeof key !== 'string') throw new TypeError(`field key: ${describeType(key)} is not a string`)
-    const prefix = fieldPrefixAt((this._entries.length - this._tagEnd) / FIELD_SLOTS, key)
-    const entries = this._entries
-    const at = sortedSlot(entries, FIELD_SLOTS, key, this._tagEnd, entries.length)
+    const prefix = fieldPrefixAt((this.#entries.length - this.#tagEnd) / FIELD_SLOTS, key)
+    const entries = this.#entries
+    const at = sortedSlot(entries, FIELD_SLOTS, key, this.#tagEnd, entries.length)
     if (at < entries.length && (entries[at] as KeyPrefix).key === key) {
       entries[at + 1] = kind
       entries[at + 2] = value
@@ -251,9 +267,9 @@ export class Point {
     return this
   }
 
-  private removeField(key: string): this {
-    const entries = this._entries
-    const at = sortedSlot(entries, FIELD_SLOTS, key, this._tagEnd, entries.length)
+  #removeField(key: string): this {
+    const entries = this.#entries
+    const at = sortedSlot(entries, FIELD_SLOTS, key, this.#tagEnd, entries.length)
     if (at < entries.length && (entries[at] as KeyPrefix).key === key) entries.splice(at, FIELD_SLOTS)
     return this
   }
@@ -266,36 +282,36 @@ export class Point {
    */
   time(value: TimeInput | null | undefined, precision?: WritePrecision): this {
     if (typeof value === 'bigint' && precision === undefined) {
-      this._timeUnits = value
-      this._timeNanos = undefined
-      this._precision = undefined
+      this.#timeUnits = value
+      this.#timeNanos = undefined
+      this.#precision = undefined
       return this
     }
     if (precision !== undefined && !isWritePrecision(precision)) {
       throw new TypeError(`time: precision ${JSON.stringify(precision)} is not one of ns, us, ms, s`)
     }
-    this._timeUnits = undefined
-    this._timeNanos = undefined
+    this.#timeUnits = undefined
+    this.#timeNanos = undefined
     switch (typeof value) {
       case 'bigint':
-        this._timeUnits = value
+        this.#timeUnits = value
         break
       case 'number':
         checkTimeNumber(value)
-        this._timeUnits = value
+        this.#timeUnits = value
         break
       case 'string':
-        this._timeNanos = parseIsoToNanos(value)
+        this.#timeNanos = parseIsoToNanos(value)
         break
       default:
-        if (value instanceof Date) this._timeNanos = dateToNanos(value)
+        if (value instanceof Date) this.#timeNanos = dateToNanos(value)
         else if (value !== null && value !== undefined) {
           throw new TypeError(
             `time: ${describeType(value)} is not a timestamp (use a bigint, a safe integer, a Date or an RFC 3339 string)`,
           )
         }
     }
-    this._precision = precision
+    this.#precision = precision
     return this
   }
 
@@ -305,15 +321,15 @@ export class Point {
    * the point itself is not changed. Throws `RangeError` when the time is out of range.
    */
   toLineProtocol(precision?: WritePrecision, defaultTags?: Readonly<Record<string, string>>): string | undefined {
-    const entries = this._entries
-    if (entries.length === this._tagEnd) return undefined
-    const time = this.timestampText(precision ?? this._precision ?? 'ns')
+    const entries = this.#entries
+    if (entries.length === this.#tagEnd) return undefined
+    const time = this.#timestampText(precision ?? this.#precision ?? 'ns')
     const defaults = defaultTags === undefined ? undefined : compileDefaultTags(defaultTags)
-    return pointEntriesText(this._escapedName, entries, this._tagEnd, defaults, time)
+    return pointEntriesText(this.#escapedName, entries, this.#tagEnd, defaults, time)
   }
 
-  private timestampText(target: WritePrecision): string | undefined {
-    const time = this.timeIn(target)
+  #timestampText(target: WritePrecision): string | undefined {
+    const time = this.#timeIn(target)
     return time === undefined || typeof time === 'string' ? time : `${time}`
   }
 
@@ -321,10 +337,10 @@ export class Point {
    * The timestamp in `target` units, range-checked (throws `RangeError`): the units themselves
    * when they are already in `target`, else the converted text; `undefined` when there is none.
    */
-  private timeIn(target: WritePrecision): bigint | number | string | undefined {
-    const units = this._timeUnits
+  #timeIn(target: WritePrecision): bigint | number | string | undefined {
+    const units = this.#timeUnits
     if (units !== undefined) {
-      const own = this._precision
+      const own = this.#precision
       if (own === undefined || own === target) {
         if (typeof units === 'bigint') checkBigintUnits(units, target)
         else checkNumberUnits(units, target)
@@ -332,7 +348,7 @@ export class Point {
       }
       return nanosToTimestamp(BigInt(units) * NANOS_PER_UNIT[own], target)
     }
-    return this._timeNanos === undefined ? undefined : nanosToTimestamp(this._timeNanos, target)
+    return this.#timeNanos === undefined ? undefined : nanosToTimestamp(this.#timeNanos, target)
   }
 
   /**
@@ -343,12 +359,12 @@ export class Point {
    * @internal
    */
   writeLine(writer: LineWriter, precision: WritePrecision, defaultTags?: Readonly<Record<string, string>>): boolean {
-    const entries = this._entries
-    if (entries.length === this._tagEnd) return false
+    const entries = this.#entries
+    if (entries.length === this.#tagEnd) return false
     // Everything that can throw comes before the first byte.
     const defaults = defaultTags === undefined ? undefined : compileDefaultTags(defaultTags)
-    const time = this.timeIn(precision)
-    writePointEntries(writer, this._escapedName, entries, this._tagEnd, defaults, time)
+    const time = this.#timeIn(precision)
+    writePointEntries(writer, this.#escapedName, entries, this.#tagEnd, defaults, time)
     return true
   }
 
@@ -359,25 +375,14 @@ export class Point {
 
   /** An independent copy: changing one never changes the other. */
   copy(): Point {
-    const copy = new Point(this._measurement)
-    copy._entries = this._entries.slice()
-    copy._tagEnd = this._tagEnd
-    copy._timeUnits = this._timeUnits
-    copy._timeNanos = this._timeNanos
-    copy._precision = this._precision
+    const copy = new Point(this.#measurement)
+    copy.#entries = this.#entries.slice()
+    copy.#tagEnd = this.#tagEnd
+    copy.#timeUnits = this.#timeUnits
+    copy.#timeNanos = this.#timeNanos
+    copy.#precision = this.#precision
     return copy
   }
-}
-
-/** A Point's fields, for {@link resetPoint}. */
-interface PointState {
-  _measurement: string
-  _escapedName: string
-  _entries: unknown[]
-  _tagEnd: number
-  _timeUnits: bigint | number | undefined
-  _timeNanos: bigint | undefined
-  _precision: WritePrecision | undefined
 }
 
 /**
@@ -386,15 +391,7 @@ interface PointState {
  * Point per record this way instead of allocating one, and writes it before it is reused.
  */
 export function resetPoint(point: Point, measurement: string): Point {
-  const state = point as unknown as PointState
-  state._escapedName = escapedMeasurement(measurement)
-  state._measurement = measurement
-  state._entries = newEntries()
-  state._tagEnd = 0
-  state._timeUnits = undefined
-  state._timeNanos = undefined
-  state._precision = undefined
-  return point
+  return resetState(point, measurement)
 }
 
 /** A tag value as text; `undefined` when it removes the tag. Throws `TypeError` naming the tag. */

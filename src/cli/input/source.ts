@@ -61,7 +61,10 @@ export async function openSource(
 }
 
 class StreamSource implements InputSource {
-  private counted = 0
+  #counted = 0
+  readonly #stream: NodeJS.ReadableStream
+  readonly #file: ReadStream | undefined
+  readonly #gunzip: boolean
   /**
    * @param stream the bytes to decode
    * @param file the file underneath, whose position is the progress (compressed bytes for .gz)
@@ -70,21 +73,25 @@ class StreamSource implements InputSource {
   constructor(
     readonly name: string,
     readonly size: number | undefined,
-    private readonly stream: NodeJS.ReadableStream,
-    private readonly file?: ReadStream,
-    private readonly gunzip = false,
-  ) {}
+    stream: NodeJS.ReadableStream,
+    file?: ReadStream,
+    gunzip = false,
+  ) {
+    this.#stream = stream
+    this.#file = file
+    this.#gunzip = gunzip
+  }
 
   get bytesRead(): number {
-    return this.file?.bytesRead ?? this.counted
+    return this.#file?.bytesRead ?? this.#counted
   }
 
   async *bytes(): AsyncIterable<Uint8Array> {
-    const stream = this.gunzip ? this.decompressed() : this.stream
+    const stream = this.#gunzip ? this.#decompressed() : this.#stream
     try {
       for await (const chunk of stream) {
         const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
-        this.counted += bytes.length
+        this.#counted += bytes.length
         yield bytes
       }
     } catch (error) {
@@ -97,7 +104,7 @@ class StreamSource implements InputSource {
     // The gunzip stream is made here, not when the file is opened: it starts inflating as soon as
     // it is piped into, and a corrupt file would emit 'error' before anyone iterates it (while
     // `write` pings the server), an unhandled event that killed the process.
-    const stream = this.gunzip ? this.decompressed() : this.stream
+    const stream = this.#gunzip ? this.#decompressed() : this.#stream
     // Fatal: text that is not UTF-8 would otherwise be written as U+FFFD without a word. The
     // default `ignoreBOM: false` drops a leading byte-order mark once, at the start of the stream.
     const decoder = new TextDecoder('utf-8', { fatal: true })
@@ -110,10 +117,10 @@ class StreamSource implements InputSource {
           text = decoder.decode(bytes, { stream: true })
         } catch (error) {
           if (!(error instanceof TypeError)) throw error
-          throw this.invalidUtf8(tail.locate(bytes, this.counted))
+          throw this.invalidUtf8(tail.locate(bytes, this.#counted))
         }
         tail.keep(bytes)
-        this.counted += bytes.length
+        this.#counted += bytes.length
         if (text.length > 0) yield text
       }
     } catch (error) {
@@ -124,20 +131,20 @@ class StreamSource implements InputSource {
       text = decoder.decode()
     } catch (error) {
       if (!(error instanceof TypeError)) throw error
-      throw this.invalidUtf8(tail.locate(new Uint8Array(0), this.counted), true)
+      throw this.invalidUtf8(tail.locate(new Uint8Array(0), this.#counted), true)
     }
     if (text.length > 0) yield text
   }
 
-  private decompressed(): NodeJS.ReadableStream {
+  #decompressed(): NodeJS.ReadableStream {
     const gunzip = createGunzip()
     // `pipe` does not pass a read error on; without this the loop in text() would wait forever.
-    this.stream.once('error', (error: Error) => gunzip.destroy(error))
-    return this.stream.pipe(gunzip)
+    this.#stream.once('error', (error: Error) => gunzip.destroy(error))
+    return this.#stream.pipe(gunzip)
   }
 
   invalidUtf8(offset: number, atEnd = false): InputError {
-    const where = this.gunzip ? ' of the decompressed text' : ''
+    const where = this.#gunzip ? ' of the decompressed text' : ''
     return new InputError(
       `cannot read ${this.name}: invalid UTF-8 at byte offset ${offset}${where}${atEnd ? ' (the input ends inside a character)' : ''}`,
     )
@@ -150,16 +157,16 @@ class StreamSource implements InputSource {
  * hold the start of any character that the chunk completes.
  */
 class Utf8Tail {
-  private bytes: Uint8Array = new Uint8Array(0)
+  #bytes: Uint8Array = new Uint8Array(0)
 
   keep(chunk: Uint8Array): void {
     if (chunk.length >= 3) {
-      this.bytes = chunk.subarray(chunk.length - 3)
+      this.#bytes = chunk.subarray(chunk.length - 3)
     } else {
-      const joined = new Uint8Array(this.bytes.length + chunk.length)
-      joined.set(this.bytes)
-      joined.set(chunk, this.bytes.length)
-      this.bytes = joined.subarray(Math.max(0, joined.length - 3))
+      const joined = new Uint8Array(this.#bytes.length + chunk.length)
+      joined.set(this.#bytes)
+      joined.set(chunk, this.#bytes.length)
+      this.#bytes = joined.subarray(Math.max(0, joined.length - 3))
     }
   }
 
@@ -167,11 +174,11 @@ class Utf8Tail {
   locate(chunk: Uint8Array, chunkOffset: number): number {
     // Continuation bytes at the front belong to a character that began earlier and decoded fine.
     let skip = 0
-    while (skip < this.bytes.length && (this.bytes[skip] & 0xc0) === 0x80) skip++
-    const window = new Uint8Array(this.bytes.length - skip + chunk.length)
-    window.set(this.bytes.subarray(skip))
-    window.set(chunk, this.bytes.length - skip)
-    return chunkOffset - (this.bytes.length - skip) + firstInvalidUtf8(window)
+    while (skip < this.#bytes.length && (this.#bytes[skip] & 0xc0) === 0x80) skip++
+    const window = new Uint8Array(this.#bytes.length - skip + chunk.length)
+    window.set(this.#bytes.subarray(skip))
+    window.set(chunk, this.#bytes.length - skip)
+    return chunkOffset - (this.#bytes.length - skip) + firstInvalidUtf8(window)
   }
 }
 
