@@ -3,7 +3,7 @@
 // own): arrays of 1000 Points from an async generator, await write() per Point and per object,
 // add() with drained(), writeAll() of a sync and of an async generator of single Points, and a
 // Node and a WHATWG stream piped in. RSS is sampled every 50 ms, and the
-// kernel's own high-water mark (resourceUsage().maxRSS) is printed too, since a sampler can miss
+// kernel's own high-water mark (bench/peak-rss.ts) is printed too, since a sampler can miss
 // a short spike. Target: peak RSS under 150 MB.
 //
 // The TypeScript loader (tsx) alone adds about 35 MB of RSS to a process, which is not the
@@ -21,6 +21,7 @@ import { InfluxDBClientAsync, Point, type BatchWriter } from '../src/index.js'
 import { startSink } from './sink-control.js'
 import { benchRow } from './rows.js'
 import { JS_DIR, transpileForBench } from './transpile.js'
+import { peakRss } from './peak-rss.js'
 
 const POINTS = Number(process.env.BENCH_MEMORY_POINTS ?? 10_000_000)
 const PAGE = 1000
@@ -125,7 +126,7 @@ async function measure(way: string): Promise<void> {
   }
   peak = Math.max(peak, process.memoryUsage().rss)
   const seconds = (performance.now() - started) / 1000
-  const maxRss = process.resourceUsage().maxRSS * 1024
+  const maxRss = peakRss()
   const s = writer.stats
   console.log(
     `${POINTS} points streamed, ${way}, in ${seconds.toFixed(1)} s (${Math.round(POINTS / seconds)} points/s)`,
@@ -155,7 +156,7 @@ async function measure(way: string): Promise<void> {
 }
 
 if (import.meta.url.endsWith('.ts')) {
-  await transpileForBench(['memory.bench.ts', 'sink.ts', 'sink-control.ts', 'rows.ts', 'transpile.ts'])
+  await transpileForBench(['memory.bench.ts', 'sink.ts', 'sink-control.ts', 'rows.ts', 'transpile.ts', 'peak-rss.ts'])
   const bare = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.memoryUsage().rss))'], {
     encoding: 'utf8',
   })

@@ -19,6 +19,7 @@ import { InfluxDBClientAsync, type BatchWriter, type BatchWriterOptions } from '
 import { benchPoint } from './bench-point.js'
 import { startSink, type Sink } from './sink-control.js'
 import { JS_DIR, transpileForBench } from './transpile.js'
+import { peakRss } from './peak-rss.js'
 import { benchRow } from './rows.js'
 
 const POINTS = Number(process.env.BENCH_SPOOL_POINTS ?? 1_000_000)
@@ -131,7 +132,7 @@ async function outage(): Promise<void> {
     peak = Math.max(peak, process.memoryUsage().rss)
     const seconds = (performance.now() - started) / 1000
     const spool = writer.stats.spool!
-    const maxRss = process.resourceUsage().maxRSS * 1024
+    const maxRss = peakRss()
     const worst = Math.max(peak, maxRss)
     console.log(
       `memory: ${OUTAGE_POINTS} points written during an outage in ${seconds.toFixed(1)} s (${Math.round(OUTAGE_POINTS / seconds)} points/s); the spool holds ${spool.lines} lines, ${mb(spool.bytes)}`,
@@ -159,7 +160,15 @@ async function outage(): Promise<void> {
 
 if (import.meta.url.endsWith('.ts')) {
   await throughputPart()
-  await transpileForBench(['spool.bench.ts', 'bench-point.ts', 'sink.ts', 'sink-control.ts', 'transpile.ts', 'rows.ts'])
+  await transpileForBench([
+    'spool.bench.ts',
+    'bench-point.ts',
+    'sink.ts',
+    'sink-control.ts',
+    'transpile.ts',
+    'rows.ts',
+    'peak-rss.ts',
+  ])
   const child = spawnSync(process.execPath, [join(JS_DIR, 'bench', 'spool.bench.js')], { stdio: 'inherit' })
   process.exitCode = child.status ?? 1
 } else {
