@@ -69,7 +69,8 @@ export async function bundle(
 /** A temporary directory, removed by the returned function. */
 export async function tempDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'runtimes-'))
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) }
+  // Retries: a process that was just killed can still be closing files in the directory.
+  return { dir, remove: () => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }) }
 }
 
 const PARTIAL_WRITE = JSON.stringify({
@@ -258,9 +259,12 @@ export async function runInChromium(pageUrl: string, report: Promise<string>, di
       `--user-data-dir=${join(dir, 'chromium-profile')}`,
       pageUrl,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // Its own process group: Chromium forks renderer, zygote and utility processes that write to
+    // the profile, and killing only the browser process leaves them writing while it is removed.
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   )
   const output = collectOutput(child)
+  const ended = new Promise<void>((resolve) => child.on('exit', () => resolve()))
   const exited = new Promise<never>((_, reject) =>
     child.on('close', (code) => reject(new Error(`chromium ended (${code}) before the page reported:\n${output()}`))),
   )
@@ -273,6 +277,16 @@ export async function runInChromium(pageUrl: string, report: Promise<string>, di
     if (parsed.threw !== undefined) throw new Error(`the probe threw in Chromium: ${parsed.threw}`)
     return parsed
   } finally {
+    killGroup(child)
+    await ended
+  }
+}
+
+/** Kills the process group that `child` leads (it was spawned detached), and `child` itself if that fails. */
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
+  } catch {
     child.kill('SIGKILL')
   }
 }
