@@ -11,7 +11,7 @@ import { dirname, join, relative, resolve } from 'node:path'
  * cli/testing/compat (design.md §1).
  */
 const LAYERS = {
-  base: { paths: ['errors.ts', 'map-anchors.ts', 'defaults.ts', 'own-keys.ts'], imports: [] },
+  base: { paths: ['errors.ts', 'map-anchors.ts', 'defaults.ts', 'own-keys.ts', 'builtin-module.ts'], imports: [] },
   'line-protocol': { paths: ['line-protocol/'], imports: ['base'] },
   records: { paths: ['records/'], imports: ['base', 'line-protocol'] },
   http: { paths: ['http/'], imports: ['base', 'line-protocol'] },

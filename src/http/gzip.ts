@@ -3,11 +3,13 @@
  * main thread) where it exists, the web CompressionStream elsewhere.
  */
 
+import { loadBuiltinModule } from '../builtin-module.js'
+
 type Zlib = typeof import('node:zlib')
 let zlibModule: Promise<Zlib | undefined> | undefined
 
 function loadZlib(): Promise<Zlib | undefined> {
-  zlibModule ??= import('node:zlib').then(usableZlib, () => undefined)
+  zlibModule ??= loadBuiltinModule('node:zlib', () => import('node:zlib')).then(usableZlib, () => undefined)
   return zlibModule
 }
 

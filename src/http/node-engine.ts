@@ -5,6 +5,7 @@
 import type { Agent as HttpAgent, IncomingMessage } from 'node:http'
 import { MAX_RESPONSE_BODY_BYTES, type Engine, type RawRequest, type RawResponse, type TlsOptions } from './engine.js'
 import { gunzipPrefix } from './gzip.js'
+import { loadBuiltinModule } from '../builtin-module.js'
 
 type HttpModule = typeof import('node:http')
 type HttpsModule = typeof import('node:https')
@@ -21,7 +22,9 @@ export interface NodeEngineOptions {
 /** Loads node:http (and node:https); undefined where the runtime has no such module. */
 export async function createNodeEngine(options: NodeEngineOptions): Promise<Engine | undefined> {
   try {
-    const module: HttpModule | HttpsModule = options.https ? await import('node:https') : await import('node:http')
+    const module: HttpModule | HttpsModule = options.https
+      ? await loadBuiltinModule('node:https', () => import('node:https'))
+      : await loadBuiltinModule('node:http', () => import('node:http'))
     if (typeof module.request !== 'function' || typeof module.Agent !== 'function') return undefined
     return new NodeEngine(module, options)
   } catch {

@@ -16,6 +16,7 @@
  */
 import type { Writable } from 'node:stream'
 import { InvalidArgumentError } from '../errors.js'
+import { builtinModule } from '../builtin-module.js'
 
 /**
  * What a stream needs of its BatchWriter: `BatchWriter`'s own methods, typed here so that this
@@ -67,9 +68,7 @@ function finishWriter(writer: StreamedWriter, options: BatchStreamOptions | unde
 
 /** A Node object-mode `Writable` writing each record through `writer`; see the module comment. */
 export function toNodeWritable(writer: StreamedWriter, options?: BatchStreamOptions): Writable {
-  const stream = (
-    globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
-  ).process?.getBuiltinModule?.('node:stream') as typeof import('node:stream') | undefined
+  const stream = builtinModule<typeof import('node:stream')>('node:stream')
   if (stream === undefined) {
     throw new InvalidArgumentError(
       'a Node stream needs node:stream (Node 20.16 or later, Bun, Deno); elsewhere take writableStream()',
