@@ -26,11 +26,13 @@ function buildTables(): Uint32Array {
   return tables
 }
 
-const T = buildTables()
+/** Built on first use: loading the package, as every program without a spool does, builds nothing. */
+let tables: Uint32Array | undefined
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
 
 /** CRC-32C of `bytes[start, end)`, continuing from `crc` (0 for a fresh checksum). */
 export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length, crc = 0): number {
+  const T = (tables ??= buildTables())
   let c = ~crc
   let i = start
   // Bytes up to a 4-byte boundary one at a time, then eight at a time as two aligned 32-bit words.
