@@ -10,14 +10,14 @@ import type { ByteSink } from './byte-sink.js'
 const FOUR_DIGITS = new Uint32Array(10_000)
 /** The same without the leading zeros ("7", "42", "999"), for the first group of a number. */
 const LEADING_DIGITS = new Uint32Array(10_000)
+// Filled with arithmetic, not through String(n): this runs when the package loads.
 for (let n = 0; n < 10_000; n++) {
-  const text = String(n)
-  const padded = text.padStart(4, '0')
-  FOUR_DIGITS[n] =
-    padded.charCodeAt(0) | (padded.charCodeAt(1) << 8) | (padded.charCodeAt(2) << 16) | (padded.charCodeAt(3) << 24)
-  let word = 0
-  for (let i = 0; i < text.length; i++) word |= text.charCodeAt(i) << (8 * i)
-  LEADING_DIGITS[n] = word >>> 0
+  const d0 = 48 + ((n / 1000) | 0)
+  const d1 = 48 + (((n / 100) | 0) % 10)
+  const d2 = 48 + (((n / 10) | 0) % 10)
+  const d3 = 48 + (n % 10)
+  FOUR_DIGITS[n] = (d0 | (d1 << 8) | (d2 << 16) | (d3 << 24)) >>> 0
+  LEADING_DIGITS[n] = n < 10 ? d3 : n < 100 ? d2 | (d3 << 8) : n < 1000 ? d1 | (d2 << 8) | (d3 << 16) : FOUR_DIGITS[n]
 }
 
 /**
