@@ -160,3 +160,46 @@ describe('a raw line feed inside a quoted string field value (B6)', () => {
     assert.deepEqual(writeBodies(), ['m,t="q v=1 1\nm v=2 2'])
   })
 })
+
+describe('a file of many read chunks', () => {
+  /**
+   * Lines of every length, crossing every boundary of the 1 MiB reads: short and long lines,
+   * raw line feeds inside quoted values, and one line longer than a read. Every line is distinct.
+   */
+  function manyChunkInput(): { text: string; lines: string[] } {
+    const lines: string[] = []
+    let size = 0
+    let seed = 7
+    const random = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) & 0x7fff_ffff
+      return seed % n
+    }
+    for (let i = 0; size < 3.5 * 1024 * 1024; i++) {
+      let line: string
+      if (i === 900)
+        line = `m,n=${i} ${Array.from({ length: 22 }, (_, f) => `f${f}="${'x'.repeat(60_000)}"`).join(',')} ${i}`
+      else if (i % 7 === 0) line = `q,n=${i} s="a\nb${'y'.repeat(random(400))}\nc" ${i}`
+      else line = `m,host=h${i % 13},n=${i} v=${i}i,s="${'z'.repeat(random(3_000))}" ${i}`
+      lines.push(line)
+      size += line.length + 1
+    }
+    return { text: lines.join('\n') + '\n', lines }
+  }
+
+  test('every line arrives exactly once, byte for byte, while the server answers slowly', async () => {
+    const { text, lines } = manyChunkInput()
+    const path = await file('chunks.lp', text)
+    // Slow answers keep the writer's buffer full, so reads wait on the writer between chunks.
+    cli.server.delay(20)
+    const result = await runCli(['write', ...connection(), '--batch-size', '500', path])
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(summaryOf(result.stdout), `written: ${lines.length} points, rejected: 0, <s>, <rate>\n`)
+    const arrived = writeBodies()
+      .flatMap((body) => body.split(/\n(?=[mq],)/))
+      .sort()
+    const expected = [...lines].sort()
+    assert.equal(arrived.length, expected.length)
+    const differs = arrived.findIndex((line, i) => line !== expected[i])
+    assert.equal(differs, -1, `sorted line ${differs} differs: ${arrived[differs]?.slice(0, 80)}`)
+  })
+})

@@ -3,9 +3,9 @@
  * and read chunk by chunk (never whole) as bytes or as UTF-8 text, with a byte count for the
  * progress bar. A file whose name ends in `.gz` is decompressed as it is read.
  */
-import { createReadStream, type ReadStream } from 'node:fs'
+import type { ReadStream } from 'node:fs'
 import { createGunzip } from 'node:zlib'
-import { stat } from 'node:fs/promises'
+import { open, type FileHandle } from 'node:fs/promises'
 import { firstInvalidUtf8 } from '../../line-protocol/utf8.js'
 
 /** One input, named as the user named it (`-` is stdin). */
@@ -18,10 +18,16 @@ export interface InputSource {
   readonly bytesRead: number
   /** The text, decoded as UTF-8 and split wherever the underlying reads end. */
   text(): AsyncIterable<string>
-  /** The bytes (decompressed), not checked, split wherever the underlying reads end; each chunk is fresh. */
+  /**
+   * The bytes (decompressed), not checked, split wherever the underlying reads end. A chunk may be
+   * a view of a buffer that the source reads into again: it stays as it is until the chunk after
+   * the next one is asked for, so a consumer copies what it keeps of a chunk before then.
+   */
   bytes(): AsyncIterable<Uint8Array>
   /** The error for invalid UTF-8 found in {@link bytes} at `offset` (`truncated`: cut off by the end of the input). */
   invalidUtf8(offset: number, truncated: boolean): InputError
+  /** Closes the file underneath, whether it was read to its end or not. Idempotent. */
+  close(): Promise<void>
 }
 
 /** A file that cannot be read; the message names it and the reason. */
@@ -41,23 +47,104 @@ export async function openSource(
   stdin: NodeJS.ReadableStream = process.stdin,
   gzip?: boolean,
 ): Promise<InputSource> {
-  if (name === '-') return new StreamSource(name, undefined, stdin, undefined, gzip ?? false)
+  if (name === '-') return new StreamSource(name, undefined, stdin, false, gzip ?? false)
+  let file: FileHandle
   let size: number | undefined
   try {
-    const info = await stat(name)
+    // Opened here: a missing file or a permission error is reported before anything is sent.
+    file = await open(name, 'r')
+  } catch (error) {
+    throw new InputError(`cannot read ${name}: ${describeFsError(error)}`)
+  }
+  try {
+    const info = await file.stat()
     if (info.isDirectory()) throw new InputError(`cannot read ${name}: it is a directory`)
     size = info.isFile() ? info.size : undefined
   } catch (error) {
+    await file.close()
     if (error instanceof InputError) throw error
     throw new InputError(`cannot read ${name}: ${describeFsError(error)}`)
   }
-  const file = createReadStream(name, { highWaterMark: READ_CHUNK })
-  // Opening is asynchronous: surface a permission error here, not half-way through the run.
-  await new Promise<void>((resolve, reject) => {
-    file.once('open', () => resolve())
-    file.once('error', (error) => reject(new InputError(`cannot read ${name}: ${describeFsError(error)}`)))
-  })
-  return new StreamSource(name, size, file, file, gzip ?? name.toLowerCase().endsWith('.gz'))
+  return new FileSource(name, size, file, gzip ?? name.toLowerCase().endsWith('.gz'))
+}
+
+/**
+ * A file, or anything opened by path (a named pipe, /dev/stdin). Plain bytes are read into two
+ * buffers in turn rather than a fresh one per read. Line protocol passes through as views of a
+ * chunk until the writer has copied it, which it has before the next chunk but one is read. A
+ * fresh buffer per read would count as "external memory" for V8, which runs a full collection
+ * every few such reads, and would need new pages from the kernel every time.
+ */
+class FileSource implements InputSource {
+  readonly #file: FileHandle
+  readonly #gunzip: boolean
+  #stream: StreamSource | undefined
+  #counted = 0
+  #closed: Promise<void> | undefined
+
+  constructor(
+    readonly name: string,
+    readonly size: number | undefined,
+    file: FileHandle,
+    gunzip: boolean,
+  ) {
+    this.#file = file
+    this.#gunzip = gunzip
+  }
+
+  get bytesRead(): number {
+    return this.#stream?.bytesRead ?? this.#counted
+  }
+
+  async *bytes(): AsyncIterable<Uint8Array> {
+    if (this.#gunzip) {
+      yield* this.#streamed().bytes()
+      return
+    }
+    const buffers = [new Uint8Array(READ_CHUNK), new Uint8Array(READ_CHUNK)]
+    try {
+      for (let turn = 0; ; turn ^= 1) {
+        const buffer = buffers[turn]
+        let read: number
+        try {
+          const result = await this.#file.read(buffer, 0, buffer.length, null)
+          read = result.bytesRead
+        } catch (error) {
+          throw new InputError(`cannot read ${this.name}: ${describeFsError(error)}`)
+        }
+        if (read === 0) return
+        this.#counted += read
+        yield buffer.subarray(0, read)
+      }
+    } finally {
+      await this.close()
+    }
+  }
+
+  text(): AsyncIterable<string> {
+    return this.#streamed().text()
+  }
+
+  /** The file as a stream, for text and for gunzip, made on first use. */
+  #streamed(): StreamSource {
+    this.#stream ??= new StreamSource(
+      this.name,
+      this.size,
+      this.#file.createReadStream({ highWaterMark: READ_CHUNK }),
+      true,
+      this.#gunzip,
+    )
+    return this.#stream
+  }
+
+  invalidUtf8(offset: number, atEnd = false): InputError {
+    return invalidUtf8Error(this.name, this.#gunzip, offset, atEnd)
+  }
+
+  close(): Promise<void> {
+    this.#closed ??= this.#stream !== undefined ? this.#stream.close() : this.#file.close()
+    return this.#closed
+  }
 }
 
 class StreamSource implements InputSource {
@@ -65,25 +152,37 @@ class StreamSource implements InputSource {
   readonly #stream: NodeJS.ReadableStream
   readonly #file: ReadStream | undefined
   readonly #gunzip: boolean
+  #closed: Promise<void> | undefined
   /**
    * @param stream the bytes to decode
-   * @param file the file underneath, whose position is the progress (compressed bytes for .gz)
+   * @param ownsFile `stream` reads a file of this source's own: its position is the progress
+   *   (compressed bytes for .gz), and {@link close} closes it
    * @param gunzip decompress `stream` while reading it
    */
   constructor(
     readonly name: string,
     readonly size: number | undefined,
     stream: NodeJS.ReadableStream,
-    file?: ReadStream,
-    gunzip = false,
+    ownsFile: boolean,
+    gunzip: boolean,
   ) {
     this.#stream = stream
-    this.#file = file
+    this.#file = ownsFile ? (stream as ReadStream) : undefined
     this.#gunzip = gunzip
   }
 
   get bytesRead(): number {
     return this.#file?.bytesRead ?? this.#counted
+  }
+
+  /** Closes the file this source reads; a stream it was given (stdin) is left as it is. */
+  close(): Promise<void> {
+    const file = this.#file
+    if (file === undefined) return Promise.resolve()
+    this.#closed ??= file.closed
+      ? Promise.resolve()
+      : new Promise((resolve) => file.destroy().once('close', () => resolve()))
+    return this.#closed
   }
 
   async *bytes(): AsyncIterable<Uint8Array> {
@@ -144,11 +243,15 @@ class StreamSource implements InputSource {
   }
 
   invalidUtf8(offset: number, atEnd = false): InputError {
-    const where = this.#gunzip ? ' of the decompressed text' : ''
-    return new InputError(
-      `cannot read ${this.name}: invalid UTF-8 at byte offset ${offset}${where}${atEnd ? ' (the input ends inside a character)' : ''}`,
-    )
+    return invalidUtf8Error(this.name, this.#gunzip, offset, atEnd)
   }
+}
+
+function invalidUtf8Error(name: string, gunzipped: boolean, offset: number, atEnd: boolean): InputError {
+  const where = gunzipped ? ' of the decompressed text' : ''
+  return new InputError(
+    `cannot read ${name}: invalid UTF-8 at byte offset ${offset}${where}${atEnd ? ' (the input ends inside a character)' : ''}`,
+  )
 }
 
 /**
