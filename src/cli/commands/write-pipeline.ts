@@ -138,8 +138,6 @@ export async function writeSources(job: WriteJob): Promise<WriteTotals> {
     finished = failures.fatal === undefined
   } finally {
     progress.stop(finished)
-    // A source left unread (the run stopped before it) or read in part still holds its file open.
-    await Promise.all(job.sources.map((source) => source.close()))
     await rejections.close()
     await client.close()
   }

@@ -215,60 +215,79 @@ export async function runWrite(parsed: ParsedCommand, io: CommandIo): Promise<nu
   const errorsFile = stringValue(values, 'errors-file')
   if (errorsFile !== undefined) checkErrorsFileIsNoInput(errorsFile, names, io.stdin)
 
-  const sources: InputSource[] = []
-  for (const name of names)
-    sources.push(await openSource(name, io.stdin, compression === undefined ? undefined : compression === 'gzip'))
-  const rejections = await RejectionLog.open(errorsFile, io.stderr)
-  const started = performance.now()
-  const seconds = (): number => (performance.now() - started) / 1000
-  let totals: WriteTotals
+  const sources = await openSources(names, io.stdin, compression === undefined ? undefined : compression === 'gzip')
   try {
-    totals = await writeSources({
-      sources,
-      format: format as InputFormat | undefined,
-      config,
-      connection,
-      bucket,
-      precision,
-      consistency: consistency as WriteConsistency | undefined,
-      batchSize,
-      gzip: values.gzip === true && !dryRun,
-      maxRetryTime,
-      rateLimit,
-      dryRun,
-      rejections,
-      io,
-      spool: stringValue(values, 'spool'),
-    })
-  } catch (error) {
-    if (error instanceof WriteFailedError) {
-      const code = reportError(error, { debug: values.debug === true, stderr: io.stderr })
-      if (rejections.rejected > 0 && rejections.path !== undefined)
-        io.stderr.write(`refused lines and reasons are in ${rejections.path}\n`)
-      return code
+    const rejections = await RejectionLog.open(errorsFile, io.stderr)
+    const started = performance.now()
+    const seconds = (): number => (performance.now() - started) / 1000
+    let totals: WriteTotals
+    try {
+      totals = await writeSources({
+        sources,
+        format: format as InputFormat | undefined,
+        config,
+        connection,
+        bucket,
+        precision,
+        consistency: consistency as WriteConsistency | undefined,
+        batchSize,
+        gzip: values.gzip === true && !dryRun,
+        maxRetryTime,
+        rateLimit,
+        dryRun,
+        rejections,
+        io,
+        spool: stringValue(values, 'spool'),
+      })
+    } catch (error) {
+      if (error instanceof WriteFailedError) {
+        const code = reportError(error, { debug: values.debug === true, stderr: io.stderr })
+        if (rejections.rejected > 0 && rejections.path !== undefined)
+          io.stderr.write(`refused lines and reasons are in ${rejections.path}\n`)
+        return code
+      }
+      if (!(error instanceof WriteStoppedError)) throw error
+      io.stdout.write(
+        `stopped after ${seconds().toFixed(2)} s: written: ${error.written} points, not written: ${error.rejected} (the rest of the input was not read)\n`,
+      )
+      if (rejections.path !== undefined)
+        io.stderr.write(`lines not written and their reasons are in ${rejections.path}\n`)
+      throw error.reason
     }
-    if (!(error instanceof WriteStoppedError)) throw error
-    io.stdout.write(
-      `stopped after ${seconds().toFixed(2)} s: written: ${error.written} points, not written: ${error.rejected} (the rest of the input was not read)\n`,
+    const elapsed = seconds()
+    // A dry run's stdout is the line protocol; its summary goes with the diagnostics.
+    ;(dryRun ? io.stderr : io.stdout).write(
+      `${dryRun ? 'dry run, not sent: ' : ''}written: ${totals.written} points, rejected: ${totals.rejected}, ${elapsed.toFixed(2)} s, ${Math.round(totals.written / Math.max(elapsed, 1e-3))} points/s\n`,
     )
-    if (rejections.path !== undefined)
-      io.stderr.write(`lines not written and their reasons are in ${rejections.path}\n`)
-    throw error.reason
+    if (totals.rejected > 0 && rejections.path !== undefined)
+      io.stderr.write(`refused lines and reasons are in ${rejections.path}\n`)
+    if (totals.rejected === 0) return EXIT_OK
+    // Exit 3 says "written, with exceptions"; when every point was refused, the run failed.
+    if (totals.written === 0)
+      throw new Error(
+        `nothing written: all ${totals.rejected} point(s) were refused${rejections.path === undefined ? '' : ` (see ${rejections.path})`}`,
+      )
+    return EXIT_REJECTED
+  } finally {
+    // A source left unread (the run stopped first) or read in part still holds its file open.
+    await Promise.allSettled(sources.map((source) => source.close()))
   }
-  const elapsed = seconds()
-  // A dry run's stdout is the line protocol; its summary goes with the diagnostics.
-  ;(dryRun ? io.stderr : io.stdout).write(
-    `${dryRun ? 'dry run, not sent: ' : ''}written: ${totals.written} points, rejected: ${totals.rejected}, ${elapsed.toFixed(2)} s, ${Math.round(totals.written / Math.max(elapsed, 1e-3))} points/s\n`,
-  )
-  if (totals.rejected > 0 && rejections.path !== undefined)
-    io.stderr.write(`refused lines and reasons are in ${rejections.path}\n`)
-  if (totals.rejected === 0) return EXIT_OK
-  // Exit 3 says "written, with exceptions"; when every point was refused, the run failed.
-  if (totals.written === 0)
-    throw new Error(
-      `nothing written: all ${totals.rejected} point(s) were refused${rejections.path === undefined ? '' : ` (see ${rejections.path})`}`,
-    )
-  return EXIT_REJECTED
+}
+
+/** Opens every input, or none: when one cannot be opened, those opened before it are closed again. */
+async function openSources(
+  names: readonly string[],
+  stdin: NodeJS.ReadableStream,
+  gzip: boolean | undefined,
+): Promise<InputSource[]> {
+  const sources: InputSource[] = []
+  try {
+    for (const name of names) sources.push(await openSource(name, stdin, gzip))
+    return sources
+  } catch (error) {
+    await Promise.allSettled(sources.map((source) => source.close()))
+    throw error
+  }
 }
 
 /** The reader settings; `precision` range-checks integer timestamps (CSV and NDJSON). */

@@ -1,5 +1,6 @@
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
+import { readdirSync } from 'node:fs'
 import { mkdtemp, writeFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,6 +8,7 @@ import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import { openSource, InputError } from '../../../src/cli/input/source.js'
 import { splitLines, type TextLine } from '../../../src/cli/input/text-lines.js'
+import { main } from '../../../src/cli/program.js'
 
 async function collect(chunks: string[]): Promise<TextLine[]> {
   // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose, with nothing to wait for
@@ -165,6 +167,63 @@ describe('openSource: invalid UTF-8 (B5)', () => {
         readAll(await openSource(path)),
         new InputError(`cannot read ${path}: invalid UTF-8 at byte offset 2 of the decompressed text`),
       )
+    } finally {
+      await rm(dir, { recursive: true })
+    }
+  })
+})
+
+describe('openSource: files are closed', () => {
+  // The process's open descriptors (Linux): a file left open shows up as one more.
+  const openFiles = (): number => readdirSync('/proc/self/fd').length
+
+  test('after their bytes or text are read, after a loop stops early, and by close() when never read', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-source-'))
+    try {
+      const path = join(dir, 'in.lp')
+      await writeFile(path, 'm v=1 1\n'.repeat(300_000))
+      const before = openFiles()
+      const read = await openSource(path)
+      assert.equal(openFiles(), before + 1)
+      let bytes = 0
+      for await (const chunk of read.bytes()) bytes += chunk.length
+      assert.equal(bytes, 2_400_000)
+      assert.equal(read.bytesRead, 2_400_000)
+      assert.equal(openFiles(), before, 'closed once its bytes were read')
+      const stopped = await openSource(path)
+      for await (const chunk of stopped.bytes()) if (chunk.length > 0) break
+      assert.equal(openFiles(), before, 'closed when the loop over its bytes stopped')
+      const text = await openSource(path)
+      for await (const chunk of text.text()) if (chunk.length > 0) break
+      await text.close()
+      assert.equal(openFiles(), before, 'closed by close() after its text was read in part')
+      const unread = await openSource(path)
+      await unread.close()
+      await unread.close()
+      assert.equal(openFiles(), before, 'closed by close(), which may be called again')
+    } finally {
+      await rm(dir, { recursive: true })
+    }
+  })
+
+  test('write closes the inputs it opened when a later one cannot be opened', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-source-'))
+    try {
+      const path = await writeFile(join(dir, 'a.lp'), 'm v=1 1\n').then(() => join(dir, 'a.lp'))
+      const before = openFiles()
+      let stderr = ''
+      const code = await main(
+        ['write', '--host', 'http://127.0.0.1:1', '-t', 't', '-o', 'o', '-b', 'b', path, join(dir, 'missing.lp')],
+        {
+          stdin: Readable.from([]),
+          stdout: { write: () => true },
+          stderr: { write: (text: string) => (stderr += text) },
+          env: {},
+        },
+      )
+      assert.equal(code, 1)
+      assert.match(stderr, /cannot read .*missing\.lp: no such file/)
+      assert.equal(openFiles(), before)
     } finally {
       await rm(dir, { recursive: true })
     }
