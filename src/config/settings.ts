@@ -2,6 +2,7 @@
  * The settings that config files and environment variables can hold, and how each becomes a
  * client option. One table serves both: file key `timeout` is variable `INFLUXDB_V2_TIMEOUT`.
  */
+import { builtinModule } from '../builtin-module.js'
 import { InvalidArgumentError } from '../errors.js'
 import type { ClientOptions } from '../options.js'
 import type { SettingValue } from './ini.js'
@@ -103,7 +104,7 @@ export interface FileReader {
 
 /** node:fs, loaded without a static import so that the package still loads where there is none. */
 export function loadFs(): FileReader {
-  const fs = globalThis.process?.getBuiltinModule?.('node:fs')
+  const fs = builtinModule<FileReader>('node:fs')
   if (fs === undefined) throw new InvalidArgumentError('reading files needs node:fs, which this runtime does not have')
   return fs
 }

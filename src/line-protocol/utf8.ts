@@ -3,6 +3,7 @@
  * as a `Uint8Array` is sent without being decoded, so it is checked here instead, and a bad
  * sequence is named by its byte offset.
  */
+import { builtinModule } from '../builtin-module.js'
 
 /** Invalid UTF-8 in line-protocol bytes, at {@link offset} of the bytes given (or of the stream). */
 export class InvalidUtf8Error extends TypeError {
@@ -20,9 +21,7 @@ export class InvalidUtf8Error extends TypeError {
 type Utf8Validator = (bytes: Uint8Array) => boolean
 // Node's and Bun's validator (simdutf) checks a megabyte in well under a millisecond; other
 // runtimes decode with a fatal TextDecoder, which allocates the text only to drop it.
-const nativeIsUtf8 = (
-  globalThis as { process?: { getBuiltinModule?: (id: string) => { isUtf8?: Utf8Validator } | undefined } }
-).process?.getBuiltinModule?.('node:buffer')?.isUtf8
+const nativeIsUtf8 = builtinModule<{ isUtf8?: Utf8Validator }>('node:buffer')?.isUtf8
 const fatalDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /** Whether `bytes` are UTF-8 throughout (a character cut off at the end is not). */

@@ -4,6 +4,7 @@
  * only opening a spool there fails. Tests hand in a wrapped copy to inject failures.
  */
 import type * as NodeFs from 'node:fs'
+import { builtinModule } from '../builtin-module.js'
 import { InvalidArgumentError } from '../errors.js'
 
 /** The node:fs functions the spool calls. */
@@ -28,7 +29,7 @@ export type SpoolFs = Pick<
 >
 
 export function loadSpoolFs(): SpoolFs {
-  const fs = globalThis.process?.getBuiltinModule?.('node:fs')
+  const fs = builtinModule<SpoolFs>('node:fs')
   if (fs === undefined)
     throw new InvalidArgumentError('a spool needs node:fs (Node, Bun or Deno); this runtime has none')
   return fs
