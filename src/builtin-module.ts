@@ -1,5 +1,5 @@
 /**
- * The platform's built-in modules (`node:http`, `node:zlib`, `node:stream`), reached the cheapest
+ * The platform's built-in modules (`node:http`, `node:zlib`, `node:fs`, …), reached the cheapest
  * way the runtime offers.
  *
  * `process.getBuiltinModule` (Node 20.16 and 22.3 on, Bun, Deno) hands over the module object as
