@@ -12,10 +12,10 @@ type GetBuiltinModule = (id: string) => unknown
 
 /** The module `id` when `process.getBuiltinModule` gives it; undefined where that function is missing or has no such module. */
 export function builtinModule<T>(id: string): T | undefined {
-  const get = (globalThis as { process?: { getBuiltinModule?: GetBuiltinModule } }).process?.getBuiltinModule
-  if (typeof get !== 'function') return undefined
+  const runtime = (globalThis as { process?: { getBuiltinModule?: GetBuiltinModule } }).process
+  if (typeof runtime?.getBuiltinModule !== 'function') return undefined
   try {
-    return (get(id) ?? undefined) as T | undefined
+    return (runtime.getBuiltinModule(id) ?? undefined) as T | undefined
   } catch {
     return undefined
   }
