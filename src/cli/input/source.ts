@@ -185,7 +185,26 @@ class StreamSource implements InputSource {
     return this.#closed
   }
 
+  // Each read closes the source's own file when it ends, however it ends: a read error, a bad
+  // gzip stream or a loop that stops early would otherwise leave it open until garbage collection,
+  // which Node 26 reports as an error.
   async *bytes(): AsyncIterable<Uint8Array> {
+    try {
+      yield* this.#bytes()
+    } finally {
+      await this.close()
+    }
+  }
+
+  async *text(): AsyncIterable<string> {
+    try {
+      yield* this.#text()
+    } finally {
+      await this.close()
+    }
+  }
+
+  async *#bytes(): AsyncIterable<Uint8Array> {
     const stream = this.#gunzip ? this.#decompressed() : this.#stream
     try {
       for await (const chunk of stream) {
@@ -199,7 +218,7 @@ class StreamSource implements InputSource {
     }
   }
 
-  async *text(): AsyncIterable<string> {
+  async *#text(): AsyncIterable<string> {
     // The gunzip stream is made here, not when the file is opened: it starts inflating as soon as
     // it is piped into, and a corrupt file would emit 'error' before anyone iterates it (while
     // `write` pings the server), an unhandled event that killed the process.

@@ -206,6 +206,31 @@ describe('openSource: files are closed', () => {
     }
   })
 
+  test('when reading fails: a corrupt .gz file, invalid UTF-8, as text and as bytes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-source-'))
+    try {
+      const corrupt = join(dir, 'bad.lp.gz')
+      await writeFile(corrupt, 'not gzip at all')
+      const invalid = join(dir, 'bad.csv')
+      await writeFile(invalid, Buffer.from([0x61, 0x0a, 0xff, 0x0a]))
+      const invalidGz = join(dir, 'bad.csv.gz')
+      await writeFile(invalidGz, gzipSync(Buffer.from([0x61, 0x0a, 0xff, 0x0a])))
+      const before = openFiles()
+      await assert.rejects(readAll(await openSource(corrupt)), InputError)
+      assert.equal(openFiles(), before, 'closed after a corrupt .gz file failed as text')
+      await assert.rejects(async () => {
+        for await (const chunk of (await openSource(corrupt)).bytes()) void chunk
+      }, InputError)
+      assert.equal(openFiles(), before, 'closed after a corrupt .gz file failed as bytes')
+      await assert.rejects(readAll(await openSource(invalid)), InputError)
+      assert.equal(openFiles(), before, 'closed after invalid UTF-8')
+      await assert.rejects(readAll(await openSource(invalidGz)), InputError)
+      assert.equal(openFiles(), before, 'closed after invalid UTF-8 in a .gz file')
+    } finally {
+      await rm(dir, { recursive: true })
+    }
+  })
+
   test('write closes the inputs it opened when a later one cannot be opened', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cli-source-'))
     try {
