@@ -1,15 +1,13 @@
 // Shared by the spool tests: temporary directories, records made of numbered lines, reading a
 // spool to its end.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { tempDir as scratchDir } from '../support/temp-dir.js'
 import { encodeLines, decodeLines } from '../../src/records/line-chunk.js'
 import type { WritePrecision } from '../../src/line-protocol/precision.js'
 import type { Spool, SpooledRecord } from '../../src/spool/spool.js'
 
+/** A temporary directory (see test/support/temp-dir.ts), named for the spool tests by default. */
 export function tempDir(prefix = 'spool-'): { dir: string; [Symbol.dispose](): void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
-  return { dir, [Symbol.dispose]: () => rmSync(dir, { recursive: true, force: true }) }
+  return scratchDir(prefix)
 }
 
 /** Lines `m,k=<tag> v=<i>i <i>` for i in [from, to). */

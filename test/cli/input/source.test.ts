@@ -1,8 +1,9 @@
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
 import { readdirSync } from 'node:fs'
-import { mkdtemp, writeFile, rm } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
+import { tempDir } from '../../support/temp-dir.js'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
@@ -36,44 +37,38 @@ describe('splitLines', () => {
 
 describe('openSource', () => {
   test('reads a file as UTF-8, strips a BOM, counts bytes', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'cli-source-'))
-    try {
-      const path = join(dir, 'in.txt')
-      await writeFile(path, '\uFEFFé\n')
-      const source = await openSource(path)
-      assert.equal(source.size, 6)
-      let text = ''
-      for await (const chunk of source.text()) text += chunk
-      assert.equal(text, 'é\n')
-      assert.equal(source.bytesRead, 6)
-    } finally {
-      await rm(dir, { recursive: true })
-    }
+    using scratch = tempDir('cli-source-')
+    const dir = scratch.dir
+    const path = join(dir, 'in.txt')
+    await writeFile(path, '\uFEFFé\n')
+    const source = await openSource(path)
+    assert.equal(source.size, 6)
+    let text = ''
+    for await (const chunk of source.text()) text += chunk
+    assert.equal(text, 'é\n')
+    assert.equal(source.bytesRead, 6)
   })
 
   test('a .gz file is decompressed; progress counts compressed bytes', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'cli-source-'))
-    try {
-      const path = join(dir, 'in.lp.gz')
-      const compressed = gzipSync('m v=1 1\n'.repeat(1000))
-      await writeFile(path, compressed)
-      const source = await openSource(path)
-      assert.equal(source.size, compressed.length)
-      let text = ''
-      for await (const chunk of source.text()) text += chunk
-      assert.equal(text, 'm v=1 1\n'.repeat(1000))
-      assert.equal(source.bytesRead, compressed.length)
-      await writeFile(path, 'not gzip')
-      const broken = await openSource(path)
-      await assert.rejects(
-        async () => {
-          for await (const chunk of broken.text()) void chunk
-        },
-        new InputError(`cannot read ${path}: incorrect header check`),
-      )
-    } finally {
-      await rm(dir, { recursive: true })
-    }
+    using scratch = tempDir('cli-source-')
+    const dir = scratch.dir
+    const path = join(dir, 'in.lp.gz')
+    const compressed = gzipSync('m v=1 1\n'.repeat(1000))
+    await writeFile(path, compressed)
+    const source = await openSource(path)
+    assert.equal(source.size, compressed.length)
+    let text = ''
+    for await (const chunk of source.text()) text += chunk
+    assert.equal(text, 'm v=1 1\n'.repeat(1000))
+    assert.equal(source.bytesRead, compressed.length)
+    await writeFile(path, 'not gzip')
+    const broken = await openSource(path)
+    await assert.rejects(
+      async () => {
+        for await (const chunk of broken.text()) void chunk
+      },
+      new InputError(`cannot read ${path}: incorrect header check`),
+    )
   })
 
   test('stdin is "-"', async () => {
@@ -98,17 +93,14 @@ async function readAll(source: { text(): AsyncIterable<string> }): Promise<strin
 
 describe('openSource: corrupt .gz (B3)', () => {
   test('nothing is thrown until the text is read, and then an InputError naming the file', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'cli-source-'))
-    try {
-      const path = join(dir, 'bad.lp.gz')
-      await writeFile(path, 'garbage')
-      const source = await openSource(path)
-      // `write` pings the server between opening and reading; the error must wait for text().
-      await new Promise((resolve) => setTimeout(resolve, 100))
-      await assert.rejects(readAll(source), new InputError(`cannot read ${path}: incorrect header check`))
-    } finally {
-      await rm(dir, { recursive: true })
-    }
+    using scratch = tempDir('cli-source-')
+    const dir = scratch.dir
+    const path = join(dir, 'bad.lp.gz')
+    await writeFile(path, 'garbage')
+    const source = await openSource(path)
+    // `write` pings the server between opening and reading; the error must wait for text().
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    await assert.rejects(readAll(source), new InputError(`cannot read ${path}: incorrect header check`))
   })
 })
 
@@ -159,17 +151,14 @@ describe('openSource: invalid UTF-8 (B5)', () => {
   })
 
   test('in a .gz file the offset is in the decompressed text', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'cli-source-'))
-    try {
-      const path = join(dir, 'u.lp.gz')
-      await writeFile(path, gzipSync(Buffer.from([0x61, 0x62, 0xfe])))
-      await assert.rejects(
-        readAll(await openSource(path)),
-        new InputError(`cannot read ${path}: invalid UTF-8 at byte offset 2 of the decompressed text`),
-      )
-    } finally {
-      await rm(dir, { recursive: true })
-    }
+    using scratch = tempDir('cli-source-')
+    const dir = scratch.dir
+    const path = join(dir, 'u.lp.gz')
+    await writeFile(path, gzipSync(Buffer.from([0x61, 0x62, 0xfe])))
+    await assert.rejects(
+      readAll(await openSource(path)),
+      new InputError(`cannot read ${path}: invalid UTF-8 at byte offset 2 of the decompressed text`),
+    )
   })
 })
 
@@ -178,79 +167,70 @@ describe('openSource: files are closed', () => {
   const openFiles = (): number => readdirSync('/proc/self/fd').length
 
   test('after their bytes or text are read, after a loop stops early, and by close() when never read', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'cli-source-'))
-    try {
-      const path = join(dir, 'in.lp')
-      await writeFile(path, 'm v=1 1\n'.repeat(300_000))
-      const before = openFiles()
-      const read = await openSource(path)
-      assert.equal(openFiles(), before + 1)
-      let bytes = 0
-      for await (const chunk of read.bytes()) bytes += chunk.length
-      assert.equal(bytes, 2_400_000)
-      assert.equal(read.bytesRead, 2_400_000)
-      assert.equal(openFiles(), before, 'closed once its bytes were read')
-      const stopped = await openSource(path)
-      for await (const chunk of stopped.bytes()) if (chunk.length > 0) break
-      assert.equal(openFiles(), before, 'closed when the loop over its bytes stopped')
-      const text = await openSource(path)
-      for await (const chunk of text.text()) if (chunk.length > 0) break
-      await text.close()
-      assert.equal(openFiles(), before, 'closed by close() after its text was read in part')
-      const unread = await openSource(path)
-      await unread.close()
-      await unread.close()
-      assert.equal(openFiles(), before, 'closed by close(), which may be called again')
-    } finally {
-      await rm(dir, { recursive: true })
-    }
+    using scratch = tempDir('cli-source-')
+    const dir = scratch.dir
+    const path = join(dir, 'in.lp')
+    await writeFile(path, 'm v=1 1\n'.repeat(300_000))
+    const before = openFiles()
+    const read = await openSource(path)
+    assert.equal(openFiles(), before + 1)
+    let bytes = 0
+    for await (const chunk of read.bytes()) bytes += chunk.length
+    assert.equal(bytes, 2_400_000)
+    assert.equal(read.bytesRead, 2_400_000)
+    assert.equal(openFiles(), before, 'closed once its bytes were read')
+    const stopped = await openSource(path)
+    for await (const chunk of stopped.bytes()) if (chunk.length > 0) break
+    assert.equal(openFiles(), before, 'closed when the loop over its bytes stopped')
+    const text = await openSource(path)
+    for await (const chunk of text.text()) if (chunk.length > 0) break
+    await text.close()
+    assert.equal(openFiles(), before, 'closed by close() after its text was read in part')
+    const unread = await openSource(path)
+    await unread.close()
+    await unread.close()
+    assert.equal(openFiles(), before, 'closed by close(), which may be called again')
   })
 
   test('when reading fails: a corrupt .gz file, invalid UTF-8, as text and as bytes', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'cli-source-'))
-    try {
-      const corrupt = join(dir, 'bad.lp.gz')
-      await writeFile(corrupt, 'not gzip at all')
-      const invalid = join(dir, 'bad.csv')
-      await writeFile(invalid, Buffer.from([0x61, 0x0a, 0xff, 0x0a]))
-      const invalidGz = join(dir, 'bad.csv.gz')
-      await writeFile(invalidGz, gzipSync(Buffer.from([0x61, 0x0a, 0xff, 0x0a])))
-      const before = openFiles()
-      await assert.rejects(readAll(await openSource(corrupt)), InputError)
-      assert.equal(openFiles(), before, 'closed after a corrupt .gz file failed as text')
-      await assert.rejects(async () => {
-        for await (const chunk of (await openSource(corrupt)).bytes()) void chunk
-      }, InputError)
-      assert.equal(openFiles(), before, 'closed after a corrupt .gz file failed as bytes')
-      await assert.rejects(readAll(await openSource(invalid)), InputError)
-      assert.equal(openFiles(), before, 'closed after invalid UTF-8')
-      await assert.rejects(readAll(await openSource(invalidGz)), InputError)
-      assert.equal(openFiles(), before, 'closed after invalid UTF-8 in a .gz file')
-    } finally {
-      await rm(dir, { recursive: true })
-    }
+    using scratch = tempDir('cli-source-')
+    const dir = scratch.dir
+    const corrupt = join(dir, 'bad.lp.gz')
+    await writeFile(corrupt, 'not gzip at all')
+    const invalid = join(dir, 'bad.csv')
+    await writeFile(invalid, Buffer.from([0x61, 0x0a, 0xff, 0x0a]))
+    const invalidGz = join(dir, 'bad.csv.gz')
+    await writeFile(invalidGz, gzipSync(Buffer.from([0x61, 0x0a, 0xff, 0x0a])))
+    const before = openFiles()
+    await assert.rejects(readAll(await openSource(corrupt)), InputError)
+    assert.equal(openFiles(), before, 'closed after a corrupt .gz file failed as text')
+    await assert.rejects(async () => {
+      for await (const chunk of (await openSource(corrupt)).bytes()) void chunk
+    }, InputError)
+    assert.equal(openFiles(), before, 'closed after a corrupt .gz file failed as bytes')
+    await assert.rejects(readAll(await openSource(invalid)), InputError)
+    assert.equal(openFiles(), before, 'closed after invalid UTF-8')
+    await assert.rejects(readAll(await openSource(invalidGz)), InputError)
+    assert.equal(openFiles(), before, 'closed after invalid UTF-8 in a .gz file')
   })
 
   test('write closes the inputs it opened when a later one cannot be opened', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'cli-source-'))
-    try {
-      const path = await writeFile(join(dir, 'a.lp'), 'm v=1 1\n').then(() => join(dir, 'a.lp'))
-      const before = openFiles()
-      let stderr = ''
-      const code = await main(
-        ['write', '--host', 'http://127.0.0.1:1', '-t', 't', '-o', 'o', '-b', 'b', path, join(dir, 'missing.lp')],
-        {
-          stdin: Readable.from([]),
-          stdout: { write: () => true },
-          stderr: { write: (text: string) => (stderr += text) },
-          env: {},
-        },
-      )
-      assert.equal(code, 1)
-      assert.match(stderr, /cannot read .*missing\.lp: no such file/)
-      assert.equal(openFiles(), before)
-    } finally {
-      await rm(dir, { recursive: true })
-    }
+    using scratch = tempDir('cli-source-')
+    const dir = scratch.dir
+    const path = await writeFile(join(dir, 'a.lp'), 'm v=1 1\n').then(() => join(dir, 'a.lp'))
+    const before = openFiles()
+    let stderr = ''
+    const code = await main(
+      ['write', '--host', 'http://127.0.0.1:1', '-t', 't', '-o', 'o', '-b', 'b', path, join(dir, 'missing.lp')],
+      {
+        stdin: Readable.from([]),
+        stdout: { write: () => true },
+        stderr: { write: (text: string) => (stderr += text) },
+        env: {},
+      },
+    )
+    assert.equal(code, 1)
+    assert.match(stderr, /cannot read .*missing\.lp: no such file/)
+    assert.equal(openFiles(), before)
   })
 })
