@@ -1,8 +1,9 @@
 /**
  * The spool's records in file order, by sequence number: when each was spooled, how many
  * lines it holds, where it starts in its segment file, and whether it was released. `front` is
- * the first record not released, so a segment whose records all lie before it can be deleted. Records are released out of order
- * (several batches are on the wire at once); `front` moves over every released one.
+ * the first record not released, so a segment whose records all lie before it can be deleted.
+ * Records are released out of order (several batches are on the wire at once); `front` moves
+ * over every released one.
  */
 export class RecordRing {
   #base = 0
