@@ -19,7 +19,15 @@ import { InvalidArgumentError, SpoolWriteError } from '../errors.js'
 import type { WritePrecision } from '../line-protocol/precision.js'
 import { MAX_TIMER_DELAY } from '../http/timer-limits.js'
 import { acquireLock, listSegments, segmentName, type IsAlive } from './directory.js'
-import { errorCode, fdatasync, loadSpoolFs, syncDirectory, writeFully, type SpoolFs } from './fs.js'
+import {
+  durableWriteFlags,
+  errorCode,
+  fdatasync,
+  loadSpoolFs,
+  syncDirectory,
+  writeFully,
+  type SpoolFs,
+} from './fs.js'
 import { join } from './path.js'
 import { encodeRecord, readEnds, recordSize } from './record-format.js'
 import { RecordRing } from './record-ring.js'
@@ -81,6 +89,8 @@ export class Spool {
   readonly #stats = { recoveredLines: 0, tornTails: 0, tornBytes: 0, corruptRecords: 0, corruptBytes: 0 }
   #active: Segment
   #fd: number
+  /** The active segment was opened with O_DSYNC: a write that returned is synced. */
+  #writesAreDurable = false
   #diskBytes = 0
 
   #pending = new Uint8Array(1 << 20)
@@ -134,9 +144,10 @@ export class Spool {
         this.#recover(id, name)
         lastId = id
       }
-      const { segment, fd } = this.#createSegment(lastId + 1)
+      const { segment, fd, durable } = this.#createSegment(lastId + 1)
       this.#active = segment
       this.#fd = fd
+      this.#writesAreDurable = durable
     } catch (error) {
       this.#releaseLock()
       throw asSpoolError(error, `cannot open the spool directory ${this.#directory}`)
@@ -324,8 +335,8 @@ export class Spool {
     const segment = this.#active
     try {
       await writeFully(this.#fs, this.#fd, buffer, length, segment.size)
-      if (this.#sync === 'write') await fdatasync(this.#fs, this.#fd)
-      else this.#dirty = true
+      if (this.#sync !== 'write') this.#dirty = true
+      else if (!this.#writesAreDurable) await fdatasync(this.#fs, this.#fd)
       segment.size += length
       this.#diskBytes += length
       let lines = 0
@@ -370,11 +381,12 @@ export class Spool {
     // Not synced: the segment stays active, and the next interval tries again.
     if (this.#dirty) return
     try {
-      const { segment, fd } = this.#createSegment(old.id + 1)
+      const { segment, fd, durable } = this.#createSegment(old.id + 1)
       this.#fs.closeSync(this.#fd)
       old.sealed = true
       this.#active = segment
       this.#fd = fd
+      this.#writesAreDurable = durable
     } catch {
       // A full disk may refuse the new file: the active segment simply takes the next records.
       return
@@ -383,14 +395,28 @@ export class Spool {
     this.onReadable?.()
   }
 
-  #createSegment(id: number): { segment: Segment; fd: number } {
+  #createSegment(id: number): { segment: Segment; fd: number; durable: boolean } {
     const path = join(this.#directory, segmentName(id))
-    const fd = this.#fs.openSync(path, 'wx')
+    const { fd, durable } = this.#openNewSegment(path)
     // The new file's entry must be durable before records in it count as durable.
     syncDirectory(this.#fs, this.#directory)
     const segment: Segment = { id, path, size: 0, endSeq: this.#ring.end, sealed: false, recovered: false }
     this.#segments.push(segment)
-    return { segment, fd }
+    return { segment, fd, durable }
+  }
+
+  /** With `sync: 'write'`, opens with O_DSYNC where the platform and the file system have it. */
+  #openNewSegment(path: string): { fd: number; durable: boolean } {
+    const flags = this.#sync === 'write' ? durableWriteFlags(this.#fs) : undefined
+    if (flags !== undefined) {
+      try {
+        return { fd: this.#fs.openSync(path, flags), durable: true }
+      } catch (error) {
+        // A file system that refuses the flag gets write-then-fdatasync instead.
+        if (errorCode(error) !== 'EINVAL') throw error
+      }
+    }
+    return { fd: this.#fs.openSync(path, 'wx'), durable: false }
   }
 
   #intervalSync(): void {

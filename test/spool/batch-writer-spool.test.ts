@@ -225,50 +225,122 @@ describe('BatchWriter with a spool', () => {
     await writer.close()
   })
 
-  test("sync: 'write': one write() of several chunks is synced once and resolves only after that sync; concurrent writes share one", async () => {
+  /**
+   * node:fs whose durable step is held until the test lets it run: the write to a segment
+   * opened with O_DSYNC, or the fdatasync after a plain write where the platform has no O_DSYNC.
+   */
+  function holdingDurableFs(withDsync: boolean) {
+    const held: (() => void)[] = []
+    const state = { syncs: 0, segmentFds: [] as number[] }
+    const heldFs: SpoolFs = {
+      ...fs,
+      constants: withDsync ? fs.constants : { ...fs.constants, O_DSYNC: undefined as unknown as number },
+      openSync: ((path: string, flags: string | number, mode?: number) => {
+        const fd = fs.openSync(path, flags, mode)
+        if (path.endsWith('.spool') && (flags === 'wx' || typeof flags === 'number')) state.segmentFds.push(fd)
+        return fd
+      }) as SpoolFs['openSync'],
+    }
+    if (withDsync) {
+      heldFs.write = ((fd: number, buffer: Uint8Array, offset: number, length: number, position: number, cb: never) => {
+        state.syncs++
+        held.push(() => fs.write(fd, buffer, offset, length, position, cb))
+      }) as SpoolFs['write']
+    } else {
+      heldFs.fdatasync = ((fd: number, cb: (e: Error | null) => void) => {
+        state.syncs++
+        held.push(() => fs.fdatasync(fd, cb))
+      }) as SpoolFs['fdatasync']
+    }
+    return { held, state, fs: heldFs }
+  }
+
+  /** The open flags of `fd` as the kernel holds them (Linux's /proc). */
+  function kernelFlags(fd: number): number {
+    const line = fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8').match(/^flags:\s+([0-7]+)$/m)
+    assert.ok(line, `/proc/self/fdinfo/${fd} has its flags`)
+    return parseInt(line[1], 8)
+  }
+
+  test('sync: write opens segments with O_DSYNC where the platform has it, and never calls fdatasync then', async () => {
     using tmp = tempDir()
     const server = fakeServer()
     server.state.mode = 'down'
-    // Every sync is held until the test lets it run.
-    const held: (() => void)[] = []
-    let syncs = 0
-    const holdingFs: SpoolFs = {
-      ...fs,
-      fdatasync: ((fd: number, cb: (e: Error | null) => void) => {
-        syncs++
-        held.push(() => fs.fdatasync(fd, cb))
-      }) as SpoolFs['fdatasync'],
+    let fdatasyncs = 0
+    const { state, fs: countingFs } = holdingDurableFs(true)
+    countingFs.write = fs.write
+    countingFs.fdatasync = ((fd: number, cb: (e: Error | null) => void) => {
+      fdatasyncs++
+      fs.fdatasync(fd, cb)
+    }) as SpoolFs['fdatasync']
+    const writer = spooledWriter(tmp.dir, server.send, {}, { fs: countingFs })
+    await writer.write(lines(0, 100))
+    assert.equal(state.segmentFds.length, 1)
+    if (process.platform === 'linux') {
+      assert.equal(
+        kernelFlags(state.segmentFds[0]) & fs.constants.O_DSYNC,
+        fs.constants.O_DSYNC,
+        'the kernel has O_DSYNC',
+      )
     }
-    // Chunks of 512 lines: a write() of 1,000 lines is two records.
-    const writer = spooledWriter(tmp.dir, server.send, { batchSize: 1000 }, { fs: holdingFs })
-    let resolved = false
-    const written = writer.write(lines(0, 1000)).then(() => (resolved = true))
-    await waitFor(() => held.length === 1, 'the sync of the write')
-    await new Promise((r) => setTimeout(r, 50))
-    assert.equal(resolved, false, 'write() waits for its sync')
-    assert.equal(writer.stats.spool?.lines, 0, 'lines count once synced')
-    held.shift()!()
-    await waitFor(() => resolved || held.length > 0, 'write() resolved')
-    assert.equal(held.length, 0, 'both records of the write() were in the one sync')
-    await written
-    assert.equal(syncs, 1)
-    assert.equal(writer.stats.spool?.lines, 1000)
-
-    // The first write() starts a sync at once; the seven that come while it runs share the next one.
-    let done = 0
-    const eight = Array.from({ length: 8 }, (_, i) =>
-      writer.write(lines(1000 + i * 1000, 2000 + i * 1000)).then(() => done++),
-    )
-    while (done < 8) {
-      await waitFor(() => held.length > 0 || done === 8, 'a sync or the writes')
-      held.shift()?.()
-    }
-    await Promise.all(eight)
-    assert.equal(syncs, 3, 'eight concurrent write() calls: two syncs')
-    assert.equal(writer.stats.spool?.lines, 9000)
+    assert.equal(fdatasyncs, 0)
     writer.abort()
     await writer.close()
+
+    // With sync: <ms> the writes are plain, and the interval syncs them.
+    using other = tempDir()
+    const timed = holdingDurableFs(true)
+    timed.fs.write = fs.write
+    const intervalWriter = spooledWriter(
+      other.dir,
+      server.send,
+      { spool: { directory: other.dir, sync: 10 } },
+      { fs: timed.fs },
+    )
+    await intervalWriter.write(lines(0, 100))
+    if (process.platform === 'linux') assert.equal(kernelFlags(timed.state.segmentFds[0]) & fs.constants.O_DSYNC, 0)
+    intervalWriter.abort()
+    await intervalWriter.close()
   })
+
+  for (const withDsync of [true, false]) {
+    test(`sync: 'write' (${withDsync ? 'O_DSYNC' : 'write, then fdatasync'}): one write() of several chunks is synced once and resolves only after that sync; concurrent writes share one`, async () => {
+      using tmp = tempDir()
+      const server = fakeServer()
+      server.state.mode = 'down'
+      // Every sync is held until the test lets it run.
+      const { held, state, fs: holdingFs } = holdingDurableFs(withDsync)
+      // Chunks of 512 lines: a write() of 1,000 lines is two records.
+      const writer = spooledWriter(tmp.dir, server.send, { batchSize: 1000 }, { fs: holdingFs })
+      let resolved = false
+      const written = writer.write(lines(0, 1000)).then(() => (resolved = true))
+      await waitFor(() => held.length === 1, 'the sync of the write')
+      await new Promise((r) => setTimeout(r, 50))
+      assert.equal(resolved, false, 'write() waits for its sync')
+      assert.equal(writer.stats.spool?.lines, 0, 'lines count once synced')
+      held.shift()!()
+      await waitFor(() => resolved || held.length > 0, 'write() resolved')
+      assert.equal(held.length, 0, 'both records of the write() were in the one sync')
+      await written
+      assert.equal(state.syncs, 1)
+      assert.equal(writer.stats.spool?.lines, 1000)
+
+      // The first write() starts a sync at once; the seven that come while it runs share the next one.
+      let done = 0
+      const eight = Array.from({ length: 8 }, (_, i) =>
+        writer.write(lines(1000 + i * 1000, 2000 + i * 1000)).then(() => done++),
+      )
+      while (done < 8) {
+        await waitFor(() => held.length > 0 || done === 8, 'a sync or the writes')
+        held.shift()?.()
+      }
+      await Promise.all(eight)
+      assert.equal(state.syncs, 3, 'eight concurrent write() calls: two syncs')
+      assert.equal(writer.stats.spool?.lines, 9000)
+      writer.abort()
+      await writer.close()
+    })
+  }
 
   test('write() from inside onBatchWritten while the spool is at maxBytes rejects at once, as without a spool; a write that fits works', async () => {
     using tmp = tempDir()
