@@ -19,15 +19,7 @@ import { InvalidArgumentError, SpoolWriteError } from '../errors.js'
 import type { WritePrecision } from '../line-protocol/precision.js'
 import { MAX_TIMER_DELAY } from '../http/timer-limits.js'
 import { acquireLock, listSegments, segmentName, type IsAlive } from './directory.js'
-import {
-  durableWriteFlags,
-  errorCode,
-  fdatasync,
-  loadSpoolFs,
-  syncDirectory,
-  writeFully,
-  type SpoolFs,
-} from './fs.js'
+import { durableWriteFlags, errorCode, fdatasync, loadSpoolFs, syncDirectory, writeFully, type SpoolFs } from './fs.js'
 import { join } from './path.js'
 import { encodeRecord, readEnds, recordSize } from './record-format.js'
 import { RecordRing } from './record-ring.js'
@@ -407,7 +399,7 @@ export class Spool {
 
   /** With `sync: 'write'`, opens with O_DSYNC where the platform and the file system have it. */
   #openNewSegment(path: string): { fd: number; durable: boolean } {
-    const flags = this.#sync === 'write' ? durableWriteFlags(this.#fs) : undefined
+    const flags = this.#sync === 'write' ? durableWriteFlags(this.#fs, globalThis.process?.platform) : undefined
     if (flags !== undefined) {
       try {
         return { fd: this.#fs.openSync(path, flags), durable: true }

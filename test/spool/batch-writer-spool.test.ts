@@ -15,7 +15,7 @@ import {
   UndeliveredLinesError,
 } from '../../src/errors.js'
 import { stringSerializer } from '../write/harness.js'
-import type { SpoolFs } from '../../src/spool/fs.js'
+import { durableWriteFlags, type SpoolFs } from '../../src/spool/fs.js'
 import type { SpoolInternals } from '../../src/spool/spool.js'
 import { waitFor } from '../support/wait.js'
 import { lines, tempDir } from './helpers.js'
@@ -262,7 +262,8 @@ describe('BatchWriter with a spool', () => {
     return parseInt(line[1], 8)
   }
 
-  test('sync: write opens segments with O_DSYNC where the platform has it, and never calls fdatasync then', async () => {
+  test("sync: 'write' on Linux opens segments with O_DSYNC and never calls fdatasync; elsewhere each write is fdatasync'd", async () => {
+    const linux = process.platform === 'linux'
     using tmp = tempDir()
     const server = fakeServer()
     server.state.mode = 'down'
@@ -276,14 +277,14 @@ describe('BatchWriter with a spool', () => {
     const writer = spooledWriter(tmp.dir, server.send, {}, { fs: countingFs })
     await writer.write(lines(0, 100))
     assert.equal(state.segmentFds.length, 1)
-    if (process.platform === 'linux') {
+    if (linux) {
       assert.equal(
         kernelFlags(state.segmentFds[0]) & fs.constants.O_DSYNC,
         fs.constants.O_DSYNC,
         'the kernel has O_DSYNC',
       )
     }
-    assert.equal(fdatasyncs, 0)
+    assert.equal(fdatasyncs, linux ? 0 : 1)
     writer.abort()
     await writer.close()
 
@@ -298,9 +299,20 @@ describe('BatchWriter with a spool', () => {
       { fs: timed.fs },
     )
     await intervalWriter.write(lines(0, 100))
-    if (process.platform === 'linux') assert.equal(kernelFlags(timed.state.segmentFds[0]) & fs.constants.O_DSYNC, 0)
+    if (linux) assert.equal(kernelFlags(timed.state.segmentFds[0]) & fs.constants.O_DSYNC, 0)
     intervalWriter.abort()
     await intervalWriter.close()
+  })
+
+  test('O_DSYNC only on Linux: macOS needs fdatasync for a full flush, Windows has no such flag', () => {
+    assert.equal(
+      durableWriteFlags(fs, 'linux'),
+      fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_DSYNC,
+    )
+    for (const platform of ['darwin', 'win32', 'freebsd', undefined])
+      assert.equal(durableWriteFlags(fs, platform), undefined)
+    const noDsync = { ...fs, constants: { ...fs.constants, O_DSYNC: undefined as unknown as number } }
+    assert.equal(durableWriteFlags(noDsync, 'linux'), undefined)
   })
 
   for (const withDsync of [true, false]) {
