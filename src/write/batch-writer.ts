@@ -171,6 +171,8 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
   #spoolLinesHeld = 0
   #partialTimer: ReturnType<typeof setTimeout> | undefined
   #partialDue = false
+  /** A pump of the spool is scheduled (see #schedulePump). */
+  #pumpScheduled = false
   /** The callback whose synchronous part is running now, if any (see #reentrantError). */
   #runningCallback: CallbackName | undefined
   /** Batches whose outcome is recorded and whose callbacks still run: settled at once by abort(). */
@@ -225,7 +227,7 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
         this.#bodies,
         context.spoolInternals,
       )
-      this.#spool.onReadable = () => this.#pump()
+      this.#spool.onReadable = () => this.#schedulePump()
       // Lines left by an earlier writer go first.
       if (this.#spool.unreadLines > 0) scheduleMacrotask(() => this.#pump())
     }
@@ -932,6 +934,19 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
   }
 
   /** Starts batches from the spool while request slots are free. */
+  /**
+   * Pumps the spool in a macrotask: the writers whose lines were just synced run first, so their
+   * next group is already being written while this one is read back and sent, instead of after.
+   */
+  #schedulePump(): void {
+    if (this.#pumpScheduled) return
+    this.#pumpScheduled = true
+    scheduleMacrotask(() => {
+      this.#pumpScheduled = false
+      this.#pump()
+    })
+  }
+
   #pump(): void {
     const spool = this.#spool
     if (spool === undefined) return
