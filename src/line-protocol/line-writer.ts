@@ -64,6 +64,43 @@ export function recycleBuffer(body: Uint8Array): void {
   spareBuffers.push(new Uint8Array(body.buffer))
 }
 
+const spareEnds: Uint32Array[] = []
+/** Line-end arrays of fewer entries are cheap enough to allocate. */
+const MIN_SPARE_ENDS = 256
+
+/**
+ * Gives back the array under a chunk's line ends that nothing reads any more. Allocating a
+ * typed array costs microseconds (zeroed memory the V8 heap accounts for); a chunk's ends were
+ * one allocation per chunk.
+ */
+export function recycleEnds(ends: Uint32Array): void {
+  const size = ends.buffer.byteLength >>> 2
+  if (size < MIN_SPARE_ENDS || size > MAX_SPARE_BYTES >>> 2 || spareEnds.length >= MAX_SPARE_BUFFERS) return
+  if (!(ends.buffer instanceof ArrayBuffer)) return
+  spareEnds.push(new Uint32Array(ends.buffer))
+}
+
+/** `count` line ends, copied from `from`, in a recycled array when one fits. */
+function copyEnds(from: Uint32Array, count: number): Uint32Array {
+  for (let i = spareEnds.length - 1; i >= 0; i--) {
+    const spare = spareEnds[i]
+    if (spare.length >= count && spare.length <= count * 4) {
+      spareEnds.splice(i, 1)
+      const ends = spare.subarray(0, count)
+      ends.set(from.subarray(0, count))
+      return ends
+    }
+  }
+  return from.slice(0, count)
+}
+
+/** The first `length` bytes of `from`, in a recycled buffer when one fits. */
+function copyBytes(from: Uint8Array, length: number): Uint8Array {
+  const target = newBuffer(length)
+  target.set(from.subarray(0, length))
+  return target.length === length ? target : target.subarray(0, length)
+}
+
 /** A buffer of at least `size` bytes: a recycled one when one is large enough. */
 function newBuffer(size: number): Uint8Array {
   for (let i = spareBuffers.length - 1; i >= 0; i--) {
@@ -251,9 +288,9 @@ export class LineWriter {
     return out
   }
 
-  /** The UTF-8 byte offsets where the complete lines end, as a copy. */
+  /** The UTF-8 byte offsets where the complete lines end. A view, valid until the writer is written again. */
   lineEnds(): Uint32Array {
-    return this.#ends.slice(0, this.#lines)
+    return this.#ends.subarray(0, this.#lines)
   }
 
   /**
@@ -263,7 +300,7 @@ export class LineWriter {
   cut(count: number): { body: Uint8Array; ends: Uint32Array } {
     if (count === 0) return { body: new Uint8Array(0), ends: new Uint32Array(0) }
     const end = this.#ends[count - 1]
-    const ends = this.#ends.slice(0, count)
+    const ends = copyEnds(this.#ends, count)
     if (count === this.#lines && end >= this.bytes.length >> 1) {
       // Everything goes and fills at least half the buffer: the buffer itself becomes the body, and
       // the writer starts a new one of the same size (an allocation either way; this saves the copy).
@@ -272,7 +309,7 @@ export class LineWriter {
       this.clear()
       return { body, ends }
     }
-    const body = this.bytes.slice(0, end)
+    const body = copyBytes(this.bytes, end)
     if (count === this.#lines) {
       this.clear()
       return { body, ends }

@@ -4,7 +4,7 @@
  * chunk is sent as it is; the lines come back as text only on the rare paths that need them
  * (a 413 split, a report of undelivered lines, a partial write, tests).
  */
-import { decodeUtf8Range, LineWriter, recycleBuffer } from '../line-protocol/line-writer.js'
+import { decodeUtf8Range, LineWriter, recycleBuffer, recycleEnds } from '../line-protocol/line-writer.js'
 import type { WritePrecision } from '../line-protocol/precision.js'
 
 /** Lines of one precision, ready to be sent as one request body. */
@@ -15,7 +15,7 @@ export class LineChunk {
   /** `ends[i]` = byte offset in {@link body} just past line `i`. */
   readonly ends: Uint32Array
 
-  /** True when the body's buffer is this chunk's alone (not a slice of another chunk's). */
+  /** True when the buffers of the body and the ends are this chunk's alone (not slices of others). */
   readonly #ownsBuffer: boolean
   #recycled = false
 
@@ -34,6 +34,7 @@ export class LineChunk {
     if (!this.#ownsBuffer || this.#recycled) return
     this.#recycled = true
     recycleBuffer(this.body)
+    recycleEnds(this.ends)
   }
 
   /** A chunk of the given lines (each already line protocol, without `\n`). */

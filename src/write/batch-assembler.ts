@@ -22,6 +22,8 @@ export class BatchAssembler {
   #openLines = 0
   /** Size of the last complete batch: the first guess for the next buffer. */
   #lastBytes = 64 * 1024
+  /** Lines of the last complete batch: the first guess for the next one's line ends. */
+  #lastLines = 256
 
   /** `onBatch` receives each batch the moment it is complete (or sealed early). */
   constructor(
@@ -103,7 +105,7 @@ export class BatchAssembler {
   }
 
   #openBatch(precision: WritePrecision): PayloadBuilder {
-    const open = new PayloadBuilder(this.#pool, Math.min(this.#maxBytes, this.#lastBytes))
+    const open = new PayloadBuilder(this.#pool, Math.min(this.#maxBytes, this.#lastBytes), this.#lastLines)
     this.#open.set(precision, open)
     return open
   }
@@ -113,6 +115,7 @@ export class BatchAssembler {
     if (open.lineCount === 0) return
     this.#openLines -= open.lineCount
     this.#lastBytes = Math.max(open.bytes, 1024)
+    this.#lastLines = Math.max(open.lineCount, 256)
     this.#onBatch({ precision, payload: open.finish() })
   }
 }

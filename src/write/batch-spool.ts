@@ -123,7 +123,11 @@ export class BatchSpool {
       )
       if (record === undefined) break
       if (builder === undefined) {
-        builder = new PayloadBuilder(this.#bodies, Math.min(this.#maxBatchBytes, record.body.length * 2))
+        builder = new PayloadBuilder(
+          this.#bodies,
+          Math.min(this.#maxBatchBytes, record.body.length * 2),
+          Math.min(this.#batchSize, this.#spool.unreadLines + record.lineCount),
+        )
         precision = record.precision
       }
       builder.append(new LineChunk(record.precision, record.body, record.ends, false), 0, record.lineCount)
