@@ -204,6 +204,41 @@ describe('recycled chunk buffers', () => {
     assert.ok(expected.startsWith('m,t=a v=0i\nm,t=a v=1i'))
   })
 
+  test("a recycled chunk's line ends serve the next cut of about as many lines, and only once; a partial cut's body comes from a recycled buffer", () => {
+    // Lines of about 40 bytes: 500 of them make a body large enough to be worth recycling.
+    const writer = new LineWriter(64 * 1024)
+    for (let i = 0; i < 600; i++) writer.line(`m,host=a-host-name-long-enough v=${i}i`)
+    const first = new LineChunk('ns', ...(Object.values(writer.cut(600)) as [Uint8Array, Uint32Array]))
+    const endsBuffer = first.ends.buffer
+    first.recycle()
+    for (let i = 0; i < 700; i++) writer.line(`m,host=a-host-name-long-enough v=${i}i`)
+    // 500 of 700 lines: a copy of the body, the rest stays in the writer.
+    const second = writer.cut(500)
+    assert.equal(second.ends.buffer, endsBuffer, 'the recycled ends were taken')
+    assert.equal(second.ends.length, 500)
+    const chunk = new LineChunk('ns', second.body, second.ends)
+    assert.deepEqual(
+      chunk.lines,
+      Array.from({ length: 500 }, (_, i) => `m,host=a-host-name-long-enough v=${i}i`),
+    )
+    assert.deepEqual(
+      writer.lines(),
+      Array.from({ length: 200 }, (_, i) => `m,host=a-host-name-long-enough v=${500 + i}i`),
+    )
+    const third = writer.cut(200)
+    assert.notEqual(third.ends.buffer, endsBuffer, 'handed out once only')
+    // The second chunk's body was copied into a recycled buffer when one fitted: recycle it and cut again.
+    const bodyBuffer = chunk.body.buffer
+    chunk.recycle()
+    for (let i = 0; i < 700; i++) writer.line(`m,host=a-host-name-long-enough v=${i}i`)
+    const fourth = writer.cut(500)
+    assert.equal(fourth.body.buffer, bodyBuffer, 'the recycled body buffer was taken for the copy')
+    assert.deepEqual(
+      new LineChunk('ns', fourth.body, fourth.ends).lines,
+      Array.from({ length: 500 }, (_, i) => `m,host=a-host-name-long-enough v=${i}i`),
+    )
+  })
+
   test('a slice never recycles the buffer it shares with its chunk', () => {
     const writer = new LineWriter(32 * 1024)
     const { body, ends } = fullCut(writer, 'a')
