@@ -205,17 +205,31 @@ export type BeforeError = 'drop' | 'emit'
 
 /**
  * Serialises sync records into chunks, lazily. Throws `RecordError` naming the record's path,
- * also for an async iterable met inside a sync one (see {@link serializeAny}).
+ * also for an async iterable met inside a sync one (see {@link serializeAny}). `beforeError` is
+ * `'drop'` when not given.
+ *
+ * The generator gets the walker, never the records: the walker lets go of each container once
+ * it is walked, while V8 keeps a generator's arguments, and the registers it passed them in, for
+ * as long as the generator lives. A caller still waiting (for room, or for a disk sync) after the
+ * last chunk would otherwise keep every record alive through the wait, and V8 grows its young
+ * generation for records that survive its collections.
  */
-export function* serializeSync(
+export function serializeSync(
   record: unknown,
   ctx: SerializeContext,
   limits: ChunkLimits,
-  beforeError: BeforeError = 'drop',
+  beforeError?: BeforeError,
 ): Generator<LineChunk> {
   if (!serializerMapsKept) keepSerializerMapsAlive()
   const chunks = new ChunkAccumulator(limits)
-  const walker = new RecordWalker(record, ctx, chunks)
+  return walkSync(new RecordWalker(record, ctx, chunks), chunks, beforeError)
+}
+
+function* walkSync(
+  walker: RecordWalker,
+  chunks: ChunkAccumulator,
+  beforeError: BeforeError | undefined,
+): Generator<LineChunk> {
   try {
     for (;;) {
       let step: WalkStep
@@ -271,16 +285,26 @@ export function serializePoint(point: Point, ctx: SerializeContext): LineChunk {
   return new LineChunk(precision, body, ends)
 }
 
-/** Serialises any records, including async iterables anywhere in the tree, into chunks, lazily. */
-export async function* serializeAny(
+/**
+ * Serialises any records, including async iterables anywhere in the tree, into chunks, lazily.
+ * `beforeError` as {@link serializeSync}, and for the same reason the generator gets the walker.
+ */
+export function serializeAny(
   record: unknown,
   ctx: SerializeContext,
   limits: ChunkLimits,
-  beforeError: BeforeError = 'drop',
+  beforeError?: BeforeError,
 ): AsyncGenerator<LineChunk> {
   if (!serializerMapsKept) keepSerializerMapsAlive()
   const chunks = new ChunkAccumulator(limits)
-  const walker = new RecordWalker(record, ctx, chunks)
+  return walkAsync(new RecordWalker(record, ctx, chunks), chunks, beforeError)
+}
+
+async function* walkAsync(
+  walker: RecordWalker,
+  chunks: ChunkAccumulator,
+  beforeError: BeforeError | undefined,
+): AsyncGenerator<LineChunk> {
   try {
     for (;;) {
       let step: WalkStep

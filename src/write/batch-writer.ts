@@ -502,6 +502,11 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
     this.#activeWrites++
     try {
       const chunks = this.#ctx.serialize(records, this.#serializeContext(options), this.#limits)
+      // An array is checked at the start only (see below).
+      const endless = !Array.isArray(records)
+      // The serialiser holds the records while it needs them; this function would hold them
+      // through every wait for room, since V8 keeps an async function's arguments while it runs.
+      records = undefined
       // Once placed, a chunk's bytes are copied into its batch: its buffer can serve the next chunk.
       if (Symbol.asyncIterator in chunks) {
         for await (const chunk of chunks) {
@@ -516,7 +521,6 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
         // An array is checked at the start only: what it can pile up is bounded by its own size,
         // and a caller that gets the report may write the whole array again (the CLI does), which
         // is only right if none of it was taken.
-        const endless = !Array.isArray(records)
         for (const chunk of chunks) {
           // Awaited only when the buffer is full: a promise per chunk is measurable at volume.
           const wait = this.#accept(chunk, reentrant)
@@ -831,7 +835,15 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
     this.#activeWrites++
     const mark = spool.mark()
     try {
-      const chunks = this.#ctx.serialize(records, this.#serializeContext(options), this.#limits)
+      let chunks: ReturnType<BatchSerializer> | undefined = this.#ctx.serialize(
+        records,
+        this.#serializeContext(options),
+        this.#limits,
+      )
+      // Neither the records nor their finished serialiser are held through the sync below: V8
+      // keeps an async function's arguments while it runs, and every write() waiting for a sync
+      // would keep its records alive through it.
+      records = undefined
       try {
         if (Symbol.asyncIterator in chunks) {
           for await (const chunk of chunks) {
@@ -846,6 +858,7 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
           }
         }
       } finally {
+        chunks = undefined
         // What was stored before a bad record is written, as without a spool; a disk error
         // here wins over the record's error: it concerns lines the caller thinks are taken.
         await spool.commit(mark)
