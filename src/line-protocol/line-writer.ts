@@ -69,9 +69,9 @@ const spareEnds: Uint32Array[] = []
 const MIN_SPARE_ENDS = 256
 
 /**
- * Gives back the array under a chunk's line ends that nothing reads any more. Allocating a
- * typed array costs microseconds (zeroed memory the V8 heap accounts for); a chunk's ends were
- * one allocation per chunk.
+ * Gives back the array under a chunk's line ends that nothing reads any more. Every chunk needs
+ * line ends, and allocating a typed array costs microseconds (zeroed memory that V8 accounts as
+ * external).
  */
 export function recycleEnds(ends: Uint32Array): void {
   const size = ends.buffer.byteLength >>> 2

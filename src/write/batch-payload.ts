@@ -54,7 +54,7 @@ export class PayloadBuilder {
   constructor(pool: BodyPool | undefined, expectedBytes: number, expectedLines = 256) {
     this.#pool = pool
     this.#buffer = acquire(pool, Math.max(expectedBytes, 1024))
-    // Sized once: growing it by doubling allocated a typed array each time, microseconds apiece.
+    // Sized once: growing by doubling would allocate a typed array at each step, microseconds apiece.
     this.#ends = new Uint32Array(Math.max(expectedLines, 16))
   }
 

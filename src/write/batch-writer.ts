@@ -946,7 +946,6 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
     return this.#ledger.whenSettled()
   }
 
-  /** Starts batches from the spool while request slots are free. */
   /**
    * Pumps the spool in a macrotask: the writers whose lines were just synced run first, so their
    * next group is already being written while this one is read back and sent, instead of after.
@@ -960,6 +959,7 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
     })
   }
 
+  /** Starts batches from the spool while request slots are free. */
   #pump(): void {
     const spool = this.#spool
     if (spool === undefined) return
