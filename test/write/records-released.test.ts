@@ -1,7 +1,7 @@
 // A BatchWriter lets go of the records of a write() once they are serialised, also while that
-// write() still waits: for room in the buffer, or with a spool for its disk sync. Held through
-// the wait, every page of records in flight survived V8's young collections, and V8 grew its
-// young generation to its cap (128 MB on Node 24) for them.
+// write() still waits: for room in the buffer, or with a spool for its disk sync. Records held
+// through such waits survive V8's young collections, and V8 grows its young generation for
+// survivors up to its cap (128 MB on Node 24).
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
