@@ -879,10 +879,11 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
       chunk.recycle()
       return undefined
     }
-    // A write waiting for room in the spool ends with the writer.
+    // A write waiting for room in the spool ends with the writer. Its chunk is then not recycled:
+    // the store still waiting may copy it later.
     return Promise.race([wait, this.#whenAborted()]).then(() => {
-      chunk.recycle()
       if (this.#abort.signal.aborted) throw new RequestAbortedError('the batch writer was aborted')
+      chunk.recycle()
     })
   }
 
