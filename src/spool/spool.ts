@@ -400,15 +400,18 @@ export class Spool {
   /** With `sync: 'write'`, opens with O_DSYNC where the platform and the file system have it. */
   #openNewSegment(path: string): { fd: number; durable: boolean } {
     const flags = this.#sync === 'write' ? durableWriteFlags(this.#fs, globalThis.process?.platform) : undefined
-    if (flags !== undefined) {
+    if (flags === undefined) return { fd: this.#fs.openSync(path, 'wx'), durable: false }
+    try {
+      return { fd: this.#fs.openSync(path, flags), durable: true }
+    } catch (error) {
+      // A file system that refuses the flag (EINVAL, EOPNOTSUPP, …) gets write-then-fdatasync
+      // instead; any other cause fails the plain open too, and is reported as it was.
       try {
-        return { fd: this.#fs.openSync(path, flags), durable: true }
-      } catch (error) {
-        // A file system that refuses the flag gets write-then-fdatasync instead.
-        if (errorCode(error) !== 'EINVAL') throw error
+        return { fd: this.#fs.openSync(path, 'wx'), durable: false }
+      } catch {
+        throw error
       }
     }
-    return { fd: this.#fs.openSync(path, 'wx'), durable: false }
   }
 
   #intervalSync(): void {

@@ -304,6 +304,48 @@ describe('BatchWriter with a spool', () => {
     await intervalWriter.close()
   })
 
+  test('a file system that refuses O_DSYNC gets write-then-fdatasync; an open that fails anyway reports its own error', async () => {
+    using tmp = tempDir()
+    const server = fakeServer()
+    let fdatasyncs = 0
+    let refusals = 0
+    const refusingFs: SpoolFs = {
+      ...fs,
+      openSync: ((path: string, flags: string | number, mode?: number) => {
+        if (typeof flags === 'number' && (flags & (fs.constants.O_DSYNC ?? 0)) !== 0) {
+          refusals++
+          throw Object.assign(new Error('EOPNOTSUPP: operation not supported'), { code: 'EOPNOTSUPP' })
+        }
+        return fs.openSync(path, flags, mode)
+      }) as SpoolFs['openSync'],
+      fdatasync: ((fd: number, cb: (e: Error | null) => void) => {
+        fdatasyncs++
+        fs.fdatasync(fd, cb)
+      }) as SpoolFs['fdatasync'],
+    }
+    const writer = spooledWriter(tmp.dir, server.send, {}, { fs: refusingFs })
+    await writer.write(lines(0, 100))
+    await writer.close()
+    assert.deepEqual(server.received(), lines(0, 100))
+    if (process.platform === 'linux') assert.equal(refusals, 1, 'O_DSYNC was tried once')
+    assert.ok(fdatasyncs >= 1, 'each write was synced with fdatasync instead')
+
+    // A cause that fails the plain open too is the one reported.
+    using full = tempDir()
+    const fullFs: SpoolFs = {
+      ...fs,
+      openSync: ((path: string, flags: string | number, mode?: number) => {
+        if (path.endsWith('.spool'))
+          throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })
+        return fs.openSync(path, flags, mode)
+      }) as SpoolFs['openSync'],
+    }
+    assert.throws(
+      () => spooledWriter(full.dir, server.send, {}, { fs: fullFs }),
+      (e: unknown) => e instanceof SpoolWriteError && e.errorCode === 'ENOSPC',
+    )
+  })
+
   test('O_DSYNC only on Linux: macOS needs fdatasync for a full flush, Windows has no such flag', () => {
     assert.equal(
       durableWriteFlags(fs, 'linux'),
