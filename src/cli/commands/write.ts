@@ -24,7 +24,7 @@ import { ValueError, parseFieldTypes, parseList } from '../input/values.js'
 import { RejectionLog } from '../rejections.js'
 import { EXIT_OK, EXIT_REJECTED, reportError } from '../report.js'
 import type { CommandIo } from './io.js'
-import { WriteFailedError, WriteStoppedError, writeSources, type WriteTotals } from './write-pipeline.js'
+import { WriteFailedError, WriteStoppedError, writeSources, type WriteJob, type WriteTotals } from './write-pipeline.js'
 
 export const writeSpec: CommandSpec = {
   name: 'write',
@@ -147,7 +147,51 @@ Examples:
   influx-async write -b my-bucket --format ndjson --field-types count=int < events.jsonl`,
 }
 
+/** What `write`'s flags ask for, checked: everything a run needs except its open inputs. */
+interface WriteRun {
+  /** The inputs: file names, `-` for stdin. */
+  names: string[]
+  /** `--compression`: `true` gzip, `false` none, `undefined` by file name. */
+  gzipInput: boolean | undefined
+  errorsFile: string | undefined
+  debug: boolean
+  job: Omit<WriteJob, 'sources' | 'rejections' | 'io'>
+}
+
 export async function runWrite(parsed: ParsedCommand, io: CommandIo): Promise<number> {
+  const run = await checkWriteFlags(parsed, io)
+  const sources = await openSources(run.names, io.stdin, run.gzipInput)
+  try {
+    const rejections = await RejectionLog.open(run.errorsFile, io.stderr)
+    const started = performance.now()
+    const seconds = (): number => (performance.now() - started) / 1000
+    let totals: WriteTotals
+    try {
+      totals = await writeSources({ ...run.job, sources, rejections, io })
+    } catch (error) {
+      if (error instanceof WriteFailedError) {
+        const code = reportError(error, { debug: run.debug, stderr: io.stderr })
+        if (rejections.rejected > 0 && rejections.path !== undefined)
+          io.stderr.write(`refused lines and reasons are in ${rejections.path}\n`)
+        return code
+      }
+      if (!(error instanceof WriteStoppedError)) throw error
+      io.stdout.write(
+        `stopped after ${seconds().toFixed(2)} s: written: ${error.written} points, not written: ${error.rejected} (the rest of the input was not read)\n`,
+      )
+      if (rejections.path !== undefined)
+        io.stderr.write(`lines not written and their reasons are in ${rejections.path}\n`)
+      throw error.reason
+    }
+    return reportTotals(totals, seconds(), run.job.dryRun, rejections.path, io)
+  } finally {
+    // A source left unread (the run stopped first) or read in part still holds its file open.
+    await Promise.allSettled(sources.map((source) => source.close()))
+  }
+}
+
+/** Checks every flag of `write` (usage errors before any input is opened or the server contacted). */
+async function checkWriteFlags(parsed: ParsedCommand, io: CommandIo): Promise<WriteRun> {
   const { values } = parsed
   // `influx write dryrun`: the same command, printing instead of sending.
   const dryRun = parsed.positionals[0] === 'dryrun'
@@ -214,64 +258,49 @@ export async function runWrite(parsed: ParsedCommand, io: CommandIo): Promise<nu
   }
   const errorsFile = stringValue(values, 'errors-file')
   if (errorsFile !== undefined) checkErrorsFileIsNoInput(errorsFile, names, io.stdin)
-
-  const sources = await openSources(names, io.stdin, compression === undefined ? undefined : compression === 'gzip')
-  try {
-    const rejections = await RejectionLog.open(errorsFile, io.stderr)
-    const started = performance.now()
-    const seconds = (): number => (performance.now() - started) / 1000
-    let totals: WriteTotals
-    try {
-      totals = await writeSources({
-        sources,
-        format: format as InputFormat | undefined,
-        config,
-        connection,
-        bucket,
-        precision,
-        consistency: consistency as WriteConsistency | undefined,
-        batchSize,
-        gzip: values.gzip === true && !dryRun,
-        maxRetryTime,
-        rateLimit,
-        dryRun,
-        rejections,
-        io,
-        spool: stringValue(values, 'spool'),
-      })
-    } catch (error) {
-      if (error instanceof WriteFailedError) {
-        const code = reportError(error, { debug: values.debug === true, stderr: io.stderr })
-        if (rejections.rejected > 0 && rejections.path !== undefined)
-          io.stderr.write(`refused lines and reasons are in ${rejections.path}\n`)
-        return code
-      }
-      if (!(error instanceof WriteStoppedError)) throw error
-      io.stdout.write(
-        `stopped after ${seconds().toFixed(2)} s: written: ${error.written} points, not written: ${error.rejected} (the rest of the input was not read)\n`,
-      )
-      if (rejections.path !== undefined)
-        io.stderr.write(`lines not written and their reasons are in ${rejections.path}\n`)
-      throw error.reason
-    }
-    const elapsed = seconds()
-    // A dry run's stdout is the line protocol; its summary goes with the diagnostics.
-    ;(dryRun ? io.stderr : io.stdout).write(
-      `${dryRun ? 'dry run, not sent: ' : ''}written: ${totals.written} points, rejected: ${totals.rejected}, ${elapsed.toFixed(2)} s, ${Math.round(totals.written / Math.max(elapsed, 1e-3))} points/s\n`,
-    )
-    if (totals.rejected > 0 && rejections.path !== undefined)
-      io.stderr.write(`refused lines and reasons are in ${rejections.path}\n`)
-    if (totals.rejected === 0) return EXIT_OK
-    // Exit 3 says "written, with exceptions"; when every point was refused, the run failed.
-    if (totals.written === 0)
-      throw new Error(
-        `nothing written: all ${totals.rejected} point(s) were refused${rejections.path === undefined ? '' : ` (see ${rejections.path})`}`,
-      )
-    return EXIT_REJECTED
-  } finally {
-    // A source left unread (the run stopped first) or read in part still holds its file open.
-    await Promise.allSettled(sources.map((source) => source.close()))
+  return {
+    names,
+    gzipInput: compression === undefined ? undefined : compression === 'gzip',
+    errorsFile,
+    debug: values.debug === true,
+    job: {
+      format: format as InputFormat | undefined,
+      config,
+      connection,
+      bucket,
+      precision,
+      consistency: consistency as WriteConsistency | undefined,
+      batchSize,
+      gzip: values.gzip === true && !dryRun,
+      maxRetryTime,
+      rateLimit,
+      dryRun,
+      spool: stringValue(values, 'spool'),
+    },
   }
+}
+
+/** Prints the summary of a finished run; its exit code (3 when some points were refused). */
+function reportTotals(
+  totals: WriteTotals,
+  elapsed: number,
+  dryRun: boolean,
+  rejectionsPath: string | undefined,
+  io: CommandIo,
+): number {
+  // A dry run's stdout is the line protocol; its summary goes with the diagnostics.
+  ;(dryRun ? io.stderr : io.stdout).write(
+    `${dryRun ? 'dry run, not sent: ' : ''}written: ${totals.written} points, rejected: ${totals.rejected}, ${elapsed.toFixed(2)} s, ${Math.round(totals.written / Math.max(elapsed, 1e-3))} points/s\n`,
+  )
+  if (totals.rejected > 0 && rejectionsPath !== undefined)
+    io.stderr.write(`refused lines and reasons are in ${rejectionsPath}\n`)
+  if (totals.rejected === 0) return EXIT_OK
+  // Exit 3 says "written, with exceptions"; when every point was refused, the run failed.
+  if (totals.written === 0)
+    throw new Error(
+      `nothing written: all ${totals.rejected} point(s) were refused${rejectionsPath === undefined ? '' : ` (see ${rejectionsPath})`}`,
+    )
+  return EXIT_REJECTED
 }
 
 /** Opens every input, or none: when one cannot be opened, those opened before it are closed again. */
