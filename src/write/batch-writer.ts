@@ -835,14 +835,10 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
     this.#activeWrites++
     const mark = spool.mark()
     try {
-      let chunks: ReturnType<BatchSerializer> | undefined = this.#ctx.serialize(
-        records,
-        this.#serializeContext(options),
-        this.#limits,
-      )
-      // Neither the records nor their finished serialiser are held through the sync below: V8
-      // keeps an async function's arguments while it runs, and every write() waiting for a sync
-      // would keep its records alive through it.
+      const chunks = this.#ctx.serialize(records, this.#serializeContext(options), this.#limits)
+      // The records are not held through the sync below (the serialiser lets go of them once
+      // walked): V8 keeps an async function's arguments while it runs, and every write() waiting
+      // for a sync would keep its records alive through it.
       records = undefined
       try {
         if (Symbol.asyncIterator in chunks) {
@@ -858,7 +854,6 @@ export class BatchWriter<Records = WriteRecords> implements AsyncDisposable {
           }
         }
       } finally {
-        chunks = undefined
         // What was stored before a bad record is written, as without a spool; a disk error
         // here wins over the record's error: it concerns lines the caller thinks are taken.
         await spool.commit(mark)
