@@ -46,52 +46,75 @@ const NUMBER_ROOM = 32
 // handed over by cut() leaves the writer needing a new buffer of the same size, and at volume
 // allocating those (hundreds of KB each, every chunk) made V8 collect garbage for "external memory
 // pressure": 33 extra collections for a million table rows, 200 -> 163 ms with recycling (--trace-gc).
-const spareBuffers: Uint8Array[] = []
 const MAX_SPARE_BUFFERS = 8
 /** Smaller bodies are not worth keeping. */
 const MIN_SPARE_BYTES = 16 * 1024
 /** Larger ones (a huge one-shot body) are let go rather than kept. */
 const MAX_SPARE_BYTES = 4 << 20
+/** Line-end arrays of fewer entries are cheap enough to allocate. */
+const MIN_SPARE_ENDS = 256
+
+/**
+ * Typed arrays given back whole for reuse: at most {@link MAX_SPARE_BUFFERS}, each of `min` to
+ * `max` elements. Allocating one costs microseconds (zeroed memory that V8 accounts as external).
+ */
+class SparePool<T extends Uint8Array | Uint32Array> {
+  readonly #spares: T[] = []
+  readonly #min: number
+  readonly #max: number
+  readonly #wrap: (buffer: ArrayBuffer) => T
+
+  constructor(min: number, max: number, wrap: (buffer: ArrayBuffer) => T) {
+    this.#min = min
+    this.#max = max
+    this.#wrap = wrap
+  }
+
+  /** Keeps the whole array under `view`; the caller guarantees that no view of it is still in use. */
+  giveBack(view: { readonly buffer: ArrayBufferLike; readonly BYTES_PER_ELEMENT: number }): void {
+    const buffer = view.buffer
+    if (!(buffer instanceof ArrayBuffer) || this.#spares.length >= MAX_SPARE_BUFFERS) return
+    const size = buffer.byteLength / view.BYTES_PER_ELEMENT
+    if (size >= this.#min && size <= this.#max) this.#spares.push(this.#wrap(buffer))
+  }
+
+  /** A kept array of `size` to `size * slack` elements, taken out of the pool; undefined when none fits. */
+  take(size: number, slack: number): T | undefined {
+    const spares = this.#spares
+    for (let i = spares.length - 1; i >= 0; i--) {
+      const spare = spares[i]
+      if (spare.length >= size && spare.length <= size * slack) {
+        spares.splice(i, 1)
+        return spare
+      }
+    }
+    return undefined
+  }
+}
+
+const spareBuffers = new SparePool(MIN_SPARE_BYTES, MAX_SPARE_BYTES, (buffer) => new Uint8Array(buffer))
+const spareEnds = new SparePool(MIN_SPARE_ENDS, MAX_SPARE_BYTES >>> 2, (buffer) => new Uint32Array(buffer))
 
 /**
  * Gives back the whole buffer under a chunk body that nothing reads any more, for the next
  * writer that needs one. The caller guarantees that no view of it is still in use.
  */
 export function recycleBuffer(body: Uint8Array): void {
-  const size = body.buffer.byteLength
-  if (size < MIN_SPARE_BYTES || size > MAX_SPARE_BYTES || spareBuffers.length >= MAX_SPARE_BUFFERS) return
-  if (!(body.buffer instanceof ArrayBuffer)) return
-  spareBuffers.push(new Uint8Array(body.buffer))
+  spareBuffers.giveBack(body)
 }
 
-const spareEnds: Uint32Array[] = []
-/** Line-end arrays of fewer entries are cheap enough to allocate. */
-const MIN_SPARE_ENDS = 256
-
-/**
- * Gives back the array under a chunk's line ends that nothing reads any more. Every chunk needs
- * line ends, and allocating a typed array costs microseconds (zeroed memory that V8 accounts as
- * external).
- */
+/** Gives back the array under a chunk's line ends that nothing reads any more (as {@link recycleBuffer}). */
 export function recycleEnds(ends: Uint32Array): void {
-  const size = ends.buffer.byteLength >>> 2
-  if (size < MIN_SPARE_ENDS || size > MAX_SPARE_BYTES >>> 2 || spareEnds.length >= MAX_SPARE_BUFFERS) return
-  if (!(ends.buffer instanceof ArrayBuffer)) return
-  spareEnds.push(new Uint32Array(ends.buffer))
+  spareEnds.giveBack(ends)
 }
 
 /** `count` line ends, copied from `from`, in a recycled array when one fits. */
 function copyEnds(from: Uint32Array, count: number): Uint32Array {
-  for (let i = spareEnds.length - 1; i >= 0; i--) {
-    const spare = spareEnds[i]
-    if (spare.length >= count && spare.length <= count * 4) {
-      spareEnds.splice(i, 1)
-      const ends = spare.subarray(0, count)
-      ends.set(from.subarray(0, count))
-      return ends
-    }
-  }
-  return from.slice(0, count)
+  const spare = spareEnds.take(count, 4)
+  if (spare === undefined) return from.slice(0, count)
+  const ends = spare.subarray(0, count)
+  ends.set(from.subarray(0, count))
+  return ends
 }
 
 /** The first `length` bytes of `from`, in a recycled buffer when one fits. */
@@ -103,14 +126,7 @@ function copyBytes(from: Uint8Array, length: number): Uint8Array {
 
 /** A buffer of at least `size` bytes: a recycled one when one is large enough. */
 function newBuffer(size: number): Uint8Array {
-  for (let i = spareBuffers.length - 1; i >= 0; i--) {
-    const spare = spareBuffers[i]
-    if (spare.length >= size && spare.length <= size * 2) {
-      spareBuffers.splice(i, 1)
-      return spare
-    }
-  }
-  return new Uint8Array(size)
+  return spareBuffers.take(size, 2) ?? new Uint8Array(size)
 }
 
 /** A growing buffer of line-protocol lines, as UTF-8. */
